@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Browser end-to-end tests: a real palermo server (fresh SQLite file, port chosen by the OS)
+# and Debian's Chromium driven by playwright-core. Expects scripts/setup.sh to have run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=build/palermo
+dir=$(mktemp -d /tmp/palermo-e2e-XXXXXX)
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+common=(--data-dir "$dir" --set security.password_cost=min)
+out=$("$BIN" user add "${common[@]}" --login admin --display-name "Administrator" --role admin)
+password=$(sed -n 's/^One-time password: //p' <<<"$out")
+
+"$BIN" serve "${common[@]}" --set server.port=0 --set web.root="$PWD/web/dist" \
+  --set log.file="$dir/palermo.log" >"$dir/stdout" &
+server_pid=$!
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^palermo listening on //p' "$dir/stdout")
+  [[ -n "$url" ]] && break
+  sleep 0.1
+done
+[[ -n "$url" ]] || { echo "server did not start"; cat "$dir/palermo.log"; exit 1; }
+
+cd web
+PALERMO_URL="$url" PALERMO_ADMIN_LOGIN=admin PALERMO_ADMIN_PASSWORD="$password" npm run --silent e2e

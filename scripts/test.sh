@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: unit and integration tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer (warnings are errors), then the browser end-to-end tests against
+# a real server. Prints one closing line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PALERMO_SETUP_TESTS=1
+
+# 1. Release build (the binary the browser tests and benchmarks use), warnings as errors.
+PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON" bash scripts/setup.sh
+
+# 2. Sanitizer build of the unit and integration tests.
+PALERMO_BUILD_DIR=build-asan PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON -DPALERMO_SANITIZE=ON -DPALERMO_BENCH=OFF" \
+  bash scripts/setup.sh
+
+passed=0
+failed=0
+count() {  # count "<passed>" "<failed>"
+  passed=$((passed + $1))
+  failed=$((failed + $2))
+}
+
+echo "== unit and integration tests (ASan + UBSan)"
+ctest_log=$(mktemp)
+set +e
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j2 2>&1 | tee "$ctest_log"
+set -e
+total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$ctest_log" | tail -1)
+nfail=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
+if [[ -z "$total" ]]; then echo "ctest did not report"; total=0; nfail=1; fi
+count $((total - nfail)) "$nfail"
+
+if [[ -f web/package.json ]]; then
+  echo "== web unit tests"
+  set +e
+  (cd web && npm run --silent test)
+  rc=$?
+  set -e
+  if [[ $rc == 0 ]]; then count 1 0; else count 0 1; fi
+
+  echo "== browser end-to-end tests (Chromium, real server)"
+  set +e
+  bash scripts/e2e.sh
+  rc=$?
+  set -e
+  if [[ $rc == 0 ]]; then count 1 0; else count 0 1; fi
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]

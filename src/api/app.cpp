@@ -1,0 +1,191 @@
+#include "api/app.hpp"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace palermo::api {
+
+using http::Request;
+using http::Response;
+
+Json userJson(const UserRow& u) {
+  return {{"id", u.id},
+          {"login", u.login},
+          {"display_name", u.display_name},
+          {"roles", u.roles},
+          {"must_change_password", u.must_change_password},
+          {"active", u.active}};
+}
+
+namespace {
+
+std::string stringField(const Json& body, const char* name, std::vector<FieldError>& errors, bool required,
+                        std::size_t max_len = 200) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) errors.push_back({name, "required", "is required"});
+    return {};
+  }
+  if (!it->is_string()) {
+    errors.push_back({name, "type", "must be a string"});
+    return {};
+  }
+  auto v = it->get<std::string>();
+  if (required && v.empty()) errors.push_back({name, "required", "is required"});
+  if (v.size() > max_len) errors.push_back({name, "too_long", fmt::format("must be at most {} bytes", max_len)});
+  return v;
+}
+
+Json meJson(const auth::Principal& p) {
+  return {{"user", userJson(p.user)}, {"csrf_token", p.session.csrf_token}};
+}
+
+void requireAdmin(const auth::Principal& p) {
+  if (!p.hasRole("admin")) throw Problem::forbidden("Only administrators may do this.");
+}
+
+const std::vector<std::string>& knownRoles() {
+  static const std::vector<std::string> kRoles = {"admin"};
+  return kRoles;
+}
+
+}  // namespace
+
+void registerRoutes(http::Router& r, AppContext& ctx) {
+  r.get("/healthz", [](Request&) { return Response::json(200, {{"status", "ok"}}); }, {.on_io_thread = true});
+
+  r.get("/readyz", [&ctx](Request&) {
+    try {
+      ctx.store.ping();
+      if (ctx.store.migrationsPending())
+        return Response::json(503, {{"status", "not_ready"}, {"database", "reachable"}, {"migrations", "pending"}});
+    } catch (const std::exception& e) {
+      log::warn("readyz.database_unreachable", {{"error", e.what()}});
+      return Response::json(503, {{"status", "not_ready"}, {"database", "unreachable"}});
+    }
+    return Response::json(200, {{"status", "ready"}, {"database", ctx.store.backendName()}, {"migrations", "applied"}});
+  });
+
+  r.get("/metrics", [&ctx](Request&) {
+    return Response::text(200, ctx.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  r.get("/api/v1/version", [](Request&) {
+    return Response::json(200, {{"name", "palermo"}, {"version", PALERMO_VERSION}, {"api", "v1"}});
+  }, {.on_io_thread = true});
+
+  r.post("/api/v1/auth/login", [&ctx](Request& req) {
+    const Json body = req.jsonBody();
+    std::vector<FieldError> errors;
+    const auto login = stringField(body, "login", errors, true);
+    const auto password = stringField(body, "password", errors, true, 256);
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    auto result = ctx.auth.login(login, password, std::string(req.header("user-agent")), req.remote_ip);
+    auto res = Response::json(200, meJson(result.principal));
+    res.set("Set-Cookie", ctx.auth.sessionCookie(result.token, req.tls));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.post("/api/v1/auth/logout", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    ctx.auth.logout(p);
+    auto res = Response::noContent();
+    res.set("Set-Cookie", auth::AuthService::clearedCookie(req.tls));
+    return res;
+  });
+
+  r.get("/api/v1/auth/me", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    auto res = Response::json(200, meJson(p));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.post("/api/v1/auth/password", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    const Json body = req.jsonBody();
+    std::vector<FieldError> errors;
+    const auto current = stringField(body, "current_password", errors, true, 256);
+    const auto next = stringField(body, "new_password", errors, true, 1024);
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    ctx.auth.changePassword(p, current, next);
+    return Response::noContent();
+  });
+
+  r.get("/api/v1/auth/sessions", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    Json list = Json::array();
+    for (const auto& s : ctx.store.listSessions(p.user.id)) {
+      list.push_back({{"id", s.token_hash.substr(0, 16)},
+                      {"current", s.token_hash == p.session.token_hash},
+                      {"created_at", s.created_at},
+                      {"last_seen_at", s.last_seen_at},
+                      {"expires_at", s.expires_at},
+                      {"user_agent", s.user_agent}});
+    }
+    return Response::json(200, {{"items", list}});
+  });
+
+  r.del("/api/v1/auth/sessions", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    const int n = ctx.store.deleteSessionsOfUser(p.user.id, p.session.token_hash);
+    return Response::json(200, {{"ended", n}});
+  });
+
+  r.get("/api/v1/users", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    requireAdmin(p);
+    Json list = Json::array();
+    for (const auto& u : ctx.store.listUsers()) list.push_back(userJson(u));
+    return Response::json(200, {{"items", list}});
+  });
+
+  r.post("/api/v1/users", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    requireAdmin(p);
+    const Json body = req.jsonBody();
+    std::vector<FieldError> errors;
+    const auto login = stringField(body, "login", errors, true, 64);
+    static const std::regex kLogin("^[a-z0-9][a-z0-9._-]{1,63}$");
+    if (!login.empty() && !std::regex_match(login, kLogin))
+      errors.push_back({"login", "pattern", "must be 2-64 lower-case letters, digits, '.', '_' or '-'"});
+    const auto display = stringField(body, "display_name", errors, true, 200);
+    std::vector<std::string> roles;
+    if (auto it = body.find("roles"); it != body.end()) {
+      if (!it->is_array()) {
+        errors.push_back({"roles", "type", "must be an array of role names"});
+      } else {
+        for (std::size_t i = 0; i < it->size(); ++i) {
+          const auto& v = (*it)[i];
+          const auto& known = knownRoles();
+          if (!v.is_string() || std::find(known.begin(), known.end(), v.get<std::string>()) == known.end())
+            errors.push_back({fmt::format("roles[{}]", i), "unknown", "is not a known role"});
+          else
+            roles.push_back(v.get<std::string>());
+        }
+      }
+    }
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    const std::string password = auth::generatePassword();
+    auto created = ctx.store.createUser(
+        NewUser{login, display, auth::hashPassword(password, ctx.auth.cost()), roles, true});
+    if (!created) throw Problem(409, "user.login_taken", "A user with this login exists already.",
+                                {{"login", "unique", "is taken"}});
+    log::info("user.created", {{"by_user_id", p.user.id}, {"user_id", created->id}});
+    Json out = userJson(*created);
+    out["one_time_password"] = password;
+    auto res = Response::json(201, out);
+    res.set("Location", "/api/v1/users/" + std::to_string(created->id));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.fallback(staticFiles(ctx.config.web_root));
+}
+
+}  // namespace palermo::api

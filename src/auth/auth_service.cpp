@@ -1,0 +1,166 @@
+#include "auth/auth_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+
+namespace palermo::auth {
+
+namespace {
+constexpr int kIpWindowSeconds = 15 * 60;
+constexpr int kIpMaxFailures = 30;        // per address per window, across accounts
+constexpr int kTouchEverySeconds = 60;    // session activity is written at most this often
+}  // namespace
+
+int64_t systemClock() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool Principal::hasRole(std::string_view role) const {
+  return std::find(user.roles.begin(), user.roles.end(), role) != user.roles.end();
+}
+
+AuthService::AuthService(Store& store, const Config& config, Clock clock)
+    : store_(store),
+      config_(config),
+      clock_(std::move(clock)),
+      cost_(hashCostFrom(config.password_cost)),
+      dummy_hash_(hashPassword(randomToken(16), cost_)) {}
+
+bool AuthService::throttled(const std::string& ip, int64_t now) {
+  std::lock_guard lock(ip_mu_);
+  auto it = ip_failures_.find(ip);
+  if (it == ip_failures_.end()) return false;
+  if (now - it->second.window_start >= kIpWindowSeconds) {
+    ip_failures_.erase(it);
+    return false;
+  }
+  return it->second.failures >= kIpMaxFailures;
+}
+
+void AuthService::noteFailure(const std::string& ip, int64_t now) {
+  std::lock_guard lock(ip_mu_);
+  if (ip_failures_.size() > 100000) ip_failures_.clear();  // bound memory under a spray attack
+  auto& w = ip_failures_[ip];
+  if (now - w.window_start >= kIpWindowSeconds) w = IpWindow{now, 0};
+  ++w.failures;
+}
+
+LoginResult AuthService::login(const std::string& login, const std::string& password, const std::string& user_agent,
+                               const std::string& remote_ip) {
+  std::vector<FieldError> missing;
+  if (login.empty()) missing.push_back({"login", "required", "is required"});
+  if (password.empty()) missing.push_back({"password", "required", "is required"});
+  if (!missing.empty()) throw Problem::validation(std::move(missing));
+
+  const int64_t now = clock_();
+  if (throttled(remote_ip, now)) {
+    Problem p(429, "auth.throttled", "Too many failed sign-ins from this address. Try again later.");
+    p.headers.emplace_back("Retry-After", std::to_string(kIpWindowSeconds));
+    throw p;
+  }
+  auto user = store_.findUserByLogin(login);
+  if (user && user->locked_until > now) {
+    Problem p(429, "auth.locked", "This account is locked after repeated failed sign-ins. Try again later.");
+    p.headers.emplace_back("Retry-After", std::to_string(user->locked_until - now));
+    throw p;
+  }
+  const bool ok = user ? verifyPassword(password, user->password_hash) : (verifyPassword(password, dummy_hash_), false);
+  if (!ok || !user->active) {
+    noteFailure(remote_ip, now);
+    if (user) {
+      const int failures =
+          store_.recordLoginFailure(user->id, config_.max_failed_logins, now + int64_t{config_.lockout_minutes} * 60);
+      log::warn("auth.login_failed", {{"user_id", user->id}, {"failures", failures}, {"remote_ip", remote_ip}});
+    } else {
+      log::warn("auth.login_failed", {{"user_id", nullptr}, {"remote_ip", remote_ip}});
+    }
+    throw Problem(401, "auth.invalid_credentials", "The login or the password is wrong.");
+  }
+  if (user->failed_logins > 0) store_.recordLoginSuccess(user->id);
+  if (needsRehash(user->password_hash, cost_))
+    store_.setPassword(user->id, hashPassword(password, cost_), user->must_change_password, now);
+
+  LoginResult result;
+  result.token = randomToken(32);
+  SessionRow s;
+  s.token_hash = hashHex(result.token);
+  s.user_id = user->id;
+  s.csrf_token = randomToken(24);
+  s.created_at = now;
+  s.last_seen_at = now;
+  s.expires_at = now + int64_t{config_.session_absolute_hours} * 3600;
+  s.user_agent = user_agent.substr(0, 120);
+  store_.createSession(s);
+  log::info("auth.login", {{"user_id", user->id}, {"remote_ip", remote_ip}});
+  result.principal = Principal{*user, s};
+  return result;
+}
+
+std::optional<Principal> AuthService::authenticate(const http::Request& req) {
+  const std::string token = req.cookie(kSessionCookie);
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  const std::string hash = hashHex(token);
+  auto session = store_.findSession(hash);
+  if (!session) return std::nullopt;
+  const int64_t now = clock_();
+  if (session->expires_at <= now || session->last_seen_at + int64_t{config_.session_idle_minutes} * 60 <= now) {
+    store_.deleteSession(hash);
+    return std::nullopt;
+  }
+  auto user = store_.findUserById(session->user_id);
+  if (!user || !user->active) return std::nullopt;
+  if (now - session->last_seen_at >= kTouchEverySeconds) {
+    store_.touchSession(hash, now);
+    session->last_seen_at = now;
+  }
+  return Principal{std::move(*user), std::move(*session)};
+}
+
+Principal AuthService::require(const http::Request& req, bool allow_pending_change) {
+  auto p = authenticate(req);
+  if (!p) throw Problem::unauthorized();
+  const bool unsafe = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+  if (unsafe && !constantTimeEquals(req.header(kCsrfHeader), p->session.csrf_token))
+    throw Problem(403, "auth.csrf", "Missing or wrong X-CSRF-Token header.");
+  if (p->user.must_change_password && !allow_pending_change)
+    throw Problem(403, "auth.password_change_required", "Change your one-time password first.");
+  return std::move(*p);
+}
+
+void AuthService::logout(const Principal& p) {
+  store_.deleteSession(p.session.token_hash);
+  log::info("auth.logout", {{"user_id", p.user.id}});
+}
+
+void AuthService::changePassword(const Principal& p, const std::string& current, const std::string& next) {
+  std::vector<FieldError> errors;
+  if (current.empty()) errors.push_back({"current_password", "required", "is required"});
+  else if (!verifyPassword(current, p.user.password_hash))
+    errors.push_back({"current_password", "mismatch", "is not your current password"});
+  auto policy = checkPasswordPolicy(next, p.user.login, "new_password");
+  errors.insert(errors.end(), policy.begin(), policy.end());
+  if (!next.empty() && next == current) errors.push_back({"new_password", "unchanged", "must differ from the current password"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  store_.setPassword(p.user.id, hashPassword(next, cost_), false, clock_());
+  store_.deleteSessionsOfUser(p.user.id, p.session.token_hash);
+  log::info("auth.password_changed", {{"user_id", p.user.id}});
+}
+
+std::string AuthService::sessionCookie(const std::string& token, bool secure) const {
+  std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(config_.session_absolute_hours * 3600);
+  if (secure) c += "; Secure";
+  return c;
+}
+
+std::string AuthService::clearedCookie(bool secure) {
+  std::string c = std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  if (secure) c += "; Secure";
+  return c;
+}
+
+}  // namespace palermo::auth

@@ -1,0 +1,77 @@
+#include "auth/password.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "core/random.hpp"
+
+namespace palermo::auth {
+
+namespace {
+struct Params {
+  unsigned long long ops;
+  std::size_t mem;
+};
+Params paramsFor(HashCost cost) {
+  switch (cost) {
+    case HashCost::Interactive:
+      return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+    case HashCost::Moderate:
+      return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
+    case HashCost::Min:
+      return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+  }
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+
+std::size_t codePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+}  // namespace
+
+HashCost hashCostFrom(const std::string& name) {
+  if (name == "moderate") return HashCost::Moderate;
+  if (name == "min") return HashCost::Min;
+  return HashCost::Interactive;
+}
+
+std::string hashPassword(std::string_view password, HashCost cost) {
+  const auto p = paramsFor(cost);
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), p.ops, p.mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw std::runtime_error("password hashing ran out of memory");
+  return out;
+}
+
+bool verifyPassword(std::string_view password, const std::string& stored_hash) {
+  if (stored_hash.empty()) return false;
+  return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool needsRehash(const std::string& stored_hash, HashCost cost) {
+  const auto p = paramsFor(cost);
+  return crypto_pwhash_str_needs_rehash(stored_hash.c_str(), p.ops, p.mem) != 0;
+}
+
+std::vector<FieldError> checkPasswordPolicy(std::string_view password, std::string_view login,
+                                            const std::string& field) {
+  std::vector<FieldError> errors;
+  if (codePoints(password) < 12) errors.push_back({field, "too_short", "must be at least 12 characters"});
+  if (password.size() > 256) errors.push_back({field, "too_long", "must be at most 256 bytes"});
+  if (!login.empty() && password.find(login) != std::string_view::npos)
+    errors.push_back({field, "contains_login", "must not contain the login name"});
+  if (!password.empty() && password.find_first_not_of(password.front()) == std::string_view::npos)
+    errors.push_back({field, "repeated", "must not be one character repeated"});
+  return errors;
+}
+
+std::string generatePassword() {
+  // 15 random bytes -> 20 URL-safe base64 characters (~120 bits).
+  return randomToken(15);
+}
+
+}  // namespace palermo::auth

@@ -1,0 +1,188 @@
+// palermo: the server and its administration commands. `palermo --help` lists them.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "api/app.hpp"
+#include "auth/auth_service.hpp"
+#include "auth/password.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+using namespace palermo;
+
+struct CommonOptions {
+  std::string config_file;
+  std::vector<std::string> overrides;
+  std::string data_dir;
+};
+
+void addCommon(CLI::App* cmd, CommonOptions& o) {
+  cmd->add_option("-c,--config", o.config_file, "YAML configuration file (or PALERMO_CONFIG)");
+  cmd->add_option("--set", o.overrides, "Override a configuration key: --set server.port=9000")->take_all();
+  cmd->add_option("--data-dir", o.data_dir, "Data directory (same as --set data_dir=...)");
+}
+
+Config loadFrom(const CommonOptions& o) {
+  auto overrides = o.overrides;
+  if (!o.data_dir.empty()) overrides.insert(overrides.begin(), "data_dir=" + o.data_dir);
+  return loadConfig(o.config_file, overrides);
+}
+
+std::unique_ptr<Store> openMigrated(const Config& config) {
+  auto store = openStore(config.database_url);
+  store->migrate();
+  return store;
+}
+
+int runServe(const Config& config) {
+  log::init(config.log_level, config.log_file);
+  auto store = openMigrated(config);
+  store->deleteExpiredSessions(auth::systemClock(), auth::systemClock() - int64_t{config.session_idle_minutes} * 60);
+  http::Metrics metrics;
+  metrics.addSource([&store](std::string& out) {
+    const auto s = store->stats();
+    out += "# HELP palermo_db_seconds_total Time spent executing database statements.\n";
+    out += "# TYPE palermo_db_seconds_total counter\n";
+    out += fmt::format("palermo_db_seconds_total{{backend=\"{}\"}} {}\n", store->backendName(), s.query_seconds);
+    out += "# HELP palermo_db_statements_total Database statements executed.\n";
+    out += "# TYPE palermo_db_statements_total counter\n";
+    out += fmt::format("palermo_db_statements_total {}\n", s.statements);
+    out += "# HELP palermo_db_commits_total Durable commits (one group commit counts once).\n";
+    out += "# TYPE palermo_db_commits_total counter\n";
+    out += fmt::format("palermo_db_commits_total {}\n", s.commits);
+    out += "# HELP palermo_db_committed_writes_total Writes made durable.\n";
+    out += "# TYPE palermo_db_committed_writes_total counter\n";
+    out += fmt::format("palermo_db_committed_writes_total {}\n", s.committed_writes);
+  });
+  auth::AuthService auth(*store, config);
+  http::Router router;
+  api::AppContext ctx{config, *store, metrics, auth};
+  api::registerRoutes(router, ctx);
+
+  http::Server server(config, router, metrics);
+  server.bind();
+  const std::string scheme = config.tlsEnabled() ? "https" : "http";
+  log::info("server.listening", {{"host", config.host}, {"port", server.port()}, {"tls", config.tlsEnabled()},
+                                 {"database", store->backendName()}, {"version", PALERMO_VERSION}});
+  std::printf("palermo listening on %s://%s:%u\n", scheme.c_str(), config.host.c_str(), server.port());
+  std::fflush(stdout);
+  server.run();
+  store->close();
+  log::info("store.closed");
+  log::flush();
+  return 0;
+}
+
+int runUserAdd(const Config& config, const std::string& login, const std::string& display, const std::vector<std::string>& roles,
+               bool if_no_users) {
+  auto store = openMigrated(config);
+  if (if_no_users && store->countUsers() > 0) {
+    std::printf("Users exist already; no administrator created.\n");
+    return 0;
+  }
+  const std::string password = auth::generatePassword();
+  auto user = store->createUser(
+      NewUser{login, display, auth::hashPassword(password, auth::hashCostFrom(config.password_cost)), roles, true});
+  if (!user) {
+    std::fprintf(stderr, "error: login '%s' is taken\n", login.c_str());
+    return 1;
+  }
+  std::printf("Created user '%s' (id %lld).\n", user->login.c_str(), static_cast<long long>(user->id));
+  std::printf("One-time password: %s\n", password.c_str());
+  std::printf("It must be changed at first sign-in.\n");
+  store->close();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  palermo::sodiumInit();
+  CLI::App app{"Palermo: national information system against trafficking in human beings"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", PALERMO_VERSION);
+
+  CommonOptions common;
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server (API and web application)");
+  addCommon(serve, common);
+
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and list them");
+  addCommon(migrate, common);
+
+  auto* user = app.add_subcommand("user", "Manage user accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create a user with a one-time password (printed once)");
+  addCommon(user_add, common);
+  std::string login;
+  std::string display;
+  std::vector<std::string> roles;
+  bool if_no_users = false;
+  user_add->add_option("--login", login, "Login name")->required();
+  user_add->add_option("--display-name", display, "Name shown in the application");
+  user_add->add_option("--role", roles, "Role (repeatable), e.g. admin");
+  user_add->add_flag("--if-no-users", if_no_users, "Do nothing when any user exists (first administrator)");
+  auto* user_list = user->add_subcommand("list", "List user accounts");
+  addCommon(user_list, common);
+
+  auto* version = app.add_subcommand("version", "Print the version");
+  auto* config_cmd = app.add_subcommand("config", "Show the effective configuration");
+  addCommon(config_cmd, common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (*version) {
+      std::printf("palermo %s\n", PALERMO_VERSION);
+      return 0;
+    }
+    const Config config = loadFrom(common);
+    if (!*serve) log::init("warn", "");
+    if (*serve) return runServe(config);
+    if (*migrate) {
+      log::init("info", "");
+      auto store = openStore(config.database_url);
+      const int applied = store->migrate();
+      for (const auto& m : store->migrations())
+        std::printf("%4d  %-40s %s\n", m.version, m.name.c_str(), m.applied_at ? "applied" : "pending");
+      std::printf("%d migration(s) applied now.\n", applied);
+      store->close();
+      return 0;
+    }
+    if (*user_add) return runUserAdd(config, login, display.empty() ? login : display, roles, if_no_users);
+    if (*user_list) {
+      auto store = openMigrated(config);
+      for (const auto& u : store->listUsers()) {
+        std::string r;
+        for (const auto& x : u.roles) r += (r.empty() ? "" : ",") + x;
+        std::printf("%6lld  %-24s %-30s %s%s\n", static_cast<long long>(u.id), u.login.c_str(), u.display_name.c_str(),
+                    r.c_str(), u.active ? "" : " (inactive)");
+      }
+      store->close();
+      return 0;
+    }
+    if (*config_cmd) {
+      for (const auto& [k, v] : describeConfig(config)) std::printf("%-34s %s\n", k.c_str(), v.c_str());
+      return 0;
+    }
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "configuration error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,202 @@
+#include "core/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+namespace palermo {
+
+const std::vector<ConfigKey> kConfigKeys = {
+    {"data_dir", "./data", "Directory for the SQLite database, keys and attachments."},
+    {"database.url", "", "Database: sqlite:PATH (default: sqlite:<data_dir>/palermo.db)."},
+    {"server.host", "127.0.0.1", "Address to listen on. Non-loopback addresses need TLS."},
+    {"server.port", "8080", "TCP port; 0 picks a free port (printed at start)."},
+    {"server.io_threads", "0", "Threads doing network I/O; 0 means one per core."},
+    {"server.worker_threads", "0", "Threads for blocking work (database, hashing); 0: automatic."},
+    {"server.allow_insecure_public", "false",
+     "Allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)."},
+    {"tls.cert", "", "PEM certificate chain file; enables TLS (1.2 or newer)."},
+    {"tls.key", "", "PEM private key file."},
+    {"limits.header_bytes", "16384", "Largest request head (request line and headers)."},
+    {"limits.body_bytes", "1048576", "Largest request body."},
+    {"limits.read_timeout_ms", "15000", "Time allowed to receive one whole request."},
+    {"limits.idle_timeout_ms", "60000", "Time an idle keep-alive connection stays open."},
+    {"limits.shutdown_grace_ms", "20000", "On SIGTERM, time given to in-flight requests."},
+    {"limits.max_connections", "10000", "Open connections at most; more are refused."},
+    {"web.root", "./web/dist", "Directory of the built web application."},
+    {"log.level", "info", "trace, debug, info, warn, error."},
+    {"log.file", "", "Log file (JSON lines); empty for standard error."},
+    {"log.access", "true", "Write one access-log line per request (no personal data)."},
+    {"security.password_cost", "interactive",
+     "Argon2id cost: interactive, moderate, or min (min is for tests only)."},
+    {"security.session_idle_minutes", "30", "A session ends after this much inactivity."},
+    {"security.session_absolute_hours", "12", "A session ends this long after sign-in."},
+    {"security.max_failed_logins", "5", "Failed sign-ins before an account is locked."},
+    {"security.lockout_minutes", "15", "How long a locked account stays locked."},
+};
+
+std::string envNameFor(const std::string& key) {
+  std::string out = "PALERMO_";
+  for (char c : key) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
+}
+
+std::string Config::sqlitePath() const {
+  constexpr std::string_view kPrefix = "sqlite:";
+  if (database_url.rfind(kPrefix, 0) == 0) return database_url.substr(kPrefix.size());
+  return {};
+}
+
+namespace {
+
+void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out,
+             const std::string& file) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      const std::string key = prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>();
+      flatten(kv.second, key, out, file);
+    }
+  } else if (node.IsScalar()) {
+    out[prefix] = node.as<std::string>();
+  } else if (node.IsNull()) {
+    out[prefix] = "";
+  } else {
+    throw std::invalid_argument(file + ":" + std::to_string(node.Mark().line + 1) + ": '" + prefix +
+                                "' must be a single value");
+  }
+}
+
+long long toInt(const std::string& key, const std::string& v, long long lo, long long hi) {
+  long long out = 0;
+  const auto* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, out);
+  if (ec != std::errc() || p != end) throw std::invalid_argument("config '" + key + "': '" + v + "' is not an integer");
+  if (out < lo || out > hi)
+    throw std::invalid_argument("config '" + key + "': " + v + " is outside " + std::to_string(lo) + ".." +
+                                std::to_string(hi));
+  return out;
+}
+
+bool toBool(const std::string& key, const std::string& v) {
+  if (v == "true" || v == "yes" || v == "1" || v == "on") return true;
+  if (v == "false" || v == "no" || v == "0" || v == "off") return false;
+  throw std::invalid_argument("config '" + key + "': '" + v + "' is not true or false");
+}
+
+}  // namespace
+
+Config loadConfig(const std::string& file, const std::vector<std::string>& overrides) {
+  std::set<std::string> known;
+  std::map<std::string, std::string> values;
+  for (const auto& k : kConfigKeys) {
+    known.insert(k.key);
+    values[k.key] = k.default_value;
+  }
+
+  std::string path = file;
+  if (path.empty()) {
+    if (const char* env = std::getenv("PALERMO_CONFIG")) path = env;
+  }
+  if (!path.empty()) {
+    if (!std::filesystem::exists(path)) throw std::invalid_argument("config file not found: " + path);
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(path);
+    } catch (const YAML::Exception& e) {
+      throw std::invalid_argument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    std::map<std::string, std::string> fromFile;
+    if (root.IsDefined() && !root.IsNull()) flatten(root, "", fromFile, path);
+    for (auto& [k, v] : fromFile) {
+      if (!known.count(k)) throw std::invalid_argument(path + ": unknown configuration key '" + k + "'");
+      values[k] = v;
+    }
+  }
+  for (const auto& k : kConfigKeys) {
+    if (const char* env = std::getenv(envNameFor(k.key).c_str())) values[k.key] = env;
+  }
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + o + "'");
+    const std::string k = o.substr(0, eq);
+    if (!known.count(k)) throw std::invalid_argument("unknown configuration key '" + k + "'");
+    values[k] = o.substr(eq + 1);
+  }
+
+  Config c;
+  c.data_dir = values["data_dir"];
+  c.database_url = values["database.url"];
+  if (c.database_url.empty()) c.database_url = "sqlite:" + (std::filesystem::path(c.data_dir) / "palermo.db").string();
+  if (c.database_url.rfind("sqlite:", 0) != 0)
+    throw std::invalid_argument("config 'database.url': only sqlite:PATH is supported by this build");
+  c.host = values["server.host"];
+  c.port = static_cast<uint16_t>(toInt("server.port", values["server.port"], 0, 65535));
+  c.io_threads = static_cast<int>(toInt("server.io_threads", values["server.io_threads"], 0, 256));
+  c.worker_threads = static_cast<int>(toInt("server.worker_threads", values["server.worker_threads"], 0, 1024));
+  c.allow_insecure_public = toBool("server.allow_insecure_public", values["server.allow_insecure_public"]);
+  c.tls_cert = values["tls.cert"];
+  c.tls_key = values["tls.key"];
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    throw std::invalid_argument("config 'tls.cert' and 'tls.key' must be given together");
+  c.header_limit = static_cast<std::size_t>(toInt("limits.header_bytes", values["limits.header_bytes"], 1024, 1 << 20));
+  c.body_limit = static_cast<std::size_t>(toInt("limits.body_bytes", values["limits.body_bytes"], 1024, 1LL << 32));
+  c.read_timeout_ms = static_cast<int>(toInt("limits.read_timeout_ms", values["limits.read_timeout_ms"], 10, 3600000));
+  c.idle_timeout_ms = static_cast<int>(toInt("limits.idle_timeout_ms", values["limits.idle_timeout_ms"], 10, 3600000));
+  c.shutdown_grace_ms =
+      static_cast<int>(toInt("limits.shutdown_grace_ms", values["limits.shutdown_grace_ms"], 0, 3600000));
+  c.max_connections = static_cast<int>(toInt("limits.max_connections", values["limits.max_connections"], 1, 1000000));
+  c.web_root = values["web.root"];
+  c.log_level = values["log.level"];
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  if (!kLevels.count(c.log_level)) throw std::invalid_argument("config 'log.level': '" + c.log_level + "' is not one of trace, debug, info, warn, error");
+  c.log_file = values["log.file"];
+  c.access_log = toBool("log.access", values["log.access"]);
+  c.password_cost = values["security.password_cost"];
+  if (c.password_cost != "interactive" && c.password_cost != "moderate" && c.password_cost != "min")
+    throw std::invalid_argument("config 'security.password_cost': must be interactive, moderate or min");
+  c.session_idle_minutes =
+      static_cast<int>(toInt("security.session_idle_minutes", values["security.session_idle_minutes"], 1, 24 * 60));
+  c.session_absolute_hours =
+      static_cast<int>(toInt("security.session_absolute_hours", values["security.session_absolute_hours"], 1, 24 * 7));
+  c.max_failed_logins =
+      static_cast<int>(toInt("security.max_failed_logins", values["security.max_failed_logins"], 1, 1000));
+  c.lockout_minutes = static_cast<int>(toInt("security.lockout_minutes", values["security.lockout_minutes"], 1, 24 * 60));
+  return c;
+}
+
+std::map<std::string, std::string> describeConfig(const Config& c) {
+  return {
+      {"data_dir", c.data_dir},
+      {"database.url", c.database_url},
+      {"server.host", c.host},
+      {"server.port", std::to_string(c.port)},
+      {"server.io_threads", std::to_string(c.io_threads)},
+      {"server.worker_threads", std::to_string(c.worker_threads)},
+      {"server.allow_insecure_public", c.allow_insecure_public ? "true" : "false"},
+      {"tls.cert", c.tls_cert},
+      {"tls.key", c.tls_key.empty() ? "" : "(set)"},
+      {"limits.header_bytes", std::to_string(c.header_limit)},
+      {"limits.body_bytes", std::to_string(c.body_limit)},
+      {"limits.read_timeout_ms", std::to_string(c.read_timeout_ms)},
+      {"limits.idle_timeout_ms", std::to_string(c.idle_timeout_ms)},
+      {"limits.shutdown_grace_ms", std::to_string(c.shutdown_grace_ms)},
+      {"limits.max_connections", std::to_string(c.max_connections)},
+      {"web.root", c.web_root},
+      {"log.level", c.log_level},
+      {"log.file", c.log_file},
+      {"log.access", c.access_log ? "true" : "false"},
+      {"security.password_cost", c.password_cost},
+      {"security.session_idle_minutes", std::to_string(c.session_idle_minutes)},
+      {"security.session_absolute_hours", std::to_string(c.session_absolute_hours)},
+      {"security.max_failed_logins", std::to_string(c.max_failed_logins)},
+      {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
+  };
+}
+
+}  // namespace palermo

@@ -1,0 +1,103 @@
+// SQLite implementation of the Store. See docs/store.md.
+//
+// One writer thread owns the only writing connection. Writers from any thread enqueue a job
+// and wait; the writer takes every queued job (up to kMaxBatch), runs each inside its own
+// SAVEPOINT of one transaction and commits once (group commit): one fsync covers the batch,
+// a job that fails rolls back alone. WAL mode with synchronous=FULL makes each commit durable.
+// Readers use a pool of separate connections and never wait for the writer.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/db.hpp"
+#include "store/store.hpp"
+
+namespace palermo::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path);
+  ~SqliteStore() override;
+
+  int migrate() override;
+  std::vector<MigrationInfo> migrations() override;
+  bool migrationsPending() override;
+  void ping() override;
+  StoreStats stats() const override;
+  std::string backendName() const override { return "sqlite"; }
+  void close() override;
+
+  std::optional<UserRow> createUser(const NewUser& user) override;
+  std::optional<UserRow> findUserByLogin(const std::string& login) override;
+  std::optional<UserRow> findUserById(int64_t id) override;
+  std::vector<UserRow> listUsers() override;
+  int64_t countUsers() override;
+  void setPassword(int64_t user_id, const std::string& password_hash, bool must_change, int64_t now) override;
+  int recordLoginFailure(int64_t user_id, int max_failures, int64_t lock_until) override;
+  void recordLoginSuccess(int64_t user_id) override;
+
+  void createSession(const SessionRow& session) override;
+  std::optional<SessionRow> findSession(const std::string& token_hash) override;
+  void touchSession(const std::string& token_hash, int64_t now) override;
+  void deleteSession(const std::string& token_hash) override;
+  std::vector<SessionRow> listSessions(int64_t user_id) override;
+  int deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) override;
+  int deleteExpiredSessions(int64_t now, int64_t idle_cutoff) override;
+
+  // Runs `fn` in the writer's transaction (grouped with others) and returns once durable.
+  // Exceptions thrown by fn roll back fn's changes only and are rethrown here.
+  void write(std::function<void(Db&)> fn);
+  template <class T>
+  T write(std::function<T(Db&)> fn) {
+    T out{};
+    write([&](Db& db) { out = fn(db); });
+    return out;
+  }
+  // Runs `fn` on a pooled read connection.
+  template <class T>
+  T read(const std::function<T(Db&)>& fn) {
+    auto lease = acquireReader();
+    return fn(*lease);
+  }
+
+  static constexpr std::size_t kMaxBatch = 512;
+
+ private:
+  struct Job {
+    std::function<void(Db&)> fn;
+    std::promise<void> done;
+  };
+  struct ReaderDeleter {
+    SqliteStore* store;
+    void operator()(Db* db) const;
+  };
+  using ReaderLease = std::unique_ptr<Db, ReaderDeleter>;
+
+  ReaderLease acquireReader();
+  void writerLoop();
+  void ensureOpen() const;
+
+  std::string path_;
+  mutable Counters counters_;
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> committed_writes_{0};
+
+  std::unique_ptr<Db> writer_db_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Db>> readers_;
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace palermo::sqlite

@@ -1,0 +1,254 @@
+// Integration-test harness: starts the real `palermo serve` binary on port 0 against a real
+// SQLite file in a fresh temporary directory, and talks to it over real HTTP on loopback.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/json.hpp"
+
+namespace palermo::test {
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  [[nodiscard]] Json json() const { return Json::parse(body); }
+  [[nodiscard]] std::string header(const std::string& n) const {
+    auto it = headers.find(n);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+inline std::filesystem::path makeTempDir(const std::string& prefix) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  char* dir = mkdtemp(tmpl.data());
+  if (!dir) throw std::runtime_error("mkdtemp failed");
+  return dir;
+}
+
+// A blocking TCP connection to 127.0.0.1:port with a receive timeout.
+class Conn {
+ public:
+  explicit Conn(uint16_t port, int timeout_ms = 10000) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      throw std::runtime_error("connect failed");
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~Conn() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  void send(const std::string& data) {
+    std::size_t off = 0;
+    while (off < data.size()) {
+      const auto n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) throw std::runtime_error("send failed");
+      off += static_cast<std::size_t>(n);
+    }
+  }
+
+  // Reads one HTTP/1.1 response (Content-Length framing). Returns nullopt on EOF/timeout.
+  std::optional<HttpResult> readResponse() {
+    for (;;) {
+      const auto head_end = buf_.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        HttpResult r;
+        std::istringstream head(buf_.substr(0, head_end));
+        std::string line;
+        std::getline(head, line);
+        r.status = std::stoi(line.substr(9, 3));
+        std::size_t len = 0;
+        while (std::getline(head, line)) {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          const auto c = line.find(':');
+          if (c == std::string::npos) continue;
+          std::string name = line.substr(0, c);
+          for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          std::string value = line.substr(c + 1);
+          while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+          if (r.headers.count(name)) r.headers[name] += "\n" + value; else r.headers[name] = value;
+          if (name == "content-length") len = std::stoul(value);
+        }
+        while (buf_.size() < head_end + 4 + len) {
+          if (!fill()) return std::nullopt;
+        }
+        r.body = buf_.substr(head_end + 4, len);
+        buf_.erase(0, head_end + 4 + len);
+        return r;
+      }
+      if (!fill()) return std::nullopt;
+    }
+  }
+
+  // True when the server closed the connection (EOF) before `timeout_ms`.
+  bool closedByPeer(int timeout_ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    char c;
+    return ::recv(fd_, &c, 1, MSG_PEEK) == 0;
+  }
+
+ private:
+  bool fill() {
+    char tmp[65536];
+    const auto n = ::recv(fd_, tmp, sizeof tmp, 0);
+    if (n <= 0) return false;
+    buf_.append(tmp, static_cast<std::size_t>(n));
+    return true;
+  }
+  int fd_ = -1;
+  std::string buf_;
+};
+
+inline std::string buildRequest(const std::string& method, const std::string& target, const std::string& body = "",
+                                const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
+  return req;
+}
+
+// The palermo server as a child process.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extra = {}, std::filesystem::path dir = {}) {
+    dir_ = dir.empty() ? makeTempDir("palermo-it") : dir;
+    owns_dir_ = dir.empty();
+    start(std::move(extra));
+  }
+  ~ServerProcess() {
+    stop(SIGKILL);
+    if (owns_dir_) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  void start(std::vector<std::string> extra) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    std::vector<std::string> args = {PALERMO_BINARY, "serve", "--data-dir", dir_.string(),
+                                     "--set", "server.port=0", "--set", "security.password_cost=min",
+                                     "--set", "log.file=" + (dir_ / "palermo.log").string(),
+                                     "--set", "web.root=" + (dir_ / "web").string()};
+    for (auto& e : extra) args.push_back(std::move(e));
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      ::close(out[0]);
+      ::close(out[1]);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    ::close(out[1]);
+    out_fd_ = out[0];
+    // Wait for "palermo listening on http://127.0.0.1:PORT".
+    std::string line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{out_fd_, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char c;
+      if (::read(out_fd_, &c, 1) != 1) break;
+      if (c != '\n') {
+        line.push_back(c);
+        continue;
+      }
+      std::smatch m;
+      static const std::regex kListening(R"(listening on https?://[^:]+:(\d+))");
+      if (std::regex_search(line, m, kListening)) {
+        port_ = static_cast<uint16_t>(std::stoi(m[1]));
+        return;
+      }
+      line.clear();
+    }
+    throw std::runtime_error("server did not start; log: " + log());
+  }
+
+  // Sends `sig` and waits for the exit status.
+  int stop(int sig = SIGTERM) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (out_fd_ >= 0) ::close(out_fd_);
+    out_fd_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  [[nodiscard]] uint16_t port() const { return port_; }
+  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
+  [[nodiscard]] std::string log() const {
+    std::ifstream in(dir_ / "palermo.log");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
+                     std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Conn c(port_);
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    headers.emplace_back("Connection", "close");
+    c.send(buildRequest(method, target, body, headers));
+    auto r = c.readResponse();
+    if (!r) throw std::runtime_error("no response to " + method + " " + target);
+    return *r;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  bool owns_dir_ = true;
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+// Runs a palermo CLI command, returns (exit code, stdout).
+inline std::pair<int, std::string> runCli(const std::string& args) {
+  std::string cmd = std::string(PALERMO_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  return {WEXITSTATUS(status), out};
+}
+
+}  // namespace palermo::test

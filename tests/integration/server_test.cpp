@@ -1,0 +1,196 @@
+// The HTTP edge, as a client sees it: health, limits, timeouts, malformed input, problem+json,
+// keep-alive and pipelining, TLS, the loopback rule.
+#include "harness.hpp"
+
+using namespace palermo::test;
+using palermo::Json;
+
+namespace {
+
+void expectProblem(const HttpResult& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status);
+  EXPECT_EQ(r.header("content-type"), "application/problem+json");
+  auto j = r.json();
+  EXPECT_EQ(j["status"], status);
+  EXPECT_EQ(j["code"], code);
+  EXPECT_FALSE(j["request_id"].get<std::string>().empty());
+  EXPECT_EQ(j["request_id"], r.header("x-request-id"));
+}
+
+}  // namespace
+
+TEST(Server, HealthReadinessVersionAndMetrics) {
+  ServerProcess s;
+  auto h = s.request("GET", "/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.json()["status"], "ok");
+  auto r = s.request("GET", "/readyz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()["migrations"], "applied");
+  auto v = s.request("GET", "/api/v1/version");
+  EXPECT_EQ(v.json()["name"], "palermo");
+  s.request("GET", "/api/v1/nope");
+  auto m = s.request("GET", "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("palermo_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("palermo_http_request_duration_seconds_bucket{route=\"/readyz\",le=\"+Inf\"} 1"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("palermo_http_requests_total{route=\"(unmatched)\",method=\"GET\",status=\"404\"} 1"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("palermo_http_open_connections"), std::string::npos);
+  EXPECT_NE(m.body.find("palermo_db_seconds_total{backend=\"sqlite\"}"), std::string::npos);
+}
+
+TEST(Server, UnknownPathAndWrongMethodAreProblems) {
+  ServerProcess s;
+  expectProblem(s.request("GET", "/api/v1/nothing-here"), 404, "not_found");
+  auto r = s.request("DELETE", "/healthz");
+  expectProblem(r, 405, "http.method_not_allowed");
+  EXPECT_EQ(r.header("allow"), "GET");
+}
+
+TEST(Server, EchoesPlainRequestIdAndReplacesHostileOne) {
+  ServerProcess s;
+  auto r = s.request("GET", "/healthz", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(r.header("x-request-id"), "abc-123");
+  r = s.request("GET", "/healthz", "", {{"X-Request-Id", "<script>"}});
+  EXPECT_NE(r.header("x-request-id"), "<script>");
+  EXPECT_FALSE(r.header("x-request-id").empty());
+}
+
+TEST(Server, MalformedRequestGets400AndClose) {
+  ServerProcess s;
+  Conn c(s.port());
+  c.send("GARBAGE\r\n\r\n");
+  auto r = c.readResponse();
+  ASSERT_TRUE(r);
+  expectProblem(*r, 400, "http.malformed");
+  EXPECT_TRUE(c.closedByPeer(2000));
+}
+
+TEST(Server, OversizedHeadGets431) {
+  ServerProcess s({"--set", "limits.header_bytes=2048"});
+  Conn c(s.port());
+  c.send(buildRequest("GET", "/healthz", "", {{"X-Big", std::string(4000, 'a')}}));
+  auto r = c.readResponse();
+  ASSERT_TRUE(r);
+  expectProblem(*r, 431, "http.header_too_large");
+}
+
+TEST(Server, OversizedBodyGets413) {
+  ServerProcess s({"--set", "limits.body_bytes=2048"});
+  Conn c(s.port());
+  c.send(buildRequest("POST", "/api/v1/auth/login", std::string(5000, 'x'), {{"Content-Type", "application/json"}}));
+  auto r = c.readResponse();
+  ASSERT_TRUE(r);
+  expectProblem(*r, 413, "http.body_too_large");
+}
+
+TEST(Server, BadJsonAndWrongMediaTypeAreNamed) {
+  ServerProcess s;
+  auto r = s.request("POST", "/api/v1/auth/login", "{\"login\": ");
+  expectProblem(r, 400, "request.malformed_json");
+  Conn c(s.port());
+  c.send(buildRequest("POST", "/api/v1/auth/login", "login=a", {{"Content-Type", "text/plain"}}));
+  auto r2 = c.readResponse();
+  ASSERT_TRUE(r2);
+  expectProblem(*r2, 415, "request.media_type");
+  auto r3 = s.request("POST", "/api/v1/auth/login", "{\"login\": 5}");
+  expectProblem(r3, 422, "validation.failed");
+  auto errors = r3.json()["errors"];
+  ASSERT_EQ(errors.size(), 2U);
+  EXPECT_EQ(errors[0]["field"], "login");
+  EXPECT_EQ(errors[0]["code"], "type");
+  EXPECT_EQ(errors[1]["field"], "password");
+  EXPECT_EQ(errors[1]["code"], "required");
+}
+
+TEST(Server, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
+  ServerProcess s;
+  Conn c(s.port());
+  c.send(buildRequest("GET", "/healthz") + buildRequest("GET", "/api/v1/version") + buildRequest("GET", "/api/v1/nope"));
+  auto a = c.readResponse();
+  auto b = c.readResponse();
+  auto d = c.readResponse();
+  ASSERT_TRUE(a && b && d);
+  EXPECT_EQ(a->json()["status"], "ok");
+  EXPECT_EQ(b->json()["name"], "palermo");
+  EXPECT_EQ(d->status, 404);
+  // Still open for more.
+  c.send(buildRequest("GET", "/healthz"));
+  auto e = c.readResponse();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status, 200);
+}
+
+TEST(Server, SlowRequestTimesOutWith408) {
+  ServerProcess s({"--set", "limits.read_timeout_ms=300"});
+  Conn c(s.port());
+  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n");  // head never finished
+  auto r = c.readResponse();
+  ASSERT_TRUE(r);
+  expectProblem(*r, 408, "http.timeout");
+  EXPECT_TRUE(c.closedByPeer(2000));
+}
+
+TEST(Server, IdleConnectionIsClosed) {
+  ServerProcess s({"--set", "limits.idle_timeout_ms=300"});
+  Conn c(s.port());
+  c.send(buildRequest("GET", "/healthz"));
+  ASSERT_TRUE(c.readResponse());
+  EXPECT_TRUE(c.closedByPeer(3000));
+}
+
+TEST(Server, RefusesPlainHttpOnPublicAddress) {
+  auto dir = makeTempDir("palermo-it");
+  auto [code, out] = runCli("serve --data-dir " + dir.string() + " --set server.host=0.0.0.0 --set server.port=0");
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("refusing to serve plain HTTP"), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Server, RejectsUnknownConfigurationKeyByName) {
+  auto [code, out] = runCli("config --set server.prot=1");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("server.prot"), std::string::npos) << out;
+  auto [code2, out2] = runCli("config --set server.port=99999");
+  EXPECT_EQ(code2, 2);
+  EXPECT_NE(out2.find("server.port"), std::string::npos) << out2;
+}
+
+TEST(Server, ServesOverTls) {
+  auto dir = makeTempDir("palermo-tls");
+  const auto cert = (dir / "cert.pem").string();
+  const auto key = (dir / "key.pem").string();
+  const std::string gen = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 -keyout " + key +
+                          " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(gen.c_str()), 0);
+  ServerProcess s({"--set", "tls.cert=" + cert, "--set", "tls.key=" + key});
+  const std::string url = "https://127.0.0.1:" + std::to_string(s.port()) + "/healthz";
+  FILE* p = popen(("curl -sk --tlsv1.2 " + url).c_str(), "r");
+  char buf[256] = {};
+  const auto n = fread(buf, 1, sizeof buf - 1, p);
+  pclose(p);
+  EXPECT_NE(std::string(buf, n).find("\"ok\""), std::string::npos);
+  // TLS 1.1 and older are refused.
+  const std::string old = "curl -sk --tls-max 1.1 -o /dev/null -w '%{http_code}' " + url + " 2>/dev/null";
+  FILE* q = popen(old.c_str(), "r");
+  char code[16] = {};
+  const auto m = fread(code, 1, sizeof code - 1, q);
+  pclose(q);
+  EXPECT_EQ(std::string(code, m), "000");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Server, AccessLogHasRoutePatternButNoQueryOrBody) {
+  ServerProcess s;
+  s.request("GET", "/api/v1/nothing?name=Secretname");
+  s.request("POST", "/api/v1/auth/login", R"({"login":"Secretlogin","password":"Secretpassword"})");
+  s.stop(SIGTERM);
+  const auto log = s.log();
+  EXPECT_NE(log.find("\"event\":\"http.access\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"route\":\"/api/v1/auth/login\""), std::string::npos);
+  EXPECT_EQ(log.find("Secret"), std::string::npos) << log;
+}
