@@ -32,19 +32,26 @@ if [[ -z "$total" ]]; then echo "ctest did not report"; total=0; nfail=1; fi
 count $((total - nfail)) "$nfail"
 
 if [[ -f web/package.json ]]; then
-  echo "== web unit tests"
+  echo "== web unit tests (vitest)"
+  log=$(mktemp)
   set +e
-  (cd web && npm run --silent test)
-  rc=$?
+  (cd web && NO_COLOR=1 npm run --silent test) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | tee "$log"
+  rc=${PIPESTATUS[0]}
   set -e
-  if [[ $rc == 0 ]]; then count 1 0; else count 0 1; fi
+  p=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$log" | tail -1)
+  count "${p:-0}" "${f:-0}"
+  if [[ $rc != 0 && -z "$f" ]]; then count 0 1; fi
 
   echo "== browser end-to-end tests (Chromium, real server)"
   set +e
-  bash scripts/e2e.sh
-  rc=$?
+  bash scripts/e2e.sh 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
   set -e
-  if [[ $rc == 0 ]]; then count 1 0; else count 0 1; fi
+  p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$log" | tail -1)
+  count "${p:-0}" "${f:-0}"
+  if [[ $rc != 0 && "${f:-0}" == 0 ]]; then count 0 1; fi
 fi
 
 echo

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include <algorithm>
+
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -46,6 +47,14 @@ Json meJson(const auth::Principal& p) {
 
 void requireAdmin(const auth::Principal& p) {
   if (!p.hasRole("admin")) throw Problem::forbidden("Only administrators may do this.");
+}
+
+// 2-64 characters: lower-case Latin letters, digits, '.', '_', '-'; starts with a letter or digit.
+bool validLogin(const std::string& login) {
+  if (login.size() < 2 || login.size() > 64) return false;
+  auto plain = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!plain(login.front())) return false;
+  return std::all_of(login.begin(), login.end(), [&](char c) { return plain(c) || c == '.' || c == '_' || c == '-'; });
 }
 
 const std::vector<std::string>& knownRoles() {
@@ -151,8 +160,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
     const auto login = stringField(body, "login", errors, true, 64);
-    static const std::regex kLogin("^[a-z0-9][a-z0-9._-]{1,63}$");
-    if (!login.empty() && !std::regex_match(login, kLogin))
+    if (!login.empty() && !validLogin(login))
       errors.push_back({"login", "pattern", "must be 2-64 lower-case letters, digits, '.', '_' or '-'"});
     const auto display = stringField(body, "display_name", errors, true, 200);
     std::vector<std::string> roles;

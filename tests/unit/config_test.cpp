@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/config.hpp"
+
+using namespace palermo;
+
+namespace {
+std::string writeTemp(const std::string& content) {
+  auto p = std::filesystem::temp_directory_path() / ("palermo-config-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(p) << content;
+  return p.string();
+}
+}  // namespace
+
+TEST(Config, DefaultsAreSafe) {
+  auto c = loadConfig("", {});
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_FALSE(c.tlsEnabled());
+  EXPECT_FALSE(c.allow_insecure_public);
+  EXPECT_EQ(c.sqlitePath(), "./data/palermo.db");
+}
+
+TEST(Config, FileThenEnvironmentThenFlags) {
+  const auto file = writeTemp("server:\n  port: 9001\n  host: localhost\nlimits:\n  body_bytes: 4096\n");
+  auto c = loadConfig(file, {});
+  EXPECT_EQ(c.port, 9001);
+  EXPECT_EQ(c.host, "localhost");
+  EXPECT_EQ(c.body_limit, 4096U);
+  ::setenv("PALERMO_SERVER_PORT", "9002", 1);
+  c = loadConfig(file, {});
+  EXPECT_EQ(c.port, 9002);
+  c = loadConfig(file, {"server.port=9003"});
+  EXPECT_EQ(c.port, 9003);
+  ::unsetenv("PALERMO_SERVER_PORT");
+  std::filesystem::remove(file);
+}
+
+TEST(Config, ErrorsNameTheKeyAndTheRule) {
+  try {
+    loadConfig("", {"server.port=http"});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("server.port"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("not an integer"), std::string::npos);
+  }
+  EXPECT_THROW(loadConfig("", {"server.port=70000"}), std::invalid_argument);
+  EXPECT_THROW(loadConfig("", {"nonsense=1"}), std::invalid_argument);
+  EXPECT_THROW(loadConfig("", {"tls.cert=/x.pem"}), std::invalid_argument);  // key missing
+  EXPECT_THROW(loadConfig("", {"log.level=loud"}), std::invalid_argument);
+  const auto file = writeTemp("server:\n  prot: 1\n");
+  try {
+    loadConfig(file, {});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("server.prot"), std::string::npos);
+  }
+  std::filesystem::remove(file);
+}
+
+TEST(Config, EnvironmentNames) { EXPECT_EQ(envNameFor("limits.body_bytes"), "PALERMO_LIMITS_BODY_BYTES"); }

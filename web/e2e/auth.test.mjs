@@ -1,0 +1,215 @@
+// The sign-in journey of the first administrator, against a running server.
+//
+// Needs a FRESH server whose administrator still has the one-time password: the test changes it.
+//   PALERMO_URL=http://127.0.0.1:8080 PALERMO_ADMIN_LOGIN=admin PALERMO_ADMIN_PASSWORD=... npm run e2e
+// Optional: CHROMIUM (default /usr/bin/chromium), PALERMO_NEW_PASSWORD (else a random one).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it, test } from 'node:test';
+import { assertAccessible, config, heading, launch, screenshot } from './lib.mjs';
+
+// The tests check real wording; keep in step with src/i18n/*.ts.
+const AZ = {
+  signInTitle: 'Sistemə giriş',
+  login: 'İstifadəçi adı',
+  password: 'Şifrə',
+  submit: 'Daxil ol',
+  invalidCredentials: 'İstifadəçi adı və ya şifrə yanlışdır.',
+  changeTitle: 'Şifrənin dəyişdirilməsi',
+  currentWrong: 'Hazırkı şifrə düzgün deyil.',
+  repeatMismatch: 'Şifrələr üst-üstə düşmür.',
+  tooShort: 'Ən azı 12 simvol olmalıdır.',
+  homeTitle: 'Əsas səhifə',
+  loading: 'Yüklənir…',
+};
+const EN = { homeTitle: 'Home', signInTitle: 'Sign in', signOut: 'Sign out' };
+const RU = { signInTitle: 'Вход в систему', homeTitle: 'Главная' };
+
+function newPassword(login) {
+  if (process.env.PALERMO_NEW_PASSWORD) return process.env.PALERMO_NEW_PASSWORD;
+  for (;;) {
+    const p = `e2e ${randomBytes(12).toString('base64url')} Pw!`;
+    if (!p.includes(login)) return p;
+  }
+}
+
+// First, so that a missing configuration is the first failure reported (never a silent skip).
+test('PALERMO_URL, PALERMO_ADMIN_LOGIN and PALERMO_ADMIN_PASSWORD name a running server', () => {
+  config();
+});
+
+describe('sign-in journey', () => {
+  let cfg;
+  let browser;
+  let context;
+  let page;
+  let newPw;
+  const pageErrors = [];
+
+  before(async () => {
+    cfg = config(); // throws with a clear message when PALERMO_URL & co. are missing
+    newPw = newPassword(cfg.login);
+    browser = await launch();
+    // bypassCSP: axe-core is injected as an inline script. The CSP itself is tested below.
+    context = await browser.newContext({ bypassCSP: true, locale: 'az-AZ', viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows "Loading…" while /auth/me is pending', async () => {
+    const p = await context.newPage();
+    let release;
+    const held = new Promise((r) => (release = r));
+    await p.route('**/api/v1/auth/me', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await p.goto(cfg.baseUrl + '/');
+    await p.getByText(AZ.loading).first().waitFor();
+    release();
+    await p.locator('main h1', { hasText: AZ.signInTitle }).waitFor();
+    await p.close();
+  });
+
+  it('opens on the sign-in page, in Azerbaijani', async () => {
+    await page.goto(cfg.baseUrl + '/');
+    await page.locator('main h1', { hasText: AZ.signInTitle }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'az');
+    assert.match(page.url(), /\/sign-in$/);
+    assert.equal(await page.title(), `${AZ.signInTitle} — Palermo`);
+    assert.equal(await page.getByLabel(AZ.login, { exact: true }).count(), 1);
+    assert.equal(await page.getByLabel(AZ.password, { exact: true }).count(), 1);
+    assert.equal(await page.locator('header').getByText('Palermo', { exact: true }).count(), 1);
+    await screenshot(page, '01-sign-in');
+  });
+
+  it('sign-in page has no serious or critical axe-core violations', async () => {
+    await assertAccessible(page, 'the sign-in page');
+  });
+
+  it('sign-in form works with the keyboard only, with a visible focus', async () => {
+    await page.locator('body').focus();
+    let focused = '';
+    for (let i = 0; i < 10 && focused !== 'login'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.id ?? '');
+    }
+    assert.equal(focused, 'login', 'Tab should reach the login field');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'focused field must show a focus indicator');
+  });
+
+  it('a wrong password shows an error', async () => {
+    await page.getByLabel(AZ.login, { exact: true }).fill(cfg.login);
+    await page.getByLabel(AZ.password, { exact: true }).fill(cfg.password + '-wrong');
+    await page.keyboard.press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), new RegExp(AZ.invalidCredentials.replace(/\./g, '\\.')));
+    await screenshot(page, '02-sign-in-error');
+  });
+
+  it('the one-time password leads to the forced password change page', async () => {
+    await page.getByLabel(AZ.password, { exact: true }).fill(cfg.password);
+    await page.getByRole('button', { name: AZ.submit }).click();
+    await page.locator('main h1', { hasText: AZ.changeTitle }).waitFor();
+    assert.match(page.url(), /\/change-password$/);
+    await screenshot(page, '03-change-password');
+    await assertAccessible(page, 'the password change page');
+  });
+
+  it('checks the new password in the browser before sending it', async () => {
+    await page.locator('#current_password').fill(cfg.password);
+    await page.locator('#new_password').fill('short');
+    await page.locator('#repeat').fill('different');
+    await page.locator('form button[type=submit]').click();
+    await page.locator('#new_password-error', { hasText: AZ.tooShort }).waitFor();
+    await page.locator('#repeat-error', { hasText: AZ.repeatMismatch }).waitFor();
+    assert.equal(await page.locator('#new_password').getAttribute('aria-invalid'), 'true');
+  });
+
+  it('shows the server\'s field error next to the field', async () => {
+    await page.locator('#current_password').fill(cfg.password + '-wrong');
+    await page.locator('#new_password').fill(newPw);
+    await page.locator('#repeat').fill(newPw);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('#current_password-error', { hasText: AZ.currentWrong }).waitFor();
+    await screenshot(page, '04-change-password-errors');
+    await assertAccessible(page, 'the password change page with errors');
+  });
+
+  it('changing the password leads to the home page, which greets the user by name', async () => {
+    await page.locator('#current_password').fill(cfg.password);
+    await page.locator('#new_password').fill(newPw);
+    await page.locator('#repeat').fill(newPw);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('main h1', { hasText: AZ.homeTitle }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
+    assert.equal(me.user.must_change_password, false);
+    const welcome = await page.getByTestId('welcome').textContent();
+    assert.equal(welcome.trim(), `Xoş gəlmisiniz, ${me.user.display_name}!`);
+    assert.equal(await page.locator('[data-testid=roles] li').count(), me.user.roles.length);
+    await screenshot(page, '05-home');
+    await assertAccessible(page, 'the home page');
+  });
+
+  it('switches to English, and remembers it after a reload', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('main h1', { hasText: EN.homeTitle }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.match(await page.getByTestId('welcome').textContent(), /^Welcome, .+!$/);
+    await page.reload();
+    await page.locator('main h1', { hasText: EN.homeTitle }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
+    await screenshot(page, '06-home-en');
+  });
+
+  it('sign out returns to the sign-in page', async () => {
+    await page.getByRole('button', { name: EN.signOut }).click();
+    await page.locator('main h1', { hasText: EN.signInTitle }).waitFor();
+    assert.match(page.url(), /\/sign-in$/);
+    const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    assert.equal(status, 401);
+    await screenshot(page, '07-signed-out-en');
+  });
+
+  it('the new password works (in Russian)', async () => {
+    await page.getByRole('button', { name: 'Русский' }).click();
+    await page.locator('main h1', { hasText: RU.signInTitle }).waitFor();
+    await page.locator('#login').fill(cfg.login);
+    await page.locator('#password').fill(newPw);
+    await page.keyboard.press('Enter');
+    await page.locator('main h1', { hasText: RU.homeTitle }).waitFor();
+    await screenshot(page, '08-home-ru');
+  });
+
+  it('raised no uncaught script errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('content security policy', () => {
+  it('the application runs under the server\'s CSP without violations', async () => {
+    const cfg = config();
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const violations = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      page.on('pageerror', (e) => violations.push(String(e)));
+      await page.goto(cfg.baseUrl + '/');
+      await page.locator('main h1').waitFor();
+      await page.locator('#login').waitFor();
+      assert.deepEqual(violations, []);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+// Shared helpers of the browser tests: configuration from the environment, Debian's chromium
+// through playwright-core (no browser download), axe-core checks, screenshots.
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const SCREENSHOTS = join(here, 'screenshots');
+export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+/**
+ * Reads PALERMO_URL, PALERMO_ADMIN_LOGIN, PALERMO_ADMIN_PASSWORD. Throws (so that every test
+ * fails, loudly) when the server to test is not given: these tests never skip silently.
+ */
+export function config() {
+  const missing = ['PALERMO_URL', 'PALERMO_ADMIN_LOGIN', 'PALERMO_ADMIN_PASSWORD'].filter((n) => !process.env[n]);
+  if (missing.length > 0) {
+    throw new Error(
+      `The browser tests need a running Palermo server: set ${missing.join(', ')} ` +
+        '(PALERMO_URL is its base URL, e.g. http://127.0.0.1:8080; PALERMO_ADMIN_PASSWORD is the ' +
+        'one-time password of the freshly created administrator).',
+    );
+  }
+  return {
+    baseUrl: process.env.PALERMO_URL.replace(/\/+$/, ''),
+    login: process.env.PALERMO_ADMIN_LOGIN,
+    password: process.env.PALERMO_ADMIN_PASSWORD,
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Saves a full-page screenshot as e2e/screenshots/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Runs axe-core on the page; throws listing every violation of impact serious or critical.
+ * The page's context must bypass CSP (axe is injected as an inline script).
+ */
+export async function assertAccessible(page, label) {
+  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!hasAxe) await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const lines = bad.map((v) => `  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.join(', ')})`);
+    throw new Error(`axe-core found ${bad.length} serious/critical violation(s) on ${label}:\n${lines.join('\n')}`);
+  }
+  return violations; // minor/moderate ones, for the caller to report if it likes
+}
+
+/** Text of the page's main heading. */
+export async function heading(page) {
+  return (await page.locator('main h1').textContent())?.trim();
+}

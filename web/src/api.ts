@@ -1,0 +1,214 @@
+// The one client of the Palermo HTTP API (/api/v1). Every failed call ends as an ApiError,
+// parsed in one place from the server's application/problem+json (RFC 9457) body.
+
+export interface User {
+  id: number;
+  login: string;
+  display_name: string;
+  roles: string[];
+  must_change_password: boolean;
+}
+
+/** Body of GET /auth/me and POST /auth/login. */
+export interface Session {
+  user: User;
+  csrf_token: string;
+}
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** Codes the client itself gives to failures that never reached a problem+json body. */
+export const NETWORK_ERROR = 'network';
+export const BAD_RESPONSE = 'http.bad_response';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly requestId: string;
+  readonly errors: readonly FieldError[];
+  /** Seconds to wait, from a Retry-After header (429, 503). */
+  readonly retryAfter: number | undefined;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    title?: string;
+    detail?: string;
+    requestId?: string;
+    errors?: readonly FieldError[];
+    retryAfter?: number | undefined;
+  }) {
+    super(init.detail || init.title || `${init.status} ${init.code}`);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title ?? '';
+    this.detail = init.detail ?? '';
+    this.requestId = init.requestId ?? '';
+    this.errors = init.errors ?? [];
+    this.retryAfter = init.retryAfter;
+  }
+
+  /** Field errors of one field (a form shows them next to it). */
+  fieldErrors(field: string): FieldError[] {
+    return this.errors.filter((e) => e.field === field);
+  }
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function fieldErrorsOf(v: unknown): FieldError[] {
+  if (!Array.isArray(v)) return [];
+  const out: FieldError[] = [];
+  for (const e of v) {
+    if (e && typeof e === 'object') {
+      const o = e as Record<string, unknown>;
+      const field = str(o.field) ?? '';
+      const code = str(o.code) ?? '';
+      if (field || code) out.push({ field, code, message: str(o.message) ?? '' });
+    }
+  }
+  return out;
+}
+
+/**
+ * Turns a failed response (status, Content-Type, body text, Retry-After) into an ApiError.
+ * Pure, so that it is unit-tested without a server. A body that is not a JSON object (a proxy's
+ * HTML error page, say) still gives an ApiError, with code `http.<status>`.
+ */
+export function parseProblem(
+  status: number,
+  contentType: string | null,
+  body: string,
+  retryAfter?: string | null,
+): ApiError {
+  let obj: Record<string, unknown> | undefined;
+  if (/json/i.test(contentType ?? '') || body.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) obj = parsed as Record<string, unknown>;
+    } catch {
+      obj = undefined;
+    }
+  }
+  const bodyStatus = obj && typeof obj.status === 'number' ? obj.status : undefined;
+  return new ApiError({
+    status: status || bodyStatus || 0,
+    code: str(obj?.code) || `http.${status}`,
+    title: str(obj?.title) ?? '',
+    detail: str(obj?.detail) ?? '',
+    requestId: str(obj?.request_id) ?? '',
+    errors: fieldErrorsOf(obj?.errors),
+    retryAfter: parseRetryAfter(retryAfter),
+  });
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  fetch?: FetchLike;
+  base?: string;
+  /** Sent as Accept-Language, so that the server may word its messages in the user's language. */
+  language?: () => string;
+}
+
+export class ApiClient {
+  private readonly fetchFn: FetchLike;
+  private readonly base: string;
+  private readonly language: () => string;
+  /** From the last /auth/me or /auth/login; sent back as X-CSRF-Token on unsafe requests. */
+  csrfToken = '';
+
+  constructor(options: ApiClientOptions = {}) {
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.base = options.base ?? '/api/v1';
+    this.language = options.language ?? (() => document.documentElement.lang || 'az');
+  }
+
+  /** One request; resolves to the parsed JSON body (undefined for 204), rejects with ApiError. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json, application/problem+json',
+      'Accept-Language': this.language(),
+    };
+    const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    if (method !== 'GET' && method !== 'HEAD' && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.base + path, init);
+    } catch (e) {
+      throw new ApiError({ status: 0, code: NETWORK_ERROR, detail: e instanceof Error ? e.message : String(e) });
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) {
+      throw parseProblem(
+        response.status,
+        response.headers.get('Content-Type'),
+        text,
+        response.headers.get('Retry-After'),
+      );
+    }
+    if (response.status === 204 || text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError({ status: response.status, code: BAD_RESPONSE, detail: 'The response is not JSON.' });
+    }
+  }
+
+  private remember(s: Session): Session {
+    if (!s || typeof s !== 'object' || !s.user || typeof s.csrf_token !== 'string') {
+      throw new ApiError({ status: 200, code: BAD_RESPONSE, detail: 'The session body is malformed.' });
+    }
+    this.csrfToken = s.csrf_token;
+    return s;
+  }
+
+  async me(): Promise<Session> {
+    return this.remember(await this.request<Session>('GET', '/auth/me'));
+  }
+
+  async login(login: string, password: string): Promise<Session> {
+    return this.remember(await this.request<Session>('POST', '/auth/login', { login, password }));
+  }
+
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.request<void>('POST', '/auth/password', {
+      current_password: currentPassword,
+      new_password: newPassword,
+    });
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request<void>('POST', '/auth/logout');
+    } finally {
+      this.csrfToken = '';
+    }
+  }
+}
+
+export const api = new ApiClient();

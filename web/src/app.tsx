@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Session, type User } from './api';
+import { Layout } from './components/Layout';
+import { loadLang, saveLang, translator, type Lang, type MessageKey } from './i18n';
+import { I18nContext, type I18n } from './i18n/context';
+import { errorMessage } from './messages';
+import { ChangePassword } from './pages/ChangePassword';
+import { Home } from './pages/Home';
+import { NotFound } from './pages/NotFound';
+import { SignIn } from './pages/SignIn';
+import { navigate, ROUTES, usePath } from './router';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'anonymous'; notice?: MessageKey | undefined }
+  | { kind: 'signed-in'; user: User; notice?: MessageKey | undefined };
+
+/** The path the current state must be shown at, or undefined when any path will do. */
+function requiredPath(state: State, path: string): string | undefined {
+  if (state.kind === 'anonymous') return ROUTES.signIn;
+  if (state.kind !== 'signed-in') return undefined;
+  if (state.user.must_change_password) return ROUTES.changePassword;
+  if (path === ROUTES.signIn || path === ROUTES.changePassword) return ROUTES.home;
+  return undefined;
+}
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(loadLang);
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const path = usePath();
+  // Where a signed-out visitor wanted to go; restored after sign-in.
+  const returnTo = useRef<string>(ROUTES.home);
+
+  const i18n = useMemo<I18n>(
+    () => ({
+      lang,
+      t: translator(lang),
+      setLang: (l: Lang) => {
+        saveLang(l);
+        setLangState(l);
+      },
+    }),
+    [lang],
+  );
+  const { t } = i18n;
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  const loadSession = useCallback(async (notice?: MessageKey) => {
+    try {
+      const session = await api.me();
+      setState({ kind: 'signed-in', user: session.user, notice });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) setState({ kind: 'anonymous' });
+      else setState({ kind: 'failed', error });
+    }
+  }, []);
+
+  useEffect(() => {
+    const p = window.location.pathname;
+    if (p !== ROUTES.signIn && p !== ROUTES.changePassword) returnTo.current = p;
+    void loadSession();
+  }, [loadSession]);
+
+  // Keep the address bar in step with what is shown.
+  const wanted = requiredPath(state, path);
+  useEffect(() => {
+    if (wanted && wanted !== path) navigate(wanted, { replace: true });
+  }, [wanted, path]);
+
+  const onSignedIn = useCallback((session: Session) => {
+    setState({ kind: 'signed-in', user: session.user });
+    const target = session.user.must_change_password ? ROUTES.changePassword : returnTo.current;
+    returnTo.current = ROUTES.home;
+    navigate(target);
+  }, []);
+
+  const onSignOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The session is gone for us either way; the server expires it.
+    }
+    setState({ kind: 'anonymous' });
+    navigate(ROUTES.signIn);
+  }, []);
+
+  const onPasswordChanged = useCallback(() => {
+    void loadSession('password.changed');
+  }, [loadSession]);
+
+  // Focus the heading after every page change except the first page shown.
+  const pageKey = state.kind === 'signed-in' ? `${state.kind}:${wanted ?? path}` : state.kind;
+  const pages = useRef({ last: '', shown: 0 });
+  if (pageKey !== pages.current.last) {
+    pages.current.last = pageKey;
+    if (state.kind !== 'loading') pages.current.shown++;
+  }
+  const focusHeading = pages.current.shown > 1;
+
+  let page;
+  switch (state.kind) {
+    case 'loading':
+      page = (
+        <Layout title={t('app.loading')}>
+          <p class="loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true" />
+            {t('app.loading')}
+          </p>
+        </Layout>
+      );
+      break;
+    case 'failed':
+      page = (
+        <Layout title={t('app.start_failed')}>
+          <p>{errorMessage(state.error, t)}</p>
+          <button
+            type="button"
+            class="button"
+            onClick={() => {
+              setState({ kind: 'loading' });
+              void loadSession();
+            }}
+          >
+            {t('app.retry')}
+          </button>
+        </Layout>
+      );
+      break;
+    case 'anonymous':
+      page = (
+        <SignIn
+          key={pageKey}
+          onSignedIn={onSignedIn}
+          notice={state.notice ? t(state.notice) : undefined}
+          focusHeading={focusHeading}
+        />
+      );
+      break;
+    case 'signed-in': {
+      const shownPath = wanted ?? path;
+      if (shownPath === ROUTES.changePassword) {
+        page = (
+          <ChangePassword
+            key={pageKey}
+            user={state.user}
+            onChanged={onPasswordChanged}
+            onSignOut={onSignOut}
+            focusHeading={focusHeading}
+          />
+        );
+      } else if (shownPath === ROUTES.home) {
+        page = (
+          <Home
+            key={pageKey}
+            user={state.user}
+            onSignOut={onSignOut}
+            notice={state.notice ? t(state.notice) : undefined}
+            focusHeading={focusHeading}
+          />
+        );
+      } else {
+        page = <NotFound key={pageKey} user={state.user} onSignOut={onSignOut} focusHeading={focusHeading} />;
+      }
+      break;
+    }
+  }
+
+  return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
+}

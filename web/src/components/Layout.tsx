@@ -1,0 +1,81 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { User } from '../api';
+import { useI18n } from '../i18n/context';
+import { onLinkClick, ROUTES, usePath } from '../router';
+import { LanguageSwitcher } from './LanguageSwitcher';
+
+interface Props {
+  /** Page heading; also the document title. */
+  title: string;
+  user?: User | undefined;
+  onSignOut?: (() => void) | undefined;
+  /** Move focus to the heading (after an in-app navigation, for screen-reader and keyboard users). */
+  focusHeading?: boolean;
+  children: ComponentChildren;
+}
+
+export function Layout({ title, user, onSignOut, focusHeading = false, children }: Props) {
+  const { t } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const path = usePath();
+
+  useEffect(() => {
+    document.title = `${title} — ${t('app.name')}`;
+  }, [title, t]);
+
+  useEffect(() => {
+    if (focusHeading) heading.current?.focus();
+  }, [focusHeading]);
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skip_to_content')}
+      </a>
+      <header class="site-header">
+        <div class="container header-row">
+          <div class="brand">
+            <span class="brand-name">{t('app.name')}</span>
+            <span class="brand-tagline">{t('app.tagline')}</span>
+          </div>
+          <LanguageSwitcher />
+        </div>
+        {user && (
+          <nav class="site-nav" aria-label={t('nav.label')}>
+            <div class="container nav-row">
+              {/* Pages are added here as the system grows; none until the one-time password is changed. */}
+              {user.must_change_password ? (
+                <span />
+              ) : (
+                <ul class="nav-links">
+                  <li>
+                    <a
+                      href={ROUTES.home}
+                      onClick={onLinkClick}
+                      aria-current={path === ROUTES.home ? 'page' : undefined}
+                    >
+                      {t('nav.home')}
+                    </a>
+                  </li>
+                </ul>
+              )}
+              <div class="nav-user">
+                <span class="nav-user-name">{t('nav.signed_in_as', { name: user.display_name })}</span>
+                <button type="button" class="button button-secondary" onClick={onSignOut}>
+                  {t('nav.sign_out')}
+                </button>
+              </div>
+            </div>
+          </nav>
+        )}
+      </header>
+      <main id="main" class="container" tabIndex={-1}>
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
+        {children}
+      </main>
+    </>
+  );
+}
