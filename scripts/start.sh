@@ -10,6 +10,7 @@ DATA_DIR="${PALERMO_DATA_DIR:-./data}"
 mkdir -p "$DATA_DIR"
 "$BIN" migrate --data-dir "$DATA_DIR" >/dev/null
 echo
+"$BIN" demo --data-dir "$DATA_DIR"   # made-up records, only into an empty database
 "$BIN" user add --data-dir "$DATA_DIR" --login admin --display-name "Administrator" --role admin --if-no-users
 echo
 exec "$BIN" serve --data-dir "$DATA_DIR" "$@"

@@ -43,6 +43,16 @@ if [[ -f web/package.json ]]; then
   count "${p:-0}" "${f:-0}"
   if [[ $rc != 0 && -z "$f" ]]; then count 0 1; fi
 
+  echo "== OpenAPI documents generated from schema/ and the test fixture schema (npm validator)"
+  for dir in schema tests/fixtures/schema; do
+    set +e
+    build/palermo openapi --set schema.dir="$dir" > "$log.openapi.json" &&
+      (cd web && node tools/validate-openapi.mjs "$log.openapi.json")
+    rc=$?
+    set -e
+    if [[ $rc == 0 ]]; then count 1 0; else count 0 1; fi
+  done
+
   echo "== browser end-to-end tests (Chromium, real server)"
   set +e
   bash scripts/e2e.sh 2>&1 | tee "$log"

@@ -193,6 +193,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     return res;
   });
 
+  if (ctx.records) registerRecordRoutes(r, ctx);
   r.fallback(staticFiles(ctx.config.web_root));
 }
 

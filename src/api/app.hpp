@@ -9,6 +9,10 @@
 #include "http/router.hpp"
 #include "store/store.hpp"
 
+namespace palermo::records {
+class RecordService;
+}
+
 namespace palermo::api {
 
 struct AppContext {
@@ -16,9 +20,11 @@ struct AppContext {
   Store& store;
   http::Metrics& metrics;
   auth::AuthService& auth;
+  records::RecordService* records = nullptr;  // null: no record routes (schema not loaded)
 };
 
 void registerRoutes(http::Router& router, AppContext& ctx);
+void registerRecordRoutes(http::Router& router, AppContext& ctx);
 
 // Serves the built web application from `root` (index.html for client-side routes).
 http::Handler staticFiles(std::string root);

@@ -6,6 +6,12 @@
 #include <iostream>
 
 #include "api/app.hpp"
+#include "audit/audit.hpp"
+#include "core/keys.hpp"
+#include "records/demo.hpp"
+#include "records/engine.hpp"
+#include "records/openapi.hpp"
+#include "records/schema.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
 #include "core/config.hpp"
@@ -42,6 +48,18 @@ std::unique_ptr<Store> openMigrated(const Config& config) {
   return store;
 }
 
+// Loads schema/; throws listing every mistake with file and line.
+records::Schema loadSchemaOrThrow(const Config& config) {
+  auto loaded = records::loadSchemaDir(config.schema_dir);
+  if (!loaded.errors.empty()) {
+    std::string msg = "the schema in " + config.schema_dir + " has " + std::to_string(loaded.errors.size()) +
+                      " mistake(s):";
+    for (const auto& e : loaded.errors) msg += "\n  " + e.toString();
+    throw std::runtime_error(msg);
+  }
+  return std::move(loaded.schema);
+}
+
 int runServe(const Config& config) {
   log::init(config.log_level, config.log_file);
   auto store = openMigrated(config);
@@ -63,8 +81,13 @@ int runServe(const Config& config) {
     out += fmt::format("palermo_db_committed_writes_total {}\n", s.committed_writes);
   });
   auth::AuthService auth(*store, config);
+  const auto keys = KeyRing::load(config.data_dir, true);
+  store->setAuditHasher(audit::makeHasher(keys.auditKey()));
+  const records::Schema schema = loadSchemaOrThrow(config);
+  records::RecordService records(schema, *store, keys);
+  records.prepare();
   http::Router router;
-  api::AppContext ctx{config, *store, metrics, auth};
+  api::AppContext ctx{config, *store, metrics, auth, &records};
   api::registerRoutes(router, ctx);
 
   http::Server server(config, router, metrics);
@@ -133,6 +156,24 @@ int main(int argc, char** argv) {
   auto* user_list = user->add_subcommand("list", "List user accounts");
   addCommon(user_list, common);
 
+  auto* audit_cmd = app.add_subcommand("audit", "The tamper-evident audit log");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "Prove the hash chain; name the first bad entry");
+  addCommon(audit_verify, common);
+
+  auto* schema_cmd = app.add_subcommand("schema", "Record types and value lists");
+  schema_cmd->require_subcommand(1);
+  auto* schema_check = schema_cmd->add_subcommand("check", "Check the schema files; list every mistake");
+  addCommon(schema_check, common);
+
+  auto* demo_cmd = app.add_subcommand("demo", "Fill an empty database with made-up demonstration records");
+  addCommon(demo_cmd, common);
+  int demo_count = 40;
+  demo_cmd->add_option("--per-type", demo_count, "Records per record type")->check(CLI::Range(1, 100000));
+
+  auto* openapi_cmd = app.add_subcommand("openapi", "Print the OpenAPI 3.1 document generated from the schema");
+  addCommon(openapi_cmd, common);
+
   auto* version = app.add_subcommand("version", "Print the version");
   auto* config_cmd = app.add_subcommand("config", "Show the effective configuration");
   addCommon(config_cmd, common);
@@ -171,6 +212,54 @@ int main(int argc, char** argv) {
                     r.c_str(), u.active ? "" : " (inactive)");
       }
       store->close();
+      return 0;
+    }
+    if (*audit_verify) {
+      auto store = openMigrated(config);
+      const auto keys = KeyRing::load(config.data_dir, false);
+      const auto report = audit::verify(*store, keys.auditKey());
+      store->close();
+      if (report.ok) {
+        std::printf("audit chain intact: %lld entries\n", static_cast<long long>(report.entries));
+        return 0;
+      }
+      std::printf("AUDIT CHAIN BROKEN at entry %lld (%s): %s\n", static_cast<long long>(report.first_bad_seq),
+                  report.problem.c_str(), report.message.c_str());
+      return 3;
+    }
+    if (*demo_cmd) {
+      auto store = openMigrated(config);
+      const auto keys = KeyRing::load(config.data_dir, true);
+      store->setAuditHasher(audit::makeHasher(keys.auditKey()));
+      const auto schema = loadSchemaOrThrow(config);
+      records::RecordService service(schema, *store, keys);
+      service.prepare();
+      records::Actor system{0, {"admin"}};
+      for (const auto& [name, type] : schema.types) {
+        RecordQuery q;
+        q.type = name;
+        q.limit = 1;
+        if (!store->listRecords(q).items.empty()) {
+          std::printf("The database has records already; no demo data added.\n");
+          store->close();
+          return 0;
+        }
+      }
+      const auto result = records::seedDemo(service, system, demo_count, 20191231);
+      for (const auto& [type, n] : result.created) std::printf("demo: %d %s records\n", n, type.c_str());
+      store->close();
+      return 0;
+    }
+    if (*openapi_cmd) {
+      std::printf("%s\n", records::openApiDocument(loadSchemaOrThrow(config), PALERMO_VERSION).dump(2).c_str());
+      return 0;
+    }
+    if (*schema_check) {
+      auto loaded = records::loadSchemaDir(config.schema_dir);
+      for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
+      if (!loaded.errors.empty()) return 1;
+      std::printf("schema OK: %zu record types, %zu value lists\n", loaded.schema.types.size(),
+                  loaded.schema.lists.size());
       return 0;
     }
     if (*config_cmd) {

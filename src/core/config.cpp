@@ -30,6 +30,7 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"limits.shutdown_grace_ms", "20000", "On SIGTERM, time given to in-flight requests."},
     {"limits.max_connections", "10000", "Open connections at most; more are refused."},
     {"web.root", "./web/dist", "Directory of the built web application."},
+    {"schema.dir", "./schema", "Directory of the record-type and value-list YAML files."},
     {"log.level", "info", "trace, debug, info, warn, error."},
     {"log.file", "", "Log file (JSON lines); empty for standard error."},
     {"log.access", "true", "Write one access-log line per request (no personal data)."},
@@ -152,6 +153,7 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
       static_cast<int>(toInt("limits.shutdown_grace_ms", values["limits.shutdown_grace_ms"], 0, 3600000));
   c.max_connections = static_cast<int>(toInt("limits.max_connections", values["limits.max_connections"], 1, 1000000));
   c.web_root = values["web.root"];
+  c.schema_dir = values["schema.dir"];
   c.log_level = values["log.level"];
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) throw std::invalid_argument("config 'log.level': '" + c.log_level + "' is not one of trace, debug, info, warn, error");
@@ -188,6 +190,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"limits.shutdown_grace_ms", std::to_string(c.shutdown_grace_ms)},
       {"limits.max_connections", std::to_string(c.max_connections)},
       {"web.root", c.web_root},
+      {"schema.dir", c.schema_dir},
       {"log.level", c.log_level},
       {"log.file", c.log_file},
       {"log.access", c.access_log ? "true" : "false"},

@@ -42,6 +42,7 @@ struct Config {
   int max_connections = 10000;
 
   std::string web_root;
+  std::string schema_dir;
 
   std::string log_level = "info";
   std::string log_file;  // empty: standard error

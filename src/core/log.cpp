@@ -69,6 +69,18 @@ void flush() { spdlog::default_logger()->flush(); }
 
 bool enabled(Level level) { return spdlog::default_logger()->should_log(toSpd(level)); }
 
+void access(std::string_view request_id, std::string_view method, std::string_view route, int status, double ms,
+            std::size_t bytes_in, std::size_t bytes_out, std::string_view remote_ip) {
+  auto& logger = *spdlog::default_logger();
+  if (!logger.should_log(spdlog::level::info)) return;
+  fmt::memory_buffer buf;
+  fmt::format_to(std::back_inserter(buf),
+                 R"({{"ts":"{}","level":"info","event":"http.access","request_id":"{}","method":"{}","route":"{}",)"
+                 R"("status":{},"ms":{:.2f},"bytes_in":{},"bytes_out":{},"remote_ip":"{}"}})",
+                 isoNow(), request_id, method, route, status, ms, bytes_in, bytes_out, remote_ip);
+  logger.log(spdlog::level::info, std::string_view(buf.data(), buf.size()));
+}
+
 void write(Level level, const std::string& event, Json fields) {
   if (!enabled(level)) return;
   Json line = Json::object();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/json.hpp"
 
@@ -16,6 +17,12 @@ void init(const std::string& level, const std::string& file);
 void flush();
 bool enabled(Level level);
 void write(Level level, const std::string& event, Json fields = Json::object());
+
+// One access-log line, formatted without building a JSON object (this runs per request).
+// All string arguments must be JSON-safe already: route patterns, validated request ids,
+// HTTP method tokens and IP addresses are.
+void access(std::string_view request_id, std::string_view method, std::string_view route, int status, double ms,
+            std::size_t bytes_in, std::size_t bytes_out, std::string_view remote_ip);
 
 inline void info(const std::string& event, Json fields = Json::object()) { write(Level::info, event, std::move(fields)); }
 inline void warn(const std::string& event, Json fields = Json::object()) { write(Level::warn, event, std::move(fields)); }

@@ -10,20 +10,32 @@ const std::vector<double>& Metrics::buckets() {
   return kBuckets;
 }
 
+namespace {
+constexpr const char* kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "other"};
+int methodIndex(std::string_view m) {
+  for (int i = 0; i < 7; ++i)
+    if (m == kMethods[i]) return i;
+  return 7;
+}
+}  // namespace
+
 void Metrics::recordRequest(const std::string& route, const std::string& method, int status, double seconds) {
+  const int mi = methodIndex(method);
   std::lock_guard lock(mu_);
-  ++requests_[{route, method, status}];
-  auto& h = latency_[route];
-  if (h.counts.empty()) h.counts.assign(buckets().size(), 0);
+  auto it = routes_.find(std::string_view(route));
+  if (it == routes_.end()) it = routes_.emplace(route, RouteStats{}).first;
+  auto& r = it->second;
+  ++r.by_method_status[{mi, status}];
+  if (r.counts.empty()) r.counts.assign(buckets().size(), 0);
   const auto& b = buckets();
   for (std::size_t i = 0; i < b.size(); ++i) {
     if (seconds <= b[i]) {
-      ++h.counts[i];
+      ++r.counts[i];
       break;
     }
   }
-  ++h.count;
-  h.sum += seconds;
+  ++r.count;
+  r.sum += seconds;
 }
 
 void Metrics::addSource(std::function<void(std::string&)> source) {
@@ -53,14 +65,14 @@ std::string Metrics::render() const {
     std::lock_guard lock(mu_);
     out += "# HELP palermo_http_requests_total HTTP requests by route pattern, method and status.\n";
     out += "# TYPE palermo_http_requests_total counter\n";
-    for (const auto& [key, n] : requests_) {
-      const auto& [route, method, status] = key;
-      out += fmt::format("palermo_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                         escapeLabel(route), method, status, n);
+    for (const auto& [route, r] : routes_) {
+      for (const auto& [key, n] : r.by_method_status)
+        out += fmt::format("palermo_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                           escapeLabel(route), kMethods[key.first], key.second, n);
     }
     out += "# HELP palermo_http_request_duration_seconds Time from request received to response written.\n";
     out += "# TYPE palermo_http_request_duration_seconds histogram\n";
-    for (const auto& [route, h] : latency_) {
+    for (const auto& [route, h] : routes_) {
       uint64_t cumulative = 0;
       for (std::size_t i = 0; i < buckets().size(); ++i) {
         cumulative += h.counts[i];

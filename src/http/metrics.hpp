@@ -8,7 +8,6 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <tuple>
 #include <vector>
 
 namespace palermo::http {
@@ -27,14 +26,16 @@ class Metrics {
   static const std::vector<double>& buckets();
 
  private:
-  struct Histogram {
+  // Per route pattern: request counts by (method, status) and a latency histogram. Looked up
+  // by string_view, so recording a request allocates nothing once its route has been seen.
+  struct RouteStats {
+    std::map<std::pair<int, int>, uint64_t> by_method_status;  // (method index, status)
     std::vector<uint64_t> counts;  // per bucket, not cumulative
     uint64_t count = 0;
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::string, RouteStats, std::less<>> routes_;
   std::vector<std::function<void(std::string&)>> sources_;
   std::atomic<long> open_connections_{0};
 };

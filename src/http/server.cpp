@@ -54,6 +54,14 @@ bool isLoopback(const asio::ip::address& a) {
                              asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback());
 }
 
+// Request ids need to be unique, not secret: a random per-process prefix and a counter,
+// with no system call per request.
+std::string newRequestId() {
+  static const std::string prefix = randomToken(6);
+  static std::atomic<uint64_t> counter{0};
+  return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+}
+
 // Accepts a client-supplied X-Request-Id only when it is short and plain; otherwise makes one.
 std::string requestIdFrom(std::string_view supplied) {
   if (!supplied.empty() && supplied.size() <= 64) {
@@ -62,7 +70,7 @@ std::string requestIdFrom(std::string_view supplied) {
       plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
     if (plain) return std::string(supplied);
   }
-  return randomToken(12);
+  return newRequestId();
 }
 
 }  // namespace
@@ -299,7 +307,7 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
       } else if (ec == beast::error::timeout) {
         status = 408, code = "http.timeout", detail = "The request did not arrive in time.";
       }
-      req.request_id = randomToken(12);
+      req.request_id = newRequestId();
       res = problemResponse(Problem(status, code, detail), req.request_id, "");
       close_after = true;
     } else {
@@ -348,15 +356,9 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics.recordRequest(route_label, req.method.empty() ? "-" : req.method, res.status, seconds);
-    if (config.access_log && log::enabled(log::Level::info)) {
-      log::info("http.access", {{"request_id", req.request_id},
-                                {"method", req.method},
-                                {"route", route_label},
-                                {"status", res.status},
-                                {"ms", std::round(seconds * 100000.0) / 100.0},
-                                {"bytes_in", req.body.size()},
-                                {"bytes_out", written},
-                                {"remote_ip", remote_ip}});
+    if (config.access_log) {
+      log::access(req.request_id, req.method, route_label, res.status, seconds * 1000.0, req.body.size(), written,
+                  remote_ip);
     }
     if (wec || closing) co_return;
   }

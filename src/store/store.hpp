@@ -11,10 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/json.hpp"
 
 namespace palermo {
 
@@ -63,6 +67,135 @@ struct StoreStats {
   uint64_t committed_writes = 0; // writes inside those commits
 };
 
+// ---- Records (the registers). The engine (src/records/engine.*) decides what is valid; the
+// store keeps rows, history, links, search terms and the audit chain, atomically.
+
+struct StoredRecord {
+  int64_t id = 0;
+  std::string type;
+  int64_t version = 0;       // 1 at creation, +1 per change; the ETag
+  std::string state;         // workflow state ("" when the type has no workflow)
+  Json data;                 // non-identity fields (object)
+  std::string identity;      // identity fields: sealed JSON (see core/keys.hpp); empty when none
+  int64_t created_at = 0;    // unix milliseconds
+  int64_t created_by = 0;    // user id
+  int64_t updated_at = 0;
+  int64_t updated_by = 0;
+  int64_t deleted_at = 0;    // 0 when not deleted
+  int64_t deleted_by = 0;
+  std::string deleted_reason;
+};
+
+struct FieldChange {
+  std::string field;
+  Json from;  // null when absent; identity fields carry {"changed":true} only, never values
+  Json to;
+};
+
+struct HistoryEntry {
+  int64_t version = 0;
+  int64_t at = 0;  // unix milliseconds
+  int64_t by = 0;
+  std::string action;  // create, update, delete, restore, transition:<name>
+  std::vector<FieldChange> changes;
+};
+
+struct AuditDraft {
+  int64_t actor = 0;         // user id; 0 = the system
+  std::string action;        // record.create, record.update, record.read_identity, ...
+  std::string record_type;
+  int64_t record_id = 0;     // 0 in a create: the store fills in the new id
+  Json details = Json::object();  // field names and reasons; never identity values
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  int64_t at = 0;  // unix milliseconds
+  int64_t actor = 0;
+  std::string action;
+  std::string record_type;
+  int64_t record_id = 0;
+  std::string details;    // canonical JSON text, as hashed
+  std::string prev_hash;  // hex; "" for the first entry
+  std::string hash;       // hex, keyed BLAKE2b over the entry and prev_hash
+};
+
+// The synthetic entry whose hash is the MAC of the chain's head (seq and hash of the newest
+// entry), so that cutting entries off the end is detected too.
+inline AuditEntry auditHeadEntry(int64_t seq, const std::string& hash) {
+  AuditEntry h;
+  h.seq = seq;
+  h.action = "audit.head";
+  h.prev_hash = hash;
+  return h;
+}
+
+// Computes an entry's hash; given to the store so the chain is extended inside the same
+// transaction as the change it records.
+using AuditHasher = std::function<std::string(const AuditEntry&)>;
+
+struct RecordMutation {
+  enum class Kind { Create, Update, Delete, Restore };
+  Kind kind = Kind::Create;
+  std::string type;
+  int64_t id = 0;                 // not for Create
+  int64_t expected_version = 0;   // not for Create
+  std::string state;
+  Json data = Json::object();
+  std::string identity;           // sealed; for Create/Update
+  bool identity_changed = false;
+  std::string action;             // history action (create, update, transition:refer, ...)
+  std::vector<FieldChange> changes;
+  std::vector<std::pair<std::string, int64_t>> links;  // reference field -> target id (replaces all)
+  std::vector<std::string> terms;                      // blind-index terms (replaces all)
+  int64_t actor = 0;
+  int64_t at = 0;                 // unix milliseconds
+  std::string reason;             // Delete
+  AuditDraft audit;
+  // Called inside the write transaction once the new id is known (Create) to seal identity
+  // with the record id as context. Returns the sealed identity.
+  std::function<std::string(int64_t id)> seal_identity;
+};
+
+struct MutationResult {
+  enum class Status { Ok, NotFound, VersionConflict, Gone };
+  Status status = Status::Ok;
+  StoredRecord record;      // the record after the change (Ok), or as stored (VersionConflict)
+};
+
+struct RecordFilter {
+  enum class Op { Eq, Ne, Lt, Le, Gt, Ge, In, IsNull, NotNull };
+  std::string field;        // a declared non-identity field, or "id", "state", "created_at", "updated_at"
+  Op op = Op::Eq;
+  Json value;               // scalar, or array for In
+};
+
+struct RecordQuery {
+  std::string type;
+  std::vector<RecordFilter> filters;
+  std::vector<std::string> terms;  // all must match (blind-index name search)
+  std::string sort_field = "id";
+  bool descending = false;
+  Json after_value;         // cursor: sort value of the last row seen (null: from the start)
+  int64_t after_id = 0;     // cursor: id of the last row seen
+  int limit = 50;
+  bool include_deleted = false;
+  bool count_total = false;
+};
+
+struct RecordPage {
+  std::vector<StoredRecord> items;
+  bool has_more = false;
+  int64_t total = -1;       // when asked
+};
+
+struct RelatedRecord {
+  std::string direction;  // "outgoing" (this record's reference field) or "incoming"
+  std::string field;
+  std::string type;
+  int64_t id = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -98,6 +231,33 @@ class Store {
   virtual std::vector<SessionRow> listSessions(int64_t user_id) = 0;
   virtual int deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) = 0;
   virtual int deleteExpiredSessions(int64_t now, int64_t idle_cutoff) = 0;
+
+  // Records. Every mutation writes the row, its history entry, links, terms and the audit
+  // entry in one transaction.
+  virtual void setAuditHasher(AuditHasher hasher) = 0;
+  virtual MutationResult applyMutation(const RecordMutation& m) = 0;
+  virtual std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) = 0;
+  virtual RecordPage listRecords(const RecordQuery& q) = 0;
+  virtual std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) = 0;
+  virtual std::vector<RelatedRecord> relations(const std::string& type, int64_t id) = 0;
+  // Creates (once) what makes filtering and sorting on `field` of `type` fast.
+  virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
+
+  // Audit: an entry on its own (reads of identity), durable when this returns.
+  virtual void appendAudit(const AuditDraft& draft, int64_t at) = 0;
+  // Entries in sequence order, from `from_seq`, at most `limit`.
+  virtual std::vector<AuditEntry> auditEntries(int64_t from_seq, int limit) = 0;
+  // The newest entry's seq and hash, as last recorded by the store ("head"), with its MAC.
+  struct AuditHead {
+    int64_t seq = 0;
+    std::string hash;
+    std::string mac;
+  };
+  virtual AuditHead auditHead() = 0;
+
+  // Schema state: the last schema text applied per record type (for evolution checks).
+  virtual std::map<std::string, std::string> schemaState() = 0;
+  virtual void saveSchemaState(const std::map<std::string, std::string>& state) = 0;
 };
 
 // Opens the store named by a database URL ("sqlite:/path/file.db"). Throws on failure.

@@ -162,7 +162,8 @@ class ServerProcess {
     std::vector<std::string> args = {PALERMO_BINARY, "serve", "--data-dir", dir_.string(),
                                      "--set", "server.port=0", "--set", "security.password_cost=min",
                                      "--set", "log.file=" + (dir_ / "palermo.log").string(),
-                                     "--set", "web.root=" + (dir_ / "web").string()};
+                                     "--set", "web.root=" + (dir_ / "web").string(),
+                                     "--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema"};
     for (auto& e : extra) args.push_back(std::move(e));
     pid_ = fork();
     if (pid_ == 0) {

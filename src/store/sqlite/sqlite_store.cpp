@@ -48,6 +48,74 @@ CREATE TABLE sessions (
 ) STRICT;
 CREATE INDEX sessions_by_user ON sessions(user_id);
 )SQL"},
+      {2, "records, history, links, search terms, audit chain, schema state", R"SQL(
+CREATE TABLE records (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL,
+  identity BLOB,
+  created_at INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by INTEGER NOT NULL,
+  deleted_at INTEGER NOT NULL DEFAULT 0,
+  deleted_by INTEGER NOT NULL DEFAULT 0,
+  deleted_reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX records_by_type ON records(type, id);
+CREATE TABLE record_history (
+  record_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  by INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  PRIMARY KEY (record_id, version)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE record_links (
+  from_id INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  to_id INTEGER NOT NULL,
+  PRIMARY KEY (from_id, field, to_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX record_links_to ON record_links(to_id);
+CREATE TABLE record_terms (
+  term TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  PRIMARY KEY (term, record_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX record_terms_by_record ON record_terms(record_id);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+-- Append-only for the application: a bug cannot rewrite history (an attacker with the file
+-- can, which is what the keyed hash chain and `palermo audit verify` catch).
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  mac TEXT NOT NULL
+) STRICT;
+CREATE TABLE schema_state (
+  type TEXT PRIMARY KEY,
+  definition TEXT NOT NULL
+) STRICT;
+CREATE TABLE field_indexes (
+  name TEXT PRIMARY KEY
+) STRICT;
+)SQL"},
   };
   return kMigrations;
 }

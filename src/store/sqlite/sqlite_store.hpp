@@ -12,6 +12,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -50,6 +51,19 @@ class SqliteStore final : public Store {
   int deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) override;
   int deleteExpiredSessions(int64_t now, int64_t idle_cutoff) override;
 
+  void setAuditHasher(AuditHasher hasher) override;
+  MutationResult applyMutation(const RecordMutation& m) override;
+  std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) override;
+  RecordPage listRecords(const RecordQuery& q) override;
+  std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) override;
+  std::vector<RelatedRecord> relations(const std::string& type, int64_t id) override;
+  void ensureFieldIndex(const std::string& type, const std::string& field) override;
+  void appendAudit(const AuditDraft& draft, int64_t at) override;
+  std::vector<AuditEntry> auditEntries(int64_t from_seq, int limit) override;
+  AuditHead auditHead() override;
+  std::map<std::string, std::string> schemaState() override;
+  void saveSchemaState(const std::map<std::string, std::string>& state) override;
+
   // Runs `fn` in the writer's transaction (grouped with others) and returns once durable.
   // Exceptions thrown by fn roll back fn's changes only and are rethrown here.
   void write(std::function<void(Db&)> fn);
@@ -80,6 +94,7 @@ class SqliteStore final : public Store {
   using ReaderLease = std::unique_ptr<Db, ReaderDeleter>;
 
   ReaderLease acquireReader();
+  void appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at);
   void writerLoop();
   void ensureOpen() const;
 
@@ -98,6 +113,10 @@ class SqliteStore final : public Store {
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Db>> readers_;
   std::atomic<bool> closed_{false};
+
+  AuditHasher audit_hasher_;
+  std::mutex indexes_mu_;
+  std::set<std::string> known_indexes_;
 };
 
 }  // namespace palermo::sqlite

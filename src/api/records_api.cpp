@@ -1,0 +1,210 @@
+// Routes of the records API: /api/v1/records/{type}[/{id}[/history|/relations|/restore|
+// /transitions/{name}]], /api/v1/schema and /api/v1/openapi.json.
+#include <fmt/format.h>
+
+#include "api/app.hpp"
+#include "core/error.hpp"
+#include "records/engine.hpp"
+#include "records/openapi.hpp"
+
+namespace palermo::api {
+
+using http::Request;
+using http::Response;
+
+namespace {
+
+records::Actor actorOf(const auth::Principal& p) { return {p.user.id, p.user.roles}; }
+
+int64_t idParam(const Request& req) {
+  const auto& s = req.params.at("id");
+  int64_t v = 0;
+  if (s.empty() || s.size() > 18) throw Problem::notFound("There is no such record.");
+  for (char c : s) {
+    if (c < '0' || c > '9') throw Problem::notFound("There is no such record.");
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) throw Problem::notFound("There is no such record.");
+  return v;
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= s.size() && !s.empty()) {
+    const auto j = s.find(',', i);
+    auto item = s.substr(i, j == std::string::npos ? std::string::npos : j - i);
+    if (!item.empty()) out.push_back(item);
+    if (j == std::string::npos) break;
+    i = j + 1;
+  }
+  return out;
+}
+
+Response recordResponse(int status, const Json& record) {
+  auto res = Response::json(status, record);
+  res.set("ETag", records::etagFor(record["version"].get<int64_t>()));
+  res.set("Cache-Control", "no-store");
+  return res;
+}
+
+std::optional<int64_t> ifMatch(const Request& req) {
+  const auto h = req.header("if-match");
+  if (h.empty()) return std::nullopt;
+  auto v = records::parseIfMatch(h);
+  if (!v) throw Problem::badRequest("request.if_match", "If-Match must be the record's ETag, e.g. \"3\".",
+                                    {{"If-Match", "format", "is not a record version"}});
+  return v;
+}
+
+// Parses list parameters: field=value, field[op]=value, q, sort, cursor, limit, fields,
+// include_deleted, count.
+records::ListParams listParams(const Request& req) {
+  records::ListParams p;
+  std::vector<FieldError> errors;
+  std::string_view query = req.query;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    std::string key;
+    std::string value;
+    if (!http::percentDecode(pair.substr(0, eq), key, true) ||
+        !http::percentDecode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), value, true)) {
+      errors.push_back({"query", "encoding", "is not valid percent-encoding"});
+      continue;
+    }
+    if (key == "q") p.name_query = value;
+    else if (key == "sort") {
+      p.descending = !value.empty() && value[0] == '-';
+      p.sort_field = p.descending ? value.substr(1) : value;
+    } else if (key == "cursor") p.cursor = value;
+    else if (key == "limit") {
+      try {
+        p.limit = std::stoi(value);
+      } catch (const std::exception&) {
+        errors.push_back({"limit", "integer", "must be an integer"});
+      }
+    } else if (key == "fields") p.fields = splitList(value);
+    else if (key == "include_deleted") p.include_deleted = value == "true";
+    else if (key == "count") p.count_total = value == "true";
+    else {
+      RecordFilter f;
+      const auto br = key.find('[');
+      std::string op = "eq";
+      if (br != std::string::npos && key.back() == ']') {
+        op = key.substr(br + 1, key.size() - br - 2);
+        key = key.substr(0, br);
+      }
+      f.field = key;
+      f.value = value;
+      using Op = RecordFilter::Op;
+      if (op == "eq") f.op = Op::Eq;
+      else if (op == "ne") f.op = Op::Ne;
+      else if (op == "lt") f.op = Op::Lt;
+      else if (op == "lte") f.op = Op::Le;
+      else if (op == "gt") f.op = Op::Gt;
+      else if (op == "gte") f.op = Op::Ge;
+      else if (op == "in") {
+        f.op = Op::In;
+        Json values = Json::array();
+        for (auto& v : splitList(value)) values.push_back(v);
+        f.value = values;
+      } else if (op == "null") f.op = value == "false" ? Op::NotNull : Op::IsNull;
+      else {
+        errors.push_back({key, "filter", "unknown operator '" + op.substr(0, 16) + "' (eq, ne, lt, lte, gt, gte, in, null)"});
+        continue;
+      }
+      p.filters.push_back(std::move(f));
+    }
+  }
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  return p;
+}
+
+Json optionalBody(const Request& req) {
+  if (req.body.empty()) return Json::object();
+  return req.jsonBody();
+}
+
+}  // namespace
+
+void registerRecordRoutes(http::Router& r, AppContext& ctx) {
+  auto& svc = *ctx.records;
+  const std::string openapi = records::openApiDocument(svc.schema(), PALERMO_VERSION).dump();
+  const std::string schema = records::schemaJson(svc.schema()).dump();
+
+  r.get("/api/v1/schema", [&ctx, schema](Request& req) {
+    ctx.auth.require(req);
+    return Response{200, "application/json", {{"Cache-Control", "no-cache"}}, schema};
+  });
+  r.get("/api/v1/openapi.json", [openapi](Request&) {
+    return Response{200, "application/json", {{"Cache-Control", "no-cache"}}, openapi};
+  });
+
+  r.get("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto result = svc.list(actorOf(p), req.params.at("type"), listParams(req));
+    Json body = {{"items", std::move(result.items)}};
+    if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
+    if (result.total >= 0) body["total"] = result.total;
+    auto res = Response::json(200, body);
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.post("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto record = svc.create(actorOf(p), req.params.at("type"), req.jsonBody());
+    auto res = recordResponse(201, record);
+    res.set("Location", fmt::format("/api/v1/records/{}/{}", req.params.at("type"), record["id"].get<int64_t>()));
+    return res;
+  });
+
+  r.get("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto record = svc.get(actorOf(p), req.params.at("type"), idParam(req), splitList(req.queryParam("fields")));
+    // A conditional GET lets a form check cheaply whether it still shows the latest version.
+    if (auto inm = req.header("if-none-match"); !inm.empty() && inm == records::etagFor(record["version"]))
+      return Response{304, {}, {{"ETag", std::string(inm)}}, {}};
+    return recordResponse(200, record);
+  });
+
+  r.patch("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return recordResponse(200, svc.update(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req), req.jsonBody()));
+  });
+
+  r.del("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    const Json body = optionalBody(req);
+    std::string reason;
+    if (body.contains("reason") && body["reason"].is_string()) reason = body["reason"].get<std::string>();
+    return recordResponse(200, svc.remove(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req), reason));
+  });
+
+  r.post("/api/v1/records/{type}/{id}/restore", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return recordResponse(200, svc.restore(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req)));
+  });
+
+  r.post("/api/v1/records/{type}/{id}/transitions/{name}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return recordResponse(200, svc.transition(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req),
+                                              req.params.at("name"), optionalBody(req)));
+  });
+
+  r.get("/api/v1/records/{type}/{id}/history", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return Response::json(200, svc.history(actorOf(p), req.params.at("type"), idParam(req)));
+  });
+
+  r.get("/api/v1/records/{type}/{id}/relations", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return Response::json(200, svc.relations(actorOf(p), req.params.at("type"), idParam(req)));
+  });
+}
+
+}  // namespace palermo::api

@@ -1,0 +1,685 @@
+#include "records/engine.hpp"
+
+#include <fmt/format.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include "core/log.hpp"
+#include "core/random.hpp"
+
+namespace palermo::records {
+
+namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string isoMs(int64_t ms) {
+  const std::time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+}
+
+bool isSpecialColumn(const std::string& f) {
+  return f == "id" || f == "state" || f == "created_at" || f == "updated_at";
+}
+
+// Absent values (null, blank text, empty list) are not stored: a field is either there with a
+// value or not there at all, so "required" and "requires" mean the same everywhere.
+void dropAbsent(Json& obj) {
+  for (auto it = obj.begin(); it != obj.end();) {
+    if (isAbsent(*it)) it = obj.erase(it);
+    else ++it;
+  }
+}
+
+void dropComputed(const RecordType& type, Json& data) {
+  for (const auto& f : type.fields)
+    if (f.computed) data.erase(f.name);
+}
+
+Json identityPart(const RecordType& type, const Json& data) {
+  Json out = Json::object();
+  for (const auto& f : type.fields)
+    if (f.sensitivity == Sensitivity::Identity && data.contains(f.name)) out[f.name] = data[f.name];
+  return out;
+}
+
+Json factsPart(const RecordType& type, const Json& data) {
+  Json out = Json::object();
+  for (const auto& [k, v] : data.items()) {
+    const auto* f = type.field(k);
+    if (f && f->sensitivity != Sensitivity::Identity) out[k] = v;
+  }
+  return out;
+}
+
+std::string sealContext(int64_t id) { return "record:" + std::to_string(id); }
+
+// Turns a filter value that arrived as text (query string) into the field's JSON type.
+Json coerce(const FieldDef* f, const std::string& field, const Json& raw, std::vector<FieldError>& errors) {
+  if (!raw.is_string()) return raw;
+  const std::string s = raw.get<std::string>();
+  auto bad = [&](const char* what) {
+    errors.push_back({field, "filter", fmt::format("'{}' is not {}", s.substr(0, 40), what)});
+    return Json();
+  };
+  FieldType t = FieldType::Text;
+  if (f) t = f->type;
+  else if (field == "id" || field == "created_at" || field == "updated_at") t = FieldType::Integer;
+  switch (t) {
+    case FieldType::Integer:
+    case FieldType::Money:
+    case FieldType::Reference: {
+      try {
+        std::size_t pos = 0;
+        const long long v = std::stoll(s, &pos);
+        if (pos != s.size()) return bad("an integer");
+        return v;
+      } catch (const std::exception&) {
+        return bad("an integer");
+      }
+    }
+    case FieldType::Decimal: {
+      try {
+        std::size_t pos = 0;
+        const double v = std::stod(s, &pos);
+        if (pos != s.size()) return bad("a number");
+        return v;
+      } catch (const std::exception&) {
+        return bad("a number");
+      }
+    }
+    case FieldType::Boolean:
+      if (s == "true") return true;
+      if (s == "false") return false;
+      return bad("true or false");
+    default:
+      return s;
+  }
+}
+
+struct Cursor {
+  Json value;
+  int64_t id = 0;
+};
+
+std::string encodeCursor(const Json& value, int64_t id) { return base64url(Json::array({value, id}).dump()); }
+
+bool decodeCursor(const std::string& text, Cursor& out) {
+  if (text.size() > 2000) return false;
+  // base64url decode via libsodium is in core/random; do it inline with nlohmann after decoding.
+  std::string bytes;
+  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  int val = 0;
+  int bits = -8;
+  for (char c : text) {
+    const auto pos = kAlphabet.find(c);
+    if (pos == std::string::npos) return false;
+    val = (val << 6) + static_cast<int>(pos);
+    bits += 6;
+    if (bits >= 0) {
+      bytes.push_back(static_cast<char>((val >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  try {
+    const Json j = Json::parse(bytes);
+    if (!j.is_array() || j.size() != 2 || !j[1].is_number_integer()) return false;
+    out.value = j[0];
+    out.id = j[1].get<int64_t>();
+    return out.id > 0;
+  } catch (const Json::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+bool Actor::isAdmin() const { return std::find(roles.begin(), roles.end(), "admin") != roles.end(); }
+
+bool Actor::may(const std::string& permission) const {
+  // Until roles and scopes arrive (access-control issue), administrators hold every record
+  // permission and nobody else holds any.
+  (void)permission;
+  return isAdmin();
+}
+
+std::string etagFor(int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+std::optional<int64_t> parseIfMatch(std::string_view h) {
+  if (h.rfind("W/", 0) == 0) h.remove_prefix(2);
+  if (h.size() >= 2 && h.front() == '"' && h.back() == '"') h = h.substr(1, h.size() - 2);
+  if (h.empty() || h.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : h) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+RecordService::RecordService(const Schema& schema, Store& store, const KeyRing& keys)
+    : schema_(schema), store_(store), keys_(keys) {}
+
+std::string shapeOf(const Schema& schema, const RecordType& type) {
+  Json fields = Json::object();
+  for (const auto& f : type.fields) {
+    Json d = {{"type", fieldTypeName(f.type)}, {"identity", f.sensitivity == Sensitivity::Identity}};
+    if (!f.values.empty()) {
+      Json codes = Json::array();
+      if (const auto* list = schema.list(f.values))
+        for (const auto& v : list->values) codes.push_back(v.code);
+      d["values"] = codes;
+    }
+    fields[f.name] = d;
+  }
+  return Json{{"fields", fields}}.dump();
+}
+
+std::vector<std::string> destructiveChanges(const std::string& type, const std::string& before,
+                                            const std::string& after) {
+  std::vector<std::string> out;
+  const Json b = Json::parse(before);
+  const Json a = Json::parse(after);
+  for (const auto& [name, old] : b["fields"].items()) {
+    if (!a["fields"].contains(name)) {
+      out.push_back(fmt::format("{}: field '{}' was removed", type, name));
+      continue;
+    }
+    const auto& now = a["fields"][name];
+    if (old["type"] != now["type"])
+      out.push_back(fmt::format("{}: field '{}' changed type from {} to {}", type, name, old["type"].get<std::string>(),
+                                now["type"].get<std::string>()));
+    if (old["identity"] != now["identity"])
+      out.push_back(fmt::format("{}: field '{}' changed sensitivity to or from identity", type, name));
+    if (old.contains("values") && now.contains("values")) {
+      std::set<std::string> kept;
+      for (const auto& c : now["values"]) kept.insert(c.get<std::string>());
+      for (const auto& c : old["values"])
+        if (!kept.count(c.get<std::string>()))
+          out.push_back(fmt::format("{}: value '{}' of field '{}' was removed (retire it instead)", type,
+                                    c.get<std::string>(), name));
+    }
+  }
+  return out;
+}
+
+void RecordService::prepare() {
+  for (const auto& [name, type] : schema_.types)
+    for (const auto& f : type.fields)
+      if (f.indexed && f.sensitivity != Sensitivity::Identity) store_.ensureFieldIndex(name, f.name);
+
+  const auto stored = store_.schemaState();
+  std::vector<std::string> problems;
+  std::map<std::string, std::string> next;
+  for (const auto& [name, type] : schema_.types) next[name] = shapeOf(schema_, type);
+  for (const auto& [name, before] : stored) {
+    auto it = next.find(name);
+    if (it == next.end()) {
+      problems.push_back(fmt::format("record type '{}' was removed", name));
+      continue;
+    }
+    auto d = destructiveChanges(name, before, it->second);
+    problems.insert(problems.end(), d.begin(), d.end());
+  }
+  if (!problems.empty()) {
+    std::string msg = "the schema changes destructively; stored data would be lost:";
+    for (const auto& p : problems) msg += "\n  - " + p;
+    msg += "\nRestore the schema, or write a data migration for these changes (docs/records.md).";
+    throw std::runtime_error(msg);
+  }
+  if (next != stored) store_.saveSchemaState(next);
+}
+
+const RecordType& RecordService::typeOr404(const Actor& actor, const std::string& type, const char* action) const {
+  const auto* t = schema_.type(type);
+  if (!t) throw Problem::notFound("There is no record type '" + type.substr(0, 64) + "'.");
+  if (!actor.may(type + "." + action)) {
+    // Denied reads answer 404 so that existence does not leak; denied writes say so.
+    if (std::string_view(action) == "read") throw Problem::notFound("There is no such record.");
+    throw Problem::forbidden(fmt::format("You may not {} records of type '{}'.", action, type));
+  }
+  return *t;
+}
+
+StoredRecord RecordService::loadOr404(const RecordType& type, int64_t id) {
+  auto r = store_.getRecord(type.name, id);
+  if (!r) throw Problem::notFound("There is no such record.");
+  return std::move(*r);
+}
+
+Json RecordService::fullData(const RecordType& type, const StoredRecord& r) const {
+  Json data = r.data;
+  if (!r.identity.empty()) {
+    const Json identity = Json::parse(openBytes(r.identity, sealContext(r.id), keys_.dataKey()));
+    for (const auto& [k, v] : identity.items())
+      if (type.field(k)) data[k] = v;
+  }
+  return data;
+}
+
+Json RecordService::render(const Actor& actor, const RecordType& type, const StoredRecord& r,
+                           const std::vector<std::string>& fields, bool audit_identity_read) {
+  const bool may_identity = actor.may(type.name + ".read_identity");
+  std::set<std::string> wanted(fields.begin(), fields.end());
+  auto selected = [&](const std::string& f) { return wanted.empty() || wanted.count(f) > 0; };
+  Json data = Json::object();
+  for (const auto& [k, v] : r.data.items())
+    if (selected(k)) data[k] = v;
+  bool hidden = false;
+  std::vector<std::string> identity_read;
+  bool wants_identity = false;
+  for (const auto& f : type.fields)
+    if (f.sensitivity == Sensitivity::Identity && selected(f.name)) wants_identity = true;
+  if (!r.identity.empty() && wants_identity) {
+    if (may_identity) {
+      const Json identity = Json::parse(openBytes(r.identity, sealContext(r.id), keys_.dataKey()));
+      for (const auto& [k, v] : identity.items())
+        if (selected(k) && type.field(k)) {
+          data[k] = v;
+          identity_read.push_back(k);
+        }
+    } else {
+      hidden = true;
+    }
+  }
+  if (audit_identity_read && !identity_read.empty()) {
+    store_.appendAudit(AuditDraft{actor.user_id, "record.read_identity", type.name, r.id,
+                                  Json{{"fields", identity_read}}},
+                       nowMs());
+  }
+  Json out = {{"id", r.id},
+              {"type", r.type},
+              {"version", r.version},
+              {"created_at", isoMs(r.created_at)},
+              {"created_by", r.created_by},
+              {"updated_at", isoMs(r.updated_at)},
+              {"updated_by", r.updated_by},
+              {"data", std::move(data)}};
+  if (type.workflow) out["state"] = r.state;
+  if (hidden) out["identity_hidden"] = true;
+  if (r.deleted_at) {
+    out["deleted"] = {{"at", isoMs(r.deleted_at)}, {"by", r.deleted_by}, {"reason", r.deleted_reason}};
+  }
+  return out;
+}
+
+void RecordService::checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors) {
+  for (const auto& f : type.fields) {
+    if (f.type != FieldType::Reference || !data.contains(f.name) || !data[f.name].is_number_integer()) continue;
+    const int64_t target = data[f.name].get<int64_t>();
+    auto r = store_.getRecord(f.ref, target);
+    if (!r || r->deleted_at != 0)
+      errors.push_back({f.name, "reference", fmt::format("there is no {} record with id {}", f.ref, target)});
+  }
+}
+
+std::vector<std::string> RecordService::nameTokens(const std::string& text) {
+  // Any script to Latin, strip diacritics, lower case (spelling variants of Azerbaijani names
+  // are folded further by the linkage normaliser).
+  thread_local std::unique_ptr<icu::Transliterator> translit = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        "Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+    if (U_FAILURE(status)) throw std::runtime_error("ICU transliterator unavailable");
+    return t;
+  }();
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  // Latin-ASCII would turn the schwa into '@'; Russian-mediated spellings write it as e
+  // (Şəbnəm / Шебнем / Sebnem), so fold it to e first, Latin and Cyrillic forms alike.
+  for (UChar32 schwa : {0x0259, 0x018F, 0x04D9, 0x04D8}) u.findAndReplace(icu::UnicodeString(schwa), u"e");
+  translit->transliterate(u);
+  std::string folded;
+  u.toUTF8String(folded);
+  std::vector<std::string> tokens;
+  std::string cur;
+  for (char c : folded) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      cur.push_back(c);
+    } else if (!cur.empty()) {
+      tokens.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) tokens.push_back(cur);
+  std::sort(tokens.begin(), tokens.end());
+  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+  return tokens;
+}
+
+std::vector<std::string> RecordService::nameTerms(const std::string& text) const {
+  std::vector<std::string> out;
+  for (const auto& t : nameTokens(text)) out.push_back(keyedHashHex("name:" + t, keys_.indexKey()).substr(0, 32));
+  return out;
+}
+
+MutationResult RecordService::mutate(const Actor& actor, const RecordType& type, RecordMutation& m,
+                                     const Json& before, const Json& after) {
+  m.type = type.name;
+  m.actor = actor.user_id;
+  m.at = nowMs();
+  const Json identity_before = identityPart(type, before);
+  const Json identity_after = identityPart(type, after);
+  m.data = factsPart(type, after);
+  m.identity_changed = identity_before != identity_after;
+  // Field-level changes; identity values never go into history or audit.
+  std::set<std::string> names;
+  for (const auto& [k, v] : before.items()) names.insert(k);
+  for (const auto& [k, v] : after.items()) names.insert(k);
+  std::vector<std::string> changed;
+  for (const auto& n : names) {
+    const Json from = before.contains(n) ? before[n] : Json();
+    const Json to = after.contains(n) ? after[n] : Json();
+    if (from == to) continue;
+    changed.push_back(n);
+    const auto* f = type.field(n);
+    if (f && f->sensitivity == Sensitivity::Identity)
+      m.changes.push_back({n, Json{{"changed", true}}, Json{{"changed", true}}});
+    else
+      m.changes.push_back({n, from, to});
+  }
+  for (const auto& f : type.fields) {
+    if (f.type == FieldType::Reference && after.contains(f.name) && after[f.name].is_number_integer())
+      m.links.emplace_back(f.name, after[f.name].get<int64_t>());
+    if (f.name_search && after.contains(f.name) && after[f.name].is_string()) {
+      auto terms = nameTerms(after[f.name].get<std::string>());
+      m.terms.insert(m.terms.end(), terms.begin(), terms.end());
+    }
+  }
+  if (m.identity_changed || m.kind == RecordMutation::Kind::Create) {
+    const std::string plain = identity_after.empty() ? std::string() : identity_after.dump();
+    const std::string key = keys_.dataKey();
+    if (!plain.empty()) {
+      if (m.kind == RecordMutation::Kind::Create) {
+        m.seal_identity = [plain, key](int64_t id) { return sealBytes(plain, sealContext(id), key); };
+      } else {
+        m.identity = sealBytes(plain, sealContext(m.id), key);
+      }
+    }
+  }
+  const std::string verb = m.action.rfind("transition:", 0) == 0 ? "transition" : m.action;
+  Json details = {{"version_from", m.expected_version}, {"fields", changed}};
+  if (verb == "transition") details["transition"] = m.action.substr(11);
+  if (!m.reason.empty()) details["reason"] = m.reason;
+  m.audit = AuditDraft{actor.user_id, "record." + verb, type.name, m.id, details};
+  auto result = store_.applyMutation(m);
+  switch (result.status) {
+    case MutationResult::Status::Ok:
+      return result;
+    case MutationResult::Status::NotFound:
+      throw Problem::notFound("There is no such record.");
+    case MutationResult::Status::VersionConflict: {
+      Problem p(412, "record.version_conflict",
+                fmt::format("The record was changed by someone else (now version {}, you sent {}). Reload it and "
+                            "apply your change again.",
+                            result.record.version, m.expected_version));
+      p.headers.emplace_back("ETag", etagFor(result.record.version));
+      throw p;
+    }
+    case MutationResult::Status::Gone:
+      throw Problem::conflict(result.record.deleted_at ? "record.deleted" : "record.not_deleted",
+                              result.record.deleted_at ? "The record is deleted; restore it first."
+                                                       : "The record is not deleted.");
+  }
+  return result;
+}
+
+Json RecordService::create(const Actor& actor, const std::string& typeName, const Json& body) {
+  const auto& type = typeOr404(actor, typeName, "create");
+  Json data = body;
+  dropAbsent(data);
+  auto errors = validateRecord(schema_, type, data);
+  checkReferences(type, data, errors);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  applyComputed(type, data);
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Create;
+  m.action = "create";
+  m.state = type.workflow ? type.workflow->initial : "";
+  auto result = mutate(actor, type, m, Json::object(), data);
+  return render(actor, type, result.record, {}, false);
+}
+
+Json RecordService::get(const Actor& actor, const std::string& typeName, int64_t id,
+                        const std::vector<std::string>& fields) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  for (const auto& f : fields)
+    if (!type.field(f))
+      throw Problem::badRequest("request.unknown_field", "Unknown field in 'fields'.",
+                                {{"fields", "unknown_field", "'" + f.substr(0, 64) + "' is not a field of " + typeName}});
+  return render(actor, type, loadOr404(type, id), fields, true);
+}
+
+namespace {
+void requireVersion(const std::optional<int64_t>& v) {
+  if (!v)
+    throw Problem(428, "record.version_required",
+                  "Send the version you changed in an If-Match header (the ETag of the record you read).");
+}
+
+}  // namespace
+
+// The stored values with a PATCH body merged in: an absent value (null, blank, empty list)
+// clears the field. Computed fields are dropped; they are recomputed after validation.
+Json RecordService::patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const {
+  Json after = fullData(type, stored);
+  dropComputed(type, after);
+  for (const auto& [k, v] : patch.items()) {
+    if (isAbsent(v)) after.erase(k);
+    else after[k] = v;
+  }
+  return after;
+}
+
+Json RecordService::update(const Actor& actor, const std::string& typeName, int64_t id,
+                           std::optional<int64_t> if_match, const Json& patch) {
+  const auto& type = typeOr404(actor, typeName, "update");
+  requireVersion(if_match);
+  const auto stored = loadOr404(type, id);
+  if (stored.deleted_at) throw Problem::conflict("record.deleted", "The record is deleted; restore it first.");
+  Json after = patched(type, stored, patch);
+  auto errors = validateRecord(schema_, type, after);
+  checkReferences(type, after, errors);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  applyComputed(type, after);
+  Json full_before = fullData(type, stored);
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Update;
+  m.id = id;
+  m.expected_version = *if_match;
+  m.action = "update";
+  m.state = stored.state;
+  auto result = mutate(actor, type, m, full_before, after);
+  return render(actor, type, result.record, {}, false);
+}
+
+Json RecordService::remove(const Actor& actor, const std::string& typeName, int64_t id,
+                           std::optional<int64_t> if_match, const std::string& reason) {
+  const auto& type = typeOr404(actor, typeName, "delete");
+  requireVersion(if_match);
+  std::vector<FieldError> errors;
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    errors.push_back({"reason", "required", "say why the record is deleted"});
+  else if (reason.size() > 1000)
+    errors.push_back({"reason", "too_long", "must be at most 1000 bytes"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  const auto stored = loadOr404(type, id);
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Delete;
+  m.id = id;
+  m.expected_version = *if_match;
+  m.action = "delete";
+  m.reason = reason;
+  m.state = stored.state;
+  const Json same = stored.data;
+  auto result = mutate(actor, type, m, same, same);
+  return render(actor, type, result.record, {}, false);
+}
+
+Json RecordService::restore(const Actor& actor, const std::string& typeName, int64_t id,
+                            std::optional<int64_t> if_match) {
+  const auto& type = typeOr404(actor, typeName, "restore");
+  requireVersion(if_match);
+  const auto stored = loadOr404(type, id);
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Restore;
+  m.id = id;
+  m.expected_version = *if_match;
+  m.action = "restore";
+  m.state = stored.state;
+  const Json same = stored.data;
+  auto result = mutate(actor, type, m, same, same);
+  return render(actor, type, result.record, {}, false);
+}
+
+Json RecordService::transition(const Actor& actor, const std::string& typeName, int64_t id,
+                               std::optional<int64_t> if_match, const std::string& name, const Json& patch) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  if (!type.workflow) throw Problem::notFound("Records of type '" + typeName + "' have no workflow.");
+  const auto* t = type.workflow->find(name);
+  if (!t) throw Problem::notFound("There is no transition '" + name.substr(0, 64) + "' for " + typeName + ".");
+  if (!actor.may(t->permission))
+    throw Problem::forbidden(fmt::format("You may not {} this record (needs permission {}).", name, t->permission));
+  requireVersion(if_match);
+  const auto stored = loadOr404(type, id);
+  if (stored.deleted_at) throw Problem::conflict("record.deleted", "The record is deleted; restore it first.");
+  if (!t->from.empty() && std::find(t->from.begin(), t->from.end(), stored.state) == t->from.end())
+    throw Problem::conflict("record.transition_not_allowed",
+                            fmt::format("'{}' cannot be done in state '{}'.", name, stored.state));
+  Json after = patched(type, stored, patch);
+  auto errors = validateRecord(schema_, type, after);
+  for (const auto& f : t->requires_fields)
+    if (!after.contains(f))
+      errors.push_back({f, "required_for_transition", fmt::format("is required to {}", name)});
+  checkReferences(type, after, errors);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  applyComputed(type, after);
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Update;
+  m.id = id;
+  m.expected_version = *if_match;
+  m.action = "transition:" + name;
+  m.state = t->to;
+  if (stored.state != t->to) m.changes.push_back({"state", stored.state, t->to});
+  auto result = mutate(actor, type, m, fullData(type, stored), after);
+  return render(actor, type, result.record, {}, false);
+}
+
+ListResult RecordService::list(const Actor& actor, const std::string& typeName, const ListParams& p) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  std::vector<FieldError> errors;
+  RecordQuery q;
+  q.type = type.name;
+  for (const auto& f : p.filters) {
+    const auto* def = type.field(f.field);
+    if (!def && !isSpecialColumn(f.field)) {
+      errors.push_back({f.field, "unknown_field", "is not a field of " + typeName});
+      continue;
+    }
+    if (def && def->sensitivity == Sensitivity::Identity) {
+      errors.push_back({f.field, "identity", "identity fields cannot be filtered; use the name search (q)"});
+      continue;
+    }
+    RecordFilter rf = f;
+    if (f.value.is_array()) {
+      Json values = Json::array();
+      for (const auto& v : f.value) values.push_back(coerce(def, f.field, v, errors));
+      rf.value = values;
+    } else {
+      rf.value = coerce(def, f.field, f.value, errors);
+    }
+    q.filters.push_back(std::move(rf));
+  }
+  const auto* sort_def = type.field(p.sort_field);
+  if (!isSpecialColumn(p.sort_field) && (!sort_def || sort_def->sensitivity == Sensitivity::Identity))
+    errors.push_back({"sort", "unknown_field", "'" + p.sort_field.substr(0, 64) + "' is not a sortable field"});
+  if (p.limit < 1 || p.limit > 500) errors.push_back({"limit", "range", "must be between 1 and 500"});
+  for (const auto& f : p.fields)
+    if (!type.field(f)) errors.push_back({"fields", "unknown_field", "'" + f.substr(0, 64) + "' is not a field"});
+  Cursor cursor;
+  if (!p.cursor.empty() && !decodeCursor(p.cursor, cursor))
+    errors.push_back({"cursor", "invalid", "is not a cursor this server gave out"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  if (!p.name_query.empty()) {
+    q.terms = nameTerms(p.name_query);
+    if (q.terms.empty()) return {};
+  }
+  q.sort_field = p.sort_field;
+  q.descending = p.descending;
+  q.after_value = cursor.value;
+  q.after_id = cursor.id;
+  q.limit = p.limit;
+  q.include_deleted = p.include_deleted;
+  q.count_total = p.count_total;
+  auto page = store_.listRecords(q);
+  ListResult out;
+  out.total = page.total;
+  std::vector<int64_t> identity_ids;
+  std::vector<std::string> fields = p.fields;
+  bool wants_identity = false;
+  for (const auto& f : fields) {
+    const auto* d = type.field(f);
+    if (d && d->sensitivity == Sensitivity::Identity) wants_identity = true;
+  }
+  if (fields.empty()) {
+    // Lists show case facts; identity is read one record at a time, or by naming the fields.
+    for (const auto& f : type.fields)
+      if (f.sensitivity != Sensitivity::Identity) fields.push_back(f.name);
+  }
+  for (const auto& r : page.items) {
+    out.items.push_back(render(actor, type, r, fields, false));
+    if (wants_identity && !r.identity.empty() && actor.may(type.name + ".read_identity")) identity_ids.push_back(r.id);
+  }
+  if (!identity_ids.empty())
+    store_.appendAudit(AuditDraft{actor.user_id, "record.read_identity", type.name, 0,
+                                  Json{{"ids", identity_ids}, {"fields", p.fields}}},
+                       nowMs());
+  if (page.has_more && !page.items.empty()) {
+    const auto& last = page.items.back();
+    Json value;
+    if (p.sort_field == "id") value = last.id;
+    else if (p.sort_field == "state") value = last.state;
+    else if (p.sort_field == "created_at") value = last.created_at;
+    else if (p.sort_field == "updated_at") value = last.updated_at;
+    else value = last.data.contains(p.sort_field) ? last.data[p.sort_field] : Json();
+    if (value.is_boolean()) value = value.get<bool>() ? 1 : 0;
+    out.next_cursor = encodeCursor(value, last.id);
+  }
+  return out;
+}
+
+Json RecordService::history(const Actor& actor, const std::string& typeName, int64_t id) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  loadOr404(type, id);
+  Json items = Json::array();
+  for (const auto& h : store_.recordHistory(type.name, id)) {
+    Json changes = Json::array();
+    for (const auto& c : h.changes) changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
+    items.push_back({{"version", h.version}, {"at", isoMs(h.at)}, {"by", h.by}, {"action", h.action},
+                     {"changes", changes}});
+  }
+  return {{"items", items}};
+}
+
+Json RecordService::relations(const Actor& actor, const std::string& typeName, int64_t id) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  loadOr404(type, id);
+  Json items = Json::array();
+  for (const auto& r : store_.relations(type.name, id)) {
+    if (!actor.may(r.type + ".read")) continue;  // what one may not see is not listed
+    items.push_back({{"direction", r.direction}, {"field", r.field}, {"type", r.type}, {"id", r.id}});
+  }
+  return {{"items", items}};
+}
+
+}  // namespace palermo::records

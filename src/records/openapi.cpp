@@ -1,0 +1,369 @@
+// /api/v1/schema (what the web application needs to render forms) and /api/v1/openapi.json
+// (OpenAPI 3.1, generated from the same schema: a record type added to schema/ appears in both
+// with no code change).
+#include "records/openapi.hpp"
+
+#include <fmt/format.h>
+
+namespace palermo::records {
+
+namespace {
+
+Json conditionJson(const Condition& c) {
+  Json j = {{"field", c.field}};
+  switch (c.op) {
+    case Condition::Op::Equals: j["equals"] = c.value; break;
+    case Condition::Op::In: j["in"] = c.value; break;
+    case Condition::Op::Present: j["present"] = true; break;
+    case Condition::Op::Absent: j["absent"] = true; break;
+  }
+  return j;
+}
+
+Json fieldJson(const FieldDef& f) {
+  Json j = {{"name", f.name},
+            {"type", fieldTypeName(f.type)},
+            {"label", f.label.toJson()},
+            {"required", f.required},
+            {"sensitivity", sensitivityName(f.sensitivity)},
+            {"indexed", f.indexed}};
+  if (!f.help.az.empty()) j["help"] = f.help.toJson();
+  if (f.required_if) j["required_if"] = conditionJson(*f.required_if);
+  if (f.visible_if) j["visible_if"] = conditionJson(*f.visible_if);
+  if (f.min) j["min"] = *f.min;
+  if (f.max) j["max"] = *f.max;
+  if (f.min_length) j["min_length"] = *f.min_length;
+  if (f.max_length) j["max_length"] = *f.max_length;
+  if (!f.pattern.empty()) j["pattern"] = f.pattern;
+  if (f.type == FieldType::Decimal) j["scale"] = f.scale;
+  if (!f.values.empty()) j["values"] = f.values;
+  if (!f.ref.empty()) j["ref"] = f.ref;
+  if (!f.accept.empty()) j["accept"] = f.accept;
+  if (f.max_bytes) j["max_bytes"] = f.max_bytes;
+  if (f.name_search) j["name_search"] = true;
+  if (f.computed) j["computed"] = {{"function", f.computed->function}, {"args", f.computed->args}};
+  return j;
+}
+
+// JSON Schema (2020-12, as OpenAPI 3.1 uses) of one field's value.
+Json valueSchema(const Schema& schema, const FieldDef& f) {
+  Json s;
+  switch (f.type) {
+    case FieldType::Text:
+    case FieldType::LongText:
+      s = {{"type", "string"}};
+      if (f.min_length) s["minLength"] = *f.min_length;
+      if (f.max_length) s["maxLength"] = *f.max_length;
+      if (!f.pattern.empty()) s["pattern"] = f.pattern;
+      break;
+    case FieldType::Integer:
+    case FieldType::Money:
+      s = {{"type", "integer"}};
+      if (f.min) s["minimum"] = *f.min;
+      if (f.max) s["maximum"] = *f.max;
+      if (f.type == FieldType::Money) s["description"] = "AZN in minor units (qəpik)";
+      break;
+    case FieldType::Decimal:
+      s = {{"type", "number"}};
+      if (f.min) s["minimum"] = *f.min;
+      if (f.max) s["maximum"] = *f.max;
+      break;
+    case FieldType::Date: s = {{"type", "string"}, {"format", "date"}}; break;
+    case FieldType::PartialDate:
+      s = {{"type", "string"}, {"pattern", "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+           {"description", "YYYY, YYYY-MM or YYYY-MM-DD"}};
+      break;
+    case FieldType::DateTime: s = {{"type", "string"}, {"format", "date-time"}}; break;
+    case FieldType::Boolean: s = {{"type", "boolean"}}; break;
+    case FieldType::Enum:
+    case FieldType::MultiEnum: {
+      Json codes = Json::array();
+      if (const auto* list = schema.list(f.values))
+        for (const auto& v : list->values)
+          if (!v.retired) codes.push_back(v.code);
+      Json one = {{"type", "string"}, {"enum", codes}};
+      s = f.type == FieldType::Enum ? one : Json{{"type", "array"}, {"items", one}, {"uniqueItems", true}};
+      break;
+    }
+    case FieldType::Country: s = {{"type", "string"}, {"pattern", "^[A-Z]{2}$"}}; break;
+    case FieldType::Reference:
+      s = {{"type", "integer"}, {"minimum", 1}, {"description", "id of a " + f.ref + " record"}};
+      break;
+    case FieldType::Attachment: s = {{"type", "string"}, {"description", "attachment id"}}; break;
+  }
+  if (!f.label.en.empty()) s["title"] = f.label.en;
+  if (f.computed) s["readOnly"] = true;
+  return s;
+}
+
+Json schemaRef(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+Json respRef(const std::string& name) { return {{"$ref", "#/components/responses/" + name}}; }
+
+Json jsonBody(const Json& schema) { return {{"required", true}, {"content", {{"application/json", {{"schema", schema}}}}}}; }
+
+Json okJson(const std::string& description, const Json& schema, bool etag = false) {
+  Json r = {{"description", description}, {"content", {{"application/json", {{"schema", schema}}}}}};
+  if (etag) r["headers"] = {{"ETag", {{"description", "the record's version"}, {"schema", {{"type", "string"}}}}}};
+  return r;
+}
+
+Json param(const std::string& name, const std::string& in, const Json& schema, bool required,
+           const std::string& description) {
+  return {{"name", name}, {"in", in}, {"required", required}, {"schema", schema}, {"description", description}};
+}
+
+}  // namespace
+
+Json schemaJson(const Schema& schema) {
+  Json types = Json::array();
+  for (const auto& [name, t] : schema.types) {
+    Json fields = Json::array();
+    for (const auto& f : t.fields) fields.push_back(fieldJson(f));
+    Json j = {{"name", name}, {"label", t.label.toJson()}, {"fields", fields}};
+    if (!t.title_field.empty()) j["title_field"] = t.title_field;
+    if (t.workflow) {
+      Json states = Json::array();
+      for (const auto& s : t.workflow->states) {
+        Json st = {{"name", s}};
+        if (auto it = t.workflow->state_labels.find(s); it != t.workflow->state_labels.end())
+          st["label"] = it->second.toJson();
+        states.push_back(st);
+      }
+      Json transitions = Json::array();
+      for (const auto& tr : t.workflow->transitions)
+        transitions.push_back({{"name", tr.name},
+                               {"from", tr.from},
+                               {"to", tr.to},
+                               {"permission", tr.permission},
+                               {"label", tr.label.toJson()},
+                               {"requires", tr.requires_fields}});
+      j["workflow"] = {{"initial", t.workflow->initial}, {"states", states}, {"transitions", transitions}};
+    }
+    types.push_back(j);
+  }
+  Json lists = Json::array();
+  for (const auto& [name, l] : schema.lists) {
+    Json values = Json::array();
+    for (const auto& v : l.values) {
+      Json vj = {{"code", v.code}, {"label", v.label.toJson()}};
+      if (v.retired) vj["retired"] = true;
+      values.push_back(vj);
+    }
+    lists.push_back({{"name", name}, {"label", l.label.toJson()}, {"values", values}});
+  }
+  return {{"types", types}, {"lists", lists}};
+}
+
+Json openApiDocument(const Schema& schema, const std::string& version) {
+  Json schemas = {
+      {"Problem",
+       {{"type", "object"},
+        {"required", {"type", "title", "status", "code", "request_id"}},
+        {"properties",
+         {{"type", {{"type", "string"}}},
+          {"title", {{"type", "string"}}},
+          {"status", {{"type", "integer"}}},
+          {"detail", {{"type", "string"}}},
+          {"code", {{"type", "string"}}},
+          {"instance", {{"type", "string"}}},
+          {"request_id", {{"type", "string"}}},
+          {"errors",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"required", {"field", "code", "message"}},
+              {"properties",
+               {{"field", {{"type", "string"}}}, {"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}}}}},
+      {"HistoryList",
+       {{"type", "object"},
+        {"properties",
+         {{"items",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"version", {{"type", "integer"}}},
+                {"at", {{"type", "string"}, {"format", "date-time"}}},
+                {"by", {{"type", "integer"}}},
+                {"action", {{"type", "string"}}},
+                {"changes", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}}}}}},
+      {"RelationList",
+       {{"type", "object"},
+        {"properties",
+         {{"items",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"direction", {{"type", "string"}, {"enum", {"outgoing", "incoming"}}}},
+                {"field", {{"type", "string"}}},
+                {"type", {{"type", "string"}}},
+                {"id", {{"type", "integer"}}}}}}}}}}}}},
+  };
+  Json responses = {
+      {"Problem",
+       {{"description", "An error, as RFC 9457 problem details"},
+        {"content", {{"application/problem+json", {{"schema", schemaRef("Problem")}}}}}}},
+  };
+  Json paths = Json::object();
+  const Json idParam = param("id", "path", {{"type", "integer"}, {"minimum", 1}}, true, "record id");
+  const Json ifMatch = param("If-Match", "header", {{"type", "string"}}, true, "the version read (its ETag)");
+  const Json errors = {{"400", respRef("Problem")}, {"401", respRef("Problem")}, {"403", respRef("Problem")},
+                       {"404", respRef("Problem")}, {"409", respRef("Problem")}, {"412", respRef("Problem")},
+                       {"422", respRef("Problem")}, {"428", respRef("Problem")}};
+  auto withErrors = [&](Json responsesObj) {
+    for (const auto& [k, v] : errors.items())
+      if (!responsesObj.contains(k)) responsesObj[k] = v;
+    return responsesObj;
+  };
+  for (const auto& [name, t] : schema.types) {
+    const std::string base = "/api/v1/records/" + name;
+    Json props = Json::object();
+    Json input_props = Json::object();
+    Json required = Json::array();
+    for (const auto& f : t.fields) {
+      const Json vs = valueSchema(schema, f);
+      props[f.name] = vs;
+      if (!f.computed) input_props[f.name] = vs;
+      if (f.required && !f.computed) required.push_back(f.name);
+    }
+    const std::string Cap = name;
+    schemas[Cap + "_data"] = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+    schemas[Cap + "_input"] = {{"type", "object"},
+                               {"properties", input_props},
+                               {"required", required},
+                               {"additionalProperties", false},
+                               {"description", t.label.en}};
+    Json patch_props = Json::object();
+    for (const auto& [k, v] : input_props.items()) patch_props[k] = {{"oneOf", {v, {{"type", "null"}}}}};
+    schemas[Cap + "_patch"] = {{"type", "object"},
+                               {"properties", patch_props},
+                               {"additionalProperties", false},
+                               {"description", "Fields to change; null removes a field."}};
+    Json record_props = {{"id", {{"type", "integer"}}},
+                         {"type", {{"const", name}}},
+                         {"version", {{"type", "integer"}}},
+                         {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+                         {"created_by", {{"type", "integer"}}},
+                         {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
+                         {"updated_by", {{"type", "integer"}}},
+                         {"identity_hidden", {{"type", "boolean"}}},
+                         {"deleted", {{"type", "object"}}},
+                         {"data", schemaRef(Cap + "_data")}};
+    if (t.workflow) record_props["state"] = {{"type", "string"}, {"enum", t.workflow->states}};
+    schemas[Cap] = {{"type", "object"},
+                    {"required", {"id", "type", "version", "data"}},
+                    {"properties", record_props}};
+    schemas[Cap + "_page"] = {{"type", "object"},
+                              {"properties",
+                               {{"items", {{"type", "array"}, {"items", schemaRef(Cap)}}},
+                                {"next_cursor", {{"type", "string"}}},
+                                {"total", {{"type", "integer"}}}}}};
+    Json list_params = Json::array({
+        param("q", "query", {{"type", "string"}}, false, "name search, tolerant of spelling and script"),
+        param("sort", "query", {{"type", "string"}}, false, "field to sort by; '-' in front for descending"),
+        param("cursor", "query", {{"type", "string"}}, false, "next_cursor of the previous page"),
+        param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size"),
+        param("fields", "query", {{"type", "string"}}, false, "comma-separated fields to return"),
+        param("include_deleted", "query", {{"type", "boolean"}}, false, "include deleted records"),
+        param("count", "query", {{"type", "boolean"}}, false, "also count all matches (total)"),
+    });
+    for (const auto& f : t.fields) {
+      if (f.sensitivity == Sensitivity::Identity) continue;
+      list_params.push_back(param(f.name, "query", {{"type", "string"}}, false,
+                                  "equals; also " + f.name + "[gte|gt|lte|lt|ne|in]=…"));
+    }
+    paths[base] = {
+        {"get",
+         {{"operationId", "list_" + name},
+          {"summary", "List " + t.label.en},
+          {"tags", {name}},
+          {"parameters", list_params},
+          {"responses", withErrors({{"200", okJson("a page of records", schemaRef(Cap + "_page"))}})}}},
+        {"post",
+         {{"operationId", "create_" + name},
+          {"summary", "Create a " + t.label.en + " record"},
+          {"tags", {name}},
+          {"requestBody", jsonBody(schemaRef(Cap + "_input"))},
+          {"responses", withErrors({{"201", okJson("created", schemaRef(Cap), true)}})}}}};
+    paths[base + "/{id}"] = {
+        {"parameters", {idParam}},
+        {"get",
+         {{"operationId", "get_" + name},
+          {"summary", "Read a " + t.label.en + " record"},
+          {"tags", {name}},
+          {"parameters", {param("fields", "query", {{"type", "string"}}, false, "comma-separated fields to return")}},
+          {"responses", withErrors({{"200", okJson("the record", schemaRef(Cap), true)}})}}},
+        {"patch",
+         {{"operationId", "update_" + name},
+          {"summary", "Change fields of a " + t.label.en + " record"},
+          {"tags", {name}},
+          {"parameters", {ifMatch}},
+          {"requestBody", jsonBody(schemaRef(Cap + "_patch"))},
+          {"responses", withErrors({{"200", okJson("the record after the change", schemaRef(Cap), true)}})}}},
+        {"delete",
+         {{"operationId", "delete_" + name},
+          {"summary", "Delete (softly, with a reason) a " + t.label.en + " record"},
+          {"tags", {name}},
+          {"parameters", {ifMatch}},
+          {"requestBody",
+           jsonBody({{"type", "object"},
+                     {"required", {"reason"}},
+                     {"properties", {{"reason", {{"type", "string"}, {"minLength", 1}, {"maxLength", 1000}}}}}})},
+          {"responses", withErrors({{"200", okJson("the deleted record", schemaRef(Cap), true)}})}}}};
+    paths[base + "/{id}/restore"] = {
+        {"parameters", {idParam}},
+        {"post",
+         {{"operationId", "restore_" + name},
+          {"summary", "Restore a deleted " + t.label.en + " record"},
+          {"tags", {name}},
+          {"parameters", {ifMatch}},
+          {"responses", withErrors({{"200", okJson("the restored record", schemaRef(Cap), true)}})}}}};
+    paths[base + "/{id}/history"] = {
+        {"parameters", {idParam}},
+        {"get",
+         {{"operationId", "history_" + name},
+          {"summary", "Field-level history of a " + t.label.en + " record"},
+          {"tags", {name}},
+          {"responses", withErrors({{"200", okJson("changes, oldest first", schemaRef("HistoryList"))}})}}}};
+    paths[base + "/{id}/relations"] = {
+        {"parameters", {idParam}},
+        {"get",
+         {{"operationId", "relations_" + name},
+          {"summary", "Records this one refers to and records referring to it"},
+          {"tags", {name}},
+          {"responses", withErrors({{"200", okJson("related records", schemaRef("RelationList"))}})}}}};
+    if (t.workflow) {
+      for (const auto& tr : t.workflow->transitions) {
+        paths[base + "/{id}/transitions/" + tr.name] = {
+            {"parameters", {idParam}},
+            {"post",
+             {{"operationId", name + "_" + tr.name},
+              {"summary", tr.label.en.empty() ? tr.name : tr.label.en},
+              {"description", fmt::format("Moves the record to '{}'. Needs permission {}.", tr.to, tr.permission)},
+              {"tags", {name}},
+              {"parameters", {ifMatch}},
+              {"requestBody",
+               {{"required", false}, {"content", {{"application/json", {{"schema", schemaRef(Cap + "_patch")}}}}}}},
+              {"responses", withErrors({{"200", okJson("the record after the transition", schemaRef(Cap), true)}})}}}};
+      }
+    }
+  }
+  return {{"openapi", "3.1.0"},
+          {"info",
+           {{"title", "Palermo API"},
+            {"version", version},
+            {"description",
+             "National information system for combating trafficking in human beings. Generated from the record "
+             "schemas."}}},
+          {"servers", {{{"url", "/"}}}},
+          {"components",
+           {{"schemas", schemas},
+            {"responses", responses},
+            {"securitySchemes",
+             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "palermo_session"}}}}}}},
+          {"security", {{{"session", Json::array()}}}},
+          {"paths", paths}};
+}
+
+}  // namespace palermo::records

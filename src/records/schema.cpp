@@ -1,0 +1,999 @@
+// Loading record types and value lists from YAML (format: docs/records.md). The loader never
+// stops at the first mistake: every file is read to the end and every error is reported with
+// its file and line, so that one run of `palermo` shows the schema author all there is to fix.
+#include "records/schema.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+namespace palermo::records {
+
+// ---- Lookups ------------------------------------------------------------------------------
+
+const ListValue* ValueList::find(const std::string& code) const {
+  for (const auto& v : values)
+    if (v.code == code) return &v;
+  return nullptr;
+}
+
+const Transition* Workflow::find(const std::string& name) const {
+  for (const auto& t : transitions)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+const FieldDef* RecordType::field(const std::string& field_name) const {
+  for (const auto& f : fields)
+    if (f.name == field_name) return &f;
+  return nullptr;
+}
+
+const RecordType* Schema::type(const std::string& name) const {
+  auto it = types.find(name);
+  return it == types.end() ? nullptr : &it->second;
+}
+
+const ValueList* Schema::list(const std::string& name) const {
+  auto it = lists.find(name);
+  return it == lists.end() ? nullptr : &it->second;
+}
+
+bool isReservedFieldName(std::string_view name) {
+  // Record attributes and the list endpoint's control parameters share the query-string
+  // namespace with field filters, so a field may not take one of these names.
+  static constexpr std::string_view kReserved[] = {"id",     "type",   "state",  "version",         "created_at",
+                                                   "updated_at", "deleted", "q",  "sort",            "cursor",
+                                                   "limit",  "fields", "count",  "include_deleted", "data"};
+  for (auto r : kReserved)
+    if (r == name) return true;
+  return false;
+}
+
+bool isAbsent(const Json& value) {
+  if (value.is_null()) return true;
+  if (value.is_string()) {
+    const auto& s = value.get_ref<const std::string&>();
+    return s.find_first_not_of(" \t\r\n") == std::string::npos;
+  }
+  if (value.is_array()) return value.empty();
+  return false;
+}
+
+namespace {
+bool containsValue(const Json& array, const Json& v) {
+  return std::any_of(array.begin(), array.end(), [&](const Json& item) { return item == v; });
+}
+}  // namespace
+
+bool Condition::holds(const Json& record) const {
+  const Json* v = nullptr;
+  if (record.is_object()) {
+    auto it = record.find(field);
+    if (it != record.end() && !isAbsent(*it)) v = &*it;
+  }
+  switch (op) {
+    case Op::Present:
+      return v != nullptr;
+    case Op::Absent:
+      return v == nullptr;
+    case Op::Equals:
+      if (!v) return false;
+      return v->is_array() ? containsValue(*v, value) : *v == value;
+    case Op::In:
+      if (!v || !value.is_array()) return false;
+      return std::any_of(value.begin(), value.end(), [&](const Json& candidate) {
+        return v->is_array() ? containsValue(*v, candidate) : *v == candidate;
+      });
+  }
+  return false;
+}
+
+// ---- Names --------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::array<std::pair<FieldType, std::string_view>, 14> kFieldTypes = {{
+    {FieldType::Text, "text"},
+    {FieldType::LongText, "long_text"},
+    {FieldType::Integer, "integer"},
+    {FieldType::Decimal, "decimal"},
+    {FieldType::Money, "money"},
+    {FieldType::Date, "date"},
+    {FieldType::PartialDate, "partial_date"},
+    {FieldType::DateTime, "datetime"},
+    {FieldType::Boolean, "boolean"},
+    {FieldType::Enum, "enum"},
+    {FieldType::MultiEnum, "multi_enum"},
+    {FieldType::Country, "country"},
+    {FieldType::Reference, "reference"},
+    {FieldType::Attachment, "attachment"},
+}};
+
+constexpr std::array<std::pair<Sensitivity, std::string_view>, 3> kSensitivities = {{
+    {Sensitivity::Statistical, "statistical"},
+    {Sensitivity::Case, "case"},
+    {Sensitivity::Identity, "identity"},
+}};
+
+}  // namespace
+
+const char* fieldTypeName(FieldType t) {
+  for (const auto& [type, name] : kFieldTypes)
+    if (type == t) return name.data();
+  return "unknown";
+}
+
+const char* sensitivityName(Sensitivity s) {
+  for (const auto& [sens, name] : kSensitivities)
+    if (sens == s) return name.data();
+  return "unknown";
+}
+
+// ---- Loader -------------------------------------------------------------------------------
+
+namespace {
+
+bool isIdentifier(std::string_view s) {
+  if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// "signal.refer": two or more identifiers joined by dots.
+bool isPermission(std::string_view s) {
+  std::size_t parts = 0;
+  while (true) {
+    const auto dot = s.find('.');
+    if (!isIdentifier(s.substr(0, dot))) return false;
+    ++parts;
+    if (dot == std::string_view::npos) break;
+    s.remove_prefix(dot + 1);
+  }
+  return parts >= 2;
+}
+
+bool isDateType(FieldType t) {
+  return t == FieldType::Date || t == FieldType::PartialDate || t == FieldType::DateTime;
+}
+
+std::optional<FieldType> parseFieldType(std::string_view s) {
+  for (const auto& [type, name] : kFieldTypes)
+    if (name == s) return type;
+  return std::nullopt;
+}
+
+std::string quote(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
+
+// Mark lines are 0-based; absent nodes have none.
+int lineOf(const YAML::Node& n, int fallback) {
+  if (!n.IsDefined()) return fallback;
+  const auto m = n.Mark();
+  return m.line >= 0 ? m.line + 1 : fallback;
+}
+
+struct Entry {
+  YAML::Node value;
+  int line = 0;  // of the key
+};
+
+// The keys of one YAML mapping, read once: duplicate and unknown keys are reported here.
+class Object {
+ public:
+  [[nodiscard]] const Entry* get(std::string_view key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  [[nodiscard]] bool has(std::string_view key) const { return get(key) != nullptr; }
+  int line = 0;  // of the mapping itself
+
+ private:
+  friend class FileLoader;
+  std::map<std::string, Entry, std::less<>> entries_;
+};
+
+struct PendingField {
+  std::size_t index = 0;
+  std::optional<YAML::Node> required_if, visible_if, computed;
+};
+
+// Reads one file into a Schema, reporting into a shared error list.
+class FileLoader {
+ public:
+  FileLoader(std::string file, std::vector<SchemaError>& errors, Schema& schema,
+             const std::set<std::string, std::less<>>& type_names)
+      : file_(std::move(file)), errors_(errors), schema_(schema), type_names_(type_names) {}
+
+  void error(int line, std::string message) { errors_.push_back({file_, std::max(line, 1), std::move(message)}); }
+
+  void loadList(const YAML::Node& root);
+  void loadType(const YAML::Node& root);
+
+ private:
+  std::optional<Object> object(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                               const std::string& what, int fallback_line);
+  std::optional<std::string> string(const Object& o, std::string_view key, const std::string& what);
+  std::optional<bool> boolean(const Object& o, std::string_view key, const std::string& what);
+  std::optional<double> number(const Object& o, std::string_view key, const std::string& what);
+  std::optional<long long> integer(const Object& o, std::string_view key, const std::string& what);
+  std::optional<std::vector<std::string>> strings(const Object& o, std::string_view key, const std::string& what,
+                                                  bool scalar_ok = false);
+  Labels labels(const Object& o, std::string_view key, const std::string& what, bool required);
+  std::string name(const Object& o, std::string_view key, const std::string& what);
+
+  std::optional<FieldDef> field(const YAML::Node& node, const std::string& type_name, PendingField& pending);
+  void fieldRules(FieldDef& f, const Object& o, const std::string& what);
+  std::optional<Condition> condition(const YAML::Node& node, const RecordType& type, const FieldDef& owner,
+                                     const std::string& key);
+  std::optional<Computed> computed(const YAML::Node& node, const RecordType& type, const FieldDef& owner);
+  std::optional<Workflow> workflow(const YAML::Node& node, const RecordType& type);
+  std::optional<Json> typedValue(const YAML::Node& node, const FieldDef& target, const std::string& what);
+
+  std::string file_;
+  std::vector<SchemaError>& errors_;
+  Schema& schema_;
+  const std::set<std::string, std::less<>>& type_names_;
+};
+
+std::optional<Object> FileLoader::object(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                                         const std::string& what, int fallback_line) {
+  const int line = lineOf(node, fallback_line);
+  if (!node.IsMap()) {
+    error(line, what + " must be a mapping");
+    return std::nullopt;
+  }
+  Object o;
+  o.line = line;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const int key_line = lineOf(it->first, line);
+    if (!it->first.IsScalar()) {
+      error(key_line, "keys of " + what + " must be plain words");
+      continue;
+    }
+    const std::string key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      error(key_line, "unknown key " + quote(key) + " in " + what);
+      continue;
+    }
+    if (!o.entries_.emplace(key, Entry{it->second, key_line}).second)
+      error(key_line, "duplicate key " + quote(key) + " in " + what);
+  }
+  return o;
+}
+
+std::optional<std::string> FileLoader::string(const Object& o, std::string_view key, const std::string& what) {
+  const auto* e = o.get(key);
+  if (!e) return std::nullopt;
+  if (!e->value.IsScalar()) {
+    error(e->line, quote(key) + " of " + what + (e->value.IsNull() ? " has no value" : " must be a single value"));
+    return std::nullopt;
+  }
+  return e->value.Scalar();
+}
+
+std::optional<bool> FileLoader::boolean(const Object& o, std::string_view key, const std::string& what) {
+  const auto* e = o.get(key);
+  if (!e) return std::nullopt;
+  bool b = false;
+  if (!e->value.IsScalar() || !YAML::convert<bool>::decode(e->value, b)) {
+    error(e->line, quote(key) + " of " + what + " must be true or false");
+    return std::nullopt;
+  }
+  return b;
+}
+
+std::optional<double> FileLoader::number(const Object& o, std::string_view key, const std::string& what) {
+  const auto* e = o.get(key);
+  if (!e) return std::nullopt;
+  double d = 0;
+  if (e->value.IsScalar()) {
+    const auto& s = e->value.Scalar();
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+    if (ec == std::errc() && end == s.data() + s.size() && std::isfinite(d)) return d;
+  }
+  error(e->line, quote(key) + " of " + what + " must be a number");
+  return std::nullopt;
+}
+
+std::optional<long long> FileLoader::integer(const Object& o, std::string_view key, const std::string& what) {
+  const auto* e = o.get(key);
+  if (!e) return std::nullopt;
+  long long v = 0;
+  if (e->value.IsScalar()) {
+    const auto& s = e->value.Scalar();
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && end == s.data() + s.size()) return v;
+  }
+  error(e->line, quote(key) + " of " + what + " must be an integer");
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> FileLoader::strings(const Object& o, std::string_view key,
+                                                            const std::string& what, bool scalar_ok) {
+  const auto* e = o.get(key);
+  if (!e) return std::nullopt;
+  if (scalar_ok && e->value.IsScalar()) return std::vector<std::string>{e->value.Scalar()};
+  std::vector<std::string> out;
+  bool ok = e->value.IsSequence();
+  if (ok)
+    for (const auto& item : e->value) {
+      if (!item.IsScalar()) {
+        ok = false;
+        break;
+      }
+      out.push_back(item.Scalar());
+    }
+  if (!ok) {
+    error(e->line, quote(key) + " of " + what + " must be a list of values");
+    return std::nullopt;
+  }
+  return out;
+}
+
+Labels FileLoader::labels(const Object& o, std::string_view key, const std::string& what, bool required) {
+  Labels l;
+  const auto* e = o.get(key);
+  if (!e) {
+    if (required) error(o.line, what + " has no " + std::string(key) + " (" + std::string(key) + ".az is required)");
+    return l;
+  }
+  const std::string lwhat = std::string(key) + " of " + what;
+  auto lo = object(e->value, {"az", "en", "ru"}, lwhat, e->line);
+  if (!lo) return l;
+  l.az = string(*lo, "az", lwhat).value_or("");
+  l.en = string(*lo, "en", lwhat).value_or("");
+  l.ru = string(*lo, "ru", lwhat).value_or("");
+  if (l.az.empty()) error(e->line, lwhat + " has no az text (Azerbaijani is required)");
+  return l;
+}
+
+std::string FileLoader::name(const Object& o, std::string_view key, const std::string& what) {
+  auto s = string(o, key, what);
+  if (!s) {
+    if (!o.has(key)) error(o.line, what + " has no " + quote(key));
+    return {};
+  }
+  if (!isIdentifier(*s)) {
+    error(o.get(key)->line,
+          quote(*s) + " is not a valid name (lower_snake_case: a-z, 0-9 and _, starting with a letter)");
+    return {};
+  }
+  return *s;
+}
+
+void FileLoader::loadList(const YAML::Node& root) {
+  auto o = object(root, {"list", "label", "values"}, "the value list", 1);
+  if (!o) return;
+  ValueList list;
+  list.name = name(*o, "list", "the value list");
+  list.file = file_;
+  list.line = o->get("list") ? o->get("list")->line : o->line;
+  const std::string what = list.name.empty() ? std::string("the value list") : "list " + quote(list.name);
+  list.label = labels(*o, "label", what, true);
+  const auto* values = o->get("values");
+  if (!values) {
+    error(o->line, what + " has no 'values'");
+  } else if (!values->value.IsSequence() || values->value.size() == 0) {
+    error(values->line, "'values' of " + what + " must be a non-empty list");
+  } else {
+    std::map<std::string, int> seen;
+    for (const auto& item : values->value) {
+      auto vo = object(item, {"code", "label", "retired"}, "a value of " + what, values->line);
+      if (!vo) continue;
+      ListValue v;
+      v.code = name(*vo, "code", "a value of " + what);
+      const std::string vwhat = v.code.empty() ? "a value of " + what : "value " + quote(v.code) + " of " + what;
+      v.label = labels(*vo, "label", vwhat, true);
+      v.retired = boolean(*vo, "retired", vwhat).value_or(false);
+      if (v.code.empty()) continue;
+      const int line = vo->get("code")->line;
+      if (auto [it, fresh] = seen.emplace(v.code, line); !fresh) {
+        error(line, "duplicate code " + quote(v.code) + " in " + what + " (first at line " +
+                        std::to_string(it->second) + ")");
+        continue;
+      }
+      list.values.push_back(std::move(v));
+    }
+  }
+  if (list.name.empty()) return;
+  if (const auto* first = schema_.list(list.name)) {
+    error(list.line, "value list " + quote(list.name) + " is already declared in " + first->file + ":" +
+                         std::to_string(first->line));
+    return;
+  }
+  schema_.lists.emplace(list.name, std::move(list));
+}
+
+// Which field types each type-specific key applies to (a bit per FieldType).
+constexpr unsigned bit(FieldType t) {
+  return 1U << static_cast<unsigned>(t);
+}
+constexpr unsigned kNumeric = bit(FieldType::Integer) | bit(FieldType::Decimal) | bit(FieldType::Money);
+constexpr unsigned kDates = bit(FieldType::Date) | bit(FieldType::PartialDate) | bit(FieldType::DateTime);
+constexpr unsigned kTexts = bit(FieldType::Text) | bit(FieldType::LongText);
+constexpr std::array<std::pair<std::string_view, unsigned>, 13> kKeyScopes = {{
+    {"min", kNumeric},
+    {"max", kNumeric},
+    {"min_year", kDates},
+    {"max_year", kDates},
+    {"min_length", kTexts | bit(FieldType::MultiEnum)},
+    {"max_length", kTexts | bit(FieldType::MultiEnum)},
+    {"pattern", kTexts},
+    {"pattern_message", kTexts},
+    {"scale", bit(FieldType::Decimal)},
+    {"values", bit(FieldType::Enum) | bit(FieldType::MultiEnum)},
+    {"ref", bit(FieldType::Reference)},
+    {"accept", bit(FieldType::Attachment)},
+    {"max_bytes", bit(FieldType::Attachment)},
+}};
+
+std::optional<FieldDef> FileLoader::field(const YAML::Node& node, const std::string& type_name, PendingField& pending) {
+  const std::string owner = "type " + quote(type_name);
+  // Name the field in errors about its keys when it has a usable name.
+  std::string subject = "a field of " + owner;
+  if (const YAML::Node& cnode = node;
+      cnode.IsMap() && cnode["name"].IsDefined() && cnode["name"].IsScalar() && isIdentifier(cnode["name"].Scalar()))
+    subject = "field " + quote(cnode["name"].Scalar());
+  auto o = object(node, {"name",       "type",     "label",       "help",        "required",  "required_if",
+                         "visible_if", "indexed",  "sensitivity", "name_search", "min",       "max",
+                         "min_year",   "max_year", "min_length",  "max_length",  "pattern",   "pattern_message",
+                         "scale",      "values",   "ref",         "accept",      "max_bytes", "computed"},
+                  subject, 1);
+  if (!o) return std::nullopt;
+  FieldDef f;
+  f.line = o->line;
+  f.name = name(*o, "name", "a field of " + owner);
+  const std::string what = f.name.empty() ? "a field of " + owner : "field " + quote(f.name);
+  f.label = labels(*o, "label", what, true);
+  f.help = labels(*o, "help", what, false);
+  f.required = boolean(*o, "required", what).value_or(false);
+  f.indexed = boolean(*o, "indexed", what).value_or(false);
+  f.name_search = boolean(*o, "name_search", what).value_or(false);
+  if (auto s = string(*o, "sensitivity", what)) {
+    auto it = std::find_if(kSensitivities.begin(), kSensitivities.end(), [&](const auto& p) { return p.second == *s; });
+    if (it == kSensitivities.end())
+      error(o->get("sensitivity")->line,
+            "unknown sensitivity " + quote(*s) + " of " + what + " (statistical, case or identity)");
+    else
+      f.sensitivity = it->first;
+  }
+  bool typed = false;
+  if (auto t = string(*o, "type", what)) {
+    if (auto ft = parseFieldType(*t)) {
+      f.type = *ft;
+      typed = true;
+    } else {
+      error(o->get("type")->line, "unknown field type " + quote(*t) + " of " + what);
+    }
+  } else if (!o->has("type")) {
+    error(o->line, what + " has no 'type'");
+  }
+  if (typed) {
+    for (const auto& [key, types] : kKeyScopes)
+      if (const auto* e = o->get(key); e && (types & bit(f.type)) == 0)
+        error(e->line, quote(key) + " does not apply to " + what + " of type " + fieldTypeName(f.type));
+    fieldRules(f, *o, what);
+  }
+  if (const auto* e = o->get("required_if")) pending.required_if = e->value;
+  if (const auto* e = o->get("visible_if")) pending.visible_if = e->value;
+  if (const auto* e = o->get("computed")) pending.computed = e->value;
+  return f;
+}
+
+// Type-specific rules; keys that do not apply to the type were reported already.
+void FileLoader::fieldRules(FieldDef& f, const Object& o, const std::string& what) {
+  const bool numeric = f.type == FieldType::Integer || f.type == FieldType::Decimal || f.type == FieldType::Money;
+  const bool texty = f.type == FieldType::Text || f.type == FieldType::LongText;
+  if (numeric) {
+    f.min = number(o, "min", what);
+    f.max = number(o, "max", what);
+  }
+  if (isDateType(f.type)) {
+    if (auto y = integer(o, "min_year", what)) f.min = static_cast<double>(*y);
+    if (auto y = integer(o, "max_year", what)) f.max = static_cast<double>(*y);
+  }
+  if (f.min && f.max && *f.min > *f.max)
+    error(o.get(numeric ? "min" : "min_year")->line, what + ": min is greater than max");
+
+  if (texty || f.type == FieldType::MultiEnum) {
+    auto length = [&](std::string_view key) -> std::optional<std::size_t> {
+      auto v = integer(o, key, what);
+      if (!v) return std::nullopt;
+      if (*v >= 0) return static_cast<std::size_t>(*v);
+      error(o.get(key)->line, quote(key) + " of " + what + " must not be negative");
+      return std::nullopt;
+    };
+    f.min_length = length("min_length");
+    f.max_length = length("max_length");
+    if (f.min_length && f.max_length && *f.min_length > *f.max_length)
+      error(o.get("min_length")->line, what + ": min_length is greater than max_length");
+    if (!f.max_length && texty) f.max_length = f.type == FieldType::Text ? 500 : 20000;
+  }
+  if (texty) {
+    if (auto p = string(o, "pattern", what)) {
+      f.pattern = *p;
+      try {
+        f.pattern_regex = std::make_shared<const std::regex>(f.pattern, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        error(o.get("pattern")->line, "invalid pattern of " + what + ": " + e.what());
+      }
+    }
+    if (const auto* e = o.get("pattern_message")) {
+      if (e->value.IsScalar())
+        f.pattern_labels.az = e->value.Scalar();
+      else
+        f.pattern_labels = labels(o, "pattern_message", what, false);
+      f.pattern_message = f.pattern_labels.en.empty() ? f.pattern_labels.az : f.pattern_labels.en;
+      if (f.pattern.empty()) error(e->line, what + " has a pattern_message but no pattern");
+    }
+  }
+  if (f.type == FieldType::Decimal)
+    if (auto s = integer(o, "scale", what)) {
+      if (*s < 0 || *s > 15)
+        error(o.get("scale")->line, "'scale' of " + what + " must be between 0 and 15");
+      else
+        f.scale = static_cast<int>(*s);
+    }
+  if (f.type == FieldType::Enum || f.type == FieldType::MultiEnum) {
+    if (auto v = string(o, "values", what)) {
+      f.values = *v;
+      if (!schema_.list(f.values))
+        error(o.get("values")->line, what + " uses the unknown value list " + quote(f.values));
+    } else if (!o.has("values")) {
+      error(o.line, what + " of type " + fieldTypeName(f.type) + " has no 'values' (the name of a value list)");
+    }
+  }
+  if (f.type == FieldType::Reference) {
+    if (auto r = string(o, "ref", what)) {
+      f.ref = *r;
+      if (!type_names_.count(f.ref))
+        error(o.get("ref")->line, what + " refers to the unknown record type " + quote(f.ref));
+    } else if (!o.has("ref")) {
+      error(o.line, what + " of type reference has no 'ref' (the record type it points to)");
+    }
+  }
+  if (f.type == FieldType::Attachment) {
+    if (auto a = strings(o, "accept", what)) {
+      for (const auto& m : *a) {
+        const auto slash = m.find('/');
+        if (slash == std::string::npos || slash == 0 || slash + 1 == m.size())
+          error(o.get("accept")->line, quote(m) + " in 'accept' of " + what + " is not a media type");
+      }
+      f.accept = *a;
+    }
+    if (auto b = integer(o, "max_bytes", what)) {
+      if (*b <= 0)
+        error(o.get("max_bytes")->line, "'max_bytes' of " + what + " must be positive");
+      else
+        f.max_bytes = static_cast<std::size_t>(*b);
+    }
+  }
+  if (f.name_search) {
+    if (f.type != FieldType::Text)
+      error(o.get("name_search")->line, "name_search applies to text fields only (" + what + ")");
+    else if (f.sensitivity != Sensitivity::Identity)
+      error(o.get("name_search")->line, what + " has name_search but is not 'sensitivity: identity'");
+  }
+  if (f.indexed) {
+    if (f.sensitivity == Sensitivity::Identity)
+      error(o.get("indexed")->line, what + " is an identity field and cannot be indexed (it is stored encrypted)");
+    else if (f.type == FieldType::LongText || f.type == FieldType::Attachment)
+      error(o.get("indexed")->line, what + " of type " + fieldTypeName(f.type) + " cannot be indexed");
+  }
+}
+
+// A YAML scalar as the JSON value a field of `target`'s type holds.
+std::optional<Json> FileLoader::typedValue(const YAML::Node& node, const FieldDef& target, const std::string& what) {
+  const int line = lineOf(node, 1);
+  if (!node.IsScalar()) {
+    error(line, what + " must be a single value");
+    return std::nullopt;
+  }
+  const std::string& s = node.Scalar();
+  switch (target.type) {
+    case FieldType::Boolean: {
+      bool b = false;
+      if (YAML::convert<bool>::decode(node, b)) return Json(b);
+      error(line, what + " must be true or false (field " + quote(target.name) + " is boolean)");
+      return std::nullopt;
+    }
+    case FieldType::Integer:
+    case FieldType::Money:
+    case FieldType::Reference: {
+      long long v = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc() && end == s.data() + s.size()) return Json(v);
+      error(line,
+            what + " must be an integer (field " + quote(target.name) + " is " + fieldTypeName(target.type) + ")");
+      return std::nullopt;
+    }
+    case FieldType::Decimal: {
+      double d = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (ec == std::errc() && end == s.data() + s.size()) return Json(d);
+      error(line, what + " must be a number (field " + quote(target.name) + " is decimal)");
+      return std::nullopt;
+    }
+    case FieldType::Enum:
+    case FieldType::MultiEnum:
+      if (const auto* list = schema_.list(target.values); list && !list->find(s)) {
+        error(line, what + ": " + quote(s) + " is not a code of list " + quote(target.values));
+        return std::nullopt;
+      }
+      return Json(s);
+    default:
+      return Json(s);
+  }
+}
+
+std::optional<Condition> FileLoader::condition(const YAML::Node& node, const RecordType& type, const FieldDef& owner,
+                                               const std::string& key) {
+  const std::string what = quote(key) + " of field " + quote(owner.name);
+  auto o = object(node, {"field", "equals", "in", "present", "absent"}, what, owner.line);
+  if (!o) return std::nullopt;
+  Condition c;
+  auto target = string(*o, "field", what);
+  if (!target) {
+    if (!o->has("field")) error(o->line, what + " has no 'field'");
+    return std::nullopt;
+  }
+  c.field = *target;
+  const FieldDef* t = type.field(c.field);
+  if (!t) {
+    error(o->get("field")->line, what + " names the unknown field " + quote(c.field));
+    return std::nullopt;
+  }
+  if (t == &owner) {
+    error(o->get("field")->line, what + " names the field itself");
+    return std::nullopt;
+  }
+  int ops = 0;
+  for (const char* op : {"equals", "in", "present", "absent"}) ops += o->has(op) ? 1 : 0;
+  if (ops != 1) {
+    error(o->line, what + " needs exactly one of equals, in, present, absent");
+    return std::nullopt;
+  }
+  if (const auto* e = o->get("equals")) {
+    c.op = Condition::Op::Equals;
+    auto v = typedValue(e->value, *t, what);
+    if (!v) return std::nullopt;
+    c.value = std::move(*v);
+  } else if (const auto* in = o->get("in")) {
+    c.op = Condition::Op::In;
+    if (!in->value.IsSequence() || in->value.size() == 0) {
+      error(in->line, "'in' of " + what + " must be a non-empty list");
+      return std::nullopt;
+    }
+    c.value = Json::array();
+    for (const auto& item : in->value) {
+      auto v = typedValue(item, *t, what);
+      if (!v) return std::nullopt;
+      c.value.push_back(std::move(*v));
+    }
+  } else {
+    const bool present = o->has("present");
+    auto flag = boolean(*o, present ? "present" : "absent", what);
+    if (!flag) return std::nullopt;
+    if (!*flag) {
+      error(o->get(present ? "present" : "absent")->line, what + ": write '" + (present ? "absent" : "present") +
+                                                              ": true' instead of '" +
+                                                              (present ? "present" : "absent") + ": false'");
+      return std::nullopt;
+    }
+    c.op = present ? Condition::Op::Present : Condition::Op::Absent;
+  }
+  return c;
+}
+
+struct ComputedFunction {
+  std::string_view name;
+  std::size_t arity;
+  FieldType result;
+};
+constexpr std::array<ComputedFunction, 3> kComputed = {{
+    {"age_years", 2, FieldType::Integer},
+    {"minor_at", 2, FieldType::Boolean},
+    {"year_of", 1, FieldType::Integer},
+}};
+
+std::optional<Computed> FileLoader::computed(const YAML::Node& node, const RecordType& type, const FieldDef& owner) {
+  const std::string what = "'computed' of field " + quote(owner.name);
+  auto o = object(node, {"function", "args"}, what, owner.line);
+  if (!o) return std::nullopt;
+  Computed c;
+  auto fn = string(*o, "function", what);
+  auto args = strings(*o, "args", what);
+  if (!fn) {
+    if (!o->has("function")) error(o->line, what + " has no 'function'");
+    return std::nullopt;
+  }
+  c.function = *fn;
+  auto it = std::find_if(kComputed.begin(), kComputed.end(), [&](const auto& f) { return f.name == c.function; });
+  if (it == kComputed.end()) {
+    error(o->get("function")->line,
+          what + ": unknown function " + quote(c.function) + " (age_years, minor_at or year_of)");
+    return std::nullopt;
+  }
+  bool ok = true;
+  if (owner.type != it->result) {
+    error(o->get("function")->line, c.function + " gives " +
+                                        (it->result == FieldType::Boolean ? "a boolean" : "an integer") + ": field " +
+                                        quote(owner.name) + " must be of type " + fieldTypeName(it->result));
+    ok = false;
+  }
+  if (!args) {
+    if (!o->has("args")) error(o->line, what + " has no 'args'");
+    return std::nullopt;
+  }
+  const int args_line = o->get("args")->line;
+  if (args->size() != it->arity) {
+    error(args_line, c.function + " takes " + std::to_string(it->arity) + " argument" + (it->arity == 1 ? "" : "s") +
+                         ", got " + std::to_string(args->size()));
+    return std::nullopt;
+  }
+  for (const auto& a : *args) {
+    const FieldDef* f = type.field(a);
+    if (!f) {
+      error(args_line, "argument " + quote(a) + " of " + c.function + " is not a field of type " + quote(type.name));
+      ok = false;
+    } else if (!isDateType(f->type)) {
+      error(args_line, "argument " + quote(a) + " of " + c.function +
+                           " must be a date, partial_date or datetime field, not " + fieldTypeName(f->type));
+      ok = false;
+    } else if (f == &owner) {
+      error(args_line, "field " + quote(owner.name) + " is computed from itself");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  c.args = std::move(*args);
+  return c;
+}
+
+std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const RecordType& type) {
+  const std::string what = "the workflow of " + quote(type.name);
+  auto o = object(node, {"initial", "states", "transitions"}, what, type.line);
+  if (!o) return std::nullopt;
+  Workflow w;
+  std::map<std::string, int> states;
+  if (const auto* s = o->get("states"); !s) {
+    error(o->line, what + " has no 'states'");
+  } else if (!s->value.IsSequence() || s->value.size() == 0) {
+    error(s->line, "'states' of " + what + " must be a non-empty list");
+  } else {
+    for (const auto& item : s->value) {
+      auto so = object(item, {"name", "label"}, "a state of " + what, s->line);
+      if (!so) continue;
+      const std::string state = name(*so, "name", "a state of " + what);
+      const Labels label = labels(*so, "label", state.empty() ? "a state" : "state " + quote(state), true);
+      if (state.empty()) continue;
+      if (auto [it, fresh] = states.emplace(state, so->line); !fresh) {
+        error(so->line, "duplicate state " + quote(state) + " (first at line " + std::to_string(it->second) + ")");
+        continue;
+      }
+      w.states.push_back(state);
+      w.state_labels[state] = label;
+    }
+  }
+  const bool have_states = !w.states.empty();
+  if (auto initial = string(*o, "initial", what)) {
+    w.initial = *initial;
+    if (have_states && !states.count(w.initial))
+      error(o->get("initial")->line, "initial state " + quote(w.initial) + " is not among the states of " + what);
+  } else if (!o->has("initial")) {
+    error(o->line, what + " has no 'initial' state");
+  }
+  if (const auto* ts = o->get("transitions")) {
+    if (!ts->value.IsSequence()) {
+      error(ts->line, "'transitions' of " + what + " must be a list");
+    } else {
+      std::map<std::string, int> seen;
+      for (const auto& item : ts->value) {
+        auto to = object(item, {"name", "from", "to", "permission", "requires", "label"}, "a transition of " + what,
+                         ts->line);
+        if (!to) continue;
+        Transition t;
+        t.line = to->line;
+        t.name = name(*to, "name", "a transition of " + what);
+        const std::string twhat = t.name.empty() ? "a transition" : "transition " + quote(t.name);
+        t.label = labels(*to, "label", twhat, true);
+        if (auto from = strings(*to, "from", twhat, true)) {
+          for (const auto& f : *from)
+            if (have_states && !states.count(f))
+              error(to->get("from")->line, twhat + " leaves from the unknown state " + quote(f));
+          t.from = std::move(*from);
+        }
+        if (auto dest = string(*to, "to", twhat)) {
+          t.to = *dest;
+          if (have_states && !states.count(t.to))
+            error(to->get("to")->line, twhat + " goes to the unknown state " + quote(t.to));
+        } else if (!to->has("to")) {
+          error(to->line, twhat + " has no 'to' state");
+        }
+        if (auto p = string(*to, "permission", twhat)) {
+          t.permission = *p;
+          if (!isPermission(t.permission))
+            error(to->get("permission")->line,
+                  "permission " + quote(t.permission) + " of " + twhat + " is not of the form type.action");
+        } else if (!to->has("permission")) {
+          error(to->line, twhat + " has no 'permission'");
+        }
+        if (auto req = strings(*to, "requires", twhat)) {
+          for (const auto& f : *req)
+            if (!type.field(f)) error(to->get("requires")->line, twhat + " requires the unknown field " + quote(f));
+          t.requires_fields = std::move(*req);
+        }
+        if (t.name.empty()) continue;
+        if (auto [it, fresh] = seen.emplace(t.name, t.line); !fresh) {
+          error(t.line,
+                "duplicate transition " + quote(t.name) + " (first at line " + std::to_string(it->second) + ")");
+          continue;
+        }
+        w.transitions.push_back(std::move(t));
+      }
+    }
+  }
+  return w;
+}
+
+void FileLoader::loadType(const YAML::Node& root) {
+  auto o = object(root, {"type", "label", "title_field", "fields", "workflow"}, "the record type", 1);
+  if (!o) return;
+  RecordType type;
+  type.file = file_;
+  type.name = name(*o, "type", "the record type");
+  type.line = o->get("type") ? o->get("type")->line : o->line;
+  const std::string what = type.name.empty() ? std::string("the record type") : "type " + quote(type.name);
+  type.label = labels(*o, "label", what, true);
+
+  std::vector<PendingField> pending;
+  if (const auto* fs = o->get("fields"); !fs) {
+    error(o->line, what + " has no 'fields'");
+  } else if (!fs->value.IsSequence() || fs->value.size() == 0) {
+    error(fs->line, "'fields' of " + what + " must be a non-empty list");
+  } else {
+    std::map<std::string, int> seen;
+    for (const auto& item : fs->value) {
+      PendingField p;
+      auto f = field(item, type.name, p);
+      if (!f || f->name.empty()) continue;
+      if (isReservedFieldName(f->name)) {
+        error(f->line, "field name " + quote(f->name) +
+                           " is reserved (a record attribute or a list parameter of the API); choose another");
+        continue;
+      }
+      if (auto [it, fresh] = seen.emplace(f->name, f->line); !fresh) {
+        error(f->line, "duplicate field " + quote(f->name) + " in " + what + " (first at line " +
+                           std::to_string(it->second) + ")");
+        continue;
+      }
+      p.index = type.fields.size();
+      type.fields.push_back(std::move(*f));
+      pending.push_back(std::move(p));
+    }
+  }
+  // Conditions and computed fields may name fields declared after them.
+  for (const auto& p : pending) {
+    FieldDef& f = type.fields[p.index];
+    if (p.required_if) f.required_if = condition(*p.required_if, type, f, "required_if");
+    if (p.visible_if) f.visible_if = condition(*p.visible_if, type, f, "visible_if");
+    if (p.computed) {
+      f.computed = computed(*p.computed, type, f);
+      if (f.required) error(f.line, "field " + quote(f.name) + " is computed and cannot be required");
+    }
+  }
+  for (const auto& p : pending) {
+    const FieldDef& f = type.fields[p.index];
+    if (!f.computed) continue;
+    for (const auto& a : f.computed->args)
+      if (const auto* arg = type.field(a); arg && arg->computed)
+        error(f.line, "argument " + quote(a) + " of " + quote(f.name) + " is itself computed");
+  }
+  if (auto title = string(*o, "title_field", what)) {
+    type.title_field = *title;
+    if (!type.field(type.title_field))
+      error(o->get("title_field")->line, "title_field " + quote(type.title_field) + " is not a field of " + what);
+  }
+  if (const auto* w = o->get("workflow")) type.workflow = workflow(w->value, type);
+
+  if (type.name.empty()) return;
+  if (const auto* first = schema_.type(type.name)) {
+    error(type.line, "record type " + quote(type.name) + " is already declared in " + first->file + ":" +
+                         std::to_string(first->line));
+    return;
+  }
+  schema_.types.emplace(type.name, std::move(type));
+}
+
+}  // namespace
+
+LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
+  LoadResult result;
+  struct Doc {
+    const std::string* file;
+    YAML::Node root;
+    bool is_type;
+  };
+  std::vector<Doc> docs;
+  std::set<std::string, std::less<>> type_names;
+  for (const auto& [file, text] : files) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      result.errors.push_back({file, std::max(e.mark.line + 1, 1), "YAML syntax error: " + e.msg});
+      continue;
+    }
+    if (!root.IsMap()) {
+      result.errors.push_back(
+          {file, lineOf(root, 1),
+           root.IsNull() ? "the file is empty" : "the file must be a mapping with 'type:' or 'list:'"});
+      continue;
+    }
+    const YAML::Node& croot = root;
+    const bool is_type = croot["type"].IsDefined();
+    const bool is_list = croot["list"].IsDefined();
+    if (is_type == is_list) {
+      result.errors.push_back({file, 1,
+                               is_type ? "a file declares either 'type:' or 'list:', not both"
+                                       : "the file declares neither 'type:' nor 'list:'"});
+      continue;
+    }
+    if (is_type && croot["type"].IsScalar()) type_names.insert(croot["type"].Scalar());
+    docs.push_back({&file, root, is_type});
+  }
+  // Lists first, so that fields can be checked against them; types know each other's names.
+  for (const bool types : {false, true})
+    for (const auto& d : docs) {
+      if (d.is_type != types) continue;
+      FileLoader loader(*d.file, result.errors, result.schema, type_names);
+      if (types)
+        loader.loadType(d.root);
+      else
+        loader.loadList(d.root);
+    }
+  return result;
+}
+
+LoadResult loadSchemaDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path base = fs::canonical(dir, ec);
+  if (ec || !fs::is_directory(base)) {
+    LoadResult r;
+    r.errors.push_back({dir, 0, "the schema directory does not exist"});
+    return r;
+  }
+  std::map<std::string, std::string> files;
+  std::vector<SchemaError> read_errors;
+  for (fs::recursive_directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto ext = it->path().extension();
+    if (!it->is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
+    const std::string name = (base.filename() / fs::relative(it->path(), base)).generic_string();
+    std::ifstream in(it->path(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in)
+      read_errors.push_back({name, 0, "cannot be read"});
+    else
+      files.emplace(name, text.str());
+  }
+  if (ec) read_errors.push_back({dir, 0, "cannot be listed: " + ec.message()});
+  LoadResult r = loadSchemaTexts(files);
+  if (files.empty() && read_errors.empty()) r.errors.push_back({dir, 0, "no *.yaml files in the schema directory"});
+  r.errors.insert(r.errors.begin(), read_errors.begin(), read_errors.end());
+  return r;
+}
+
+}  // namespace palermo::records

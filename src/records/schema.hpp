@@ -1,0 +1,189 @@
+// Record types as data. Every register of the mechanism (signals, victims, referrals, …) is a
+// RecordType declared in a YAML file under schema/; value lists (with labels in az/en/ru) live
+// there too. One engine validates, stores, lists, audits and renders forms for all of them.
+// See docs/records.md for the file format.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/json.hpp"
+
+namespace palermo::records {
+
+enum class FieldType {
+  Text,         // one line, trimmed; max_length defaults to 500
+  LongText,     // multi-line; max_length defaults to 20000
+  Integer,      // JSON integer (64-bit)
+  Decimal,      // JSON number; `scale` = digits allowed after the point
+  Money,        // AZN in integer minor units (qəpik): 700 AZN = 70000
+  Date,         // "YYYY-MM-DD"
+  PartialDate,  // "YYYY", "YYYY-MM" or "YYYY-MM-DD" (dates of birth often are partial)
+  DateTime,     // RFC 3339 with offset or Z: "2019-06-04T10:15:00Z"
+  Boolean,
+  Enum,         // one code of `values` (a value list)
+  MultiEnum,    // array of distinct codes of `values`
+  Country,      // ISO 3166-1 alpha-2 code, upper case ("AZ")
+  Reference,    // id (integer) of a record of type `ref`
+  Attachment,   // id (string) of an uploaded attachment
+};
+
+enum class Sensitivity {
+  Statistical,  // may appear in statistics and exports
+  Case,         // case facts: visible to those who work the case
+  Identity,     // names, documents, contacts, addresses, photos: encrypted, every read audited
+};
+
+struct Labels {
+  std::string az, en, ru;  // az is required; en and ru fall back to az when empty
+  [[nodiscard]] Json toJson() const { return {{"az", az}, {"en", en.empty() ? az : en}, {"ru", ru.empty() ? az : ru}}; }
+};
+
+struct ListValue {
+  std::string code;  // stable, lower_snake_case; what is stored
+  Labels label;
+  bool retired = false;  // kept for old records, not offered for new ones
+};
+
+struct ValueList {
+  std::string name;
+  Labels label;
+  std::vector<ListValue> values;
+  std::string file;
+  int line = 0;
+  [[nodiscard]] const ListValue* find(const std::string& code) const;
+};
+
+// A condition on another field of the same record, for `required_if` / `visible_if`.
+// A field counts as absent when missing or empty (see isAbsent). When the field holds an array
+// (multi_enum), Equals holds if the array contains the value and In if it contains any of them.
+struct Condition {
+  std::string field;
+  enum class Op { Equals, In, Present, Absent } op = Op::Present;
+  Json value;  // for Equals: a scalar; for In: an array
+  [[nodiscard]] bool holds(const Json& record) const;
+};
+
+// A field computed by the engine at every write, never accepted from clients.
+struct Computed {
+  // "age_years(from, to)": whole years between two (partial) dates;
+  // "minor_at(birth, date)": true when under 18 at `date`;
+  // "year_of(date)".
+  std::string function;
+  std::vector<std::string> args;  // field names
+};
+
+struct FieldDef {
+  std::string name;  // lower_snake_case
+  FieldType type = FieldType::Text;
+  Labels label;
+  Labels help;
+  bool required = false;
+  std::optional<Condition> required_if;
+  std::optional<Condition> visible_if;  // for forms; hidden fields must be empty
+  std::optional<double> min, max;       // numbers and money; for dates: years (min_year/max_year)
+  std::optional<std::size_t> min_length, max_length;  // text (in characters) and multi-enum (items)
+  std::string pattern;                  // ECMAScript regular expression for text
+  std::string pattern_message;          // shown when the pattern fails
+  Labels pattern_labels;                // pattern_message in az/en/ru (pattern_message is en, else az)
+  // `pattern`, compiled once by the loader (validateRecord compiles it when this is empty).
+  std::shared_ptr<const std::regex> pattern_regex;
+  int scale = 2;                        // decimal
+  std::string values;                   // value-list name for enum / multi-enum
+  std::string ref;                      // record type for reference
+  std::vector<std::string> accept;      // attachment media types
+  std::size_t max_bytes = 0;            // attachment size limit
+  Sensitivity sensitivity = Sensitivity::Case;
+  bool indexed = false;     // filterable and sortable quickly
+  bool name_search = false; // part of the tolerant name search (identity text fields)
+  std::optional<Computed> computed;
+  int line = 0;
+};
+
+struct Transition {
+  std::string name;               // "identify"
+  std::vector<std::string> from;  // states it leaves from; empty means any
+  std::string to;
+  std::string permission;         // e.g. "victim.identify"
+  Labels label;
+  std::vector<std::string> requires_fields;  // must be present to take this transition
+  int line = 0;
+};
+
+struct Workflow {
+  std::string initial;
+  std::vector<std::string> states;
+  std::map<std::string, Labels> state_labels;
+  std::vector<Transition> transitions;
+  [[nodiscard]] const Transition* find(const std::string& name) const;
+};
+
+struct RecordType {
+  std::string name;  // lower_snake_case, used in URLs: /api/v1/records/{name}
+  Labels label;
+  std::string title_field;  // field shown as the record's title in lists (optional)
+  std::vector<FieldDef> fields;
+  std::optional<Workflow> workflow;
+  std::string file;
+  int line = 0;
+  [[nodiscard]] const FieldDef* field(const std::string& name) const;
+};
+
+struct Schema {
+  std::map<std::string, RecordType> types;
+  std::map<std::string, ValueList> lists;
+  [[nodiscard]] const RecordType* type(const std::string& name) const;
+  [[nodiscard]] const ValueList* list(const std::string& name) const;
+};
+
+struct SchemaError {
+  std::string file;
+  int line = 0;  // 1-based
+  std::string message;
+  [[nodiscard]] std::string toString() const { return file + ":" + std::to_string(line) + ": " + message; }
+};
+
+struct LoadResult {
+  Schema schema;
+  std::vector<SchemaError> errors;  // every mistake found, not just the first
+};
+
+// Loads every *.yaml under `dir` (value lists in lists/, record types in types/ — or mixed;
+// a file declares `list:` or `type:` at its top). Cross-checks references between files.
+LoadResult loadSchemaDir(const std::string& dir);
+// Same, from in-memory files (name -> YAML text); for tests.
+LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files);
+
+// Validates a whole record (after merging an update into the stored one) for `state`
+// (the workflow state it is in or enters). Returns every rule broken, each naming the field
+// (dotted path, "roles[2]" for array items). Computed fields present in `data` are errors.
+std::vector<FieldError> validateRecord(const Schema& schema, const RecordType& type, const Json& data);
+
+// Fills computed fields of `data` in place (removing those that cannot be computed).
+void applyComputed(const RecordType& type, Json& data);
+
+// Parses "YYYY", "YYYY-MM", "YYYY-MM-DD"; false when malformed or impossible (2019-02-30).
+struct PartialDate {
+  int year = 0, month = 0, day = 0;  // 0 = unknown
+};
+bool parsePartialDate(const std::string& text, PartialDate& out);
+bool isValidDate(const std::string& text);      // full date only
+bool isValidDateTime(const std::string& text);  // RFC 3339
+
+// True for what counts as "not given": null, a string of only whitespace, an empty array.
+// Such values are never validated further; the engine should not store them.
+bool isAbsent(const Json& value);
+
+// True for names a field may not take: record attributes and list-endpoint parameters.
+bool isReservedFieldName(std::string_view name);
+
+const char* fieldTypeName(FieldType t);
+const char* sensitivityName(Sensitivity s);
+
+}  // namespace palermo::records

@@ -1,0 +1,414 @@
+// Records, history, links, search terms and the audit chain on SQLite.
+// Record data is JSON text; fields are reached with json_extract(data, '$.field'). Filterable
+// fields get a partial expression index per record type (ensureFieldIndex). Type and field
+// names are validated identifiers ([a-z][a-z0-9_]*) and are the only things ever spliced into
+// SQL; every value is bound.
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace palermo::sqlite {
+
+namespace {
+
+bool isIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 64 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+std::string checked(const std::string& name) {
+  if (!isIdentifier(name)) throw std::invalid_argument("not an identifier: " + name.substr(0, 64));
+  return name;
+}
+
+// SQL for a sortable/filterable column of a record.
+std::string columnSql(const std::string& field) {
+  if (field == "id" || field == "state" || field == "created_at" || field == "updated_at" || field == "version")
+    return field;
+  return fmt::format("json_extract(data, '$.{}')", checked(field));
+}
+
+constexpr const char* kRecordColumns =
+    "id, type, version, state, data, identity, created_at, created_by, updated_at, updated_by, deleted_at, "
+    "deleted_by, deleted_reason";
+
+StoredRecord readRecord(const Stmt& s) {
+  StoredRecord r;
+  r.id = s.int64(0);
+  r.type = s.text(1);
+  r.version = s.int64(2);
+  r.state = s.text(3);
+  r.data = Json::parse(s.text(4));
+  r.identity = s.isNull(5) ? std::string() : s.blob(5);
+  r.created_at = s.int64(6);
+  r.created_by = s.int64(7);
+  r.updated_at = s.int64(8);
+  r.updated_by = s.int64(9);
+  r.deleted_at = s.int64(10);
+  r.deleted_by = s.int64(11);
+  r.deleted_reason = s.text(12);
+  return r;
+}
+
+std::optional<StoredRecord> selectRecord(Db& db, int64_t id) {
+  auto s = db.prepare(std::string("SELECT ") + kRecordColumns + " FROM records WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readRecord(s);
+}
+
+void bindJson(Stmt& s, int i, const Json& v) {
+  if (v.is_null()) s.bindNull(i);
+  else if (v.is_boolean()) s.bind(i, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
+  else if (v.is_number_integer()) s.bind(i, v.get<int64_t>());
+  else if (v.is_number()) s.bind(i, v.get<double>());
+  else if (v.is_string()) s.bind(i, v.get<std::string>());
+  else s.bind(i, v.dump());
+}
+
+Json changesJson(const std::vector<FieldChange>& changes) {
+  Json out = Json::array();
+  for (const auto& c : changes) out.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
+  return out;
+}
+
+}  // namespace
+
+void SqliteStore::setAuditHasher(AuditHasher hasher) { audit_hasher_ = std::move(hasher); }
+
+void SqliteStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at) {
+  if (!audit_hasher_) throw std::logic_error("audit hasher not set");
+  AuditEntry e;
+  {
+    auto last = db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (last.step()) {
+      e.seq = last.int64(0) + 1;
+      e.prev_hash = last.text(1);
+    } else {
+      e.seq = 1;
+    }
+  }
+  e.at = at;
+  e.actor = d.actor;
+  e.action = d.action;
+  e.record_type = d.record_type;
+  e.record_id = record_id;
+  e.details = d.details.dump();  // object keys are sorted: the text is canonical
+  e.hash = audit_hasher_(e);
+  db.prepare(
+        "INSERT INTO audit_log(seq, at, actor, action, record_type, record_id, details, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, e.seq)
+      .bind(2, e.at)
+      .bind(3, e.actor)
+      .bind(4, e.action)
+      .bind(5, e.record_type)
+      .bind(6, e.record_id)
+      .bind(7, e.details)
+      .bind(8, e.prev_hash)
+      .bind(9, e.hash)
+      .run();
+  db.prepare("INSERT INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?) "
+             "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac")
+      .bind(1, e.seq)
+      .bind(2, e.hash)
+      .bind(3, audit_hasher_(auditHeadEntry(e.seq, e.hash)))
+      .run();
+}
+
+MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
+  checked(m.type);
+  return write<MutationResult>([&](Db& db) {
+    MutationResult result;
+    int64_t id = m.id;
+    int64_t version = 1;
+    using Kind = RecordMutation::Kind;
+    if (m.kind == Kind::Create) {
+      db.prepare(
+            "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by) "
+            "VALUES (?, 1, ?, ?, ?, ?, ?, ?)")
+          .bind(1, m.type)
+          .bind(2, m.state)
+          .bind(3, m.data.dump())
+          .bind(4, m.at)
+          .bind(5, m.actor)
+          .bind(6, m.at)
+          .bind(7, m.actor)
+          .run();
+      id = db.lastInsertRowid();
+      if (m.seal_identity) {
+        db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindBlob(1, m.seal_identity(id)).bind(2, id).run();
+      }
+    } else {
+      auto current = selectRecord(db, id);
+      if (!current || current->type != m.type) {
+        result.status = MutationResult::Status::NotFound;
+        return result;
+      }
+      if (current->version != m.expected_version) {
+        result.status = MutationResult::Status::VersionConflict;
+        result.record = std::move(*current);
+        return result;
+      }
+      const bool deleted = current->deleted_at != 0;
+      if ((m.kind == Kind::Restore) != deleted) {
+        result.status = MutationResult::Status::Gone;
+        result.record = std::move(*current);
+        return result;
+      }
+      version = current->version + 1;
+      if (m.kind == Kind::Update) {
+        auto s = db.prepare(
+            "UPDATE records SET version = ?, state = ?, data = ?, updated_at = ?, updated_by = ?, "
+            "identity = CASE WHEN ? THEN ? ELSE identity END WHERE id = ?");
+        s.bind(1, version).bind(2, m.state).bind(3, m.data.dump()).bind(4, m.at).bind(5, m.actor);
+        s.bind(6, m.identity_changed ? 1 : 0);
+        if (m.identity.empty()) s.bindNull(7); else s.bindBlob(7, m.identity);
+        s.bind(8, id).run();
+      } else if (m.kind == Kind::Delete) {
+        db.prepare(
+              "UPDATE records SET version = ?, deleted_at = ?, deleted_by = ?, deleted_reason = ?, updated_at = ?, "
+              "updated_by = ? WHERE id = ?")
+            .bind(1, version)
+            .bind(2, m.at)
+            .bind(3, m.actor)
+            .bind(4, m.reason)
+            .bind(5, m.at)
+            .bind(6, m.actor)
+            .bind(7, id)
+            .run();
+      } else {
+        db.prepare(
+              "UPDATE records SET version = ?, deleted_at = 0, deleted_by = 0, deleted_reason = '', updated_at = ?, "
+              "updated_by = ? WHERE id = ?")
+            .bind(1, version)
+            .bind(2, m.at)
+            .bind(3, m.actor)
+            .bind(4, id)
+            .run();
+      }
+    }
+    db.prepare("INSERT INTO record_history(record_id, version, at, by, action, changes) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, version)
+        .bind(3, m.at)
+        .bind(4, m.actor)
+        .bind(5, m.action)
+        .bind(6, changesJson(m.changes).dump())
+        .run();
+    if (m.kind == Kind::Create || m.kind == Kind::Update) {
+      if (m.kind == Kind::Update) {
+        db.prepare("DELETE FROM record_links WHERE from_id = ?").bind(1, id).run();
+        db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
+      }
+      for (const auto& [field, target] : m.links)
+        db.prepare("INSERT OR IGNORE INTO record_links(from_id, field, to_id) VALUES (?, ?, ?)")
+            .bind(1, id)
+            .bind(2, field)
+            .bind(3, target)
+            .run();
+      for (const auto& term : m.terms)
+        db.prepare("INSERT OR IGNORE INTO record_terms(term, record_id) VALUES (?, ?)").bind(1, term).bind(2, id).run();
+    }
+    appendAuditIn(db, m.audit, id, m.at);
+    result.record = *selectRecord(db, id);
+    return result;
+  });
+}
+
+std::optional<StoredRecord> SqliteStore::getRecord(const std::string& type, int64_t id) {
+  return read<std::optional<StoredRecord>>([&](Db& db) -> std::optional<StoredRecord> {
+    auto r = selectRecord(db, id);
+    if (!r || r->type != type) return std::nullopt;
+    return r;
+  });
+}
+
+RecordPage SqliteStore::listRecords(const RecordQuery& q) {
+  const std::string type = checked(q.type);
+  // The type is spliced as a literal so that SQLite can use the type's partial indexes.
+  std::string where = fmt::format("type = '{}'", type);
+  if (!q.include_deleted) where += " AND deleted_at = 0";
+  std::vector<Json> binds;
+  for (const auto& f : q.filters) {
+    const std::string col = columnSql(f.field);
+    using Op = RecordFilter::Op;
+    switch (f.op) {
+      case Op::IsNull: where += " AND " + col + " IS NULL"; break;
+      case Op::NotNull: where += " AND " + col + " IS NOT NULL"; break;
+      case Op::In: {
+        if (!f.value.is_array() || f.value.empty()) {
+          where += " AND 0";
+          break;
+        }
+        std::string list;
+        for (const auto& v : f.value) {
+          list += list.empty() ? "?" : ", ?";
+          binds.push_back(v);
+        }
+        where += " AND " + col + " IN (" + list + ")";
+        break;
+      }
+      default: {
+        static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
+        where += fmt::format(" AND {} {} ?", col, kOps[static_cast<int>(f.op)]);
+        binds.push_back(f.value);
+      }
+    }
+  }
+  for (const auto& term : q.terms) {
+    where += " AND id IN (SELECT record_id FROM record_terms WHERE term = ?)";
+    binds.emplace_back(term);
+  }
+  const std::string sort = columnSql(q.sort_field);
+  const bool by_id = q.sort_field == "id";
+  std::string page_where = where;
+  std::vector<Json> page_binds = binds;
+  if (q.after_id > 0) {
+    if (by_id) {
+      page_where += q.descending ? " AND id < ?" : " AND id > ?";
+      page_binds.emplace_back(q.after_id);
+    } else if (q.after_value.is_null()) {
+      // NULLs sort first ascending, last descending.
+      page_where += q.descending ? fmt::format(" AND ({} IS NULL AND id < ?)", sort)
+                                 : fmt::format(" AND ({} IS NOT NULL OR id > ?)", sort);
+      page_binds.emplace_back(q.after_id);
+    } else {
+      page_where += q.descending ? fmt::format(" AND ({0} < ? OR ({0} = ? AND id < ?) OR {0} IS NULL)", sort)
+                                 : fmt::format(" AND ({0} > ? OR ({0} = ? AND id > ?))", sort);
+      page_binds.push_back(q.after_value);
+      page_binds.push_back(q.after_value);
+      page_binds.emplace_back(q.after_id);
+    }
+  }
+  const char* dir = q.descending ? "DESC" : "ASC";
+  const std::string sql =
+      by_id ? fmt::format("SELECT {} FROM records WHERE {} ORDER BY id {} LIMIT ?", kRecordColumns, page_where, dir)
+            : fmt::format("SELECT {} FROM records WHERE {} ORDER BY {} {}, id {} LIMIT ?", kRecordColumns, page_where,
+                          sort, dir, dir);
+  return read<RecordPage>([&](Db& db) {
+    RecordPage page;
+    auto s = db.prepare(sql);
+    int i = 1;
+    for (const auto& v : page_binds) bindJson(s, i++, v);
+    s.bind(i, static_cast<int64_t>(q.limit) + 1);
+    while (s.step()) page.items.push_back(readRecord(s));
+    if (page.items.size() > static_cast<std::size_t>(q.limit)) {
+      page.items.pop_back();
+      page.has_more = true;
+    }
+    if (q.count_total) {
+      auto c = db.prepare("SELECT count(*) FROM records WHERE " + where);
+      int j = 1;
+      for (const auto& v : binds) bindJson(c, j++, v);
+      c.step();
+      page.total = c.int64(0);
+    }
+    return page;
+  });
+}
+
+std::vector<HistoryEntry> SqliteStore::recordHistory(const std::string& type, int64_t id) {
+  return read<std::vector<HistoryEntry>>([&](Db& db) {
+    std::vector<HistoryEntry> out;
+    auto s = db.prepare(
+        "SELECT h.version, h.at, h.by, h.action, h.changes FROM record_history h JOIN records r ON r.id = h.record_id "
+        "WHERE h.record_id = ? AND r.type = ? ORDER BY h.version");
+    s.bind(1, id).bind(2, type);
+    while (s.step()) {
+      HistoryEntry e;
+      e.version = s.int64(0);
+      e.at = s.int64(1);
+      e.by = s.int64(2);
+      e.action = s.text(3);
+      for (const auto& c : Json::parse(s.text(4))) e.changes.push_back({c["field"], c["from"], c["to"]});
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+std::vector<RelatedRecord> SqliteStore::relations(const std::string& type, int64_t id) {
+  return read<std::vector<RelatedRecord>>([&](Db& db) {
+    std::vector<RelatedRecord> out;
+    auto check = db.prepare("SELECT 1 FROM records WHERE id = ? AND type = ?");
+    check.bind(1, id).bind(2, type);
+    if (!check.step()) return out;
+    auto o = db.prepare(
+        "SELECT l.field, r.type, r.id FROM record_links l JOIN records r ON r.id = l.to_id "
+        "WHERE l.from_id = ? AND r.deleted_at = 0 ORDER BY l.field, r.id");
+    o.bind(1, id);
+    while (o.step()) out.push_back({"outgoing", o.text(0), o.text(1), o.int64(2)});
+    auto in = db.prepare(
+        "SELECT l.field, r.type, r.id FROM record_links l JOIN records r ON r.id = l.from_id "
+        "WHERE l.to_id = ? AND r.deleted_at = 0 ORDER BY r.type, l.field, r.id");
+    in.bind(1, id);
+    while (in.step()) out.push_back({"incoming", in.text(0), in.text(1), in.int64(2)});
+    return out;
+  });
+}
+
+void SqliteStore::ensureFieldIndex(const std::string& type, const std::string& field) {
+  const std::string name = fmt::format("rf_{}__{}", checked(type), checked(field));
+  {
+    std::lock_guard lock(indexes_mu_);
+    if (known_indexes_.count(name)) return;
+  }
+  write([&](Db& db) {
+    db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON records({}, id) WHERE type = '{}'", name, columnSql(field),
+                        type));
+    db.prepare("INSERT OR IGNORE INTO field_indexes(name) VALUES (?)").bind(1, name).run();
+  });
+  std::lock_guard lock(indexes_mu_);
+  known_indexes_.insert(name);
+}
+
+void SqliteStore::appendAudit(const AuditDraft& draft, int64_t at) {
+  write([&](Db& db) { appendAuditIn(db, draft, draft.record_id, at); });
+}
+
+std::vector<AuditEntry> SqliteStore::auditEntries(int64_t from_seq, int limit) {
+  return read<std::vector<AuditEntry>>([&](Db& db) {
+    std::vector<AuditEntry> out;
+    auto s = db.prepare(
+        "SELECT seq, at, actor, action, record_type, record_id, details, prev_hash, hash FROM audit_log "
+        "WHERE seq >= ? ORDER BY seq LIMIT ?");
+    s.bind(1, from_seq).bind(2, static_cast<int64_t>(limit));
+    while (s.step())
+      out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7),
+                     s.text(8)});
+    return out;
+  });
+}
+
+Store::AuditHead SqliteStore::auditHead() {
+  return read<AuditHead>([](Db& db) {
+    AuditHead h;
+    auto s = db.prepare("SELECT seq, hash, mac FROM audit_head WHERE id = 1");
+    if (s.step()) h = {s.int64(0), s.text(1), s.text(2)};
+    return h;
+  });
+}
+
+std::map<std::string, std::string> SqliteStore::schemaState() {
+  return read<std::map<std::string, std::string>>([](Db& db) {
+    std::map<std::string, std::string> out;
+    auto s = db.prepare("SELECT type, definition FROM schema_state");
+    while (s.step()) out[s.text(0)] = s.text(1);
+    return out;
+  });
+}
+
+void SqliteStore::saveSchemaState(const std::map<std::string, std::string>& state) {
+  write([&](Db& db) {
+    db.prepare("DELETE FROM schema_state").run();
+    for (const auto& [type, def] : state)
+      db.prepare("INSERT INTO schema_state(type, definition) VALUES (?, ?)").bind(1, type).bind(2, def).run();
+  });
+}
+
+}  // namespace palermo::sqlite
