@@ -54,6 +54,7 @@ l_rps=$(awk '/Requests\/sec/ {print $2}' <<<"$list_out")
 l_p50=$(awk '$1=="50%" {print $2}' <<<"$list_out")
 l_p90=$(awk '$1=="90%" {print $2}' <<<"$list_out")
 l_p99=$(awk '$1=="99%" {print $2}' <<<"$list_out")
+l_p95=$(awk '$1=="p95_ms" {print $2 "ms"}' <<<"$list_out")
 
 echo "records benchmark: $(nproc) cores, wrk 2 threads, ${SECS}s per run, register of $count signals"
 printf '%-52s %12s %10s %10s\n' "measure" "per second" "p50" "p99"
@@ -61,5 +62,5 @@ printf '%-52s %12s %10s %10s\n' "raw SQLite durable single-row inserts (referenc
 printf '%-52s %12s %10s %10s\n' "palermo durable creates via HTTP (64 conns)" "$c_rps" "$c_p50" "$c_p99"
 printf '%-52s %12s %10s %10s\n' "palermo GET by id via HTTP (64 conns)" "$g_rps" "$g_p50" "$g_p99"
 printf '%-52s %12s %10s %10s\n' "palermo filtered+sorted list, 50/page (4 conns)" "$l_rps" "$l_p50" "$l_p99"
-echo "list p90: $l_p90"
+echo "list p90: $l_p90, p95: $l_p95 (goal: p95 < 50ms)"
 awk -v a="$c_rps" -v b="$ref" 'BEGIN { printf "ratio palermo creates / raw SQLite single-row inserts: %.2f\n", a / b }'

@@ -9,3 +9,6 @@ request = function()
     "/api/v1/records/signal?source=%s&received_at[gte]=2019-%02d-01&received_at[lt]=2019-%02d-28&sort=-received_at&limit=50",
     sources[n % 5 + 1], month, month))
 end
+done = function(summary, latency, requests)
+  io.write(string.format("p95_ms %.2f\n", latency:percentile(95) / 1000))
+end

@@ -1,5 +1,5 @@
 // Routes of the records API: /api/v1/records/{type}[/{id}[/history|/relations|/restore|
-// /transitions/{name}]], /api/v1/schema and /api/v1/openapi.json.
+// /transitions/{name}]], /api/v1/attachments, /api/v1/schema and /api/v1/openapi.json.
 #include <fmt/format.h>
 
 #include "api/app.hpp"
@@ -39,6 +39,19 @@ std::vector<std::string> splitList(const std::string& s) {
     i = j + 1;
   }
   return out;
+}
+
+// attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded> (RFC 6266).
+std::string contentDisposition(const std::string& name) {
+  std::string ascii;
+  std::string encoded;
+  for (unsigned char c : name) {
+    ascii.push_back(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? static_cast<char>(c) : '_');
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') encoded.push_back(static_cast<char>(c));
+    else encoded += fmt::format("%{:02X}", c);
+  }
+  if (ascii.empty()) ascii = "file";
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + (encoded.empty() ? "file" : encoded);
 }
 
 Response recordResponse(int status, const Json& record) {
@@ -204,6 +217,35 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   r.get("/api/v1/records/{type}/{id}/relations", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
     return Response::json(200, svc.relations(actorOf(p), req.params.at("type"), idParam(req)));
+  });
+
+  // Attachments: the raw file is the body, its media type the Content-Type, its name ?name=.
+  // The server allows these bodies up to limits.upload_bytes; the field's max_bytes decides.
+  r.post("/api/v1/attachments/{type}/{field}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto info = svc.uploadAttachment(actorOf(p), req.params.at("type"), req.params.at("field"),
+                                     std::string(req.header("content-type")), req.queryParam("name"), req.body);
+    auto res = Response::json(201, info);
+    res.set("Location", "/api/v1/attachments/" + info["id"].get<std::string>());
+    return res;
+  });
+
+  r.get("/api/v1/attachments/{id}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto res = Response::json(200, svc.attachmentInfo(actorOf(p), req.params.at("id")));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.get("/api/v1/attachments/{id}/content", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto file = svc.attachmentContent(actorOf(p), req.params.at("id"));
+    Response res{200, file.media_type, {}, std::move(file.bytes)};
+    res.set("Content-Disposition", contentDisposition(file.name));
+    res.set("Cache-Control", "no-store");
+    // Never rendered as a page of ours, whatever it contains.
+    res.set("Content-Security-Policy", "sandbox; default-src 'none'");
+    return res;
   });
 }
 

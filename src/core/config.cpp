@@ -25,6 +25,7 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"tls.key", "", "PEM private key file."},
     {"limits.header_bytes", "16384", "Largest request head (request line and headers)."},
     {"limits.body_bytes", "1048576", "Largest request body."},
+    {"limits.upload_bytes", "26214400", "Largest attachment upload body (a field's max_bytes decides below it)."},
     {"limits.read_timeout_ms", "15000", "Time allowed to receive one whole request."},
     {"limits.idle_timeout_ms", "60000", "Time an idle keep-alive connection stays open."},
     {"limits.shutdown_grace_ms", "20000", "On SIGTERM, time given to in-flight requests."},
@@ -147,6 +148,8 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
     throw std::invalid_argument("config 'tls.cert' and 'tls.key' must be given together");
   c.header_limit = static_cast<std::size_t>(toInt("limits.header_bytes", values["limits.header_bytes"], 1024, 1 << 20));
   c.body_limit = static_cast<std::size_t>(toInt("limits.body_bytes", values["limits.body_bytes"], 1024, 1LL << 32));
+  c.upload_limit =
+      static_cast<std::size_t>(toInt("limits.upload_bytes", values["limits.upload_bytes"], 1024, 1LL << 32));
   c.read_timeout_ms = static_cast<int>(toInt("limits.read_timeout_ms", values["limits.read_timeout_ms"], 10, 3600000));
   c.idle_timeout_ms = static_cast<int>(toInt("limits.idle_timeout_ms", values["limits.idle_timeout_ms"], 10, 3600000));
   c.shutdown_grace_ms =
@@ -185,6 +188,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"tls.key", c.tls_key.empty() ? "" : "(set)"},
       {"limits.header_bytes", std::to_string(c.header_limit)},
       {"limits.body_bytes", std::to_string(c.body_limit)},
+      {"limits.upload_bytes", std::to_string(c.upload_limit)},
       {"limits.read_timeout_ms", std::to_string(c.read_timeout_ms)},
       {"limits.idle_timeout_ms", std::to_string(c.idle_timeout_ms)},
       {"limits.shutdown_grace_ms", std::to_string(c.shutdown_grace_ms)},

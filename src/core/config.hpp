@@ -36,6 +36,7 @@ struct Config {
 
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
+  std::size_t upload_limit = 25 * 1024 * 1024;  // POST /api/v1/attachments/... only
   int read_timeout_ms = 15000;
   int idle_timeout_ms = 60000;
   int shutdown_grace_ms = 20000;

@@ -252,7 +252,7 @@ template <class Stream>
 asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, const std::string& remote_ip,
                                           bool is_tls) {
   auto& lowest = beast::get_lowest_layer(stream);
-  beast::flat_buffer buffer(config.header_limit + config.body_limit + 4096);
+  beast::flat_buffer buffer(config.header_limit + std::max(config.body_limit, config.upload_limit) + 4096);
   for (;;) {
     if (draining) co_return;
     // Wait for the first byte of the next request under the idle timeout ...
@@ -279,7 +279,14 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.body_limit);
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    if (!ec && !parser.is_done()) {
+      // Attachment uploads may be larger than other bodies.
+      const auto& head = parser.get();
+      if (head.method() == bhttp::verb::post && head.target().starts_with("/api/v1/attachments/"))
+        parser.body_limit(config.upload_limit);
+      std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    }
     read_timer.cancel();
     if (timed_out && ec == asio::error::operation_aborted) ec = beast::error::timeout;
 
@@ -303,7 +310,8 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
         detail = "The request head is larger than " + std::to_string(config.header_limit) + " bytes.";
       } else if (ec == bhttp::error::body_limit || ec == bhttp::error::buffer_overflow) {
         status = 413, code = "http.body_too_large",
-        detail = "The request body is larger than " + std::to_string(config.body_limit) + " bytes.";
+        detail = "The request body is larger than this server accepts (" + std::to_string(config.body_limit) +
+                 " bytes; attachment uploads " + std::to_string(config.upload_limit) + ").";
       } else if (ec == beast::error::timeout) {
         status = 408, code = "http.timeout", detail = "The request did not arrive in time.";
       }

@@ -171,76 +171,6 @@ std::optional<int64_t> parseIfMatch(std::string_view h) {
 RecordService::RecordService(const Schema& schema, Store& store, const KeyRing& keys)
     : schema_(schema), store_(store), keys_(keys) {}
 
-std::string shapeOf(const Schema& schema, const RecordType& type) {
-  Json fields = Json::object();
-  for (const auto& f : type.fields) {
-    Json d = {{"type", fieldTypeName(f.type)}, {"identity", f.sensitivity == Sensitivity::Identity}};
-    if (!f.values.empty()) {
-      Json codes = Json::array();
-      if (const auto* list = schema.list(f.values))
-        for (const auto& v : list->values) codes.push_back(v.code);
-      d["values"] = codes;
-    }
-    fields[f.name] = d;
-  }
-  return Json{{"fields", fields}}.dump();
-}
-
-std::vector<std::string> destructiveChanges(const std::string& type, const std::string& before,
-                                            const std::string& after) {
-  std::vector<std::string> out;
-  const Json b = Json::parse(before);
-  const Json a = Json::parse(after);
-  for (const auto& [name, old] : b["fields"].items()) {
-    if (!a["fields"].contains(name)) {
-      out.push_back(fmt::format("{}: field '{}' was removed", type, name));
-      continue;
-    }
-    const auto& now = a["fields"][name];
-    if (old["type"] != now["type"])
-      out.push_back(fmt::format("{}: field '{}' changed type from {} to {}", type, name, old["type"].get<std::string>(),
-                                now["type"].get<std::string>()));
-    if (old["identity"] != now["identity"])
-      out.push_back(fmt::format("{}: field '{}' changed sensitivity to or from identity", type, name));
-    if (old.contains("values") && now.contains("values")) {
-      std::set<std::string> kept;
-      for (const auto& c : now["values"]) kept.insert(c.get<std::string>());
-      for (const auto& c : old["values"])
-        if (!kept.count(c.get<std::string>()))
-          out.push_back(fmt::format("{}: value '{}' of field '{}' was removed (retire it instead)", type,
-                                    c.get<std::string>(), name));
-    }
-  }
-  return out;
-}
-
-void RecordService::prepare() {
-  for (const auto& [name, type] : schema_.types)
-    for (const auto& f : type.fields)
-      if (f.indexed && f.sensitivity != Sensitivity::Identity) store_.ensureFieldIndex(name, f.name);
-
-  const auto stored = store_.schemaState();
-  std::vector<std::string> problems;
-  std::map<std::string, std::string> next;
-  for (const auto& [name, type] : schema_.types) next[name] = shapeOf(schema_, type);
-  for (const auto& [name, before] : stored) {
-    auto it = next.find(name);
-    if (it == next.end()) {
-      problems.push_back(fmt::format("record type '{}' was removed", name));
-      continue;
-    }
-    auto d = destructiveChanges(name, before, it->second);
-    problems.insert(problems.end(), d.begin(), d.end());
-  }
-  if (!problems.empty()) {
-    std::string msg = "the schema changes destructively; stored data would be lost:";
-    for (const auto& p : problems) msg += "\n  - " + p;
-    msg += "\nRestore the schema, or write a data migration for these changes (docs/records.md).";
-    throw std::runtime_error(msg);
-  }
-  if (next != stored) store_.saveSchemaState(next);
-}
-
 const RecordType& RecordService::typeOr404(const Actor& actor, const std::string& type, const char* action) const {
   const auto* t = schema_.type(type);
   if (!t) throw Problem::notFound("There is no record type '" + type.substr(0, 64) + "'.");
@@ -371,7 +301,9 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
   const Json identity_before = identityPart(type, before);
   const Json identity_after = identityPart(type, after);
   m.data = factsPart(type, after);
-  m.identity_changed = identity_before != identity_after;
+  // Data migrations set identity_changed themselves: a reclassified field moves between the
+  // parts without its value changing.
+  m.identity_changed = m.identity_changed || identity_before != identity_after;
   // Field-level changes; identity values never go into history or audit.
   std::set<std::string> names;
   for (const auto& [k, v] : before.items()) names.insert(k);
@@ -382,8 +314,10 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
     const Json to = after.contains(n) ? after[n] : Json();
     if (from == to) continue;
     changed.push_back(n);
+    // Values of fields the schema no longer has (data migrations) may have been identity: never
+    // copy them into history or audit.
     const auto* f = type.field(n);
-    if (f && f->sensitivity == Sensitivity::Identity)
+    if (!f || f->sensitivity == Sensitivity::Identity)
       m.changes.push_back({n, Json{{"changed", true}}, Json{{"changed", true}}});
     else
       m.changes.push_back({n, from, to});
@@ -434,15 +368,50 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
   return result;
 }
 
+// Rewrites one stored record for a data migration: `raw` is the record's data with every
+// identity value (also of fields the current schema no longer has), after the migration's steps.
+// Deleted records are rewritten too, so that a restore brings back migrated data.
+void RecordService::rewriteForMigration(const RecordType& type, const StoredRecord& stored, const Json& raw,
+                                        const std::string& migration_ids) {
+  Actor system;  // user 0: the system itself
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Update;
+  m.id = stored.id;
+  m.expected_version = stored.version;
+  m.state = stored.state;
+  m.action = "migration";
+  m.reason = migration_ids;
+  m.include_deleted = true;
+  m.identity_changed = true;  // reseal under the current schema's partition
+  Json after = raw;
+  dropComputed(type, after);
+  applyComputed(type, after);
+  Json before = rawData(stored);
+  auto result = mutate(system, type, m, before, after);
+  (void)result;
+}
+
+Json RecordService::rawData(const StoredRecord& r) const {
+  Json data = r.data;
+  if (!r.identity.empty()) {
+    const Json identity = Json::parse(openBytes(r.identity, sealContext(r.id), keys_.dataKey()));
+    for (const auto& [k, v] : identity.items()) data[k] = v;
+  }
+  return data;
+}
+
 Json RecordService::create(const Actor& actor, const std::string& typeName, const Json& body) {
   const auto& type = typeOr404(actor, typeName, "create");
   Json data = body;
   dropAbsent(data);
   auto errors = validateRecord(schema_, type, data);
   checkReferences(type, data, errors);
+  std::vector<std::string> attachments;
+  checkAttachments(type, 0, data, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, data);
   RecordMutation m;
+  m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Create;
   m.action = "create";
   m.state = type.workflow ? type.workflow->initial : "";
@@ -490,10 +459,13 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   Json after = patched(type, stored, patch);
   auto errors = validateRecord(schema_, type, after);
   checkReferences(type, after, errors);
+  std::vector<std::string> attachments;
+  checkAttachments(type, id, after, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, after);
   Json full_before = fullData(type, stored);
   RecordMutation m;
+  m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Update;
   m.id = id;
   m.expected_version = *if_match;
@@ -562,9 +534,12 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
     if (!after.contains(f))
       errors.push_back({f, "required_for_transition", fmt::format("is required to {}", name)});
   checkReferences(type, after, errors);
+  std::vector<std::string> attachments;
+  checkAttachments(type, id, after, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, after);
   RecordMutation m;
+  m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Update;
   m.id = id;
   m.expected_version = *if_match;

@@ -4,9 +4,11 @@
 // Store transaction with its history and audit entry). See docs/records.md.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -49,9 +51,15 @@ class RecordService {
  public:
   RecordService(const Schema& schema, Store& store, const KeyRing& keys);
 
-  // Creates what filtering needs (indexes) and checks that the schema's changes since the last
-  // start are not destructive. Throws std::runtime_error listing every destructive change.
-  void prepare();
+  // Creates what filtering needs (indexes), applies pending data migrations and checks that
+  // every destructive schema change since the last start is covered by one. Throws
+  // std::runtime_error listing every uncovered change (and changes nothing then).
+  // Returns what it did, for the log.
+  struct PrepareReport {
+    std::vector<std::string> migrations_applied;
+    int64_t records_rewritten = 0;
+  };
+  PrepareReport prepare();
 
   const Schema& schema() const { return schema_; }
 
@@ -71,6 +79,16 @@ class RecordService {
   Json history(const Actor& actor, const std::string& type, int64_t id);
   Json relations(const Actor& actor, const std::string& type, int64_t id);
 
+  // Attachments (see attachments.cpp). Upload returns {id, media_type, size, name}; the id is
+  // then given as the value of the field in a create or update.
+  Json uploadAttachment(const Actor& actor, const std::string& type, const std::string& field,
+                        const std::string& content_type, const std::string& file_name, std::string_view bytes);
+  Json attachmentInfo(const Actor& actor, const std::string& id);
+  struct AttachmentContent {
+    std::string media_type, name, bytes;
+  };
+  AttachmentContent attachmentContent(const Actor& actor, const std::string& id);  // audited
+
   // Normalised search tokens of a name (lower case, Latin, no diacritics), and their keyed
   // blind-index terms.
   static std::vector<std::string> nameTokens(const std::string& text);
@@ -83,9 +101,18 @@ class RecordService {
   Json fullData(const RecordType& type, const StoredRecord& r) const;  // data + decrypted identity
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;
   void checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors);
+  // Attachment fields must name attachments uploaded for that type and field, not bound to
+  // another record; their ids are collected for binding.
+  void checkAttachments(const RecordType& type, int64_t record_id, const Json& data, std::vector<FieldError>& errors,
+                        std::vector<std::string>& ids);
+  AttachmentRow attachmentFor(const Actor& actor, const std::string& id, bool with_content, std::string& name);
   MutationResult mutate(const Actor& actor, const RecordType& type, RecordMutation& m, const Json& before,
                         const Json& after);
   StoredRecord loadOr404(const RecordType& type, int64_t id);
+  Json rawData(const StoredRecord& r) const;  // data + every decrypted identity value
+  void rewriteForMigration(const RecordType& type, const StoredRecord& stored, const Json& raw,
+                           const std::string& migration_ids);
+  int64_t applyMigrations(const std::vector<const DataMigration*>& pending);
 
   const Schema& schema_;
   Store& store_;
@@ -96,10 +123,27 @@ class RecordService {
 std::string etagFor(int64_t version);
 std::optional<int64_t> parseIfMatch(std::string_view header);
 
-// Fingerprint of a record type's stored shape (fields, types, value codes) for evolution checks.
+// "Image/PNG; x=y" -> "image/png".
+std::string normaliseMediaType(std::string_view header);
+// Whether the bytes look like the media type says (magic numbers; UTF-8 for text). Types it
+// cannot check are refused.
+bool contentMatchesMediaType(std::string_view media_type, std::string_view bytes);
+
+// Fingerprint of a record type's stored shape (fields, types, sensitivity, value codes), kept
+// in the database to detect destructive schema changes at the next start.
 std::string shapeOf(const Schema& schema, const RecordType& type);
-// Destructive differences between two shapes ("field 'x' removed", "type of 'y' changed ...").
-std::vector<std::string> destructiveChanges(const std::string& type, const std::string& before,
-                                            const std::string& after);
+
+// A change between the stored shapes and the current schema that would lose or misplace data.
+struct DestructiveChange {
+  enum class Kind { TypeRemoved, FieldRemoved, FieldTypeChanged, SensitivityChanged, ValueRemoved };
+  Kind kind;
+  std::string type, field, value;
+  std::string detail;  // e.g. "text to integer"
+  [[nodiscard]] std::string describe() const;
+};
+std::vector<DestructiveChange> destructiveChanges(const std::map<std::string, std::string>& stored_shapes,
+                                                  const std::map<std::string, std::string>& current_shapes);
+// True when `step` says what happens to the data `change` concerns.
+bool covers(const MigrationStep& step, const DestructiveChange& change);
 
 }  // namespace palermo::records

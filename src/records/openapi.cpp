@@ -333,6 +333,27 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
           {"summary", "Records this one refers to and records referring to it"},
           {"tags", {name}},
           {"responses", withErrors({{"200", okJson("related records", schemaRef("RelationList"))}})}}}};
+    for (const auto& f : t.fields) {
+      if (f.type != FieldType::Attachment) continue;
+      Json body_content = Json::object();
+      for (const auto& media : f.accept)
+        body_content[media] = {{"schema", {{"type", "string"}, {"contentMediaType", media}}}};
+      if (body_content.empty())
+        body_content["application/octet-stream"] = {{"schema", {{"type", "string"}}}};
+      paths["/api/v1/attachments/" + name + "/" + f.name] = {
+          {"post",
+           {{"operationId", "upload_" + name + "_" + f.name},
+            {"summary", "Upload a file for " + (f.label.en.empty() ? f.name : f.label.en) + " of " + t.label.en},
+            {"description", fmt::format("The raw file is the body. At most {} bytes. The returned id is then the value "
+                                        "of the field in a create or update.",
+                                        f.max_bytes ? f.max_bytes : 10 * 1024 * 1024)},
+            {"tags", {name}},
+            {"parameters", {param("name", "query", {{"type", "string"}}, false, "the file's name")}},
+            {"requestBody", {{"required", true}, {"content", body_content}}},
+            {"responses", withErrors({{"201", okJson("the stored attachment", schemaRef("Attachment"))},
+                                      {"413", respRef("Problem")},
+                                      {"415", respRef("Problem")}})}}}};
+    }
     if (t.workflow) {
       for (const auto& tr : t.workflow->transitions) {
         paths[base + "/{id}/transitions/" + tr.name] = {
@@ -349,6 +370,35 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
       }
     }
   }
+  const Json attIdParam = param("id", "path", {{"type", "string"}}, true, "attachment id");
+  schemas["Attachment"] = {{"type", "object"},
+                           {"required", {"id", "media_type", "size"}},
+                           {"properties",
+                            {{"id", {{"type", "string"}}},
+                             {"media_type", {{"type", "string"}}},
+                             {"size", {{"type", "integer"}}},
+                             {"name", {{"type", "string"}}},
+                             {"type", {{"type", "string"}}},
+                             {"field", {{"type", "string"}}},
+                             {"record_id", {{"type", "integer"}}},
+                             {"created_by", {{"type", "integer"}}}}}};
+  paths["/api/v1/attachments/{id}"] = {
+      {"parameters", {attIdParam}},
+      {"get",
+       {{"operationId", "attachment_info"},
+        {"summary", "An attachment's metadata"},
+        {"tags", {"attachments"}},
+        {"responses", withErrors({{"200", okJson("metadata", schemaRef("Attachment"))}})}}}};
+  paths["/api/v1/attachments/{id}/content"] = {
+      {"parameters", {attIdParam}},
+      {"get",
+       {{"operationId", "attachment_content"},
+        {"summary", "An attachment's bytes (audited)"},
+        {"tags", {"attachments"}},
+        {"responses",
+         withErrors({{"200",
+                      {{"description", "the file, as a download"},
+                       {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}}})}}}};
   return {{"openapi", "3.1.0"},
           {"info",
            {{"title", "Palermo API"},

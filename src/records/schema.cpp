@@ -219,6 +219,7 @@ class FileLoader {
 
   void loadList(const YAML::Node& root);
   void loadType(const YAML::Node& root);
+  void loadMigration(const YAML::Node& root);
 
  private:
   std::optional<Object> object(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
@@ -413,6 +414,101 @@ void FileLoader::loadList(const YAML::Node& root) {
     return;
   }
   schema_.lists.emplace(list.name, std::move(list));
+}
+
+void FileLoader::loadMigration(const YAML::Node& root) {
+  auto o = object(root, {"migration", "description", "steps"}, "the migration", 1);
+  if (!o) return;
+  DataMigration m;
+  m.id = name(*o, "migration", "the migration");
+  m.file = file_;
+  m.line = o->get("migration") ? o->get("migration")->line : o->line;
+  const std::string what = m.id.empty() ? std::string("the migration") : "migration " + quote(m.id);
+  m.description = string(*o, "description", what).value_or("");
+  if (m.description.empty()) error(o->line, what + " has no 'description' (say what happens to the data and why)");
+  const auto* steps = o->get("steps");
+  if (!steps) {
+    error(o->line, what + " has no 'steps'");
+  } else if (!steps->value.IsSequence() || steps->value.size() == 0) {
+    error(steps->line, "'steps' of " + what + " must be a non-empty list");
+  } else {
+    using Kind = MigrationStep::Kind;
+    static const std::pair<std::string_view, Kind> kKinds[] = {{"remove_field", Kind::RemoveField},
+                                                               {"rename_field", Kind::RenameField},
+                                                               {"map_values", Kind::MapValues},
+                                                               {"reclassify_field", Kind::ReclassifyField},
+                                                               {"remove_type", Kind::RemoveType}};
+    for (const auto& item : steps->value) {
+      const int line = lineOf(item, steps->line);
+      if (!item.IsMap() || item.size() != 1) {
+        error(line, "a step of " + what +
+                        " is one of remove_field, rename_field, map_values, reclassify_field, remove_type");
+        continue;
+      }
+      const std::string kind = item.begin()->first.Scalar();
+      const auto* k = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const auto& p) { return p.first == kind; });
+      if (k == std::end(kKinds)) {
+        error(line, "unknown step " + quote(kind) + " in " + what +
+                        " (remove_field, rename_field, map_values, reclassify_field, remove_type)");
+        continue;
+      }
+      MigrationStep step;
+      step.kind = k->second;
+      step.line = line;
+      const std::string swhat = quote(kind) + " of " + what;
+      const YAML::Node body = item.begin()->second;
+      std::optional<Object> so;
+      switch (step.kind) {
+        case Kind::RemoveField:
+        case Kind::ReclassifyField:
+          so = object(body, {"type", "field"}, swhat, line);
+          break;
+        case Kind::RenameField:
+          so = object(body, {"type", "from", "to"}, swhat, line);
+          break;
+        case Kind::MapValues:
+          so = object(body, {"type", "field", "map"}, swhat, line);
+          break;
+        case Kind::RemoveType:
+          so = object(body, {"type"}, swhat, line);
+          break;
+      }
+      if (!so) continue;
+      step.type = name(*so, "type", swhat);
+      if (step.kind == Kind::RenameField) {
+        step.field = name(*so, "from", swhat);
+        step.to = name(*so, "to", swhat);
+        if (!step.field.empty() && step.field == step.to) error(line, swhat + " renames a field to itself");
+      } else if (step.kind != Kind::RemoveType) {
+        step.field = name(*so, "field", swhat);
+      }
+      if (step.kind == Kind::MapValues) {
+        const auto* map = so->get("map");
+        if (!map) {
+          error(so->line, swhat + " has no 'map' (old code: new code)");
+        } else if (!map->value.IsMap() || map->value.size() == 0) {
+          error(map->line, "'map' of " + swhat + " must be a non-empty mapping of old code to new code");
+        } else {
+          for (auto it = map->value.begin(); it != map->value.end(); ++it) {
+            if (!it->first.IsScalar() || !it->second.IsScalar() || !isIdentifier(it->first.Scalar()) ||
+                !isIdentifier(it->second.Scalar())) {
+              error(lineOf(it->first, map->line), "'map' of " + swhat + " maps a code to a code (lower_snake_case)");
+              continue;
+            }
+            step.value_map[it->first.Scalar()] = it->second.Scalar();
+          }
+        }
+      }
+      m.steps.push_back(std::move(step));
+    }
+  }
+  if (m.id.empty()) return;
+  if (auto it = schema_.migrations.find(m.id); it != schema_.migrations.end()) {
+    error(m.line, "migration " + quote(m.id) + " is already declared in " + it->second.file + ":" +
+                      std::to_string(it->second.line));
+    return;
+  }
+  schema_.migrations.emplace(m.id, std::move(m));
 }
 
 // Which field types each type-specific key applies to (a bit per FieldType).
@@ -920,10 +1016,11 @@ void FileLoader::loadType(const YAML::Node& root) {
 
 LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
   LoadResult result;
+  enum class Kind { List, Type, Migration };
   struct Doc {
     const std::string* file;
     YAML::Node root;
-    bool is_type;
+    Kind kind;
   };
   std::vector<Doc> docs;
   std::set<std::string, std::less<>> type_names;
@@ -944,24 +1041,28 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
     const YAML::Node& croot = root;
     const bool is_type = croot["type"].IsDefined();
     const bool is_list = croot["list"].IsDefined();
-    if (is_type == is_list) {
+    const bool is_migration = croot["migration"].IsDefined();
+    if (int(is_type) + int(is_list) + int(is_migration) != 1) {
       result.errors.push_back({file, 1,
-                               is_type ? "a file declares either 'type:' or 'list:', not both"
-                                       : "the file declares neither 'type:' nor 'list:'"});
+                               is_type || is_list || is_migration
+                                   ? "a file declares one of 'type:', 'list:' or 'migration:', not several"
+                                   : "the file declares none of 'type:', 'list:' or 'migration:'"});
       continue;
     }
     if (is_type && croot["type"].IsScalar()) type_names.insert(croot["type"].Scalar());
-    docs.push_back({&file, root, is_type});
+    docs.push_back({&file, root, is_type ? Kind::Type : is_list ? Kind::List : Kind::Migration});
   }
   // Lists first, so that fields can be checked against them; types know each other's names.
-  for (const bool types : {false, true})
+  for (const Kind kind : {Kind::List, Kind::Type, Kind::Migration})
     for (const auto& d : docs) {
-      if (d.is_type != types) continue;
+      if (d.kind != kind) continue;
       FileLoader loader(*d.file, result.errors, result.schema, type_names);
-      if (types)
+      if (kind == Kind::Type)
         loader.loadType(d.root);
-      else
+      else if (kind == Kind::List)
         loader.loadList(d.root);
+      else
+        loader.loadMigration(d.root);
     }
   return result;
 }

@@ -135,9 +135,38 @@ struct RecordType {
   [[nodiscard]] const FieldDef* field(const std::string& name) const;
 };
 
+// One step of a data migration: what happens to stored data when the schema changes in a way
+// that would otherwise lose it. Steps only touch stored data; the schema files say the rest.
+struct MigrationStep {
+  enum class Kind {
+    RemoveField,      // {type, field}: the field's values are erased from every record
+    RenameField,      // {type, from, to}: values move from one field to another
+    MapValues,        // {type, field, map: {old: new}}: codes of an enum / multi-enum are replaced
+    ReclassifyField,  // {type, field}: sensitivity changed; values move to or from the encrypted part
+    RemoveType,       // {type}: records of a removed type are kept in the database, unreachable
+  };
+  Kind kind = Kind::RemoveField;
+  std::string type;
+  std::string field;  // RemoveField, MapValues, ReclassifyField; RenameField: the old name
+  std::string to;     // RenameField: the new name
+  std::map<std::string, std::string> value_map;  // MapValues
+  int line = 0;
+};
+
+// A file under schema/ declaring `migration: <id>`. Applied once per database, in id order,
+// when palermo starts; see docs/records.md ("Schema evolution").
+struct DataMigration {
+  std::string id;  // e.g. "2026_11_signal_drop_legacy"; sorts in the order to apply
+  std::string description;
+  std::vector<MigrationStep> steps;
+  std::string file;
+  int line = 0;
+};
+
 struct Schema {
   std::map<std::string, RecordType> types;
   std::map<std::string, ValueList> lists;
+  std::map<std::string, DataMigration> migrations;  // by id, i.e. in the order to apply
   [[nodiscard]] const RecordType* type(const std::string& name) const;
   [[nodiscard]] const ValueList* list(const std::string& name) const;
 };

@@ -86,6 +86,22 @@ struct StoredRecord {
   std::string deleted_reason;
 };
 
+// An uploaded file. Content and file name are sealed by the engine (context
+// "attachment:<id>"); the store keeps bytes it cannot read. An attachment is uploaded first,
+// then bound to the record whose field names it, in that record's write transaction.
+struct AttachmentRow {
+  std::string id;            // "att_" + 32 hex characters
+  std::string record_type;   // the type and field it was uploaded for
+  std::string field;
+  int64_t record_id = 0;     // 0 until a record refers to it
+  std::string media_type;    // checked against the field's accept list and the content
+  int64_t size = 0;          // plaintext bytes
+  std::string name;          // sealed original file name
+  std::string content;       // sealed bytes (empty when read without content)
+  int64_t created_at = 0;
+  int64_t created_by = 0;
+};
+
 struct FieldChange {
   std::string field;
   Json from;  // null when absent; identity fields carry {"changed":true} only, never values
@@ -148,9 +164,11 @@ struct RecordMutation {
   std::vector<FieldChange> changes;
   std::vector<std::pair<std::string, int64_t>> links;  // reference field -> target id (replaces all)
   std::vector<std::string> terms;                      // blind-index terms (replaces all)
+  std::vector<std::string> attachments;                // attachment ids the record now refers to
   int64_t actor = 0;
   int64_t at = 0;                 // unix milliseconds
-  std::string reason;             // Delete
+  std::string reason;             // Delete; for data migrations the migration ids
+  bool include_deleted = false;   // Update: also when the record is deleted (data migrations)
   AuditDraft audit;
   // Called inside the write transaction once the new id is known (Create) to seal identity
   // with the record id as context. Returns the sealed identity.
@@ -242,6 +260,10 @@ class Store {
   virtual std::vector<RelatedRecord> relations(const std::string& type, int64_t id) = 0;
   // Creates (once) what makes filtering and sorting on `field` of `type` fast.
   virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
+
+  // Attachments. putAttachment stores a new one with its audit entry, durably.
+  virtual void putAttachment(const AttachmentRow& a, const AuditDraft& audit) = 0;
+  virtual std::optional<AttachmentRow> getAttachment(const std::string& id, bool with_content) = 0;
 
   // Audit: an entry on its own (reads of identity), durable when this returns.
   virtual void appendAudit(const AuditDraft& draft, int64_t at) = 0;

@@ -2,6 +2,7 @@
 // SQLite file in a fresh temporary directory, and talks to it over real HTTP on loopback.
 #pragma once
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -225,7 +226,8 @@ class ServerProcess {
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     Conn c(port_);
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    const bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return h.first == "Content-Type"; });
+    if (!body.empty() && !typed) headers.emplace_back("Content-Type", "application/json");
     headers.emplace_back("Connection", "close");
     c.send(buildRequest(method, target, body, headers));
     auto r = c.readResponse();

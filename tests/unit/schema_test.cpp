@@ -188,10 +188,10 @@ TEST(Schema, YamlSyntaxErrorsHaveTheirLine) {
 TEST(Schema, FilesMustDeclareTypeOrList) {
   auto r = loadSchemaTexts(
       {{"a.yaml", "label: {az: X}\n"}, {"b.yaml", ""}, {"c.yaml", "- 1\n"}, {"d.yaml", "type: x\nlist: y\n"}});
-  EXPECT_ERROR(r, "a.yaml", 1, "neither 'type:' nor 'list:'");
+  EXPECT_ERROR(r, "a.yaml", 1, "none of 'type:', 'list:' or 'migration:'");
   EXPECT_ERROR(r, "b.yaml", 1, "empty");
   EXPECT_ERROR(r, "c.yaml", 1, "must be a mapping");
-  EXPECT_ERROR(r, "d.yaml", 1, "not both");
+  EXPECT_ERROR(r, "d.yaml", 1, "not several");
 }
 
 TEST(Schema, UnknownAndDuplicateKeysAreNamed) {
@@ -597,4 +597,25 @@ TEST(Schema, NamesOfTypesAndSensitivities) {
   EXPECT_STREQ(sensitivityName(Sensitivity::Identity), "identity");
   EXPECT_STREQ(sensitivityName(Sensitivity::Case), "case");
   EXPECT_STREQ(sensitivityName(Sensitivity::Statistical), "statistical");
+}
+
+TEST(Schema, MigrationFilesAreLoadedAndCheckedWithLines) {
+  auto r = loadSchemaTexts({{"m1.yaml", "migration: m_2026_01\ndescription: Legacy field goes\nsteps:\n"
+                                        "  - remove_field: {type: signal, field: legacy}\n"
+                                        "  - rename_field: {type: signal, from: a, to: b}\n"
+                                        "  - map_values: {type: signal, field: source, map: {old: new}}\n"},
+                            {"m2.yaml", "migration: m_2026_02\nsteps:\n  - drop_everything: {type: x}\n"
+                                        "  - rename_field: {type: signal, from: a, to: a}\n"
+                                        "  - map_values: {type: signal, field: source, map: {Old: new}}\n"}});
+  ASSERT_TRUE(r.schema.migrations.count("m_2026_01"));
+  const auto& m = r.schema.migrations.at("m_2026_01");
+  ASSERT_EQ(m.steps.size(), 3U);
+  EXPECT_EQ(m.steps[1].kind, MigrationStep::Kind::RenameField);
+  EXPECT_EQ(m.steps[1].field, "a");
+  EXPECT_EQ(m.steps[1].to, "b");
+  EXPECT_EQ(m.steps[2].value_map.at("old"), "new");
+  EXPECT_ERROR(r, "m2.yaml", 1, "has no 'description'");
+  EXPECT_ERROR(r, "m2.yaml", 3, "unknown step 'drop_everything'");
+  EXPECT_ERROR(r, "m2.yaml", 4, "renames a field to itself");
+  EXPECT_ERROR(r, "m2.yaml", 5, "maps a code to a code");
 }

@@ -112,6 +112,209 @@ TEST_P(StoreConformance, ConcurrentWritersAllLand) {
   EXPECT_GE(s.committed_writes, static_cast<uint64_t>(kThreads * kEach));
 }
 
+namespace {
+
+// A mutation as the engine would send it; the hasher is a plain (unkeyed) one for the store's
+// own tests, the chain's meaning is tested with the real one in the integration tests.
+RecordMutation createOf(const std::string& type, Json data, int64_t at = 1000) {
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Create;
+  m.type = type;
+  m.state = "open";
+  m.data = std::move(data);
+  m.action = "create";
+  m.actor = 7;
+  m.at = at;
+  m.audit = AuditDraft{7, "record.create", type, 0, Json{{"fields", Json::array()}}};
+  return m;
+}
+
+RecordMutation updateOf(const StoredRecord& r, Json data, int64_t expected_version) {
+  RecordMutation m;
+  m.kind = RecordMutation::Kind::Update;
+  m.type = r.type;
+  m.id = r.id;
+  m.expected_version = expected_version;
+  m.state = r.state;
+  m.data = std::move(data);
+  m.action = "update";
+  m.actor = 8;
+  m.at = r.updated_at + 1;
+  m.changes = {{"n", r.data.value("n", Json()), m.data.value("n", Json())}};
+  m.audit = AuditDraft{8, "record.update", r.type, r.id, Json::object()};
+  return m;
+}
+
+std::string plainHash(const AuditEntry& e) {
+  return std::to_string(e.seq) + "|" + e.prev_hash + "|" + e.action + "|" + std::to_string(e.record_id);
+}
+
+}  // namespace
+
+TEST_P(StoreConformance, RecordVersionsHistoryAndAuditInOneTransaction) {
+  store_->setAuditHasher(plainHash);
+  auto created = store_->applyMutation(createOf("thing", {{"n", 1}}));
+  ASSERT_EQ(created.status, MutationResult::Status::Ok);
+  const auto id = created.record.id;
+  EXPECT_GT(id, 0);
+  EXPECT_EQ(created.record.version, 1);
+  auto updated = store_->applyMutation(updateOf(created.record, {{"n", 2}}, 1));
+  ASSERT_EQ(updated.status, MutationResult::Status::Ok);
+  EXPECT_EQ(updated.record.version, 2);
+  EXPECT_EQ(updated.record.data["n"], 2);
+  // A stale version changes nothing and reports what is stored.
+  auto stale = store_->applyMutation(updateOf(created.record, {{"n", 3}}, 1));
+  EXPECT_EQ(stale.status, MutationResult::Status::VersionConflict);
+  EXPECT_EQ(stale.record.version, 2);
+  EXPECT_EQ(store_->getRecord("thing", id)->data["n"], 2);
+  // Wrong type or id: not found.
+  EXPECT_FALSE(store_->getRecord("other", id));
+  auto ghost = updateOf(created.record, {{"n", 4}}, 2);
+  ghost.id = id + 100;
+  EXPECT_EQ(store_->applyMutation(ghost).status, MutationResult::Status::NotFound);
+  // History per version; one audit entry per write, chained.
+  const auto history = store_->recordHistory("thing", id);
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[1].version, 2);
+  EXPECT_EQ(history[1].by, 8);
+  ASSERT_EQ(history[1].changes.size(), 1U);
+  EXPECT_EQ(history[1].changes[0].to, 2);
+  const auto audit = store_->auditEntries(1, 100);
+  ASSERT_EQ(audit.size(), 2U);
+  EXPECT_EQ(audit[0].record_id, id);  // the new id filled in for the create
+  EXPECT_EQ(audit[1].prev_hash, audit[0].hash);
+  EXPECT_EQ(audit[1].hash, plainHash(audit[1]));
+  EXPECT_EQ(store_->auditHead().seq, 2);
+  // Durable across a reopen.
+  reopen();
+  store_->setAuditHasher(plainHash);
+  EXPECT_EQ(store_->getRecord("thing", id)->version, 2);
+  EXPECT_EQ(store_->auditEntries(1, 100).size(), 2U);
+}
+
+TEST_P(StoreConformance, DeleteRestoreAndGone) {
+  store_->setAuditHasher(plainHash);
+  auto r = store_->applyMutation(createOf("thing", {{"n", 1}})).record;
+  RecordMutation del;
+  del.kind = RecordMutation::Kind::Delete;
+  del.type = "thing";
+  del.id = r.id;
+  del.expected_version = 1;
+  del.reason = "entered twice";
+  del.action = "delete";
+  del.at = 2000;
+  del.audit = AuditDraft{7, "record.delete", "thing", r.id, Json::object()};
+  auto d = store_->applyMutation(del);
+  ASSERT_EQ(d.status, MutationResult::Status::Ok);
+  EXPECT_EQ(d.record.deleted_reason, "entered twice");
+  EXPECT_EQ(store_->applyMutation(updateOf(d.record, {{"n", 5}}, 2)).status, MutationResult::Status::Gone);
+  RecordQuery q;
+  q.type = "thing";
+  q.count_total = true;
+  EXPECT_EQ(store_->listRecords(q).total, 0);
+  q.include_deleted = true;
+  EXPECT_EQ(store_->listRecords(q).total, 1);
+  RecordMutation restore = del;
+  restore.kind = RecordMutation::Kind::Restore;
+  restore.expected_version = 2;
+  restore.action = "restore";
+  EXPECT_EQ(store_->applyMutation(restore).status, MutationResult::Status::Ok);
+  EXPECT_EQ(store_->getRecord("thing", r.id)->deleted_at, 0);
+}
+
+TEST_P(StoreConformance, ListsFilterSortPageLinksAndTerms) {
+  store_->setAuditHasher(plainHash);
+  store_->ensureFieldIndex("thing", "n");
+  store_->ensureFieldIndex("thing", "n");  // once is enough; twice is harmless
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 30; ++i) {
+    auto m = createOf("thing", {{"n", i % 10}, {"code", "c" + std::to_string(i)}});
+    if (i == 3) m.terms = {"t_alpha", "t_beta"};
+    if (i == 4) m.terms = {"t_alpha"};
+    if (i > 0) m.links = {{"parent", ids.front()}};
+    ids.push_back(store_->applyMutation(m).record.id);
+  }
+  RecordQuery q;
+  q.type = "thing";
+  q.count_total = true;
+  q.filters = {{"n", RecordFilter::Op::Ge, 7}};
+  EXPECT_EQ(store_->listRecords(q).total, 9);
+  q.filters = {{"n", RecordFilter::Op::In, Json::array({1, 2})}};
+  EXPECT_EQ(store_->listRecords(q).total, 6);
+  q.filters = {{"code", RecordFilter::Op::Eq, "c12"}};
+  EXPECT_EQ(store_->listRecords(q).total, 1);
+  q.filters.clear();
+  q.terms = {"t_alpha"};
+  EXPECT_EQ(store_->listRecords(q).total, 2);
+  q.terms = {"t_alpha", "t_beta"};
+  EXPECT_EQ(store_->listRecords(q).total, 1);
+  // Sorted by n descending, then id; pages of 7 by cursor visit every record once.
+  q.terms.clear();
+  q.count_total = false;
+  q.sort_field = "n";
+  q.descending = true;
+  q.limit = 7;
+  std::vector<std::pair<int, int64_t>> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto p = store_->listRecords(q);
+    for (const auto& r : p.items) seen.emplace_back(r.data["n"].get<int>(), r.id);
+    if (!p.has_more) break;
+    q.after_value = p.items.back().data["n"];
+    q.after_id = p.items.back().id;
+  }
+  ASSERT_EQ(seen.size(), 30U);
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    EXPECT_TRUE(seen[i - 1].first > seen[i].first || (seen[i - 1].first == seen[i].first && seen[i - 1].second > seen[i].second));
+  // Relations both ways.
+  EXPECT_EQ(store_->relations("thing", ids.front()).size(), 29U);
+  const auto out = store_->relations("thing", ids[5]);
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_EQ(out[0].direction, "outgoing");
+  EXPECT_EQ(out[0].id, ids.front());
+}
+
+TEST_P(StoreConformance, AttachmentsAreStoredAndBoundByTheRecordWrite) {
+  store_->setAuditHasher(plainHash);
+  AttachmentRow a;
+  a.id = "att_1";
+  a.record_type = "thing";
+  a.field = "file";
+  a.media_type = "application/pdf";
+  a.size = 3;
+  a.name = std::string("\x01sealed-name", 12);
+  a.content = std::string("\x00\x01\x02sealed", 9);
+  a.created_at = 10;
+  a.created_by = 7;
+  store_->putAttachment(a, AuditDraft{7, "attachment.upload", "thing", 0, Json::object()});
+  auto meta = store_->getAttachment("att_1", false);
+  ASSERT_TRUE(meta);
+  EXPECT_TRUE(meta->content.empty());
+  EXPECT_EQ(meta->record_id, 0);
+  EXPECT_EQ(meta->name, a.name);
+  auto m = createOf("thing", {{"file", "att_1"}});
+  m.attachments = {"att_1"};
+  const auto id = store_->applyMutation(m).record.id;
+  auto full = store_->getAttachment("att_1", true);
+  EXPECT_EQ(full->record_id, id);
+  EXPECT_EQ(full->content, a.content);
+  // Bound attachments do not move to another record.
+  auto thief = createOf("thing", {{"file", "att_1"}});
+  thief.attachments = {"att_1"};
+  store_->applyMutation(thief);
+  EXPECT_EQ(store_->getAttachment("att_1", false)->record_id, id);
+  EXPECT_FALSE(store_->getAttachment("att_2", false));
+}
+
+TEST_P(StoreConformance, SchemaStateRoundTrips) {
+  EXPECT_TRUE(store_->schemaState().empty());
+  store_->saveSchemaState({{"a", "{}"}, {"migration:m1", "applied"}});
+  store_->saveSchemaState({{"a", "{\"x\":1}"}, {"migration:m1", "applied"}});
+  reopen();
+  const auto s = store_->schemaState();
+  ASSERT_EQ(s.size(), 2U);
+  EXPECT_EQ(s.at("a"), "{\"x\":1}");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const std::filesystem::path& d) {

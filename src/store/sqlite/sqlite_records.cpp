@@ -155,7 +155,7 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
         return result;
       }
       const bool deleted = current->deleted_at != 0;
-      if ((m.kind == Kind::Restore) != deleted) {
+      if ((m.kind == Kind::Restore) != deleted && !(m.kind == Kind::Update && m.include_deleted)) {
         result.status = MutationResult::Status::Gone;
         result.record = std::move(*current);
         return result;
@@ -213,6 +213,16 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
             .run();
       for (const auto& term : m.terms)
         db.prepare("INSERT OR IGNORE INTO record_terms(term, record_id) VALUES (?, ?)").bind(1, term).bind(2, id).run();
+      // The engine checked these are unbound or already this record's; the WHERE keeps it so.
+      for (const auto& att : m.attachments)
+        db.prepare(
+              "UPDATE attachments SET record_id = ? WHERE id = ? AND record_type = ? AND (record_id = 0 OR "
+              "record_id = ?)")
+            .bind(1, id)
+            .bind(2, att)
+            .bind(3, m.type)
+            .bind(4, id)
+            .run();
     }
     appendAuditIn(db, m.audit, id, m.at);
     result.record = *selectRecord(db, id);
@@ -408,6 +418,48 @@ void SqliteStore::saveSchemaState(const std::map<std::string, std::string>& stat
     db.prepare("DELETE FROM schema_state").run();
     for (const auto& [type, def] : state)
       db.prepare("INSERT INTO schema_state(type, definition) VALUES (?, ?)").bind(1, type).bind(2, def).run();
+  });
+}
+
+void SqliteStore::putAttachment(const AttachmentRow& a, const AuditDraft& audit) {
+  write([&](Db& db) {
+    db.prepare(
+          "INSERT INTO attachments(id, record_type, field, record_id, media_type, size, name, content, created_at, "
+          "created_by) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)")
+        .bind(1, a.id)
+        .bind(2, a.record_type)
+        .bind(3, a.field)
+        .bind(4, a.media_type)
+        .bind(5, a.size)
+        .bindBlob(6, a.name)
+        .bindBlob(7, a.content)
+        .bind(8, a.created_at)
+        .bind(9, a.created_by)
+        .run();
+    appendAuditIn(db, audit, 0, a.created_at);
+  });
+}
+
+std::optional<AttachmentRow> SqliteStore::getAttachment(const std::string& id, bool with_content) {
+  return read<std::optional<AttachmentRow>>([&](Db& db) -> std::optional<AttachmentRow> {
+    auto s = db.prepare(with_content ? "SELECT id, record_type, field, record_id, media_type, size, name, created_at, "
+                                       "created_by, content FROM attachments WHERE id = ?"
+                                     : "SELECT id, record_type, field, record_id, media_type, size, name, created_at, "
+                                       "created_by FROM attachments WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    AttachmentRow a;
+    a.id = s.text(0);
+    a.record_type = s.text(1);
+    a.field = s.text(2);
+    a.record_id = s.int64(3);
+    a.media_type = s.text(4);
+    a.size = s.int64(5);
+    a.name = s.blob(6);
+    a.created_at = s.int64(7);
+    a.created_by = s.int64(8);
+    if (with_content) a.content = s.blob(9);
+    return a;
   });
 }
 

@@ -116,6 +116,21 @@ CREATE TABLE field_indexes (
   name TEXT PRIMARY KEY
 ) STRICT;
 )SQL"},
+      {3, "attachments", R"SQL(
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  record_type TEXT NOT NULL,
+  field TEXT NOT NULL,
+  record_id INTEGER NOT NULL DEFAULT 0,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  name BLOB NOT NULL,
+  content BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by INTEGER NOT NULL
+) STRICT;
+CREATE INDEX attachments_by_record ON attachments(record_id);
+)SQL"},
   };
   return kMigrations;
 }

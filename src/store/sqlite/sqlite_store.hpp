@@ -62,6 +62,8 @@ class SqliteStore final : public Store {
   std::vector<AuditEntry> auditEntries(int64_t from_seq, int limit) override;
   AuditHead auditHead() override;
   std::map<std::string, std::string> schemaState() override;
+  void putAttachment(const AttachmentRow& a, const AuditDraft& audit) override;
+  std::optional<AttachmentRow> getAttachment(const std::string& id, bool with_content) override;
   void saveSchemaState(const std::map<std::string, std::string>& state) override;
 
   // Runs `fn` in the writer's transaction (grouped with others) and returns once durable.

@@ -1,0 +1,194 @@
+// Schema evolution against a real SQLite store: additions pass, destructive changes are refused
+// unless a data migration covers them, and migrations rewrite stored data with history and a
+// chain that still verifies.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "audit/audit.hpp"
+#include "core/keys.hpp"
+#include "records/engine.hpp"
+#include "store/store.hpp"
+
+using namespace palermo;
+using namespace palermo::records;
+
+namespace {
+
+const char* kList = R"(list: colour
+label: {az: Rəng}
+values:
+  - code: red
+    label: {az: Qırmızı}
+  - code: crimson
+    label: {az: Tünd qırmızı}
+  - code: blue
+    label: {az: Mavi}
+)";
+
+const char* kListWithoutCrimson = R"(list: colour
+label: {az: Rəng}
+values:
+  - code: red
+    label: {az: Qırmızı}
+  - code: blue
+    label: {az: Mavi}
+)";
+
+std::string typeWith(const std::string& fields) {
+  return "type: thing\nlabel: {az: Əşya}\nfields:\n  - name: title\n    type: text\n    label: {az: Ad}\n" + fields;
+}
+
+const std::string kV1 = typeWith(
+    "  - name: legacy\n    type: text\n    label: {az: Köhnə}\n"
+    "  - name: nick\n    type: text\n    label: {az: Ləqəb}\n"
+    "  - name: phone\n    type: text\n    label: {az: Telefon}\n"
+    "  - name: colour\n    type: enum\n    values: colour\n    label: {az: Rəng}\n");
+
+// v2: legacy removed, nick renamed to alias, phone becomes identity, crimson merged into red.
+const std::string kV2 = typeWith(
+    "  - name: alias\n    type: text\n    label: {az: Ləqəb}\n"
+    "  - name: phone\n    type: text\n    sensitivity: identity\n    label: {az: Telefon}\n"
+    "  - name: colour\n    type: enum\n    values: colour\n    label: {az: Rəng}\n");
+
+const char* kMigration = R"(migration: m_2026_11_thing_cleanup
+description: The legacy note goes; nick is now alias; phones are identity; crimson is red.
+steps:
+  - remove_field: {type: thing, field: legacy}
+  - rename_field: {type: thing, from: nick, to: alias}
+  - reclassify_field: {type: thing, field: phone}
+  - map_values: {type: thing, field: colour, map: {crimson: red}}
+)";
+
+Schema load(const std::map<std::string, std::string>& files) {
+  auto r = loadSchemaTexts(files);
+  std::string errors;
+  for (const auto& e : r.errors) errors += e.toString() + "\n";
+  EXPECT_TRUE(r.errors.empty()) << errors;
+  return std::move(r.schema);
+}
+
+class Evolution : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("palermo-evolution-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = openStore("sqlite:" + (dir_ / "p.db").string());
+    store_->migrate();
+    store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
+  }
+  void TearDown() override {
+    store_->close();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  KeyRing keys_ = KeyRing::fromMaster(std::string(32, 'k'));
+  std::unique_ptr<Store> store_;
+  Actor admin_{1, {"admin"}};
+};
+
+}  // namespace
+
+TEST_F(Evolution, AddingFieldsValuesAndTypesNeedsNothing) {
+  const Schema v1 = load({{"l.yaml", kList}, {"t.yaml", kV1}});
+  RecordService(v1, *store_, keys_).prepare();
+  const Schema v2 = load({{"l.yaml", std::string(kList) + "  - code: green\n    label: {az: Yaşıl}\n"},
+                          {"t.yaml", kV1 + "  - name: extra\n    type: integer\n    label: {az: Əlavə}\n"},
+                          {"u.yaml", "type: other\nlabel: {az: Digər}\nfields:\n  - name: a\n    type: text\n"
+                                     "    label: {az: A}\n"}});
+  EXPECT_NO_THROW(RecordService(v2, *store_, keys_).prepare());
+}
+
+TEST_F(Evolution, DestructiveChangesAreRefusedAndEachIsNamed) {
+  const Schema v1 = load({{"l.yaml", kList}, {"t.yaml", kV1}});
+  RecordService s1(v1, *store_, keys_);
+  s1.prepare();
+  s1.create(admin_, "thing", {{"title", "A"}, {"legacy", "old"}, {"nick", "Bo"}, {"colour", "crimson"}});
+  const Schema v2 = load({{"l.yaml", kListWithoutCrimson}, {"t.yaml", kV2}});
+  try {
+    RecordService(v2, *store_, keys_).prepare();
+    FAIL() << "a destructive change was accepted";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    for (const char* part : {"field 'legacy' was removed", "field 'nick' was removed",
+                             "field 'phone' changed sensitivity (to identity)", "value 'crimson' of field 'colour'"})
+      EXPECT_NE(msg.find(part), std::string::npos) << part << " in\n" << msg;
+  }
+  // Nothing changed: the old schema still starts.
+  EXPECT_NO_THROW(RecordService(v1, *store_, keys_).prepare());
+}
+
+TEST_F(Evolution, MigrationRewritesDataWithHistoryAndAuditOnce) {
+  const Schema v1 = load({{"l.yaml", kList}, {"t.yaml", kV1}});
+  RecordService s1(v1, *store_, keys_);
+  s1.prepare();
+  const auto a = s1.create(admin_, "thing",
+                           {{"title", "A"}, {"legacy", "old"}, {"nick", "Bo"}, {"phone", "+994 50 000 00 00"},
+                            {"colour", "crimson"}})["id"]
+                     .get<int64_t>();
+  const auto b = s1.create(admin_, "thing", {{"title", "B"}, {"colour", "blue"}})["id"].get<int64_t>();
+  s1.remove(admin_, "thing", b, 1, "test");
+
+  const Schema v2 = load({{"l.yaml", kListWithoutCrimson}, {"t.yaml", kV2}, {"m.yaml", kMigration}});
+  RecordService s2(v2, *store_, keys_);
+  const auto report = s2.prepare();
+  EXPECT_EQ(report.migrations_applied, std::vector<std::string>{"m_2026_11_thing_cleanup"});
+  EXPECT_EQ(report.records_rewritten, 1);  // B has nothing the migration touches
+
+  const Json rec = s2.get(admin_, "thing", a);
+  EXPECT_EQ(rec["version"], 2);
+  EXPECT_FALSE(rec["data"].contains("legacy"));
+  EXPECT_FALSE(rec["data"].contains("nick"));
+  EXPECT_EQ(rec["data"]["alias"], "Bo");
+  EXPECT_EQ(rec["data"]["colour"], "red");
+  EXPECT_EQ(rec["data"]["phone"], "+994 50 000 00 00");
+  // The phone moved to the encrypted part.
+  const auto stored = store_->getRecord("thing", a);
+  ASSERT_TRUE(stored);
+  EXPECT_FALSE(stored->data.contains("phone"));
+  EXPECT_FALSE(stored->identity.empty());
+  // History names the migration; values of fields gone from the schema are not copied into it.
+  const Json history = s2.history(admin_, "thing", a)["items"];
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[1]["action"], "migration");
+  EXPECT_EQ(history[1].dump().find("old"), std::string::npos) << history[1].dump();
+  // Applied once: the next start does nothing.
+  const auto again = RecordService(v2, *store_, keys_).prepare();
+  EXPECT_TRUE(again.migrations_applied.empty());
+  EXPECT_EQ(s2.get(admin_, "thing", a)["version"], 2);
+  EXPECT_TRUE(audit::verify(*store_, keys_.auditKey()).ok);
+}
+
+TEST_F(Evolution, MigrationThatDoesNotFitTheSchemaIsRefusedBeforeAnyWrite) {
+  const Schema v1 = load({{"l.yaml", kList}, {"t.yaml", kV1}});
+  RecordService s1(v1, *store_, keys_);
+  s1.prepare();
+  s1.create(admin_, "thing", {{"title", "A"}, {"nick", "Bo"}});
+  const std::string bad = R"(migration: m_bad
+description: Moves values where the schema has no field.
+steps:
+  - rename_field: {type: thing, from: nick, to: nickname}
+  - map_values: {type: thing, field: colour, map: {crimson: purple}}
+  - remove_field: {type: thing, field: legacy}
+  - reclassify_field: {type: thing, field: phone}
+)";
+  const Schema v2 = load({{"l.yaml", kListWithoutCrimson}, {"t.yaml", kV2}, {"m.yaml", bad}});
+  try {
+    RecordService(v2, *store_, keys_).prepare();
+    FAIL() << "an ill-fitting migration was applied";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("m.yaml:4: migration 'm_bad' renames 'nick' to 'nickname'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'purple', which is not a code of list 'colour'"), std::string::npos) << msg;
+  }
+  EXPECT_EQ(store_->getRecord("thing", 1)->version, 1);
+}
+
+TEST_F(Evolution, NewDatabaseRecordsMigrationsAsAppliedWithoutChecks) {
+  const Schema v2 = load({{"l.yaml", kListWithoutCrimson}, {"t.yaml", kV2}, {"m.yaml", kMigration}});
+  const auto report = RecordService(v2, *store_, keys_).prepare();
+  EXPECT_TRUE(report.migrations_applied.empty());
+  EXPECT_EQ(store_->schemaState().count("migration:m_2026_11_thing_cleanup"), 1U);
+}
