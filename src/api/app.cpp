@@ -18,6 +18,7 @@ Json userJson(const UserRow& u) {
           {"login", u.login},
           {"display_name", u.display_name},
           {"roles", u.roles},
+          {"agency_id", u.agency_id},
           {"must_change_password", u.must_change_password},
           {"active", u.active}};
 }
@@ -45,21 +46,12 @@ Json meJson(const auth::Principal& p) {
   return {{"user", userJson(p.user)}, {"csrf_token", p.session.csrf_token}};
 }
 
-void requireAdmin(const auth::Principal& p) {
-  if (!p.hasRole("admin")) throw Problem::forbidden("Only administrators may do this.");
-}
-
 // 2-64 characters: lower-case Latin letters, digits, '.', '_', '-'; starts with a letter or digit.
 bool validLogin(const std::string& login) {
   if (login.size() < 2 || login.size() > 64) return false;
   auto plain = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (!plain(login.front())) return false;
   return std::all_of(login.begin(), login.end(), [&](char c) { return plain(c) || c == '.' || c == '_' || c == '-'; });
-}
-
-const std::vector<std::string>& knownRoles() {
-  static const std::vector<std::string> kRoles = {"admin"};
-  return kRoles;
 }
 
 }  // namespace
@@ -148,7 +140,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
 
   r.get("/api/v1/users", [&ctx](Request& req) {
     auto p = ctx.auth.require(req);
-    requireAdmin(p);
+    requireAdmin(ctx, p);
     Json list = Json::array();
     for (const auto& u : ctx.store.listUsers()) list.push_back(userJson(u));
     return Response::json(200, {{"items", list}});
@@ -156,32 +148,29 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
 
   r.post("/api/v1/users", [&ctx](Request& req) {
     auto p = ctx.auth.require(req);
-    requireAdmin(p);
+    requireAdmin(ctx, p);
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
     const auto login = stringField(body, "login", errors, true, 64);
     if (!login.empty() && !validLogin(login))
       errors.push_back({"login", "pattern", "must be 2-64 lower-case letters, digits, '.', '_' or '-'"});
     const auto display = stringField(body, "display_name", errors, true, 200);
+    int64_t agency_id = 0;
+    if (auto it = body.find("agency_id"); it != body.end() && !it->is_null()) {
+      if (!it->is_number_integer() || it->get<int64_t>() <= 0 || !ctx.store.findAgency(it->get<int64_t>()))
+        errors.push_back({"agency_id", "unknown", "is not the id of an agency"});
+      else
+        agency_id = it->get<int64_t>();
+    }
     std::vector<std::string> roles;
     if (auto it = body.find("roles"); it != body.end()) {
-      if (!it->is_array()) {
-        errors.push_back({"roles", "type", "must be an array of role names"});
-      } else {
-        for (std::size_t i = 0; i < it->size(); ++i) {
-          const auto& v = (*it)[i];
-          const auto& known = knownRoles();
-          if (!v.is_string() || std::find(known.begin(), known.end(), v.get<std::string>()) == known.end())
-            errors.push_back({fmt::format("roles[{}]", i), "unknown", "is not a known role"});
-          else
-            roles.push_back(v.get<std::string>());
-        }
-      }
+      auto role_errors = checkRoles(ctx, *it, agency_id, roles);
+      errors.insert(errors.end(), role_errors.begin(), role_errors.end());
     }
     if (!errors.empty()) throw Problem::validation(std::move(errors));
     const std::string password = auth::generatePassword();
     auto created = ctx.store.createUser(
-        NewUser{login, display, auth::hashPassword(password, ctx.auth.cost()), roles, true});
+        NewUser{login, display, auth::hashPassword(password, ctx.auth.cost()), roles, true, agency_id});
     if (!created) throw Problem(409, "user.login_taken", "A user with this login exists already.",
                                 {{"login", "unique", "is taken"}});
     log::info("user.created", {{"by_user_id", p.user.id}, {"user_id", created->id}});
@@ -193,7 +182,10 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     return res;
   });
 
-  if (ctx.records) registerRecordRoutes(r, ctx);
+  if (ctx.records) {
+    registerRecordRoutes(r, ctx);
+    registerAccessRoutes(r, ctx);
+  }
   r.fallback(staticFiles(ctx.config.web_root));
 }
 

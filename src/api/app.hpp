@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "auth/auth_service.hpp"
 #include "core/config.hpp"
@@ -11,6 +12,7 @@
 
 namespace palermo::records {
 class RecordService;
+struct Actor;
 }
 
 namespace palermo::api {
@@ -25,6 +27,14 @@ struct AppContext {
 
 void registerRoutes(http::Router& router, AppContext& ctx);
 void registerRecordRoutes(http::Router& router, AppContext& ctx);
+void registerAccessRoutes(http::Router& router, AppContext& ctx);
+
+// The engine's view of a signed-in user: roles from the schema's role files, agency, region.
+records::Actor actorFor(AppContext& ctx, const auth::Principal& p);
+// 403 unless one of the user's roles administers (admin: true).
+void requireAdmin(AppContext& ctx, const auth::Principal& p);
+// Role names that exist, and why a list of them cannot be given to a user of `agency_id`.
+std::vector<FieldError> checkRoles(AppContext& ctx, const Json& roles, int64_t agency_id, std::vector<std::string>& out);
 
 // Serves the built web application from `root` (index.html for client-side routes).
 http::Handler staticFiles(std::string root);

@@ -14,8 +14,6 @@ using http::Response;
 
 namespace {
 
-records::Actor actorOf(const auth::Principal& p) { return {p.user.id, p.user.roles}; }
-
 int64_t idParam(const Request& req) {
   const auto& s = req.params.at("id");
   int64_t v = 0;
@@ -159,7 +157,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   r.get("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    auto result = svc.list(actorOf(p), req.params.at("type"), listParams(req));
+    auto result = svc.list(actorFor(ctx, p), req.params.at("type"), listParams(req));
     Json body = {{"items", std::move(result.items)}};
     if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
     if (result.total >= 0) body["total"] = result.total;
@@ -170,7 +168,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   r.post("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    auto record = svc.create(actorOf(p), req.params.at("type"), req.jsonBody());
+    auto record = svc.create(actorFor(ctx, p), req.params.at("type"), req.jsonBody());
     auto res = recordResponse(201, record);
     res.set("Location", fmt::format("/api/v1/records/{}/{}", req.params.at("type"), record["id"].get<int64_t>()));
     return res;
@@ -178,7 +176,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   r.get("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    auto record = svc.get(actorOf(p), req.params.at("type"), idParam(req), splitList(req.queryParam("fields")));
+    auto record = svc.get(actorFor(ctx, p), req.params.at("type"), idParam(req), splitList(req.queryParam("fields")));
     // A conditional GET lets a form check cheaply whether it still shows the latest version.
     if (auto inm = req.header("if-none-match"); !inm.empty() && inm == records::etagFor(record["version"]))
       return Response{304, {}, {{"ETag", std::string(inm)}}, {}};
@@ -187,7 +185,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   r.patch("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    return recordResponse(200, svc.update(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req), req.jsonBody()));
+    return recordResponse(200, svc.update(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req), req.jsonBody()));
   });
 
   r.del("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
@@ -195,35 +193,35 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     const Json body = optionalBody(req);
     std::string reason;
     if (body.contains("reason") && body["reason"].is_string()) reason = body["reason"].get<std::string>();
-    return recordResponse(200, svc.remove(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req), reason));
+    return recordResponse(200, svc.remove(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req), reason));
   });
 
   r.post("/api/v1/records/{type}/{id}/restore", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    return recordResponse(200, svc.restore(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req)));
+    return recordResponse(200, svc.restore(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req)));
   });
 
   r.post("/api/v1/records/{type}/{id}/transitions/{name}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    return recordResponse(200, svc.transition(actorOf(p), req.params.at("type"), idParam(req), ifMatch(req),
+    return recordResponse(200, svc.transition(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req),
                                               req.params.at("name"), optionalBody(req)));
   });
 
   r.get("/api/v1/records/{type}/{id}/history", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    return Response::json(200, svc.history(actorOf(p), req.params.at("type"), idParam(req)));
+    return Response::json(200, svc.history(actorFor(ctx, p), req.params.at("type"), idParam(req)));
   });
 
   r.get("/api/v1/records/{type}/{id}/relations", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    return Response::json(200, svc.relations(actorOf(p), req.params.at("type"), idParam(req)));
+    return Response::json(200, svc.relations(actorFor(ctx, p), req.params.at("type"), idParam(req)));
   });
 
   // Attachments: the raw file is the body, its media type the Content-Type, its name ?name=.
   // The server allows these bodies up to limits.upload_bytes; the field's max_bytes decides.
   r.post("/api/v1/attachments/{type}/{field}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    auto info = svc.uploadAttachment(actorOf(p), req.params.at("type"), req.params.at("field"),
+    auto info = svc.uploadAttachment(actorFor(ctx, p), req.params.at("type"), req.params.at("field"),
                                      std::string(req.header("content-type")), req.queryParam("name"), req.body);
     auto res = Response::json(201, info);
     res.set("Location", "/api/v1/attachments/" + info["id"].get<std::string>());
@@ -232,14 +230,14 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   r.get("/api/v1/attachments/{id}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    auto res = Response::json(200, svc.attachmentInfo(actorOf(p), req.params.at("id")));
+    auto res = Response::json(200, svc.attachmentInfo(actorFor(ctx, p), req.params.at("id")));
     res.set("Cache-Control", "no-store");
     return res;
   });
 
   r.get("/api/v1/attachments/{id}/content", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
-    auto file = svc.attachmentContent(actorOf(p), req.params.at("id"));
+    auto file = svc.attachmentContent(actorFor(ctx, p), req.params.at("id"));
     Response res{200, file.media_type, {}, std::move(file.bytes)};
     res.set("Content-Disposition", contentDisposition(file.name));
     res.set("Cache-Control", "no-store");

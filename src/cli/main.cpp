@@ -234,7 +234,7 @@ int main(int argc, char** argv) {
       const auto schema = loadSchemaOrThrow(config);
       records::RecordService service(schema, *store, keys);
       service.prepare();
-      records::Actor system{0, {"admin"}};
+      const auto system = records::Actor::systemActor();
       for (const auto& [name, type] : schema.types) {
         RecordQuery q;
         q.type = name;
@@ -258,8 +258,9 @@ int main(int argc, char** argv) {
       auto loaded = records::loadSchemaDir(config.schema_dir);
       for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
       if (!loaded.errors.empty()) return 1;
-      std::printf("schema OK: %zu record types, %zu value lists\n", loaded.schema.types.size(),
-                  loaded.schema.lists.size());
+      std::printf("schema OK: %zu record types, %zu value lists, %zu roles, %zu data migrations\n",
+                  loaded.schema.types.size(), loaded.schema.lists.size(), loaded.schema.roles.size(),
+                  loaded.schema.migrations.size());
       return 0;
     }
     if (*config_cmd) {

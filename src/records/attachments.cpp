@@ -140,8 +140,11 @@ AttachmentRow RecordService::attachmentFor(const Actor& actor, const std::string
     allowed = a->created_by == actor.user_id || actor.isAdmin();  // not yet part of any record
   } else {
     auto r = store_.getRecord(a->record_type, a->record_id);
-    allowed = r && actor.may(a->record_type + ".read") &&
-              (f->sensitivity != Sensitivity::Identity || actor.may(a->record_type + ".read_identity"));
+    const auto scope = actor.scopeFor(a->record_type, "read");
+    allowed = r && scope &&
+              (*scope == Scope::National ||
+               store_.recordVisible(a->record_id, actor.visibility(a->record_type, nowMillis()))) &&
+              (f->sensitivity != Sensitivity::Identity || actor.may(a->record_type, "read_identity"));
   }
   if (!allowed) throw Problem::notFound("There is no such attachment.");  // existence does not leak
   name = openBytes(a->name, "attachment-name:" + a->id, keys_.dataKey());

@@ -145,15 +145,6 @@ bool decodeCursor(const std::string& text, Cursor& out) {
 
 }  // namespace
 
-bool Actor::isAdmin() const { return std::find(roles.begin(), roles.end(), "admin") != roles.end(); }
-
-bool Actor::may(const std::string& permission) const {
-  // Until roles and scopes arrive (access-control issue), administrators hold every record
-  // permission and nobody else holds any.
-  (void)permission;
-  return isAdmin();
-}
-
 std::string etagFor(int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 std::optional<int64_t> parseIfMatch(std::string_view h) {
@@ -182,10 +173,36 @@ const RecordType& RecordService::typeOr404(const Actor& actor, const std::string
   return *t;
 }
 
-StoredRecord RecordService::loadOr404(const RecordType& type, int64_t id) {
+StoredRecord RecordService::loadOr404(const Actor& actor, const RecordType& type, int64_t id,
+                                      const std::string& action) {
   auto r = store_.getRecord(type.name, id);
   if (!r) throw Problem::notFound("There is no such record.");
+  // Outside the actor's scope (and grants) a record does not exist, for reads and writes alike.
+  const auto scope = actor.scopeFor(type.name, action);
+  if (!scope || (*scope != Scope::National && !store_.recordVisible(id, actor.visibility(type.name, nowMs()))))
+    throw Problem::notFound("There is no such record.");
+  if (*scope != Scope::National && action != "read") {
+    // Writing needs the record within the scope of the write permission too.
+    Visibility v = actor.visibility(type.name, nowMs());
+    v.scope = static_cast<Visibility::Scope>(static_cast<int>(*scope));
+    if (!store_.recordVisible(id, v)) throw Problem::notFound("There is no such record.");
+  }
   return std::move(*r);
+}
+
+// Identity fields whose value a change sets or alters need write access to identity.
+void RecordService::checkIdentityWrite(const Actor& actor, const RecordType& type, const Json& before,
+                                       const Json& after) const {
+  if (actor.may(type.name, "write_identity")) return;
+  std::vector<FieldError> errors;
+  for (const auto& f : type.fields) {
+    if (f.sensitivity != Sensitivity::Identity) continue;
+    const Json from = before.contains(f.name) ? before[f.name] : Json();
+    const Json to = after.contains(f.name) ? after[f.name] : Json();
+    if (from != to) errors.push_back({f.name, "identity_write", "you may not write identity fields"});
+  }
+  if (!errors.empty())
+    throw Problem(403, "access.identity_write", "Your roles do not allow writing identity fields.", std::move(errors));
 }
 
 Json RecordService::fullData(const RecordType& type, const StoredRecord& r) const {
@@ -410,8 +427,11 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   checkAttachments(type, 0, data, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, data);
+  checkIdentityWrite(actor, type, Json::object(), data);
   RecordMutation m;
   m.attachments = std::move(attachments);
+  m.agency_id = actor.agency_id;
+  m.region = actor.region;
   m.kind = RecordMutation::Kind::Create;
   m.action = "create";
   m.state = type.workflow ? type.workflow->initial : "";
@@ -426,7 +446,7 @@ Json RecordService::get(const Actor& actor, const std::string& typeName, int64_t
     if (!type.field(f))
       throw Problem::badRequest("request.unknown_field", "Unknown field in 'fields'.",
                                 {{"fields", "unknown_field", "'" + f.substr(0, 64) + "' is not a field of " + typeName}});
-  return render(actor, type, loadOr404(type, id), fields, true);
+  return render(actor, type, loadOr404(actor, type, id, "read"), fields, true);
 }
 
 namespace {
@@ -454,7 +474,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
                            std::optional<int64_t> if_match, const Json& patch) {
   const auto& type = typeOr404(actor, typeName, "update");
   requireVersion(if_match);
-  const auto stored = loadOr404(type, id);
+  const auto stored = loadOr404(actor, type, id, "update");
   if (stored.deleted_at) throw Problem::conflict("record.deleted", "The record is deleted; restore it first.");
   Json after = patched(type, stored, patch);
   auto errors = validateRecord(schema_, type, after);
@@ -464,6 +484,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, after);
   Json full_before = fullData(type, stored);
+  checkIdentityWrite(actor, type, full_before, after);
   RecordMutation m;
   m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Update;
@@ -485,7 +506,7 @@ Json RecordService::remove(const Actor& actor, const std::string& typeName, int6
   else if (reason.size() > 1000)
     errors.push_back({"reason", "too_long", "must be at most 1000 bytes"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
-  const auto stored = loadOr404(type, id);
+  const auto stored = loadOr404(actor, type, id, "delete");
   RecordMutation m;
   m.kind = RecordMutation::Kind::Delete;
   m.id = id;
@@ -502,7 +523,7 @@ Json RecordService::restore(const Actor& actor, const std::string& typeName, int
                             std::optional<int64_t> if_match) {
   const auto& type = typeOr404(actor, typeName, "restore");
   requireVersion(if_match);
-  const auto stored = loadOr404(type, id);
+  const auto stored = loadOr404(actor, type, id, "restore");
   RecordMutation m;
   m.kind = RecordMutation::Kind::Restore;
   m.id = id;
@@ -523,7 +544,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   if (!actor.may(t->permission))
     throw Problem::forbidden(fmt::format("You may not {} this record (needs permission {}).", name, t->permission));
   requireVersion(if_match);
-  const auto stored = loadOr404(type, id);
+  const auto stored = loadOr404(actor, type, id, t->permission.substr(t->permission.rfind('.') + 1));
   if (stored.deleted_at) throw Problem::conflict("record.deleted", "The record is deleted; restore it first.");
   if (!t->from.empty() && std::find(t->from.begin(), t->from.end(), stored.state) == t->from.end())
     throw Problem::conflict("record.transition_not_allowed",
@@ -538,6 +559,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   checkAttachments(type, id, after, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, after);
+  checkIdentityWrite(actor, type, fullData(type, stored), after);
   RecordMutation m;
   m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Update;
@@ -555,6 +577,7 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
   std::vector<FieldError> errors;
   RecordQuery q;
   q.type = type.name;
+  q.visibility = actor.visibility(type.name, nowMs());
   for (const auto& f : p.filters) {
     const auto* def = type.field(f.field);
     if (!def && !isSpecialColumn(f.field)) {
@@ -635,7 +658,7 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
 
 Json RecordService::history(const Actor& actor, const std::string& typeName, int64_t id) {
   const auto& type = typeOr404(actor, typeName, "read");
-  loadOr404(type, id);
+  loadOr404(actor, type, id, "read");
   Json items = Json::array();
   for (const auto& h : store_.recordHistory(type.name, id)) {
     Json changes = Json::array();
@@ -648,10 +671,13 @@ Json RecordService::history(const Actor& actor, const std::string& typeName, int
 
 Json RecordService::relations(const Actor& actor, const std::string& typeName, int64_t id) {
   const auto& type = typeOr404(actor, typeName, "read");
-  loadOr404(type, id);
+  loadOr404(actor, type, id, "read");
   Json items = Json::array();
   for (const auto& r : store_.relations(type.name, id)) {
-    if (!actor.may(r.type + ".read")) continue;  // what one may not see is not listed
+    // What one may not see is not listed.
+    if (!actor.may(r.type, "read")) continue;
+    const auto scope = actor.scopeFor(r.type, "read");
+    if (*scope != Scope::National && !store_.recordVisible(r.id, actor.visibility(r.type, nowMs()))) continue;
     items.push_back({{"direction", r.direction}, {"field", r.field}, {"type", r.type}, {"id", r.id}});
   }
   return {{"items", items}};

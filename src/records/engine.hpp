@@ -19,14 +19,32 @@
 
 namespace palermo::records {
 
-// Who acts, and what they may do. The access-control layer fills this in; the engine asks.
+// Who acts, and what they may do: the user's roles (from the schema's role files), agency and
+// region. See docs/security.md. Permission names are "<type>.<action>": create, read, update,
+// delete, restore, export, the workflow permissions declared in the schema (e.g.
+// "signal.refer"), and "<type>.read_identity" / "<type>.write_identity".
 struct Actor {
   int64_t user_id = 0;
-  std::vector<std::string> roles;
+  int64_t agency_id = 0;
+  std::string region;
+  std::vector<const RoleDef*> roles;
+  bool system = false;  // the system itself (data migrations, demo data): may do everything
+
+  static Actor systemActor();
+  // Roles unknown to the schema are ignored (and reported by `palermo schema check` users).
+  static Actor of(const Schema& schema, int64_t user_id, const std::vector<std::string>& role_names,
+                  int64_t agency_id, const std::string& region);
+
   [[nodiscard]] bool isAdmin() const;
-  // Permission names: "<type>.create|read|update|delete|restore", "<type>.read_identity",
-  // and the workflow permissions declared in the schema (e.g. "signal.refer").
   [[nodiscard]] bool may(const std::string& permission) const;
+  [[nodiscard]] bool may(const std::string& type, const std::string& action) const;
+  // The widest scope among the roles that allow `action` on `type`; nullopt when none does.
+  [[nodiscard]] std::optional<Scope> scopeFor(const std::string& type, const std::string& action) const;
+  [[nodiscard]] IdentityAccess identityFor(const std::string& type) const;
+  [[nodiscard]] bool mayBreakGlass() const;
+  [[nodiscard]] bool mayOverrideConsent() const;
+  // What a read of `type` reaches, for the store.
+  [[nodiscard]] Visibility visibility(const std::string& type, int64_t now_ms) const;
 };
 
 struct ListParams {
@@ -79,6 +97,15 @@ class RecordService {
   Json history(const Actor& actor, const std::string& type, int64_t id);
   Json relations(const Actor& actor, const std::string& type, int64_t id);
 
+  // Sharing and break-glass (see access.cpp). share: {agency_id, reason, expires_at?} gives the
+  // agency access to the record and the records linked to it; needs "<type>.share".
+  Json grants(const Actor& actor, const std::string& type, int64_t id);
+  Json share(const Actor& actor, const std::string& type, int64_t id, const Json& body);
+  void unshare(const Actor& actor, const std::string& type, int64_t id, int64_t grant_id);
+  // Opens one record outside the actor's scope for an hour, with a mandatory reason; audited
+  // and flagged for review. Needs a role with break_glass.
+  Json breakGlass(const Actor& actor, const std::string& type, int64_t id, const std::string& reason);
+
   // Attachments (see attachments.cpp). Upload returns {id, media_type, size, name}; the id is
   // then given as the value of the field in a create or update.
   Json uploadAttachment(const Actor& actor, const std::string& type, const std::string& field,
@@ -108,7 +135,9 @@ class RecordService {
   AttachmentRow attachmentFor(const Actor& actor, const std::string& id, bool with_content, std::string& name);
   MutationResult mutate(const Actor& actor, const RecordType& type, RecordMutation& m, const Json& before,
                         const Json& after);
-  StoredRecord loadOr404(const RecordType& type, int64_t id);
+  // The record, if the actor's scope (or a grant) reaches it for `action`; else 404.
+  StoredRecord loadOr404(const Actor& actor, const RecordType& type, int64_t id, const std::string& action);
+  void checkIdentityWrite(const Actor& actor, const RecordType& type, const Json& before, const Json& after) const;
   Json rawData(const StoredRecord& r) const;  // data + every decrypted identity value
   void rewriteForMigration(const RecordType& type, const StoredRecord& stored, const Json& raw,
                            const std::string& migration_ids);

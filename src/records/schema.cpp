@@ -59,6 +59,16 @@ bool isReservedFieldName(std::string_view name) {
   return false;
 }
 
+const char* scopeName(Scope s) {
+  static const char* kNames[] = {"own", "assigned", "agency", "region", "national"};
+  return kNames[static_cast<int>(s)];
+}
+
+const char* identityAccessName(IdentityAccess a) {
+  static const char* kNames[] = {"none", "read", "write"};
+  return kNames[static_cast<int>(a)];
+}
+
 bool isAbsent(const Json& value) {
   if (value.is_null()) return true;
   if (value.is_string()) {
@@ -220,6 +230,7 @@ class FileLoader {
   void loadList(const YAML::Node& root);
   void loadType(const YAML::Node& root);
   void loadMigration(const YAML::Node& root);
+  void loadRole(const YAML::Node& root);
 
  private:
   std::optional<Object> object(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
@@ -414,6 +425,97 @@ void FileLoader::loadList(const YAML::Node& root) {
     return;
   }
   schema_.lists.emplace(list.name, std::move(list));
+}
+
+// Agency types of the mechanism (docs/security.md); roles name the ones that may hold them.
+const std::vector<std::string>& agencyTypes() {
+  static const std::vector<std::string> kTypes = {
+      "special_police", "ministry",     "assistance_center", "ngo",         "shelter",
+      "hotline",        "prosecutor",   "court",             "statistics",  "inspectorate",
+      "coordinator",    "local_authority", "child_protection", "other"};
+  return kTypes;
+}
+
+void FileLoader::loadRole(const YAML::Node& root) {
+  auto o = object(root,
+                  {"role", "label", "description", "agency_types", "scope", "identity", "admin", "break_glass",
+                   "consent_override", "permissions"},
+                  "the role", 1);
+  if (!o) return;
+  RoleDef r;
+  r.name = name(*o, "role", "the role");
+  r.file = file_;
+  r.line = o->get("role") ? o->get("role")->line : o->line;
+  const std::string what = r.name.empty() ? std::string("the role") : "role " + quote(r.name);
+  r.label = labels(*o, "label", what, true);
+  r.description = labels(*o, "description", what, false);
+  if (auto types = strings(*o, "agency_types", what)) {
+    for (const auto& t : *types)
+      if (std::find(agencyTypes().begin(), agencyTypes().end(), t) == agencyTypes().end())
+        error(o->get("agency_types")->line, "unknown agency type " + quote(t) + " in " + what);
+    r.agency_types = *types;
+  }
+  if (auto sc = string(*o, "scope", what)) {
+    static const std::pair<std::string_view, Scope> kScopes[] = {{"own", Scope::Own},
+                                                                 {"assigned", Scope::Assigned},
+                                                                 {"agency", Scope::Agency},
+                                                                 {"region", Scope::Region},
+                                                                 {"national", Scope::National}};
+    const auto* it = std::find_if(std::begin(kScopes), std::end(kScopes), [&](const auto& p) { return p.first == *sc; });
+    if (it == std::end(kScopes))
+      error(o->get("scope")->line, "scope of " + what + " is one of own, assigned, agency, region, national");
+    else
+      r.scope = it->second;
+  } else if (!o->has("scope")) {
+    error(o->line, what + " has no 'scope' (own, assigned, agency, region or national)");
+  }
+  if (auto id = string(*o, "identity", what)) {
+    if (*id == "none") r.identity = IdentityAccess::None;
+    else if (*id == "read") r.identity = IdentityAccess::Read;
+    else if (*id == "write") r.identity = IdentityAccess::Write;
+    else error(o->get("identity")->line, "identity of " + what + " is one of none, read, write");
+  }
+  r.admin = boolean(*o, "admin", what).value_or(false);
+  r.break_glass = boolean(*o, "break_glass", what).value_or(false);
+  r.consent_override = boolean(*o, "consent_override", what).value_or(false);
+  if (const auto* perms = o->get("permissions")) {
+    if (!perms->value.IsMap()) {
+      error(perms->line, "'permissions' of " + what + " maps a record type (or *) to a list of actions (or all)");
+    } else {
+      for (auto it = perms->value.begin(); it != perms->value.end(); ++it) {
+        const int line = lineOf(it->first, perms->line);
+        const std::string type = it->first.Scalar();
+        if (type != "*" && !type_names_.count(type)) {
+          error(line, what + " names unknown record type " + quote(type));
+          continue;
+        }
+        std::vector<std::string> actions;
+        if (it->second.IsScalar() && it->second.Scalar() == "all") {
+          actions.push_back("*");
+        } else if (it->second.IsSequence()) {
+          for (const auto& a : it->second) {
+            if (!a.IsScalar() || !isIdentifier(a.Scalar())) {
+              error(lineOf(a, line), "actions of " + what + " are names (create, read, update, delete, restore, "
+                                     "export or a transition)");
+              continue;
+            }
+            actions.push_back(a.Scalar());
+          }
+        } else {
+          error(line, "permissions of " + what + " for " + quote(type) + " are a list of actions or 'all'");
+          continue;
+        }
+        r.permissions[type] = std::move(actions);
+      }
+    }
+  }
+  if (r.name.empty()) return;
+  if (auto it = schema_.roles.find(r.name); it != schema_.roles.end()) {
+    error(r.line, "role " + quote(r.name) + " is already declared in " + it->second.file + ":" +
+                      std::to_string(it->second.line));
+    return;
+  }
+  schema_.roles.emplace(r.name, std::move(r));
 }
 
 void FileLoader::loadMigration(const YAML::Node& root) {
@@ -919,9 +1021,10 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
         }
         if (auto p = string(*to, "permission", twhat)) {
           t.permission = *p;
-          if (!isPermission(t.permission))
-            error(to->get("permission")->line,
-                  "permission " + quote(t.permission) + " of " + twhat + " is not of the form type.action");
+          if (!isPermission(t.permission) || t.permission.find('.') != type.name.size() ||
+              t.permission.compare(0, type.name.size(), type.name) != 0)
+            error(to->get("permission")->line, "permission " + quote(t.permission) + " of " + twhat +
+                                                   " is not of the form " + type.name + ".action");
         } else if (!to->has("permission")) {
           error(to->line, twhat + " has no 'permission'");
         }
@@ -1014,9 +1117,33 @@ void FileLoader::loadType(const YAML::Node& root) {
 
 }  // namespace
 
+// Actions a role names must exist: the standard ones, or a transition of that type (of some
+// type, for "*").
+void checkRoleActions(const Schema& schema, std::vector<SchemaError>& errors) {
+  static const std::set<std::string, std::less<>> kStandard = {"create", "read", "update", "delete", "restore",
+                                                               "export", "share"};
+  for (const auto& [name, role] : schema.roles)
+    for (const auto& [type, actions] : role.permissions)
+      for (const auto& a : actions) {
+        if (a == "*" || kStandard.count(a)) continue;
+        bool found = false;
+        for (const auto& [tname, t] : schema.types) {
+          if (type != "*" && tname != type) continue;
+          if (!t.workflow) continue;
+          for (const auto& tr : t.workflow->transitions)
+            if (tr.permission == tname + "." + a) found = true;
+        }
+        if (!found)
+          errors.push_back({role.file, role.line,
+                            "role '" + name + "' names action '" + a + "' for " +
+                                (type == "*" ? std::string("all types") : "'" + type + "'") +
+                                ", which is neither create, read, update, delete, restore, export, share nor a transition"});
+      }
+}
+
 LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
   LoadResult result;
-  enum class Kind { List, Type, Migration };
+  enum class Kind { List, Type, Role, Migration };
   struct Doc {
     const std::string* file;
     YAML::Node root;
@@ -1042,18 +1169,20 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
     const bool is_type = croot["type"].IsDefined();
     const bool is_list = croot["list"].IsDefined();
     const bool is_migration = croot["migration"].IsDefined();
-    if (int(is_type) + int(is_list) + int(is_migration) != 1) {
+    const bool is_role = croot["role"].IsDefined();
+    if (int(is_type) + int(is_list) + int(is_migration) + int(is_role) != 1) {
       result.errors.push_back({file, 1,
-                               is_type || is_list || is_migration
-                                   ? "a file declares one of 'type:', 'list:' or 'migration:', not several"
-                                   : "the file declares none of 'type:', 'list:' or 'migration:'"});
+                               is_type || is_list || is_migration || is_role
+                                   ? "a file declares one of 'type:', 'list:', 'role:' or 'migration:', not several"
+                                   : "the file declares none of 'type:', 'list:', 'role:' or 'migration:'"});
       continue;
     }
     if (is_type && croot["type"].IsScalar()) type_names.insert(croot["type"].Scalar());
-    docs.push_back({&file, root, is_type ? Kind::Type : is_list ? Kind::List : Kind::Migration});
+    docs.push_back({&file, root,
+                    is_type ? Kind::Type : is_list ? Kind::List : is_role ? Kind::Role : Kind::Migration});
   }
   // Lists first, so that fields can be checked against them; types know each other's names.
-  for (const Kind kind : {Kind::List, Kind::Type, Kind::Migration})
+  for (const Kind kind : {Kind::List, Kind::Type, Kind::Role, Kind::Migration})
     for (const auto& d : docs) {
       if (d.kind != kind) continue;
       FileLoader loader(*d.file, result.errors, result.schema, type_names);
@@ -1061,9 +1190,12 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
         loader.loadType(d.root);
       else if (kind == Kind::List)
         loader.loadList(d.root);
+      else if (kind == Kind::Role)
+        loader.loadRole(d.root);
       else
         loader.loadMigration(d.root);
     }
+  checkRoleActions(result.schema, result.errors);
   return result;
 }
 

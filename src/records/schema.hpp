@@ -163,7 +163,41 @@ struct DataMigration {
   int line = 0;
 };
 
+// Access. A role is a set of permissions per record type (create, read, update, delete,
+// restore, export and the workflow transitions), an identity access level and a scope: which
+// records of those types its holder reaches. See docs/security.md.
+enum class Scope {
+  Own,       // records the user created
+  Assigned,  // own, and records shared with the user's agency (referrals, assignments)
+  Agency,    // records of the user's agency, and records shared with it
+  Region,    // records of agencies in the user's agency's region, and records shared with it
+  National,  // every record
+};
+enum class IdentityAccess { None, Read, Write };
+
+struct RoleDef {
+  std::string name;
+  Labels label;
+  Labels description;
+  std::vector<std::string> agency_types;  // agency types that may hold it (empty: any)
+  Scope scope = Scope::Agency;
+  IdentityAccess identity = IdentityAccess::None;
+  bool admin = false;             // users, agencies, roles, API tokens, audit viewer
+  bool break_glass = false;       // may open a record outside its scope, with a reason, audited
+  bool consent_override = false;  // may share against a person's recorded consent, audited
+  // type name or "*" -> actions ("*" = every action of the type, transitions included).
+  std::map<std::string, std::vector<std::string>> permissions;
+  std::string file;
+  int line = 0;
+  // Roles that read or write identity, or administer, need a second factor.
+  [[nodiscard]] bool needsSecondFactor() const { return admin || identity != IdentityAccess::None; }
+};
+
+const char* scopeName(Scope s);
+const char* identityAccessName(IdentityAccess a);
+
 struct Schema {
+  std::map<std::string, RoleDef> roles;
   std::map<std::string, RecordType> types;
   std::map<std::string, ValueList> lists;
   std::map<std::string, DataMigration> migrations;  // by id, i.e. in the order to apply

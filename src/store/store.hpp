@@ -34,6 +34,7 @@ struct UserRow {
   int64_t locked_until = 0;       // unix seconds; 0 when not locked
   int64_t created_at = 0;
   int64_t password_changed_at = 0;
+  int64_t agency_id = 0;          // 0: no agency (reaches nothing scoped to an agency or region)
 };
 
 struct NewUser {
@@ -42,6 +43,42 @@ struct NewUser {
   std::string password_hash;
   std::vector<std::string> roles;
   bool must_change_password = true;
+  int64_t agency_id = 0;
+};
+
+// An agency of the mechanism: the special police, a ministry, an NGO, a shelter, a hotline ...
+struct AgencyRow {
+  int64_t id = 0;
+  std::string name;
+  std::string type;    // one of the agency types (docs/security.md)
+  std::string region;  // region code; "" for national bodies
+  bool active = true;
+  int64_t created_at = 0;
+};
+
+// Access to one record (and the records linked to it by a reference, either way) given to an
+// agency (a referral, an assignment) or, for break-glass, to one user. Revocable; may expire.
+struct GrantRow {
+  int64_t id = 0;
+  int64_t record_id = 0;
+  int64_t agency_id = 0;   // agency grant, or
+  int64_t user_id = 0;     // personal grant (break-glass)
+  std::string kind;        // "share" or "break_glass"
+  std::string reason;
+  int64_t granted_by = 0;
+  int64_t granted_at = 0;  // unix milliseconds
+  int64_t expires_at = 0;  // 0: no end
+  int64_t revoked_at = 0;
+  int64_t revoked_by = 0;
+};
+
+// Who is looking, for scoped reads: a list or a record is limited to what the scope reaches.
+struct Visibility {
+  enum class Scope { Own, Assigned, Agency, Region, National } scope = Scope::National;
+  int64_t user_id = 0;
+  int64_t agency_id = 0;
+  std::string region;
+  int64_t now = 0;  // unix milliseconds, for grant expiry
 };
 
 struct SessionRow {
@@ -84,6 +121,8 @@ struct StoredRecord {
   int64_t deleted_at = 0;    // 0 when not deleted
   int64_t deleted_by = 0;
   std::string deleted_reason;
+  int64_t agency_id = 0;     // the agency that registered it
+  std::string region;        // that agency's region at registration
 };
 
 // An uploaded file. Content and file name are sealed by the engine (context
@@ -169,6 +208,8 @@ struct RecordMutation {
   int64_t at = 0;                 // unix milliseconds
   std::string reason;             // Delete; for data migrations the migration ids
   bool include_deleted = false;   // Update: also when the record is deleted (data migrations)
+  int64_t agency_id = 0;          // Create: the registering agency and its region
+  std::string region;
   AuditDraft audit;
   // Called inside the write transaction once the new id is known (Create) to seal identity
   // with the record id as context. Returns the sealed identity.
@@ -199,6 +240,7 @@ struct RecordQuery {
   int limit = 50;
   bool include_deleted = false;
   bool count_total = false;
+  Visibility visibility;    // default: national (everything)
 };
 
 struct RecordPage {
@@ -260,6 +302,21 @@ class Store {
   virtual std::vector<RelatedRecord> relations(const std::string& type, int64_t id) = 0;
   // Creates (once) what makes filtering and sorting on `field` of `type` fast.
   virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
+
+  // Whether `v` reaches the record (its scope, or a live grant on it or on a record linked to it).
+  virtual bool recordVisible(int64_t record_id, const Visibility& v) = 0;
+  // Grants. addGrant returns the new id; both write their audit entry in the same transaction.
+  virtual int64_t addGrant(const GrantRow& g, const AuditDraft& audit) = 0;
+  virtual bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) = 0;
+  virtual std::vector<GrantRow> grantsOf(int64_t record_id) = 0;
+
+  // Agencies.
+  virtual AgencyRow createAgency(const AgencyRow& a) = 0;
+  virtual std::optional<AgencyRow> findAgency(int64_t id) = 0;
+  virtual std::vector<AgencyRow> listAgencies() = 0;
+  // Changes a user's roles, agency and active flag, with its audit entry, in one transaction.
+  virtual void updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id,
+                                bool active, const AuditDraft& audit) = 0;
 
   // Attachments. putAttachment stores a new one with its audit entry, durably.
   virtual void putAttachment(const AttachmentRow& a, const AuditDraft& audit) = 0;

@@ -145,7 +145,8 @@ TEST(Server, IdleConnectionIsClosed) {
 
 TEST(Server, RefusesPlainHttpOnPublicAddress) {
   auto dir = makeTempDir("palermo-it");
-  auto [code, out] = runCli("serve --data-dir " + dir.string() + " --set server.host=0.0.0.0 --set server.port=0");
+  auto [code, out] = runCli("serve --data-dir " + dir.string() + " --set schema.dir=" + std::string(PALERMO_SOURCE_DIR) +
+                            "/schema --set server.host=0.0.0.0 --set server.port=0");
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("refusing to serve plain HTTP"), std::string::npos) << out;
   std::filesystem::remove_all(dir);

@@ -86,7 +86,7 @@ class Evolution : public ::testing::Test {
   std::filesystem::path dir_;
   KeyRing keys_ = KeyRing::fromMaster(std::string(32, 'k'));
   std::unique_ptr<Store> store_;
-  Actor admin_{1, {"admin"}};
+  Actor admin_ = Actor::systemActor();
 };
 
 }  // namespace

@@ -188,7 +188,7 @@ TEST(Schema, YamlSyntaxErrorsHaveTheirLine) {
 TEST(Schema, FilesMustDeclareTypeOrList) {
   auto r = loadSchemaTexts(
       {{"a.yaml", "label: {az: X}\n"}, {"b.yaml", ""}, {"c.yaml", "- 1\n"}, {"d.yaml", "type: x\nlist: y\n"}});
-  EXPECT_ERROR(r, "a.yaml", 1, "none of 'type:', 'list:' or 'migration:'");
+  EXPECT_ERROR(r, "a.yaml", 1, "none of 'type:', 'list:', 'role:' or 'migration:'");
   EXPECT_ERROR(r, "b.yaml", 1, "empty");
   EXPECT_ERROR(r, "c.yaml", 1, "must be a mapping");
   EXPECT_ERROR(r, "d.yaml", 1, "not several");
@@ -521,7 +521,7 @@ TEST(Schema, Workflow) {
   EXPECT_ERROR(r, kType, 25, "transition 'close' goes to the unknown state 'heaven'");
   EXPECT_ERROR(r, kType, 24, "transition 'close' has no 'permission'");
   EXPECT_ERROR(r, kType, 24, "duplicate transition 'close' (first at line 18)");
-  EXPECT_ERROR(r, kType, 30, "permission 'reopen' of transition 'reopen' is not of the form type.action");
+  EXPECT_ERROR(r, kType, 30, "permission 'reopen' of transition 'reopen' is not of the form thing.action");
   EXPECT_EQ(r.errors.size(), 9U) << dump(r);
   const auto& w = *r.schema.type("thing")->workflow;
   EXPECT_EQ(w.states, (std::vector<std::string>{"open", "closed", "frozen"}));

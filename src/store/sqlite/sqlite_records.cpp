@@ -34,7 +34,7 @@ std::string columnSql(const std::string& field) {
 
 constexpr const char* kRecordColumns =
     "id, type, version, state, data, identity, created_at, created_by, updated_at, updated_by, deleted_at, "
-    "deleted_by, deleted_reason";
+    "deleted_by, deleted_reason, agency_id, region";
 
 StoredRecord readRecord(const Stmt& s) {
   StoredRecord r;
@@ -51,6 +51,8 @@ StoredRecord readRecord(const Stmt& s) {
   r.deleted_at = s.int64(10);
   r.deleted_by = s.int64(11);
   r.deleted_reason = s.text(12);
+  r.agency_id = s.int64(13);
+  r.region = s.text(14);
   return r;
 }
 
@@ -120,6 +122,132 @@ void SqliteStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, 
       .run();
 }
 
+namespace {
+
+// " AND (...)" limiting records to what `v` reaches; binds appended in order. A live grant on a
+// record reaches it and the records linked to it by a reference, either way (a case shared
+// with an NGO brings its referral, services and person along).
+void appendVisibility(const Visibility& v, std::string& where, std::vector<Json>& binds) {
+  using S = Visibility::Scope;
+  if (v.scope == S::National) return;
+  std::string own;
+  switch (v.scope) {
+    case S::Own:
+    case S::Assigned:
+      own = "created_by = ?";
+      binds.emplace_back(v.user_id);
+      break;
+    case S::Agency:
+      own = "(agency_id <> 0 AND agency_id = ?)";
+      binds.emplace_back(v.agency_id);
+      break;
+    case S::Region:
+      own = "(region <> '' AND region = ?)";
+      binds.emplace_back(v.region);
+      break;
+    case S::National:
+      break;
+  }
+  if (v.scope == S::Own) {
+    // Own scope still sees personal (break-glass) grants.
+    where += " AND (" + own +
+             " OR id IN (SELECT record_id FROM record_grants WHERE user_id = ? AND revoked_at = 0 AND "
+             "(expires_at = 0 OR expires_at > ?)))";
+    binds.emplace_back(v.user_id);
+    binds.emplace_back(v.now);
+    return;
+  }
+  const std::string live =
+      "((agency_id <> 0 AND agency_id = ?) OR (user_id <> 0 AND user_id = ?)) AND revoked_at = 0 AND "
+      "(expires_at = 0 OR expires_at > ?)";
+  where += " AND (" + own + " OR id IN (SELECT record_id FROM record_grants WHERE " + live +
+           ") OR id IN (SELECT l.from_id FROM record_links l JOIN record_grants g ON g.record_id = l.to_id WHERE " +
+           "((g.agency_id <> 0 AND g.agency_id = ?) OR (g.user_id <> 0 AND g.user_id = ?)) AND g.revoked_at = 0 AND "
+           "(g.expires_at = 0 OR g.expires_at > ?)) OR id IN (SELECT l.to_id FROM record_links l JOIN record_grants "
+           "g ON g.record_id = l.from_id WHERE ((g.agency_id <> 0 AND g.agency_id = ?) OR (g.user_id <> 0 AND "
+           "g.user_id = ?)) AND g.revoked_at = 0 AND (g.expires_at = 0 OR g.expires_at > ?)))";
+  for (int i = 0; i < 3; ++i) {
+    binds.emplace_back(v.agency_id);
+    binds.emplace_back(v.user_id);
+    binds.emplace_back(v.now);
+  }
+}
+
+GrantRow readGrant(const Stmt& s) {
+  GrantRow g;
+  g.id = s.int64(0);
+  g.record_id = s.int64(1);
+  g.agency_id = s.int64(2);
+  g.user_id = s.int64(3);
+  g.kind = s.text(4);
+  g.reason = s.text(5);
+  g.granted_by = s.int64(6);
+  g.granted_at = s.int64(7);
+  g.expires_at = s.int64(8);
+  g.revoked_at = s.int64(9);
+  g.revoked_by = s.int64(10);
+  return g;
+}
+
+}  // namespace
+
+bool SqliteStore::recordVisible(int64_t record_id, const Visibility& v) {
+  std::string where = "id = ?";
+  std::vector<Json> binds{Json(record_id)};
+  appendVisibility(v, where, binds);
+  return read<bool>([&](Db& db) {
+    auto s = db.prepare("SELECT 1 FROM records WHERE " + where);
+    int i = 1;
+    for (const auto& b : binds) bindJson(s, i++, b);
+    return s.step();
+  });
+}
+
+int64_t SqliteStore::addGrant(const GrantRow& g, const AuditDraft& audit) {
+  return write<int64_t>([&](Db& db) {
+    db.prepare(
+          "INSERT INTO record_grants(record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, g.record_id)
+        .bind(2, g.agency_id)
+        .bind(3, g.user_id)
+        .bind(4, g.kind)
+        .bind(5, g.reason)
+        .bind(6, g.granted_by)
+        .bind(7, g.granted_at)
+        .bind(8, g.expires_at)
+        .run();
+    const int64_t id = db.lastInsertRowid();
+    AuditDraft d = audit;
+    d.details["grant"] = id;
+    appendAuditIn(db, d, g.record_id, g.granted_at);
+    return id;
+  });
+}
+
+bool SqliteStore::revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) {
+  return write<bool>([&](Db& db) {
+    auto s = db.prepare("UPDATE record_grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND record_id = ? AND "
+                        "revoked_at = 0");
+    s.bind(1, at).bind(2, by).bind(3, grant_id).bind(4, record_id).run();
+    if (db.changes() == 0) return false;
+    appendAuditIn(db, audit, record_id, at);
+    return true;
+  });
+}
+
+std::vector<GrantRow> SqliteStore::grantsOf(int64_t record_id) {
+  return read<std::vector<GrantRow>>([&](Db& db) {
+    std::vector<GrantRow> out;
+    auto s = db.prepare(
+        "SELECT id, record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at, revoked_at, "
+        "revoked_by FROM record_grants WHERE record_id = ? ORDER BY id");
+    s.bind(1, record_id);
+    while (s.step()) out.push_back(readGrant(s));
+    return out;
+  });
+}
+
 MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
   checked(m.type);
   return write<MutationResult>([&](Db& db) {
@@ -129,8 +257,8 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
     using Kind = RecordMutation::Kind;
     if (m.kind == Kind::Create) {
       db.prepare(
-            "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by) "
-            "VALUES (?, 1, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by, "
+            "agency_id, region) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)")
           .bind(1, m.type)
           .bind(2, m.state)
           .bind(3, m.data.dump())
@@ -138,6 +266,8 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
           .bind(5, m.actor)
           .bind(6, m.at)
           .bind(7, m.actor)
+          .bind(8, m.agency_id)
+          .bind(9, m.region)
           .run();
       id = db.lastInsertRowid();
       if (m.seal_identity) {
@@ -244,6 +374,7 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
   std::string where = fmt::format("type = '{}'", type);
   if (!q.include_deleted) where += " AND deleted_at = 0";
   std::vector<Json> binds;
+  appendVisibility(q.visibility, where, binds);
   for (const auto& f : q.filters) {
     const std::string col = columnSql(f.field);
     using Op = RecordFilter::Op;

@@ -131,6 +131,38 @@ CREATE TABLE attachments (
 ) STRICT;
 CREATE INDEX attachments_by_record ON attachments(record_id);
 )SQL"},
+      {4, "agencies, record ownership, grants", R"SQL(
+CREATE TABLE agencies (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  region TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL
+) STRICT;
+ALTER TABLE users ADD COLUMN agency_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE records ADD COLUMN agency_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE records ADD COLUMN region TEXT NOT NULL DEFAULT '';
+CREATE INDEX records_by_agency ON records(type, agency_id, id);
+CREATE INDEX records_by_region ON records(type, region, id);
+CREATE INDEX records_by_creator ON records(type, created_by, id);
+CREATE TABLE record_grants (
+  id INTEGER PRIMARY KEY,
+  record_id INTEGER NOT NULL,
+  agency_id INTEGER NOT NULL DEFAULT 0,
+  user_id INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  granted_by INTEGER NOT NULL,
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  revoked_by INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX record_grants_by_record ON record_grants(record_id);
+CREATE INDEX record_grants_by_agency ON record_grants(agency_id, record_id) WHERE revoked_at = 0;
+CREATE INDEX record_grants_by_user ON record_grants(user_id, record_id) WHERE revoked_at = 0;
+)SQL"},
   };
   return kMigrations;
 }
@@ -159,7 +191,7 @@ std::vector<std::string> splitRoles(const std::string& s) {
 
 constexpr const char* kUserColumns =
     "id, login, display_name, password_hash, roles, must_change_password, active, failed_logins, locked_until, "
-    "created_at, password_changed_at";
+    "created_at, password_changed_at, agency_id";
 
 UserRow readUser(const Stmt& s) {
   UserRow u;
@@ -174,6 +206,7 @@ UserRow readUser(const Stmt& s) {
   u.locked_until = s.int64(8);
   u.created_at = s.int64(9);
   u.password_changed_at = s.int64(10);
+  u.agency_id = s.int64(11);
   return u;
 }
 
@@ -401,7 +434,7 @@ std::optional<UserRow> SqliteStore::createUser(const NewUser& user) {
     const int64_t now = unixNow();
     db.prepare(
           "INSERT INTO users(login, display_name, password_hash, roles, must_change_password, created_at, "
-          "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+          "password_changed_at, agency_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, user.login)
         .bind(2, user.display_name)
         .bind(3, user.password_hash)
@@ -409,6 +442,7 @@ std::optional<UserRow> SqliteStore::createUser(const NewUser& user) {
         .bind(5, user.must_change_password ? 1 : 0)
         .bind(6, now)
         .bind(7, now)
+        .bind(8, user.agency_id)
         .run();
     auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
     s.bind(1, db.lastInsertRowid());
@@ -546,6 +580,68 @@ int SqliteStore::deleteExpiredSessions(int64_t now, int64_t idle_cutoff) {
   return write<int>([&](Db& db) {
     db.prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?").bind(1, now).bind(2, idle_cutoff).run();
     return db.changes();
+  });
+}
+
+namespace {
+AgencyRow readAgency(const Stmt& s) {
+  AgencyRow a;
+  a.id = s.int64(0);
+  a.name = s.text(1);
+  a.type = s.text(2);
+  a.region = s.text(3);
+  a.active = s.int64(4) != 0;
+  a.created_at = s.int64(5);
+  return a;
+}
+constexpr const char* kAgencyColumns = "id, name, type, region, active, created_at";
+}  // namespace
+
+AgencyRow SqliteStore::createAgency(const AgencyRow& a) {
+  return write<AgencyRow>([&](Db& db) {
+    db.prepare("INSERT INTO agencies(name, type, region, active, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, a.name)
+        .bind(2, a.type)
+        .bind(3, a.region)
+        .bind(4, a.active ? 1 : 0)
+        .bind(5, unixNow())
+        .run();
+    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?");
+    s.bind(1, db.lastInsertRowid());
+    s.step();
+    return readAgency(s);
+  });
+}
+
+std::optional<AgencyRow> SqliteStore::findAgency(int64_t id) {
+  return read<std::optional<AgencyRow>>([&](Db& db) -> std::optional<AgencyRow> {
+    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return readAgency(s);
+  });
+}
+
+std::vector<AgencyRow> SqliteStore::listAgencies() {
+  return read<std::vector<AgencyRow>>([&](Db& db) {
+    std::vector<AgencyRow> out;
+    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies ORDER BY name");
+    while (s.step()) out.push_back(readAgency(s));
+    return out;
+  });
+}
+
+void SqliteStore::updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id,
+                                   bool active, const AuditDraft& audit) {
+  write([&](Db& db) {
+    db.prepare("UPDATE users SET roles = ?, agency_id = ?, active = ? WHERE id = ?")
+        .bind(1, joinRoles(roles))
+        .bind(2, agency_id)
+        .bind(3, active ? 1 : 0)
+        .bind(4, user_id)
+        .run();
+    if (!active) db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+    appendAuditIn(db, audit, user_id, unixNow() * 1000);
   });
 }
 

@@ -63,6 +63,15 @@ class SqliteStore final : public Store {
   AuditHead auditHead() override;
   std::map<std::string, std::string> schemaState() override;
   void putAttachment(const AttachmentRow& a, const AuditDraft& audit) override;
+  bool recordVisible(int64_t record_id, const Visibility& v) override;
+  int64_t addGrant(const GrantRow& g, const AuditDraft& audit) override;
+  bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) override;
+  std::vector<GrantRow> grantsOf(int64_t record_id) override;
+  AgencyRow createAgency(const AgencyRow& a) override;
+  std::optional<AgencyRow> findAgency(int64_t id) override;
+  std::vector<AgencyRow> listAgencies() override;
+  void updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id, bool active,
+                        const AuditDraft& audit) override;
   std::optional<AttachmentRow> getAttachment(const std::string& id, bool with_content) override;
   void saveSchemaState(const std::map<std::string, std::string>& state) override;
 
