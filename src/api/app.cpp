@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 
 #include "core/error.hpp"
@@ -174,6 +175,11 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     if (!created) throw Problem(409, "user.login_taken", "A user with this login exists already.",
                                 {{"login", "unique", "is taken"}});
     log::info("user.created", {{"by_user_id", p.user.id}, {"user_id", created->id}});
+    ctx.store.appendAudit(AuditDraft{p.user.id, "user.create", "user", created->id,
+                                     {{"roles", roles}, {"agency_id", agency_id}}},
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
     Json out = userJson(*created);
     out["one_time_password"] = password;
     auto res = Response::json(201, out);

@@ -15,6 +15,11 @@ constexpr int kIpMaxFailures = 30;        // per address per window, across acco
 constexpr int kTouchEverySeconds = 60;    // session activity is written at most this often
 }  // namespace
 
+// Sign-in events go into the hash-chained audit log (docs/audit.md) as well as the log.
+void AuthService::audit(int64_t user_id, const char* action, Json details) {
+  store_.appendAudit(AuditDraft{user_id, action, "user", user_id, std::move(details)}, clock_() * 1000);
+}
+
 int64_t systemClock() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -75,8 +80,11 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
       const int failures =
           store_.recordLoginFailure(user->id, config_.max_failed_logins, now + int64_t{config_.lockout_minutes} * 60);
       log::warn("auth.login_failed", {{"user_id", user->id}, {"failures", failures}, {"remote_ip", remote_ip}});
+      audit(user->id, "auth.login_failed",
+            {{"remote_ip", remote_ip}, {"failures", failures}, {"locked", failures >= config_.max_failed_logins}});
     } else {
       log::warn("auth.login_failed", {{"user_id", nullptr}, {"remote_ip", remote_ip}});
+      audit(0, "auth.login_failed", {{"remote_ip", remote_ip}, {"known_login", false}});
     }
     throw Problem(401, "auth.invalid_credentials", "The login or the password is wrong.");
   }
@@ -96,6 +104,7 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
   s.user_agent = user_agent.substr(0, 120);
   store_.createSession(s);
   log::info("auth.login", {{"user_id", user->id}, {"remote_ip", remote_ip}});
+  audit(user->id, "auth.login", {{"remote_ip", remote_ip}});
   result.principal = Principal{*user, s};
   return result;
 }
@@ -134,6 +143,7 @@ Principal AuthService::require(const http::Request& req, bool allow_pending_chan
 void AuthService::logout(const Principal& p) {
   store_.deleteSession(p.session.token_hash);
   log::info("auth.logout", {{"user_id", p.user.id}});
+  audit(p.user.id, "auth.logout", Json::object());
 }
 
 void AuthService::changePassword(const Principal& p, const std::string& current, const std::string& next) {
@@ -148,6 +158,7 @@ void AuthService::changePassword(const Principal& p, const std::string& current,
   store_.setPassword(p.user.id, hashPassword(next, cost_), false, clock_());
   store_.deleteSessionsOfUser(p.user.id, p.session.token_hash);
   log::info("auth.password_changed", {{"user_id", p.user.id}});
+  audit(p.user.id, "auth.password_changed", Json::object());
 }
 
 std::string AuthService::sessionCookie(const std::string& token, bool secure) const {

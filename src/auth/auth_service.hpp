@@ -62,6 +62,7 @@ class AuthService {
 
  private:
   bool throttled(const std::string& ip, int64_t now);
+  void audit(int64_t user_id, const char* action, Json details);
   void noteFailure(const std::string& ip, int64_t now);
 
   Store& store_;

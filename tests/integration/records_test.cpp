@@ -226,6 +226,10 @@ TEST_F(RecordsApi, NameSearchToleratesScriptAndDiacriticsAndIdentityIsEncrypted)
   EXPECT_EQ(bytes.find("Şəbnəm"), std::string::npos);
   EXPECT_EQ(bytes.find("Əliyeva"), std::string::npos);
   EXPECT_EQ(bytes.find("sebnem"), std::string::npos);
+  // Nor does the server's log (names were written, searched for and read).
+  const std::string log = server_->log();
+  ASSERT_FALSE(log.empty());
+  for (const char* name : {"Şəbnəm", "Əliyeva", "sebnem", "Leyla", "%D0%A8"}) EXPECT_EQ(log.find(name), std::string::npos) << name;
   (void)a;
 }
 

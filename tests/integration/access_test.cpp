@@ -1,0 +1,311 @@
+// The authorisation matrix, generated from the fixture schema's role files: for every role,
+// record type, action and situation of a record relative to the user (their own, their
+// agency's, their region's, shared with their agency, someone else's elsewhere), the expected
+// answer is derived from the role definition by the small evaluator below — independent of the
+// engine's own Actor code — and checked against the real HTTP API. Also: sharing and its
+// revocation, break-glass, and that a role without identity access never receives an identity
+// field by any endpoint.
+#include <set>
+
+#include "harness.hpp"
+#include "records/schema.hpp"
+
+using namespace palermo::test;
+using palermo::Json;
+namespace rec = palermo::records;
+
+namespace {
+
+const std::string kFixtureSchema = std::string(PALERMO_SOURCE_DIR) + "/tests/fixtures/schema";
+const std::string kPassword = "correct horse battery 7";
+
+struct Client {
+  ServerProcess* server = nullptr;
+  std::string cookie, csrf;
+  int64_t id = 0;
+  HttpResult call(const std::string& method, const std::string& target, const Json& body = nullptr,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) const {
+    headers.emplace_back("Cookie", cookie);
+    headers.emplace_back("X-CSRF-Token", csrf);
+    return server->request(method, target, body.is_null() ? "" : body.dump(), headers);
+  }
+};
+
+Client signIn(ServerProcess& s, const std::string& login, const std::string& password, bool change) {
+  auto r = s.request("POST", "/api/v1/auth/login", Json{{"login", login}, {"password", password}}.dump());
+  if (r.status != 200) throw std::runtime_error("sign-in failed: " + r.body);
+  const auto set = r.header("set-cookie");
+  Client c{&s, set.substr(0, set.find(';')), r.json()["csrf_token"], r.json()["user"]["id"]};
+  if (change) {
+    auto ch = c.call("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kPassword}});
+    if (ch.status != 204) throw std::runtime_error("password change failed: " + ch.body);
+  }
+  return c;
+}
+
+// Where a record stands relative to the user under test.
+enum class Situation { Own, SameAgency, SameRegion, SharedWithAgency, Elsewhere };
+const char* situationName(Situation s) {
+  static const char* kNames[] = {"own", "same_agency", "same_region", "shared_with_agency", "elsewhere"};
+  return kNames[static_cast<int>(s)];
+}
+
+// The policy, read plainly: does the role's scope reach a record in this situation?
+bool reaches(rec::Scope scope, Situation s) {
+  switch (scope) {
+    case rec::Scope::Own: return s == Situation::Own;
+    case rec::Scope::Assigned: return s == Situation::Own || s == Situation::SharedWithAgency;
+    case rec::Scope::Agency: return s == Situation::Own || s == Situation::SameAgency || s == Situation::SharedWithAgency;
+    case rec::Scope::Region: return s != Situation::Elsewhere;
+    case rec::Scope::National: return true;
+  }
+  return false;
+}
+
+bool grants(const rec::RoleDef& role, const std::string& type, const std::string& action) {
+  for (const std::string& key : {type, std::string("*")}) {
+    auto it = role.permissions.find(key);
+    if (it == role.permissions.end()) continue;
+    for (const auto& a : it->second)
+      if (a == "*" || a == action) return true;
+  }
+  return false;
+}
+
+class AccessMatrix : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = rec::loadSchemaDir(kFixtureSchema);
+    ASSERT_TRUE(loaded.errors.empty());
+    schema_ = std::move(loaded.schema);
+    dir_ = makeTempDir("palermo-acl");
+    auto [code, out] = runCli("user add --data-dir " + dir_.string() +
+                              " --set security.password_cost=min --login admin --display-name Admin --role admin");
+    ASSERT_EQ(code, 0) << out;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--set", "schema.dir=" + kFixtureSchema}, dir_);
+    admin_ = signIn(*server_, "admin", m[1], true);
+    // Three agencies: two in region r1 (an NGO and the special police), one NGO in r2.
+    home_ = agency("NGO Home", "ngo", "r1");
+    police_ = agency("Police", "special_police", "r1");
+    far_ = agency("NGO Far", "ngo", "r2");
+    w_home_ = user("w_home", {"fx_worker_agency"}, home_);
+    w_police_ = user("w_police", {"fx_worker_agency"}, police_);
+    w_far_ = user("w_far", {"fx_worker_agency"}, far_);
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  int64_t agency(const std::string& name, const std::string& type, const std::string& region) {
+    auto r = admin_.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", region}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"];
+  }
+
+  Client user(const std::string& login, const std::vector<std::string>& roles, int64_t agency_id) {
+    auto r = admin_.call("POST", "/api/v1/users",
+                         {{"login", login}, {"display_name", login}, {"roles", roles}, {"agency_id", agency_id}});
+    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
+    return signIn(*server_, login, r.json()["one_time_password"], true);
+  }
+
+  int64_t createAs(const Client& c, const std::string& title, bool with_name = true) {
+    Json body = {{"title", title}};
+    if (with_name) body["full_name"] = "Made Up Person";
+    auto r = c.call("POST", "/api/v1/records/test_case", body);
+    if (r.status != 201) throw std::runtime_error("create failed: " + r.body);
+    return r.json()["id"];
+  }
+
+  int64_t version(int64_t id) {
+    return admin_.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).json()["version"];
+  }
+
+  rec::Schema schema_;
+  std::filesystem::path dir_;
+  std::unique_ptr<ServerProcess> server_;
+  Client admin_, w_home_, w_police_, w_far_;
+  int64_t home_ = 0, police_ = 0, far_ = 0;
+};
+
+}  // namespace
+
+TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
+  int checked = 0;
+  for (const auto& [role_name, role] : schema_.roles) {
+    if (role.admin) continue;  // the administrator is checked by the engine's own tests
+    const auto& type = "test_case";
+    const std::string base = std::string("/api/v1/records/") + type + "/";
+    Client u = user("u_" + role_name, {role_name}, home_);
+    const bool may_create = grants(role, type, "create");
+    // The records of each situation, fresh for this role.
+    std::map<Situation, int64_t> records;
+    const bool writes_identity = role.identity == rec::IdentityAccess::Write;
+    if (may_create) records[Situation::Own] = createAs(u, "own", writes_identity);
+    records[Situation::SameAgency] = createAs(w_home_, "same agency");
+    records[Situation::SameRegion] = createAs(w_police_, "same region");
+    records[Situation::SharedWithAgency] = createAs(w_far_, "shared");
+    records[Situation::Elsewhere] = createAs(w_far_, "elsewhere");
+    auto shared = w_far_.call("POST", base + std::to_string(records[Situation::SharedWithAgency]) + "/grants",
+                              {{"agency_id", home_}, {"reason", "referral"}});
+    ASSERT_EQ(shared.status, 201) << shared.body;
+    std::set<int64_t> named;  // records with an identity value to see or not see
+    for (const auto& [situation, id] : records)
+      if (situation != Situation::Own || writes_identity) named.insert(id);
+
+    // create
+    const auto created = u.call("POST", base, {{"title", "x"}});
+    EXPECT_EQ(created.status == 201, may_create) << role_name << " create: " << created.status;
+    ++checked;
+
+    const auto list = u.call("GET", base + "?limit=500&fields=title,full_name");
+    const bool may_read = grants(role, type, "read");
+    std::set<int64_t> listed;
+    if (list.status == 200) {
+      const Json body = list.json();
+      for (const auto& item : body["items"]) {
+        listed.insert(item["id"].get<int64_t>());
+        // Identity only to roles with identity access.
+        if (named.count(item["id"].get<int64_t>())) {
+          EXPECT_EQ(item["data"].contains("full_name"), role.identity != rec::IdentityAccess::None) << role_name;
+        }
+      }
+    } else {
+      EXPECT_FALSE(may_read) << role_name << " list: " << list.body;
+      EXPECT_EQ(list.status, 404);
+    }
+
+    for (const auto& [situation, id] : records) {
+      const std::string what = role_name + " / " + situationName(situation);
+      const std::string url = base + std::to_string(id);
+      const bool in_scope = reaches(role.scope, situation);
+      // read, by id and in the list
+      const bool read_ok = may_read && in_scope;
+      auto got = u.call("GET", url);
+      EXPECT_EQ(got.status, read_ok ? 200 : 404) << what << " read";
+      EXPECT_EQ(listed.count(id) == 1, read_ok) << what << " listed";
+      if (read_ok && named.count(id)) {
+        EXPECT_EQ(got.json()["data"].contains("full_name"), role.identity != rec::IdentityAccess::None) << what;
+      }
+      for (const char* sub : {"/history", "/relations", "/grants"})
+        EXPECT_EQ(u.call("GET", url + sub).status, read_ok ? 200 : 404) << what << sub;
+      checked += 3;
+      // update (a fact, and an identity field)
+      const bool update_ok = grants(role, type, "update") && in_scope && may_read;
+      auto upd = u.call("PATCH", url, {{"quantity", 5}}, {{"If-Match", std::to_string(version(id))}});
+      EXPECT_EQ(upd.status == 200, update_ok) << what << " update: " << upd.body;
+      if (!update_ok) {
+        EXPECT_TRUE(upd.status == 403 || upd.status == 404) << what << " update: " << upd.status;
+      }
+      if (update_ok) {
+        auto idw = u.call("PATCH", url, {{"full_name", "Another Made Up"}}, {{"If-Match", std::to_string(version(id))}});
+        EXPECT_EQ(idw.status == 200, role.identity == rec::IdentityAccess::Write) << what << " identity write";
+        ++checked;
+      }
+      // share with the police agency
+      const bool share_ok = grants(role, type, "share") && in_scope && may_read;
+      auto sh = u.call("POST", url + "/grants", {{"agency_id", police_}, {"reason", "matrix"}});
+      EXPECT_EQ(sh.status == 201, share_ok) << what << " share: " << sh.body;
+      // the workflow transition
+      const bool decide_ok = grants(role, type, "decide") && in_scope && may_read;
+      auto dec = u.call("POST", url + "/transitions/decide", {{"decided_on", "2020-01-01"}},
+                        {{"If-Match", std::to_string(version(id))}});
+      EXPECT_EQ(dec.status == 200, decide_ok) << what << " decide: " << dec.body;
+      // delete, then restore
+      const bool delete_ok = grants(role, type, "delete") && in_scope && may_read;
+      auto del = u.call("DELETE", url, {{"reason", "matrix"}}, {{"If-Match", std::to_string(version(id))}});
+      EXPECT_EQ(del.status == 200, delete_ok) << what << " delete: " << del.body;
+      if (!delete_ok) {
+        ASSERT_EQ(admin_.call("DELETE", url, {{"reason", "matrix"}}, {{"If-Match", std::to_string(version(id))}}).status,
+                  200);
+      }
+      const bool restore_ok = grants(role, type, "restore") && in_scope && may_read;
+      auto res = u.call("POST", url + "/restore", nullptr, {{"If-Match", std::to_string(version(id))}});
+      EXPECT_EQ(res.status == 200, restore_ok) << what << " restore: " << res.body;
+      checked += 6;
+    }
+  }
+  EXPECT_GT(checked, 100);
+  // The names written and read through all of this are not in the server's log.
+  const std::string log = server_->log();
+  ASSERT_GT(log.size(), 1000U);
+  EXPECT_EQ(log.find("Made Up"), std::string::npos);
+}
+
+TEST_F(AccessMatrix, SharingGivesAndRevocationTakesAccessWithLinkedRecords) {
+  Client ngo = user("ngo_worker", {"fx_assigned"}, home_);
+  const int64_t parent = createAs(w_far_, "case");
+  auto child = w_far_.call("POST", "/api/v1/records/test_case", {{"title", "linked"}, {"parent", parent}});
+  ASSERT_EQ(child.status, 201);
+  const std::string child_url = "/api/v1/records/test_case/" + std::to_string(child.json()["id"].get<int64_t>());
+  const std::string url = "/api/v1/records/test_case/" + std::to_string(parent);
+  // Not shared: no endpoint shows it.
+  EXPECT_EQ(ngo.call("GET", url).status, 404);
+  EXPECT_EQ(ngo.call("GET", child_url).status, 404);
+  EXPECT_EQ(ngo.call("GET", "/api/v1/records/test_case?count=true").json()["total"], 0);
+  // Sharing needs a reason and a real agency, each named.
+  auto bad = w_far_.call("POST", url + "/grants", {{"agency_id", 999}});
+  EXPECT_EQ(bad.status, 422);
+  auto grant = w_far_.call("POST", url + "/grants", {{"agency_id", home_}, {"reason", "referral to shelter"}});
+  ASSERT_EQ(grant.status, 201) << grant.body;
+  EXPECT_EQ(ngo.call("GET", url).status, 200);
+  EXPECT_EQ(ngo.call("GET", child_url).status, 200);  // linked records come along
+  EXPECT_EQ(ngo.call("GET", "/api/v1/records/test_case?count=true").json()["total"], 2);
+  // Revoked: gone again.
+  const std::string grant_url = url + "/grants/" + std::to_string(grant.json()["id"].get<int64_t>());
+  EXPECT_EQ(ngo.call("DELETE", grant_url).status, 403);  // the receiver cannot revoke
+  EXPECT_EQ(w_far_.call("DELETE", grant_url).status, 204);
+  EXPECT_EQ(ngo.call("GET", url).status, 404);
+  EXPECT_EQ(ngo.call("GET", child_url).status, 404);
+  // Expired grants give nothing either.
+  auto old = w_far_.call("POST", url + "/grants", {{"agency_id", home_}, {"reason", "x"}, {"expires_on", "2001-01-01"}});
+  EXPECT_EQ(old.status, 422);
+}
+
+TEST_F(AccessMatrix, BreakGlassNeedsTheRightAndAReasonAndIsAudited) {
+  Client ngo = user("ngo_bg", {"fx_assigned"}, home_);
+  Client clerk = user("clerk", {"fx_clerk_own"}, home_);
+  const int64_t id = createAs(w_far_, "urgent");
+  const std::string url = "/api/v1/records/test_case/" + std::to_string(id);
+  EXPECT_EQ(clerk.call("POST", url + "/break-glass", {{"reason", "need it"}}).status, 403);
+  auto no_reason = ngo.call("POST", url + "/break-glass", {{"reason", "  "}});
+  EXPECT_EQ(no_reason.status, 422);
+  auto opened = ngo.call("POST", url + "/break-glass", {{"reason", "child in danger, shelter needs the case now"}});
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  EXPECT_EQ(opened.json()["data"]["full_name"], "Made Up Person");
+  EXPECT_EQ(opened.json()["break_glass"]["kind"], "break_glass");
+  EXPECT_EQ(ngo.call("GET", url).status, 200);  // for the hour
+  EXPECT_EQ(clerk.call("GET", url).status, 404);  // personal, not the agency's
+  server_->stop(SIGTERM);
+  auto [code, out] = runCli("audit verify --data-dir " + dir_.string());
+  EXPECT_EQ(code, 0) << out;
+}
+
+TEST_F(AccessMatrix, RolesAreCheckedAgainstTheAgencyAndChangesAreAudited) {
+  // fx_worker_agency is for NGOs and the special police only.
+  auto statistics = agency("Stat office", "statistics", "");
+  auto r = admin_.call("POST", "/api/v1/users",
+                       {{"login", "wrong"}, {"display_name", "x"}, {"roles", {"fx_worker_agency", "nope"}},
+                        {"agency_id", statistics}});
+  EXPECT_EQ(r.status, 422);
+  const Json body = r.json();
+  std::set<std::string> rules;
+  for (const auto& e : body["errors"]) rules.insert(e["field"].get<std::string>() + ":" + e["code"].get<std::string>());
+  EXPECT_TRUE(rules.count("roles[0]:agency_type")) << r.body;
+  EXPECT_TRUE(rules.count("roles[1]:unknown")) << r.body;
+  // Changing roles takes effect at once.
+  Client u = user("changing", {"fx_reader_national"}, home_);
+  const int64_t id = createAs(w_far_, "any");
+  EXPECT_EQ(u.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).status, 200);
+  auto ch = admin_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"roles", {"fx_clerk_own"}}});
+  ASSERT_EQ(ch.status, 200) << ch.body;
+  EXPECT_EQ(u.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).status, 404);
+  // Deactivating ends the sessions.
+  ASSERT_EQ(admin_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"active", false}}).status, 200);
+  EXPECT_EQ(u.call("GET", "/api/v1/auth/me").status, 401);
+  // Non-administrators cannot.
+  EXPECT_EQ(w_home_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"active", true}}).status, 403);
+}
