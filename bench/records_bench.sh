@@ -15,20 +15,16 @@ cleanup() { [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/d
 trap cleanup EXIT
 
 common=(--data-dir "$work/data" --set security.password_cost=min)
-otp=$("$BIN" user add "${common[@]}" --login bench --display-name Bench --role admin | sed -n 's/^One-time password: //p')
+# A special-police investigator: national scope, may create and read signals.
+otp=$("$BIN" user add "${common[@]}" --login bench --display-name Bench --role police_investigator |
+  sed -n 's/^One-time password: //p')
 "$BIN" serve "${common[@]}" --set server.port=0 --set log.file="$work/palermo.log" --set server.io_threads=2 \
   >"$work/out" &
 pid=$!
 for _ in $(seq 1 100); do url=$(sed -n 's/^palermo listening on //p' "$work/out"); [[ -n "$url" ]] && break; sleep 0.1; done
 
-login() {
-  curl -s -c "$work/jar" -H 'Content-Type: application/json' -d "{\"login\":\"bench\",\"password\":\"$1\"}" \
-    "$url/api/v1/auth/login" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p'
-}
-csrf=$(login "$otp")
-curl -s -b "$work/jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
-  -d "{\"current_password\":\"$otp\",\"new_password\":\"bench password 12345\"}" "$url/api/v1/auth/password"
-csrf=$(login "bench password 12345")
+source bench/lib.sh
+csrf=$(bench_sign_in "$url" bench "$otp" "bench horse staple 98" "$work/jar")
 export PALERMO_COOKIE="palermo_session=$(awk '$6=="palermo_session" {print $7}' "$work/jar")"
 export PALERMO_CSRF="$csrf"
 

@@ -21,6 +21,7 @@ Json userJson(const UserRow& u) {
           {"roles", u.roles},
           {"agency_id", u.agency_id},
           {"must_change_password", u.must_change_password},
+          {"totp_enabled", u.totp_enabled},
           {"active", u.active}};
 }
 
@@ -43,8 +44,10 @@ std::string stringField(const Json& body, const char* name, std::vector<FieldErr
   return v;
 }
 
-Json meJson(const auth::Principal& p) {
-  return {{"user", userJson(p.user)}, {"csrf_token", p.session.csrf_token}};
+Json meJson(AppContext& ctx, const auth::Principal& p) {
+  Json user = userJson(p.user);
+  user["second_factor_required"] = ctx.auth.secondFactorNeeded(p.user);
+  return {{"user", user}, {"csrf_token", p.session.csrf_token}};
 }
 
 // 2-64 characters: lower-case Latin letters, digits, '.', '_', '-'; starts with a letter or digit.
@@ -85,9 +88,10 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     std::vector<FieldError> errors;
     const auto login = stringField(body, "login", errors, true);
     const auto password = stringField(body, "password", errors, true, 256);
+    const auto totp = stringField(body, "totp", errors, false, 16);
     if (!errors.empty()) throw Problem::validation(std::move(errors));
-    auto result = ctx.auth.login(login, password, std::string(req.header("user-agent")), req.remote_ip);
-    auto res = Response::json(200, meJson(result.principal));
+    auto result = ctx.auth.login(login, password, std::string(req.header("user-agent")), req.remote_ip, totp);
+    auto res = Response::json(200, meJson(ctx, result.principal));
     res.set("Set-Cookie", ctx.auth.sessionCookie(result.token, req.tls));
     res.set("Cache-Control", "no-store");
     return res;
@@ -103,7 +107,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
 
   r.get("/api/v1/auth/me", [&ctx](Request& req) {
     auto p = ctx.auth.require(req, true);
-    auto res = Response::json(200, meJson(p));
+    auto res = Response::json(200, meJson(ctx, p));
     res.set("Cache-Control", "no-store");
     return res;
   });
@@ -116,6 +120,44 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     const auto next = stringField(body, "new_password", errors, true, 1024);
     if (!errors.empty()) throw Problem::validation(std::move(errors));
     ctx.auth.changePassword(p, current, next);
+    return Response::noContent();
+  });
+
+  // Second factor: set-up (a pending secret, shown once), confirmation with a first code.
+  r.post("/api/v1/auth/totp/setup", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    auto res = Response::json(200, ctx.auth.beginTotpEnrolment(p));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.post("/api/v1/auth/totp/confirm", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req, true);
+    const Json body = req.jsonBody();
+    std::vector<FieldError> errors;
+    const auto code = stringField(body, "code", errors, true, 16);
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    ctx.auth.confirmTotpEnrolment(p, code);
+    return Response::noContent();
+  });
+
+  // An administrator resets a user's second factor (a lost phone); the user sets it up again.
+  r.post("/api/v1/users/{id}/totp/reset", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    requireAdmin(ctx, p);
+    int64_t id = 0;
+    try {
+      id = std::stoll(req.params.at("id"));
+    } catch (const std::exception&) {
+      throw Problem::notFound("There is no such user.");
+    }
+    if (!ctx.store.findUserById(id)) throw Problem::notFound("There is no such user.");
+    ctx.store.setTotp(id, "", false);
+    ctx.store.deleteSessionsOfUser(id, "");
+    ctx.store.appendAudit(AuditDraft{p.user.id, "user.totp_reset", "user", id, Json::object()},
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
     return Response::noContent();
   });
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "auth/totp.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -54,8 +55,42 @@ void AuthService::noteFailure(const std::string& ip, int64_t now) {
   ++w.failures;
 }
 
+void AuthService::setSecondFactor(const KeyRing& keys, std::function<bool(const UserRow&)> needed) {
+  keys_ = &keys;
+  needs_second_factor_ = std::move(needed);
+}
+
+std::string AuthService::totpSecretOf(const UserRow& u) const {
+  if (!keys_) throw std::logic_error("second factor keys not set");
+  return openBytes(u.totp_secret, "totp:" + std::to_string(u.id), keys_->dataKey());
+}
+
+Json AuthService::beginTotpEnrolment(const Principal& p) {
+  if (!keys_) throw Problem(503, "auth.second_factor_unavailable", "The second factor is not configured.");
+  if (p.user.totp_enabled)
+    throw Problem::conflict("auth.totp_enabled", "A second factor is set up already; an administrator can reset it.");
+  const std::string secret = randomBytes(20);
+  store_.setTotp(p.user.id, sealBytes(secret, "totp:" + std::to_string(p.user.id), keys_->dataKey()), false);
+  const std::string b32 = base32Encode(secret);
+  return {{"secret", b32}, {"uri", otpauthUri(p.user.login, b32)}};
+}
+
+void AuthService::confirmTotpEnrolment(const Principal& p, const std::string& code) {
+  if (p.user.totp_enabled) throw Problem::conflict("auth.totp_enabled", "A second factor is set up already.");
+  auto fresh = store_.findUserById(p.user.id);
+  if (!fresh || fresh->totp_secret.empty())
+    throw Problem::conflict("auth.totp_not_started", "Start the set-up first (POST /api/v1/auth/totp/setup).");
+  const auto step = verifyTotp(totpSecretOf(*fresh), code, clock_());
+  if (!step || !store_.useTotpStep(p.user.id, *step))
+    throw Problem::validation({{"code", "invalid", "is not the current code of the authenticator app"}});
+  store_.setTotp(p.user.id, fresh->totp_secret, true);
+  store_.useTotpStep(p.user.id, *step);  // setTotp resets the last step; the code stays used
+  log::info("auth.totp_enabled", {{"user_id", p.user.id}});
+  audit(p.user.id, "auth.totp_enabled", Json::object());
+}
+
 LoginResult AuthService::login(const std::string& login, const std::string& password, const std::string& user_agent,
-                               const std::string& remote_ip) {
+                               const std::string& remote_ip, const std::string& totp) {
   std::vector<FieldError> missing;
   if (login.empty()) missing.push_back({"login", "required", "is required"});
   if (password.empty()) missing.push_back({"password", "required", "is required"});
@@ -87,6 +122,21 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
       audit(0, "auth.login_failed", {{"remote_ip", remote_ip}, {"known_login", false}});
     }
     throw Problem(401, "auth.invalid_credentials", "The login or the password is wrong.");
+  }
+  if (user->totp_enabled) {
+    if (totp.empty())
+      throw Problem(401, "auth.totp_required", "Enter the 6-digit code from your authenticator app.",
+                    {{"totp", "required", "is required"}});
+    const auto step = verifyTotp(totpSecretOf(*user), totp, now);
+    if (!step || !store_.useTotpStep(user->id, *step)) {
+      noteFailure(remote_ip, now);
+      const int failures =
+          store_.recordLoginFailure(user->id, config_.max_failed_logins, now + int64_t{config_.lockout_minutes} * 60);
+      log::warn("auth.login_failed", {{"user_id", user->id}, {"failures", failures}, {"second_factor", true}});
+      audit(user->id, "auth.login_failed", {{"remote_ip", remote_ip}, {"failures", failures}, {"second_factor", true}});
+      throw Problem(401, "auth.totp_invalid", "The code is wrong, or was used already.",
+                    {{"totp", "invalid", "is wrong or was used already"}});
+    }
   }
   if (user->failed_logins > 0) store_.recordLoginSuccess(user->id);
   if (needsRehash(user->password_hash, cost_))
@@ -137,6 +187,9 @@ Principal AuthService::require(const http::Request& req, bool allow_pending_chan
     throw Problem(403, "auth.csrf", "Missing or wrong X-CSRF-Token header.");
   if (p->user.must_change_password && !allow_pending_change)
     throw Problem(403, "auth.password_change_required", "Change your one-time password first.");
+  if (!allow_pending_change && !p->user.totp_enabled && secondFactorNeeded(p->user))
+    throw Problem(403, "auth.second_factor_required",
+                  "Your roles need a second factor: set up an authenticator app first.");
   return std::move(*p);
 }
 

@@ -10,6 +10,7 @@
 
 #include "auth/password.hpp"
 #include "core/config.hpp"
+#include "core/keys.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
 
@@ -39,14 +40,26 @@ class AuthService {
   // Throws Problem: 401 auth.invalid_credentials (same answer for unknown login and wrong
   // password), 429 auth.locked (account locked, with Retry-After), 429 auth.throttled (too many
   // failures from one address).
+  // With a second factor enabled, `totp` must hold a current code (401 auth.totp_required
+  // when empty, 401 auth.totp_invalid when wrong or used before; a wrong code counts as a
+  // failed sign-in).
   LoginResult login(const std::string& login, const std::string& password, const std::string& user_agent,
-                    const std::string& remote_ip);
+                    const std::string& remote_ip, const std::string& totp = {});
+
+  // Second factor. `needed` says whose roles require it (identity access, administration).
+  void setSecondFactor(const KeyRing& keys, std::function<bool(const UserRow&)> needed);
+  [[nodiscard]] bool secondFactorNeeded(const UserRow& u) const { return needs_second_factor_ && needs_second_factor_(u); }
+  // Starts enrolment: a new pending secret; returns {secret (base32), uri (otpauth://)}.
+  Json beginTotpEnrolment(const Principal& p);
+  // Confirms it with a code from the app; from then on sign-in asks for codes.
+  void confirmTotpEnrolment(const Principal& p, const std::string& code);
 
   // The signed-in user of a request, if its session cookie is valid and not expired.
   std::optional<Principal> authenticate(const http::Request& req);
   // Like authenticate, but throws 401 when there is none. For unsafe methods (POST, PUT,
   // PATCH, DELETE) it also checks the CSRF header (403 auth.csrf). Unless `allow_pending_change`,
-  // a user who must change their password gets 403 auth.password_change_required.
+  // a user who must change their password gets 403 auth.password_change_required, and one whose
+  // roles need a second factor not yet set up gets 403 auth.second_factor_required.
   Principal require(const http::Request& req, bool allow_pending_change = false);
 
   void logout(const Principal& p);
@@ -65,8 +78,12 @@ class AuthService {
   void audit(int64_t user_id, const char* action, Json details);
   void noteFailure(const std::string& ip, int64_t now);
 
+  std::string totpSecretOf(const UserRow& u) const;
+
   Store& store_;
   const Config& config_;
+  const KeyRing* keys_ = nullptr;
+  std::function<bool(const UserRow&)> needs_second_factor_;
   Clock clock_;
   HashCost cost_;
   std::string dummy_hash_;  // verified against for unknown logins, so timing does not tell

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cctype>
 #include <stdexcept>
 
 #include "core/random.hpp"
@@ -57,6 +58,23 @@ bool needsRehash(const std::string& stored_hash, HashCost cost) {
   return crypto_pwhash_str_needs_rehash(stored_hash.c_str(), p.ops, p.mem) != 0;
 }
 
+namespace {
+// What lists of leaked passwords are made of, long versions included ("password1234",
+// "qwertyuiop12", "parol123456789"): a password built on one of these is refused.
+bool isCommon(std::string_view password) {
+  std::string lower;
+  for (char c : password) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  static constexpr std::string_view kStems[] = {"password", "passw0rd", "parol",    "qwerty", "asdfgh", "zxcvbn",
+                                                "123456",   "654321",   "111111",   "abc123", "iloveyou", "letmein",
+                                                "welcome",  "admin",    "palermo",  "azerbaijan", "baku2",  "qazwsx"};
+  for (auto stem : kStems)
+    if (lower.find(stem) != std::string::npos) return true;
+  // Only digits, or a run of one character for half the length.
+  if (lower.find_first_not_of("0123456789") == std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
 std::vector<FieldError> checkPasswordPolicy(std::string_view password, std::string_view login,
                                             const std::string& field) {
   std::vector<FieldError> errors;
@@ -66,12 +84,18 @@ std::vector<FieldError> checkPasswordPolicy(std::string_view password, std::stri
     errors.push_back({field, "contains_login", "must not contain the login name"});
   if (!password.empty() && password.find_first_not_of(password.front()) == std::string_view::npos)
     errors.push_back({field, "repeated", "must not be one character repeated"});
+  else if (!password.empty() && isCommon(password))
+    errors.push_back({field, "common", "is built on a common password (like 'password', 'qwerty', '123456')"});
   return errors;
 }
 
 std::string generatePassword() {
-  // 15 random bytes -> 20 URL-safe base64 characters (~120 bits).
-  return randomToken(15);
+  // 15 random bytes -> 20 URL-safe base64 characters (~120 bits); drawn again in the rare case
+  // that it spells something the policy refuses.
+  for (;;) {
+    auto p = randomToken(15);
+    if (checkPasswordPolicy(p, "", "password").empty()) return p;
+  }
 }
 
 }  // namespace palermo::auth

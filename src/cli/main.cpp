@@ -85,6 +85,11 @@ int runServe(const Config& config) {
   store->setAuditHasher(audit::makeHasher(keys.auditKey()));
   const records::Schema schema = loadSchemaOrThrow(config);
   records::RecordService records(schema, *store, keys);
+  auth.setSecondFactor(keys, [&schema](const UserRow& u) {
+    for (const auto& name : u.roles)
+      if (auto it = schema.roles.find(name); it != schema.roles.end() && it->second.needsSecondFactor()) return true;
+    return false;
+  });
   records.prepare();
   http::Router router;
   api::AppContext ctx{config, *store, metrics, auth, &records};

@@ -35,6 +35,9 @@ struct UserRow {
   int64_t created_at = 0;
   int64_t password_changed_at = 0;
   int64_t agency_id = 0;          // 0: no agency (reaches nothing scoped to an agency or region)
+  std::string totp_secret;        // sealed TOTP secret (pending until totp_enabled); empty: none
+  bool totp_enabled = false;
+  int64_t totp_last_step = 0;     // last time step accepted, so a code is used once
 };
 
 struct NewUser {
@@ -282,6 +285,10 @@ class Store {
   // Returns the failure count after this one.
   virtual int recordLoginFailure(int64_t user_id, int max_failures, int64_t lock_until) = 0;
   virtual void recordLoginSuccess(int64_t user_id) = 0;
+  // Second factor: store a (sealed) secret, pending or enabled; empty secret removes it.
+  virtual void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) = 0;
+  // Records `step` as used if it is later than the last one used; false means a replay.
+  virtual bool useTotpStep(int64_t user_id, int64_t step) = 0;
 
   // Sessions.
   virtual void createSession(const SessionRow& session) = 0;

@@ -39,6 +39,7 @@ Client signIn(ServerProcess& s, const std::string& login, const std::string& pas
   if (change) {
     auto ch = c.call("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kPassword}});
     if (ch.status != 204) throw std::runtime_error("password change failed: " + ch.body);
+    enrolSecondFactorIfNeeded(s, c.cookie, c.csrf);
   }
   return c;
 }
@@ -302,6 +303,12 @@ TEST_F(AccessMatrix, RolesAreCheckedAgainstTheAgencyAndChangesAreAudited) {
   EXPECT_EQ(u.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).status, 200);
   auto ch = admin_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"roles", {"fx_clerk_own"}}});
   ASSERT_EQ(ch.status, 200) << ch.body;
+  // The new role reads identity, so it needs a second factor first ...
+  auto blocked = u.call("GET", "/api/v1/records/test_case/" + std::to_string(id));
+  EXPECT_EQ(blocked.status, 403);
+  EXPECT_EQ(blocked.json()["code"], "auth.second_factor_required");
+  ASSERT_FALSE(enrolSecondFactorIfNeeded(*server_, u.cookie, u.csrf).empty());
+  // ... and its scope (own) does not reach the record.
   EXPECT_EQ(u.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).status, 404);
   // Deactivating ends the sessions.
   ASSERT_EQ(admin_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"active", false}}).status, 200);

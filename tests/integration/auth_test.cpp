@@ -26,8 +26,10 @@ std::string createAdmin(const std::filesystem::path& dir) {
   return m[1];
 }
 
-Admin signIn(ServerProcess& s, const std::string& login, const std::string& password) {
-  auto r = s.request("POST", "/api/v1/auth/login", Json{{"login", login}, {"password", password}}.dump());
+Admin signIn(ServerProcess& s, const std::string& login, const std::string& password, const std::string& totp = {}) {
+  Json body = {{"login", login}, {"password", password}};
+  if (!totp.empty()) body["totp"] = totp;
+  auto r = s.request("POST", "/api/v1/auth/login", body.dump());
   EXPECT_EQ(r.status, 200) << r.body;
   const auto set = r.header("set-cookie");
   EXPECT_NE(set.find("HttpOnly"), std::string::npos);
@@ -83,13 +85,19 @@ TEST(Auth, FirstAdministratorSignsInAndMustChangePassword) {
                       Json{{"current_password", password}, {"new_password", kNewPassword}}.dump(),
                       {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}});
   EXPECT_EQ(ok.status, 204) << ok.body;
+  // Administration needs a second factor: nothing else until it is set up.
+  users = s.request("GET", "/api/v1/users", "", {{"Cookie", admin.cookie}});
+  EXPECT_EQ(users.status, 403);
+  EXPECT_EQ(users.json()["code"], "auth.second_factor_required");
+  const auto secret = enrolSecondFactorIfNeeded(s, admin.cookie, admin.csrf);
+  ASSERT_FALSE(secret.empty());
   users = s.request("GET", "/api/v1/users", "", {{"Cookie", admin.cookie}});
   EXPECT_EQ(users.status, 200);
   EXPECT_EQ(users.json()["items"].size(), 1U);
 
-  // The old password no longer works; the new one does.
+  // The old password no longer works; the new one does, with a code.
   EXPECT_EQ(s.request("POST", "/api/v1/auth/login", Json{{"login", "admin"}, {"password", password}}.dump()).status, 401);
-  auto again = signIn(s, "admin", kNewPassword);
+  auto again = signIn(s, "admin", kNewPassword, totpCode(secret, 1));
 
   // Sign-out ends the session.
   auto out = s.request("POST", "/api/v1/auth/logout", "", {{"Cookie", again.cookie}, {"X-CSRF-Token", again.csrf}});
@@ -118,6 +126,7 @@ TEST(Auth, AdministratorCreatesUsersWithPreciseErrors) {
   auto a = signIn(s, "admin", password);
   s.request("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kNewPassword}}.dump(),
             {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}});
+  enrolSecondFactorIfNeeded(s, a.cookie, a.csrf);
   const std::vector<std::pair<std::string, std::string>> h = {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}};
   auto bad = s.request("POST", "/api/v1/users", R"({"login":"Bad Login","roles":["wizard"]})", h);
   EXPECT_EQ(bad.status, 422);
@@ -146,6 +155,7 @@ TEST(Auth, GracefulShutdownLosesNoAcknowledgedWrite) {
     auto a = signIn(s, "admin", password);
     s.request("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kNewPassword}}.dump(),
               {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}});
+    enrolSecondFactorIfNeeded(s, a.cookie, a.csrf);
     std::mutex mu;
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
@@ -188,5 +198,55 @@ TEST(Auth, GracefulShutdownLosesNoAcknowledgedWrite) {
   for (const auto& login : acknowledged)
     if (out.find(" " + login + " ") == std::string::npos) ++missing;
   EXPECT_EQ(missing, 0U) << "of " << acknowledged.size() << " acknowledged";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Auth, SecondFactorEnrolmentSignInReplayAndReset) {
+  auto dir = makeTempDir("palermo-it");
+  const auto password = createAdmin(dir);
+  ServerProcess s({}, dir);
+  auto a = signIn(s, "admin", password);
+  const std::vector<std::pair<std::string, std::string>> h = {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}};
+  s.request("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kNewPassword}}.dump(), h);
+  auto me = s.request("GET", "/api/v1/auth/me", "", h).json()["user"];
+  EXPECT_EQ(me["second_factor_required"], true);
+  EXPECT_EQ(me["totp_enabled"], false);
+  // Confirmation before set-up, and with a wrong code, is refused.
+  EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/confirm", R"({"code":"123456"})", h).status, 409);
+  auto setup = s.request("POST", "/api/v1/auth/totp/setup", "", h);
+  ASSERT_EQ(setup.status, 200) << setup.body;
+  EXPECT_NE(setup.json()["uri"].get<std::string>().find("otpauth://totp/Palermo:admin?secret="), std::string::npos);
+  const auto secret = *palermo::auth::base32Decode(setup.json()["secret"].get<std::string>());
+  auto wrong = s.request("POST", "/api/v1/auth/totp/confirm", R"({"code":"000000"})", h);
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_EQ(wrong.json()["errors"][0]["field"], "code");
+  EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/confirm", Json{{"code", totpCode(secret)}}.dump(), h).status, 204);
+  EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/setup", "", h).status, 409);  // no silent replacement
+  // Sign-in now asks for the code; a wrong one counts as a failure; a code works once.
+  auto no_code = s.request("POST", "/api/v1/auth/login", Json{{"login", "admin"}, {"password", kNewPassword}}.dump());
+  EXPECT_EQ(no_code.status, 401);
+  EXPECT_EQ(no_code.json()["code"], "auth.totp_required");
+  auto bad_code = s.request("POST", "/api/v1/auth/login",
+                            Json{{"login", "admin"}, {"password", kNewPassword}, {"totp", "000000"}}.dump());
+  EXPECT_EQ(bad_code.json()["code"], "auth.totp_invalid");
+  const std::string code = totpCode(secret, 1);
+  EXPECT_EQ(s.request("POST", "/api/v1/auth/login",
+                      Json{{"login", "admin"}, {"password", kNewPassword}, {"totp", code}}.dump())
+                .status,
+            200);
+  auto replay = s.request("POST", "/api/v1/auth/login",
+                          Json{{"login", "admin"}, {"password", kNewPassword}, {"totp", code}}.dump());
+  EXPECT_EQ(replay.json()["code"], "auth.totp_invalid");
+  // An administrator resets another user's second factor; that user's sessions end.
+  auto created = s.request("POST", "/api/v1/users", R"({"login":"second","display_name":"Second","roles":["admin"]})", h);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto b = signIn(s, "second", created.json()["one_time_password"]);
+  const std::vector<std::pair<std::string, std::string>> hb = {{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}};
+  s.request("POST", "/api/v1/auth/password",
+            Json{{"current_password", created.json()["one_time_password"]}, {"new_password", kNewPassword}}.dump(), hb);
+  ASSERT_FALSE(enrolSecondFactorIfNeeded(s, b.cookie, b.csrf).empty());
+  const auto id = created.json()["id"].get<int64_t>();
+  EXPECT_EQ(s.request("POST", "/api/v1/users/" + std::to_string(id) + "/totp/reset", "", h).status, 204);
+  EXPECT_EQ(s.request("GET", "/api/v1/auth/me", "", hb).status, 401);
   std::filesystem::remove_all(dir);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <ctime>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -25,6 +26,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/json.hpp"
+
+#include "auth/totp.hpp"
 #include "core/json.hpp"
 
 namespace palermo::test {
@@ -242,6 +246,27 @@ class ServerProcess {
   int out_fd_ = -1;
   uint16_t port_ = 0;
 };
+
+// A TOTP code for `secret` (raw bytes), `steps_ahead` 30-second steps from now (the server
+// accepts one step of drift, and each step only once).
+inline std::string totpCode(const std::string& secret, int steps_ahead = 0) {
+  return palermo::auth::totpAt(secret, static_cast<int64_t>(::time(nullptr)) + 30 * steps_ahead);
+}
+
+// Sets up the second factor for a signed-in user whose roles need one (as the web application
+// does at first sign-in). Returns the secret (raw bytes), or "" when none is needed.
+inline std::string enrolSecondFactorIfNeeded(ServerProcess& s, const std::string& cookie, const std::string& csrf) {
+  const std::vector<std::pair<std::string, std::string>> h = {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+  auto me = s.request("GET", "/api/v1/auth/me", "", h);
+  const auto user = palermo::Json::parse(me.body)["user"];
+  if (!user.value("second_factor_required", false) || user.value("totp_enabled", false)) return {};
+  auto setup = s.request("POST", "/api/v1/auth/totp/setup", "", h);
+  if (setup.status != 200) throw std::runtime_error("totp setup failed: " + setup.body);
+  const auto secret = palermo::auth::base32Decode(palermo::Json::parse(setup.body)["secret"].get<std::string>());
+  auto confirm = s.request("POST", "/api/v1/auth/totp/confirm", palermo::Json{{"code", totpCode(*secret)}}.dump(), h);
+  if (confirm.status != 204) throw std::runtime_error("totp confirm failed: " + confirm.body);
+  return *secret;
+}
 
 // Runs a palermo CLI command, returns (exit code, stdout).
 inline std::pair<int, std::string> runCli(const std::string& args) {

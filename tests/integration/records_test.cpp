@@ -37,6 +37,7 @@ class RecordsApi : public ::testing::Test {
     csrf_ = login.json()["csrf_token"];
     auto changed = call("POST", "/api/v1/auth/password", Json{{"current_password", otp}, {"new_password", kPassword}});
     ASSERT_EQ(changed.status, 204) << changed.body;
+    enrolSecondFactorIfNeeded(*server_, cookie_, csrf_);
   }
   void TearDown() override {
     server_.reset();

@@ -35,6 +35,12 @@ TEST_F(PasswordTest, PolicyNamesEveryBrokenRule) {
   EXPECT_EQ(checkPasswordPolicy("my-admin-password", "admin", "p")[0].code, "contains_login");
 }
 
+TEST_F(PasswordTest, CommonPasswordsAreRefusedEvenWhenLong) {
+  for (const char* p : {"Password12345", "qwertyuiop123", "123456789012", "parol20242024", "PalermoPalermo1"})
+    EXPECT_EQ(checkPasswordPolicy(p, "", "p").at(0).code, "common") << p;
+  EXPECT_TRUE(checkPasswordPolicy("correct horse battery 7", "", "p").empty());
+}
+
 TEST_F(PasswordTest, GeneratedPasswordsMeetPolicyAndDiffer) {
   const auto a = generatePassword();
   EXPECT_TRUE(checkPasswordPolicy(a, "admin", "p").empty());

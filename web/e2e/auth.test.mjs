@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it, test } from 'node:test';
-import { assertAccessible, config, heading, launch, screenshot } from './lib.mjs';
+import { assertAccessible, config, heading, launch, screenshot, totp } from './lib.mjs';
 
 // The tests check real wording; keep in step with src/i18n/*.ts.
 const AZ = {
@@ -21,9 +21,13 @@ const AZ = {
   tooShort: 'Ən azı 12 simvol olmalıdır.',
   homeTitle: 'Əsas səhifə',
   loading: 'Yüklənir…',
+  totpTitle: 'İkinci amili quraşdırın',
+  totpStart: 'Başla',
+  totpConfirm: 'Təsdiq et',
+  totpWrong: 'Kod düzgün deyil.',
 };
 const EN = { homeTitle: 'Home', signInTitle: 'Sign in', signOut: 'Sign out' };
-const RU = { signInTitle: 'Вход в систему', homeTitle: 'Главная' };
+const RU = { signInTitle: 'Вход в систему', homeTitle: 'Главная', totp: 'Код из приложения-аутентификатора' };
 
 function newPassword(login) {
   if (process.env.PALERMO_NEW_PASSWORD) return process.env.PALERMO_NEW_PASSWORD;
@@ -44,6 +48,7 @@ describe('sign-in journey', () => {
   let context;
   let page;
   let newPw;
+  let secret = '';
   const pageErrors = [];
 
   before(async () => {
@@ -143,18 +148,36 @@ describe('sign-in journey', () => {
     await assertAccessible(page, 'the password change page with errors');
   });
 
-  it('changing the password leads to the home page, which greets the user by name', async () => {
+  it('changing the password leads to the set-up of the second factor (administrators need one)', async () => {
     await page.locator('#current_password').fill(cfg.password);
     await page.locator('#new_password').fill(newPw);
     await page.locator('#repeat').fill(newPw);
     await page.locator('form button[type=submit]').click();
+    await page.locator('main h1', { hasText: AZ.totpTitle }).waitFor();
+    assert.match(page.url(), /\/second-factor$/);
+    // Nothing else is reachable until it is set up.
+    const users = await page.evaluate(async () => (await fetch('/api/v1/users')).json());
+    assert.equal(users.code, 'auth.second_factor_required');
+    await page.getByRole('button', { name: AZ.totpStart }).click();
+    await page.getByRole('img', { name: /QR/ }).waitFor();
+    await screenshot(page, '05-second-factor');
+    await assertAccessible(page, 'the second-factor page');
+  });
+
+  it('a wrong code is named at the field; the right one leads home', async () => {
+    await page.locator('#code').fill('000000');
+    await page.getByRole('button', { name: AZ.totpConfirm }).click();
+    await page.locator('#code-error', { hasText: AZ.totpWrong }).waitFor();
+    secret = (await page.getByTestId('totp-secret').textContent()).replace(/\s/g, '');
+    await page.locator('#code').fill(totp(secret));
+    await page.getByRole('button', { name: AZ.totpConfirm }).click();
     await page.locator('main h1', { hasText: AZ.homeTitle }).waitFor();
     const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
     assert.equal(me.user.must_change_password, false);
     const welcome = await page.getByTestId('welcome').textContent();
     assert.equal(welcome.trim(), `Xoş gəlmisiniz, ${me.user.display_name}!`);
     assert.equal(await page.locator('[data-testid=roles] li').count(), me.user.roles.length);
-    await screenshot(page, '05-home');
+    await screenshot(page, '06-home');
     await assertAccessible(page, 'the home page');
   });
 
@@ -166,7 +189,7 @@ describe('sign-in journey', () => {
     await page.reload();
     await page.locator('main h1', { hasText: EN.homeTitle }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
-    await screenshot(page, '06-home-en');
+    await screenshot(page, '07-home-en');
   });
 
   it('sign out returns to the sign-in page', async () => {
@@ -175,7 +198,7 @@ describe('sign-in journey', () => {
     assert.match(page.url(), /\/sign-in$/);
     const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     assert.equal(status, 401);
-    await screenshot(page, '07-signed-out-en');
+    await screenshot(page, '08-signed-out-en');
   });
 
   it('the new password works (in Russian)', async () => {
@@ -184,8 +207,12 @@ describe('sign-in journey', () => {
     await page.locator('#login').fill(cfg.login);
     await page.locator('#password').fill(newPw);
     await page.keyboard.press('Enter');
+    // The password is right: now the code (the next one: each code is accepted once).
+    await page.getByLabel(RU.totp).waitFor();
+    await page.getByLabel(RU.totp).fill(totp(secret, 1));
+    await page.keyboard.press('Enter');
     await page.locator('main h1', { hasText: RU.homeTitle }).waitFor();
-    await screenshot(page, '08-home-ru');
+    await screenshot(page, '09-home-ru');
   });
 
   it('raised no uncaught script errors', () => {

@@ -1,5 +1,6 @@
 // Shared helpers of the browser tests: configuration from the environment, Debian's chromium
 // through playwright-core (no browser download), axe-core checks, screenshots.
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -80,4 +81,28 @@ export async function assertAccessible(page, label) {
 /** Text of the page's main heading. */
 export async function heading(page) {
   return (await page.locator('main h1').textContent())?.trim();
+}
+
+/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for a base32 secret, `stepsAhead` steps from now. */
+export function totp(secretBase32, stepsAhead = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = secretBase32.replace(/[\s=-]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const bytes = [];
+  for (const ch of clean) {
+    value = (value << 5) | alphabet.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  const counter = BigInt(Math.floor(Date.now() / 1000 / 30) + stepsAhead);
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(counter);
+  const mac = createHmac('sha1', Buffer.from(bytes)).update(msg).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, '0');
 }

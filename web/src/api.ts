@@ -7,6 +7,15 @@ export interface User {
   display_name: string;
   roles: string[];
   must_change_password: boolean;
+  /** Whether the user's roles need a second factor (identity access, administration). */
+  second_factor_required?: boolean;
+  totp_enabled?: boolean;
+}
+
+/** Body of POST /auth/totp/setup: the secret, shown once, and the otpauth:// URI for a QR code. */
+export interface TotpSetup {
+  secret: string;
+  uri: string;
 }
 
 /** Body of GET /auth/me and POST /auth/login. */
@@ -191,8 +200,18 @@ export class ApiClient {
     return this.remember(await this.request<Session>('GET', '/auth/me'));
   }
 
-  async login(login: string, password: string): Promise<Session> {
-    return this.remember(await this.request<Session>('POST', '/auth/login', { login, password }));
+  async login(login: string, password: string, totp?: string): Promise<Session> {
+    const body: Record<string, string> = { login, password };
+    if (totp) body.totp = totp;
+    return this.remember(await this.request<Session>('POST', '/auth/login', body));
+  }
+
+  async totpSetup(): Promise<TotpSetup> {
+    return this.request<TotpSetup>('POST', '/auth/totp/setup');
+  }
+
+  async totpConfirm(code: string): Promise<void> {
+    await this.request<void>('POST', '/auth/totp/confirm', { code });
   }
 
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {

@@ -7,6 +7,7 @@ import { errorMessage } from './messages';
 import { ChangePassword } from './pages/ChangePassword';
 import { Home } from './pages/Home';
 import { NotFound } from './pages/NotFound';
+import { SecondFactor } from './pages/SecondFactor';
 import { SignIn } from './pages/SignIn';
 import { navigate, ROUTES, usePath } from './router';
 
@@ -21,7 +22,8 @@ function requiredPath(state: State, path: string): string | undefined {
   if (state.kind === 'anonymous') return ROUTES.signIn;
   if (state.kind !== 'signed-in') return undefined;
   if (state.user.must_change_password) return ROUTES.changePassword;
-  if (path === ROUTES.signIn || path === ROUTES.changePassword) return ROUTES.home;
+  if (state.user.second_factor_required && !state.user.totp_enabled) return ROUTES.secondFactor;
+  if (path === ROUTES.signIn || path === ROUTES.changePassword || path === ROUTES.secondFactor) return ROUTES.home;
   return undefined;
 }
 
@@ -61,7 +63,7 @@ export function App() {
 
   useEffect(() => {
     const p = window.location.pathname;
-    if (p !== ROUTES.signIn && p !== ROUTES.changePassword) returnTo.current = p;
+    if (p !== ROUTES.signIn && p !== ROUTES.changePassword && p !== ROUTES.secondFactor) returnTo.current = p;
     void loadSession();
   }, [loadSession]);
 
@@ -73,7 +75,11 @@ export function App() {
 
   const onSignedIn = useCallback((session: Session) => {
     setState({ kind: 'signed-in', user: session.user });
-    const target = session.user.must_change_password ? ROUTES.changePassword : returnTo.current;
+    const target = session.user.must_change_password
+      ? ROUTES.changePassword
+      : session.user.second_factor_required && !session.user.totp_enabled
+        ? ROUTES.secondFactor
+        : returnTo.current;
     returnTo.current = ROUTES.home;
     navigate(target);
   }, []);
@@ -90,6 +96,10 @@ export function App() {
 
   const onPasswordChanged = useCallback(() => {
     void loadSession('password.changed');
+  }, [loadSession]);
+
+  const onEnrolled = useCallback(() => {
+    void loadSession('totp.enabled');
   }, [loadSession]);
 
   // Focus the heading after every page change except the first page shown.
@@ -151,6 +161,10 @@ export function App() {
             onSignOut={onSignOut}
             focusHeading={focusHeading}
           />
+        );
+      } else if (shownPath === ROUTES.secondFactor) {
+        page = (
+          <SecondFactor key={pageKey} user={state.user} onEnrolled={onEnrolled} onSignOut={onSignOut} focusHeading={focusHeading} />
         );
       } else if (shownPath === ROUTES.home) {
         page = (

@@ -5,6 +5,7 @@ export const ROUTES = {
   home: '/',
   signIn: '/sign-in',
   changePassword: '/change-password',
+  secondFactor: '/second-factor',
 } as const;
 
 const listeners = new Set<() => void>();

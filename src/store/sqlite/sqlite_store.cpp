@@ -163,6 +163,11 @@ CREATE INDEX record_grants_by_record ON record_grants(record_id);
 CREATE INDEX record_grants_by_agency ON record_grants(agency_id, record_id) WHERE revoked_at = 0;
 CREATE INDEX record_grants_by_user ON record_grants(user_id, record_id) WHERE revoked_at = 0;
 )SQL"},
+      {5, "second factor", R"SQL(
+ALTER TABLE users ADD COLUMN totp_secret BLOB;
+ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)SQL"},
   };
   return kMigrations;
 }
@@ -191,7 +196,7 @@ std::vector<std::string> splitRoles(const std::string& s) {
 
 constexpr const char* kUserColumns =
     "id, login, display_name, password_hash, roles, must_change_password, active, failed_logins, locked_until, "
-    "created_at, password_changed_at, agency_id";
+    "created_at, password_changed_at, agency_id, totp_secret, totp_enabled, totp_last_step";
 
 UserRow readUser(const Stmt& s) {
   UserRow u;
@@ -207,6 +212,9 @@ UserRow readUser(const Stmt& s) {
   u.created_at = s.int64(9);
   u.password_changed_at = s.int64(10);
   u.agency_id = s.int64(11);
+  u.totp_secret = s.isNull(12) ? std::string() : s.blob(12);
+  u.totp_enabled = s.int64(13) != 0;
+  u.totp_last_step = s.int64(14);
   return u;
 }
 
@@ -642,6 +650,26 @@ void SqliteStore::updateUserAccess(int64_t user_id, const std::vector<std::strin
         .run();
     if (!active) db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
     appendAuditIn(db, audit, user_id, unixNow() * 1000);
+  });
+}
+
+void SqliteStore::setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) {
+  write([&](Db& db) {
+    auto st = db.prepare("UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?");
+    if (sealed_secret.empty()) st.bindNull(1);
+    else st.bindBlob(1, sealed_secret);
+    st.bind(2, enabled ? 1 : 0).bind(3, user_id).run();
+  });
+}
+
+bool SqliteStore::useTotpStep(int64_t user_id, int64_t step) {
+  return write<bool>([&](Db& db) {
+    db.prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
+        .bind(1, step)
+        .bind(2, user_id)
+        .bind(3, step)
+        .run();
+    return db.changes() == 1;
   });
 }
 

@@ -64,6 +64,8 @@ class SqliteStore final : public Store {
   std::map<std::string, std::string> schemaState() override;
   void putAttachment(const AttachmentRow& a, const AuditDraft& audit) override;
   bool recordVisible(int64_t record_id, const Visibility& v) override;
+  void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) override;
+  bool useTotpStep(int64_t user_id, int64_t step) override;
   int64_t addGrant(const GrantRow& g, const AuditDraft& audit) override;
   bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) override;
   std::vector<GrantRow> grantsOf(int64_t record_id) override;

@@ -12,9 +12,25 @@ interface Props {
   errors?: readonly string[] | undefined;
   required?: boolean;
   inputRef?: Ref<HTMLInputElement>;
+  /** For one-time codes: "numeric" brings up a number pad on touch screens. */
+  inputMode?: 'numeric' | 'text';
+  maxLength?: number;
 }
 
-export function Field({ id, label, type = 'text', value, onInput, autoComplete, hint, errors = [], required = true, inputRef }: Props) {
+export function Field({
+  id,
+  label,
+  type = 'text',
+  value,
+  onInput,
+  autoComplete,
+  hint,
+  errors = [],
+  required = true,
+  inputRef,
+  inputMode,
+  maxLength,
+}: Props) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors.length ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
@@ -25,6 +41,8 @@ export function Field({ id, label, type = 'text', value, onInput, autoComplete, 
     ref: inputRef,
     onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
     autoComplete,
+    inputMode,
+    maxLength,
     autoCapitalize: 'off' as const,
     autoCorrect: 'off' as const,
     spellcheck: false,

@@ -17,9 +17,13 @@ export function SignIn({ onSignedIn, notice, focusHeading = false }: Props) {
   const { t } = useI18n();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
+  // Shown once the server asks for a code (the user has a second factor).
+  const [needsCode, setNeedsCode] = useState(false);
+  const [totp, setTotp] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const totpRef = useRef<HTMLInputElement>(null);
 
   const fieldErrors = (field: string) =>
     error instanceof ApiError ? error.fieldErrors(field).map((e) => fieldErrorMessage(e, t)) : [];
@@ -30,12 +34,24 @@ export function SignIn({ onSignedIn, notice, focusHeading = false }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const session = await api.login(login.trim(), password);
+      const session = await api.login(login.trim(), password, needsCode ? totp.replace(/\s/g, '') : undefined);
       onSignedIn(session);
     } catch (err) {
-      setError(err);
-      setPassword('');
       setBusy(false);
+      if (err instanceof ApiError && err.code === 'auth.totp_required') {
+        // The password was right; ask for the code, keep the rest.
+        setNeedsCode(true);
+        setError(null);
+        setTimeout(() => totpRef.current?.focus(), 0);
+        return;
+      }
+      setError(err);
+      setTotp('');
+      if (err instanceof ApiError && err.code === 'auth.totp_invalid') {
+        totpRef.current?.focus();
+        return;
+      }
+      setPassword('');
       passwordRef.current?.focus();
     }
   }
@@ -72,6 +88,20 @@ export function SignIn({ onSignedIn, notice, focusHeading = false }: Props) {
             errors={fieldErrors('password')}
             inputRef={passwordRef}
           />
+          {needsCode && (
+            <Field
+              id="totp"
+              label={t('signin.totp')}
+              hint={t('signin.totp_hint')}
+              value={totp}
+              onInput={setTotp}
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              maxLength={7}
+              errors={fieldErrors('totp')}
+              inputRef={totpRef}
+            />
+          )}
           <button type="submit" class="button" disabled={busy}>
             {busy ? t('signin.submitting') : t('signin.submit')}
           </button>
