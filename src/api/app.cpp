@@ -161,6 +161,59 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     return Response::noContent();
   });
 
+  // API tokens of the signed-in user (machine clients send "Authorization: Bearer plm_...").
+  r.get("/api/v1/auth/tokens", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    if (p.token_id) throw Problem(403, "auth.token_not_allowed", "API tokens cannot list tokens; sign in.");
+    Json items = Json::array();
+    for (const auto& t : ctx.store.listApiTokens(p.user.id)) items.push_back(auth::AuthService::tokenJson(t));
+    return Response::json(200, {{"items", items}});
+  });
+
+  r.post("/api/v1/auth/tokens", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    const Json body = req.jsonBody();
+    std::vector<FieldError> errors;
+    const auto name = stringField(body, "name", errors, true, 100);
+    std::vector<std::string> roles;
+    if (auto it = body.find("roles"); it != body.end() && !it->is_null()) {
+      if (!it->is_array()) errors.push_back({"roles", "type", "must be an array of role names"});
+      else
+        for (const auto& v : *it)
+          if (v.is_string()) roles.push_back(v.get<std::string>());
+          else errors.push_back({"roles", "type", "must be an array of role names"});
+    }
+    bool read_only = false;
+    if (auto it = body.find("read_only"); it != body.end() && !it->is_null()) {
+      if (!it->is_boolean()) errors.push_back({"read_only", "type", "must be true or false"});
+      else read_only = it->get<bool>();
+    }
+    int64_t expires_at = 0;
+    if (auto it = body.find("expires_in_days"); it != body.end() && !it->is_null()) {
+      if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 730)
+        errors.push_back({"expires_in_days", "range", "must be a whole number of days from 1 to 730"});
+      else
+        expires_at = auth::systemClock() + it->get<int64_t>() * 86400;
+    }
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    auto res = Response::json(201, ctx.auth.createToken(p, name, roles, read_only, expires_at));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  r.del("/api/v1/auth/tokens/{id}", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    if (p.token_id) throw Problem(403, "auth.token_not_allowed", "API tokens cannot revoke tokens; sign in.");
+    int64_t id = 0;
+    try {
+      id = std::stoll(req.params.at("id"));
+    } catch (const std::exception&) {
+      throw Problem::notFound("There is no such active token of yours.");
+    }
+    ctx.auth.revokeToken(p, id);
+    return Response::noContent();
+  });
+
   r.get("/api/v1/auth/sessions", [&ctx](Request& req) {
     auto p = ctx.auth.require(req, true);
     Json list = Json::array();

@@ -159,7 +159,31 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
   return result;
 }
 
+std::optional<Principal> AuthService::authenticateToken(std::string_view bearer) {
+  if (bearer.size() > 128 || bearer.rfind(kTokenPrefix, 0) != 0) return std::nullopt;
+  auto token = store_.findApiToken(hashHex(bearer));
+  const int64_t now = clock_();
+  if (!token || token->revoked_at || (token->expires_at && token->expires_at <= now)) return std::nullopt;
+  auto user = store_.findUserById(token->user_id);
+  if (!user || !user->active) return std::nullopt;
+  // The token acts with the roles it was given that the user still holds.
+  std::vector<std::string> roles;
+  for (const auto& r : token->roles)
+    if (std::find(user->roles.begin(), user->roles.end(), r) != user->roles.end()) roles.push_back(r);
+  user->roles = std::move(roles);
+  if (now - token->last_used_at >= kTouchEverySeconds) store_.touchApiToken(token->id, now);
+  Principal p{std::move(*user), SessionRow{}};
+  p.token_id = token->id;
+  p.read_only = token->read_only;
+  return p;
+}
+
 std::optional<Principal> AuthService::authenticate(const http::Request& req) {
+  if (auto authz = req.header("authorization"); !authz.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authz.substr(0, kBearer.size()) != kBearer) return std::nullopt;
+    return authenticateToken(authz.substr(kBearer.size()));
+  }
   const std::string token = req.cookie(kSessionCookie);
   if (token.empty() || token.size() > 128) return std::nullopt;
   const std::string hash = hashHex(token);
@@ -183,6 +207,13 @@ Principal AuthService::require(const http::Request& req, bool allow_pending_chan
   auto p = authenticate(req);
   if (!p) throw Problem::unauthorized();
   const bool unsafe = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+  if (p->token_id) {
+    // Machine clients: no cookie, so no CSRF; the token was made in a signed-in session with
+    // its second factor, and tokens cannot manage passwords, factors or other tokens.
+    if (unsafe && p->read_only) throw Problem(403, "auth.token_read_only", "This API token may only read.");
+    if (allow_pending_change) throw Problem(403, "auth.token_not_allowed", "API tokens cannot do this; sign in.");
+    return std::move(*p);
+  }
   if (unsafe && !constantTimeEquals(req.header(kCsrfHeader), p->session.csrf_token))
     throw Problem(403, "auth.csrf", "Missing or wrong X-CSRF-Token header.");
   if (p->user.must_change_password && !allow_pending_change)
@@ -191,6 +222,48 @@ Principal AuthService::require(const http::Request& req, bool allow_pending_chan
     throw Problem(403, "auth.second_factor_required",
                   "Your roles need a second factor: set up an authenticator app first.");
   return std::move(*p);
+}
+
+Json AuthService::createToken(const Principal& p, const std::string& name, const std::vector<std::string>& roles,
+                              bool read_only, int64_t expires_at) {
+  if (p.token_id) throw Problem(403, "auth.token_not_allowed", "API tokens cannot make tokens; sign in.");
+  std::vector<FieldError> errors;
+  if (name.empty()) errors.push_back({"name", "required", "is required (say which system uses it)"});
+  if (name.size() > 100) errors.push_back({"name", "too_long", "must be at most 100 bytes"});
+  for (std::size_t i = 0; i < roles.size(); ++i)
+    if (std::find(p.user.roles.begin(), p.user.roles.end(), roles[i]) == p.user.roles.end())
+      errors.push_back({"roles[" + std::to_string(i) + "]", "not_held", "is not one of your roles"});
+  if (expires_at && expires_at <= clock_()) errors.push_back({"expires_on", "past", "must be in the future"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  const std::string secret = std::string(kTokenPrefix) + randomToken(32);
+  ApiTokenRow t;
+  t.user_id = p.user.id;
+  t.name = name;
+  t.token_hash = hashHex(secret);
+  t.roles = roles.empty() ? p.user.roles : roles;
+  t.read_only = read_only;
+  t.created_at = clock_();
+  t.expires_at = expires_at;
+  t.id = store_.createApiToken(
+      t, AuditDraft{p.user.id, "auth.token_created", "user", p.user.id, {{"roles", t.roles}, {"read_only", read_only}}});
+  log::info("auth.token_created", {{"user_id", p.user.id}, {"token_id", t.id}});
+  Json j = tokenJson(t);
+  j["token"] = secret;  // shown once
+  return j;
+}
+
+Json AuthService::tokenJson(const ApiTokenRow& t) {
+  Json j = {{"id", t.id},         {"name", t.name},           {"roles", t.roles}, {"read_only", t.read_only},
+            {"created_at", t.created_at}, {"last_used_at", t.last_used_at}};
+  if (t.expires_at) j["expires_at"] = t.expires_at;
+  if (t.revoked_at) j["revoked_at"] = t.revoked_at;
+  return j;
+}
+
+void AuthService::revokeToken(const Principal& p, int64_t token_id) {
+  if (!store_.revokeApiToken(p.user.id, token_id, clock_(),
+                             AuditDraft{p.user.id, "auth.token_revoked", "user", p.user.id, {{"token", token_id}}}))
+    throw Problem::notFound("There is no such active token of yours.");
 }
 
 void AuthService::logout(const Principal& p) {

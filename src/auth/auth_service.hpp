@@ -18,10 +18,13 @@ namespace palermo::auth {
 
 inline constexpr const char* kSessionCookie = "palermo_session";
 inline constexpr const char* kCsrfHeader = "x-csrf-token";
+inline constexpr std::string_view kTokenPrefix = "plm_";  // API tokens: "Authorization: Bearer plm_..."
 
 struct Principal {
-  UserRow user;
-  SessionRow session;
+  UserRow user;       // for an API token: the user, with the token's roles
+  SessionRow session; // empty for an API token
+  int64_t token_id = 0;
+  bool read_only = false;
   [[nodiscard]] bool hasRole(std::string_view role) const;
 };
 
@@ -63,6 +66,13 @@ class AuthService {
   Principal require(const http::Request& req, bool allow_pending_change = false);
 
   void logout(const Principal& p);
+
+  // API tokens for machine clients, made by a signed-in user with a subset of their roles
+  // (all of them when `roles` is empty). The secret is returned once; only its hash is kept.
+  Json createToken(const Principal& p, const std::string& name, const std::vector<std::string>& roles,
+                   bool read_only, int64_t expires_at);
+  void revokeToken(const Principal& p, int64_t token_id);
+  static Json tokenJson(const ApiTokenRow& t);
   // Checks the current password and the policy (422 naming the field), stores the new hash and
   // ends the user's other sessions.
   void changePassword(const Principal& p, const std::string& current, const std::string& next);
@@ -79,6 +89,7 @@ class AuthService {
   void noteFailure(const std::string& ip, int64_t now);
 
   std::string totpSecretOf(const UserRow& u) const;
+  std::optional<Principal> authenticateToken(std::string_view bearer);
 
   Store& store_;
   const Config& config_;

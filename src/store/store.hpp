@@ -94,6 +94,21 @@ struct SessionRow {
   std::string user_agent;  // shortened, to let a user recognise their sessions
 };
 
+// A token for a machine client, acting for its user with a subset of the user's roles. Only
+// the hash of the secret is stored.
+struct ApiTokenRow {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string name;
+  std::string token_hash;
+  std::vector<std::string> roles;  // a subset of the user's roles
+  bool read_only = false;          // GET/HEAD only
+  int64_t created_at = 0;          // unix seconds
+  int64_t expires_at = 0;          // 0: no end
+  int64_t last_used_at = 0;
+  int64_t revoked_at = 0;
+};
+
 struct MigrationInfo {
   int version = 0;
   std::string name;
@@ -285,6 +300,12 @@ class Store {
   // Returns the failure count after this one.
   virtual int recordLoginFailure(int64_t user_id, int max_failures, int64_t lock_until) = 0;
   virtual void recordLoginSuccess(int64_t user_id) = 0;
+  // API tokens.
+  virtual int64_t createApiToken(const ApiTokenRow& t, const AuditDraft& audit) = 0;
+  virtual std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) = 0;
+  virtual std::vector<ApiTokenRow> listApiTokens(int64_t user_id) = 0;
+  virtual bool revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) = 0;
+  virtual void touchApiToken(int64_t token_id, int64_t now) = 0;
   // Second factor: store a (sealed) secret, pending or enabled; empty secret removes it.
   virtual void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) = 0;
   // Records `step` as used if it is later than the last one used; false means a replay.

@@ -316,3 +316,35 @@ TEST_F(AccessMatrix, RolesAreCheckedAgainstTheAgencyAndChangesAreAudited) {
   // Non-administrators cannot.
   EXPECT_EQ(w_home_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"active", true}}).status, 403);
 }
+
+TEST_F(AccessMatrix, ApiTokensActWithTheirRolesAndCanBeReadOnlyAndRevoked) {
+  Client w = user("machine_owner", {"fx_worker_agency"}, home_);
+  const int64_t id = createAs(w, "via token");
+  const std::string url = "/api/v1/records/test_case/" + std::to_string(id);
+  // A role the user does not hold is refused, by name.
+  auto bad = w.call("POST", "/api/v1/auth/tokens", {{"name", "sync"}, {"roles", {"fx_reader_national"}}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.json()["errors"][0]["field"], "roles[0]");
+  auto made = w.call("POST", "/api/v1/auth/tokens", {{"name", "reporting system"}, {"read_only", true}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string token = made.json()["token"];
+  ASSERT_EQ(token.rfind("plm_", 0), 0U);
+  const std::vector<std::pair<std::string, std::string>> bearer = {{"Authorization", "Bearer " + token}};
+  // Reads work without cookie or CSRF token; writes do not, for a read-only token.
+  auto got = server_->request("GET", url, "", bearer);
+  EXPECT_EQ(got.status, 200) << got.body;
+  auto write = server_->request("PATCH", url, Json{{"quantity", 3}}.dump(), {{"Authorization", "Bearer " + token}, {"If-Match", "1"}});
+  EXPECT_EQ(write.status, 403);
+  EXPECT_EQ(write.json()["code"], "auth.token_read_only");
+  // Tokens cannot manage accounts or make more tokens.
+  EXPECT_EQ(server_->request("POST", "/api/v1/auth/tokens", R"({"name":"x"})", bearer).status, 403);
+  EXPECT_EQ(server_->request("GET", "/api/v1/auth/me", "", bearer).status, 403);
+  // The secret is not stored; listing shows metadata only.
+  auto list = w.call("GET", "/api/v1/auth/tokens");
+  EXPECT_EQ(list.body.find(token), std::string::npos);
+  EXPECT_EQ(list.json()["items"].size(), 1U);
+  // Revoked: nothing any more.
+  EXPECT_EQ(w.call("DELETE", "/api/v1/auth/tokens/" + std::to_string(made.json()["id"].get<int64_t>())).status, 204);
+  EXPECT_EQ(server_->request("GET", url, "", bearer).status, 401);
+  EXPECT_EQ(server_->request("GET", url, "", {{"Authorization", "Bearer plm_forged"}}).status, 401);
+}

@@ -168,6 +168,21 @@ ALTER TABLE users ADD COLUMN totp_secret BLOB;
 ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+      {6, "api tokens", R"SQL(
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  roles TEXT NOT NULL,
+  read_only INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL DEFAULT 0,
+  last_used_at INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+)SQL"},
   };
   return kMigrations;
 }
@@ -671,6 +686,82 @@ bool SqliteStore::useTotpStep(int64_t user_id, int64_t step) {
         .run();
     return db.changes() == 1;
   });
+}
+
+namespace {
+constexpr const char* kTokenColumns =
+    "id, user_id, name, token_hash, roles, read_only, created_at, expires_at, last_used_at, revoked_at";
+ApiTokenRow readToken(const Stmt& s) {
+  ApiTokenRow t;
+  t.id = s.int64(0);
+  t.user_id = s.int64(1);
+  t.name = s.text(2);
+  t.token_hash = s.text(3);
+  t.roles = splitRoles(s.text(4));
+  t.read_only = s.int64(5) != 0;
+  t.created_at = s.int64(6);
+  t.expires_at = s.int64(7);
+  t.last_used_at = s.int64(8);
+  t.revoked_at = s.int64(9);
+  return t;
+}
+}  // namespace
+
+int64_t SqliteStore::createApiToken(const ApiTokenRow& t, const AuditDraft& audit) {
+  return write<int64_t>([&](Db& db) {
+    db.prepare(
+          "INSERT INTO api_tokens(user_id, name, token_hash, roles, read_only, created_at, expires_at) VALUES (?, ?, "
+          "?, ?, ?, ?, ?)")
+        .bind(1, t.user_id)
+        .bind(2, t.name)
+        .bind(3, t.token_hash)
+        .bind(4, joinRoles(t.roles))
+        .bind(5, t.read_only ? 1 : 0)
+        .bind(6, t.created_at)
+        .bind(7, t.expires_at)
+        .run();
+    const int64_t id = db.lastInsertRowid();
+    AuditDraft d = audit;
+    d.details["token"] = id;
+    appendAuditIn(db, d, t.user_id, t.created_at * 1000);
+    return id;
+  });
+}
+
+std::optional<ApiTokenRow> SqliteStore::findApiToken(const std::string& token_hash) {
+  return read<std::optional<ApiTokenRow>>([&](Db& db) -> std::optional<ApiTokenRow> {
+    auto s = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    if (!s.step()) return std::nullopt;
+    return readToken(s);
+  });
+}
+
+std::vector<ApiTokenRow> SqliteStore::listApiTokens(int64_t user_id) {
+  return read<std::vector<ApiTokenRow>>([&](Db& db) {
+    std::vector<ApiTokenRow> out;
+    auto s = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE user_id = ? ORDER BY id");
+    s.bind(1, user_id);
+    while (s.step()) out.push_back(readToken(s));
+    return out;
+  });
+}
+
+bool SqliteStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) {
+  return write<bool>([&](Db& db) {
+    db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0")
+        .bind(1, now)
+        .bind(2, token_id)
+        .bind(3, user_id)
+        .run();
+    if (db.changes() == 0) return false;
+    appendAuditIn(db, audit, user_id, now * 1000);
+    return true;
+  });
+}
+
+void SqliteStore::touchApiToken(int64_t token_id, int64_t now) {
+  write([&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(1, now).bind(2, token_id).run(); });
 }
 
 }  // namespace palermo::sqlite

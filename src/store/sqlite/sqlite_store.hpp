@@ -65,6 +65,11 @@ class SqliteStore final : public Store {
   void putAttachment(const AttachmentRow& a, const AuditDraft& audit) override;
   bool recordVisible(int64_t record_id, const Visibility& v) override;
   void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) override;
+  int64_t createApiToken(const ApiTokenRow& t, const AuditDraft& audit) override;
+  std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) override;
+  std::vector<ApiTokenRow> listApiTokens(int64_t user_id) override;
+  bool revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) override;
+  void touchApiToken(int64_t token_id, int64_t now) override;
   bool useTotpStep(int64_t user_id, int64_t step) override;
   int64_t addGrant(const GrantRow& g, const AuditDraft& audit) override;
   bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) override;
