@@ -250,8 +250,44 @@ int main(int argc, char** argv) {
           return 0;
         }
       }
-      const auto result = records::seedDemo(service, system, demo_count, 20191231);
-      for (const auto& [type, n] : result.created) std::printf("demo: %d %s records\n", n, type.c_str());
+      // Made-up agencies of the mechanism, so that users can be given an agency and records
+      // have registering agencies and regions (scopes and sharing can be tried at once).
+      struct DemoAgency {
+        const char* name;
+        const char* type;
+        const char* region;
+        bool registers;
+      };
+      static const DemoAgency kAgencies[] = {
+          {"Xüsusi polis idarəsi (demo)", "special_police", "baku", true},
+          {"Yardım Mərkəzi (demo)", "assistance_center", "baku", false},
+          {"Sığınacaq QHT (demo)", "ngo", "ganja", true},
+          {"116-111 Uşaq qaynar xətti (demo)", "hotline", "baku", true},
+          {"Statistika idarəsi (demo)", "statistics", "", false},
+          {"Milli koordinator aparatı (demo)", "coordinator", "", false},
+      };
+      std::vector<AgencyRow> registering;
+      if (store->listAgencies().empty()) {
+        for (const auto& a : kAgencies) {
+          auto row = store->createAgency(AgencyRow{0, a.name, a.type, a.region, true, 0});
+          std::printf("demo: agency %lld %s\n", static_cast<long long>(row.id), a.name);
+          if (a.registers) registering.push_back(row);
+        }
+      }
+      std::map<std::string, int> created;
+      if (registering.empty()) {
+        created = records::seedDemo(service, system, demo_count, 20191231).created;
+      } else {
+        // Each registering agency gets its share of the records.
+        const int share = std::max(1, demo_count / static_cast<int>(registering.size()));
+        for (std::size_t i = 0; i < registering.size(); ++i) {
+          auto actor = system;
+          actor.agency_id = registering[i].id;
+          actor.region = registering[i].region;
+          for (const auto& [type, n] : records::seedDemo(service, actor, share, 20191231 + i).created) created[type] += n;
+        }
+      }
+      for (const auto& [type, n] : created) std::printf("demo: %d %s records\n", n, type.c_str());
       store->close();
       return 0;
     }
