@@ -490,10 +490,12 @@ void FileLoader::loadRole(const YAML::Node& root) {
           continue;
         }
         std::vector<std::string> actions;
-        if (it->second.IsScalar() && it->second.Scalar() == "all") {
+        // A copy: iterating `it->second` directly would walk a temporary yaml-cpp proxy.
+        const YAML::Node list = it->second;
+        if (list.IsScalar() && list.Scalar() == "all") {
           actions.push_back("*");
-        } else if (it->second.IsSequence()) {
-          for (const auto& a : it->second) {
+        } else if (list.IsSequence()) {
+          for (const auto& a : list) {
             if (!a.IsScalar() || !isIdentifier(a.Scalar())) {
               error(lineOf(a, line), "actions of " + what + " are names (create, read, update, delete, restore, "
                                      "export or a transition)");
