@@ -258,6 +258,17 @@ void registerAccessRoutes(http::Router& r, AppContext& ctx) {
     return Response::noContent();
   });
 
+  r.get("/api/v1/records/{type}/{id}/identity-restrictions", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return Response::json(200, svc.identityRestrictions(actorFor(ctx, p), req.params.at("type"), pathId(req, "id")));
+  });
+
+  r.put("/api/v1/records/{type}/{id}/identity-restrictions", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return Response::json(
+        200, svc.restrictIdentity(actorFor(ctx, p), req.params.at("type"), pathId(req, "id"), req.jsonBody()));
+  });
+
   r.post("/api/v1/records/{type}/{id}/break-glass", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
     const Json body = req.jsonBody();

@@ -78,7 +78,7 @@ Json RecordService::grants(const Actor& actor, const std::string& typeName, int6
 
 Json RecordService::share(const Actor& actor, const std::string& typeName, int64_t id, const Json& body) {
   const auto& type = typeOr404(actor, typeName, "share");
-  loadOr404(actor, type, id, "share");
+  const auto stored = loadOr404(actor, type, id, "share");
   std::vector<FieldError> errors;
   const std::string reason = reasonOf(body, errors);
   GrantRow g;
@@ -108,6 +108,29 @@ Json RecordService::share(const Actor& actor, const std::string& typeName, int64
   }
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   Json details = {{"agency_id", g.agency_id}, {"kind", "share"}};
+  // The person's consent: sharing with an agency type they did not agree to needs a role with
+  // consent_override and a reason, and is audited as an override.
+  if (!type.consent_share_field.empty()) {
+    const auto agency_type = store_.findAgency(g.agency_id)->type;
+    const Json data = fullData(type, stored);
+    bool consented = false;
+    if (auto it = data.find(type.consent_share_field); it != data.end() && it->is_array())
+      for (const auto& v : *it) consented = consented || v == agency_type;
+    if (!consented) {
+      std::string override_reason;
+      if (auto it = body.find("consent_override_reason"); it != body.end() && it->is_string() && !isAbsent(*it))
+        override_reason = it->get<std::string>();
+      if (!actor.mayOverrideConsent())
+        throw Problem(409, "access.consent_missing",
+                      fmt::format("The person has not consented to sharing with agencies of type '{}'.", agency_type),
+                      {{type.consent_share_field, "consent", "does not include " + agency_type}});
+      if (override_reason.empty() || override_reason.size() > 1000)
+        throw Problem::validation({{"consent_override_reason", "required",
+                                    "is required to share against the recorded consent (at most 1000 bytes)"}});
+      details["consent_override"] = true;
+      details["consent_override_reason"] = override_reason;
+    }
+  }
   if (g.expires_at) details["expires_at"] = isoMillis(g.expires_at);
   g.id = store_.addGrant(g, AuditDraft{actor.user_id, "record.share", type.name, id, details});
   return grantJson(g);
@@ -147,6 +170,44 @@ Json RecordService::breakGlass(const Actor& actor, const std::string& typeName, 
   Json out = render(actor, *type, *r, {}, true);
   out["break_glass"] = grantJson(g);
   return out;
+}
+
+Json RecordService::identityRestrictions(const Actor& actor, const std::string& typeName, int64_t id) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  const auto r = loadOr404(actor, type, id, "read");
+  return {{"roles", r.identity_blocked}};
+}
+
+Json RecordService::restrictIdentity(const Actor& actor, const std::string& typeName, int64_t id, const Json& body) {
+  const auto& type = typeOr404(actor, typeName, "restrict_identity");
+  const auto r = loadOr404(actor, type, id, "restrict_identity");
+  std::vector<FieldError> errors;
+  const std::string reason = reasonOf(body, errors);
+  std::string decision;
+  if (auto it = body.find("decision"); it == body.end() || !it->is_string() || isAbsent(*it))
+    errors.push_back({"decision", "required", "is required: the prosecutor's or court's decision (number and date)"});
+  else if (it->get<std::string>().size() > 200)
+    errors.push_back({"decision", "max_length", "must be at most 200 bytes"});
+  else
+    decision = it->get<std::string>();
+  std::vector<std::string> roles;
+  if (auto it = body.find("roles"); it == body.end() || !it->is_array()) {
+    errors.push_back({"roles", "required", "is required: the roles whose access to the identity ends ([] lifts it)"});
+  } else {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& v = (*it)[i];
+      if (!v.is_string() || !schema_.roles.count(v.get<std::string>()))
+        errors.push_back({"roles[" + std::to_string(i) + "]", "unknown", "is not a role"});
+      else if (std::find(roles.begin(), roles.end(), v.get<std::string>()) == roles.end())
+        roles.push_back(v.get<std::string>());
+    }
+  }
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  store_.setIdentityBlocked(id, roles,
+                            AuditDraft{actor.user_id, "record.identity_restricted", type.name, id,
+                                       {{"roles_from", r.identity_blocked}, {"roles_to", roles},
+                                        {"decision", decision}, {"reason", reason}}});
+  return {{"roles", roles}};
 }
 
 Actor Actor::systemActor() {
@@ -199,6 +260,16 @@ IdentityAccess Actor::identityFor(const std::string& type) const {
   IdentityAccess best = IdentityAccess::None;
   for (const auto* r : roles)
     if (roleAllows(*r, type, "read") && r->identity > best) best = r->identity;
+  return best;
+}
+
+IdentityAccess Actor::identityFor(const std::string& type, const std::vector<std::string>& blocked_roles) const {
+  if (system) return IdentityAccess::Write;
+  IdentityAccess best = IdentityAccess::None;
+  for (const auto* r : roles) {
+    if (std::find(blocked_roles.begin(), blocked_roles.end(), r->name) != blocked_roles.end()) continue;
+    if (roleAllows(*r, type, "read") && r->identity > best) best = r->identity;
+  }
   return best;
 }
 

@@ -144,7 +144,8 @@ AttachmentRow RecordService::attachmentFor(const Actor& actor, const std::string
     allowed = r && scope &&
               (*scope == Scope::National ||
                store_.recordVisible(a->record_id, actor.visibility(a->record_type, nowMillis()))) &&
-              (f->sensitivity != Sensitivity::Identity || actor.may(a->record_type, "read_identity"));
+              (f->sensitivity != Sensitivity::Identity ||
+               actor.identityFor(a->record_type, r->identity_blocked) != IdentityAccess::None);
   }
   if (!allowed) throw Problem::notFound("There is no such attachment.");  // existence does not leak
   name = openBytes(a->name, "attachment-name:" + a->id, keys_.dataKey());

@@ -192,8 +192,8 @@ StoredRecord RecordService::loadOr404(const Actor& actor, const RecordType& type
 
 // Identity fields whose value a change sets or alters need write access to identity.
 void RecordService::checkIdentityWrite(const Actor& actor, const RecordType& type, const Json& before,
-                                       const Json& after) const {
-  if (actor.may(type.name, "write_identity")) return;
+                                       const Json& after, const std::vector<std::string>& blocked_roles) const {
+  if (actor.identityFor(type.name, blocked_roles) == IdentityAccess::Write) return;
   std::vector<FieldError> errors;
   for (const auto& f : type.fields) {
     if (f.sensitivity != Sensitivity::Identity) continue;
@@ -217,7 +217,7 @@ Json RecordService::fullData(const RecordType& type, const StoredRecord& r) cons
 
 Json RecordService::render(const Actor& actor, const RecordType& type, const StoredRecord& r,
                            const std::vector<std::string>& fields, bool audit_identity_read) {
-  const bool may_identity = actor.may(type.name + ".read_identity");
+  const bool may_identity = actor.identityFor(type.name, r.identity_blocked) != IdentityAccess::None;
   std::set<std::string> wanted(fields.begin(), fields.end());
   auto selected = [&](const std::string& f) { return wanted.empty() || wanted.count(f) > 0; };
   Json data = Json::object();
@@ -484,7 +484,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, after);
   Json full_before = fullData(type, stored);
-  checkIdentityWrite(actor, type, full_before, after);
+  checkIdentityWrite(actor, type, full_before, after, stored.identity_blocked);
   RecordMutation m;
   m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Update;
@@ -559,7 +559,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   checkAttachments(type, id, after, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   applyComputed(type, after);
-  checkIdentityWrite(actor, type, fullData(type, stored), after);
+  checkIdentityWrite(actor, type, fullData(type, stored), after, stored.identity_blocked);
   RecordMutation m;
   m.attachments = std::move(attachments);
   m.kind = RecordMutation::Kind::Update;
@@ -604,6 +604,10 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
   if (p.limit < 1 || p.limit > 500) errors.push_back({"limit", "range", "must be between 1 and 500"});
   for (const auto& f : p.fields)
     if (!type.field(f)) errors.push_back({"fields", "unknown_field", "'" + f.substr(0, 64) + "' is not a field"});
+  // Searching by name tells whether a name is in the register: only for those who may read
+  // identities (a statistics role cannot probe names).
+  if (!p.name_query.empty() && !actor.may(type.name, "read_identity"))
+    errors.push_back({"q", "identity", "name search needs access to identities"});
   Cursor cursor;
   if (!p.cursor.empty() && !decodeCursor(p.cursor, cursor))
     errors.push_back({"cursor", "invalid", "is not a cursor this server gave out"});
@@ -636,7 +640,8 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
   }
   for (const auto& r : page.items) {
     out.items.push_back(render(actor, type, r, fields, false));
-    if (wants_identity && !r.identity.empty() && actor.may(type.name + ".read_identity")) identity_ids.push_back(r.id);
+    if (wants_identity && !r.identity.empty() && actor.identityFor(type.name, r.identity_blocked) != IdentityAccess::None)
+      identity_ids.push_back(r.id);
   }
   if (!identity_ids.empty())
     store_.appendAudit(AuditDraft{actor.user_id, "record.read_identity", type.name, 0,

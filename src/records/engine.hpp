@@ -41,6 +41,8 @@ struct Actor {
   // The widest scope among the roles that allow `action` on `type`; nullopt when none does.
   [[nodiscard]] std::optional<Scope> scopeFor(const std::string& type, const std::string& action) const;
   [[nodiscard]] IdentityAccess identityFor(const std::string& type) const;
+  // The same for one record, leaving out roles a prosecutor's or court's decision has cut off.
+  [[nodiscard]] IdentityAccess identityFor(const std::string& type, const std::vector<std::string>& blocked_roles) const;
   [[nodiscard]] bool mayBreakGlass() const;
   [[nodiscard]] bool mayOverrideConsent() const;
   // What a read of `type` reaches, for the store.
@@ -105,6 +107,10 @@ class RecordService {
   // Opens one record outside the actor's scope for an hour, with a mandatory reason; audited
   // and flagged for review. Needs a role with break_glass.
   Json breakGlass(const Actor& actor, const std::string& type, int64_t id, const std::string& reason);
+  // J3: a prosecutor's or court's decision ends named roles' access to the record's identity
+  // fields ({roles, decision, reason}; roles [] lifts it). Needs "<type>.restrict_identity".
+  Json restrictIdentity(const Actor& actor, const std::string& type, int64_t id, const Json& body);
+  Json identityRestrictions(const Actor& actor, const std::string& type, int64_t id);
 
   // Attachments (see attachments.cpp). Upload returns {id, media_type, size, name}; the id is
   // then given as the value of the field in a create or update.
@@ -137,7 +143,8 @@ class RecordService {
                         const Json& after);
   // The record, if the actor's scope (or a grant) reaches it for `action`; else 404.
   StoredRecord loadOr404(const Actor& actor, const RecordType& type, int64_t id, const std::string& action);
-  void checkIdentityWrite(const Actor& actor, const RecordType& type, const Json& before, const Json& after) const;
+  void checkIdentityWrite(const Actor& actor, const RecordType& type, const Json& before, const Json& after,
+                          const std::vector<std::string>& blocked_roles = {}) const;
   Json rawData(const StoredRecord& r) const;  // data + every decrypted identity value
   void rewriteForMigration(const RecordType& type, const StoredRecord& stored, const Json& raw,
                            const std::string& migration_ids);

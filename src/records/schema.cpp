@@ -1049,7 +1049,7 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
 }
 
 void FileLoader::loadType(const YAML::Node& root) {
-  auto o = object(root, {"type", "label", "title_field", "fields", "workflow"}, "the record type", 1);
+  auto o = object(root, {"type", "label", "title_field", "fields", "workflow", "consent"}, "the record type", 1);
   if (!o) return;
   RecordType type;
   type.file = file_;
@@ -1107,6 +1107,19 @@ void FileLoader::loadType(const YAML::Node& root) {
       error(o->get("title_field")->line, "title_field " + quote(type.title_field) + " is not a field of " + what);
   }
   if (const auto* w = o->get("workflow")) type.workflow = workflow(w->value, type);
+  if (const auto* c = o->get("consent")) {
+    // consent: {share_with: <multi_enum field over agency types>}
+    const std::string cwhat = "consent of " + what;
+    if (auto co = object(c->value, {"share_with"}, cwhat, c->line)) {
+      if (auto field_name = string(*co, "share_with", cwhat)) {
+        const auto* f = type.field(*field_name);
+        if (!f || f->type != FieldType::MultiEnum)
+          error(co->get("share_with")->line, "share_with of " + cwhat + " must name a multi_enum field of agency types");
+        else
+          type.consent_share_field = *field_name;
+      }
+    }
+  }
 
   if (type.name.empty()) return;
   if (const auto* first = schema_.type(type.name)) {
@@ -1123,7 +1136,7 @@ void FileLoader::loadType(const YAML::Node& root) {
 // type, for "*").
 void checkRoleActions(const Schema& schema, std::vector<SchemaError>& errors) {
   static const std::set<std::string, std::less<>> kStandard = {"create", "read", "update", "delete", "restore",
-                                                               "export", "share"};
+                                                               "export", "share", "restrict_identity"};
   for (const auto& [name, role] : schema.roles)
     for (const auto& [type, actions] : role.permissions)
       for (const auto& a : actions) {
@@ -1139,7 +1152,7 @@ void checkRoleActions(const Schema& schema, std::vector<SchemaError>& errors) {
           errors.push_back({role.file, role.line,
                             "role '" + name + "' names action '" + a + "' for " +
                                 (type == "*" ? std::string("all types") : "'" + type + "'") +
-                                ", which is neither create, read, update, delete, restore, export, share nor a transition"});
+                                ", which is neither create, read, update, delete, restore, export, share, restrict_identity nor a transition"});
       }
 }
 

@@ -130,6 +130,9 @@ struct RecordType {
   std::string title_field;  // field shown as the record's title in lists (optional)
   std::vector<FieldDef> fields;
   std::optional<Workflow> workflow;
+  // Field (multi_enum of agency types) holding the person's consent to sharing: sharing the
+  // record with an agency of another type needs an audited override. Empty: no consent rule.
+  std::string consent_share_field;
   std::string file;
   int line = 0;
   [[nodiscard]] const FieldDef* field(const std::string& name) const;

@@ -141,6 +141,7 @@ struct StoredRecord {
   std::string deleted_reason;
   int64_t agency_id = 0;     // the agency that registered it
   std::string region;        // that agency's region at registration
+  std::vector<std::string> identity_blocked;  // roles cut off from the identity (J3 decisions)
 };
 
 // An uploaded file. Content and file name are sealed by the engine (context
@@ -331,6 +332,8 @@ class Store {
   // Creates (once) what makes filtering and sorting on `field` of `type` fast.
   virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
 
+  // Sets the roles cut off from a record's identity, with its audit entry.
+  virtual void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) = 0;
   // Whether `v` reaches the record (its scope, or a live grant on it or on a record linked to it).
   virtual bool recordVisible(int64_t record_id, const Visibility& v) = 0;
   // Grants. addGrant returns the new id; both write their audit entry in the same transaction.

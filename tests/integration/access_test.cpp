@@ -114,7 +114,7 @@ class AccessMatrix : public ::testing::Test {
   }
 
   int64_t createAs(const Client& c, const std::string& title, bool with_name = true) {
-    Json body = {{"title", title}};
+    Json body = {{"title", title}, {"consent_agencies", {"ngo", "special_police"}}};
     if (with_name) body["full_name"] = "Made Up Person";
     auto r = c.call("POST", "/api/v1/records/test_case", body);
     if (r.status != 201) throw std::runtime_error("create failed: " + r.body);
@@ -157,6 +157,11 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
     for (const auto& [situation, id] : records)
       if (situation != Situation::Own || writes_identity) named.insert(id);
 
+    // name search: only with identity access
+    const auto search = u.call("GET", base + "?q=made");
+    if (grants(role, type, "read")) {
+      EXPECT_EQ(search.status == 200, role.identity != rec::IdentityAccess::None) << role_name << " q=: " << search.body;
+    }
     // create
     const auto created = u.call("POST", base, {{"title", "x"}});
     EXPECT_EQ(created.status == 201, may_create) << role_name << " create: " << created.status;
@@ -347,4 +352,63 @@ TEST_F(AccessMatrix, ApiTokensActWithTheirRolesAndCanBeReadOnlyAndRevoked) {
   EXPECT_EQ(w.call("DELETE", "/api/v1/auth/tokens/" + std::to_string(made.json()["id"].get<int64_t>())).status, 204);
   EXPECT_EQ(server_->request("GET", url, "", bearer).status, 401);
   EXPECT_EQ(server_->request("GET", url, "", {{"Authorization", "Bearer plm_forged"}}).status, 401);
+}
+
+TEST_F(AccessMatrix, ConsentLimitsSharingUnlessOverriddenWithAReason) {
+  const int64_t id = createAs(w_far_, "consent");  // consented: ngo, special_police
+  const std::string url = "/api/v1/records/test_case/" + std::to_string(id);
+  const int64_t prosecutor = agency("Prosecutor", "prosecutor", "r1");
+  auto refused = w_far_.call("POST", url + "/grants", {{"agency_id", prosecutor}, {"reason", "court case"}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.json()["code"], "access.consent_missing");
+  EXPECT_EQ(refused.json()["errors"][0]["field"], "consent_agencies");
+  EXPECT_EQ(w_far_.call("POST", url + "/grants", {{"agency_id", police_}, {"reason", "investigation"}}).status, 201);
+  // A role with consent_override may, with a reason, and it is audited as an override.
+  auto no_reason = admin_.call("POST", url + "/grants", {{"agency_id", prosecutor}, {"reason", "court case"}});
+  EXPECT_EQ(no_reason.status, 422);
+  EXPECT_EQ(no_reason.json()["errors"][0]["field"], "consent_override_reason");
+  auto overridden = admin_.call("POST", url + "/grants", {{"agency_id", prosecutor}, {"reason", "court case"},
+                                                          {"consent_override_reason", "court order 12/2026"}});
+  EXPECT_EQ(overridden.status, 201) << overridden.body;
+}
+
+TEST_F(AccessMatrix, CourtDecisionEndsNamedRolesAccessToTheIdentity) {
+  Client reader = user("reader_agency", {"fx_worker_agency"}, far_);
+  Client prosecutor = user("pros", {"fx_prosecutor"}, far_);
+  const int64_t id = createAs(w_far_, "j3");
+  const std::string url = "/api/v1/records/test_case/" + std::to_string(id);
+  EXPECT_EQ(reader.call("GET", url).json()["data"]["full_name"], "Made Up Person");
+  // Only the authorised role, with the decision and a reason, each named when missing.
+  EXPECT_EQ(reader.call("PUT", url + "/identity-restrictions", {{"roles", {"fx_worker_agency"}}}).status, 403);
+  auto incomplete = prosecutor.call("PUT", url + "/identity-restrictions", {{"roles", {"nope"}}});
+  EXPECT_EQ(incomplete.status, 422);
+  std::set<std::string> fields;
+  const Json body = incomplete.json();
+  for (const auto& e : body["errors"]) fields.insert(e["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"reason", "decision", "roles[0]"}));
+  auto done = prosecutor.call("PUT", url + "/identity-restrictions",
+                              {{"roles", {"fx_worker_agency"}}, {"decision", "Decision 7/2026 of 2026-11-20"},
+                               {"reason", "end of proceedings"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  // The facts stay visible; the identity does not, by any read, and cannot be written.
+  auto after = reader.call("GET", url);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_FALSE(after.json()["data"].contains("full_name"));
+  EXPECT_EQ(after.json()["identity_hidden"], true);
+  auto listed = reader.call("GET", "/api/v1/records/test_case?fields=title,full_name&limit=500");
+  const Json listed_body = listed.json();
+  for (const auto& item : listed_body["items"]) {
+    if (item["id"] == id) {
+      EXPECT_FALSE(item["data"].contains("full_name"));
+    }
+  }
+  auto write = reader.call("PATCH", url, {{"full_name", "Other Made Up"}}, {{"If-Match", std::to_string(version(id))}});
+  EXPECT_EQ(write.status, 403);
+  // Other roles keep it; the restriction can be lifted.
+  EXPECT_EQ(prosecutor.call("GET", url).json()["data"]["full_name"], "Made Up Person");
+  EXPECT_EQ(prosecutor.call("PUT", url + "/identity-restrictions",
+                            {{"roles", Json::array()}, {"decision", "Decision 8/2026"}, {"reason", "appeal"}})
+                .status,
+            200);
+  EXPECT_EQ(reader.call("GET", url).json()["data"]["full_name"], "Made Up Person");
 }

@@ -5,6 +5,8 @@
 // SQL; every value is bound.
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include <stdexcept>
 
 #include "store/sqlite/sqlite_store.hpp"
@@ -34,7 +36,7 @@ std::string columnSql(const std::string& field) {
 
 constexpr const char* kRecordColumns =
     "id, type, version, state, data, identity, created_at, created_by, updated_at, updated_by, deleted_at, "
-    "deleted_by, deleted_reason, agency_id, region";
+    "deleted_by, deleted_reason, agency_id, region, identity_blocked";
 
 StoredRecord readRecord(const Stmt& s) {
   StoredRecord r;
@@ -53,6 +55,13 @@ StoredRecord readRecord(const Stmt& s) {
   r.deleted_reason = s.text(12);
   r.agency_id = s.int64(13);
   r.region = s.text(14);
+  for (std::size_t i = 0, n = 0;; i = n + 1) {
+    const std::string blocked = s.text(15);
+    if (blocked.empty()) break;
+    n = blocked.find(',', i);
+    r.identity_blocked.push_back(blocked.substr(i, n == std::string::npos ? std::string::npos : n - i));
+    if (n == std::string::npos) break;
+  }
   return r;
 }
 
@@ -190,6 +199,19 @@ GrantRow readGrant(const Stmt& s) {
 }
 
 }  // namespace
+
+void SqliteStore::setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles,
+                                     const AuditDraft& audit) {
+  std::string joined;
+  for (const auto& r : roles) joined += (joined.empty() ? "" : ",") + r;
+  write([&](Db& db) {
+    db.prepare("UPDATE records SET identity_blocked = ? WHERE id = ?").bind(1, joined).bind(2, record_id).run();
+    appendAuditIn(db, audit, record_id,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count());
+  });
+}
 
 bool SqliteStore::recordVisible(int64_t record_id, const Visibility& v) {
   std::string where = "id = ?";

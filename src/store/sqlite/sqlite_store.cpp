@@ -183,6 +183,9 @@ CREATE TABLE api_tokens (
 ) STRICT;
 CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
 )SQL"},
+      {7, "identity restrictions", R"SQL(
+ALTER TABLE records ADD COLUMN identity_blocked TEXT NOT NULL DEFAULT '';
+)SQL"},
   };
   return kMigrations;
 }

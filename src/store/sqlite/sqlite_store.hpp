@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
   std::map<std::string, std::string> schemaState() override;
   void putAttachment(const AttachmentRow& a, const AuditDraft& audit) override;
   bool recordVisible(int64_t record_id, const Visibility& v) override;
+  void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) override;
   void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) override;
   int64_t createApiToken(const ApiTokenRow& t, const AuditDraft& audit) override;
   std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) override;
