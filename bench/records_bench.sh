@@ -24,7 +24,7 @@ pid=$!
 for _ in $(seq 1 100); do url=$(sed -n 's/^palermo listening on //p' "$work/out"); [[ -n "$url" ]] && break; sleep 0.1; done
 
 source bench/lib.sh
-csrf=$(bench_sign_in "$url" bench "$otp" "bench horse staple 98" "$work/jar")
+csrf=$(bench_sign_in "$url" bench "$otp" "quiet river lamp 98" "$work/jar")
 export PALERMO_COOKIE="palermo_session=$(awk '$6=="palermo_session" {print $7}' "$work/jar")"
 export PALERMO_CSRF="$csrf"
 

@@ -259,6 +259,8 @@ RecordService::PrepareReport RecordService::prepare() {
   for (const auto& [name, type] : schema_.types)
     for (const auto& f : type.fields)
       if (f.indexed && f.sensitivity != Sensitivity::Identity) store_.ensureFieldIndex(name, f.name);
+  for (const auto& [name, type] : schema_.types)
+    for (const auto& fields : type.indexes) store_.ensureCompositeIndex(name, fields);
 
   const auto state = store_.schemaState();
   std::map<std::string, std::string> stored_shapes;

@@ -1049,7 +1049,8 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
 }
 
 void FileLoader::loadType(const YAML::Node& root) {
-  auto o = object(root, {"type", "label", "title_field", "fields", "workflow", "consent"}, "the record type", 1);
+  auto o = object(root, {"type", "label", "title_field", "fields", "workflow", "consent", "indexes"},
+                  "the record type", 1);
   if (!o) return;
   RecordType type;
   type.file = file_;
@@ -1107,6 +1108,33 @@ void FileLoader::loadType(const YAML::Node& root) {
       error(o->get("title_field")->line, "title_field " + quote(type.title_field) + " is not a field of " + what);
   }
   if (const auto* w = o->get("workflow")) type.workflow = workflow(w->value, type);
+  if (const auto* ix = o->get("indexes")) {
+    // indexes: [[field, field, ...], ...]
+    if (!ix->value.IsSequence()) {
+      error(ix->line, "'indexes' of " + what + " is a list of field lists, e.g. [[source, received_at]]");
+    } else {
+      for (const auto& item : ix->value) {
+        const int line = lineOf(item, ix->line);
+        std::vector<std::string> fields;
+        bool ok = item.IsSequence() && item.size() >= 2 && item.size() <= 4;
+        if (ok)
+          for (const auto& f : item) {
+            const std::string fname = f.IsScalar() ? f.Scalar() : std::string();
+            const auto* def = type.field(fname);
+            const bool column = fname == "state" || fname == "created_at" || fname == "updated_at";
+            if (!column && (!def || def->sensitivity == Sensitivity::Identity || def->computed)) {
+              error(line, "index of " + what + " names " + quote(fname) +
+                              ", which is not a stored non-identity field (or state, created_at, updated_at)");
+              ok = false;
+            }
+            fields.push_back(fname);
+          }
+        else
+          error(line, "an index of " + what + " lists 2 to 4 fields");
+        if (ok) type.indexes.push_back(std::move(fields));
+      }
+    }
+  }
   if (const auto* c = o->get("consent")) {
     // consent: {share_with: <multi_enum field over agency types>}
     const std::string cwhat = "consent of " + what;

@@ -133,6 +133,9 @@ struct RecordType {
   // Field (multi_enum of agency types) holding the person's consent to sharing: sharing the
   // record with an agency of another type needs an audited override. Empty: no consent rule.
   std::string consent_share_field;
+  // Composite indexes for the register's common list views, e.g. [source, received_at]:
+  // equality on the leading fields, range and sort on the last.
+  std::vector<std::vector<std::string>> indexes;
   std::string file;
   int line = 0;
   [[nodiscard]] const FieldDef* field(const std::string& name) const;

@@ -331,6 +331,9 @@ class Store {
   virtual std::vector<RelatedRecord> relations(const std::string& type, int64_t id) = 0;
   // Creates (once) what makes filtering and sorting on `field` of `type` fast.
   virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
+  // An index over several fields in order (equality on the first ones, range or sort on the
+  // last), for the list views a register uses most.
+  virtual void ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) = 0;
 
   // Sets the roles cut off from a record's identity, with its audit entry.
   virtual void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) = 0;

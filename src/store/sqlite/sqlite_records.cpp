@@ -530,6 +530,25 @@ void SqliteStore::ensureFieldIndex(const std::string& type, const std::string& f
   known_indexes_.insert(name);
 }
 
+void SqliteStore::ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) {
+  std::string name = "rc_" + checked(type);
+  std::string columns;
+  for (const auto& f : fields) {
+    name += "__" + checked(f);
+    columns += columnSql(f) + ", ";
+  }
+  {
+    std::lock_guard lock(indexes_mu_);
+    if (known_indexes_.count(name)) return;
+  }
+  write([&](Db& db) {
+    db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON records({}id) WHERE type = '{}'", name, columns, type));
+    db.prepare("INSERT OR IGNORE INTO field_indexes(name) VALUES (?)").bind(1, name).run();
+  });
+  std::lock_guard lock(indexes_mu_);
+  known_indexes_.insert(name);
+}
+
 void SqliteStore::appendAudit(const AuditDraft& draft, int64_t at) {
   write([&](Db& db) { appendAuditIn(db, draft, draft.record_id, at); });
 }

@@ -58,6 +58,7 @@ class SqliteStore final : public Store {
   std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) override;
   std::vector<RelatedRecord> relations(const std::string& type, int64_t id) override;
   void ensureFieldIndex(const std::string& type, const std::string& field) override;
+  void ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) override;
   void appendAudit(const AuditDraft& draft, int64_t at) override;
   std::vector<AuditEntry> auditEntries(int64_t from_seq, int limit) override;
   AuditHead auditHead() override;
