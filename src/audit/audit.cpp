@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
+#include "core/json.hpp"
+
 #include "core/keys.hpp"
 
 namespace palermo::audit {
@@ -25,9 +29,27 @@ AuditHasher makeHasher(std::string key) {
   return [key = std::move(key)](const AuditEntry& e) { return keyedHashHex(canonical(e), key); };
 }
 
-VerifyReport verify(Store& store, const std::string& key) {
-  const auto hasher = makeHasher(key);
+namespace {
+
+// The chain is MACed with the audit key of the master key version in effect: the database's
+// initial version, then the version each "keys.rotate" entry names (that entry itself is MACed
+// with its new key, proving the rotation was made by a holder of the new key).
+VerifyReport verifyWith(Store& store, int initial_version, const std::function<const std::string*(int)>& keyOf) {
   VerifyReport r;
+  AuditHasher hasher;
+  auto useVersion = [&](int v) {
+    const std::string* key = keyOf(v);
+    if (!key) return false;
+    hasher = makeHasher(*key);
+    return true;
+  };
+  if (!useVersion(initial_version)) {
+    r.ok = false;
+    r.problem = "key_missing";
+    r.first_bad_seq = 1;
+    r.message = fmt::format("master key version {} (the database's first) is not in the key ring", initial_version);
+    return r;
+  }
   int64_t expected = 1;
   std::string prev;
   constexpr int kBatch = 5000;
@@ -45,6 +67,19 @@ VerifyReport verify(Store& store, const std::string& key) {
         fail("removed", fmt::format("entry {} is missing (the next one is {})", expected, e.seq));
         r.first_bad_seq = expected;
         return r;
+      }
+      if (e.action == "keys.rotate") {
+        int next = 0;
+        try {
+          next = Json::parse(e.details).value("key_version", 0);
+        } catch (const std::exception&) {
+          next = 0;
+        }
+        if (!useVersion(next)) {
+          fail("key_missing", fmt::format("entry {} rotated to master key version {}, which is not in the key ring",
+                                          e.seq, next));
+          return r;
+        }
       }
       if (e.prev_hash != prev) {
         // An entry whose own hash is right but whose link is not was put in the chain
@@ -80,6 +115,18 @@ VerifyReport verify(Store& store, const std::string& key) {
                             head.seq);
   }
   return r;
+}
+
+}  // namespace
+
+VerifyReport verify(Store& store, const std::string& key) {
+  return verifyWith(store, 1, [&key](int) { return &key; });
+}
+
+VerifyReport verify(Store& store, const KeyRing& ring) {
+  const auto state = store.keyVersions();
+  return verifyWith(store, state.initial > 0 ? state.initial : 1,
+                    [&ring](int v) -> const std::string* { return ring.has(v) ? &ring.version(v).audit : nullptr; });
 }
 
 }  // namespace palermo::audit

@@ -9,6 +9,10 @@
 
 #include "store/store.hpp"
 
+namespace palermo {
+class KeyRing;
+}
+
 namespace palermo::audit {
 
 // Canonical text of an entry (everything but its own hash) and its keyed hash.
@@ -23,7 +27,10 @@ struct VerifyReport {
   std::string message;        // for people
 };
 
-// Walks the whole chain in sequence order (streaming, constant memory).
+// Walks the whole chain in sequence order (streaming, constant memory), with one audit key.
 VerifyReport verify(Store& store, const std::string& key);
+// The same across key rotations: starts with the database's initial master key version and
+// switches at each "keys.rotate" entry; problem "key_missing" when the ring lacks a version.
+VerifyReport verify(Store& store, const KeyRing& ring);
 
 }  // namespace palermo::audit

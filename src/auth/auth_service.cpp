@@ -62,7 +62,7 @@ void AuthService::setSecondFactor(const KeyRing& keys, std::function<bool(const 
 
 std::string AuthService::totpSecretOf(const UserRow& u) const {
   if (!keys_) throw std::logic_error("second factor keys not set");
-  return openBytes(u.totp_secret, "totp:" + std::to_string(u.id), keys_->dataKey());
+  return keys_->open(u.totp_secret, "totp:" + std::to_string(u.id));
 }
 
 Json AuthService::beginTotpEnrolment(const Principal& p) {
@@ -70,7 +70,7 @@ Json AuthService::beginTotpEnrolment(const Principal& p) {
   if (p.user.totp_enabled)
     throw Problem::conflict("auth.totp_enabled", "A second factor is set up already; an administrator can reset it.");
   const std::string secret = randomBytes(20);
-  store_.setTotp(p.user.id, sealBytes(secret, "totp:" + std::to_string(p.user.id), keys_->dataKey()), false);
+  store_.setTotp(p.user.id, keys_->seal(secret, "totp:" + std::to_string(p.user.id)), false);
   const std::string b32 = base32Encode(secret);
   return {{"secret", b32}, {"uri", otpauthUri(p.user.login, b32)}};
 }

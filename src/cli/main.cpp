@@ -8,6 +8,7 @@
 #include "api/app.hpp"
 #include "audit/audit.hpp"
 #include "core/keys.hpp"
+#include "records/key_rotation.hpp"
 #include "records/demo.hpp"
 #include "records/engine.hpp"
 #include "records/openapi.hpp"
@@ -81,7 +82,8 @@ int runServe(const Config& config) {
     out += fmt::format("palermo_db_committed_writes_total {}\n", s.committed_writes);
   });
   auth::AuthService auth(*store, config);
-  const auto keys = KeyRing::load(config.data_dir, true);
+  auto keys = KeyRing::load(config.data_dir, true);
+  records::activateStoreKeys(*store, keys);
   store->setAuditHasher(audit::makeHasher(keys.auditKey()));
   const records::Schema schema = loadSchemaOrThrow(config);
   records::RecordService records(schema, *store, keys);
@@ -166,6 +168,14 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit_cmd->add_subcommand("verify", "Prove the hash chain; name the first bad entry");
   addCommon(audit_verify, common);
 
+  auto* keys_cmd = app.add_subcommand("keys", "Master keys (identity encryption, blind index, audit MAC)");
+  keys_cmd->require_subcommand(1);
+  auto* keys_rotate = keys_cmd->add_subcommand(
+      "rotate", "Add a new master key version and re-encrypt everything under it (stop the servers first)");
+  addCommon(keys_rotate, common);
+  auto* keys_status = keys_cmd->add_subcommand("status", "Show the key versions held and the one in use");
+  addCommon(keys_status, common);
+
   auto* schema_cmd = app.add_subcommand("schema", "Record types and value lists");
   schema_cmd->require_subcommand(1);
   auto* schema_check = schema_cmd->add_subcommand("check", "Check the schema files; list every mistake");
@@ -221,8 +231,8 @@ int main(int argc, char** argv) {
     }
     if (*audit_verify) {
       auto store = openMigrated(config);
-      const auto keys = KeyRing::load(config.data_dir, false);
-      const auto report = audit::verify(*store, keys.auditKey());
+      auto keys = KeyRing::load(config.data_dir, false);
+      const auto report = audit::verify(*store, keys);
       store->close();
       if (report.ok) {
         std::printf("audit chain intact: %lld entries\n", static_cast<long long>(report.entries));
@@ -232,9 +242,33 @@ int main(int argc, char** argv) {
                   report.problem.c_str(), report.message.c_str());
       return 3;
     }
+    if (*keys_rotate || *keys_status) {
+      auto store = openMigrated(config);
+      auto keys = KeyRing::load(config.data_dir, false);
+      if (*keys_status) {
+        records::activateStoreKeys(*store, keys);
+        const auto v = store->keyVersions();
+        std::printf("key source:      %s\n", keys.file().empty() ? "PALERMO_MASTER_KEY" : keys.file().c_str());
+        std::printf("versions held:   %d..%d\n", 1, keys.newestVersion());
+        std::printf("database uses:   version %d (audit chain started with version %d)\n", v.active, v.initial);
+        store->close();
+        return 0;
+      }
+      const auto schema = loadSchemaOrThrow(config);
+      const auto r = records::rotateKeys(schema, *store, keys);
+      std::printf("keys rotated from version %d to %d: %lld records, %lld attachments, %lld second-factor secrets "
+                  "re-encrypted; blind index rebuilt\n",
+                  r.from_version, r.to_version, static_cast<long long>(r.counts.records),
+                  static_cast<long long>(r.counts.attachments), static_cast<long long>(r.counts.users));
+      std::printf("Keep the key file (%s) backed up: older versions stay in it to verify older audit entries.\n",
+                  keys.file().c_str());
+      store->close();
+      return 0;
+    }
     if (*demo_cmd) {
       auto store = openMigrated(config);
-      const auto keys = KeyRing::load(config.data_dir, true);
+      auto keys = KeyRing::load(config.data_dir, true);
+      records::activateStoreKeys(*store, keys);
       store->setAuditHasher(audit::makeHasher(keys.auditKey()));
       const auto schema = loadSchemaOrThrow(config);
       records::RecordService service(schema, *store, keys);

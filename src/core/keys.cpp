@@ -1,7 +1,11 @@
 #include "core/keys.hpp"
 
 #include <sodium.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
 
 #include <cstdlib>
 #include <filesystem>
@@ -33,20 +37,121 @@ std::string derive(const std::string& master, uint64_t id) {
   return out;
 }
 
+// Sealed values written since key versions exist start with this header: 0xF1 'K' and the
+// version (big-endian 16 bits). Older values have no header and are version 1; a random nonce
+// that happens to look like a header is still opened correctly (open() falls back).
+constexpr unsigned char kHeader0 = 0xF1, kHeader1 = 'K';
+constexpr std::size_t kHeaderSize = 4;
+
+KeyRing::Keys deriveAll(const std::string& master) {
+  if (master.size() != crypto_kdf_KEYBYTES) throw std::runtime_error("master key must be 32 bytes");
+  return KeyRing::Keys{derive(master, 1), derive(master, 2), derive(master, 3)};
+}
+
+// "hex" (version 1) or "N:hex" items, separated by white space, commas or new lines; lines
+// starting with '#' are comments.
+std::map<int, std::string> parseMasters(const std::string& text, const std::string& where) {
+  std::map<int, std::string> out;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    for (char& c : line)
+      if (c == ',') c = ' ';
+    std::istringstream items(line);
+    std::string item;
+    while (items >> item) {
+      int version = 1;
+      std::string hex = item;
+      if (const auto colon = item.find(':'); colon != std::string::npos) {
+        try {
+          version = std::stoi(item.substr(0, colon));
+        } catch (const std::exception&) {
+          version = 0;
+        }
+        hex = item.substr(colon + 1);
+      }
+      if (version < 1 || version > 65535)
+        throw std::runtime_error(where + ": a key version must be a number from 1 to 65535 (\"N:hex\")");
+      if (out.count(version)) throw std::runtime_error(where + ": key version " + std::to_string(version) + " appears twice");
+      out[version] = fromHex(hex);
+    }
+  }
+  if (out.empty()) throw std::runtime_error(where + ": no master key");
+  return out;
+}
+
 }  // namespace
 
 KeyRing KeyRing::fromMaster(std::string master) {
-  if (master.size() != crypto_kdf_KEYBYTES) throw std::runtime_error("master key must be 32 bytes");
+  std::map<int, std::string> m;
+  m[1] = std::move(master);
+  return fromMasters(std::move(m));
+}
+
+KeyRing KeyRing::fromMasters(std::map<int, std::string> masters) {
   KeyRing k;
-  k.audit_ = derive(master, 1);
-  k.data_ = derive(master, 2);
-  k.index_ = derive(master, 3);
-  sodium_memzero(master.data(), master.size());
+  for (auto& [v, master] : masters) {
+    k.versions_[v] = deriveAll(master);
+    sodium_memzero(master.data(), master.size());
+  }
+  k.active_ = k.newestVersion();
   return k;
 }
 
+const KeyRing::Keys& KeyRing::version(int v) const {
+  auto it = versions_.find(v);
+  if (it == versions_.end())
+    throw std::runtime_error("master key version " + std::to_string(v) + " is not in the key ring" +
+                             (file_.empty() ? std::string(" (PALERMO_MASTER_KEY)") : " (" + file_ + ")"));
+  return it->second;
+}
+
+const KeyRing::Keys& KeyRing::active() const { return version(active_); }
+
+void KeyRing::activate(int v) {
+  (void)version(v);
+  active_ = v;
+}
+
+std::string KeyRing::seal(std::string_view plaintext, std::string_view context) const {
+  std::string out(kHeaderSize, '\0');
+  out[0] = static_cast<char>(kHeader0);
+  out[1] = static_cast<char>(kHeader1);
+  out[2] = static_cast<char>((active_ >> 8) & 0xFF);
+  out[3] = static_cast<char>(active_ & 0xFF);
+  out += sealBytes(plaintext, context, dataKey());
+  return out;
+}
+
+int KeyRing::sealedVersion(std::string_view sealed) {
+  if (sealed.size() > kHeaderSize && static_cast<unsigned char>(sealed[0]) == kHeader0 &&
+      static_cast<unsigned char>(sealed[1]) == kHeader1)
+    return (static_cast<unsigned char>(sealed[2]) << 8) | static_cast<unsigned char>(sealed[3]);
+  return 1;
+}
+
+std::string KeyRing::open(std::string_view sealed, std::string_view context) const {
+  const bool headed = sealed.size() > kHeaderSize && static_cast<unsigned char>(sealed[0]) == kHeader0 &&
+                      static_cast<unsigned char>(sealed[1]) == kHeader1;
+  if (headed) {
+    const int v = sealedVersion(sealed);
+    if (has(v)) {
+      try {
+        return openBytes(sealed.substr(kHeaderSize), context, version(v).data);
+      } catch (const std::runtime_error&) {
+        if (!has(1)) throw;  // not a legacy value either
+      }
+    } else if (!has(1)) {
+      (void)version(v);  // throws naming the missing version
+    }
+  }
+  return openBytes(sealed, context, version(1).data);
+}
+
 KeyRing KeyRing::load(const std::string& data_dir, bool create) {
-  if (const char* env = std::getenv("PALERMO_MASTER_KEY"); env && *env) return fromMaster(fromHex(env));
+  if (const char* env = std::getenv("PALERMO_MASTER_KEY"); env && *env)
+    return fromMasters(parseMasters(env, "PALERMO_MASTER_KEY"));
   const std::string file = std::getenv("PALERMO_MASTER_KEY_FILE") ? std::getenv("PALERMO_MASTER_KEY_FILE")
                                                                   : (std::filesystem::path(data_dir) / "master.key").string();
   if (!std::filesystem::exists(file)) {
@@ -58,17 +163,65 @@ KeyRing KeyRing::load(const std::string& data_dir, bool create) {
     const mode_t old = ::umask(077);
     {
       std::ofstream out(file);
-      out << hex << "\n";
+      out << "1:" << hex << "\n";
       if (!out) throw std::runtime_error("cannot write master key file " + file);
     }
     ::umask(old);
     ::chmod(file.c_str(), 0600);
   }
   std::ifstream in(file);
-  std::string hex;
-  in >> hex;
-  if (!in && !in.eof()) throw std::runtime_error("cannot read master key file " + file);
-  return fromMaster(fromHex(hex));
+  if (!in) throw std::runtime_error("cannot read master key file " + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  KeyRing ring = fromMasters(parseMasters(text.str(), file));
+  ring.file_ = file;
+  return ring;
+}
+
+int KeyRing::addVersionToFile() {
+  if (file_.empty())
+    throw std::runtime_error(
+        "the master keys come from PALERMO_MASTER_KEY: add a new version there (\"1:hex,2:hex\") or use a key file "
+        "(PALERMO_MASTER_KEY_FILE) to rotate");
+  const int v = newestVersion() + 1;
+  if (v > 65535) throw std::runtime_error("no more key versions");
+  std::ifstream in(file_);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string content = text.str();
+  // A file from before versions existed holds one bare key: that is version 1, say so.
+  {
+    std::string trimmed;
+    for (char c : content)
+      if (!std::isspace(static_cast<unsigned char>(c))) trimmed += c;
+    if (trimmed.size() == 64 && trimmed.find(':') == std::string::npos) content = "1:" + trimmed + "\n";
+  }
+  if (!content.empty() && content.back() != '\n') content += '\n';
+  std::string master = randomBytes(32);
+  content += std::to_string(v) + ":" + hexEncode(master) + "\n";
+  const std::string tmp = file_ + ".new";
+  const mode_t old = ::umask(077);
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  ::umask(old);
+  ::chmod(tmp.c_str(), 0600);
+  if (int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  std::filesystem::rename(tmp, file_);
+  const auto dir = std::filesystem::path(file_).parent_path();
+  if (int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  versions_[v] = deriveAll(master);
+  sodium_memzero(master.data(), master.size());
+  return v;
 }
 
 std::string sealBytes(std::string_view plaintext, std::string_view context, const std::string& key) {

@@ -118,8 +118,8 @@ Json RecordService::uploadAttachment(const Actor& actor, const std::string& type
   a.field = field;
   a.media_type = media;
   a.size = static_cast<int64_t>(bytes.size());
-  a.name = sealBytes(name, "attachment-name:" + a.id, keys_.dataKey());
-  a.content = sealBytes(bytes, "attachment:" + a.id, keys_.dataKey());
+  a.name = keys_.seal(name, "attachment-name:" + a.id);
+  a.content = keys_.seal(bytes, "attachment:" + a.id);
   a.created_at = nowMillis();
   a.created_by = actor.user_id;
   store_.putAttachment(a, AuditDraft{actor.user_id, "attachment.upload", typeName, 0,
@@ -148,9 +148,9 @@ AttachmentRow RecordService::attachmentFor(const Actor& actor, const std::string
                actor.identityFor(a->record_type, r->identity_blocked) != IdentityAccess::None);
   }
   if (!allowed) throw Problem::notFound("There is no such attachment.");  // existence does not leak
-  name = openBytes(a->name, "attachment-name:" + a->id, keys_.dataKey());
+  name = keys_.open(a->name, "attachment-name:" + a->id);
   if (with_content) {
-    a->content = openBytes(a->content, "attachment:" + a->id, keys_.dataKey());
+    a->content = keys_.open(a->content, "attachment:" + a->id);
     store_.appendAudit(AuditDraft{actor.user_id, "attachment.read", a->record_type, a->record_id,
                                   Json{{"attachment", a->id}, {"field", a->field}}},
                        nowMillis());

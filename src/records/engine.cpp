@@ -208,7 +208,7 @@ void RecordService::checkIdentityWrite(const Actor& actor, const RecordType& typ
 Json RecordService::fullData(const RecordType& type, const StoredRecord& r) const {
   Json data = r.data;
   if (!r.identity.empty()) {
-    const Json identity = Json::parse(openBytes(r.identity, sealContext(r.id), keys_.dataKey()));
+    const Json identity = Json::parse(keys_.open(r.identity, sealContext(r.id)));
     for (const auto& [k, v] : identity.items())
       if (type.field(k)) data[k] = v;
   }
@@ -230,7 +230,7 @@ Json RecordService::render(const Actor& actor, const RecordType& type, const Sto
     if (f.sensitivity == Sensitivity::Identity && selected(f.name)) wants_identity = true;
   if (!r.identity.empty() && wants_identity) {
     if (may_identity) {
-      const Json identity = Json::parse(openBytes(r.identity, sealContext(r.id), keys_.dataKey()));
+      const Json identity = Json::parse(keys_.open(r.identity, sealContext(r.id)));
       for (const auto& [k, v] : identity.items())
         if (selected(k) && type.field(k)) {
           data[k] = v;
@@ -349,12 +349,11 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
   }
   if (m.identity_changed || m.kind == RecordMutation::Kind::Create) {
     const std::string plain = identity_after.empty() ? std::string() : identity_after.dump();
-    const std::string key = keys_.dataKey();
     if (!plain.empty()) {
       if (m.kind == RecordMutation::Kind::Create) {
-        m.seal_identity = [plain, key](int64_t id) { return sealBytes(plain, sealContext(id), key); };
+        m.seal_identity = [plain, ring = &keys_](int64_t id) { return ring->seal(plain, sealContext(id)); };
       } else {
-        m.identity = sealBytes(plain, sealContext(m.id), key);
+        m.identity = keys_.seal(plain, sealContext(m.id));
       }
     }
   }
@@ -411,7 +410,7 @@ void RecordService::rewriteForMigration(const RecordType& type, const StoredReco
 Json RecordService::rawData(const StoredRecord& r) const {
   Json data = r.data;
   if (!r.identity.empty()) {
-    const Json identity = Json::parse(openBytes(r.identity, sealContext(r.id), keys_.dataKey()));
+    const Json identity = Json::parse(keys_.open(r.identity, sealContext(r.id)));
     for (const auto& [k, v] : identity.items()) data[k] = v;
   }
   return data;

@@ -235,6 +235,37 @@ struct RecordMutation {
   std::function<std::string(int64_t id)> seal_identity;
 };
 
+// Key rotation (`palermo keys rotate`): everything sealed or blind-indexed is rewritten under
+// the new master key version in one transaction, ending with a "keys.rotate" audit entry MACed
+// with the new audit key.
+struct ResealPlan {
+  // A record's sealed identity -> the same sealed with the new key; fills `terms` with the
+  // record's blind-index terms under the new index key.
+  std::function<std::string(const std::string& type, int64_t id, const std::string& sealed,
+                            std::vector<std::string>& terms)>
+      identity;
+  // An attachment's sealed name and content -> both sealed with the new key.
+  std::function<std::pair<std::string, std::string>(const std::string& id, const std::string& name,
+                                                    const std::string& content)>
+      attachment;
+  // A user's sealed TOTP secret -> sealed with the new key.
+  std::function<std::string(int64_t user_id, const std::string& sealed)> totp;
+  int new_version = 0;
+  AuditHasher new_hasher;  // becomes the store's hasher when the rotation commits
+  AuditDraft audit;        // the store adds the counts to its details
+};
+
+struct ResealCounts {
+  int64_t records = 0, attachments = 0, users = 0;
+};
+
+// Which master key version the database's audit chain started with and which one everything
+// is sealed with now; 0 when not recorded yet (a new database).
+struct KeyVersions {
+  int initial = 0;
+  int active = 0;
+};
+
 struct MutationResult {
   enum class Status { Ok, NotFound, VersionConflict, Gone };
   Status status = Status::Ok;
@@ -367,6 +398,12 @@ class Store {
     std::string mac;
   };
   virtual AuditHead auditHead() = 0;
+
+  // Master key versions (see ResealPlan).
+  virtual KeyVersions keyVersions() = 0;
+  // Records the versions the first time the database is used with a key ring.
+  virtual void initKeyVersions(int initial, int active) = 0;
+  virtual ResealCounts resealAll(const ResealPlan& plan) = 0;
 
   // Schema state: the last schema text applied per record type (for evolution checks).
   virtual std::map<std::string, std::string> schemaState() = 0;

@@ -8,6 +8,8 @@
 #include <chrono>
 
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -633,6 +635,104 @@ std::optional<AttachmentRow> SqliteStore::getAttachment(const std::string& id, b
     if (with_content) a.content = s.blob(9);
     return a;
   });
+}
+
+KeyVersions SqliteStore::keyVersions() {
+  return read<KeyVersions>([](Db& db) {
+    KeyVersions k;
+    auto s = db.prepare("SELECT initial_version, active_version FROM key_state WHERE id = 1");
+    if (s.step()) {
+      k.initial = static_cast<int>(s.int64(0));
+      k.active = static_cast<int>(s.int64(1));
+    }
+    return k;
+  });
+}
+
+void SqliteStore::initKeyVersions(int initial, int active) {
+  write([&](Db& db) {
+    db.prepare("INSERT OR IGNORE INTO key_state(id, initial_version, active_version) VALUES (1, ?, ?)")
+        .bind(1, initial)
+        .bind(2, active)
+        .run();
+  });
+}
+
+ResealCounts SqliteStore::resealAll(const ResealPlan& plan) {
+  ResealCounts counts;
+  AuditHasher old_hasher = audit_hasher_;
+  try {
+    write([&](Db& db) {
+      counts = ResealCounts{};
+      // Records, in id batches (updating a table while stepping over it is not well defined).
+      int64_t after = 0;
+      for (;;) {
+        std::vector<std::tuple<int64_t, std::string, std::string>> batch;
+        {
+          auto s = db.prepare(
+              "SELECT id, type, identity FROM records WHERE id > ? AND identity IS NOT NULL AND length(identity) > 0 "
+              "ORDER BY id LIMIT 1000");
+          s.bind(1, after);
+          while (s.step()) batch.emplace_back(s.int64(0), s.text(1), s.blob(2));
+        }
+        if (batch.empty()) break;
+        for (const auto& [id, type, sealed] : batch) {
+          std::vector<std::string> terms;
+          const std::string resealed = plan.identity(type, id, sealed, terms);
+          db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindBlob(1, resealed).bind(2, id).run();
+          db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
+          for (const auto& term : terms)
+            db.prepare("INSERT OR IGNORE INTO record_terms(term, record_id) VALUES (?, ?)").bind(1, term).bind(2, id).run();
+          ++counts.records;
+          after = id;
+        }
+      }
+      std::string last;
+      for (;;) {
+        std::vector<std::tuple<std::string, std::string, std::string>> batch;
+        {
+          auto s = db.prepare("SELECT id, name, content FROM attachments WHERE id > ? ORDER BY id LIMIT 100");
+          s.bind(1, last);
+          while (s.step()) batch.emplace_back(s.text(0), s.blob(1), s.blob(2));
+        }
+        if (batch.empty()) break;
+        for (const auto& [id, name, content] : batch) {
+          const auto [new_name, new_content] = plan.attachment(id, name, content);
+          db.prepare("UPDATE attachments SET name = ?, content = ? WHERE id = ?")
+              .bindBlob(1, new_name)
+              .bindBlob(2, new_content)
+              .bind(3, id)
+              .run();
+          ++counts.attachments;
+          last = id;
+        }
+      }
+      std::vector<std::pair<int64_t, std::string>> secrets;
+      {
+        auto s = db.prepare("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND length(totp_secret) > 0");
+        while (s.step()) secrets.emplace_back(s.int64(0), s.blob(1));
+      }
+      for (const auto& [id, sealed] : secrets) {
+        db.prepare("UPDATE users SET totp_secret = ? WHERE id = ?").bindBlob(1, plan.totp(id, sealed)).bind(2, id).run();
+        ++counts.users;
+      }
+      db.prepare("UPDATE key_state SET active_version = ? WHERE id = 1").bind(1, plan.new_version).run();
+      AuditDraft draft = plan.audit;
+      draft.details["key_version"] = plan.new_version;
+      draft.details["records"] = counts.records;
+      draft.details["attachments"] = counts.attachments;
+      draft.details["users"] = counts.users;
+      audit_hasher_ = plan.new_hasher;
+      appendAuditIn(db, draft, 0,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count());
+    });
+  } catch (...) {
+    audit_hasher_ = old_hasher;
+    throw;
+  }
+  return counts;
 }
 
 }  // namespace palermo::sqlite

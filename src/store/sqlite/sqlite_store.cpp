@@ -186,6 +186,13 @@ CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
       {7, "identity restrictions", R"SQL(
 ALTER TABLE records ADD COLUMN identity_blocked TEXT NOT NULL DEFAULT '';
 )SQL"},
+      {8, "master key versions", R"SQL(
+CREATE TABLE key_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  initial_version INTEGER NOT NULL,
+  active_version INTEGER NOT NULL
+) STRICT;
+)SQL"},
   };
   return kMigrations;
 }

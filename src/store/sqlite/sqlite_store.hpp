@@ -53,6 +53,9 @@ class SqliteStore final : public Store {
 
   void setAuditHasher(AuditHasher hasher) override;
   MutationResult applyMutation(const RecordMutation& m) override;
+  KeyVersions keyVersions() override;
+  void initKeyVersions(int initial, int active) override;
+  ResealCounts resealAll(const ResealPlan& plan) override;
   std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) override;
   RecordPage listRecords(const RecordQuery& q) override;
   std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) override;
