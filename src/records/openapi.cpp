@@ -399,6 +399,91 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
          withErrors({{"200",
                       {{"description", "the file, as a download"},
                        {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}}})}}}};
+  // The routes that are not per record type: sign-in, sessions, tokens, administration, and
+  // the access routes of every record (sharing, identity restrictions, break-glass).
+  auto obj = [](Json props, std::vector<std::string> required = {}) {
+    Json o = {{"type", "object"}, {"properties", std::move(props)}};
+    if (!required.empty()) o["required"] = required;
+    return o;
+  };
+  const Json str = {{"type", "string"}};
+  const Json integer = {{"type", "integer"}};
+  const Json boolean = {{"type", "boolean"}};
+  const Json strings = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  const Json anyObject = {{"type", "object"}};
+  auto op = [&](const std::string& path, const std::string& method, const std::string& id, const std::string& summary,
+                const std::string& tag, const Json& request, const std::string& ok_code, const Json& ok_schema,
+                bool public_route = false) {
+    Json o = {{"operationId", id}, {"summary", summary}, {"tags", {tag}}};
+    if (!request.is_null()) o["requestBody"] = jsonBody(request);
+    Json ok = ok_schema.is_null() ? Json{{"description", "done"}} : okJson("result", ok_schema);
+    o["responses"] = withErrors({{ok_code, ok}, {"429", respRef("Problem")}});
+    if (public_route) o["security"] = Json::array();
+    paths[path][method] = o;
+  };
+  const Json recParams = {param("type", "path", str, true, "record type"), idParam};
+  op("/api/v1/auth/login", "post", "login", "Sign in (password, then the second factor when the roles need one)",
+     "auth", obj({{"login", str}, {"password", str}, {"totp", str}}, {"login", "password"}), "200", anyObject, true);
+  op("/api/v1/auth/logout", "post", "logout", "Sign out (ends this session)", "auth", Json(), "204", Json());
+  op("/api/v1/auth/me", "get", "me", "The signed-in user, roles and CSRF token", "auth", Json(), "200", anyObject);
+  op("/api/v1/auth/password", "post", "change_password", "Change one's password", "auth",
+     obj({{"current_password", str}, {"new_password", str}}, {"current_password", "new_password"}), "200", anyObject);
+  op("/api/v1/auth/totp/setup", "post", "totp_setup", "Start second-factor enrolment (secret and otpauth URI)", "auth",
+     Json(), "200", anyObject);
+  op("/api/v1/auth/totp/confirm", "post", "totp_confirm", "Confirm enrolment with a code", "auth",
+     obj({{"code", str}}, {"code"}), "200", anyObject);
+  op("/api/v1/auth/sessions", "get", "sessions", "One's sessions", "auth", Json(), "200", anyObject);
+  op("/api/v1/auth/sessions", "delete", "sign_out_everywhere", "End one's other sessions", "auth", Json(), "200",
+     anyObject);
+  op("/api/v1/auth/tokens", "get", "tokens", "One's API tokens (never the secret)", "auth", Json(), "200", anyObject);
+  op("/api/v1/auth/tokens", "post", "token_create", "Create an API token (the secret is shown once)", "auth",
+     obj({{"name", str}, {"roles", strings}, {"read_only", boolean}, {"expires_in_days", integer}}, {"name"}), "201",
+     anyObject);
+  paths["/api/v1/auth/tokens/{id}"]["parameters"] = {param("id", "path", integer, true, "token id")};
+  op("/api/v1/auth/tokens/{id}", "delete", "token_revoke", "Revoke an API token", "auth", Json(), "204", Json());
+  op("/api/v1/users", "get", "users", "User accounts (administrators)", "administration", Json(), "200", anyObject);
+  op("/api/v1/users", "post", "user_create", "Create a user with a one-time password (administrators)",
+     "administration", obj({{"login", str}, {"display_name", str}, {"roles", strings}, {"agency_id", integer}},
+                           {"login", "display_name"}),
+     "201", anyObject);
+  paths["/api/v1/users/{id}"]["parameters"] = {param("id", "path", integer, true, "user id")};
+  op("/api/v1/users/{id}", "patch", "user_access", "Change a user's roles, agency or active flag (audited)",
+     "administration", obj({{"roles", strings}, {"agency_id", integer}, {"active", boolean}}), "200", anyObject);
+  paths["/api/v1/users/{id}/totp/reset"]["parameters"] = {param("id", "path", integer, true, "user id")};
+  op("/api/v1/users/{id}/totp/reset", "post", "user_totp_reset", "Reset a user's second factor (audited)",
+     "administration", Json(), "200", anyObject);
+  op("/api/v1/roles", "get", "roles", "Roles with their permissions, scope and identity access", "administration",
+     Json(), "200", anyObject);
+  op("/api/v1/agencies", "get", "agencies", "Agencies and the agency types", "administration", Json(), "200",
+     anyObject);
+  op("/api/v1/agencies", "post", "agency_create", "Create an agency (audited)", "administration",
+     obj({{"name", str}, {"type", str}, {"region", str}}, {"name", "type"}), "201", anyObject);
+  paths["/api/v1/records/{type}/{id}/grants"]["parameters"] = recParams;
+  op("/api/v1/records/{type}/{id}/grants", "get", "grants", "Who the record is shared with", "access", Json(), "200",
+     anyObject);
+  op("/api/v1/records/{type}/{id}/grants", "post", "share",
+     "Share the record (and what links to it) with an agency; consent is checked", "access",
+     obj({{"agency_id", integer},
+          {"expires_on", {{"type", "string"}, {"format", "date"}}},
+          {"reason", str},
+          {"consent_override_reason", str}},
+         {"agency_id", "reason"}),
+     "201", anyObject);
+  paths["/api/v1/records/{type}/{id}/grants/{grant}"]["parameters"] = {
+      recParams[0], recParams[1], param("grant", "path", integer, true, "grant id")};
+  op("/api/v1/records/{type}/{id}/grants/{grant}", "delete", "unshare", "Revoke a grant", "access", Json(), "204",
+     Json());
+  paths["/api/v1/records/{type}/{id}/identity-restrictions"]["parameters"] = recParams;
+  op("/api/v1/records/{type}/{id}/identity-restrictions", "get", "identity_restrictions",
+     "Roles cut off from the person's identity by decision", "access", Json(), "200", anyObject);
+  op("/api/v1/records/{type}/{id}/identity-restrictions", "put", "restrict_identity",
+     "Cut named roles off the person's identity (a prosecutor's or court's decision, J3)", "access",
+     obj({{"roles", strings}, {"decision", str}}, {"roles", "decision"}), "200", anyObject);
+  paths["/api/v1/records/{type}/{id}/break-glass"]["parameters"] = recParams;
+  op("/api/v1/records/{type}/{id}/break-glass", "post", "break_glass",
+     "Emergency access for one hour, with a mandatory reason (audited, flagged for review)", "access",
+     obj({{"reason", str}}, {"reason"}), "200", anyObject);
+
   return {{"openapi", "3.1.0"},
           {"info",
            {{"title", "Palermo API"},
@@ -411,8 +496,9 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
            {{"schemas", schemas},
             {"responses", responses},
             {"securitySchemes",
-             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "palermo_session"}}}}}}},
-          {"security", {{{"session", Json::array()}}}},
+             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "palermo_session"}}},
+              {"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token (plm_...)"}}}}}}},
+          {"security", {{{"session", Json::array()}}, {{"token", Json::array()}}}},
           {"paths", paths}};
 }
 
