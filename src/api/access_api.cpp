@@ -3,7 +3,11 @@
 // RecordService); see docs/security.md.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <mutex>
 #include <unordered_map>
 
@@ -240,6 +244,76 @@ void registerAccessRoutes(http::Router& r, AppContext& ctx) {
                                            {"agency_to", agency_id},
                                            {"active", active}}});
     return Response::json(200, userJson(*ctx.store.findUserById(id)));
+  });
+
+  // The audit viewer (administrators): newest first, filtered by action (or "record." prefix),
+  // actor, record and time; paged with before_seq. Entries never hold identity values.
+  r.get("/api/v1/audit", [&ctx](Request& req) {
+    auto p = ctx.auth.require(req);
+    requireAdmin(ctx, p);
+    AuditQuery q;
+    std::vector<FieldError> errors;
+    auto integer = [&](const char* name, int64_t& out, int64_t min) {
+      const auto v = req.queryParam(name);
+      if (v.empty()) return;
+      try {
+        std::size_t used = 0;
+        out = std::stoll(v, &used);
+        if (used != v.size() || out < min) throw std::invalid_argument(name);
+      } catch (const std::exception&) {
+        errors.push_back({name, "integer", fmt::format("must be an integer of at least {}", min)});
+      }
+    };
+    auto time = [&](const char* name, int64_t& out) {
+      const auto v = req.queryParam(name);
+      if (v.empty()) return;
+      std::tm tm{};
+      std::istringstream in(v);
+      in >> std::get_time(&tm, v.size() > 10 ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d");
+      if (in.fail()) {
+        errors.push_back({name, "date", "must be a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ), UTC"});
+        return;
+      }
+      out = static_cast<int64_t>(timegm(&tm)) * 1000;
+    };
+    q.action = req.queryParam("action");
+    q.record_type = req.queryParam("record_type");
+    integer("actor", q.actor, 0);
+    integer("record_id", q.record_id, 1);
+    integer("before_seq", q.before_seq, 1);
+    int64_t limit = 100;
+    integer("limit", limit, 1);
+    if (limit > 500) errors.push_back({"limit", "range", "must be between 1 and 500"});
+    q.limit = static_cast<int>(std::min<int64_t>(limit, 500));
+    time("since", q.since_ms);
+    time("until", q.until_ms);
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    Json items = Json::array();
+    const auto entries = ctx.store.searchAudit(q);
+    for (const auto& e : entries) {
+      Json details;
+      try {
+        details = Json::parse(e.details);
+      } catch (const std::exception&) {
+        details = e.details;
+      }
+      const std::time_t secs = static_cast<std::time_t>(e.at / 1000);
+      std::tm tm{};
+      gmtime_r(&secs, &tm);
+      items.push_back({{"seq", e.seq},
+                       {"at", fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, e.at % 1000)},
+                       {"actor", e.actor},
+                       {"action", e.action},
+                       {"record_type", e.record_type},
+                       {"record_id", e.record_id},
+                       {"details", details}});
+    }
+    Json body = {{"items", items}};
+    if (static_cast<int>(entries.size()) == q.limit && !entries.empty()) body["next_before_seq"] = entries.back().seq;
+    auto res = Response::json(200, body);
+    res.set("Cache-Control", "no-store");
+    return res;
   });
 
   r.get("/api/v1/records/{type}/{id}/grants", [&ctx, &svc](Request& req) {

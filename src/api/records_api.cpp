@@ -70,7 +70,7 @@ std::optional<int64_t> ifMatch(const Request& req) {
 
 // Parses list parameters: field=value, field[op]=value, q, sort, cursor, limit, fields,
 // include_deleted, count.
-records::ListParams listParams(const Request& req) {
+records::ListParams listParams(const Request& req, std::string* format = nullptr) {
   records::ListParams p;
   std::vector<FieldError> errors;
   std::string_view query = req.query;
@@ -101,6 +101,7 @@ records::ListParams listParams(const Request& req) {
     } else if (key == "fields") p.fields = splitList(value);
     else if (key == "include_deleted") p.include_deleted = value == "true";
     else if (key == "count") p.count_total = value == "true";
+    else if (key == "format" && format) *format = value;
     else {
       RecordFilter f;
       const auto br = key.find('[');
@@ -163,6 +164,21 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     if (result.total >= 0) body["total"] = result.total;
     auto res = Response::json(200, body);
     res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export
+  // permission and is audited.
+  r.get("/api/v1/exports/{type}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    std::string format = "csv";
+    auto params = listParams(req, &format);
+    auto result = svc.exportRecords(actorFor(ctx, p), req.params.at("type"), std::move(params), format);
+    const std::string file = req.params.at("type") + (format == "csv" ? ".csv" : ".jsonl");
+    Response res{200, format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
+                 {{"Cache-Control", "no-store"}, {"Content-Disposition", contentDisposition(file)},
+                  {"X-Export-Rows", std::to_string(result.rows)}},
+                 std::move(result.content)};
     return res;
   });
 

@@ -660,6 +660,94 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
   return out;
 }
 
+namespace {
+
+// One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula is prefixed
+// with an apostrophe, so an export opened in a spreadsheet cannot execute anything.
+std::string csvCell(const Json& v) {
+  if (v.is_null()) return {};
+  std::string text;
+  if (v.is_string()) {
+    text = v.get<std::string>();
+    if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
+                          text[0] == '\r'))
+      text.insert(text.begin(), '\'');
+  } else if (v.is_array()) {
+    for (const auto& item : v) text += (text.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : item.dump());
+  } else {
+    text = v.dump();
+  }
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+RecordService::Export RecordService::exportRecords(const Actor& actor, const std::string& typeName, ListParams p,
+                                                   const std::string& format) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  if (!actor.may(type.name, "export"))
+    throw Problem::forbidden(fmt::format("You may not export records of type '{}'.", type.name));
+  std::vector<FieldError> errors;
+  if (format != "csv" && format != "jsonl") errors.push_back({"format", "not_in_list", "must be csv or jsonl"});
+  std::vector<std::string> columns = p.fields;
+  for (const auto& f : columns)
+    if (const auto* d = type.field(f); d && d->sensitivity == Sensitivity::Identity)
+      errors.push_back({"fields", "identity", "'" + f + "' is an identity field: exports carry case facts only"});
+  if (!p.cursor.empty()) errors.push_back({"cursor", "export", "an export always starts at the beginning"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  if (columns.empty())
+    for (const auto& f : type.fields)
+      if (f.sensitivity != Sensitivity::Identity) columns.push_back(f.name);
+  p.fields = columns;
+  p.limit = 500;
+  p.count_total = false;
+  Export out;
+  if (format == "csv") {
+    out.content = "id,state,created_at,updated_at";
+    for (const auto& c : columns) out.content += "," + c;
+    out.content += "\r\n";
+  }
+  for (;;) {
+    auto page = list(actor, type.name, p);
+    for (auto& item : page.items) {
+      if (++out.rows > kMaxExportRows)
+        throw Problem(413, "export.too_large",
+                      fmt::format("More than {} records match; narrow the filters (e.g. by a date range).",
+                                  kMaxExportRows));
+      const Json& data = item["data"];
+      if (format == "csv") {
+        out.content += csvCell(item["id"]) + "," + csvCell(item.value("state", Json())) + "," +
+                       csvCell(item.value("created_at", Json())) + "," + csvCell(item.value("updated_at", Json()));
+        for (const auto& c : columns) out.content += "," + csvCell(data.contains(c) ? data[c] : Json());
+        out.content += "\r\n";
+      } else {
+        Json line = {{"id", item["id"]}, {"state", item.value("state", Json())},
+                     {"created_at", item.value("created_at", Json())}, {"updated_at", item.value("updated_at", Json())},
+                     {"data", data}};
+        out.content += line.dump() + "\n";
+      }
+    }
+    if (page.next_cursor.empty()) break;
+    p.cursor = page.next_cursor;
+  }
+  Json filters = Json::array();
+  for (const auto& f : p.filters) filters.push_back(f.field);
+  store_.appendAudit(AuditDraft{actor.user_id, "record.export", type.name, 0,
+                                Json{{"format", format},
+                                     {"rows", out.rows},
+                                     {"filtered_by", filters},
+                                     {"name_search", !p.name_query.empty()},
+                                     {"include_deleted", p.include_deleted}}},
+                     nowMs());
+  return out;
+}
+
 Json RecordService::history(const Actor& actor, const std::string& typeName, int64_t id) {
   const auto& type = typeOr404(actor, typeName, "read");
   loadOr404(actor, type, id, "read");

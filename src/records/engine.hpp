@@ -96,6 +96,15 @@ class RecordService {
   Json transition(const Actor& actor, const std::string& type, int64_t id, std::optional<int64_t> if_match,
                   const std::string& name, const Json& patch);
   ListResult list(const Actor& actor, const std::string& type, const ListParams& params);
+  // An export of the records a list with these filters reaches, as CSV or JSON lines: case
+  // facts only (id, state, times and every non-identity field; identity never leaves in bulk).
+  // Needs the export permission; one audit entry names the type, filters and row count.
+  struct Export {
+    std::string content;
+    int64_t rows = 0;
+  };
+  static constexpr int64_t kMaxExportRows = 500000;
+  Export exportRecords(const Actor& actor, const std::string& type, ListParams params, const std::string& format);
   Json history(const Actor& actor, const std::string& type, int64_t id);
   Json relations(const Actor& actor, const std::string& type, int64_t id);
 

@@ -458,6 +458,31 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
      anyObject);
   op("/api/v1/agencies", "post", "agency_create", "Create an agency (audited)", "administration",
      obj({{"name", str}, {"type", str}, {"region", str}}, {"name", "type"}), "201", anyObject);
+  paths["/api/v1/audit"]["parameters"] = {
+      param("action", "query", str, false, "exact action, or a prefix ending in '.'"),
+      param("actor", "query", integer, false, "user id"),
+      param("record_type", "query", str, false, "record type"),
+      param("record_id", "query", integer, false, "record id"),
+      param("since", "query", str, false, "YYYY-MM-DD or date-time (UTC), inclusive"),
+      param("until", "query", str, false, "YYYY-MM-DD or date-time (UTC), exclusive"),
+      param("before_seq", "query", integer, false, "paging: entries older than this"),
+      param("limit", "query", integer, false, "1..500, default 100")};
+  op("/api/v1/audit", "get", "audit", "The audit log, newest first (administrators)", "administration", Json(), "200",
+     anyObject);
+  paths["/api/v1/exports/{type}"]["parameters"] = {
+      param("type", "path", str, true, "record type"),
+      param("format", "query", {{"type", "string"}, {"enum", {"csv", "jsonl"}}}, false, "csv (default) or jsonl")};
+  paths["/api/v1/exports/{type}"]["get"] = {
+      {"operationId", "export"},
+      {"summary", "Export the case facts of the records the filters select (the list's filters; audited)"},
+      {"tags", {"records"}},
+      {"responses",
+       withErrors({{"200",
+                    {{"description", "the export, as a download"},
+                     {"content",
+                      {{"text/csv", {{"schema", {{"type", "string"}}}}},
+                       {"application/x-ndjson", {{"schema", {{"type", "string"}}}}}}}}},
+                   {"413", respRef("Problem")}})}};
   paths["/api/v1/records/{type}/{id}/grants"]["parameters"] = recParams;
   op("/api/v1/records/{type}/{id}/grants", "get", "grants", "Who the record is shared with", "access", Json(), "200",
      anyObject);

@@ -194,6 +194,17 @@ struct AuditEntry {
   std::string hash;       // hex, keyed BLAKE2b over the entry and prev_hash
 };
 
+// A search of the audit log for people (the audit viewer): newest first, every filter optional.
+struct AuditQuery {
+  std::string action;        // exact ("record.export") or a prefix ending in '.' ("record.")
+  int64_t actor = -1;        // user id; -1: anyone
+  std::string record_type;
+  int64_t record_id = 0;
+  int64_t since_ms = 0, until_ms = 0;  // at >= since, at < until (0: open)
+  int64_t before_seq = 0;    // paging: entries older than this (0: from the newest)
+  int limit = 100;
+};
+
 // The synthetic entry whose hash is the MAC of the chain's head (seq and hash of the newest
 // entry), so that cutting entries off the end is detected too.
 inline AuditEntry auditHeadEntry(int64_t seq, const std::string& hash) {
@@ -391,6 +402,7 @@ class Store {
   virtual void appendAudit(const AuditDraft& draft, int64_t at) = 0;
   // Entries in sequence order, from `from_seq`, at most `limit`.
   virtual std::vector<AuditEntry> auditEntries(int64_t from_seq, int limit) = 0;
+  virtual std::vector<AuditEntry> searchAudit(const AuditQuery& q) = 0;
   // The newest entry's seq and hash, as last recorded by the store ("head"), with its MAC.
   struct AuditHead {
     int64_t seq = 0;

@@ -6,6 +6,7 @@
 // revocation, break-glass, and that a role without identity access never receives an identity
 // field by any endpoint.
 #include <set>
+#include <sstream>
 
 #include "harness.hpp"
 #include "records/schema.hpp"
@@ -182,6 +183,32 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
     } else {
       EXPECT_FALSE(may_read) << role_name << " list: " << list.body;
       EXPECT_EQ(list.status, 404);
+    }
+
+    // export: the export permission, the read scope, case facts only
+    {
+      const auto exp = u.call("GET", "/api/v1/exports/test_case?format=csv");
+      const bool export_ok = may_read && grants(role, type, "export");
+      if (export_ok) {
+        EXPECT_EQ(exp.status, 200) << role_name << " export: " << exp.body;
+        std::set<int64_t> exported;
+        std::istringstream lines(exp.body);
+        std::string line;
+        std::getline(lines, line);  // header
+        EXPECT_EQ(line.rfind("id,state,created_at,updated_at,", 0), 0U) << line;
+        while (std::getline(lines, line))
+          if (!line.empty() && line != "\r") exported.insert(std::stoll(line.substr(0, line.find(','))));
+        EXPECT_EQ(exported, listed) << role_name << " exported what the list shows";
+        EXPECT_EQ(exp.body.find("Made Up"), std::string::npos) << role_name << " export carries identity";
+        // Audited: who, what type, how many rows.
+        const auto audit = admin_.call("GET", "/api/v1/audit?action=record.export&limit=1&actor=" + std::to_string(u.id));
+        ASSERT_EQ(audit.status, 200) << audit.body;
+        ASSERT_EQ(audit.json()["items"].size(), 1U) << audit.body;
+        EXPECT_EQ(audit.json()["items"][0]["details"]["rows"], static_cast<int64_t>(exported.size()));
+      } else {
+        EXPECT_EQ(exp.status, may_read ? 403 : 404) << role_name << " export";
+      }
+      ++checked;
     }
 
     for (const auto& [situation, id] : records) {

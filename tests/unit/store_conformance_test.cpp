@@ -315,6 +315,48 @@ TEST_P(StoreConformance, SchemaStateRoundTrips) {
   EXPECT_EQ(s.at("a"), "{\"x\":1}");
 }
 
+TEST_P(StoreConformance, AuditSearchFiltersNewestFirst) {
+  store_->setAuditHasher(plainHash);
+  for (int i = 0; i < 5; ++i) store_->applyMutation(createOf("thing", {{"n", i}}));
+  store_->appendAudit(AuditDraft{42, "record.export", "thing", 0, Json{{"rows", 5}}}, 1'700'000'000'000);
+  store_->appendAudit(AuditDraft{42, "user.access_change", "user", 7, Json::object()}, 1'800'000'000'000);
+  AuditQuery all;
+  const auto newest = store_->searchAudit(all);
+  ASSERT_EQ(newest.size(), 7U);
+  EXPECT_GT(newest[0].seq, newest[1].seq);
+  AuditQuery prefix;
+  prefix.action = "record.";
+  EXPECT_EQ(store_->searchAudit(prefix).size(), 6U);
+  AuditQuery exact;
+  exact.action = "record.export";
+  exact.actor = 42;
+  ASSERT_EQ(store_->searchAudit(exact).size(), 1U);
+  AuditQuery by_record;
+  by_record.record_type = "user";
+  by_record.record_id = 7;
+  EXPECT_EQ(store_->searchAudit(by_record).size(), 1U);
+  AuditQuery window;
+  window.since_ms = 1'700'000'000'000;
+  window.until_ms = 1'800'000'000'000;
+  ASSERT_EQ(store_->searchAudit(window).size(), 1U);
+  AuditQuery page;
+  page.limit = 2;
+  const auto first = store_->searchAudit(page);
+  ASSERT_EQ(first.size(), 2U);
+  page.before_seq = first.back().seq;
+  EXPECT_EQ(store_->searchAudit(page).front().seq, first.back().seq - 1);
+}
+
+TEST_P(StoreConformance, KeyVersionsAreRecordedOnce) {
+  EXPECT_EQ(store_->keyVersions().active, 0);
+  store_->initKeyVersions(2, 2);
+  store_->initKeyVersions(5, 5);  // only the first time counts
+  EXPECT_EQ(store_->keyVersions().initial, 2);
+  EXPECT_EQ(store_->keyVersions().active, 2);
+  reopen();
+  EXPECT_EQ(store_->keyVersions().active, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const std::filesystem::path& d) {

@@ -569,6 +569,56 @@ std::vector<AuditEntry> SqliteStore::auditEntries(int64_t from_seq, int limit) {
   });
 }
 
+std::vector<AuditEntry> SqliteStore::searchAudit(const AuditQuery& q) {
+  std::string where = "1";
+  std::vector<Json> binds;
+  if (!q.action.empty()) {
+    if (q.action.back() == '.') {
+      where += " AND substr(action, 1, ?) = ?";
+      binds.emplace_back(static_cast<int64_t>(q.action.size()));
+    } else {
+      where += " AND action = ?";
+    }
+    binds.emplace_back(q.action);
+  }
+  if (q.actor >= 0) {
+    where += " AND actor = ?";
+    binds.emplace_back(q.actor);
+  }
+  if (!q.record_type.empty()) {
+    where += " AND record_type = ?";
+    binds.emplace_back(q.record_type);
+  }
+  if (q.record_id > 0) {
+    where += " AND record_id = ?";
+    binds.emplace_back(q.record_id);
+  }
+  if (q.since_ms > 0) {
+    where += " AND at >= ?";
+    binds.emplace_back(q.since_ms);
+  }
+  if (q.until_ms > 0) {
+    where += " AND at < ?";
+    binds.emplace_back(q.until_ms);
+  }
+  if (q.before_seq > 0) {
+    where += " AND seq < ?";
+    binds.emplace_back(q.before_seq);
+  }
+  return read<std::vector<AuditEntry>>([&](Db& db) {
+    std::vector<AuditEntry> out;
+    auto s = db.prepare("SELECT seq, at, actor, action, record_type, record_id, details, prev_hash, hash FROM audit_log "
+                        "WHERE " + where + " ORDER BY seq DESC LIMIT ?");
+    int i = 1;
+    for (const auto& b : binds) bindJson(s, i++, b);
+    s.bind(i, static_cast<int64_t>(q.limit));
+    while (s.step())
+      out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7),
+                     s.text(8)});
+    return out;
+  });
+}
+
 Store::AuditHead SqliteStore::auditHead() {
   return read<AuditHead>([](Db& db) {
     AuditHead h;

@@ -193,6 +193,10 @@ CREATE TABLE key_state (
   active_version INTEGER NOT NULL
 ) STRICT;
 )SQL"},
+      {9, "audit viewer indexes", R"SQL(
+CREATE INDEX audit_by_record ON audit_log(record_id, seq);
+CREATE INDEX audit_by_actor ON audit_log(actor, seq);
+)SQL"},
   };
   return kMigrations;
 }

@@ -54,6 +54,7 @@ class SqliteStore final : public Store {
   void setAuditHasher(AuditHasher hasher) override;
   MutationResult applyMutation(const RecordMutation& m) override;
   KeyVersions keyVersions() override;
+  std::vector<AuditEntry> searchAudit(const AuditQuery& q) override;
   void initKeyVersions(int initial, int active) override;
   ResealCounts resealAll(const ResealPlan& plan) override;
   std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) override;
