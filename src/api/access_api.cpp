@@ -98,10 +98,7 @@ Json roleJson(const records::RoleDef& r) {
           {"permissions", perms}};
 }
 
-const std::vector<std::string> kAgencyTypes = {"special_police", "ministry",     "assistance_center", "ngo",
-                                               "shelter",        "hotline",      "prosecutor",        "court",
-                                               "statistics",     "inspectorate", "coordinator",       "local_authority",
-                                               "child_protection", "other"};
+const std::vector<std::string>& kAgencyTypes = records::agencyTypes();
 
 }  // namespace
 

@@ -222,6 +222,7 @@ Actor Actor::of(const Schema& schema, int64_t user_id, const std::vector<std::st
   a.user_id = user_id;
   a.agency_id = agency_id;
   a.region = region;
+  a.schema = &schema;
   for (const auto& name : role_names)
     if (auto it = schema.roles.find(name); it != schema.roles.end()) a.roles.push_back(&it->second);
   return a;
@@ -289,6 +290,10 @@ Visibility Actor::visibility(const std::string& type, int64_t now_ms) const {
   v.now = now_ms;
   const auto scope = scopeFor(type, "read");
   v.scope = static_cast<Visibility::Scope>(static_cast<int>(scope.value_or(Scope::Own)));
+  // A grant on a linked record must not open a record whose sharing needs the person's
+  // consent: such records are reached only by a grant on themselves (where consent is checked).
+  if (schema)
+    if (const auto* t = schema->type(type); t && !t->consent_share_field.empty()) v.reach_through_links = false;
   return v;
 }
 

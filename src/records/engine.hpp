@@ -29,6 +29,7 @@ struct Actor {
   std::string region;
   std::vector<const RoleDef*> roles;
   bool system = false;  // the system itself (data migrations, demo data): may do everything
+  const Schema* schema = nullptr;  // set by of(); visibility() reads the types' consent rules
 
   static Actor systemActor();
   // Roles unknown to the schema are ignored (and reported by `palermo schema check` users).

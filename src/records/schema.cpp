@@ -151,6 +151,15 @@ const char* sensitivityName(Sensitivity s) {
 
 // ---- Loader -------------------------------------------------------------------------------
 
+// Agency types of the mechanism (docs/security.md); roles name the ones that may hold them.
+const std::vector<std::string>& agencyTypes() {
+  static const std::vector<std::string> kTypes = {
+      "special_police", "ministry",     "assistance_center", "ngo",         "shelter",
+      "hotline",        "prosecutor",   "court",             "statistics",  "inspectorate",
+      "coordinator",    "local_authority", "child_protection", "other"};
+  return kTypes;
+}
+
 namespace {
 
 bool isIdentifier(std::string_view s) {
@@ -425,15 +434,6 @@ void FileLoader::loadList(const YAML::Node& root) {
     return;
   }
   schema_.lists.emplace(list.name, std::move(list));
-}
-
-// Agency types of the mechanism (docs/security.md); roles name the ones that may hold them.
-const std::vector<std::string>& agencyTypes() {
-  static const std::vector<std::string> kTypes = {
-      "special_police", "ministry",     "assistance_center", "ngo",         "shelter",
-      "hotline",        "prosecutor",   "court",             "statistics",  "inspectorate",
-      "coordinator",    "local_authority", "child_protection", "other"};
-  return kTypes;
 }
 
 void FileLoader::loadRole(const YAML::Node& root) {
@@ -1239,6 +1239,24 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
         loader.loadMigration(d.root);
     }
   checkRoleActions(result.schema, result.errors);
+  // A value list named agency_types (for consent fields) must hold exactly the agency types
+  // the access rules know, so that consent and agencies speak of the same things.
+  if (const auto* l = result.schema.list("agency_types")) {
+    std::set<std::string> codes;
+    for (const auto& v : l->values) codes.insert(v.code);
+    const std::set<std::string> known(agencyTypes().begin(), agencyTypes().end());
+    if (codes != known) {
+      std::string missing, extra;
+      for (const auto& k : known)
+        if (!codes.count(k)) missing += (missing.empty() ? "" : ", ") + k;
+      for (const auto& c : codes)
+        if (!known.count(c)) extra += (extra.empty() ? "" : ", ") + c;
+      result.errors.push_back({l->file, l->line,
+                               "list 'agency_types' must hold exactly the agency types of the mechanism" +
+                                   (missing.empty() ? std::string() : "; missing: " + missing) +
+                                   (extra.empty() ? std::string() : "; unknown: " + extra)});
+    }
+  }
   return result;
 }
 

@@ -200,6 +200,9 @@ struct RoleDef {
 };
 
 const char* scopeName(Scope s);
+// The agency types of the mechanism (special_police, ministry, ngo, ...); a schema list named
+// agency_types must hold exactly these.
+const std::vector<std::string>& agencyTypes();
 const char* identityAccessName(IdentityAccess a);
 
 struct Schema {

@@ -82,6 +82,9 @@ struct Visibility {
   int64_t agency_id = 0;
   std::string region;
   int64_t now = 0;  // unix milliseconds, for grant expiry
+  // Whether a grant on a linked record reaches this one (false for types whose sharing needs
+  // consent: only a grant on the record itself does).
+  bool reach_through_links = true;
 };
 
 struct SessionRow {

@@ -171,6 +171,13 @@ void appendVisibility(const Visibility& v, std::string& where, std::vector<Json>
   const std::string live =
       "((agency_id <> 0 AND agency_id = ?) OR (user_id <> 0 AND user_id = ?)) AND revoked_at = 0 AND "
       "(expires_at = 0 OR expires_at > ?)";
+  if (!v.reach_through_links) {
+    where += " AND (" + own + " OR id IN (SELECT record_id FROM record_grants WHERE " + live + "))";
+    binds.emplace_back(v.agency_id);
+    binds.emplace_back(v.user_id);
+    binds.emplace_back(v.now);
+    return;
+  }
   where += " AND (" + own + " OR id IN (SELECT record_id FROM record_grants WHERE " + live +
            ") OR id IN (SELECT l.from_id FROM record_links l JOIN record_grants g ON g.record_id = l.to_id WHERE " +
            "((g.agency_id <> 0 AND g.agency_id = ?) OR (g.user_id <> 0 AND g.user_id = ?)) AND g.revoked_at = 0 AND "
