@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/app.hpp"
+#include "rules/rulebook.hpp"
 #include "core/error.hpp"
 #include "records/engine.hpp"
 #include "records/openapi.hpp"
@@ -165,6 +166,62 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     auto res = Response::json(200, body);
     res.set("Cache-Control", "no-store");
     return res;
+  });
+
+  // Identification screening: the indicator sets, one list as a form, and a live evaluation
+  // (nothing stored; the screening record stores its own result when saved).
+  r.get("/api/v1/screening/rulesets", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    const auto actor = actorFor(ctx, p);
+    if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
+    Json items = Json::array();
+    if (const auto* book = svc.ruleBook())
+      for (const auto& rs : book->rulesets()) {
+        Json lists = Json::array();
+        for (const auto& l : rs.lists)
+          lists.push_back({{"code", l.code}, {"child", l.child}, {"exploitation", l.exploitation}, {"label", l.label.toJson()}});
+        items.push_back({{"ruleset", rs.key()}, {"id", rs.id}, {"version", rs.version}, {"label", rs.label.toJson()},
+                         {"source", rs.source}, {"lists", lists}, {"default", rs.id == book->defaultRuleset()}});
+      }
+    return Response::json(200, {{"items", items}});
+  });
+  r.get("/api/v1/screening/rulesets/{key}", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    const auto actor = actorFor(ctx, p);
+    if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
+    const auto* book = svc.ruleBook();
+    const auto* rs = book ? book->ruleset(req.params.at("key")) : nullptr;
+    if (!rs) throw Problem::notFound("There is no such indicator set.");
+    const auto child = req.queryParam("child") == "true";
+    const auto exploitation = req.queryParam("exploitation").empty() ? std::string("labour") : req.queryParam("exploitation");
+    const auto* list = rs->list(child, exploitation);
+    if (!list)
+      throw Problem::validation({{"exploitation", "not_in_list", "the set has no list for this audience and exploitation"}});
+    return Response::json(200, rs->toJson(list->code));
+  });
+  r.post("/api/v1/screening/evaluate", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    const auto actor = actorFor(ctx, p);
+    if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
+    const Json body = req.jsonBody();
+    const auto* book = svc.ruleBook();
+    std::vector<FieldError> errors;
+    const std::string key = body.value("ruleset", book ? book->defaultRuleset() : std::string());
+    const auto* rs = book ? book->ruleset(key) : nullptr;
+    if (!rs) errors.push_back({"ruleset", "unknown", "is not a loaded indicator set"});
+    if (!body.contains("is_child") || !body["is_child"].is_boolean())
+      errors.push_back({"is_child", "required", "must be true or false"});
+    if (!body.contains("exploitation_focus") || !body["exploitation_focus"].is_string())
+      errors.push_back({"exploitation_focus", "required", "must be labour or sexual"});
+    if (!errors.empty()) throw Problem::validation(std::move(errors));
+    const std::string lang = body.value("lang", "az");
+    try {
+      const auto result = book->evaluate(*rs, body["is_child"].get<bool>(), body["exploitation_focus"].get<std::string>(),
+                                         body.value("answers", Json::object()));
+      return Response::json(200, result.toJson(*rs, lang == "en" || lang == "ru" ? lang : "az"));
+    } catch (const std::invalid_argument& e) {
+      throw Problem::validation({{"answers", "indicator", e.what()}});
+    }
   });
 
   // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export

@@ -13,6 +13,7 @@
 #include "records/engine.hpp"
 #include "records/openapi.hpp"
 #include "records/schema.hpp"
+#include "rules/rulebook.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
 #include "core/config.hpp"
@@ -61,6 +62,18 @@ records::Schema loadSchemaOrThrow(const Config& config) {
   return std::move(loaded.schema);
 }
 
+// Loads rules/ (indicator sets, rate tables); throws listing every mistake.
+rules::RuleBook loadRulesOrThrow(const Config& config) {
+  std::vector<rules::LoadError> errors;
+  auto book = rules::RuleBook::load(config.rules_dir, errors);
+  if (!errors.empty()) {
+    std::string msg = "the rules in " + config.rules_dir + " have " + std::to_string(errors.size()) + " mistake(s):";
+    for (const auto& e : errors) msg += "\n  " + e.file + ": " + e.message;
+    throw std::runtime_error(msg);
+  }
+  return book;
+}
+
 int runServe(const Config& config) {
   log::init(config.log_level, config.log_file);
   auto store = openMigrated(config);
@@ -86,7 +99,9 @@ int runServe(const Config& config) {
   records::activateStoreKeys(*store, keys);
   store->setAuditHasher(audit::makeHasher(keys.auditKey()));
   const records::Schema schema = loadSchemaOrThrow(config);
+  const rules::RuleBook rule_book = loadRulesOrThrow(config);
   records::RecordService records(schema, *store, keys);
+  records.setRuleBook(&rule_book);
   auth.setSecondFactor(keys, [&schema](const UserRow& u) {
     for (const auto& name : u.roles)
       if (auto it = schema.roles.find(name); it != schema.roles.end() && it->second.needsSecondFactor()) return true;
@@ -271,7 +286,9 @@ int main(int argc, char** argv) {
       records::activateStoreKeys(*store, keys);
       store->setAuditHasher(audit::makeHasher(keys.auditKey()));
       const auto schema = loadSchemaOrThrow(config);
+      const rules::RuleBook rule_book = loadRulesOrThrow(config);
       records::RecordService service(schema, *store, keys);
+      service.setRuleBook(&rule_book);
       service.prepare();
       const auto system = records::Actor::systemActor();
       for (const auto& [name, type] : schema.types) {
@@ -332,7 +349,11 @@ int main(int argc, char** argv) {
     if (*schema_check) {
       auto loaded = records::loadSchemaDir(config.schema_dir);
       for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
-      if (!loaded.errors.empty()) return 1;
+      std::vector<rules::LoadError> rule_errors;
+      const auto book = rules::RuleBook::load(config.rules_dir, rule_errors);
+      for (const auto& e : rule_errors) std::printf("%s: %s\n", e.file.c_str(), e.message.c_str());
+      if (!loaded.errors.empty() || !rule_errors.empty()) return 1;
+      std::printf("rules OK: %zu indicator set(s)\n", book.rulesets().size());
       std::printf("schema OK: %zu record types, %zu value lists, %zu roles, %zu data migrations\n",
                   loaded.schema.types.size(), loaded.schema.lists.size(), loaded.schema.roles.size(),
                   loaded.schema.migrations.size());

@@ -1,4 +1,5 @@
 #include "records/engine.hpp"
+#include "rules/rulebook.hpp"
 
 #include <fmt/format.h>
 #include <unicode/translit.h>
@@ -357,8 +358,51 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
       }
     }
   }
+  Json overridden = Json::array();
+  if (m.kind != RecordMutation::Kind::Delete) {
+    for (const auto& c : type.constraints) {
+      if (c.when && !c.when->holds(after)) continue;
+      if (!c.states.empty() && std::find(c.states.begin(), c.states.end(), m.state) == c.states.end()) continue;
+      if (std::find(c.except_states.begin(), c.except_states.end(), m.state) != c.except_states.end()) continue;
+      CountGuard g;
+      g.name = c.name;
+      g.type = type.name;
+      g.states = c.states;
+      g.not_states = c.except_states;
+      if (c.kind == Constraint::Kind::Unique) {
+        bool complete = true;
+        for (const auto& f : c.fields) {
+          if (!after.contains(f)) complete = false;
+          else g.equals.emplace_back(f, after[f]);
+        }
+        if (!complete) continue;  // a record without the values repeats nothing
+        // The other records count only when the condition holds for them too.
+        if (c.when && c.when->op == Condition::Op::Equals) g.equals.emplace_back(c.when->field, c.when->value);
+        g.max = 0;
+      } else {
+        if (!after.contains(c.ref_field) || !after[c.ref_field].is_number_integer()) continue;
+        const auto* ref = type.field(c.ref_field);
+        const auto target = store_.getRecord(ref->ref, after[c.ref_field].get<int64_t>());
+        if (!target || !target->data.contains(c.capacity_field) || !target->data[c.capacity_field].is_number_integer())
+          continue;  // no capacity recorded: nothing to hold to
+        g.equals.emplace_back(c.ref_field, after[c.ref_field]);
+        g.max = target->data[c.capacity_field].get<int64_t>() - 1;
+      }
+      if (auto it = m.overrides.find(c.name); it != m.overrides.end()) {
+        if (c.override_permission.empty() || !actor.may(c.override_permission))
+          throw Problem::forbidden(fmt::format("You may not override '{}'{}.", c.name,
+                                               c.override_permission.empty()
+                                                   ? std::string(" (nobody may)")
+                                                   : " (needs permission " + c.override_permission + ")"));
+        overridden.push_back({{"constraint", c.name}, {"reason", it->second}});
+        continue;
+      }
+      m.guards.push_back(std::move(g));
+    }
+  }
   const std::string verb = m.action.rfind("transition:", 0) == 0 ? "transition" : m.action;
   Json details = {{"version_from", m.expected_version}, {"fields", changed}};
+  if (!overridden.empty()) details["overrides"] = overridden;
   if (verb == "transition") details["transition"] = m.action.substr(11);
   if (!m.reason.empty()) details["reason"] = m.reason;
   m.audit = AuditDraft{actor.user_id, "record." + verb, type.name, m.id, details};
@@ -374,6 +418,25 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
                             "apply your change again.",
                             result.record.version, m.expected_version));
       p.headers.emplace_back("ETag", etagFor(result.record.version));
+      throw p;
+    }
+    case MutationResult::Status::GuardFailed: {
+      const Constraint* c = nullptr;
+      for (const auto& x : type.constraints)
+        if (x.name == result.failed_guard) c = &x;
+      std::vector<FieldError> errors;
+      std::string message = c ? (c->message.en.empty() ? c->message.az : c->message.en) : result.failed_guard;
+      if (c && c->kind == Constraint::Kind::Unique) {
+        for (const auto& f : c->fields) errors.push_back({f, "unique", message});
+      } else if (c) {
+        errors.push_back({c->ref_field, "capacity",
+                          fmt::format("{} ({} taken){}", message, result.guard_count,
+                                      c->override_permission.empty()
+                                          ? std::string()
+                                          : "; a user with " + c->override_permission +
+                                                " may override it with a reason in _overrides." + c->name)});
+      }
+      Problem p(409, "record.constraint", message, std::move(errors));
       throw p;
     }
     case MutationResult::Status::Gone:
@@ -416,11 +479,52 @@ Json RecordService::rawData(const StoredRecord& r) const {
   return data;
 }
 
+void RecordService::applyRules(const RecordType& type, Json& after, std::vector<FieldError>& errors) const {
+  if (!rules_) return;
+  for (const auto& r : type.rules) rules_->apply(r, type, store_, after, errors);
+}
+
+namespace {
+
+// Takes "_overrides": {constraint: reason} out of a request body (field names cannot start
+// with '_', so it cannot clash with a field).
+std::map<std::string, std::string> takeOverrides(const RecordType& type, Json& body) {
+  std::map<std::string, std::string> out;
+  if (!body.is_object()) return out;
+  auto it = body.find("_overrides");
+  if (it == body.end()) return out;
+  std::vector<FieldError> errors;
+  if (!it->is_object()) {
+    errors.push_back({"_overrides", "type", "must be an object: {constraint name: reason}"});
+  } else {
+    for (const auto& [name, reason] : it->items()) {
+      const bool known = std::any_of(type.constraints.begin(), type.constraints.end(),
+                                     [&](const Constraint& c) { return c.name == name; });
+      if (!known) errors.push_back({"_overrides." + name, "unknown", "is not a constraint of " + type.name});
+      else if (!reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos)
+        errors.push_back({"_overrides." + name, "required", "give the reason for overriding it"});
+      else if (reason.get<std::string>().size() > 1000)
+        errors.push_back({"_overrides." + name, "too_long", "must be at most 1000 bytes"});
+      else
+        out[name] = reason.get<std::string>();
+    }
+  }
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  body.erase(it);
+  return out;
+}
+
+}  // namespace
+
 Json RecordService::create(const Actor& actor, const std::string& typeName, const Json& body) {
   const auto& type = typeOr404(actor, typeName, "create");
   Json data = body;
+  auto overrides = takeOverrides(type, data);
   dropAbsent(data);
+  std::vector<FieldError> rule_errors;
+  applyRules(type, data, rule_errors);
   auto errors = validateRecord(schema_, type, data);
+  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
   checkReferences(type, data, errors);
   std::vector<std::string> attachments;
   checkAttachments(type, 0, data, errors, attachments);
@@ -434,6 +538,7 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   m.kind = RecordMutation::Kind::Create;
   m.action = "create";
   m.state = type.workflow ? type.workflow->initial : "";
+  m.overrides = std::move(overrides);
   auto result = mutate(actor, type, m, Json::object(), data);
   return render(actor, type, result.record, {}, false);
 }
@@ -475,8 +580,13 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   requireVersion(if_match);
   const auto stored = loadOr404(actor, type, id, "update");
   if (stored.deleted_at) throw Problem::conflict("record.deleted", "The record is deleted; restore it first.");
-  Json after = patched(type, stored, patch);
+  Json patch_body = patch;
+  auto overrides = takeOverrides(type, patch_body);
+  Json after = patched(type, stored, patch_body);
+  std::vector<FieldError> rule_errors;
+  applyRules(type, after, rule_errors);
   auto errors = validateRecord(schema_, type, after);
+  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
   checkReferences(type, after, errors);
   std::vector<std::string> attachments;
   checkAttachments(type, id, after, errors, attachments);
@@ -491,6 +601,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   m.expected_version = *if_match;
   m.action = "update";
   m.state = stored.state;
+  m.overrides = std::move(overrides);
   auto result = mutate(actor, type, m, full_before, after);
   return render(actor, type, result.record, {}, false);
 }
@@ -548,8 +659,13 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   if (!t->from.empty() && std::find(t->from.begin(), t->from.end(), stored.state) == t->from.end())
     throw Problem::conflict("record.transition_not_allowed",
                             fmt::format("'{}' cannot be done in state '{}'.", name, stored.state));
-  Json after = patched(type, stored, patch);
+  Json patch_body = patch;
+  auto overrides = takeOverrides(type, patch_body);
+  Json after = patched(type, stored, patch_body);
+  std::vector<FieldError> rule_errors;
+  applyRules(type, after, rule_errors);
   auto errors = validateRecord(schema_, type, after);
+  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
   for (const auto& f : t->requires_fields)
     if (!after.contains(f))
       errors.push_back({f, "required_for_transition", fmt::format("is required to {}", name)});
@@ -566,6 +682,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   m.expected_version = *if_match;
   m.action = "transition:" + name;
   m.state = t->to;
+  m.overrides = std::move(overrides);
   if (stored.state != t->to) m.changes.push_back({"state", stored.state, t->to});
   auto result = mutate(actor, type, m, fullData(type, stored), after);
   return render(actor, type, result.record, {}, false);

@@ -17,6 +17,10 @@
 #include "records/schema.hpp"
 #include "store/store.hpp"
 
+namespace palermo::rules {
+class RuleBook;
+}
+
 namespace palermo::records {
 
 // Who acts, and what they may do: the user's roles (from the schema's role files), agency and
@@ -81,6 +85,9 @@ class RecordService {
     int64_t records_rewritten = 0;
   };
   PrepareReport prepare();
+  // The rule book the types' named rules use (rules/ directory); needed when a type names one.
+  void setRuleBook(const rules::RuleBook* book) { rules_ = book; }
+  [[nodiscard]] const rules::RuleBook* ruleBook() const { return rules_; }
 
   const Schema& schema() const { return schema_; }
 
@@ -163,6 +170,8 @@ class RecordService {
   const Schema& schema_;
   Store& store_;
   const KeyRing& keys_;
+  const rules::RuleBook* rules_ = nullptr;
+  void applyRules(const RecordType& type, Json& after, std::vector<FieldError>& errors) const;
 };
 
 // ETag for a record version: "\"<version>\"". ParseIfMatch accepts "3", "\"3\"", W/"3".

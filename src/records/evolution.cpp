@@ -257,6 +257,10 @@ int64_t RecordService::applyMigrations(const std::vector<const DataMigration*>& 
 
 RecordService::PrepareReport RecordService::prepare() {
   for (const auto& [name, type] : schema_.types)
+    if (!type.rules.empty() && !rules_)
+      throw std::runtime_error("type " + name + " names rules (" + type.rules.front() +
+                               ", ...) but no rule book is loaded (rules.dir)");
+  for (const auto& [name, type] : schema_.types)
     for (const auto& f : type.fields)
       if (f.indexed && f.sensitivity != Sensitivity::Identity) store_.ensureFieldIndex(name, f.name);
   for (const auto& [name, type] : schema_.types)

@@ -2,6 +2,7 @@
 // stops at the first mistake: every file is read to the end and every error is reported with
 // its file and line, so that one run of `palermo` shows the schema author all there is to fix.
 #include "records/schema.hpp"
+#include "rules/rulebook.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -1049,7 +1050,8 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
 }
 
 void FileLoader::loadType(const YAML::Node& root) {
-  auto o = object(root, {"type", "label", "title_field", "fields", "workflow", "consent", "indexes"},
+  auto o = object(root,
+                  {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules"},
                   "the record type", 1);
   if (!o) return;
   RecordType type;
@@ -1149,6 +1151,78 @@ void FileLoader::loadType(const YAML::Node& root) {
     }
   }
 
+  if (const auto* rs = o->get("rules")) {
+    if (auto names = strings(*o, "rules", what)) type.rules = *names;
+    for (const auto& r : type.rules)
+      if (!rules::RuleBook::known(r))
+        error(rs->line, "rule " + quote(r) + " of " + what + " is not a rule the engine has (src/rules/)");
+  }
+  if (const auto* cs = o->get("constraints")) {
+    if (!cs->value.IsSequence()) {
+      error(cs->line, "'constraints' of " + what + " must be a list");
+    } else {
+      for (const auto& item : cs->value) {
+        auto co = object(item,
+                         {"name", "unique", "capacity", "when", "states", "except_states", "override_permission",
+                          "message"},
+                         "a constraint of " + what, cs->line);
+        if (!co) continue;
+        Constraint c;
+        c.line = co->line;
+        c.name = name(*co, "name", "a constraint of " + what);
+        const std::string cwhat = "constraint " + quote(c.name) + " of " + what;
+        c.message = labels(*co, "message", cwhat, true);
+        auto stateList = [&](const char* key, std::vector<std::string>& out) {
+          if (auto v = strings(*co, key, cwhat)) {
+            out = *v;
+            for (const auto& st : out)
+              if (!type.workflow || std::find(type.workflow->states.begin(), type.workflow->states.end(), st) ==
+                                        type.workflow->states.end())
+                error(co->get(key)->line, quote(key) + " of " + cwhat + " names " + quote(st) + ", not a state of " + what);
+          }
+        };
+        stateList("states", c.states);
+        stateList("except_states", c.except_states);
+        if (auto perm = string(*co, "override_permission", cwhat)) c.override_permission = *perm;
+        if (const auto* w = co->get("when")) {
+          FieldDef owner;
+          owner.name = "constraint " + c.name;
+          owner.line = w->line;
+          c.when = condition(w->value, type, owner, "when");
+        }
+        const bool unique = co->has("unique"), capacity = co->has("capacity");
+        if (unique == capacity) {
+          error(co->line, cwhat + " needs exactly one of 'unique' or 'capacity'");
+          continue;
+        }
+        if (unique) {
+          c.kind = Constraint::Kind::Unique;
+          if (auto fs = strings(*co, "unique", cwhat)) c.fields = *fs;
+          if (c.fields.empty()) error(co->get("unique")->line, "'unique' of " + cwhat + " lists one or more fields");
+          for (const auto& f : c.fields) {
+            const auto* def = type.field(f);
+            if (!def || def->sensitivity == Sensitivity::Identity || def->computed ||
+                def->type == FieldType::MultiEnum || def->type == FieldType::LongText)
+              error(co->get("unique")->line, "'unique' of " + cwhat + " names " + quote(f) +
+                                                 ", which is not a stored single-valued non-identity field");
+          }
+        } else {
+          c.kind = Constraint::Kind::Capacity;
+          const auto* cap = co->get("capacity");
+          if (auto cap_o = object(cap->value, {"ref", "field"}, "'capacity' of " + cwhat, cap->line)) {
+            if (auto r = string(*cap_o, "ref", cwhat)) c.ref_field = *r;
+            if (auto f = string(*cap_o, "field", cwhat)) c.capacity_field = *f;
+            const auto* ref = type.field(c.ref_field);
+            if (!ref || ref->type != FieldType::Reference)
+              error(cap->line, "'capacity.ref' of " + cwhat + " must name a reference field");
+            if (c.capacity_field.empty()) error(cap->line, "'capacity.field' of " + cwhat + " is required");
+          }
+        }
+        type.constraints.push_back(std::move(c));
+      }
+    }
+  }
+
   if (type.name.empty()) return;
   if (const auto* first = schema_.type(type.name)) {
     error(type.line, "record type " + quote(type.name) + " is already declared in " + first->file + ":" +
@@ -1176,11 +1250,17 @@ void checkRoleActions(const Schema& schema, std::vector<SchemaError>& errors) {
           for (const auto& tr : t.workflow->transitions)
             if (tr.permission == tname + "." + a) found = true;
         }
+        for (const auto& [tname, t] : schema.types) {
+          if (type != "*" && tname != type) continue;
+          for (const auto& c : t.constraints)
+            if (c.override_permission == tname + "." + a) found = true;
+        }
         if (!found)
           errors.push_back({role.file, role.line,
                             "role '" + name + "' names action '" + a + "' for " +
                                 (type == "*" ? std::string("all types") : "'" + type + "'") +
-                                ", which is neither create, read, update, delete, restore, export, share, restrict_identity nor a transition"});
+                                ", which is neither create, read, update, delete, restore, export, share, restrict_identity, a transition "
+                                "nor a constraint's override permission"});
       }
 }
 
@@ -1239,23 +1319,28 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
         loader.loadMigration(d.root);
     }
   checkRoleActions(result.schema, result.errors);
-  // A value list named agency_types (for consent fields) must hold exactly the agency types
-  // the access rules know, so that consent and agencies speak of the same things.
-  if (const auto* l = result.schema.list("agency_types")) {
-    std::set<std::string> codes;
-    for (const auto& v : l->values) codes.insert(v.code);
-    const std::set<std::string> known(agencyTypes().begin(), agencyTypes().end());
-    if (codes != known) {
-      std::string missing, extra;
-      for (const auto& k : known)
-        if (!codes.count(k)) missing += (missing.empty() ? "" : ", ") + k;
-      for (const auto& c : codes)
-        if (!known.count(c)) extra += (extra.empty() ? "" : ", ") + c;
-      result.errors.push_back({l->file, l->line,
-                               "list 'agency_types' must hold exactly the agency types of the mechanism" +
-                                   (missing.empty() ? std::string() : "; missing: " + missing) +
-                                   (extra.empty() ? std::string() : "; unknown: " + extra)});
+  // Capacity constraints name a field of another type: checked once every type is known.
+  for (const auto& [name, type] : result.schema.types)
+    for (const auto& c : type.constraints) {
+      if (c.kind != Constraint::Kind::Capacity) continue;
+      const auto* ref = type.field(c.ref_field);
+      const auto* target = ref ? result.schema.type(ref->ref) : nullptr;
+      const auto* cap = target ? target->field(c.capacity_field) : nullptr;
+      if (target && (!cap || cap->type != FieldType::Integer || cap->sensitivity == Sensitivity::Identity))
+        result.errors.push_back({type.file, c.line,
+                                 "constraint " + c.name + ": 'capacity.field' must name an integer field of type " +
+                                     target->name});
     }
+  // A value list named agency_types (for consent fields) may hold only agency types the access
+  // rules know, so that consent and agencies speak of the same things.
+  if (const auto* l = result.schema.list("agency_types")) {
+    const std::set<std::string> known(agencyTypes().begin(), agencyTypes().end());
+    std::string extra;
+    for (const auto& v : l->values)
+      if (!known.count(v.code)) extra += (extra.empty() ? "" : ", ") + v.code;
+    if (!extra.empty())
+      result.errors.push_back({l->file, l->line,
+                               "list 'agency_types' may hold only the agency types of the mechanism; unknown: " + extra});
   }
   return result;
 }

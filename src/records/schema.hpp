@@ -124,6 +124,27 @@ struct Workflow {
   [[nodiscard]] const Transition* find(const std::string& name) const;
 };
 
+// A rule over several records, checked inside the write's transaction (so two concurrent writes
+// cannot both pass it). See docs/records.md ("Constraints").
+struct Constraint {
+  enum class Kind {
+    Unique,    // no other live record of the type has the same values of `fields`
+    Capacity,  // live records of the type pointing at the same `ref_field` target, in `states`,
+               // number at most the target's integer `capacity_field`
+  };
+  std::string name;
+  Kind kind = Kind::Unique;
+  std::vector<std::string> fields;         // Unique
+  std::optional<Condition> when;           // applies only to records where this holds
+  std::vector<std::string> states;         // the states that count (empty: every state)
+  std::vector<std::string> except_states;  // states that do not count
+  std::string ref_field;                   // Capacity
+  std::string capacity_field;              // Capacity: a field of the referenced type
+  std::string override_permission;         // may break it, giving a reason (audited); empty: nobody
+  Labels message;
+  int line = 0;
+};
+
 struct RecordType {
   std::string name;  // lower_snake_case, used in URLs: /api/v1/records/{name}
   Labels label;
@@ -136,6 +157,10 @@ struct RecordType {
   // Composite indexes for the register's common list views, e.g. [source, received_at]:
   // equality on the leading fields, range and sort on the last.
   std::vector<std::vector<std::string>> indexes;
+  std::vector<Constraint> constraints;
+  // Named rules written in C++ (src/rules/): derived values and checks that the declarative
+  // language cannot say (screening results, rate tables, copies from a referenced record).
+  std::vector<std::string> rules;
   std::string file;
   int line = 0;
   [[nodiscard]] const FieldDef* field(const std::string& name) const;

@@ -222,6 +222,17 @@ inline AuditEntry auditHeadEntry(int64_t seq, const std::string& hash) {
 // transaction as the change it records.
 using AuditHasher = std::function<std::string(const AuditEntry&)>;
 
+// A count checked inside the write's transaction (the engine's constraints): the live records of
+// `type` other than the one written whose data fields equal `equals` and whose state is in
+// `states` (when given) and not in `not_states` must number at most `max`.
+struct CountGuard {
+  std::string name;
+  std::string type;
+  std::vector<std::pair<std::string, Json>> equals;
+  std::vector<std::string> states, not_states;
+  int64_t max = 0;
+};
+
 struct RecordMutation {
   enum class Kind { Create, Update, Delete, Restore };
   Kind kind = Kind::Create;
@@ -244,6 +255,9 @@ struct RecordMutation {
   int64_t agency_id = 0;          // Create: the registering agency and its region
   std::string region;
   AuditDraft audit;
+  std::vector<CountGuard> guards;  // checked before anything is written; see CountGuard
+  // Engine only (stores ignore it): constraint name -> the reason given for breaking it.
+  std::map<std::string, std::string> overrides;
   // Called inside the write transaction once the new id is known (Create) to seal identity
   // with the record id as context. Returns the sealed identity.
   std::function<std::string(int64_t id)> seal_identity;
@@ -281,9 +295,11 @@ struct KeyVersions {
 };
 
 struct MutationResult {
-  enum class Status { Ok, NotFound, VersionConflict, Gone };
+  enum class Status { Ok, NotFound, VersionConflict, Gone, GuardFailed };
   Status status = Status::Ok;
   StoredRecord record;      // the record after the change (Ok), or as stored (VersionConflict)
+  std::string failed_guard; // GuardFailed: the guard's name
+  int64_t guard_count = 0;  // GuardFailed: how many records it counted
 };
 
 struct RecordFilter {

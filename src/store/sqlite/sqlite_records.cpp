@@ -286,7 +286,42 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
     int64_t id = m.id;
     int64_t version = 1;
     using Kind = RecordMutation::Kind;
+    // Constraints: counted in this transaction, before anything is written.
+    auto guardsFail = [&]() {
+      for (const auto& g : m.guards) {
+        std::string sql = "SELECT count(*) FROM records WHERE type = ? AND deleted_at = 0 AND id <> ?";
+        std::vector<Json> binds{Json(g.type), Json(m.kind == Kind::Create ? int64_t{0} : m.id)};
+        for (const auto& [field, value] : g.equals) {
+          sql += " AND " + columnSql(field) + " = ?";
+          binds.push_back(value);
+        }
+        auto inList = [&](const std::vector<std::string>& states, const char* op) {
+          if (states.empty()) return;
+          sql += std::string(" AND state ") + op + " (";
+          for (std::size_t i = 0; i < states.size(); ++i) {
+            sql += i ? ", ?" : "?";
+            binds.emplace_back(states[i]);
+          }
+          sql += ")";
+        };
+        inList(g.states, "IN");
+        inList(g.not_states, "NOT IN");
+        auto s = db.prepare(sql);
+        int i = 1;
+        for (const auto& b : binds) bindJson(s, i++, b);
+        s.step();
+        const int64_t n = s.int64(0);
+        if (n > g.max) {
+          result.status = MutationResult::Status::GuardFailed;
+          result.failed_guard = g.name;
+          result.guard_count = n;
+          return true;
+        }
+      }
+      return false;
+    };
     if (m.kind == Kind::Create) {
+      if (guardsFail()) return result;
       db.prepare(
             "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by, "
             "agency_id, region) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -322,6 +357,10 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
         return result;
       }
       version = current->version + 1;
+      if (m.kind != Kind::Delete && guardsFail()) {
+        result.record = std::move(*current);
+        return result;
+      }
       if (m.kind == Kind::Update) {
         auto s = db.prepare(
             "UPDATE records SET version = ?, state = ?, data = ?, updated_at = ?, updated_by = ?, "
