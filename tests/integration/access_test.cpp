@@ -18,32 +18,6 @@ namespace rec = palermo::records;
 namespace {
 
 const std::string kFixtureSchema = std::string(PALERMO_SOURCE_DIR) + "/tests/fixtures/schema";
-const std::string kPassword = "correct horse battery 7";
-
-struct Client {
-  ServerProcess* server = nullptr;
-  std::string cookie, csrf;
-  int64_t id = 0;
-  HttpResult call(const std::string& method, const std::string& target, const Json& body = nullptr,
-                  std::vector<std::pair<std::string, std::string>> headers = {}) const {
-    headers.emplace_back("Cookie", cookie);
-    headers.emplace_back("X-CSRF-Token", csrf);
-    return server->request(method, target, body.is_null() ? "" : body.dump(), headers);
-  }
-};
-
-Client signIn(ServerProcess& s, const std::string& login, const std::string& password, bool change) {
-  auto r = s.request("POST", "/api/v1/auth/login", Json{{"login", login}, {"password", password}}.dump());
-  if (r.status != 200) throw std::runtime_error("sign-in failed: " + r.body);
-  const auto set = r.header("set-cookie");
-  Client c{&s, set.substr(0, set.find(';')), r.json()["csrf_token"], r.json()["user"]["id"]};
-  if (change) {
-    auto ch = c.call("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kPassword}});
-    if (ch.status != 204) throw std::runtime_error("password change failed: " + ch.body);
-    enrolSecondFactorIfNeeded(s, c.cookie, c.csrf);
-  }
-  return c;
-}
 
 // Where a record stands relative to the user under test.
 enum class Situation { Own, SameAgency, SameRegion, SharedWithAgency, Elsewhere };

@@ -279,4 +279,34 @@ inline std::pair<int, std::string> runCli(const std::string& args) {
   return {WEXITSTATUS(status), out};
 }
 
+inline const std::string kPassword = "correct horse battery 7";
+
+// A signed-in user: cookie and CSRF token sent with every call.
+struct Client {
+  ServerProcess* server = nullptr;
+  std::string cookie, csrf;
+  int64_t id = 0;
+  HttpResult call(const std::string& method, const std::string& target, const Json& body = nullptr,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) const {
+    headers.emplace_back("Cookie", cookie);
+    headers.emplace_back("X-CSRF-Token", csrf);
+    return server->request(method, target, body.is_null() ? "" : body.dump(), headers);
+  }
+};
+
+// Signs in; with `change`, replaces the one-time password by kPassword and enrols the second
+// factor when the user's roles need one.
+inline Client signIn(ServerProcess& s, const std::string& login, const std::string& password, bool change) {
+  auto r = s.request("POST", "/api/v1/auth/login", Json{{"login", login}, {"password", password}}.dump());
+  if (r.status != 200) throw std::runtime_error("sign-in failed: " + r.body);
+  const auto set = r.header("set-cookie");
+  Client c{&s, set.substr(0, set.find(';')), r.json()["csrf_token"], r.json()["user"]["id"]};
+  if (change) {
+    auto ch = c.call("POST", "/api/v1/auth/password", Json{{"current_password", password}, {"new_password", kPassword}});
+    if (ch.status != 204) throw std::runtime_error("password change failed: " + ch.body);
+    enrolSecondFactorIfNeeded(s, c.cookie, c.csrf);
+  }
+  return c;
+}
+
 }  // namespace palermo::test

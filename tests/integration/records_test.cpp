@@ -14,7 +14,6 @@ using palermo::Json;
 namespace {
 
 const std::string kFixtureSchema = std::string(PALERMO_SOURCE_DIR) + "/tests/fixtures/schema";
-const std::string kPassword = "correct horse battery 7";
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
