@@ -2,10 +2,14 @@
 // /transitions/{name}]], /api/v1/attachments, /api/v1/schema and /api/v1/openapi.json.
 #include <fmt/format.h>
 
+#include <chrono>
+#include <sstream>
+
 #include "api/app.hpp"
 #include "rules/rulebook.hpp"
 #include "core/error.hpp"
 #include "records/engine.hpp"
+#include "records/import.hpp"
 #include "records/openapi.hpp"
 
 namespace palermo::api {
@@ -222,6 +226,42 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     } catch (const std::invalid_argument& e) {
       throw Problem::validation({{"answers", "indicator", e.what()}});
     }
+  });
+
+  // Import (CSV of one type, or JSON lines), all or nothing, as the signed-in user: every row
+  // needs the user's create permission, and goes through validation, rules and audit.
+  r.post("/api/v1/imports", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    const auto actor = actorFor(ctx, p);
+    const std::string format = req.queryParam("format").empty() ? "jsonl" : req.queryParam("format");
+    const std::string type = req.queryParam("type");
+    if (format != "csv" && format != "jsonl")
+      throw Problem::validation({{"format", "not_in_list", "must be csv or jsonl"}});
+    std::istringstream in(req.body);
+    std::vector<records::ImportError> read_errors;
+    auto rows = format == "csv" ? records::readCsv(in, "upload", type, svc.schema(), read_errors)
+                                : records::readJsonLines(in, "upload", type, read_errors);
+    records::ImportReport report;
+    if (read_errors.empty()) {
+      records::ImportOptions options;
+      options.dry_run = req.queryParam("dry_run") == "true";
+      report = records::importRows(svc, actor, rows, options);
+    } else {
+      report.errors = std::move(read_errors);
+    }
+    if (report.committed)
+      ctx.store.appendAudit(AuditDraft{p.user.id, "records.import", type, 0,
+                                       Json{{"rows", report.rows}, {"created", report.created}, {"format", format}}},
+                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+    Json body = report.toJson();
+    if (report.errors.empty()) return Response::json(200, body);
+    body["type"] = "about:blank";
+    body["title"] = "The import has errors; nothing was imported.";
+    body["status"] = 422;
+    body["code"] = "import.failed";
+    return Response{422, "application/problem+json", {}, body.dump()};
   });
 
   // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export

@@ -90,6 +90,7 @@ class RecordService {
   [[nodiscard]] const rules::RuleBook* ruleBook() const { return rules_; }
 
   const Schema& schema() const { return schema_; }
+  Store& store() const { return store_; }
 
   // Each throws Problem for what a user should be told: 404 (unknown type or record, or not
   // allowed to see it), 422 with every field error, 409/412 on version conflicts, 428 when a

@@ -430,6 +430,11 @@ class Store {
   };
   virtual AuditHead auditHead() = 0;
 
+  // Runs `fn` so that every store call it makes on this thread is one transaction: all of it
+  // becomes durable when fn returns, none of it when fn throws (imports are all-or-nothing).
+  // Other writers wait while it runs.
+  virtual void inTransaction(const std::function<void()>& fn) = 0;
+
   // Master key versions (see ResealPlan).
   virtual KeyVersions keyVersions() = 0;
   // Records the versions the first time the database is used with a key ring.

@@ -308,8 +308,50 @@ void SqliteStore::close() {
   }
 }
 
+namespace {
+// Set on the writer thread while a job runs inTransaction(): calls the job makes are executed
+// inline on that connection instead of being queued (which would wait for the job itself).
+thread_local Db* tl_tx_db = nullptr;
+thread_local const SqliteStore* tl_tx_store = nullptr;
+}  // namespace
+
+Db* SqliteStore::currentTransaction() const { return tl_tx_store == this ? tl_tx_db : nullptr; }
+
+void SqliteStore::inTransaction(const std::function<void()>& fn) {
+  if (currentTransaction()) {
+    fn();  // already inside one: part of it
+    return;
+  }
+  write([&](Db& db) {
+    tl_tx_db = &db;
+    tl_tx_store = this;
+    try {
+      fn();
+    } catch (...) {
+      tl_tx_db = nullptr;
+      tl_tx_store = nullptr;
+      throw;
+    }
+    tl_tx_db = nullptr;
+    tl_tx_store = nullptr;
+  });
+}
+
 void SqliteStore::write(std::function<void(Db&)> fn) {
   ensureOpen();
+  if (Db* tx = currentTransaction()) {
+    // Inside inTransaction(): a nested savepoint, so a failed call leaves nothing behind.
+    tx->prepare("SAVEPOINT inner_write").run();
+    try {
+      fn(*tx);
+    } catch (...) {
+      tx->prepare("ROLLBACK TO inner_write").run();
+      tx->prepare("RELEASE inner_write").run();
+      throw;
+    }
+    tx->prepare("RELEASE inner_write").run();
+    return;
+  }
   std::future<void> done;
   {
     std::lock_guard lock(queue_mu_);

@@ -97,12 +97,15 @@ class SqliteStore final : public Store {
     write([&](Db& db) { out = fn(db); });
     return out;
   }
-  // Runs `fn` on a pooled read connection.
+  // Runs `fn` on a pooled read connection (inside inTransaction: on the transaction's own
+  // connection, so that it sees what the transaction wrote).
   template <class T>
   T read(const std::function<T(Db&)>& fn) {
+    if (Db* tx = currentTransaction()) return fn(*tx);
     auto lease = acquireReader();
     return fn(*lease);
   }
+  void inTransaction(const std::function<void()>& fn) override;
 
   static constexpr std::size_t kMaxBatch = 512;
 
@@ -118,6 +121,8 @@ class SqliteStore final : public Store {
   using ReaderLease = std::unique_ptr<Db, ReaderDeleter>;
 
   ReaderLease acquireReader();
+  // The writer connection when this thread runs inside inTransaction() of this store.
+  Db* currentTransaction() const;
   void appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at);
   void writerLoop();
   void ensureOpen() const;
