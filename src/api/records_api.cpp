@@ -264,6 +264,17 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     return Response{422, "application/problem+json", {}, body.dump()};
   });
 
+  // The signed-in user's tasks: records past or near their deadlines (declared per type).
+  r.get("/api/v1/tasks", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    auto res = Response::json(200, svc.tasks(actorFor(ctx, p),
+                                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::system_clock::now().time_since_epoch())
+                                                 .count()));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
   // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export
   // permission and is audited.
   r.get("/api/v1/exports/{type}", [&ctx, &svc](Request& req) {

@@ -255,6 +255,10 @@ Json RecordService::render(const Actor& actor, const RecordType& type, const Sto
               {"updated_by", r.updated_by},
               {"data", std::move(data)}};
   if (type.workflow) out["state"] = r.state;
+  if (!type.deadlines.empty()) {
+    Json d = deadlinesOf(type, r, nowMs());
+    if (!d.empty()) out["deadlines"] = std::move(d);
+  }
   if (hidden) out["identity_hidden"] = true;
   if (r.deleted_at) {
     out["deleted"] = {{"at", isoMs(r.deleted_at)}, {"by", r.deleted_by}, {"reason", r.deleted_reason}};
@@ -863,6 +867,99 @@ RecordService::Export RecordService::exportRecords(const Actor& actor, const std
                                      {"include_deleted", p.include_deleted}}},
                      nowMs());
   return out;
+}
+
+namespace {
+
+// Unix seconds of a date ("YYYY-MM-DD", midnight UTC) or RFC 3339 date-time; nullopt if neither.
+std::optional<int64_t> instantOf(const Json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const std::string s = v.get<std::string>();
+  std::tm tm{};
+  if (s.size() < 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  int64_t offset = 0;
+  if (s.size() >= 19 && s[10] == 'T') {
+    if (std::sscanf(s.c_str() + 11, "%2d:%2d:%2d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 3) return std::nullopt;
+    const auto tz = s.find_first_of("Z+-", 19);
+    if (tz != std::string::npos && s[tz] != 'Z') {
+      int h = 0, m = 0;
+      if (std::sscanf(s.c_str() + tz + 1, "%2d:%2d", &h, &m) != 2) return std::nullopt;
+      offset = (s[tz] == '+' ? 1 : -1) * (h * 3600 + m * 60);
+    }
+  }
+  return static_cast<int64_t>(timegm(&tm)) - offset;
+}
+
+std::string isoSeconds(int64_t secs) {
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+bool deadlineApplies(const Deadline& d, const StoredRecord& r) {
+  if (r.deleted_at) return false;
+  if (!d.states.empty() && std::find(d.states.begin(), d.states.end(), r.state) == d.states.end()) return false;
+  if (!d.done_field.empty() && r.data.contains(d.done_field)) return false;
+  return r.data.contains(d.from);
+}
+
+}  // namespace
+
+Json RecordService::deadlinesOf(const RecordType& type, const StoredRecord& r, int64_t now_ms) const {
+  Json out = Json::array();
+  for (const auto& d : type.deadlines) {
+    if (!deadlineApplies(d, r)) continue;
+    const auto from = instantOf(r.data[d.from]);
+    if (!from) continue;
+    const int64_t due = *from + d.within_seconds;
+    out.push_back({{"name", d.name}, {"label", d.label.toJson()}, {"due_at", isoSeconds(due)},
+                   {"overdue", due * 1000 < now_ms}});
+  }
+  return out;
+}
+
+Json RecordService::tasks(const Actor& actor, int64_t now_ms, int per_deadline) {
+  Json groups = Json::array();
+  for (const auto& [name, type] : schema_.types) {
+    if (type.deadlines.empty() || !actor.may(name, "read")) continue;
+    for (const auto& d : type.deadlines) {
+      if (!d.permission.empty() && !actor.may(d.permission)) continue;
+      RecordQuery q;
+      q.type = name;
+      q.visibility = actor.visibility(name, now_ms);
+      if (!d.states.empty()) q.filters.push_back({"state", RecordFilter::Op::In, Json(d.states)});
+      q.filters.push_back({d.from, RecordFilter::Op::NotNull, Json()});
+      if (!d.done_field.empty()) q.filters.push_back({d.done_field, RecordFilter::Op::IsNull, Json()});
+      q.sort_field = d.from;  // oldest first: the most overdue
+      q.limit = per_deadline;
+      q.count_total = true;
+      const auto page = store_.listRecords(q);
+      Json items = Json::array();
+      int64_t overdue = 0;
+      for (const auto& r : page.items) {
+        const auto from = instantOf(r.data[d.from]);
+        if (!from) continue;
+        const int64_t due = *from + d.within_seconds;
+        const bool late = due * 1000 < now_ms;
+        overdue += late ? 1 : 0;
+        Json item = {{"id", r.id}, {"due_at", isoSeconds(due)}, {"overdue", late}, {"state", r.state}};
+        if (!type.title_field.empty() && r.data.contains(type.title_field)) item["title"] = r.data[type.title_field];
+        items.push_back(std::move(item));
+      }
+      groups.push_back({{"type", name},
+                        {"deadline", d.name},
+                        {"label", d.label.toJson()},
+                        {"total", page.total},
+                        {"overdue_in_shown", overdue},
+                        {"items", items}});
+    }
+  }
+  return {{"groups", groups}, {"now", isoSeconds(now_ms / 1000)}};
 }
 
 Json RecordService::history(const Actor& actor, const std::string& typeName, int64_t id) {

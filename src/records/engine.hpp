@@ -105,6 +105,12 @@ class RecordService {
   Json transition(const Actor& actor, const std::string& type, int64_t id, std::optional<int64_t> if_match,
                   const std::string& name, const Json& patch);
   ListResult list(const Actor& actor, const std::string& type, const ListParams& params);
+  // The user's tasks: for every deadline the schema declares on a type the user may act on
+  // (the deadline's permission), the records in its states, overdue first, with the due time.
+  // At most `per_deadline` records each, with the totals.
+  Json tasks(const Actor& actor, int64_t now_ms, int per_deadline = 50);
+  // A record's deadlines now in force: [{name, label, due_at, overdue}].
+  Json deadlinesOf(const RecordType& type, const StoredRecord& r, int64_t now_ms) const;
   // An export of the records a list with these filters reaches, as CSV or JSON lines: case
   // facts only (id, state, times and every non-identity field; identity never leaves in bulk).
   // Needs the export permission; one audit entry names the type, filters and row count.

@@ -1051,7 +1051,8 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
 
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
-                  {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules"},
+                  {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules",
+                   "deadlines"},
                   "the record type", 1);
   if (!o) return;
   RecordType type;
@@ -1219,6 +1220,48 @@ void FileLoader::loadType(const YAML::Node& root) {
           }
         }
         type.constraints.push_back(std::move(c));
+      }
+    }
+  }
+
+  if (const auto* ds = o->get("deadlines")) {
+    if (!ds->value.IsSequence()) {
+      error(ds->line, "'deadlines' of " + what + " must be a list");
+    } else {
+      for (const auto& item : ds->value) {
+        auto d_o = object(item, {"name", "label", "states", "from", "within", "done_field", "permission"},
+                          "a deadline of " + what, ds->line);
+        if (!d_o) continue;
+        Deadline d;
+        d.line = d_o->line;
+        d.name = name(*d_o, "name", "a deadline of " + what);
+        const std::string dwhat = "deadline " + quote(d.name) + " of " + what;
+        d.label = labels(*d_o, "label", dwhat, true);
+        if (auto v = strings(*d_o, "states", dwhat)) {
+          d.states = *v;
+          for (const auto& st : d.states)
+            if (!type.workflow || std::find(type.workflow->states.begin(), type.workflow->states.end(), st) ==
+                                      type.workflow->states.end())
+              error(d_o->get("states")->line, dwhat + " names " + quote(st) + ", not a state of " + what);
+        }
+        if (auto f = string(*d_o, "from", dwhat)) d.from = *f;
+        const auto* from = type.field(d.from);
+        if (!from || (from->type != FieldType::Date && from->type != FieldType::DateTime) || !from->indexed)
+          error(d_o->line, dwhat + ": 'from' must name an indexed date or datetime field");
+        if (auto f = string(*d_o, "done_field", dwhat)) {
+          d.done_field = *f;
+          if (!type.field(d.done_field)) error(d_o->get("done_field")->line, dwhat + ": 'done_field' is not a field");
+        }
+        if (auto p = string(*d_o, "permission", dwhat)) d.permission = *p;
+        if (const auto* w = d_o->get("within")) {
+          if (auto wo = object(w->value, {"hours", "days"}, "'within' of " + dwhat, w->line)) {
+            if (auto h = integer(*wo, "hours", dwhat)) d.within_seconds += *h * 3600;
+            if (auto dd = integer(*wo, "days", dwhat)) d.within_seconds += *dd * 86400;
+          }
+        } else {
+          error(d_o->line, dwhat + " needs 'within': {hours: N} or {days: N} (0 for due on the date itself)");
+        }
+        type.deadlines.push_back(std::move(d));
       }
     }
   }

@@ -145,6 +145,20 @@ struct Constraint {
   int line = 0;
 };
 
+// A time limit on records in some states: due `within` after the `from` date or date-time
+// field; a record leaves it by leaving those states (or when `done_field` is filled). Users who
+// hold `permission` see such records as tasks, overdue ones first.
+struct Deadline {
+  std::string name;
+  Labels label;
+  std::vector<std::string> states;  // empty: every state
+  std::string from;                 // a date or datetime field
+  int64_t within_seconds = 0;
+  std::string done_field;           // optional
+  std::string permission;           // who is to act (e.g. signal.refer); empty: readers of the type
+  int line = 0;
+};
+
 struct RecordType {
   std::string name;  // lower_snake_case, used in URLs: /api/v1/records/{name}
   Labels label;
@@ -158,6 +172,7 @@ struct RecordType {
   // equality on the leading fields, range and sort on the last.
   std::vector<std::vector<std::string>> indexes;
   std::vector<Constraint> constraints;
+  std::vector<Deadline> deadlines;
   // Named rules written in C++ (src/rules/): derived values and checks that the declarative
   // language cannot say (screening results, rate tables, copies from a referenced record).
   std::vector<std::string> rules;

@@ -89,6 +89,29 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
                 .status,
             200);
 
+  // A second signal nobody referred: past its 24 hours, it is an overdue task of the hotline
+  // (which may refer) and shows its deadline; the first one, referred, is no task any more.
+  const int64_t late = created(hotline.call("POST", R + "signal",
+                                            {{"received_at", "2019-07-03T08:00:00Z"}, {"source", "hotline_152"},
+                                             {"summary", "Second call, not yet referred"}}),
+                               "late signal");
+  const Json late_rec = hotline.call("GET", R + "signal/" + std::to_string(late)).json();
+  ASSERT_TRUE(late_rec.contains("deadlines")) << late_rec.dump();
+  EXPECT_EQ(late_rec["deadlines"][0]["name"], "refer_within_24h");
+  EXPECT_EQ(late_rec["deadlines"][0]["due_at"], "2019-07-04T08:00:00Z");
+  EXPECT_EQ(late_rec["deadlines"][0]["overdue"], true);
+  {
+    const Json tasks = hotline.call("GET", "/api/v1/tasks").json();
+    bool found = false;
+    for (const auto& g : tasks["groups"])
+      if (g["deadline"] == "refer_within_24h") {
+        EXPECT_EQ(g["total"], 1) << g.dump();
+        EXPECT_EQ(g["items"][0]["id"], late);
+        found = true;
+      }
+    EXPECT_TRUE(found) << tasks.dump();
+  }
+
   // V2: the special police register the person and screen them against the ILO/EC indicators.
   const int64_t person = created(police.call("POST", R + "person",
                                              {{"last_name", "Madeupova"}, {"first_name", "Testa"}, {"sex", "female"},
