@@ -331,6 +331,10 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
                                               req.params.at("name"), optionalBody(req)));
   });
 
+  r.get("/api/v1/records/{type}/{id}/state-on", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    return Response::json(200, svc.stateOn(actorFor(ctx, p), req.params.at("type"), idParam(req), req.queryParam("date")));
+  });
   r.get("/api/v1/records/{type}/{id}/history", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
     return Response::json(200, svc.history(actorFor(ctx, p), req.params.at("type"), idParam(req)));

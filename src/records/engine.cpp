@@ -962,6 +962,66 @@ Json RecordService::tasks(const Actor& actor, int64_t now_ms, int per_deadline) 
   return {{"groups", groups}, {"now", isoSeconds(now_ms / 1000)}};
 }
 
+Json RecordService::stateOnFromHistory(const RecordType& type, const std::vector<HistoryEntry>& history,
+                                      const std::string& date) {
+  if (!type.workflow) return {{"state", nullptr}};
+  auto dayOf = [](const Json& v) -> std::string {
+    if (!v.is_string()) return {};
+    return v.get<std::string>().substr(0, 10);
+  };
+  auto dayOfMs = [](int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  };
+  // Replay the field values version by version (history keeps non-identity values).
+  Json data = Json::object();
+  // (effective day, state, transition) of each step; the state on `date` is the last step whose
+  // effective day is on or before it (steps recorded later but effective earlier count then).
+  struct Step {
+    std::string day, state, transition;
+    int64_t version;
+  };
+  std::vector<Step> steps;
+  for (const auto& h : history) {
+    for (const auto& c : h.changes) {
+      if (c.field == "state") continue;
+      if (c.to.is_null()) data.erase(c.field);
+      else data[c.field] = c.to;
+    }
+    if (h.action == "create") {
+      const std::string d = type.workflow->initial_date.empty() ? dayOfMs(h.at) : dayOf(data.value(type.workflow->initial_date, Json()));
+      steps.push_back({d.empty() ? dayOfMs(h.at) : d, type.workflow->initial, "", h.version});
+    } else if (h.action.rfind("transition:", 0) == 0) {
+      const std::string name = h.action.substr(11);
+      const auto* t = type.workflow->find(name);
+      if (!t) continue;
+      std::string d = t->effective_date.empty() ? std::string() : dayOf(data.value(t->effective_date, Json()));
+      if (d.empty()) d = dayOfMs(h.at);
+      steps.push_back({d, t->to, name, h.version});
+    }
+  }
+  // Latest effective first wins; among the same day, the later version.
+  const Step* best = nullptr;
+  for (const auto& s : steps)
+    if (s.day <= date && (!best || s.day > best->day || (s.day == best->day && s.version > best->version))) best = &s;
+  // Before the record came into being: no state. A transition effective before the initial date
+  // (data entered later) still counts from its own date.
+  if (!best) return {{"state", nullptr}, {"date", date}};
+  Json out = {{"state", best->state}, {"since", best->day}, {"date", date}};
+  if (!best->transition.empty()) out["transition"] = best->transition;
+  return out;
+}
+
+Json RecordService::stateOn(const Actor& actor, const std::string& typeName, int64_t id, const std::string& date) {
+  const auto& type = typeOr404(actor, typeName, "read");
+  loadOr404(actor, type, id, "read");
+  if (!isValidDate(date)) throw Problem::validation({{"date", "date", "must be a date YYYY-MM-DD"}});
+  if (!type.workflow) throw Problem::notFound("Records of type '" + typeName + "' have no workflow.");
+  return stateOnFromHistory(type, store_.recordHistory(type.name, id), date);
+}
+
 Json RecordService::history(const Actor& actor, const std::string& typeName, int64_t id) {
   const auto& type = typeOr404(actor, typeName, "read");
   loadOr404(actor, type, id, "read");

@@ -109,6 +109,14 @@ class RecordService {
   // (the deadline's permission), the records in its states, overdue first, with the due time.
   // At most `per_deadline` records each, with the totals.
   Json tasks(const Actor& actor, int64_t now_ms, int per_deadline = 50);
+  // The workflow state of a record on a date (YYYY-MM-DD), from its history: each transition
+  // counts from its effective date (the field the transition names, e.g. decision_date, as it
+  // was when the transition was taken), the initial state from the workflow's initial_date.
+  // {state (null before the record existed), since, transition}.
+  Json stateOn(const Actor& actor, const std::string& type, int64_t id, const std::string& date);
+  // The same over a record's history, for the statistics engine.
+  static Json stateOnFromHistory(const RecordType& type, const std::vector<HistoryEntry>& history,
+                                 const std::string& date);
   // A record's deadlines now in force: [{name, label, due_at, overdue}].
   Json deadlinesOf(const RecordType& type, const StoredRecord& r, int64_t now_ms) const;
   // An export of the records a list with these filters reaches, as CSV or JSON lines: case

@@ -964,7 +964,7 @@ std::optional<Computed> FileLoader::computed(const YAML::Node& node, const Recor
 
 std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const RecordType& type) {
   const std::string what = "the workflow of " + quote(type.name);
-  auto o = object(node, {"initial", "states", "transitions"}, what, type.line);
+  auto o = object(node, {"initial", "initial_date", "states", "transitions"}, what, type.line);
   if (!o) return std::nullopt;
   Workflow w;
   std::map<std::string, int> states;
@@ -995,13 +995,23 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
   } else if (!o->has("initial")) {
     error(o->line, what + " has no 'initial' state");
   }
+  auto dateField = [&](const std::string& name, int line, const std::string& whose) {
+    const auto* f = type.field(name);
+    if (!f || (f->type != FieldType::Date && f->type != FieldType::DateTime) || f->sensitivity == Sensitivity::Identity)
+      error(line, whose + " must name a date or datetime field");
+  };
+  if (auto d = string(*o, "initial_date", what)) {
+    w.initial_date = *d;
+    dateField(*d, o->get("initial_date")->line, "'initial_date' of " + what);
+  }
   if (const auto* ts = o->get("transitions")) {
     if (!ts->value.IsSequence()) {
       error(ts->line, "'transitions' of " + what + " must be a list");
     } else {
       std::map<std::string, int> seen;
       for (const auto& item : ts->value) {
-        auto to = object(item, {"name", "from", "to", "permission", "requires", "label"}, "a transition of " + what,
+        auto to = object(item, {"name", "from", "to", "permission", "requires", "label", "effective_date"},
+                         "a transition of " + what,
                          ts->line);
         if (!to) continue;
         Transition t;
@@ -1035,6 +1045,10 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
           for (const auto& f : *req)
             if (!type.field(f)) error(to->get("requires")->line, twhat + " requires the unknown field " + quote(f));
           t.requires_fields = std::move(*req);
+        }
+        if (auto d = string(*to, "effective_date", twhat)) {
+          t.effective_date = *d;
+          dateField(*d, to->get("effective_date")->line, "'effective_date' of " + twhat);
         }
         if (t.name.empty()) continue;
         if (auto [it, fresh] = seen.emplace(t.name, t.line); !fresh) {

@@ -113,11 +113,15 @@ struct Transition {
   std::string permission;         // e.g. "victim.identify"
   Labels label;
   std::vector<std::string> requires_fields;  // must be present to take this transition
+  // The field holding the date the transition took effect (e.g. decision_date), for the state
+  // of a record on a past date; empty: the time it was recorded.
+  std::string effective_date;
   int line = 0;
 };
 
 struct Workflow {
   std::string initial;
+  std::string initial_date;  // the field saying since when a record is in the initial state (optional)
   std::vector<std::string> states;
   std::map<std::string, Labels> state_labels;
   std::vector<Transition> transitions;

@@ -169,6 +169,15 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
       police.call("POST", case_url + "/transitions/identify", {{"decision_date", "2019-07-05"}}, {{"If-Match", v(c1)}});
   ASSERT_EQ(identified.status, 200) << identified.body;
   EXPECT_EQ(identified.json()["state"], "identified");
+  // Status on any date, from the decision date (not from when it was typed in).
+  auto on = [&](const std::string& date) {
+    return police.call("GET", case_url + "/state-on?date=" + date).json()["state"];
+  };
+  EXPECT_TRUE(on("2019-07-01").is_null());
+  EXPECT_EQ(on("2019-07-02"), "presumed");
+  EXPECT_EQ(on("2019-07-04"), "presumed");
+  EXPECT_EQ(on("2019-07-05"), "identified");
+  EXPECT_EQ(police.call("GET", case_url + "/state-on?date=2019-7-5").status, 422);
 
   // V4: referral to the shelter, accepted by the case worker; placement up to capacity.
   const int64_t referral = created(police.call("POST", R + "referral",
