@@ -264,6 +264,14 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     return Response{422, "application/problem+json", {}, body.dump()};
   });
 
+  // Countries with their names in az/en/ru (ICU), for country fields.
+  r.get("/api/v1/countries", [&ctx](Request& req) {
+    ctx.auth.require(req);
+    auto res = Response::json(200, {{"items", records::countryList()}});
+    res.set("Cache-Control", "private, max-age=86400");
+    return res;
+  });
+
   // The signed-in user's tasks: records past or near their deadlines (declared per type).
   r.get("/api/v1/tasks", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);

@@ -289,6 +289,8 @@ struct PartialDate {
   int year = 0, month = 0, day = 0;  // 0 = unknown
 };
 bool parsePartialDate(const std::string& text, PartialDate& out);
+// Every ISO 3166-1 alpha-2 country ICU knows: [{code, label: {az, en, ru}}].
+const Json& countryList();
 bool isValidDate(const std::string& text);      // full date only
 bool isValidDateTime(const std::string& text);  // RFC 3339
 
