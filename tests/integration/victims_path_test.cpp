@@ -112,6 +112,21 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
     EXPECT_TRUE(found) << tasks.dump();
   }
 
+  // Countries for the forms, named in the three languages by ICU.
+  {
+    const Json countries = police.call("GET", "/api/v1/countries").json()["items"];
+    bool az = false;
+    for (const auto& c : countries)
+      if (c["code"] == "AZ") {
+        az = true;
+        EXPECT_EQ(c["label"]["az"], "Azərbaycan");
+        EXPECT_EQ(c["label"]["en"], "Azerbaijan");
+        EXPECT_EQ(c["label"]["ru"], "Азербайджан");
+      }
+    EXPECT_TRUE(az);
+    EXPECT_GT(countries.size(), 240U);
+  }
+
   // V2: the special police register the person and screen them against the ILO/EC indicators.
   const int64_t person = created(police.call("POST", R + "person",
                                              {{"last_name", "Madeupova"}, {"first_name", "Testa"}, {"sex", "female"},
