@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "records/engine.hpp"
 #include "records/import.hpp"
+#include "records/reconcile.hpp"
 #include "records/openapi.hpp"
 
 namespace palermo::api {
@@ -270,6 +271,22 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     auto res = Response::json(200, {{"items", records::countryList()}});
     res.set("Cache-Control", "private, max-age=86400");
     return res;
+  });
+
+  // Subsidy payments reconciled against a payment statement (CSV: payment_reference, amount in
+  // AZN, paid_on); matching ones become reconciled, the rest is reported.
+  r.post("/api/v1/subsidies/reconcile", [&ctx, &svc](Request& req) {
+    auto p = ctx.auth.require(req);
+    std::istringstream in(req.body);
+    std::vector<std::string> errors;
+    const auto lines = records::readStatement(in, errors);
+    if (!errors.empty()) {
+      std::vector<FieldError> fe;
+      for (const auto& e : errors) fe.push_back({"statement", "format", e});
+      throw Problem::validation(std::move(fe));
+    }
+    return Response::json(200, records::reconcileSubsidies(svc, actorFor(ctx, p), lines, req.queryParam("reconciled_on"),
+                                                           req.queryParam("dry_run") == "true"));
   });
 
   // The signed-in user's tasks: records past or near their deadlines (declared per type).

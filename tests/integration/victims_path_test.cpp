@@ -127,6 +127,29 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
     EXPECT_GT(countries.size(), 240U);
   }
 
+  // Import over HTTP, as the signed-in user: all or nothing, errors naming line and field.
+  {
+    const std::vector<std::pair<std::string, std::string>> h = {
+        {"Cookie", police.cookie}, {"X-CSRF-Token", police.csrf}, {"Content-Type", "application/x-ndjson"}};
+    auto bad = police.server->request("POST", "/api/v1/imports?format=jsonl",
+                                      "{\"_type\":\"person\",\"sex\":\"female\"}\n"
+                                      "{\"_type\":\"person\",\"birth\":\"1990-13\"}\n",
+                                      h);
+    EXPECT_EQ(bad.status, 422) << bad.body;
+    EXPECT_EQ(bad.json()["errors"][0]["line"], 2);
+    EXPECT_EQ(bad.json()["errors"][0]["field"], "birth");
+    auto good = police.server->request("POST", "/api/v1/imports?format=jsonl",
+                                       "{\"_type\":\"person\",\"sex\":\"female\"}\n", h);
+    EXPECT_EQ(good.status, 200) << good.body;
+    EXPECT_EQ(good.json()["created"]["person"], 1);
+    // A hotline operator may not create criminal cases, by import either.
+    auto refused = hotline.server->request(
+        "POST", "/api/v1/imports?format=jsonl",
+        "{\"_type\":\"criminal_case\",\"case_number\":\"x\",\"main_article\":\"art_144_1\",\"registered_on\":\"2019-01-01\"}\n",
+        {{"Cookie", hotline.cookie}, {"X-CSRF-Token", hotline.csrf}});
+    EXPECT_EQ(refused.status, 422) << refused.body;
+  }
+
   // V2: the special police register the person and screen them against the ILO/EC indicators.
   const int64_t person = created(police.call("POST", R + "person",
                                              {{"last_name", "Madeupova"}, {"first_name", "Testa"}, {"sex", "female"},
@@ -244,6 +267,31 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
   auto paid = officer.call("POST", R + "subsidy/" + std::to_string(subsidy) + "/transitions/pay",
                            {{"paid_on", "2019-07-15"}, {"payment_reference", "PAY-0001"}}, {{"If-Match", v(sub)}});
   EXPECT_EQ(paid.status, 200) << paid.body;
+  // Reconciled against the payment statement: the matching line moves it to reconciled, the
+  // rest is reported (a dry run first changes nothing).
+  {
+    const std::string statement =
+        "payment_reference,amount,paid_on,payee\nPAY-0001,\"700,00\",2019-07-15,x\nPAY-9999,400.00,2019-07-16,y\n";
+    auto dry = officer.server->request("POST", "/api/v1/subsidies/reconcile?reconciled_on=2019-08-01&dry_run=true",
+                                       statement, {{"Cookie", officer.cookie}, {"X-CSRF-Token", officer.csrf},
+                                                   {"Content-Type", "text/csv"}});
+    ASSERT_EQ(dry.status, 200) << dry.body;
+    EXPECT_EQ(dry.json()["matched"], 1);
+    EXPECT_EQ(dry.json()["reconciled"], 0);
+    EXPECT_EQ(officer.call("GET", R + "subsidy/" + std::to_string(subsidy)).json()["state"], "paid");
+    auto rec = officer.server->request("POST", "/api/v1/subsidies/reconcile?reconciled_on=2019-08-01", statement,
+                                       {{"Cookie", officer.cookie}, {"X-CSRF-Token", officer.csrf},
+                                        {"Content-Type", "text/csv"}});
+    ASSERT_EQ(rec.status, 200) << rec.body;
+    EXPECT_EQ(rec.json()["reconciled"], 1);
+    ASSERT_EQ(rec.json()["problems"].size(), 1U) << rec.body;
+    EXPECT_EQ(rec.json()["problems"][0]["problem"], "unknown_reference");
+    EXPECT_EQ(officer.call("GET", R + "subsidy/" + std::to_string(subsidy)).json()["state"], "reconciled");
+    // The case worker may not reconcile.
+    auto cw = worker.server->request("POST", "/api/v1/subsidies/reconcile?reconciled_on=2019-08-01", statement,
+                                     {{"Cookie", worker.cookie}, {"X-CSRF-Token", worker.csrf}});
+    EXPECT_EQ(cw.status, 403);
+  }
   auto second = officer.call("POST", R + "subsidy",
                              {{"victim_case", vcase}, {"person", person}, {"kind", "one_time"},
                               {"decision_date", "2019-08-01"}});

@@ -85,7 +85,8 @@ describe('sign-in journey', () => {
     await page.goto(cfg.baseUrl + '/');
     await page.locator('main h1', { hasText: AZ.signInTitle }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'az');
-    assert.match(page.url(), /\/sign-in$/);
+    // The address bar follows what is shown right after the render (an effect): wait for it.
+    await page.waitForURL(/\/sign-in$/, { timeout: 5000 });
     assert.equal(await page.title(), `${AZ.signInTitle} — Palermo`);
     assert.equal(await page.getByLabel(AZ.login, { exact: true }).count(), 1);
     assert.equal(await page.getByLabel(AZ.password, { exact: true }).count(), 1);
@@ -123,7 +124,8 @@ describe('sign-in journey', () => {
     await page.getByLabel(AZ.password, { exact: true }).fill(cfg.password);
     await page.getByRole('button', { name: AZ.submit }).click();
     await page.locator('main h1', { hasText: AZ.changeTitle }).waitFor();
-    assert.match(page.url(), /\/change-password$/);
+    // The address bar follows what is shown right after the render (an effect): wait for it.
+    await page.waitForURL(/\/change-password$/, { timeout: 5000 });
     await screenshot(page, '03-change-password');
     await assertAccessible(page, 'the password change page');
   });
@@ -154,7 +156,8 @@ describe('sign-in journey', () => {
     await page.locator('#repeat').fill(newPw);
     await page.locator('form button[type=submit]').click();
     await page.locator('main h1', { hasText: AZ.totpTitle }).waitFor();
-    assert.match(page.url(), /\/second-factor$/);
+    // The address bar follows what is shown right after the render (an effect): wait for it.
+    await page.waitForURL(/\/second-factor$/, { timeout: 5000 });
     // Nothing else is reachable until it is set up.
     const users = await page.evaluate(async () => (await fetch('/api/v1/users')).json());
     assert.equal(users.code, 'auth.second_factor_required');
@@ -195,7 +198,8 @@ describe('sign-in journey', () => {
   it('sign out returns to the sign-in page', async () => {
     await page.getByRole('button', { name: EN.signOut }).click();
     await page.locator('main h1', { hasText: EN.signInTitle }).waitFor();
-    assert.match(page.url(), /\/sign-in$/);
+    // The address bar follows what is shown right after the render (an effect): wait for it.
+    await page.waitForURL(/\/sign-in$/, { timeout: 5000 });
     const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     assert.equal(status, 401);
     await screenshot(page, '08-signed-out-en');
