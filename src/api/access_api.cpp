@@ -294,12 +294,8 @@ void registerAccessRoutes(http::Router& r, AppContext& ctx) {
       } catch (const std::exception&) {
         details = e.details;
       }
-      const std::time_t secs = static_cast<std::time_t>(e.at / 1000);
-      std::tm tm{};
-      gmtime_r(&secs, &tm);
       items.push_back({{"seq", e.seq},
-                       {"at", fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, e.at % 1000)},
+                       {"at", records::utcTimestamp(e.at, true)},
                        {"actor", e.actor},
                        {"action", e.action},
                        {"record_type", e.record_type},

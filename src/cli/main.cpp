@@ -79,6 +79,37 @@ rules::RuleBook loadRulesOrThrow(const Config& config) {
   return book;
 }
 
+// What the commands that write records need: the migrated store with its keys and audit
+// hasher, the schema, the rule book and a prepared record service (in that order: members are
+// constructed in declaration order).
+struct RecordsSetup {
+  explicit RecordsSetup(const Config& config)
+      : store(openMigrated(config)),
+        keys(activatedKeys(config, *store)),
+        schema(loadSchemaOrThrow(config)),
+        rule_book(loadRulesOrThrow(config)),
+        service(schema, *store, keys) {
+    service.setRuleBook(&rule_book);
+    service.prepare();
+  }
+  static KeyRing activatedKeys(const Config& config, Store& store) {
+    auto keys = KeyRing::load(config.data_dir, true);
+    records::activateStoreKeys(store, keys);
+    store.setAuditHasher(audit::makeHasher(keys.auditKey()));
+    return keys;
+  }
+  std::unique_ptr<Store> store;
+  KeyRing keys;
+  records::Schema schema;
+  rules::RuleBook rule_book;
+  records::RecordService service;
+};
+
+void printProgress(int64_t done, int64_t total) {
+  std::fprintf(stderr, "\r  %lld / %lld rows", static_cast<long long>(done), static_cast<long long>(total));
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
 int runServe(const Config& config) {
   log::init(config.log_level, config.log_file);
   auto store = openMigrated(config);
@@ -280,15 +311,10 @@ int main(int argc, char** argv) {
       return 3;
     }
     if (*import_cmd) {
-      auto store = openMigrated(config);
-      auto keys = KeyRing::load(config.data_dir, true);
-      records::activateStoreKeys(*store, keys);
-      store->setAuditHasher(audit::makeHasher(keys.auditKey()));
-      const auto schema = loadSchemaOrThrow(config);
-      const rules::RuleBook rule_book = loadRulesOrThrow(config);
-      records::RecordService service(schema, *store, keys);
-      service.setRuleBook(&rule_book);
-      service.prepare();
+      RecordsSetup setup(config);
+      auto& store = setup.store;
+      const auto& schema = setup.schema;
+      auto& service = setup.service;
       std::vector<records::ImportRow> rows;
       std::vector<records::ImportError> read_errors;
       for (const auto& file : import_files) {
@@ -309,10 +335,7 @@ int main(int argc, char** argv) {
       }
       records::ImportOptions options;
       options.dry_run = import_dry_run;
-      options.progress = [](int64_t done, int64_t total) {
-        std::fprintf(stderr, "\r  %lld / %lld rows", static_cast<long long>(done), static_cast<long long>(total));
-        if (done == total) std::fprintf(stderr, "\n");
-      };
+      options.progress = printProgress;
       const auto report = records::importRows(service, records::Actor::systemActor(), rows, options);
       for (const auto& e : report.errors) std::fprintf(stderr, "%s\n", e.toString().c_str());
       store->close();
@@ -350,15 +373,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*demo_cmd) {
-      auto store = openMigrated(config);
-      auto keys = KeyRing::load(config.data_dir, true);
-      records::activateStoreKeys(*store, keys);
-      store->setAuditHasher(audit::makeHasher(keys.auditKey()));
-      const auto schema = loadSchemaOrThrow(config);
-      const rules::RuleBook rule_book = loadRulesOrThrow(config);
-      records::RecordService service(schema, *store, keys);
-      service.setRuleBook(&rule_book);
-      service.prepare();
+      RecordsSetup setup(config);
+      auto& store = setup.store;
+      const auto& schema = setup.schema;
+      auto& service = setup.service;
       const auto system = records::Actor::systemActor();
       for (const auto& [name, type] : schema.types) {
         RecordQuery q;
@@ -383,10 +401,7 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         records::ImportOptions options;
         options.progress_every = 5000;
-        options.progress = [](int64_t done, int64_t total) {
-          std::fprintf(stderr, "\r  %lld / %lld rows", static_cast<long long>(done), static_cast<long long>(total));
-          if (done == total) std::fprintf(stderr, "\n");
-        };
+        options.progress = printProgress;
         const auto t0 = std::chrono::steady_clock::now();
         const auto report = records::importRows(service, system, dataset.rows, options);
         for (const auto& e : report.errors) std::fprintf(stderr, "demo: %s\n", e.toString().c_str());

@@ -28,13 +28,7 @@ int64_t nowMillis() {
       .count();
 }
 
-std::string isoMillis(int64_t ms) {
-  const std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
+std::string isoMillis(int64_t ms) { return utcTimestamp(ms, false); }
 
 constexpr int64_t kBreakGlassMs = 60 * 60 * 1000;
 

@@ -2,6 +2,9 @@
 // derived from them. Partial dates are common for dates of birth ("1990", "1990-05"); a value
 // computed from one is kept only when every day the partial date may stand for gives the same
 // result.
+#include <fmt/format.h>
+
+#include <ctime>
 #include <string_view>
 
 #include "records/schema.hpp"
@@ -139,5 +142,18 @@ void applyComputed(const RecordType& type, Json& data) {
       data.erase(f.name);
   }
 }
+
+std::string utcTimestamp(int64_t ms, bool with_millis) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  if (with_millis)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+std::string utcDate(int64_t ms) { return utcTimestamp(ms, false).substr(0, 10); }
 
 }  // namespace palermo::records

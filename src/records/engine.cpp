@@ -22,13 +22,7 @@ int64_t nowMs() {
       .count();
 }
 
-std::string isoMs(int64_t ms) {
-  const std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-}
+std::string isoMs(int64_t ms) { return utcTimestamp(ms, true); }
 
 bool isSpecialColumn(const std::string& f) {
   return f == "id" || f == "state" || f == "created_at" || f == "updated_at";
@@ -893,13 +887,7 @@ std::optional<int64_t> instantOf(const Json& v) {
   return static_cast<int64_t>(timegm(&tm)) - offset;
 }
 
-std::string isoSeconds(int64_t secs) {
-  const std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
+std::string isoSeconds(int64_t secs) { return utcTimestamp(secs * 1000, false); }
 
 bool deadlineApplies(const Deadline& d, const StoredRecord& r) {
   if (r.deleted_at) return false;
@@ -969,12 +957,6 @@ Json RecordService::stateOnFromHistory(const RecordType& type, const std::vector
     if (!v.is_string()) return {};
     return v.get<std::string>().substr(0, 10);
   };
-  auto dayOfMs = [](int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  };
   // Replay the field values version by version (history keeps non-identity values).
   Json data = Json::object();
   // (effective day, state, transition) of each step; the state on `date` is the last step whose
@@ -991,14 +973,14 @@ Json RecordService::stateOnFromHistory(const RecordType& type, const std::vector
       else data[c.field] = c.to;
     }
     if (h.action == "create") {
-      const std::string d = type.workflow->initial_date.empty() ? dayOfMs(h.at) : dayOf(data.value(type.workflow->initial_date, Json()));
-      steps.push_back({d.empty() ? dayOfMs(h.at) : d, type.workflow->initial, "", h.version});
+      const std::string d = type.workflow->initial_date.empty() ? utcDate(h.at) : dayOf(data.value(type.workflow->initial_date, Json()));
+      steps.push_back({d.empty() ? utcDate(h.at) : d, type.workflow->initial, "", h.version});
     } else if (h.action.rfind("transition:", 0) == 0) {
       const std::string name = h.action.substr(11);
       const auto* t = type.workflow->find(name);
       if (!t) continue;
       std::string d = t->effective_date.empty() ? std::string() : dayOf(data.value(t->effective_date, Json()));
-      if (d.empty()) d = dayOfMs(h.at);
+      if (d.empty()) d = utcDate(h.at);
       steps.push_back({d, t->to, name, h.version});
     }
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -75,6 +76,17 @@ std::vector<ImportRow> readJsonLines(std::istream& in, const std::string& file, 
 }
 
 namespace {
+
+// The whole cell as a 64-bit integer, or nothing.
+std::optional<long long> wholeNumber(const std::string& v) {
+  try {
+    std::size_t used = 0;
+    const long long n = std::stoll(v, &used);
+    if (used == v.size()) return n;
+  } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): not a number
+  }
+  return std::nullopt;
+}
 
 // RFC 4180 records (quoted cells may hold commas, quotes and line breaks).
 bool readCsvRecord(std::istream& in, std::vector<std::string>& cells, int& line) {
@@ -163,14 +175,8 @@ std::vector<ImportRow> readCsv(std::istream& in, const std::string& file, const 
       switch (f->type) {
         case FieldType::Integer:
         case FieldType::Money:
-          try {
-            std::size_t used = 0;
-            const long long n = std::stoll(v, &used);
-            if (used != v.size()) throw std::invalid_argument(v);
-            r.data[f->name] = n;
-          } catch (const std::exception&) {
-            bad("an integer");
-          }
+          if (auto n = wholeNumber(v)) r.data[f->name] = *n;
+          else bad("an integer");
           break;
         case FieldType::Decimal:
           try {
@@ -202,15 +208,10 @@ std::vector<ImportRow> readCsv(std::istream& in, const std::string& file, const 
         case FieldType::Reference:
           if (v.rfind("key:", 0) == 0) {
             r.data[f->name] = Json{{"_key", v.substr(4)}};
+          } else if (auto n = wholeNumber(v)) {
+            r.data[f->name] = *n;
           } else {
-            try {
-              std::size_t used = 0;
-              const long long n = std::stoll(v, &used);
-              if (used != v.size()) throw std::invalid_argument(v);
-              r.data[f->name] = n;
-            } catch (const std::exception&) {
-              bad("a record id or key:<key of an earlier row>");
-            }
+            bad("a record id or key:<key of an earlier row>");
           }
           break;
         default:

@@ -260,6 +260,11 @@ class FileLoader {
                                      const std::string& key);
   std::optional<Computed> computed(const YAML::Node& node, const RecordType& type, const FieldDef& owner);
   std::optional<Workflow> workflow(const YAML::Node& node, const RecordType& type);
+  // A list of state names under `key`, each checked against the type's workflow; mistakes say
+  // "<prefix> names '<state>', not a state of <type_what>".
+  std::vector<std::string> workflowStates(const Object& o, std::string_view key, const std::string& what,
+                                          const std::string& prefix, const RecordType& type,
+                                          const std::string& type_what);
   std::optional<Json> typedValue(const YAML::Node& node, const FieldDef& target, const std::string& what);
 
   std::string file_;
@@ -1063,6 +1068,18 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
   return w;
 }
 
+std::vector<std::string> FileLoader::workflowStates(const Object& o, std::string_view key, const std::string& what,
+                                                    const std::string& prefix, const RecordType& type,
+                                                    const std::string& type_what) {
+  auto v = strings(o, key, what);
+  if (!v) return {};
+  for (const auto& st : *v)
+    if (!type.workflow ||
+        std::find(type.workflow->states.begin(), type.workflow->states.end(), st) == type.workflow->states.end())
+      error(o.get(key)->line, prefix + " names " + quote(st) + ", not a state of " + type_what);
+  return *v;
+}
+
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
                   {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules",
@@ -1187,17 +1204,9 @@ void FileLoader::loadType(const YAML::Node& root) {
         c.name = name(*co, "name", "a constraint of " + what);
         const std::string cwhat = "constraint " + quote(c.name) + " of " + what;
         c.message = labels(*co, "message", cwhat, true);
-        auto stateList = [&](const char* key, std::vector<std::string>& out) {
-          if (auto v = strings(*co, key, cwhat)) {
-            out = *v;
-            for (const auto& st : out)
-              if (!type.workflow || std::find(type.workflow->states.begin(), type.workflow->states.end(), st) ==
-                                        type.workflow->states.end())
-                error(co->get(key)->line, quote(key) + " of " + cwhat + " names " + quote(st) + ", not a state of " + what);
-          }
-        };
-        stateList("states", c.states);
-        stateList("except_states", c.except_states);
+        c.states = workflowStates(*co, "states", cwhat, quote("states") + " of " + cwhat, type, what);
+        c.except_states =
+            workflowStates(*co, "except_states", cwhat, quote("except_states") + " of " + cwhat, type, what);
         if (auto perm = string(*co, "override_permission", cwhat)) c.override_permission = *perm;
         if (const auto* w = co->get("when")) {
           FieldDef owner;
@@ -1251,13 +1260,7 @@ void FileLoader::loadType(const YAML::Node& root) {
         d.name = name(*d_o, "name", "a deadline of " + what);
         const std::string dwhat = "deadline " + quote(d.name) + " of " + what;
         d.label = labels(*d_o, "label", dwhat, true);
-        if (auto v = strings(*d_o, "states", dwhat)) {
-          d.states = *v;
-          for (const auto& st : d.states)
-            if (!type.workflow || std::find(type.workflow->states.begin(), type.workflow->states.end(), st) ==
-                                      type.workflow->states.end())
-              error(d_o->get("states")->line, dwhat + " names " + quote(st) + ", not a state of " + what);
-        }
+        d.states = workflowStates(*d_o, "states", dwhat, dwhat, type, what);
         if (auto f = string(*d_o, "from", dwhat)) d.from = *f;
         const auto* from = type.field(d.from);
         if (!from || (from->type != FieldType::Date && from->type != FieldType::DateTime) || !from->indexed)

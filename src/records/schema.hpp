@@ -291,6 +291,10 @@ struct PartialDate {
 bool parsePartialDate(const std::string& text, PartialDate& out);
 // Every ISO 3166-1 alpha-2 country ICU knows: [{code, label: {az, en, ru}}].
 const Json& countryList();
+// Unix milliseconds as RFC 3339 UTC ("2019-06-04T10:15:00.123Z", or without the
+// milliseconds), and as the UTC date "2019-06-04".
+std::string utcTimestamp(int64_t ms, bool with_millis);
+std::string utcDate(int64_t ms);
 bool isValidDate(const std::string& text);      // full date only
 bool isValidDateTime(const std::string& text);  // RFC 3339
 
