@@ -20,16 +20,35 @@ count() {  # count "<passed>" "<failed>"
   failed=$((failed + $2))
 }
 
-echo "== unit and integration tests (ASan + UBSan)"
-ctest_log=$(mktemp)
-set +e
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 2>&1 | tee "$ctest_log"
-set -e
-total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$ctest_log" | tail -1)
-nfail=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
-if [[ -z "$total" ]]; then echo "ctest did not report"; total=0; nfail=1; fi
-count $((total - nfail)) "$nfail"
+# A throw-away PostgreSQL 15 cluster for the PostgreSQL run of every test (removed on exit).
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+pg_dir=$(mktemp -d /tmp/palermo-pg-XXXXXX)  # short: a Unix socket path has a length limit
+pg_start "$pg_dir"
+pg_stop_on_exit "$pg_dir"
+
+# Every unit and integration test runs twice: on SQLite, then on PostgreSQL.
+run_ctest() {  # run_ctest <label> [VAR=value ...]
+  local label=$1
+  shift
+  echo "== unit and integration tests on $label (ASan + UBSan)"
+  local ctest_log
+  ctest_log=$(mktemp)
+  set +e
+  env "$@" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j2 2>&1 | tee "$ctest_log"
+  set -e
+  local total nfail
+  total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$ctest_log" | tail -1)
+  nfail=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
+  if [[ -z "$total" ]]; then echo "ctest did not report"; total=0; nfail=1; fi
+  count $((total - nfail)) "$nfail"
+}
+run_ctest SQLite PALERMO_TEST_BACKEND=sqlite
+run_ctest PostgreSQL PALERMO_TEST_BACKEND=postgres
+
+echo "== deployment samples (nginx -t, systemd-analyze verify)"
+if bash scripts/check-deploy.sh; then count 1 0; else count 0 1; fi
 
 if [[ -f web/package.json ]]; then
   echo "== web unit tests (vitest)"

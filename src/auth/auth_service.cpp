@@ -36,23 +36,14 @@ AuthService::AuthService(Store& store, const Config& config, Clock clock)
       cost_(hashCostFrom(config.password_cost)),
       dummy_hash_(hashPassword(randomToken(16), cost_)) {}
 
+// Failed sign-ins per address are counted in the database, so that every instance behind the
+// load balancer sees the same count. The address itself is not stored, only its hash.
 bool AuthService::throttled(const std::string& ip, int64_t now) {
-  std::lock_guard lock(ip_mu_);
-  auto it = ip_failures_.find(ip);
-  if (it == ip_failures_.end()) return false;
-  if (now - it->second.window_start >= kIpWindowSeconds) {
-    ip_failures_.erase(it);
-    return false;
-  }
-  return it->second.failures >= kIpMaxFailures;
+  return store_.throttleCount("signin:" + hashHex(ip), now, kIpWindowSeconds) >= kIpMaxFailures;
 }
 
 void AuthService::noteFailure(const std::string& ip, int64_t now) {
-  std::lock_guard lock(ip_mu_);
-  if (ip_failures_.size() > 100000) ip_failures_.clear();  // bound memory under a spray attack
-  auto& w = ip_failures_[ip];
-  if (now - w.window_start >= kIpWindowSeconds) w = IpWindow{now, 0};
-  ++w.failures;
+  store_.throttleHit("signin:" + hashHex(ip), now, kIpWindowSeconds);
 }
 
 void AuthService::setSecondFactor(const KeyRing& keys, std::function<bool(const UserRow&)> needed) {

@@ -98,13 +98,6 @@ class AuthService {
   Clock clock_;
   HashCost cost_;
   std::string dummy_hash_;  // verified against for unknown logins, so timing does not tell
-
-  struct IpWindow {
-    int64_t window_start = 0;
-    int failures = 0;
-  };
-  std::mutex ip_mu_;
-  std::unordered_map<std::string, IpWindow> ip_failures_;
 };
 
 }  // namespace palermo::auth

@@ -50,7 +50,7 @@ Config loadFrom(const CommonOptions& o) {
 }
 
 std::unique_ptr<Store> openMigrated(const Config& config) {
-  auto store = openStore(config.database_url);
+  auto store = openStore(config.database_url, StoreOptions{config.database_pool_size});
   store->migrate();
   return store;
 }
@@ -114,6 +114,7 @@ int runServe(const Config& config) {
   log::init(config.log_level, config.log_file);
   auto store = openMigrated(config);
   store->deleteExpiredSessions(auth::systemClock(), auth::systemClock() - int64_t{config.session_idle_minutes} * 60);
+  store->deleteExpiredThrottles(auth::systemClock() - 24 * 3600);
   http::Metrics metrics;
   metrics.addSource([&store](std::string& out) {
     const auto s = store->stats();
@@ -277,7 +278,7 @@ int main(int argc, char** argv) {
     if (*serve) return runServe(config);
     if (*migrate) {
       log::init("info", "");
-      auto store = openStore(config.database_url);
+      auto store = openStore(config.database_url, StoreOptions{config.database_pool_size});
       const int applied = store->migrate();
       for (const auto& m : store->migrations())
         std::printf("%4d  %-40s %s\n", m.version, m.name.c_str(), m.applied_at ? "applied" : "pending");

@@ -10,11 +10,14 @@
 #include <set>
 #include <stdexcept>
 
+#include "store/store.hpp"
+
 namespace palermo {
 
 const std::vector<ConfigKey> kConfigKeys = {
     {"data_dir", "./data", "Directory for the SQLite database, keys and attachments."},
-    {"database.url", "", "Database: sqlite:PATH (default: sqlite:<data_dir>/palermo.db)."},
+    {"database.url", "", "Database: sqlite:PATH (default: sqlite:<data_dir>/palermo.db), postgres://USER@HOST/DB or postgres:KEY=VALUE ... (libpq)."},
+    {"database.pool_size", "8", "PostgreSQL: most connections used for reads at once (the writer has one more)."},
     {"server.host", "127.0.0.1", "Address to listen on. Non-loopback addresses need TLS."},
     {"server.port", "8080", "TCP port; 0 picks a free port (printed at start)."},
     {"server.io_threads", "0", "Threads doing network I/O; 0 means one per core."},
@@ -136,8 +139,11 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.data_dir = values["data_dir"];
   c.database_url = values["database.url"];
   if (c.database_url.empty()) c.database_url = "sqlite:" + (std::filesystem::path(c.data_dir) / "palermo.db").string();
-  if (c.database_url.rfind("sqlite:", 0) != 0)
-    throw std::invalid_argument("config 'database.url': only sqlite:PATH is supported by this build");
+  if (c.database_url.rfind("sqlite:", 0) != 0 && c.database_url.rfind("postgres:", 0) != 0 &&
+      c.database_url.rfind("postgres://", 0) != 0 && c.database_url.rfind("postgresql://", 0) != 0)
+    throw std::invalid_argument(
+        "config 'database.url': expected sqlite:PATH, postgres://USER@HOST/DB or postgres:KEY=VALUE ...");
+  c.database_pool_size = static_cast<int>(toInt("database.pool_size", values["database.pool_size"], 1, 256));
   c.host = values["server.host"];
   c.port = static_cast<uint16_t>(toInt("server.port", values["server.port"], 0, 65535));
   c.io_threads = static_cast<int>(toInt("server.io_threads", values["server.io_threads"], 0, 256));
@@ -180,7 +186,8 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
 std::map<std::string, std::string> describeConfig(const Config& c) {
   return {
       {"data_dir", c.data_dir},
-      {"database.url", c.database_url},
+      {"database.url", redactDatabaseUrl(c.database_url)},
+      {"database.pool_size", std::to_string(c.database_pool_size)},
       {"server.host", c.host},
       {"server.port", std::to_string(c.port)},
       {"server.io_threads", std::to_string(c.io_threads)},

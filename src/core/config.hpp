@@ -24,7 +24,8 @@ std::string envNameFor(const std::string& key);
 
 struct Config {
   std::string data_dir;
-  std::string database_url;  // "sqlite:/path/to/file.db"
+  std::string database_url;  // "sqlite:/path/to/file.db", "postgres://…", "postgres:host=… dbname=…"
+  int database_pool_size = 8;
 
   std::string host;
   uint16_t port = 8080;

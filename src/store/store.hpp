@@ -1,6 +1,6 @@
 // The Store: everything Palermo keeps, behind one interface with one implementation per
-// database (SQLite now, PostgreSQL later). SQL and its dialect live only in the
-// implementations; callers speak in rows of the domain.
+// database (SQLite, PostgreSQL; both in src/store/sql with a driver each). SQL and its dialect
+// live only in the implementations; callers speak in rows of the domain.
 //
 // Contract every implementation keeps (checked by tests/unit/store_conformance_test.cpp):
 //  * A write that returned without throwing is durable (it survives a crash or power loss).
@@ -444,9 +444,34 @@ class Store {
   // Schema state: the last schema text applied per record type (for evolution checks).
   virtual std::map<std::string, std::string> schemaState() = 0;
   virtual void saveSchemaState(const std::map<std::string, std::string>& state) = 0;
+
+  // Throttling counters (sign-in attempts per address), shared by every instance that uses the
+  // database. A counter counts the hits within `window` seconds of its first hit; after that it
+  // starts again. throttleHit returns the count including this hit.
+  virtual int throttleHit(const std::string& key, int64_t now, int64_t window) = 0;
+  virtual int throttleCount(const std::string& key, int64_t now, int64_t window) = 0;
+  virtual void throttleReset(const std::string& key) = 0;
+  virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
+
+  // Copies everything this store holds (agencies, users, sessions, records with their history,
+  // links and search terms, grants, attachments, the audit chain and its head, schema and key
+  // state) into an empty, migrated store of any backend, keeping every id, in one transaction
+  // of the target (`palermo store copy`). `progress` gets (table, rows copied so far).
+  virtual void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) = 0;
 };
 
-// Opens the store named by a database URL ("sqlite:/path/file.db"). Throws on failure.
-std::unique_ptr<Store> openStore(const std::string& url);
+struct StoreOptions {
+  // Most connections used for reads at once (PostgreSQL); the writer has one more.
+  int pool_size = 8;
+};
+
+// Opens the store named by a database URL. Throws on failure.
+//   sqlite:/path/file.db
+//   postgres://user@host:5432/dbname?sslmode=verify-full   (a libpq URI; also postgresql://)
+//   postgres:host=/run/postgresql dbname=palermo          (libpq key=value words)
+std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& options = {});
+
+// The URL with any password removed, for messages and logs.
+std::string redactDatabaseUrl(const std::string& url);
 
 }  // namespace palermo

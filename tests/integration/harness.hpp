@@ -30,6 +30,7 @@
 
 #include "auth/totp.hpp"
 #include "core/json.hpp"
+#include "support/test_database.hpp"
 
 namespace palermo::test {
 
@@ -170,8 +171,10 @@ class ServerProcess {
                                      "--set", "web.root=" + (dir_ / "web").string(),
                                      "--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema"};
     for (auto& e : extra) args.push_back(std::move(e));
+    const std::string database_url = testDatabaseUrl(dir_);
     pid_ = fork();
     if (pid_ == 0) {
+      setenv("PALERMO_DATABASE_URL", database_url.c_str(), 1);
       dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
@@ -269,8 +272,13 @@ inline std::string enrolSecondFactorIfNeeded(ServerProcess& s, const std::string
 }
 
 // Runs a palermo CLI command, returns (exit code, stdout).
+// Runs the palermo command line; with "--data-dir DIR" in `args` it uses the test database of DIR.
 inline std::pair<int, std::string> runCli(const std::string& args) {
-  std::string cmd = std::string(PALERMO_BINARY) + " " + args + " 2>&1";
+  std::string env;
+  static const std::regex kDataDir(R"(--data-dir\s+(\S+))");
+  std::smatch m;
+  if (std::regex_search(args, m, kDataDir)) env = "PALERMO_DATABASE_URL='" + testDatabaseUrl(m[1].str()) + "' ";
+  std::string cmd = env + std::string(PALERMO_BINARY) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];

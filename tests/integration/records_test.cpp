@@ -2,7 +2,6 @@
 // create / read / update with versions, validation, history, soft delete and restore,
 // workflow transitions, lists with filters, sorting and cursors, relations, the schema and
 // OpenAPI endpoints, identity encrypted at rest, and audit tampering caught by `audit verify`.
-#include <sqlite3.h>
 
 #include <set>
 
@@ -216,12 +215,8 @@ TEST_F(RecordsApi, NameSearchToleratesScriptAndDiacriticsAndIdentityIsEncrypted)
   // Identity fields cannot be used as filters.
   EXPECT_EQ(call("GET", "/api/v1/records/test_case?full_name=x").status, 422);
   server_->stop(SIGTERM);
-  // The database file does not contain the names in plain text.
-  std::string bytes;
-  for (const auto* suffix : {"palermo.db", "palermo.db-wal"}) {
-    std::ifstream in(dir_ / suffix, std::ios::binary);
-    bytes += std::string(std::istreambuf_iterator<char>(in), {});
-  }
+  // The database does not contain the names in plain text.
+  const std::string bytes = RawDatabase{dir_}.everything();
   ASSERT_GT(bytes.size(), 0U);
   EXPECT_EQ(bytes.find("Şəbnəm"), std::string::npos);
   EXPECT_EQ(bytes.find("Əliyeva"), std::string::npos);
@@ -270,24 +265,16 @@ TEST_F(RecordsApi, SchemaAndOpenApiComeFromTheSchemaFiles) {
 TEST_F(RecordsApi, AuditVerifyCatchesEditDeleteAndInsert) {
   for (int i = 0; i < 5; ++i) create({{"title", "Audited " + std::to_string(i)}});
   server_->stop(SIGTERM);
-  const std::string db_path = (dir_ / "palermo.db").string();
+  const RawDatabase raw{dir_};
   const std::string verify = "audit verify --data-dir " + dir_.string();
   auto [code, out] = runCli(verify);
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("intact"), std::string::npos) << out;
 
-  auto tamper = [&](const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    const std::string all = "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; " + sql;
-    ASSERT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_close(db);
-  };
+  auto tamper = [&](const std::string& sql) { raw.tamper(sql); };
   // Work on copies so each kind of tampering is judged alone.
-  const auto pristine = dir_ / "pristine.db";
-  std::filesystem::copy_file(db_path, pristine);
-  auto reset = [&] { std::filesystem::copy_file(pristine, db_path, std::filesystem::copy_options::overwrite_existing); };
+  raw.snapshot();
+  auto reset = [&] { raw.restore(); };
 
   tamper("UPDATE audit_log SET actor = 42 WHERE seq = 3");
   std::tie(code, out) = runCli(verify);
@@ -356,22 +343,12 @@ TEST_F(RecordsApi, AttachmentsAreCheckedSealedBoundAndAudited) {
   EXPECT_EQ(call("GET", "/api/v1/attachments/att_nope/content").status, 404);
   server_->stop(SIGTERM);
   // Sealed at rest; upload and read are in the audit chain.
-  std::string bytes;
-  for (const auto* suffix : {"palermo.db", "palermo.db-wal"}) {
-    std::ifstream in(dir_ / suffix, std::ios::binary);
-    bytes += std::string(std::istreambuf_iterator<char>(in), {});
-  }
+  const std::string bytes = RawDatabase{dir_}.everything();
   EXPECT_EQ(bytes.find("MARKER-ATTACHMENT-PLAINTEXT"), std::string::npos);
   EXPECT_EQ(bytes.find("scan "), std::string::npos);
   auto [code, out] = runCli("audit verify --data-dir " + dir_.string());
   EXPECT_EQ(code, 0) << out;
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "palermo.db").c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log WHERE action IN ('attachment.upload', 'attachment.read')", -1,
-                     &st, nullptr);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 2);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  EXPECT_EQ(RawDatabase{dir_}.scalar(
+                "SELECT count(*) FROM audit_log WHERE action IN ('attachment.upload', 'attachment.read')"),
+            2);
 }

@@ -40,7 +40,7 @@ TEST(Server, HealthReadinessVersionAndMetrics) {
   EXPECT_NE(m.body.find("palermo_http_requests_total{route=\"(unmatched)\",method=\"GET\",status=\"404\"} 1"),
             std::string::npos);
   EXPECT_NE(m.body.find("palermo_http_open_connections"), std::string::npos);
-  EXPECT_NE(m.body.find("palermo_db_seconds_total{backend=\"sqlite\"}"), std::string::npos);
+  EXPECT_NE(m.body.find("palermo_db_seconds_total{backend=\"" + testBackendName() + "\"}"), std::string::npos);
 }
 
 TEST(Server, UnknownPathAndWrongMethodAreProblems) {

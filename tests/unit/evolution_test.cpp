@@ -9,6 +9,7 @@
 #include "core/keys.hpp"
 #include "records/engine.hpp"
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 
 using namespace palermo;
 using namespace palermo::records;
@@ -75,7 +76,7 @@ class Evolution : public ::testing::Test {
                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = openStore("sqlite:" + (dir_ / "p.db").string());
+    store_ = openStore(palermo::test::testDatabaseUrl(dir_));
     store_->migrate();
     store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
   }

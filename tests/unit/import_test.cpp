@@ -13,6 +13,7 @@
 #include "records/schema.hpp"
 #include "rules/rulebook.hpp"
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 
 using namespace palermo;
 using namespace palermo::records;
@@ -33,7 +34,7 @@ class Import : public ::testing::Test {
     std::vector<rules::LoadError> errors;
     book_ = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
     ASSERT_TRUE(errors.empty());
-    store_ = openStore("sqlite:" + (dir_ / "p.db").string());
+    store_ = openStore(palermo::test::testDatabaseUrl(dir_));
     store_->migrate();
     store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
     service_ = std::make_unique<RecordService>(schema_, *store_, keys_);

@@ -14,6 +14,7 @@
 #include "records/key_rotation.hpp"
 #include "records/schema.hpp"
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 
 using namespace palermo;
 using namespace palermo::records;
@@ -63,7 +64,7 @@ class Keys : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::unique_ptr<Store> open() {
-    auto s = openStore("sqlite:" + (dir_ / "p.db").string());
+    auto s = openStore(palermo::test::testDatabaseUrl(dir_));
     s->migrate();
     return s;
   }

@@ -7,7 +7,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 using namespace palermo;
-using palermo::sqlite::Db;
+using palermo::sql::Db;
 using palermo::sqlite::SqliteStore;
 
 TEST(SqliteStore, FailingJobRollsBackAloneInsideAGroupCommit) {

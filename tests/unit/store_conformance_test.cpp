@@ -1,11 +1,13 @@
-// The Store conformance suite: what every backend must do. Instantiated for SQLite here; the
-// PostgreSQL backend will be instantiated the same way.
+// The Store conformance suite: what every backend must do. Runs on the backend the test run
+// selects (SQLite, or PostgreSQL with PALERMO_TEST_BACKEND=postgres; scripts/test.sh runs both).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 
 using namespace palermo;
 
@@ -357,9 +359,184 @@ TEST_P(StoreConformance, KeyVersionsAreRecordedOnce) {
   EXPECT_EQ(store_->keyVersions().active, 2);
 }
 
+TEST_P(StoreConformance, MissingFieldsSortFirstAscendingAndLastDescendingWithCursors) {
+  store_->setAuditHasher(plainHash);
+  store_->ensureCompositeIndex("thing", {"code", "n"});
+  for (int i = 0; i < 12; ++i) {
+    Json data = {{"code", "x"}};
+    if (i % 3 != 0) data["n"] = i;  // every third has no n
+    store_->applyMutation(createOf("thing", data));
+  }
+  for (bool descending : {false, true}) {
+    RecordQuery q;
+    q.type = "thing";
+    q.sort_field = "n";
+    q.descending = descending;
+    q.limit = 5;
+    q.filters = {{"code", RecordFilter::Op::Eq, "x"}};
+    std::vector<Json> seen;
+    for (int page = 0; page < 10; ++page) {
+      auto p = store_->listRecords(q);
+      for (const auto& r : p.items) seen.push_back(r.data.value("n", Json()));
+      if (!p.has_more) break;
+      q.after_value = p.items.back().data.value("n", Json());
+      q.after_id = p.items.back().id;
+    }
+    ASSERT_EQ(seen.size(), 12U) << (descending ? "descending" : "ascending");
+    if (!descending) {
+      for (int i = 0; i < 4; ++i) EXPECT_TRUE(seen[static_cast<std::size_t>(i)].is_null());
+      EXPECT_EQ(seen[4], 1);
+      EXPECT_EQ(seen.back(), 11);
+    } else {
+      EXPECT_EQ(seen.front(), 11);
+      for (std::size_t i = 8; i < 12; ++i) EXPECT_TRUE(seen[i].is_null());
+    }
+  }
+  // Missing values are found by IsNull; strings and numbers compare as such.
+  RecordQuery q;
+  q.type = "thing";
+  q.count_total = true;
+  q.filters = {{"n", RecordFilter::Op::IsNull, nullptr}};
+  EXPECT_EQ(store_->listRecords(q).total, 4);
+  q.filters = {{"n", RecordFilter::Op::Lt, 10}, {"n", RecordFilter::Op::NotNull, nullptr}};
+  EXPECT_EQ(store_->listRecords(q).total, 6);  // 1 2 4 5 7 8: numerically, not as text
+}
+
+TEST_P(StoreConformance, GuardsHoldBetweenTwoStoresOnOneDatabase) {
+  // Two instances of the server: two stores on the same database, writing at once. A guard
+  // (at most one live record per code) must hold across both, and the audit chain stays one chain.
+  store_->setAuditHasher(plainHash);
+  auto second = openStore(url_);
+  second->setAuditHasher(plainHash);
+  constexpr int kEach = 25;
+  std::atomic<int> ok{0}, refused{0};
+  auto writer = [&](Store& s, int offset) {
+    for (int i = 0; i < kEach; ++i) {
+      auto m = createOf("thing", {{"code", "k" + std::to_string(i % 10)}, {"n", offset + i}});
+      m.guards = {CountGuard{"one_per_code", "thing", {{"code", m.data["code"]}}, {}, {}, 0}};
+      const auto r = s.applyMutation(m);
+      if (r.status == MutationResult::Status::Ok) {
+        ++ok;
+      } else if (r.status == MutationResult::Status::GuardFailed) {
+        ++refused;
+      }
+    }
+  };
+  std::thread a(writer, std::ref(*store_), 0), b(writer, std::ref(*second), 1000);
+  a.join();
+  b.join();
+  EXPECT_EQ(ok.load(), 10);  // one per code, whichever store won
+  EXPECT_EQ(refused.load(), 2 * kEach - 10);
+  // Each store reads what the other wrote, at once; one chain, no gaps.
+  RecordQuery q;
+  q.type = "thing";
+  q.count_total = true;
+  EXPECT_EQ(second->listRecords(q).total, 10);
+  EXPECT_EQ(store_->listRecords(q).total, 10);
+  const auto audit = second->auditEntries(1, 1000);
+  ASSERT_EQ(audit.size(), 10U);
+  for (std::size_t i = 0; i < audit.size(); ++i) {
+    EXPECT_EQ(audit[i].seq, static_cast<int64_t>(i + 1));
+    if (i > 0) {
+      EXPECT_EQ(audit[i].prev_hash, audit[i - 1].hash);
+    }
+  }
+  second->close();
+}
+
+TEST_P(StoreConformance, ThrottleCountersAreSharedAndWindowed) {
+  auto second = openStore(url_);
+  EXPECT_EQ(store_->throttleHit("signin:a", 1000, 900), 1);
+  EXPECT_EQ(second->throttleHit("signin:a", 1010, 900), 2);  // the other instance counts on
+  EXPECT_EQ(store_->throttleCount("signin:a", 1020, 900), 2);
+  EXPECT_EQ(second->throttleCount("signin:b", 1020, 900), 0);
+  // A window that has passed starts again.
+  EXPECT_EQ(store_->throttleCount("signin:a", 1900, 900), 0);
+  EXPECT_EQ(second->throttleHit("signin:a", 1900, 900), 1);
+  store_->throttleReset("signin:a");
+  EXPECT_EQ(store_->throttleCount("signin:a", 1901, 900), 0);
+  store_->throttleHit("signin:old", 100, 900);
+  EXPECT_EQ(store_->deleteExpiredThrottles(500), 1);
+  second->close();
+}
+
+TEST_P(StoreConformance, CopyMovesEverythingIntoAnEmptyStore) {
+  // From an SQLite store filled through the interface into this backend (store copy).
+  store_->close();
+  store_.reset();
+  auto source = openStore("sqlite:" + (dir_ / "source.db").string());
+  source->migrate();
+  source->setAuditHasher(plainHash);
+  auto agency = source->createAgency({0, "Shelter", "shelter", "baku", true, 0});
+  auto u = source->createUser(user("erin"));
+  source->setTotp(u->id, std::string("\x00\x01sealed\xff", 9), true);
+  source->createSession({"sess", u->id, "csrf", 1, 2, 3, "ua"});
+  auto m = createOf("thing", {{"n", 1}, {"code", "ş"}});
+  m.seal_identity = [](int64_t) { return std::string("\x00sealed-identity\x80", 17); };
+  m.terms = {"t1"};
+  const auto first = source->applyMutation(m).record;
+  auto second = createOf("thing", {{"n", 2}});
+  second.links = {{"parent", first.id}};
+  const auto child = source->applyMutation(second).record;
+  auto update = updateOf(child, {{"n", 3}}, 1);
+  update.links = {{"parent", first.id}};
+  source->applyMutation(update);
+  source->addGrant({0, first.id, agency.id, 0, "share", "referral", u->id, 5, 0, 0, 0}, AuditDraft{u->id, "grant.add", "thing", first.id});
+  source->putAttachment({"att_0123", "thing", "file", 0, "application/pdf", 3, "sealed-name", std::string("\x00\x01\x02", 3), 9, u->id},
+                        AuditDraft{u->id, "attachment.upload", "thing", 0});
+  source->saveSchemaState({{"thing", "definition"}});
+  source->initKeyVersions(1, 1);
+
+  auto target = openStore(url_);
+  target->migrate();
+  target->setAuditHasher(plainHash);
+  int64_t progress_calls = 0;
+  source->copyTo(*target, [&](const std::string&, int64_t) { ++progress_calls; });
+  EXPECT_GT(progress_calls, 0);
+
+  auto copied = target->findUserByLogin("ERIN");
+  ASSERT_TRUE(copied);
+  EXPECT_EQ(copied->id, u->id);
+  EXPECT_EQ(copied->totp_secret, std::string("\x00\x01sealed\xff", 9));
+  EXPECT_TRUE(target->findSession("sess"));
+  EXPECT_EQ(target->findAgency(agency.id)->name, "Shelter");
+  auto r = target->getRecord("thing", first.id);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->identity, std::string("\x00sealed-identity\x80", 17));
+  EXPECT_EQ(r->data["code"], "ş");
+  EXPECT_EQ(target->recordHistory("thing", child.id).size(), 2U);
+  EXPECT_EQ(target->relations("thing", first.id).size(), 1U);
+  RecordQuery q;
+  q.type = "thing";
+  q.terms = {"t1"};
+  EXPECT_EQ(target->listRecords(q).items.size(), 1U);
+  EXPECT_EQ(target->grantsOf(first.id).size(), 1U);
+  EXPECT_EQ(target->getAttachment("att_0123", true)->content, std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(target->schemaState().at("thing"), "definition");
+  EXPECT_EQ(target->keyVersions().active, 1);
+  // The audit chain and its head, entry for entry.
+  const auto a = source->auditEntries(1, 1000), b = target->auditEntries(1, 1000);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].hash, b[i].hash);
+  EXPECT_EQ(target->auditHead().mac, source->auditHead().mac);
+  // New rows continue after the copied ids, and the chain goes on.
+  const auto next = target->applyMutation(createOf("thing", {{"n", 9}})).record;
+  EXPECT_GT(next.id, child.id);
+  EXPECT_GT(target->createUser(user("frank"))->id, u->id);
+  EXPECT_EQ(target->auditEntries(1, 1000).back().prev_hash, a.back().hash);
+  // A second copy into a store that is no longer empty is refused, and changes nothing.
+  EXPECT_THROW(source->copyTo(*target, nullptr), std::runtime_error);
+  EXPECT_EQ(target->countUsers(), 2);
+  target->close();
+  source->close();
+  store_ = openStore(url_);
+}
+
+// One backend per run: SQLite, or the one PALERMO_TEST_BACKEND names (scripts/test.sh runs
+// every test on both).
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
-                         ::testing::Values(Backend{"sqlite",
+                         ::testing::Values(Backend{"selected",
                                                    [](const std::filesystem::path& d) {
-                                                     return "sqlite:" + (d / "palermo.db").string();
+                                                     return palermo::test::testDatabaseUrl(d);
                                                    }}),
                          [](const auto& param_info) { return param_info.param.name; });

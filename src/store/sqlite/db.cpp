@@ -7,63 +7,45 @@
 
 namespace palermo::sqlite {
 
-namespace {
-struct Timer {
-  explicit Timer(Counters* c) : c_(c), start_(std::chrono::steady_clock::now()) {}
-  ~Timer() {
-    if (!c_) return;
-    c_->nanos.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                  std::chrono::steady_clock::now() - start_)
-                                                  .count()),
-                        std::memory_order_relaxed);
-    c_->statements.fetch_add(1, std::memory_order_relaxed);
-  }
-  Counters* c_;
-  std::chrono::steady_clock::time_point start_;
-};
-}  // namespace
+Stmt::~Stmt() { sqlite3_finalize(s_); }
 
-Stmt::~Stmt() {
-  if (s_) {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
+void Stmt::reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
 }
 
-Stmt& Stmt::bind(int i, int64_t v) {
+void Stmt::bindInt(int i, int64_t v) {
   if (int rc = sqlite3_bind_int64(s_, i, v); rc != SQLITE_OK) db_->fail(rc, "bind");
-  return *this;
 }
-Stmt& Stmt::bind(int i, double v) {
+void Stmt::bindReal(int i, double v) {
   if (int rc = sqlite3_bind_double(s_, i, v); rc != SQLITE_OK) db_->fail(rc, "bind");
-  return *this;
 }
-Stmt& Stmt::bind(int i, std::string_view v) {
+void Stmt::bindText(int i, std::string_view v) {
   if (int rc = sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8); rc != SQLITE_OK)
     db_->fail(rc, "bind");
-  return *this;
 }
-Stmt& Stmt::bindBlob(int i, std::string_view v) {
+void Stmt::bindBlob(int i, std::string_view v) {
   if (int rc = sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT); rc != SQLITE_OK)
     db_->fail(rc, "bind");
-  return *this;
 }
-Stmt& Stmt::bindNull(int i) {
+void Stmt::bindNull(int i) {
   if (int rc = sqlite3_bind_null(s_, i); rc != SQLITE_OK) db_->fail(rc, "bind");
-  return *this;
+}
+void Stmt::bindJson(int i, const Json& v) {
+  if (v.is_null()) bindNull(i);
+  else if (v.is_boolean()) bindInt(i, v.get<bool>() ? 1 : 0);
+  else if (v.is_number_integer()) bindInt(i, v.get<int64_t>());
+  else if (v.is_number()) bindReal(i, v.get<double>());
+  else if (v.is_string()) bindText(i, v.get_ref<const std::string&>());
+  else bindText(i, v.dump());
 }
 
 bool Stmt::step() {
-  Timer t(db_->counters());
+  sql::StatementTimer t(db_->counters());
   const int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   db_->fail(rc, sqlite3_sql(s_));
-}
-
-void Stmt::run() {
-  while (step()) {
-  }
 }
 
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
@@ -81,7 +63,7 @@ std::string Stmt::blob(int col) const {
 bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 int Stmt::columnCount() const { return sqlite3_column_count(s_); }
 
-Db::Db(const std::string& path, Mode mode, Counters* counters) : counters_(counters) {
+Db::Db(const std::string& path, Mode mode, sql::Counters* counters) : sql::Db(counters) {
   const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -96,24 +78,24 @@ Db::Db(const std::string& path, Mode mode, Counters* counters) : counters_(count
 }
 
 Db::~Db() {
-  for (auto& [sql, s] : cache_) sqlite3_finalize(s);
+  cache_.clear();  // finalizes the statements before the connection closes
   if (db_) sqlite3_close_v2(db_);
 }
 
-Stmt Db::prepare(std::string_view sql) {
+sql::Stmt Db::prepare(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
   if (it == cache_.end()) {
     sqlite3_stmt* s = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
                                       nullptr);
     if (rc != SQLITE_OK) fail(rc, sql);
-    it = cache_.emplace(std::string(sql), s).first;
+    it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(*this, s)).first;
   }
-  return {*this, it->second};
+  return sql::Stmt(it->second.get());
 }
 
 void Db::exec(const std::string& sql) {
-  Timer t(counters_);
+  sql::StatementTimer t(counters());
   char* err = nullptr;
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
@@ -123,8 +105,8 @@ void Db::exec(const std::string& sql) {
   }
 }
 
-int64_t Db::lastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 int Db::changes() const { return sqlite3_changes(db_); }
+bool Db::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 void Db::fail(int rc, std::string_view what) const {
   // Only the statement text (never bound values) goes into the message.

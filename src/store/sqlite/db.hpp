@@ -1,87 +1,64 @@
-// A thin RAII layer over the SQLite C API, used only inside src/store/sqlite.
+// The SQLite driver of the SQL store: one connection and its cached prepared statements.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "store/sql/db.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace palermo::sqlite {
 
-struct Counters {
-  std::atomic<uint64_t> nanos{0};
-  std::atomic<uint64_t> statements{0};
-};
-
 class Db;
 
-// A prepared statement borrowed from the connection's cache; reset and cleared when it goes.
-class Stmt {
+class Stmt final : public sql::StmtImpl {
  public:
   Stmt(Db& db, sqlite3_stmt* s) : db_(&db), s_(s) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+  ~Stmt() override;
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
-  Stmt& operator=(Stmt&&) = delete;
-  ~Stmt();
 
-  // Parameters are numbered from 1, as in SQL.
-  Stmt& bind(int i, int64_t v);
-  Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
-  Stmt& bind(int i, double v);
-  Stmt& bind(int i, std::string_view v);
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bindBlob(int i, std::string_view v);
-  Stmt& bindNull(int i);
-  Stmt& bind(int i, const std::optional<std::string>& v) { return v ? bind(i, *v) : bindNull(i); }
-
-  // Steps once; true while a row is available.
-  bool step();
-  // Runs to completion (for statements without rows).
-  void run();
-
-  // Columns are numbered from 0.
-  [[nodiscard]] int64_t int64(int col) const;
-  [[nodiscard]] double real(int col) const;
-  [[nodiscard]] std::string text(int col) const;
-  [[nodiscard]] std::string blob(int col) const;
-  [[nodiscard]] bool isNull(int col) const;
-  [[nodiscard]] int columnCount() const;
+  void bindInt(int i, int64_t v) override;
+  void bindReal(int i, double v) override;
+  void bindText(int i, std::string_view v) override;
+  void bindBlob(int i, std::string_view v) override;
+  void bindNull(int i) override;
+  // json_extract() yields SQL scalars (true/false as 1/0, strings unquoted): bind the same.
+  void bindJson(int i, const Json& v) override;
+  bool step() override;
+  [[nodiscard]] int64_t int64(int col) const override;
+  [[nodiscard]] double real(int col) const override;
+  [[nodiscard]] std::string text(int col) const override;
+  [[nodiscard]] std::string blob(int col) const override;
+  [[nodiscard]] bool isNull(int col) const override;
+  [[nodiscard]] int columnCount() const override;
+  void reset() override;
 
  private:
   Db* db_;
   sqlite3_stmt* s_;
 };
 
-class Db {
+class Db final : public sql::Db {
  public:
   enum class Mode { ReadWrite, ReadOnly };
-  Db(const std::string& path, Mode mode, Counters* counters);
-  ~Db();
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
+  Db(const std::string& path, Mode mode, sql::Counters* counters);
+  ~Db() override;
 
-  // Statement from the cache (prepared once per connection).
-  Stmt prepare(std::string_view sql);
-  // Executes one or more statements without parameters.
-  void exec(const std::string& sql);
-  [[nodiscard]] int64_t lastInsertRowid() const;
-  [[nodiscard]] int changes() const;
+  sql::Stmt prepare(std::string_view sql) override;
+  void exec(const std::string& sql) override;
+  [[nodiscard]] int changes() const override;
+  [[nodiscard]] bool inTransaction() const override;
   [[nodiscard]] sqlite3* handle() const { return db_; }
-  [[nodiscard]] Counters* counters() const { return counters_; }
   [[noreturn]] void fail(int rc, std::string_view what) const;
 
  private:
   sqlite3* db_ = nullptr;
-  Counters* counters_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
 
 }  // namespace palermo::sqlite

@@ -1,5 +1,6 @@
-// Records, history, links, search terms and the audit chain on SQLite.
-// Record data is JSON text; fields are reached with json_extract(data, '$.field'). Filterable
+// Records, history, links, search terms and the audit chain, in SQL common to the backends.
+// Record data is a JSON document; fields are reached with the dialect's expression
+// (json_extract(data, '$.field') in SQLite, (data->'field') on PostgreSQL's jsonb). Filterable
 // fields get a partial expression index per record type (ensureFieldIndex). Type and field
 // names are validated identifiers ([a-z][a-z0-9_]*) and are the only things ever spliced into
 // SQL; every value is bound.
@@ -11,9 +12,9 @@
 #include <tuple>
 #include <vector>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sql/sql_store.hpp"
 
-namespace palermo::sqlite {
+namespace palermo::sql {
 
 namespace {
 
@@ -29,11 +30,24 @@ std::string checked(const std::string& name) {
   return name;
 }
 
-// SQL for a sortable/filterable column of a record.
-std::string columnSql(const std::string& field) {
-  if (field == "id" || field == "state" || field == "created_at" || field == "updated_at" || field == "version")
-    return field;
-  return fmt::format("json_extract(data, '$.{}')", checked(field));
+// The record's own columns; every other field is in its data document.
+bool isColumn(const std::string& field) {
+  return field == "id" || field == "state" || field == "created_at" || field == "updated_at" || field == "version";
+}
+
+// A bound value: compared with a plain column, or with a field of the data document.
+struct Param {
+  Param(Json v, bool data_field = false) : value(std::move(v)), json(data_field) {}  // NOLINT: implicit on purpose
+  Json value;
+  bool json;
+};
+
+void bindParams(Stmt& s, const std::vector<Param>& params, int first = 1) {
+  int i = first;
+  for (const auto& p : params) {
+    if (p.json) s.bindJson(i++, p.value);
+    else s.bindScalar(i++, p.value);
+  }
 }
 
 constexpr const char* kRecordColumns =
@@ -74,14 +88,6 @@ std::optional<StoredRecord> selectRecord(Db& db, int64_t id) {
   return readRecord(s);
 }
 
-void bindJson(Stmt& s, int i, const Json& v) {
-  if (v.is_null()) s.bindNull(i);
-  else if (v.is_boolean()) s.bind(i, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
-  else if (v.is_number_integer()) s.bind(i, v.get<int64_t>());
-  else if (v.is_number()) s.bind(i, v.get<double>());
-  else if (v.is_string()) s.bind(i, v.get<std::string>());
-  else s.bind(i, v.dump());
-}
 
 Json changesJson(const std::vector<FieldChange>& changes) {
   Json out = Json::array();
@@ -91,9 +97,15 @@ Json changesJson(const std::vector<FieldChange>& changes) {
 
 }  // namespace
 
-void SqliteStore::setAuditHasher(AuditHasher hasher) { audit_hasher_ = std::move(hasher); }
+// SQL for a sortable/filterable column of a record.
+std::string SqlStore::columnSql(const std::string& field) const {
+  if (isColumn(field)) return field;
+  return dialect_.data_field(checked(field));
+}
 
-void SqliteStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at) {
+void SqlStore::setAuditHasher(AuditHasher hasher) { audit_hasher_ = std::move(hasher); }
+
+void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at) {
   if (!audit_hasher_) throw std::logic_error("audit hasher not set");
   AuditEntry e;
   {
@@ -138,7 +150,7 @@ namespace {
 // " AND (...)" limiting records to what `v` reaches; binds appended in order. A live grant on a
 // record reaches it and the records linked to it by a reference, either way (a case shared
 // with an NGO brings its referral, services and person along).
-void appendVisibility(const Visibility& v, std::string& where, std::vector<Json>& binds) {
+void appendVisibility(const Visibility& v, std::string& where, std::vector<Param>& binds) {
   using S = Visibility::Scope;
   if (v.scope == S::National) return;
   std::string own;
@@ -209,7 +221,7 @@ GrantRow readGrant(const Stmt& s) {
 
 }  // namespace
 
-void SqliteStore::setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles,
+void SqlStore::setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles,
                                      const AuditDraft& audit) {
   std::string joined;
   for (const auto& r : roles) joined += (joined.empty() ? "" : ",") + r;
@@ -222,33 +234,32 @@ void SqliteStore::setIdentityBlocked(int64_t record_id, const std::vector<std::s
   });
 }
 
-bool SqliteStore::recordVisible(int64_t record_id, const Visibility& v) {
+bool SqlStore::recordVisible(int64_t record_id, const Visibility& v) {
   std::string where = "id = ?";
-  std::vector<Json> binds{Json(record_id)};
+  std::vector<Param> binds{Json(record_id)};
   appendVisibility(v, where, binds);
   return read<bool>([&](Db& db) {
     auto s = db.prepare("SELECT 1 FROM records WHERE " + where);
-    int i = 1;
-    for (const auto& b : binds) bindJson(s, i++, b);
+    bindParams(s, binds);
     return s.step();
   });
 }
 
-int64_t SqliteStore::addGrant(const GrantRow& g, const AuditDraft& audit) {
+int64_t SqlStore::addGrant(const GrantRow& g, const AuditDraft& audit) {
   return write<int64_t>([&](Db& db) {
-    db.prepare(
-          "INSERT INTO record_grants(record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, g.record_id)
+    auto insert = db.prepare(
+        "INSERT INTO record_grants(record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    insert.bind(1, g.record_id)
         .bind(2, g.agency_id)
         .bind(3, g.user_id)
         .bind(4, g.kind)
         .bind(5, g.reason)
         .bind(6, g.granted_by)
         .bind(7, g.granted_at)
-        .bind(8, g.expires_at)
-        .run();
-    const int64_t id = db.lastInsertRowid();
+        .bind(8, g.expires_at);
+    if (!insert.step()) throw std::logic_error("insert returned no id");
+    const int64_t id = insert.int64(0);
     AuditDraft d = audit;
     d.details["grant"] = id;
     appendAuditIn(db, d, g.record_id, g.granted_at);
@@ -256,7 +267,7 @@ int64_t SqliteStore::addGrant(const GrantRow& g, const AuditDraft& audit) {
   });
 }
 
-bool SqliteStore::revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) {
+bool SqlStore::revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) {
   return write<bool>([&](Db& db) {
     auto s = db.prepare("UPDATE record_grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND record_id = ? AND "
                         "revoked_at = 0");
@@ -267,7 +278,7 @@ bool SqliteStore::revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, i
   });
 }
 
-std::vector<GrantRow> SqliteStore::grantsOf(int64_t record_id) {
+std::vector<GrantRow> SqlStore::grantsOf(int64_t record_id) {
   return read<std::vector<GrantRow>>([&](Db& db) {
     std::vector<GrantRow> out;
     auto s = db.prepare(
@@ -279,7 +290,7 @@ std::vector<GrantRow> SqliteStore::grantsOf(int64_t record_id) {
   });
 }
 
-MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
+MutationResult SqlStore::applyMutation(const RecordMutation& m) {
   checked(m.type);
   return write<MutationResult>([&](Db& db) {
     MutationResult result;
@@ -290,10 +301,10 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
     auto guardsFail = [&]() {
       for (const auto& g : m.guards) {
         std::string sql = "SELECT count(*) FROM records WHERE type = ? AND deleted_at = 0 AND id <> ?";
-        std::vector<Json> binds{Json(g.type), Json(m.kind == Kind::Create ? int64_t{0} : m.id)};
+        std::vector<Param> binds{Json(g.type), Json(m.kind == Kind::Create ? int64_t{0} : m.id)};
         for (const auto& [field, value] : g.equals) {
           sql += " AND " + columnSql(field) + " = ?";
-          binds.push_back(value);
+          binds.emplace_back(value, !isColumn(field));
         }
         auto inList = [&](const std::vector<std::string>& states, const char* op) {
           if (states.empty()) return;
@@ -307,8 +318,7 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
         inList(g.states, "IN");
         inList(g.not_states, "NOT IN");
         auto s = db.prepare(sql);
-        int i = 1;
-        for (const auto& b : binds) bindJson(s, i++, b);
+        bindParams(s, binds);
         s.step();
         const int64_t n = s.int64(0);
         if (n > g.max) {
@@ -322,10 +332,10 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
     };
     if (m.kind == Kind::Create) {
       if (guardsFail()) return result;
-      db.prepare(
-            "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by, "
-            "agency_id, region) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .bind(1, m.type)
+      auto insert = db.prepare(
+          "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by, "
+          "agency_id, region) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      insert.bind(1, m.type)
           .bind(2, m.state)
           .bind(3, m.data.dump())
           .bind(4, m.at)
@@ -333,9 +343,9 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
           .bind(6, m.at)
           .bind(7, m.actor)
           .bind(8, m.agency_id)
-          .bind(9, m.region)
-          .run();
-      id = db.lastInsertRowid();
+          .bind(9, m.region);
+      if (!insert.step()) throw std::logic_error("insert returned no id");
+      id = insert.int64(0);
       if (m.seal_identity) {
         db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindBlob(1, m.seal_identity(id)).bind(2, id).run();
       }
@@ -406,13 +416,13 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
         db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
       }
       for (const auto& [field, target] : m.links)
-        db.prepare("INSERT OR IGNORE INTO record_links(from_id, field, to_id) VALUES (?, ?, ?)")
+        db.prepare("INSERT INTO record_links(from_id, field, to_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(1, id)
             .bind(2, field)
             .bind(3, target)
             .run();
       for (const auto& term : m.terms)
-        db.prepare("INSERT OR IGNORE INTO record_terms(term, record_id) VALUES (?, ?)").bind(1, term).bind(2, id).run();
+        db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(1, term).bind(2, id).run();
       // The engine checked these are unbound or already this record's; the WHERE keeps it so.
       for (const auto& att : m.attachments)
         db.prepare(
@@ -430,7 +440,7 @@ MutationResult SqliteStore::applyMutation(const RecordMutation& m) {
   });
 }
 
-std::optional<StoredRecord> SqliteStore::getRecord(const std::string& type, int64_t id) {
+std::optional<StoredRecord> SqlStore::getRecord(const std::string& type, int64_t id) {
   return read<std::optional<StoredRecord>>([&](Db& db) -> std::optional<StoredRecord> {
     auto r = selectRecord(db, id);
     if (!r || r->type != type) return std::nullopt;
@@ -438,12 +448,12 @@ std::optional<StoredRecord> SqliteStore::getRecord(const std::string& type, int6
   });
 }
 
-RecordPage SqliteStore::listRecords(const RecordQuery& q) {
+RecordPage SqlStore::listRecords(const RecordQuery& q) {
   const std::string type = checked(q.type);
   // The type is spliced as a literal so that SQLite can use the type's partial indexes.
   std::string where = fmt::format("type = '{}'", type);
   if (!q.include_deleted) where += " AND deleted_at = 0";
-  std::vector<Json> binds;
+  std::vector<Param> binds;
   appendVisibility(q.visibility, where, binds);
   for (const auto& f : q.filters) {
     const std::string col = columnSql(f.field);
@@ -453,13 +463,13 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
       case Op::NotNull: where += " AND " + col + " IS NOT NULL"; break;
       case Op::In: {
         if (!f.value.is_array() || f.value.empty()) {
-          where += " AND 0";
+          where += " AND false";
           break;
         }
         std::string list;
         for (const auto& v : f.value) {
           list += list.empty() ? "?" : ", ?";
-          binds.push_back(v);
+          binds.emplace_back(v, !isColumn(f.field));
         }
         where += " AND " + col + " IN (" + list + ")";
         break;
@@ -467,7 +477,7 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
       default: {
         static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
         where += fmt::format(" AND {} {} ?", col, kOps[static_cast<int>(f.op)]);
-        binds.push_back(f.value);
+        binds.emplace_back(f.value, !isColumn(f.field));
       }
     }
   }
@@ -478,7 +488,7 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
   const std::string sort = columnSql(q.sort_field);
   const bool by_id = q.sort_field == "id";
   std::string page_where = where;
-  std::vector<Json> page_binds = binds;
+  std::vector<Param> page_binds = binds;
   if (q.after_id > 0) {
     if (by_id) {
       page_where += q.descending ? " AND id < ?" : " AND id > ?";
@@ -491,22 +501,22 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
     } else {
       page_where += q.descending ? fmt::format(" AND ({0} < ? OR ({0} = ? AND id < ?) OR {0} IS NULL)", sort)
                                  : fmt::format(" AND ({0} > ? OR ({0} = ? AND id > ?))", sort);
-      page_binds.push_back(q.after_value);
-      page_binds.push_back(q.after_value);
+      page_binds.emplace_back(q.after_value, !isColumn(q.sort_field));
+      page_binds.emplace_back(q.after_value, !isColumn(q.sort_field));
       page_binds.emplace_back(q.after_id);
     }
   }
   const char* dir = q.descending ? "DESC" : "ASC";
+  const std::string& nulls = q.descending ? dialect_.desc_nulls : dialect_.asc_nulls;
   const std::string sql =
       by_id ? fmt::format("SELECT {} FROM records WHERE {} ORDER BY id {} LIMIT ?", kRecordColumns, page_where, dir)
-            : fmt::format("SELECT {} FROM records WHERE {} ORDER BY {} {}, id {} LIMIT ?", kRecordColumns, page_where,
-                          sort, dir, dir);
+            : fmt::format("SELECT {} FROM records WHERE {} ORDER BY {} {}{}, id {} LIMIT ?", kRecordColumns,
+                          page_where, sort, dir, nulls, dir);
   return read<RecordPage>([&](Db& db) {
     RecordPage page;
     auto s = db.prepare(sql);
-    int i = 1;
-    for (const auto& v : page_binds) bindJson(s, i++, v);
-    s.bind(i, static_cast<int64_t>(q.limit) + 1);
+    bindParams(s, page_binds);
+    s.bind(static_cast<int>(page_binds.size()) + 1, static_cast<int64_t>(q.limit) + 1);
     while (s.step()) page.items.push_back(readRecord(s));
     if (page.items.size() > static_cast<std::size_t>(q.limit)) {
       page.items.pop_back();
@@ -514,8 +524,7 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
     }
     if (q.count_total) {
       auto c = db.prepare("SELECT count(*) FROM records WHERE " + where);
-      int j = 1;
-      for (const auto& v : binds) bindJson(c, j++, v);
+      bindParams(c, binds);
       c.step();
       page.total = c.int64(0);
     }
@@ -523,7 +532,7 @@ RecordPage SqliteStore::listRecords(const RecordQuery& q) {
   });
 }
 
-std::vector<HistoryEntry> SqliteStore::recordHistory(const std::string& type, int64_t id) {
+std::vector<HistoryEntry> SqlStore::recordHistory(const std::string& type, int64_t id) {
   return read<std::vector<HistoryEntry>>([&](Db& db) {
     std::vector<HistoryEntry> out;
     auto s = db.prepare(
@@ -543,7 +552,7 @@ std::vector<HistoryEntry> SqliteStore::recordHistory(const std::string& type, in
   });
 }
 
-std::vector<RelatedRecord> SqliteStore::relations(const std::string& type, int64_t id) {
+std::vector<RelatedRecord> SqlStore::relations(const std::string& type, int64_t id) {
   return read<std::vector<RelatedRecord>>([&](Db& db) {
     std::vector<RelatedRecord> out;
     auto check = db.prepare("SELECT 1 FROM records WHERE id = ? AND type = ?");
@@ -563,27 +572,27 @@ std::vector<RelatedRecord> SqliteStore::relations(const std::string& type, int64
   });
 }
 
-void SqliteStore::ensureFieldIndex(const std::string& type, const std::string& field) {
+void SqlStore::ensureFieldIndex(const std::string& type, const std::string& field) {
   const std::string name = fmt::format("rf_{}__{}", checked(type), checked(field));
   {
     std::lock_guard lock(indexes_mu_);
     if (known_indexes_.count(name)) return;
   }
   write([&](Db& db) {
-    db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON records({}, id) WHERE type = '{}'", name, columnSql(field),
-                        type));
-    db.prepare("INSERT OR IGNORE INTO field_indexes(name) VALUES (?)").bind(1, name).run();
+    db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON records({}{}, id) WHERE type = '{}'", name, columnSql(field),
+                        dialect_.index_nulls, type));
+    db.prepare("INSERT INTO field_indexes(name) VALUES (?) ON CONFLICT DO NOTHING").bind(1, name).run();
   });
   std::lock_guard lock(indexes_mu_);
   known_indexes_.insert(name);
 }
 
-void SqliteStore::ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) {
+void SqlStore::ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) {
   std::string name = "rc_" + checked(type);
   std::string columns;
   for (const auto& f : fields) {
     name += "__" + checked(f);
-    columns += columnSql(f) + ", ";
+    columns += columnSql(f) + dialect_.index_nulls + ", ";
   }
   {
     std::lock_guard lock(indexes_mu_);
@@ -591,17 +600,17 @@ void SqliteStore::ensureCompositeIndex(const std::string& type, const std::vecto
   }
   write([&](Db& db) {
     db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON records({}id) WHERE type = '{}'", name, columns, type));
-    db.prepare("INSERT OR IGNORE INTO field_indexes(name) VALUES (?)").bind(1, name).run();
+    db.prepare("INSERT INTO field_indexes(name) VALUES (?) ON CONFLICT DO NOTHING").bind(1, name).run();
   });
   std::lock_guard lock(indexes_mu_);
   known_indexes_.insert(name);
 }
 
-void SqliteStore::appendAudit(const AuditDraft& draft, int64_t at) {
+void SqlStore::appendAudit(const AuditDraft& draft, int64_t at) {
   write([&](Db& db) { appendAuditIn(db, draft, draft.record_id, at); });
 }
 
-std::vector<AuditEntry> SqliteStore::auditEntries(int64_t from_seq, int limit) {
+std::vector<AuditEntry> SqlStore::auditEntries(int64_t from_seq, int limit) {
   return read<std::vector<AuditEntry>>([&](Db& db) {
     std::vector<AuditEntry> out;
     auto s = db.prepare(
@@ -615,9 +624,9 @@ std::vector<AuditEntry> SqliteStore::auditEntries(int64_t from_seq, int limit) {
   });
 }
 
-std::vector<AuditEntry> SqliteStore::searchAudit(const AuditQuery& q) {
-  std::string where = "1";
-  std::vector<Json> binds;
+std::vector<AuditEntry> SqlStore::searchAudit(const AuditQuery& q) {
+  std::string where = "true";
+  std::vector<Param> binds;
   if (!q.action.empty()) {
     if (q.action.back() == '.') {
       where += " AND substr(action, 1, ?) = ?";
@@ -655,9 +664,8 @@ std::vector<AuditEntry> SqliteStore::searchAudit(const AuditQuery& q) {
     std::vector<AuditEntry> out;
     auto s = db.prepare("SELECT seq, at, actor, action, record_type, record_id, details, prev_hash, hash FROM audit_log "
                         "WHERE " + where + " ORDER BY seq DESC LIMIT ?");
-    int i = 1;
-    for (const auto& b : binds) bindJson(s, i++, b);
-    s.bind(i, static_cast<int64_t>(q.limit));
+    bindParams(s, binds);
+    s.bind(static_cast<int>(binds.size()) + 1, static_cast<int64_t>(q.limit));
     while (s.step())
       out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7),
                      s.text(8)});
@@ -665,7 +673,7 @@ std::vector<AuditEntry> SqliteStore::searchAudit(const AuditQuery& q) {
   });
 }
 
-Store::AuditHead SqliteStore::auditHead() {
+Store::AuditHead SqlStore::auditHead() {
   return read<AuditHead>([](Db& db) {
     AuditHead h;
     auto s = db.prepare("SELECT seq, hash, mac FROM audit_head WHERE id = 1");
@@ -674,7 +682,7 @@ Store::AuditHead SqliteStore::auditHead() {
   });
 }
 
-std::map<std::string, std::string> SqliteStore::schemaState() {
+std::map<std::string, std::string> SqlStore::schemaState() {
   return read<std::map<std::string, std::string>>([](Db& db) {
     std::map<std::string, std::string> out;
     auto s = db.prepare("SELECT type, definition FROM schema_state");
@@ -683,7 +691,7 @@ std::map<std::string, std::string> SqliteStore::schemaState() {
   });
 }
 
-void SqliteStore::saveSchemaState(const std::map<std::string, std::string>& state) {
+void SqlStore::saveSchemaState(const std::map<std::string, std::string>& state) {
   write([&](Db& db) {
     db.prepare("DELETE FROM schema_state").run();
     for (const auto& [type, def] : state)
@@ -691,7 +699,7 @@ void SqliteStore::saveSchemaState(const std::map<std::string, std::string>& stat
   });
 }
 
-void SqliteStore::putAttachment(const AttachmentRow& a, const AuditDraft& audit) {
+void SqlStore::putAttachment(const AttachmentRow& a, const AuditDraft& audit) {
   write([&](Db& db) {
     db.prepare(
           "INSERT INTO attachments(id, record_type, field, record_id, media_type, size, name, content, created_at, "
@@ -710,7 +718,7 @@ void SqliteStore::putAttachment(const AttachmentRow& a, const AuditDraft& audit)
   });
 }
 
-std::optional<AttachmentRow> SqliteStore::getAttachment(const std::string& id, bool with_content) {
+std::optional<AttachmentRow> SqlStore::getAttachment(const std::string& id, bool with_content) {
   return read<std::optional<AttachmentRow>>([&](Db& db) -> std::optional<AttachmentRow> {
     auto s = db.prepare(with_content ? "SELECT id, record_type, field, record_id, media_type, size, name, created_at, "
                                        "created_by, content FROM attachments WHERE id = ?"
@@ -733,7 +741,7 @@ std::optional<AttachmentRow> SqliteStore::getAttachment(const std::string& id, b
   });
 }
 
-KeyVersions SqliteStore::keyVersions() {
+KeyVersions SqlStore::keyVersions() {
   return read<KeyVersions>([](Db& db) {
     KeyVersions k;
     auto s = db.prepare("SELECT initial_version, active_version FROM key_state WHERE id = 1");
@@ -745,16 +753,16 @@ KeyVersions SqliteStore::keyVersions() {
   });
 }
 
-void SqliteStore::initKeyVersions(int initial, int active) {
+void SqlStore::initKeyVersions(int initial, int active) {
   write([&](Db& db) {
-    db.prepare("INSERT OR IGNORE INTO key_state(id, initial_version, active_version) VALUES (1, ?, ?)")
+    db.prepare("INSERT INTO key_state(id, initial_version, active_version) VALUES (1, ?, ?) ON CONFLICT DO NOTHING")
         .bind(1, initial)
         .bind(2, active)
         .run();
   });
 }
 
-ResealCounts SqliteStore::resealAll(const ResealPlan& plan) {
+ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
   ResealCounts counts;
   AuditHasher old_hasher = audit_hasher_;
   try {
@@ -778,7 +786,7 @@ ResealCounts SqliteStore::resealAll(const ResealPlan& plan) {
           db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindBlob(1, resealed).bind(2, id).run();
           db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
           for (const auto& term : terms)
-            db.prepare("INSERT OR IGNORE INTO record_terms(term, record_id) VALUES (?, ?)").bind(1, term).bind(2, id).run();
+            db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(1, term).bind(2, id).run();
           ++counts.records;
           after = id;
         }
@@ -831,4 +839,4 @@ ResealCounts SqliteStore::resealAll(const ResealPlan& plan) {
   return counts;
 }
 
-}  // namespace palermo::sqlite
+}  // namespace palermo::sql

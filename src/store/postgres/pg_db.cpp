@@ -1,0 +1,226 @@
+#include "store/postgres/pg_db.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace palermo::postgres {
+
+namespace {
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string numberPlaceholders(std::string_view sql, int& count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  count = 0;
+  char quote = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      out.push_back(c);
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out.push_back(c);
+    } else if (c == '?') {
+      out += "$" + std::to_string(++count);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Stmt::Stmt(Db& db, std::string name, int params, std::string sql)
+    : db_(&db),
+      name_(std::move(name)),
+      sql_(std::move(sql)),
+      values_(static_cast<std::size_t>(params)),
+      null_(static_cast<std::size_t>(params), 1),
+      formats_(static_cast<std::size_t>(params), 0) {}
+
+Stmt::~Stmt() {
+  if (result_) PQclear(result_);
+}
+
+void Stmt::set(int i, std::string value, bool binary) {
+  if (i < 1 || static_cast<std::size_t>(i) > values_.size())
+    throw std::out_of_range("postgres: parameter " + std::to_string(i) + " out of range in: " + sql_.substr(0, 200));
+  const auto k = static_cast<std::size_t>(i - 1);
+  values_[k] = std::move(value);
+  null_[k] = 0;
+  formats_[k] = binary ? 1 : 0;
+}
+
+void Stmt::bindInt(int i, int64_t v) { set(i, std::to_string(v), false); }
+void Stmt::bindReal(int i, double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
+  set(i, std::string(buf, end), false);
+}
+void Stmt::bindText(int i, std::string_view v) { set(i, std::string(v), false); }
+void Stmt::bindBlob(int i, std::string_view v) { set(i, std::string(v), true); }
+void Stmt::bindNull(int i) {
+  set(i, {}, false);
+  null_[static_cast<std::size_t>(i - 1)] = 1;
+}
+void Stmt::bindJson(int i, const Json& v) {
+  if (v.is_null()) bindNull(i);
+  else set(i, v.dump(), false);
+}
+
+void Stmt::execute() {
+  std::vector<const char*> values(values_.size());
+  std::vector<int> lengths(values_.size());
+  for (std::size_t k = 0; k < values_.size(); ++k) {
+    values[k] = null_[k] ? nullptr : values_[k].data();
+    lengths[k] = static_cast<int>(values_[k].size());
+  }
+  sql::StatementTimer t(db_->counters());
+  result_ = PQexecPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), values.data(), lengths.data(),
+                           formats_.data(), 0);
+  const auto status = PQresultStatus(result_);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    PGresult* failed = result_;
+    result_ = nullptr;
+    db_->fail(failed, sql_);
+  }
+  rows_ = PQntuples(result_);
+  const char* affected = PQcmdTuples(result_);
+  db_->changes_ = affected && *affected ? std::atoi(affected) : 0;
+  executed_ = true;
+}
+
+bool Stmt::step() {
+  if (!executed_) execute();
+  if (row_ + 1 >= rows_) {
+    row_ = rows_;
+    return false;
+  }
+  ++row_;
+  return true;
+}
+
+const char* Stmt::value(int col) const {
+  if (!result_ || row_ < 0 || row_ >= rows_) throw std::logic_error("postgres: no current row in: " + sql_.substr(0, 200));
+  return PQgetvalue(result_, row_, col);
+}
+
+int64_t Stmt::int64(int col) const {
+  if (isNull(col)) return 0;
+  return std::strtoll(value(col), nullptr, 10);
+}
+double Stmt::real(int col) const {
+  if (isNull(col)) return 0;
+  return std::strtod(value(col), nullptr);
+}
+std::string Stmt::text(int col) const {
+  if (isNull(col)) return {};
+  return {value(col), static_cast<std::size_t>(PQgetlength(result_, row_, col))};
+}
+// bytea in text results is hex: "\x" then two digits per byte.
+std::string Stmt::blob(int col) const {
+  if (isNull(col)) return {};
+  const char* v = value(col);
+  const auto n = static_cast<std::size_t>(PQgetlength(result_, row_, col));
+  if (n < 2 || v[0] != '\\' || v[1] != 'x') throw std::runtime_error("postgres: bytea not in hex format");
+  std::string out;
+  out.reserve((n - 2) / 2);
+  for (std::size_t k = 2; k + 1 < n; k += 2) {
+    const int hi = hexValue(v[k]), lo = hexValue(v[k + 1]);
+    if (hi < 0 || lo < 0) throw std::runtime_error("postgres: bad bytea text");
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+bool Stmt::isNull(int col) const {
+  if (!result_ || row_ < 0 || row_ >= rows_) throw std::logic_error("postgres: no current row in: " + sql_.substr(0, 200));
+  return PQgetisnull(result_, row_, col) != 0;
+}
+int Stmt::columnCount() const { return result_ ? PQnfields(result_) : 0; }
+
+void Stmt::reset() {
+  if (result_) PQclear(result_);
+  result_ = nullptr;
+  executed_ = false;
+  row_ = -1;
+  rows_ = 0;
+  for (std::size_t k = 0; k < values_.size(); ++k) {
+    values_[k].clear();
+    null_[k] = 1;
+    formats_[k] = 0;
+  }
+}
+
+Db::Db(const std::string& conninfo, sql::Counters* counters) : sql::Db(counters) {
+  conn_ = PQconnectdb(conninfo.c_str());
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    throw std::runtime_error("cannot connect to PostgreSQL: " + msg);
+  }
+  // Times are stored as integers, text is UTF-8, and notices are not printed on stderr.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  exec("SET client_encoding TO 'UTF8'; SET TIME ZONE 'UTC'; SET application_name TO 'palermo'; "
+       "SET synchronous_commit TO on");
+}
+
+Db::~Db() {
+  cache_.clear();
+  if (conn_) PQfinish(conn_);
+}
+
+sql::Stmt Db::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    int params = 0;
+    const std::string numbered = numberPlaceholders(sql, params);
+    std::string name = "p" + std::to_string(++next_name_);
+    PGresult* r = PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, sql);
+    PQclear(r);
+    it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(*this, std::move(name), params, std::string(sql))).first;
+  }
+  return sql::Stmt(it->second.get());
+}
+
+void Db::exec(const std::string& sql) {
+  sql::StatementTimer t(counters());
+  PGresult* r = PQexec(conn_, sql.c_str());
+  const auto status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r, sql);
+  PQclear(r);
+}
+
+bool Db::inTransaction() const {
+  const auto s = PQtransactionStatus(conn_);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+bool Db::healthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
+void Db::fail(PGresult* result, std::string_view what) const {
+  std::string msg = result ? PQresultErrorMessage(result) : "";
+  if (msg.empty()) msg = PQerrorMessage(conn_);
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state ? state : "";
+  if (result) PQclear(result);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // Only the statement text (never bound values) goes into the message.
+  throw std::runtime_error("postgres: " + msg + (code.empty() ? "" : " [" + code + "]") + " in: " +
+                           std::string(what.substr(0, 200)));
+}
+
+}  // namespace palermo::postgres

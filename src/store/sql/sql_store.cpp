@@ -1,0 +1,678 @@
+#include "store/sql/sql_store.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/log.hpp"
+
+namespace palermo::sql {
+
+namespace {
+
+int64_t unixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string joinRoles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) {
+    if (!out.empty()) out.push_back(',');
+    out += r;
+  }
+  return out;
+}
+
+std::vector<std::string> splitRoles(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+constexpr const char* kUserColumns =
+    "id, login, display_name, password_hash, roles, must_change_password, active, failed_logins, locked_until, "
+    "created_at, password_changed_at, agency_id, totp_secret, totp_enabled, totp_last_step";
+
+UserRow readUser(const Stmt& s) {
+  UserRow u;
+  u.id = s.int64(0);
+  u.login = s.text(1);
+  u.display_name = s.text(2);
+  u.password_hash = s.text(3);
+  u.roles = splitRoles(s.text(4));
+  u.must_change_password = s.int64(5) != 0;
+  u.active = s.int64(6) != 0;
+  u.failed_logins = static_cast<int>(s.int64(7));
+  u.locked_until = s.int64(8);
+  u.created_at = s.int64(9);
+  u.password_changed_at = s.int64(10);
+  u.agency_id = s.int64(11);
+  u.totp_secret = s.isNull(12) ? std::string() : s.blob(12);
+  u.totp_enabled = s.int64(13) != 0;
+  u.totp_last_step = s.int64(14);
+  return u;
+}
+
+SessionRow readSession(const Stmt& s) {
+  SessionRow r;
+  r.token_hash = s.text(0);
+  r.user_id = s.int64(1);
+  r.csrf_token = s.text(2);
+  r.created_at = s.int64(3);
+  r.last_seen_at = s.int64(4);
+  r.expires_at = s.int64(5);
+  r.user_agent = s.text(6);
+  return r;
+}
+
+constexpr const char* kSessionColumns =
+    "token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent";
+
+}  // namespace
+
+SqlStore::SqlStore(Dialect dialect, std::vector<Migration> migrations, std::size_t max_readers)
+    : dialect_(std::move(dialect)), migrations_(std::move(migrations)), max_readers_(max_readers) {}
+
+void SqlStore::start() {
+  writer_db_ = connect(true);
+  writer_ = std::thread([this] { writerLoop(); });
+}
+
+// The backend's destructor has closed the store (close() calls a virtual function).
+SqlStore::~SqlStore() = default;
+
+void SqlStore::ensureOpen() const {
+  if (closed_) throw std::runtime_error("store is closed");
+}
+
+void SqlStore::close() {
+  if (closed_.exchange(true)) return;
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(readers_mu_);
+    readers_.clear();
+  }
+  if (writer_db_) {
+    try {
+      beforeClose(*writer_db_);
+    } catch (const std::exception& e) {
+      log::warn("store.close_maintenance_failed", {{"error", e.what()}});
+    }
+    writer_db_.reset();
+  }
+}
+
+namespace {
+// Set on the writer thread while a job runs inTransaction(): calls the job makes are executed
+// inline on that connection instead of being queued (which would wait for the job itself).
+thread_local Db* tl_tx_db = nullptr;
+thread_local const SqlStore* tl_tx_store = nullptr;
+}  // namespace
+
+Db* SqlStore::currentTransaction() const { return tl_tx_store == this ? tl_tx_db : nullptr; }
+
+void SqlStore::inTransaction(const std::function<void()>& fn) {
+  if (currentTransaction()) {
+    fn();  // already inside one: part of it
+    return;
+  }
+  write([&](Db& db) {
+    tl_tx_db = &db;
+    tl_tx_store = this;
+    try {
+      fn();
+    } catch (...) {
+      tl_tx_db = nullptr;
+      tl_tx_store = nullptr;
+      throw;
+    }
+    tl_tx_db = nullptr;
+    tl_tx_store = nullptr;
+  });
+}
+
+void SqlStore::write(std::function<void(Db&)> fn) {
+  ensureOpen();
+  if (Db* tx = currentTransaction()) {
+    // Inside inTransaction(): a nested savepoint, so a failed call leaves nothing behind.
+    tx->prepare("SAVEPOINT inner_write").run();
+    try {
+      fn(*tx);
+    } catch (...) {
+      tx->prepare("ROLLBACK TO inner_write").run();
+      tx->prepare("RELEASE inner_write").run();
+      throw;
+    }
+    tx->prepare("RELEASE inner_write").run();
+    return;
+  }
+  std::future<void> done;
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) throw std::runtime_error("store is closing");
+    queue_.push_back(Job{std::move(fn), {}});
+    done = queue_.back().done.get_future();
+  }
+  queue_cv_.notify_one();
+  done.get();
+}
+
+void SqlStore::writerLoop() {
+  std::vector<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<std::exception_ptr> errors(batch.size());
+    std::exception_ptr commit_error;
+    try {
+      if (!writer_db_ || !writer_db_->healthy()) {
+        writer_db_.reset();
+        writer_db_ = connect(true);  // the server went away and came back
+      }
+      for (const auto& sql : dialect_.begin_write) writer_db_->prepare(sql).run();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        writer_db_->prepare("SAVEPOINT job").run();
+        try {
+          batch[i].fn(*writer_db_);
+          writer_db_->prepare("RELEASE job").run();
+        } catch (...) {
+          errors[i] = std::current_exception();
+          writer_db_->prepare("ROLLBACK TO job").run();
+          writer_db_->prepare("RELEASE job").run();
+        }
+      }
+      writer_db_->prepare("COMMIT").run();
+      commits_.fetch_add(1, std::memory_order_relaxed);
+    } catch (...) {
+      commit_error = std::current_exception();
+      if (writer_db_ && writer_db_->healthy() && writer_db_->inTransaction()) {
+        try {
+          writer_db_->exec("ROLLBACK");
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the commit error is what callers need
+        }
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (commit_error) {
+        batch[i].done.set_exception(commit_error);
+      } else if (errors[i]) {
+        batch[i].done.set_exception(errors[i]);
+      } else {
+        committed_writes_.fetch_add(1, std::memory_order_relaxed);
+        batch[i].done.set_value();
+      }
+    }
+    batch.clear();
+  }
+}
+
+void SqlStore::ReaderDeleter::operator()(Db* db) const {
+  std::unique_ptr<Db> owned(db);
+  std::lock_guard lock(store->readers_mu_);
+  if (store->closed_ || !owned->healthy()) {
+    --store->open_readers_;  // dropped, not pooled
+  } else {
+    store->readers_.push_back(std::move(owned));
+  }
+  store->readers_cv_.notify_one();
+}
+
+SqlStore::ReaderLease SqlStore::acquireReader() {
+  ensureOpen();
+  {
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [&] {
+      return closed_ || !readers_.empty() || max_readers_ == 0 || open_readers_ < max_readers_;
+    });
+    ensureOpen();
+    if (!readers_.empty()) {
+      auto db = std::move(readers_.back());
+      readers_.pop_back();
+      return ReaderLease(db.release(), ReaderDeleter{this});
+    }
+    ++open_readers_;
+  }
+  try {
+    return ReaderLease(connect(false).release(), ReaderDeleter{this});
+  } catch (...) {
+    std::lock_guard lock(readers_mu_);
+    --open_readers_;
+    readers_cv_.notify_one();
+    throw;
+  }
+}
+
+int SqlStore::migrate() {
+  write([this](Db& db) {
+    db.exec(dialect_.create_migrations_table);
+  });
+  int applied = 0;
+  for (const auto& m : migrations_) {
+    const bool done = write<bool>([&](Db& db) {
+      auto s = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+      s.bind(1, m.version);
+      if (s.step()) return false;
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
+          .bind(1, m.version)
+          .bind(2, m.name)
+          .bind(3, unixNow())
+          .run();
+      return true;
+    });
+    if (done) {
+      ++applied;
+      log::info("store.migration_applied", {{"version", m.version}, {"name", m.name}});
+    }
+  }
+  return applied;
+}
+
+std::vector<MigrationInfo> SqlStore::migrations() {
+  std::map<int, int64_t> applied;
+  read<int>([&](Db& db) {
+    auto exists = db.prepare(dialect_.migrations_table_exists);
+    if (!exists.step()) return 0;
+    auto s = db.prepare("SELECT version, applied_at FROM schema_migrations");
+    while (s.step()) applied[static_cast<int>(s.int64(0))] = s.int64(1);
+    return 0;
+  });
+  std::vector<MigrationInfo> out;
+  for (const auto& m : migrations_) {
+    auto it = applied.find(m.version);
+    out.push_back({m.version, m.name, it == applied.end() ? 0 : it->second});
+  }
+  return out;
+}
+
+bool SqlStore::migrationsPending() {
+  for (const auto& m : migrations())
+    if (m.applied_at == 0) return true;
+  return false;
+}
+
+void SqlStore::ping() {
+  read<int>([](Db& db) {
+    auto s = db.prepare("SELECT 1");
+    s.step();
+    return 0;
+  });
+}
+
+StoreStats SqlStore::stats() const {
+  StoreStats s;
+  s.query_seconds = static_cast<double>(counters_.nanos.load(std::memory_order_relaxed)) / 1e9;
+  s.statements = counters_.statements.load(std::memory_order_relaxed);
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.committed_writes = committed_writes_.load(std::memory_order_relaxed);
+  return s;
+}
+
+std::optional<UserRow> SqlStore::createUser(const NewUser& user) {
+  return write<std::optional<UserRow>>([&](Db& db) -> std::optional<UserRow> {
+    auto exists = db.prepare("SELECT 1 FROM users WHERE " + dialect_.login_eq);
+    exists.bind(1, user.login);
+    if (exists.step()) return std::nullopt;
+    const int64_t now = unixNow();
+    auto insert = db.prepare(
+        "INSERT INTO users(login, display_name, password_hash, roles, must_change_password, created_at, "
+        "password_changed_at, agency_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    insert.bind(1, user.login)
+        .bind(2, user.display_name)
+        .bind(3, user.password_hash)
+        .bind(4, joinRoles(user.roles))
+        .bind(5, user.must_change_password ? 1 : 0)
+        .bind(6, now)
+        .bind(7, now)
+        .bind(8, user.agency_id);
+    if (!insert.step()) throw std::logic_error("insert returned no id");
+    const int64_t id = insert.int64(0);
+    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) throw std::logic_error("inserted user not found");
+    return readUser(s);
+  });
+}
+
+std::optional<UserRow> SqlStore::findUserByLogin(const std::string& login) {
+  return read<std::optional<UserRow>>([&](Db& db) -> std::optional<UserRow> {
+    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + dialect_.login_eq);
+    s.bind(1, login);
+    if (!s.step()) return std::nullopt;
+    return readUser(s);
+  });
+}
+
+std::optional<UserRow> SqlStore::findUserById(int64_t id) {
+  return read<std::optional<UserRow>>([&](Db& db) -> std::optional<UserRow> {
+    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return readUser(s);
+  });
+}
+
+std::vector<UserRow> SqlStore::listUsers() {
+  return read<std::vector<UserRow>>([&](Db& db) {
+    std::vector<UserRow> out;
+    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY login");
+    while (s.step()) out.push_back(readUser(s));
+    return out;
+  });
+}
+
+int64_t SqlStore::countUsers() {
+  return read<int64_t>([](Db& db) {
+    auto s = db.prepare("SELECT count(*) FROM users");
+    s.step();
+    return s.int64(0);
+  });
+}
+
+void SqlStore::setPassword(int64_t user_id, const std::string& password_hash, bool must_change, int64_t now) {
+  write([&](Db& db) {
+    db.prepare(
+          "UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, failed_logins = 0, "
+          "locked_until = 0 WHERE id = ?")
+        .bind(1, password_hash)
+        .bind(2, must_change ? 1 : 0)
+        .bind(3, now)
+        .bind(4, user_id)
+        .run();
+  });
+}
+
+int SqlStore::recordLoginFailure(int64_t user_id, int max_failures, int64_t lock_until) {
+  return write<int>([&](Db& db) {
+    db.prepare(
+          "UPDATE users SET failed_logins = failed_logins + 1, "
+          "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE id = ?")
+        .bind(1, max_failures)
+        .bind(2, lock_until)
+        .bind(3, user_id)
+        .run();
+    auto s = db.prepare("SELECT failed_logins FROM users WHERE id = ?");
+    s.bind(1, user_id);
+    return s.step() ? static_cast<int>(s.int64(0)) : 0;
+  });
+}
+
+void SqlStore::recordLoginSuccess(int64_t user_id) {
+  write([&](Db& db) {
+    db.prepare("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?").bind(1, user_id).run();
+  });
+}
+
+void SqlStore::createSession(const SessionRow& r) {
+  write([&](Db& db) {
+    db.prepare(
+          "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, r.token_hash)
+        .bind(2, r.user_id)
+        .bind(3, r.csrf_token)
+        .bind(4, r.created_at)
+        .bind(5, r.last_seen_at)
+        .bind(6, r.expires_at)
+        .bind(7, r.user_agent)
+        .run();
+  });
+}
+
+std::optional<SessionRow> SqlStore::findSession(const std::string& token_hash) {
+  return read<std::optional<SessionRow>>([&](Db& db) -> std::optional<SessionRow> {
+    auto s = db.prepare(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    if (!s.step()) return std::nullopt;
+    return readSession(s);
+  });
+}
+
+void SqlStore::touchSession(const std::string& token_hash, int64_t now) {
+  write([&](Db& db) {
+    db.prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").bind(1, now).bind(2, token_hash).run();
+  });
+}
+
+void SqlStore::deleteSession(const std::string& token_hash) {
+  write([&](Db& db) { db.prepare("DELETE FROM sessions WHERE token_hash = ?").bind(1, token_hash).run(); });
+}
+
+std::vector<SessionRow> SqlStore::listSessions(int64_t user_id) {
+  return read<std::vector<SessionRow>>([&](Db& db) {
+    std::vector<SessionRow> out;
+    auto s = db.prepare(std::string("SELECT ") + kSessionColumns +
+                        " FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC");
+    s.bind(1, user_id);
+    while (s.step()) out.push_back(readSession(s));
+    return out;
+  });
+}
+
+int SqlStore::deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) {
+  return write<int>([&](Db& db) {
+    db.prepare("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+        .bind(1, user_id)
+        .bind(2, except_token_hash)
+        .run();
+    return db.changes();
+  });
+}
+
+int SqlStore::deleteExpiredSessions(int64_t now, int64_t idle_cutoff) {
+  return write<int>([&](Db& db) {
+    db.prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?").bind(1, now).bind(2, idle_cutoff).run();
+    return db.changes();
+  });
+}
+
+namespace {
+AgencyRow readAgency(const Stmt& s) {
+  AgencyRow a;
+  a.id = s.int64(0);
+  a.name = s.text(1);
+  a.type = s.text(2);
+  a.region = s.text(3);
+  a.active = s.int64(4) != 0;
+  a.created_at = s.int64(5);
+  return a;
+}
+constexpr const char* kAgencyColumns = "id, name, type, region, active, created_at";
+}  // namespace
+
+AgencyRow SqlStore::createAgency(const AgencyRow& a) {
+  return write<AgencyRow>([&](Db& db) {
+    auto insert = db.prepare("INSERT INTO agencies(name, type, region, active, created_at) VALUES (?, ?, ?, ?, ?) "
+                             "RETURNING id");
+    insert.bind(1, a.name).bind(2, a.type).bind(3, a.region).bind(4, a.active ? 1 : 0).bind(5, unixNow());
+    if (!insert.step()) throw std::logic_error("insert returned no id");
+    const int64_t id = insert.int64(0);
+    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?");
+    s.bind(1, id);
+    s.step();
+    return readAgency(s);
+  });
+}
+
+std::optional<AgencyRow> SqlStore::findAgency(int64_t id) {
+  return read<std::optional<AgencyRow>>([&](Db& db) -> std::optional<AgencyRow> {
+    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return readAgency(s);
+  });
+}
+
+std::vector<AgencyRow> SqlStore::listAgencies() {
+  return read<std::vector<AgencyRow>>([&](Db& db) {
+    std::vector<AgencyRow> out;
+    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies ORDER BY name");
+    while (s.step()) out.push_back(readAgency(s));
+    return out;
+  });
+}
+
+void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id,
+                                   bool active, const AuditDraft& audit) {
+  write([&](Db& db) {
+    db.prepare("UPDATE users SET roles = ?, agency_id = ?, active = ? WHERE id = ?")
+        .bind(1, joinRoles(roles))
+        .bind(2, agency_id)
+        .bind(3, active ? 1 : 0)
+        .bind(4, user_id)
+        .run();
+    if (!active) db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+    appendAuditIn(db, audit, user_id, unixNow() * 1000);
+  });
+}
+
+void SqlStore::setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) {
+  write([&](Db& db) {
+    auto st = db.prepare("UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?");
+    if (sealed_secret.empty()) st.bindNull(1);
+    else st.bindBlob(1, sealed_secret);
+    st.bind(2, enabled ? 1 : 0).bind(3, user_id).run();
+  });
+}
+
+bool SqlStore::useTotpStep(int64_t user_id, int64_t step) {
+  return write<bool>([&](Db& db) {
+    db.prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
+        .bind(1, step)
+        .bind(2, user_id)
+        .bind(3, step)
+        .run();
+    return db.changes() == 1;
+  });
+}
+
+namespace {
+constexpr const char* kTokenColumns =
+    "id, user_id, name, token_hash, roles, read_only, created_at, expires_at, last_used_at, revoked_at";
+ApiTokenRow readToken(const Stmt& s) {
+  ApiTokenRow t;
+  t.id = s.int64(0);
+  t.user_id = s.int64(1);
+  t.name = s.text(2);
+  t.token_hash = s.text(3);
+  t.roles = splitRoles(s.text(4));
+  t.read_only = s.int64(5) != 0;
+  t.created_at = s.int64(6);
+  t.expires_at = s.int64(7);
+  t.last_used_at = s.int64(8);
+  t.revoked_at = s.int64(9);
+  return t;
+}
+}  // namespace
+
+int64_t SqlStore::createApiToken(const ApiTokenRow& t, const AuditDraft& audit) {
+  return write<int64_t>([&](Db& db) {
+    auto insert = db.prepare(
+        "INSERT INTO api_tokens(user_id, name, token_hash, roles, read_only, created_at, expires_at) VALUES (?, ?, "
+        "?, ?, ?, ?, ?) RETURNING id");
+    insert.bind(1, t.user_id)
+        .bind(2, t.name)
+        .bind(3, t.token_hash)
+        .bind(4, joinRoles(t.roles))
+        .bind(5, t.read_only ? 1 : 0)
+        .bind(6, t.created_at)
+        .bind(7, t.expires_at);
+    if (!insert.step()) throw std::logic_error("insert returned no id");
+    const int64_t id = insert.int64(0);
+    AuditDraft d = audit;
+    d.details["token"] = id;
+    appendAuditIn(db, d, t.user_id, t.created_at * 1000);
+    return id;
+  });
+}
+
+std::optional<ApiTokenRow> SqlStore::findApiToken(const std::string& token_hash) {
+  return read<std::optional<ApiTokenRow>>([&](Db& db) -> std::optional<ApiTokenRow> {
+    auto s = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    if (!s.step()) return std::nullopt;
+    return readToken(s);
+  });
+}
+
+std::vector<ApiTokenRow> SqlStore::listApiTokens(int64_t user_id) {
+  return read<std::vector<ApiTokenRow>>([&](Db& db) {
+    std::vector<ApiTokenRow> out;
+    auto s = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE user_id = ? ORDER BY id");
+    s.bind(1, user_id);
+    while (s.step()) out.push_back(readToken(s));
+    return out;
+  });
+}
+
+bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) {
+  return write<bool>([&](Db& db) {
+    db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0")
+        .bind(1, now)
+        .bind(2, token_id)
+        .bind(3, user_id)
+        .run();
+    if (db.changes() == 0) return false;
+    appendAuditIn(db, audit, user_id, now * 1000);
+    return true;
+  });
+}
+
+void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
+  write([&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(1, now).bind(2, token_id).run(); });
+}
+
+}  // namespace palermo::sql
+
+namespace palermo::sql {
+
+// A counter counts the hits within `window` seconds of its first one; an older one starts again.
+int SqlStore::throttleHit(const std::string& key, int64_t now, int64_t window) {
+  return write<int>([&](Db& db) {
+    auto s = db.prepare(
+        "INSERT INTO throttle(bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT(bucket) DO UPDATE SET "
+        "hits = CASE WHEN throttle.window_start <= ? THEN 1 ELSE throttle.hits + 1 END, "
+        "window_start = CASE WHEN throttle.window_start <= ? THEN excluded.window_start ELSE throttle.window_start END "
+        "RETURNING hits");
+    s.bind(1, key).bind(2, now).bind(3, now - window).bind(4, now - window);
+    return s.step() ? static_cast<int>(s.int64(0)) : 0;
+  });
+}
+
+int SqlStore::throttleCount(const std::string& key, int64_t now, int64_t window) {
+  return read<int>([&](Db& db) {
+    auto s = db.prepare("SELECT hits FROM throttle WHERE bucket = ? AND window_start > ?");
+    s.bind(1, key).bind(2, now - window);
+    return s.step() ? static_cast<int>(s.int64(0)) : 0;
+  });
+}
+
+void SqlStore::throttleReset(const std::string& key) {
+  write([&](Db& db) { db.prepare("DELETE FROM throttle WHERE bucket = ?").bind(1, key).run(); });
+}
+
+int SqlStore::deleteExpiredThrottles(int64_t cutoff) {
+  return write<int>([&](Db& db) {
+    db.prepare("DELETE FROM throttle WHERE window_start <= ?").bind(1, cutoff).run();
+    return db.changes();
+  });
+}
+
+}  // namespace palermo::sql

@@ -1,0 +1,208 @@
+// The SQL implementation of the Store, shared by the SQLite and PostgreSQL backends. The
+// backends give it connections (src/store/sql/db.hpp), their migrations and a few words of
+// dialect; the logic (rows, history, links, audit chain, guards, visibility) is written once.
+// See docs/store.md.
+//
+// One writer thread per store owns the only writing connection. Writers from any thread
+// enqueue a job and wait; the writer takes every queued job (up to kMaxBatch), runs each inside
+// its own SAVEPOINT of one transaction and commits once (group commit): one sync covers the
+// batch, a job that fails rolls back alone. Readers use a pool of separate connections.
+// Between processes (several instances on one PostgreSQL), the backend's begin_write
+// statements serialise write transactions (an advisory lock), so each instance's writer sees
+// the database exactly as a single writer would.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "store/sql/db.hpp"
+#include "store/store.hpp"
+
+namespace palermo::sql {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// What differs between the databases, in SQL words.
+struct Dialect {
+  std::string name;  // backendName()
+  // The SQL expression for a data field of a record (a JSON document), comparable with a value
+  // bound by Stmt::bindJson.
+  std::function<std::string(const std::string& field)> data_field;
+  std::string login_eq;  // a predicate matching users.login with one parameter, case-insensitively
+  std::string create_migrations_table;
+  std::string migrations_table_exists;   // a query that returns a row when the table exists
+  std::vector<std::string> begin_write;  // statements that open a write transaction
+  // Appended to ORDER BY terms (and index columns) so that NULLs sort first ascending and last
+  // descending in every backend (SQLite's own order).
+  std::string asc_nulls, desc_nulls, index_nulls;
+};
+
+class SqlStore : public Store {
+ public:
+  ~SqlStore() override;
+
+  int migrate() override;
+  std::vector<MigrationInfo> migrations() override;
+  bool migrationsPending() override;
+  void ping() override;
+  StoreStats stats() const override;
+  std::string backendName() const override { return dialect_.name; }
+  void close() override;
+
+  std::optional<UserRow> createUser(const NewUser& user) override;
+  std::optional<UserRow> findUserByLogin(const std::string& login) override;
+  std::optional<UserRow> findUserById(int64_t id) override;
+  std::vector<UserRow> listUsers() override;
+  int64_t countUsers() override;
+  void setPassword(int64_t user_id, const std::string& password_hash, bool must_change, int64_t now) override;
+  int recordLoginFailure(int64_t user_id, int max_failures, int64_t lock_until) override;
+  void recordLoginSuccess(int64_t user_id) override;
+
+  void createSession(const SessionRow& session) override;
+  std::optional<SessionRow> findSession(const std::string& token_hash) override;
+  void touchSession(const std::string& token_hash, int64_t now) override;
+  void deleteSession(const std::string& token_hash) override;
+  std::vector<SessionRow> listSessions(int64_t user_id) override;
+  int deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) override;
+  int deleteExpiredSessions(int64_t now, int64_t idle_cutoff) override;
+
+  void setAuditHasher(AuditHasher hasher) override;
+  MutationResult applyMutation(const RecordMutation& m) override;
+  KeyVersions keyVersions() override;
+  std::vector<AuditEntry> searchAudit(const AuditQuery& q) override;
+  void initKeyVersions(int initial, int active) override;
+  ResealCounts resealAll(const ResealPlan& plan) override;
+  std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) override;
+  RecordPage listRecords(const RecordQuery& q) override;
+  std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) override;
+  std::vector<RelatedRecord> relations(const std::string& type, int64_t id) override;
+  void ensureFieldIndex(const std::string& type, const std::string& field) override;
+  void ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) override;
+  void appendAudit(const AuditDraft& draft, int64_t at) override;
+  std::vector<AuditEntry> auditEntries(int64_t from_seq, int limit) override;
+  AuditHead auditHead() override;
+  std::map<std::string, std::string> schemaState() override;
+  void putAttachment(const AttachmentRow& a, const AuditDraft& audit) override;
+  bool recordVisible(int64_t record_id, const Visibility& v) override;
+  void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) override;
+  void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) override;
+  int64_t createApiToken(const ApiTokenRow& t, const AuditDraft& audit) override;
+  std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) override;
+  std::vector<ApiTokenRow> listApiTokens(int64_t user_id) override;
+  bool revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) override;
+  void touchApiToken(int64_t token_id, int64_t now) override;
+  bool useTotpStep(int64_t user_id, int64_t step) override;
+  int64_t addGrant(const GrantRow& g, const AuditDraft& audit) override;
+  bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) override;
+  std::vector<GrantRow> grantsOf(int64_t record_id) override;
+  AgencyRow createAgency(const AgencyRow& a) override;
+  std::optional<AgencyRow> findAgency(int64_t id) override;
+  std::vector<AgencyRow> listAgencies() override;
+  void updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id, bool active,
+                        const AuditDraft& audit) override;
+  std::optional<AttachmentRow> getAttachment(const std::string& id, bool with_content) override;
+  void saveSchemaState(const std::map<std::string, std::string>& state) override;
+
+  // Runs `fn` in the writer's transaction (grouped with others) and returns once durable.
+  // Exceptions thrown by fn roll back fn's changes only and are rethrown here.
+  void write(std::function<void(Db&)> fn);
+  template <class T>
+  T write(std::function<T(Db&)> fn) {
+    T out{};
+    write([&](Db& db) { out = fn(db); });
+    return out;
+  }
+  // Runs `fn` on a pooled read connection (inside inTransaction: on the transaction's own
+  // connection, so that it sees what the transaction wrote).
+  template <class T>
+  T read(const std::function<T(Db&)>& fn) {
+    if (Db* tx = currentTransaction()) return fn(*tx);
+    auto lease = acquireReader();
+    return fn(*lease);
+  }
+  void inTransaction(const std::function<void()>& fn) override;
+
+  static constexpr std::size_t kMaxBatch = 512;
+
+  // Throttling counters shared by every instance (sign-in attempts per address).
+  int throttleHit(const std::string& key, int64_t now, int64_t window) override;
+  int throttleCount(const std::string& key, int64_t now, int64_t window) override;
+  void throttleReset(const std::string& key) override;
+  int deleteExpiredThrottles(int64_t cutoff) override;
+
+  void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
+
+ protected:
+  // `max_readers`: at most this many read connections (0: as many as threads ask for).
+  SqlStore(Dialect dialect, std::vector<Migration> migrations, std::size_t max_readers);
+  // Opens the writer connection and starts the writer thread; the backend's constructor calls it.
+  void start();
+  // A new connection (the writer's, or a reader's).
+  virtual std::unique_ptr<Db> connect(bool writer) = 0;
+  // Run on the writer connection when the store closes (maintenance); the backend's
+  // destructor must call close() itself.
+  virtual void beforeClose(Db& /*writer*/) {}
+  // After rows were copied in with their ids (copyTo): make generated ids continue after them.
+  virtual void afterCopy(Db& /*writer*/) {}
+  [[nodiscard]] const Dialect& dialect() const { return dialect_; }
+
+ private:
+  struct Job {
+    std::function<void(Db&)> fn;
+    std::promise<void> done;
+  };
+  struct ReaderDeleter {
+    SqlStore* store;
+    void operator()(Db* db) const;
+  };
+  using ReaderLease = std::unique_ptr<Db, ReaderDeleter>;
+
+  ReaderLease acquireReader();
+  // The writer connection when this thread runs inside inTransaction() of this store.
+  Db* currentTransaction() const;
+  void appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at);
+  void writerLoop();
+  void ensureOpen() const;
+  [[nodiscard]] std::string columnSql(const std::string& field) const;
+  void copyRowsInto(SqlStore& target, const std::function<void(const std::string&, int64_t)>& progress);
+
+  Dialect dialect_;
+  std::vector<Migration> migrations_;
+  std::size_t max_readers_;
+  std::size_t open_readers_ = 0;  // leased or pooled
+  std::condition_variable readers_cv_;
+
+ protected:
+  mutable Counters counters_;
+
+ private:
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> committed_writes_{0};
+
+  std::unique_ptr<Db> writer_db_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Db>> readers_;
+  std::atomic<bool> closed_{false};
+
+  AuditHasher audit_hasher_;
+  std::mutex indexes_mu_;
+  std::set<std::string> known_indexes_;
+};
+
+}  // namespace palermo::sql
