@@ -17,6 +17,7 @@ namespace palermo {
 const std::vector<ConfigKey> kConfigKeys = {
     {"data_dir", "./data", "Directory for the SQLite database, keys and attachments."},
     {"database.url", "", "Database: sqlite:PATH (default: sqlite:<data_dir>/palermo.db), postgres://USER@HOST/DB or postgres:KEY=VALUE ... (libpq)."},
+    {"server.trusted_proxies", "", "Reverse proxies (comma-separated IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed."},
     {"database.pool_size", "8", "PostgreSQL: most connections used for reads at once (the writer has one more)."},
     {"server.host", "127.0.0.1", "Address to listen on. Non-loopback addresses need TLS."},
     {"server.port", "8080", "TCP port; 0 picks a free port (printed at start)."},
@@ -145,6 +146,16 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
         "config 'database.url': expected sqlite:PATH, postgres://USER@HOST/DB or postgres:KEY=VALUE ...");
   c.database_pool_size = static_cast<int>(toInt("database.pool_size", values["database.pool_size"], 1, 256));
   c.host = values["server.host"];
+  for (std::size_t start = 0; start <= values["server.trusted_proxies"].size();) {
+    const std::string& list = values["server.trusted_proxies"];
+    auto end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    std::string ip = list.substr(start, end - start);
+    ip.erase(0, ip.find_first_not_of(" \t"));
+    ip.erase(ip.find_last_not_of(" \t") + 1);
+    if (!ip.empty()) c.trusted_proxies.push_back(ip);
+    start = end + 1;
+  }
   c.port = static_cast<uint16_t>(toInt("server.port", values["server.port"], 0, 65535));
   c.io_threads = static_cast<int>(toInt("server.io_threads", values["server.io_threads"], 0, 256));
   c.worker_threads = static_cast<int>(toInt("server.worker_threads", values["server.worker_threads"], 0, 1024));
@@ -189,6 +200,11 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"database.url", redactDatabaseUrl(c.database_url)},
       {"database.pool_size", std::to_string(c.database_pool_size)},
       {"server.host", c.host},
+      {"server.trusted_proxies", [&] {
+         std::string out;
+         for (const auto& ip : c.trusted_proxies) out += (out.empty() ? "" : ",") + ip;
+         return out;
+       }()},
       {"server.port", std::to_string(c.port)},
       {"server.io_threads", std::to_string(c.io_threads)},
       {"server.worker_threads", std::to_string(c.worker_threads)},

@@ -28,6 +28,7 @@ struct Config {
   int database_pool_size = 8;
 
   std::string host;
+  std::vector<std::string> trusted_proxies;  // see http::applyTrustedProxy
   uint16_t port = 8080;
   int io_threads = 0;      // 0: one per core
   int worker_threads = 0;  // blocking work (database, password hashing); 0: automatic

@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace palermo::http {
@@ -136,6 +138,26 @@ const char* reasonPhrase(int status) {
     case 503: return "Service Unavailable";
     default: return "Error";
   }
+}
+
+void applyTrustedProxy(Request& req, const std::vector<std::string>& trusted_proxies) {
+  if (trusted_proxies.empty() ||
+      std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote_ip) == trusted_proxies.end())
+    return;
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  // The proxy appends the address it saw last; earlier entries came from the client.
+  const std::string_view forwarded = req.header("x-forwarded-for");
+  if (!forwarded.empty()) {
+    const auto comma = forwarded.rfind(',');
+    const auto last = trim(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+    if (!last.empty() && last.size() <= 45) req.remote_ip = std::string(last);
+  }
+  const std::string_view proto = trim(req.header("x-forwarded-proto"));
+  if (proto == "https") req.tls = true;
 }
 
 }  // namespace palermo::http

@@ -40,6 +40,11 @@ struct Request {
   [[nodiscard]] Json jsonBody() const;
 };
 
+// Behind a reverse proxy named in `server.trusted_proxies` (nginx terminating TLS), the
+// client's address is the last one in X-Forwarded-For and the scheme is X-Forwarded-Proto;
+// from anyone else these headers are ignored, so that a client cannot choose its address.
+void applyTrustedProxy(Request& req, const std::vector<std::string>& trusted_proxies);
+
 struct Response {
   int status = 200;
   std::string content_type;

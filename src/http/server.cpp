@@ -331,6 +331,7 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
         req.headers.emplace_back(std::move(name), std::string(f.value()));
       }
       req.body = std::move(msg.body());
+      applyTrustedProxy(req, config.trusted_proxies);
       req.request_id = requestIdFrom(req.header("x-request-id"));
       res = co_await dispatch(req, route_label);
     }
