@@ -137,12 +137,21 @@ void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int
       .bind(8, e.prev_hash)
       .bind(9, e.hash)
       .run();
+  // The head row is written once per transaction (flushAuditHead), not once per entry: a long
+  // transaction (an import) would otherwise pile up versions of that one row, which PostgreSQL
+  // walks through on every update.
+  pending_head_ = AuditHeadPosition{e.seq, e.hash};
+}
+
+void SqlStore::flushAuditHead(Db& db) {
+  if (!pending_head_) return;
   db.prepare("INSERT INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?) "
              "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac")
-      .bind(1, e.seq)
-      .bind(2, e.hash)
-      .bind(3, audit_hasher_(auditHeadEntry(e.seq, e.hash)))
+      .bind(1, pending_head_->seq)
+      .bind(2, pending_head_->hash)
+      .bind(3, audit_hasher_(auditHeadEntry(pending_head_->seq, pending_head_->hash)))
       .run();
+  pending_head_.reset();
 }
 
 namespace {

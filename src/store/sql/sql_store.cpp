@@ -146,9 +146,11 @@ void SqlStore::write(std::function<void(Db&)> fn) {
   if (Db* tx = currentTransaction()) {
     // Inside inTransaction(): a nested savepoint, so a failed call leaves nothing behind.
     tx->prepare("SAVEPOINT inner_write").run();
+    const auto head_before = pending_head_;
     try {
       fn(*tx);
     } catch (...) {
+      pending_head_ = head_before;
       tx->prepare("ROLLBACK TO inner_write").run();
       tx->prepare("RELEASE inner_write").run();
       throw;
@@ -187,17 +189,21 @@ void SqlStore::writerLoop() {
         writer_db_ = connect(true);  // the server went away and came back
       }
       for (const auto& sql : dialect_.begin_write) writer_db_->prepare(sql).run();
+      pending_head_.reset();
       for (std::size_t i = 0; i < batch.size(); ++i) {
         writer_db_->prepare("SAVEPOINT job").run();
+        const auto head_before = pending_head_;
         try {
           batch[i].fn(*writer_db_);
           writer_db_->prepare("RELEASE job").run();
         } catch (...) {
           errors[i] = std::current_exception();
+          pending_head_ = head_before;
           writer_db_->prepare("ROLLBACK TO job").run();
           writer_db_->prepare("RELEASE job").run();
         }
       }
+      flushAuditHead(*writer_db_);
       writer_db_->prepare("COMMIT").run();
       commits_.fetch_add(1, std::memory_order_relaxed);
     } catch (...) {

@@ -171,6 +171,7 @@ class SqlStore : public Store {
   // The writer connection when this thread runs inside inTransaction() of this store.
   Db* currentTransaction() const;
   void appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at);
+  void flushAuditHead(Db& db);
   void writerLoop();
   void ensureOpen() const;
   [[nodiscard]] std::string columnSql(const std::string& field) const;
@@ -201,6 +202,13 @@ class SqlStore : public Store {
   std::atomic<bool> closed_{false};
 
   AuditHasher audit_hasher_;
+  // The newest entry appended in the writer's open transaction, written to audit_head before it
+  // commits (writer thread only).
+  struct AuditHeadPosition {
+    int64_t seq = 0;
+    std::string hash;
+  };
+  std::optional<AuditHeadPosition> pending_head_;
   std::mutex indexes_mu_;
   std::set<std::string> known_indexes_;
 };
