@@ -26,6 +26,16 @@ void activateStoreKeys(Store& store, KeyRing& ring) {
         "that goes with this database",
         versions.active));
   ring.activate(versions.active);
+  // Same version number, different key (a key file from another installation, or regenerated):
+  // the audit chain's head is MACed with the active version's audit key, so it tells at once,
+  // before anything is sealed with a key no other instance holds.
+  if (const auto head = store.auditHead();
+      head.seq > 0 && audit::makeHasher(ring.auditKey())(auditHeadEntry(head.seq, head.hash)) != head.mac)
+    throw std::runtime_error(fmt::format(
+        "master key version {} does not verify the audit chain's head: the key file is not this database's (a "
+        "different key with the same version number) or the head was altered; start with the key file that goes "
+        "with this database, and check with `palermo audit verify`",
+        versions.active));
   if (ring.newestVersion() > versions.active)
     log::warn("keys.rotation_unfinished",
               {{"active_version", versions.active}, {"newest_version", ring.newestVersion()},

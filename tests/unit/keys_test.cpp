@@ -214,6 +214,22 @@ TEST_F(Keys, InterruptedRotationIsFinishedAndStartupUsesTheDatabasesVersion) {
   store->close();
 }
 
+TEST_F(Keys, AnotherKeyWithTheDatabasesVersionIsRefusedAtStart) {
+  // Several instances each have a copy of the key file; one with a different key of the same
+  // version number must not start (it would seal values no other instance can open).
+  auto store = open();
+  auto ring = KeyRing::fromMaster(std::string(32, 'a'));
+  activateStoreKeys(*store, ring);
+  store->setAuditHasher(audit::makeHasher(ring.auditKey()));
+  RecordService(schema_, *store, ring).prepare();
+  RecordService(schema_, *store, ring).create(system_, "person", {{"full_name", "Aysel Məmmədova"}});
+  auto impostor = KeyRing::fromMaster(std::string(32, 'b'));
+  EXPECT_THROW(activateStoreKeys(*store, impostor), std::runtime_error);
+  auto same = KeyRing::fromMaster(std::string(32, 'a'));
+  EXPECT_NO_THROW(activateStoreKeys(*store, same));
+  store->close();
+}
+
 TEST_F(Keys, NoRotationOverABrokenChain) {
   auto store = open();
   auto ring = KeyRing::load(dir_.string(), true);
