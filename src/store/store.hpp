@@ -450,7 +450,6 @@ class Store {
   // starts again. throttleHit returns the count including this hit.
   virtual int throttleHit(const std::string& key, int64_t now, int64_t window) = 0;
   virtual int throttleCount(const std::string& key, int64_t now, int64_t window) = 0;
-  virtual void throttleReset(const std::string& key) = 0;
   virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
 
   // Copies everything this store holds (agencies, users, sessions, records with their history,

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_db.hpp"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include <charconv>
 #include <chrono>
@@ -8,17 +9,6 @@
 #include <stdexcept>
 
 namespace palermo::postgres {
-
-namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string numberPlaceholders(std::string_view sql, int& count) {
   std::string out;
@@ -134,13 +124,12 @@ std::string Stmt::blob(int col) const {
   const char* v = value(col);
   const auto n = static_cast<std::size_t>(PQgetlength(result_, row_, col));
   if (n < 2 || v[0] != '\\' || v[1] != 'x') throw std::runtime_error("postgres: bytea not in hex format");
-  std::string out;
-  out.reserve((n - 2) / 2);
-  for (std::size_t k = 2; k + 1 < n; k += 2) {
-    const int hi = hexValue(v[k]), lo = hexValue(v[k + 1]);
-    if (hi < 0 || lo < 0) throw std::runtime_error("postgres: bad bytea text");
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
+  std::string out((n - 2) / 2, '\0');
+  std::size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), v + 2, n - 2, nullptr, &len, nullptr) !=
+          0 ||
+      len != out.size())
+    throw std::runtime_error("postgres: bad bytea text");
   return out;
 }
 bool Stmt::isNull(int col) const {

@@ -2,7 +2,6 @@
 // SQLite's), the dialect, connections. See docs/store.md.
 #include "store/postgres/pg_store.hpp"
 
-#include "core/log.hpp"
 
 namespace palermo::postgres {
 
@@ -235,13 +234,7 @@ PgStore::PgStore(std::string conninfo, int pool_size)
   start();
 }
 
-PgStore::~PgStore() {
-  try {
-    close();
-  } catch (const std::exception& e) {
-    log::error("store.close_failed", {{"error", e.what()}});
-  }
-}
+PgStore::~PgStore() { closeQuietly(); }
 
 std::unique_ptr<sql::Db> PgStore::connect(bool writer) {
   auto db = std::make_unique<Db>(conninfo_, &counters_);

@@ -86,6 +86,14 @@ void SqlStore::start() {
 // The backend's destructor has closed the store (close() calls a virtual function).
 SqlStore::~SqlStore() = default;
 
+void SqlStore::closeQuietly() noexcept {
+  try {
+    close();
+  } catch (const std::exception& e) {
+    log::error("store.close_failed", {{"error", e.what()}});
+  }
+}
+
 void SqlStore::ensureOpen() const {
   if (closed_) throw std::runtime_error("store is closed");
 }
@@ -668,10 +676,6 @@ int SqlStore::throttleCount(const std::string& key, int64_t now, int64_t window)
     s.bind(1, key).bind(2, now - window);
     return s.step() ? static_cast<int>(s.int64(0)) : 0;
   });
-}
-
-void SqlStore::throttleReset(const std::string& key) {
-  write([&](Db& db) { db.prepare("DELETE FROM throttle WHERE bucket = ?").bind(1, key).run(); });
 }
 
 int SqlStore::deleteExpiredThrottles(int64_t cutoff) {

@@ -137,7 +137,6 @@ class SqlStore : public Store {
   // Throttling counters shared by every instance (sign-in attempts per address).
   int throttleHit(const std::string& key, int64_t now, int64_t window) override;
   int throttleCount(const std::string& key, int64_t now, int64_t window) override;
-  void throttleReset(const std::string& key) override;
   int deleteExpiredThrottles(int64_t cutoff) override;
 
   void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
@@ -149,8 +148,10 @@ class SqlStore : public Store {
   void start();
   // A new connection (the writer's, or a reader's).
   virtual std::unique_ptr<Db> connect(bool writer) = 0;
+  // close() for a backend's destructor: errors are logged, not thrown.
+  void closeQuietly() noexcept;
   // Run on the writer connection when the store closes (maintenance); the backend's
-  // destructor must call close() itself.
+  // destructor must call closeQuietly() itself.
   virtual void beforeClose(Db& /*writer*/) {}
   // After rows were copied in with their ids (copyTo): make generated ids continue after them.
   virtual void afterCopy(Db& /*writer*/) {}

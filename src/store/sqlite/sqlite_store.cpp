@@ -3,7 +3,6 @@
 
 #include <filesystem>
 
-#include "core/log.hpp"
 
 namespace palermo::sqlite {
 
@@ -221,13 +220,7 @@ SqliteStore::SqliteStore(std::string path)
   start();
 }
 
-SqliteStore::~SqliteStore() {
-  try {
-    close();
-  } catch (const std::exception& e) {
-    log::error("store.close_failed", {{"error", e.what()}});
-  }
-}
+SqliteStore::~SqliteStore() { closeQuietly(); }
 
 std::unique_ptr<sql::Db> SqliteStore::connect(bool writer) {
   auto db = std::make_unique<Db>(path_, Db::Mode::ReadWrite, &counters_);
