@@ -12,10 +12,11 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libsodium-dev libyaml-cpp-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev libicu-dev libpq-dev
+  libcairo2-dev libpango1.0-dev libxlsxwriter-dev libzip-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
-TEST_PACKAGES=(chromium fonts-dejavu-core nginx-light wrk postgresql)
+TEST_PACKAGES=(chromium nginx-light wrk postgresql poppler-utils libreoffice-writer-nogui)
 
 want=("${PACKAGES[@]}")
 if [[ "${PALERMO_SETUP_TESTS:-0}" == 1 ]]; then want+=("${TEST_PACKAGES[@]}"); fi

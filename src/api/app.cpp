@@ -287,6 +287,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     registerRecordRoutes(r, ctx);
     registerAccessRoutes(r, ctx);
   }
+  if (ctx.stats) registerStatsRoutes(r, ctx);
   r.fallback(staticFiles(ctx.config.web_root));
 }
 

@@ -15,6 +15,10 @@ class RecordService;
 struct Actor;
 }
 
+namespace palermo::stats {
+class StatsService;
+}
+
 namespace palermo::api {
 
 struct AppContext {
@@ -23,11 +27,13 @@ struct AppContext {
   http::Metrics& metrics;
   auth::AuthService& auth;
   records::RecordService* records = nullptr;  // null: no record routes (schema not loaded)
+  stats::StatsService* stats = nullptr;       // null: no statistics routes
 };
 
 void registerRoutes(http::Router& router, AppContext& ctx);
 void registerRecordRoutes(http::Router& router, AppContext& ctx);
 void registerAccessRoutes(http::Router& router, AppContext& ctx);
+void registerStatsRoutes(http::Router& router, AppContext& ctx);
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);

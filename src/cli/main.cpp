@@ -14,6 +14,7 @@
 #include "records/import.hpp"
 #include "records/key_rotation.hpp"
 #include "records/demo.hpp"
+#include "stats/service.hpp"
 #include "records/demo_national.hpp"
 #include "records/engine.hpp"
 #include "records/openapi.hpp"
@@ -145,8 +146,9 @@ int runServe(const Config& config) {
     return false;
   });
   records.prepare();
+  stats::StatsService statistics(schema, *store, config.statistics_dir);
   http::Router router;
-  api::AppContext ctx{config, *store, metrics, auth, &records};
+  api::AppContext ctx{config, *store, metrics, auth, &records, &statistics};
   api::registerRoutes(router, ctx);
 
   http::Server server(config, router, metrics);
@@ -267,6 +269,32 @@ int main(int argc, char** argv) {
   store_copy->add_option("--from", copy_from, "Source database URL (default: database.url)");
   store_copy->add_option("--to", copy_to, "Target database URL (empty; migrated first)")->required();
   addCommon(store_copy, common);
+  auto* report_cmd = app.add_subcommand("report", "Reports computed from the records");
+  report_cmd->require_subcommand(1);
+  auto* report_annual = report_cmd->add_subcommand("annual", "The National Coordinator's annual report for a year");
+  addCommon(report_annual, common);
+  int report_year = 0;
+  std::string report_lang = "az", report_format = "pdf", report_output;
+  bool report_restricted = false;
+  report_annual->add_option("--year", report_year, "The year, e.g. 2019")->required();
+  report_annual->add_option("--lang", report_lang, "az, en or ru")->check(CLI::IsMember({"az", "en", "ru"}));
+  report_annual->add_option("--format", report_format, "pdf, odt, xlsx, csv or json")
+      ->check(CLI::IsMember({"pdf", "odt", "xlsx", "csv", "json"}));
+  report_annual->add_option("--output,-o", report_output, "File to write (default: palermo-annual-report-YEAR-LANG.FORMAT)");
+  report_annual->add_flag("--restricted", report_restricted,
+                          "Exact values (for authorised use); the default is the public edition with disclosure control");
+
+  auto* stats_cmd = app.add_subcommand("stats", "Statistical indicators");
+  stats_cmd->require_subcommand(1);
+  auto* stats_check = stats_cmd->add_subcommand("check", "Check indicators/ against the schema; list every mistake");
+  addCommon(stats_check, common);
+  auto* stats_figure = stats_cmd->add_subcommand("figure", "Evaluate one indicator for a period (exact values)");
+  addCommon(stats_figure, common);
+  std::string figure_id, figure_period, figure_lang = "en";
+  stats_figure->add_option("indicator", figure_id, "Indicator id, e.g. victims_identified")->required();
+  stats_figure->add_option("--period", figure_period, "2019, 2019-Q2, 2015..2020 or 2019-03-01..2019-06-30")->required();
+  stats_figure->add_option("--lang", figure_lang, "az, en or ru");
+
   auto* config_cmd = app.add_subcommand("config", "Show the effective configuration");
   addCommon(config_cmd, common);
 
@@ -292,6 +320,38 @@ int main(int argc, char** argv) {
         std::printf("%4d  %-40s %s\n", m.version, m.name.c_str(), m.applied_at ? "applied" : "pending");
       std::printf("%d migration(s) applied now.\n", applied);
       store->close();
+      return 0;
+    }
+    if (*report_annual || *stats_figure) {
+      RecordsSetup setup(config);
+      stats::StatsService statistics(setup.schema, *setup.store, config.statistics_dir);
+      const auto actor = records::Actor::systemActor();
+      if (*stats_figure) {
+        std::printf("%s\n", statistics.figure(actor, figure_id, figure_period, figure_lang, true).dump(2).c_str());
+        setup.store->close();
+        return 0;
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      auto file = statistics.annualReportFile(actor, report_year, report_lang, report_format, report_restricted);
+      const std::string out = report_output.empty() ? file.file_name : report_output;
+      std::ofstream f(out, std::ios::binary);
+      f << file.bytes;
+      f.close();
+      if (!f) throw std::runtime_error("cannot write " + out);
+      std::fprintf(stderr, "%s: %zu bytes (%s edition; figures computed in %.0f ms, %.0f ms in all with loading)\n",
+                   out.c_str(), file.bytes.size(), report_restricted ? "restricted" : "public", file.compute_ms,
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      setup.store->close();
+      return 0;
+    }
+    if (*stats_check) {
+      const records::Schema schema = loadSchemaOrThrow(config);
+      auto loaded = stats::loadCatalogue(config.statistics_dir, schema);
+      for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
+      if (!loaded.errors.empty()) return 1;
+      stats::loadReportLayout(config.statistics_dir + "/reports/annual.yaml", loaded.catalogue);
+      std::printf("%zu indicators, %zu dimensions: no mistakes\n", loaded.catalogue.indicators.size(),
+                  loaded.catalogue.dimensions.size());
       return 0;
     }
     if (*user_add) return runUserAdd(config, login, display.empty() ? login : display, roles, if_no_users);

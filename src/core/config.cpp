@@ -37,6 +37,7 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"web.root", "./web/dist", "Directory of the built web application."},
     {"schema.dir", "./schema", "Directory of the record-type and value-list YAML files."},
     {"rules.dir", "./rules", "Directory of the rule data: indicator sets (screening/) and rate tables (rates/)."},
+    {"statistics.dir", "./indicators", "Directory of the statistical indicators (*.yaml) and report layouts (reports/)."},
     {"log.level", "info", "trace, debug, info, warn, error."},
     {"log.file", "", "Log file (JSON lines); empty for standard error."},
     {"log.access", "true", "Write one access-log line per request (no personal data)."},
@@ -176,6 +177,7 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.web_root = values["web.root"];
   c.schema_dir = values["schema.dir"];
   c.rules_dir = values["rules.dir"];
+  c.statistics_dir = values["statistics.dir"];
   c.log_level = values["log.level"];
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) throw std::invalid_argument("config 'log.level': '" + c.log_level + "' is not one of trace, debug, info, warn, error");
@@ -221,6 +223,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"web.root", c.web_root},
       {"schema.dir", c.schema_dir},
       {"rules.dir", c.rules_dir},
+      {"statistics.dir", c.statistics_dir},
       {"log.level", c.log_level},
       {"log.file", c.log_file},
       {"log.access", c.access_log ? "true" : "false"},

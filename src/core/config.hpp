@@ -47,6 +47,7 @@ struct Config {
   std::string web_root;
   std::string schema_dir;
   std::string rules_dir;
+  std::string statistics_dir;
 
   std::string log_level = "info";
   std::string log_file;  // empty: standard error

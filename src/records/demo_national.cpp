@@ -512,11 +512,66 @@ struct Victim {
 
 // One year's criminal justice figures.
 struct CrimeYear {
-  int art_144_1, art_144_2;
+  int art_144_1, art_144_2;  // criminal cases under each article
   int court;  // cases sent to court (each with exactly one person charged in the year)
   int charged_female, charged_male;
   int wanted, detained, wanted_charged;  // wanted_charged: wanted, detained and charged
   std::vector<int> groups;               // members of each criminal group
+};
+
+// Crimes (episodes, criminal_case.crimes_count) registered per year: under 144-1 (spread over
+// the year's 144-1 cases) and 144-3 (document offences, in cases of their own, investigated
+// without victims or accused). 2019 states the annual report: 186 trafficking crimes, 4 of
+// forced labour (one per 144-2 case), 36 document offences.
+const std::map<int, std::pair<int, int>> kCrimes = {
+    {2015, {120, 20}}, {2016, {135, 24}}, {2017, {142, 26}}, {2018, {160, 30}}, {2019, {186, 36}}, {2020, {150, 28}},
+};
+
+// Imported aggregates (register statistic_aggregate): the years before the records (a made-up
+// yearly split of the 2019 report's 2005-2019 totals: victims 976, crimes 1514, prosecuted 570,
+// less what the records of 2015-2019 give) and the 2019 figures of registers the system does
+// not keep (labour inspections, migration, awareness, monitoring, raids, grants).
+struct Aggregate {
+  const char* indicator;
+  int year;
+  double value;
+  const char* qualifier;
+};
+const std::vector<int> kHistoryVictims = {22, 43, 56, 61, 53, 58, 64, 72, 75, 85};        // 2005-2014: 589
+const std::vector<int> kHistoryCrimes = {34, 52, 61, 70, 68, 74, 88, 96, 104, 113};       // 760
+const std::vector<int> kHistoryProsecuted = {21, 30, 38, 42, 45, 47, 51, 54, 56, 60};     // 444
+const std::vector<Aggregate> kAggregates2019 = {
+    {"monitoring_items_revealed", 2019, 100, "about"},
+    {"monitoring_confirmed_facts", 2019, 4, "exact"},
+    {"public_morality_offences", 2019, 53, "exact"},
+    {"public_morality_persons_prosecuted", 2019, 27, "exact"},
+    {"public_morality_administrative", 2019, 779, "exact"},
+    {"child_labour_raids_children_found", 2019, 430, "exact"},
+    {"child_labour_raids_forced_labour_victims", 2019, 1, "exact"},
+    {"child_labour_raids_parents_sanctioned", 2019, 180, "exact"},
+    {"child_labour_raids_materials_to_commissions", 2019, 670, "exact"},
+    {"children_in_care_monitored", 2019, 78, "exact"},
+    {"labour_inspections_construction_sites", 2019, 120, "exact"},
+    {"labour_inspections_workers_without_contract", 2019, 351, "exact"},
+    {"labour_inspections_employers_to_prosecutor", 2019, 4, "exact"},
+    {"labour_inspections_employers_fined", 2019, 39, "exact"},
+    {"labour_inspections_fines", 2019, 454000, "exact"},
+    {"employment_contracts_increase", 2019, 153000, "exact"},
+    {"employment_contracts_increase_private", 2019, 100000, "exact"},
+    {"foreigners_breaching_stay_rules", 2019, 11564, "exact"},
+    {"foreigners_deported", 2019, 8093, "exact"},
+    {"awareness_seminars_places", 2019, 55, "exact"},
+    {"awareness_printed_materials", 2019, 100000, "over"},
+    {"awareness_foreigners_in_seminars", 2019, 1800, "over"},
+    {"associations_awarded", 2019, 18, "exact"},
+    {"ngo_grants_amount", 2019, 209000, "exact"},
+    {"ngo_grants_projects", 2019, 20, "exact"},
+    {"ngo_grants_shelters_amount", 2019, 105000, "exact"},
+    {"ngo_grants_shelters", 2019, 3, "exact"},
+    {"ngo_grants_rehabilitation_centres", 2019, 5, "exact"},
+    {"officer_training_events", 2019, 51, "exact"},
+    {"officer_training_as_instructors", 2019, 17, "exact"},
+    {"organ_removal_groups_sss", 2019, 1, "exact"},
 };
 
 struct YearPlan {
@@ -585,9 +640,11 @@ class National {
       for (auto& v : victims) writeVictim(v);
       writeOtherSignals(year);
       writeCrime(year, plan.crime, victims);
+      writeDocumentCrimes(year);
       writeAppeals(year, "hotline_152", plan.appeals_152);
       writeAppeals(year, "hotline_116_111", plan.appeals_116);
     }
+    aggregates();
     return std::move(out_);
   }
 
@@ -1575,6 +1632,7 @@ class National {
   struct CrimCase {
     std::string key, article;
     int registered = 0, started = 0, sent = 0, verdict = 0;  // 0: not (yet)
+    int crimes = 1;  // crimes (episodes) in the case
     bool court = false, cross_border = false;
     std::vector<const Victim*> victims;
     std::string region = "Bakı";
@@ -1587,6 +1645,55 @@ class National {
     std::string role;
   };
 
+  // Article 144-3 (illegal acts with travel or identity documents): cases of three crimes
+  // each (the last one takes the rest), registered through the year, under investigation, with
+  // no victims or accused yet. No random draws.
+  void writeDocumentCrimes(int year) {
+    const int crimes = kCrimes.at(year).second;
+    const int cases = (crimes + 2) / 3;
+    for (int i = 0; i < cases; ++i) {
+      const int n = i + 1 < cases ? 3 : crimes - 3 * (cases - 1);
+      const int registered = dayOf(year, 1 + i * 11 / cases, 5 + (i * 7) % 20);
+      const std::string key = fmt::format("cd-{}-{:03}", year, i + 1);
+      Json data = {{"case_number", "Cİ-S-" + key.substr(3)},
+                   {"main_article", "art_144_3"},
+                   {"articles", {"art_144_3"}},
+                   {"crimes_count", n},
+                   {"registered_on", iso(registered)},
+                   {"investigating_body", "mia_trafficking_department"},
+                   {"region", "Bakı"},
+                   {"cross_border", true},
+                   {"summary", "Səyahət və ya şəxsiyyət sənədləri ilə qanunsuz əməllər üzrə cinayət işi."}};
+      Json transitions = Json::array();
+      transitions.push_back(step("open_investigation", {{"investigation_started_on", iso(registered + 1)}}));
+      add("criminal_case", key, kPolice, std::move(data), std::move(transitions));
+    }
+  }
+
+  // ---- imported aggregates ----
+
+  void aggregates() {
+    auto put = [&](const std::string& indicator, int year, double value, const std::string& qualifier,
+                   const std::string& source) {
+      add("statistic_aggregate", "", kCoordinator,
+          Json{{"indicator", indicator},
+               {"period_from", fmt::format("{}-01-01", year)},
+               {"period_to", fmt::format("{}-12-31", year)},
+               {"value", value},
+               {"qualifier", qualifier},
+               {"source", source}});
+    };
+    const std::string history = "Milli Koordinatorun 2005-2014-cü illər üzrə hesabatları (demo: illər üzrə bölgü uydurulub)";
+    for (int y = 2005; y <= 2014; ++y) {
+      const auto i = static_cast<std::size_t>(y - 2005);
+      put("victims_identified", y, kHistoryVictims[i], "exact", history);
+      put("crimes_trafficking_and_forced_labour", y, kHistoryCrimes[i], "exact", history);
+      put("accused_prosecuted", y, kHistoryProsecuted[i], "exact", history);
+    }
+    for (const auto& a : kAggregates2019)
+      put(a.indicator, a.year, a.value, a.qualifier, "Milli Koordinatorun 2019-cu il üzrə hesabatı");
+  }
+
   void writeCrime(int year, const CrimeYear& cy, const std::vector<Victim>& victims) {
     const int n = cy.art_144_1 + cy.art_144_2;
     std::vector<CrimCase> cases(static_cast<std::size_t>(n));
@@ -1595,6 +1702,11 @@ class National {
       cs(i).key = fmt::format("cc-{}-{:03}", year, i + 1);
       cs(i).article = i < cy.art_144_2 ? "art_144_2" : "art_144_1";
     }
+    // The year's trafficking crimes spread evenly over its 144-1 cases (no random draws, so the
+    // rest of the dataset does not move).
+    const int crimes_144_1 = kCrimes.at(year).first;
+    for (int k = 0; k < cy.art_144_1; ++k)
+      cs(cy.art_144_2 + k).crimes = crimes_144_1 / cy.art_144_1 + (k < crimes_144_1 % cy.art_144_1 ? 1 : 0);
     // Every forced labour case went to court; so did some trafficking cases.
     std::vector<int> court;
     for (int i = 0; i < cy.art_144_2; ++i) court.push_back(i);
@@ -1729,7 +1841,7 @@ class National {
     Json data = {{"case_number", "Cİ-" + c.key.substr(3)},
                  {"main_article", c.article},
                  {"articles", {c.article}},
-                 {"crimes_count", 1},
+                 {"crimes_count", c.crimes},
                  {"registered_on", iso(c.registered)},
                  {"investigating_body", rng_.chance(92) ? "mia_trafficking_department" : "other_police"},
                  {"region", c.region},

@@ -1,0 +1,78 @@
+// Statistics and the annual report over HTTP (docs/statistics.md, docs/api.md):
+//   GET /api/v1/statistics/indicators                      the catalogue (definitions)
+//   GET /api/v1/statistics/indicators/{id}?period=&lang=&edition=   one figure with breakdowns
+//   GET /api/v1/statistics/indicators/{id}/records?period=  the records behind it (audited)
+//   GET /api/v1/statistics/status                          the snapshot's state
+//   GET /api/v1/reports/annual?year=&lang=&format=&edition= the annual report (pdf, odt, xlsx, csv, json)
+#include "api/app.hpp"
+#include "records/engine.hpp"
+#include "stats/service.hpp"
+
+namespace palermo::api {
+
+using http::Request;
+using http::Response;
+
+namespace {
+
+bool restrictedEdition(const Request& req) {
+  const std::string e = req.queryParam("edition");
+  if (e.empty() || e == "public") return false;
+  if (e == "restricted") return true;
+  throw Problem::validation({{"edition", "enum", "public or restricted"}});
+}
+
+std::string langOf(const Request& req) {
+  const std::string l = req.queryParam("lang");
+  return l.empty() ? "az" : l;
+}
+
+}  // namespace
+
+void registerStatsRoutes(http::Router& r, AppContext& ctx) {
+  auto& stats = *ctx.stats;
+  r.get("/api/v1/statistics/indicators", [&ctx, &stats](Request& req) {
+    ctx.auth.require(req);
+    return Response::json(200, stats.catalogueJson(langOf(req)));
+  });
+  r.get("/api/v1/statistics/status", [&ctx, &stats](Request& req) {
+    ctx.auth.require(req);
+    return Response::json(200, stats.status());
+  });
+  r.get("/api/v1/statistics/indicators/{id}", [&ctx, &stats](Request& req) {
+    auto p = ctx.auth.require(req);
+    std::string period = req.queryParam("period");
+    if (period.empty()) throw Problem::validation({{"period", "required", "a year (2019), a quarter (2019-Q2) or a range (2015..2020)"}});
+    auto res = Response::json(200, stats.figure(actorFor(ctx, p), req.params.at("id"), period, langOf(req), restrictedEdition(req)));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+  r.get("/api/v1/statistics/indicators/{id}/records", [&ctx, &stats](Request& req) {
+    auto p = ctx.auth.require(req);
+    std::string period = req.queryParam("period");
+    if (period.empty()) throw Problem::validation({{"period", "required", "a year (2019), a quarter (2019-Q2) or a range (2015..2020)"}});
+    auto res = Response::json(200, stats.recordsBehind(actorFor(ctx, p), req.params.at("id"), period));
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+  r.get("/api/v1/reports/annual", [&ctx, &stats](Request& req) {
+    auto p = ctx.auth.require(req);
+    const std::string year_text = req.queryParam("year");
+    int year = 0;
+    try {
+      year = std::stoi(year_text);
+    } catch (const std::exception&) {
+      throw Problem::validation({{"year", "required", "the year of the report, e.g. 2019"}});
+    }
+    std::string format = req.queryParam("format");
+    if (format.empty()) format = "json";
+    auto file = stats.annualReportFile(actorFor(ctx, p), year, langOf(req), format, restrictedEdition(req));
+    Response res{200, file.content_type, {}, std::move(file.bytes)};
+    res.set("Cache-Control", "no-store");
+    if (format != "json") res.set("Content-Disposition", "attachment; filename=\"" + file.file_name + "\"");
+    res.set("X-Compute-Ms", std::to_string(static_cast<int>(file.compute_ms + 0.5)));
+    return res;
+  });
+}
+
+}  // namespace palermo::api

@@ -1,0 +1,640 @@
+#include "stats/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "stats/snapshot.hpp"
+
+namespace palermo::stats {
+
+namespace {
+
+int32_t parseDay(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return 0;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return 0;
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  if (m < 1 || m > 12 || d < 1 || d > 31) return 0;
+  return y * 10000 + m * 100 + d;
+}
+
+bool isYear(const std::string& s) {
+  return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+std::string dayText(int32_t d) { return fmt::format("{:04}-{:02}-{:02}", d / 10000, d / 100 % 100, d % 100); }
+
+// Adds `months` to a YYYYMMDD day, clamping to the month's last day.
+int32_t addMonths(int32_t day, int months) {
+  int y = day / 10000, m = day / 100 % 100, d = day % 100;
+  int total = y * 12 + (m - 1) + months;
+  y = total / 12;
+  m = total % 12 + 1;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int last = kDays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 1 : 0);
+  return y * 10000 + m * 100 + std::min(d, last);
+}
+
+}  // namespace
+
+Period Period::parse(const std::string& text) {
+  const auto dots = text.find("..");
+  if (dots != std::string::npos) {
+    const std::string a = text.substr(0, dots), b = text.substr(dots + 2);
+    if (isYear(a) && isYear(b)) {
+      Period p = years(std::stoi(a), std::stoi(b));
+      return p.valid() ? p : Period{};
+    }
+    Period p{parseDay(a), parseDay(b)};
+    return p.valid() ? p : Period{};
+  }
+  if (isYear(text)) return year(std::stoi(text));
+  if (text.size() == 7 && isYear(text.substr(0, 4)) && text[4] == '-' && text[5] == 'Q' && text[6] >= '1' && text[6] <= '4')
+    return quarter(std::stoi(text.substr(0, 4)), text[6] - '0');
+  return {};
+}
+
+Period Period::previous() const {
+  // Whole months (years, quarters, custom month ranges) step back by their length in months.
+  const bool month_start = from % 100 == 1;
+  const int from_y = from / 10000, from_m = from / 100 % 100;
+  const int to_y = to / 10000, to_m = to / 100 % 100;
+  const int months = (to_y * 12 + to_m) - (from_y * 12 + from_m) + 1;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int last = kDays[to_m - 1] + (to_m == 2 && ((to_y % 4 == 0 && to_y % 100 != 0) || to_y % 400 == 0) ? 1 : 0);
+  if (month_start && to % 100 == last) {
+    const int32_t new_from = addMonths(from, -months);
+    const int32_t new_to_month_start = addMonths(to - to % 100 + 1, -months);
+    const int ny = new_to_month_start / 10000, nm = new_to_month_start / 100 % 100;
+    const int nlast = kDays[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0) ? 1 : 0);
+    return {new_from, ny * 10000 + nm * 100 + nlast};
+  }
+  // Otherwise the same number of days before.
+  auto toDays = [](int32_t d) {
+    int y = d / 10000, m = d / 100 % 100, dd = d % 100;
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + dd - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  };
+  auto fromDays = [](int z) {
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const int doe = z - era * 146097;
+    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int y = yoe + era * 400;
+    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int mp = (5 * doy + 2) / 153;
+    const int d = doy - (153 * mp + 2) / 5 + 1;
+    const int m = mp < 10 ? mp + 3 : mp - 9;
+    return (y + (m <= 2)) * 10000 + m * 100 + d;
+  };
+  const int len = toDays(to) - toDays(from) + 1;
+  return {fromDays(toDays(from) - len), fromDays(toDays(from) - 1)};
+}
+
+std::string Period::toString() const {
+  const int fy = from / 10000, ty = to / 10000;
+  if (from % 10000 == 101 && to % 10000 == 1231) return fy == ty ? std::to_string(fy) : fmt::format("{}..{}", fy, ty);
+  if (fy == ty)
+    for (int q = 1; q <= 4; ++q)
+      if (Period::quarter(fy, q) == *this) return fmt::format("{}-Q{}", fy, q);
+  return dayText(from) + ".." + dayText(to);
+}
+
+const BreakdownResult* Figure::breakdown(const std::string& dimension) const {
+  for (const auto& b : breakdowns)
+    if (b.dimension == dimension) return &b;
+  return nullptr;
+}
+
+double Figure::cell(const std::string& dimension, const std::string& code) const {
+  if (const auto* b = breakdown(dimension))
+    for (const auto& c : b->cells)
+      if (c.code == code) return c.value;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Evaluator::Impl {
+  const Catalogue& cat;
+  const Snapshot& snap;
+
+  struct Hop {
+    const Column* ref = nullptr;
+    const Table* target = nullptr;
+  };
+  struct Path {
+    std::vector<Hop> hops;
+    const Column* col = nullptr;  // null: the path ends on a table that is not loaded
+    bool ok = false;
+    // The row the path ends on (following references), -1 when a reference is empty.
+    [[nodiscard]] int32_t follow(const Snapshot& s, int32_t row) const {
+      for (const auto& h : hops) {
+        const int64_t id = h.ref->ref[static_cast<std::size_t>(row)];
+        if (id == 0) return -1;
+        row = s.rowOf(id, *h.target);
+        if (row < 0) return -1;
+      }
+      return row;
+    }
+  };
+
+  struct CFilter;
+  // A dimension compiled for one counted table.
+  struct Dim {
+    const Dimension* def = nullptr;
+    Path path;
+    std::vector<std::string> categories;     // output order
+    std::vector<int32_t> cat_of_code;        // Value over Code/Multi: dictionary code -> category, -1 none
+    const Column* at = nullptr;              // Age: the date column (the counted table's own)
+    std::vector<std::vector<CFilter>> class_filters;
+    bool multi = false;
+  };
+
+  struct CFilter {
+    Filter::Op op = Filter::Op::In;
+    Path path;
+    std::shared_ptr<Dim> dim;
+    std::vector<uint8_t> code_ok;  // Code: by dictionary code
+    uint64_t mask = 0;             // Multi
+    std::vector<uint8_t> dim_ok;   // dimension category index -> ok
+    const std::vector<uint8_t>* counted = nullptr;  // CountedBy: rows of the other table
+  };
+
+  std::map<std::string, std::vector<uint8_t>> counted_cache;  // "<indicator>|<period>" -> rows
+
+  Impl(const Catalogue& c, const Snapshot& s) : cat(c), snap(s) {}
+
+  Path compilePath(const std::string& from, const std::string& path) const {
+    Path p;
+    const Table* t = snap.table(from);
+    if (!t) return p;
+    std::stringstream parts(path);
+    std::string seg;
+    std::vector<std::string> segs;
+    while (std::getline(parts, seg, '.')) segs.push_back(seg);
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+      const Column* c = t->column(segs[i]);
+      if (!c) return p;
+      if (i + 1 == segs.size()) {
+        p.col = c;
+        p.ok = true;
+        return p;
+      }
+      if (c->kind != Column::Kind::Ref) return p;
+      const Table* next = snap.table(c->ref_type);
+      if (!next) return p;
+      p.hops.push_back({c, next});
+      t = next;
+    }
+    return p;
+  }
+
+  // A path whose end is a table row (for persons and counted_by): every segment is a reference.
+  Path compileRowPath(const std::string& from, const std::string& path) const {
+    Path p = compilePath(from, path);
+    if (p.ok && p.col->kind == Column::Kind::Ref) {
+      p.hops.push_back({p.col, snap.table(p.col->ref_type)});
+      if (!p.hops.back().target) p.ok = false;
+    } else {
+      p.ok = false;
+    }
+    return p;
+  }
+
+  std::shared_ptr<Dim> compileDim(const Dimension& d, const std::string& from, const Indicator* ind) {
+    auto dim = std::make_shared<Dim>();
+    dim->def = &d;
+    if (d.kind == Dimension::Kind::Classes) {
+      for (const auto& cls : d.classes) {
+        dim->categories.push_back(cls.code);
+        std::vector<CFilter> fs;
+        for (const auto& f : cls.where) fs.push_back(compileFilter(f, from, ind, Period{}));
+        dim->class_filters.push_back(std::move(fs));
+      }
+      return dim;
+    }
+    auto it = d.paths.find(from);
+    if (it == d.paths.end()) return dim;
+    dim->path = compilePath(from, it->second);
+    if (d.kind == Dimension::Kind::Age) {
+      for (const auto& b : d.bands) dim->categories.push_back(b.code);
+      if (ind && !ind->date.empty()) {
+        const Path at = compilePath(from, ind->date);
+        if (at.ok && at.hops.empty()) dim->at = at.col;
+      }
+      return dim;
+    }
+    if (!dim->path.ok) return dim;
+    const Column* c = dim->path.col;
+    dim->multi = c->kind == Column::Kind::Multi;
+    // Categories: rolled-up codes, in first-seen order (the report orders them for display).
+    std::map<std::string, int32_t> index;
+    dim->cat_of_code.assign(c->dict.values.size(), -1);
+    for (std::size_t code = 1; code < c->dict.values.size(); ++code) {
+      std::string v = c->dict.values[code];
+      auto r = d.rollup.find(v);
+      if (r != d.rollup.end()) v = r->second;
+      auto [pos, added] = index.emplace(v, static_cast<int32_t>(dim->categories.size()));
+      if (added) dim->categories.push_back(v);
+      dim->cat_of_code[code] = pos->second;
+    }
+    return dim;
+  }
+
+  // The categories of one row (appended to `out`); the counted table's row.
+  void categoriesOf(const Dim& d, int32_t row, std::vector<int32_t>& out) const {
+    const auto& def = *d.def;
+    if (def.kind == Dimension::Kind::Classes) {
+      for (std::size_t k = 0; k < d.class_filters.size(); ++k) {
+        bool ok = true;
+        for (const auto& f : d.class_filters[k])
+          if (!passes(f, row)) {
+            ok = false;
+            break;
+          }
+        if (ok) {
+          out.push_back(static_cast<int32_t>(k));
+          return;
+        }
+      }
+      return;
+    }
+    if (!d.path.ok) return;
+    const int32_t r = d.path.follow(snap, row);
+    if (r < 0) return;
+    const auto ur = static_cast<std::size_t>(r);
+    const Column& c = *d.path.col;
+    if (def.kind == Dimension::Kind::Age) {
+      if (!d.at || c.kind != Column::Kind::Date) return;
+      const int32_t at = d.at->code[static_cast<std::size_t>(row)];
+      const int32_t lo = c.code[ur], hi = c.hi[ur];
+      if (!at || !lo) return;
+      const int young = (at - hi) / 10000, old = (at - lo) / 10000;
+      if (at < hi) return;  // born after the date: a data error, not recorded
+      for (std::size_t k = 0; k < def.bands.size(); ++k)
+        if (young >= def.bands[k].min && old <= def.bands[k].max) {
+          out.push_back(static_cast<int32_t>(k));
+          return;
+        }
+      return;
+    }
+    if (c.kind == Column::Kind::Code) {
+      const int32_t code = c.code[ur];
+      if (code > 0 && static_cast<std::size_t>(code) < d.cat_of_code.size() && d.cat_of_code[code] >= 0)
+        out.push_back(d.cat_of_code[code]);
+    } else if (c.kind == Column::Kind::Multi) {
+      uint64_t bits = c.bits[ur];
+      while (bits) {
+        const int b = __builtin_ctzll(bits);
+        bits &= bits - 1;
+        const auto code = static_cast<std::size_t>(b + 1);
+        if (code < d.cat_of_code.size() && d.cat_of_code[code] >= 0) {
+          const int32_t k = d.cat_of_code[code];
+          if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+        }
+      }
+    }
+  }
+
+  CFilter compileFilter(const Filter& f, const std::string& from, const Indicator* ind, const Period& period) {
+    CFilter cf;
+    cf.op = f.op;
+    if (!f.dimension.empty()) {
+      const Dimension* d = cat.dimension(f.dimension);
+      if (!d) throw std::invalid_argument("unknown dimension " + f.dimension);
+      cf.dim = compileDim(*d, from, ind);
+      cf.dim_ok.assign(cf.dim->categories.size(), 0);
+      for (std::size_t k = 0; k < cf.dim->categories.size(); ++k)
+        cf.dim_ok[k] = std::find(f.values.begin(), f.values.end(), cf.dim->categories[k]) != f.values.end();
+      return cf;
+    }
+    if (f.op == Filter::Op::CountedBy) {
+      // The reference leads either to a record the other indicator counts, or to a person it
+      // counts (when it counts persons).
+      cf.path = compileRowPath(from, f.path);
+      const Indicator* other = cat.indicator(f.indicator);
+      if (!other) throw std::invalid_argument("unknown indicator " + f.indicator);
+      const Table* target = cf.path.ok ? cf.path.hops.back().target : nullptr;
+      if (target && target->type == other->from) cf.counted = &countedRows(f.indicator, period, false);
+      else cf.counted = &countedRows(f.indicator, period, true);
+      return cf;
+    }
+    cf.path = compilePath(from, f.path);
+    if (!cf.path.ok) return cf;
+    const Column& c = *cf.path.col;
+    if (c.kind == Column::Kind::Code) {
+      cf.code_ok.assign(c.dict.values.size(), 0);
+      for (const auto& v : f.values)
+        if (const int32_t code = c.dict.find(v)) cf.code_ok[static_cast<std::size_t>(code)] = 1;
+    } else if (c.kind == Column::Kind::Multi) {
+      for (const auto& v : f.values)
+        if (const int32_t code = c.dict.find(v)) cf.mask |= uint64_t{1} << (code - 1);
+    }
+    return cf;
+  }
+
+  static bool present(const Column& c, std::size_t r) {
+    switch (c.kind) {
+      case Column::Kind::Code:
+      case Column::Kind::Date: return c.code[r] != 0;
+      case Column::Kind::Multi: return c.bits[r] != 0;
+      case Column::Kind::Number: return !std::isnan(c.num[r]);
+      case Column::Kind::Ref: return c.ref[r] != 0;
+    }
+    return false;
+  }
+
+  bool passes(const CFilter& f, int32_t row) const {
+    if (f.dim) {
+      thread_local std::vector<int32_t> cats;
+      cats.clear();
+      categoriesOf(*f.dim, row, cats);
+      bool any = false;
+      for (int32_t k : cats) any = any || f.dim_ok[static_cast<std::size_t>(k)];
+      return f.op == Filter::Op::NotIn ? !any : any;
+    }
+    if (!f.path.ok) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
+    const int32_t r = f.path.follow(snap, row);
+    if (f.op == Filter::Op::CountedBy) return r >= 0 && (*f.counted)[static_cast<std::size_t>(r)];
+    if (r < 0) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
+    const auto ur = static_cast<std::size_t>(r);
+    const Column& c = *f.path.col;
+    switch (f.op) {
+      case Filter::Op::Present: return present(c, ur);
+      case Filter::Op::Absent: return !present(c, ur);
+      case Filter::Op::In:
+      case Filter::Op::NotIn: {
+        bool in = false;
+        if (c.kind == Column::Kind::Code) in = f.code_ok[static_cast<std::size_t>(c.code[ur])] != 0;
+        else if (c.kind == Column::Kind::Multi) in = (c.bits[ur] & f.mask) != 0;
+        return f.op == Filter::Op::In ? in : !in;
+      }
+      case Filter::Op::CountedBy: break;
+    }
+    return false;
+  }
+
+  static std::string key(const std::string& id, const Period& p) { return id + "|" + std::to_string(p.from) + "|" + std::to_string(p.to); }
+
+  // The part of a period that records answer for: from records_from on.
+  Period recordsPart(const Period& p) const {
+    Period r = p;
+    r.from = std::max(r.from, cat.records_from);
+    return r;
+  }
+
+  struct Scan {
+    const Indicator* ind = nullptr;
+    const Table* table = nullptr;
+    std::vector<CFilter> filters;
+    const Column* date = nullptr;
+    Period period;
+    bool empty = false;  // the period lies before the records
+  };
+
+  Scan prepare(const Indicator& ind, const Period& period) {
+    Scan s;
+    s.ind = &ind;
+    s.table = snap.table(ind.from);
+    s.period = recordsPart(period);
+    s.empty = !s.table || s.period.from > s.period.to;
+    if (s.empty) return s;
+    if (!ind.date.empty()) {
+      const Path p = compilePath(ind.from, ind.date);
+      if (p.ok && p.hops.empty()) s.date = p.col;
+      else if (p.ok) throw std::invalid_argument("indicator " + ind.id + ": the date must be a field of the register counted");
+    }
+    for (const auto& f : ind.where) s.filters.push_back(compileFilter(f, ind.from, &ind, period));
+    return s;
+  }
+
+  template <class Fn>
+  void scan(const Scan& s, Fn&& fn) const {
+    if (s.empty) return;
+    const Table& t = *s.table;
+    const std::size_t n = t.rows();
+    const int32_t* dates = s.date ? s.date->code.data() : nullptr;
+    for (std::size_t r = 0; r < n; ++r) {
+      if (!t.alive[r]) continue;
+      if (dates) {
+        const int32_t d = dates[r];
+        if (d < s.period.from || d > s.period.to) continue;
+      }
+      bool ok = true;
+      for (const auto& f : s.filters)
+        if (!passes(f, static_cast<int32_t>(r))) {
+          ok = false;
+          break;
+        }
+      if (ok) fn(static_cast<int32_t>(r));
+    }
+  }
+
+  // The rows an indicator counts in a period: of its own register, or (persons) of the persons'.
+  const std::vector<uint8_t>& countedRows(const std::string& id, const Period& period, bool persons) {
+    const std::string k = key(id, period) + (persons ? "|p" : "|r");
+    auto it = counted_cache.find(k);
+    if (it != counted_cache.end()) return it->second;
+    const Indicator* ind = cat.indicator(id);
+    if (!ind) throw std::invalid_argument("unknown indicator " + id);
+    std::vector<uint8_t> rows;
+    if (const Table* t = snap.table(ind->from)) {
+      Scan s = prepare(*ind, period);
+      if (persons) {
+        const Path person = compileRowPath(ind->from, ind->person);
+        if (person.ok) {
+          rows.assign(person.hops.back().target->rows(), 0);
+          scan(s, [&](int32_t r) {
+            const int32_t p = person.follow(snap, r);
+            if (p >= 0) rows[static_cast<std::size_t>(p)] = 1;
+          });
+        }
+      } else {
+        rows.assign(t->rows(), 0);
+        scan(s, [&](int32_t r) { rows[static_cast<std::size_t>(r)] = 1; });
+      }
+    }
+    return counted_cache.emplace(k, std::move(rows)).first->second;
+  }
+
+  // Returns whether any aggregate applied.
+  bool addImported(const Indicator& ind, const Period& period, Figure& fig) {
+    bool found = false;
+    const Table* t = snap.table("statistic_aggregate");
+    if (!t) return found;
+    const Column* c_ind = t->column("indicator");
+    const Column* c_from = t->column("period_from");
+    const Column* c_to = t->column("period_to");
+    const Column* c_dim = t->column("dimension");
+    const Column* c_cat = t->column("category");
+    const Column* c_val = t->column("value");
+    const Column* c_q = t->column("qualifier");
+    const Column* c_src = t->column("source");
+    if (!c_ind || !c_from || !c_to || !c_val) return found;
+    const int32_t want = c_ind->dict.find(ind.id);
+    if (!want) return found;
+    for (std::size_t r = 0; r < t->rows(); ++r) {
+      if (!t->alive[r] || c_ind->code[r] != want) continue;
+      const int32_t a = c_from->code[r], b = c_to->code[r];
+      if (a < period.from || b > period.to) continue;             // not inside the period
+      if (!ind.from.empty() && b >= cat.records_from) continue;   // records answer for it
+      const double v = c_val->num[r];
+      if (std::isnan(v)) continue;
+      found = true;
+      const std::string dim = c_dim ? c_dim->dict.values[static_cast<std::size_t>(c_dim->code[r])] : "";
+      if (dim.empty()) {
+        fig.imported += v;
+        if (c_q) {
+          const std::string q = c_q->dict.values[static_cast<std::size_t>(c_q->code[r])];
+          if (!q.empty() && q != "exact") fig.qualifier = q;
+        }
+        if (c_src) {
+          const std::string src = c_src->dict.values[static_cast<std::size_t>(c_src->code[r])];
+          if (!src.empty() && std::find(fig.sources.begin(), fig.sources.end(), src) == fig.sources.end())
+            fig.sources.push_back(src);
+        }
+        continue;
+      }
+      const std::string code = c_cat ? c_cat->dict.values[static_cast<std::size_t>(c_cat->code[r])] : "";
+      for (auto& b2 : fig.breakdowns)
+        if (b2.dimension == dim) {
+          auto cell = std::find_if(b2.cells.begin(), b2.cells.end(), [&](const Cell& x) { return x.code == code; });
+          if (cell == b2.cells.end()) b2.cells.push_back({code, v, true});
+          else cell->value += v, cell->imported = true;
+        }
+    }
+    return found;
+  }
+
+  Figure evaluate(const std::string& id, const Period& period) {
+    const Indicator* ind = cat.indicator(id);
+    if (!ind) throw std::invalid_argument("unknown indicator " + id);
+    Figure fig;
+    fig.indicator = id;
+    fig.version = ind->version;
+    fig.period = period;
+    if (ind->unit == Indicator::Unit::Ratio) {
+      const Figure num = evaluate(ind->numerator, period), den = evaluate(ind->denominator, period);
+      const double scale = std::pow(10.0, ind->decimals);
+      fig.value = den.value > 0 ? std::round(num.value * 100.0 / den.value * scale) / scale : 0;
+      fig.from_records = fig.value;
+      return fig;
+    }
+    std::vector<std::shared_ptr<Dim>> dims;
+    for (const auto& b : ind->breakdowns) {
+      const Dimension* d = cat.dimension(b);
+      dims.push_back(compileDim(*d, ind->from, ind));
+    }
+    std::vector<std::vector<double>> counts(dims.size());
+    for (std::size_t k = 0; k < dims.size(); ++k) counts[k].assign(dims[k]->categories.size(), 0);
+    std::vector<double> not_recorded(dims.size(), 0);
+    double total = 0;
+    if (!ind->from.empty()) {
+      Scan s = prepare(*ind, period);
+      std::vector<int32_t> cats;
+      if (ind->unit == Indicator::Unit::Persons) {
+        const Path person = compileRowPath(ind->from, ind->person);
+        const Table* ptable = person.ok ? person.hops.back().target : nullptr;
+        std::vector<uint8_t> seen(ptable ? ptable->rows() : 0, 0);
+        std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
+        scan(s, [&](int32_t r) {
+          const int32_t p = person.ok ? person.follow(snap, r) : -1;
+          if (p < 0) return;
+          seen[static_cast<std::size_t>(p)] = 1;
+          for (std::size_t k = 0; k < dims.size(); ++k) {
+            cats.clear();
+            categoriesOf(*dims[k], r, cats);
+            for (int32_t c : cats) pairs[k].push_back((static_cast<uint64_t>(p) << 20) | static_cast<uint64_t>(c));
+          }
+        });
+        for (uint8_t b : seen) total += b;
+        for (std::size_t k = 0; k < dims.size(); ++k) {
+          auto& v = pairs[k];
+          std::sort(v.begin(), v.end());
+          v.erase(std::unique(v.begin(), v.end()), v.end());
+          double with_value = 0;
+          uint64_t last_person = ~uint64_t{0};
+          for (uint64_t x : v) {
+            counts[k][static_cast<std::size_t>(x & 0xFFFFF)] += 1;
+            if ((x >> 20) != last_person) with_value += 1, last_person = x >> 20;
+          }
+          not_recorded[k] = total - with_value;
+          double cells = 0;
+          for (double c : counts[k]) cells += c;
+          if (cells != with_value) dims[k]->multi = true;  // a person in several categories
+        }
+      } else {
+        const Path sum = ind->unit == Indicator::Unit::Sum ? compilePath(ind->from, ind->sum) : Path{};
+        scan(s, [&](int32_t r) {
+          double w = 1;
+          if (ind->unit == Indicator::Unit::Sum) {
+            const int32_t e = sum.ok ? sum.follow(snap, r) : -1;
+            w = e < 0 ? 0 : sum.col->num[static_cast<std::size_t>(e)];
+            if (std::isnan(w)) w = 0;
+          }
+          total += w;
+          for (std::size_t k = 0; k < dims.size(); ++k) {
+            cats.clear();
+            categoriesOf(*dims[k], r, cats);
+            if (cats.empty()) not_recorded[k] += w;
+            for (int32_t c : cats) counts[k][static_cast<std::size_t>(c)] += w;
+          }
+        });
+      }
+    }
+    fig.from_records = total;
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      BreakdownResult b;
+      b.dimension = ind->breakdowns[k];
+      b.additive = !dims[k]->multi;
+      for (std::size_t c = 0; c < dims[k]->categories.size(); ++c)
+        if (counts[k][c] != 0 || dims[k]->def->kind != Dimension::Kind::Value)
+          b.cells.push_back({dims[k]->categories[c], counts[k][c], false});
+      b.not_recorded = not_recorded[k];
+      fig.breakdowns.push_back(std::move(b));
+    }
+    const bool imported_found = addImported(*ind, period, fig);
+    fig.available = imported_found || (!ind->from.empty() && recordsPart(period).from <= period.to);
+    fig.value = fig.from_records + fig.imported;
+    // Imported totals without their breakdown: the unknown split is "not recorded".
+    for (auto& b : fig.breakdowns) {
+      double imported_cells = 0;
+      for (const auto& c : b.cells)
+        if (c.imported) imported_cells += c.value;
+      (void)imported_cells;
+      if (b.additive) {
+        double sum = b.not_recorded;
+        for (const auto& c : b.cells) sum += c.value;
+        b.not_recorded += fig.value - sum;
+      }
+    }
+    return fig;
+  }
+};
+
+Evaluator::Evaluator(const Catalogue& catalogue, const Snapshot& snapshot)
+    : impl_(std::make_unique<Impl>(catalogue, snapshot)) {}
+Evaluator::~Evaluator() = default;
+
+Figure Evaluator::evaluate(const std::string& indicator, const Period& period) {
+  return impl_->evaluate(indicator, period);
+}
+
+std::vector<int64_t> Evaluator::recordsBehind(const std::string& indicator, const Period& period) {
+  const Indicator* ind = impl_->cat.indicator(indicator);
+  if (!ind) throw std::invalid_argument("unknown indicator " + indicator);
+  std::vector<int64_t> ids;
+  if (ind->from.empty() || ind->unit == Indicator::Unit::Ratio) return ids;
+  auto s = impl_->prepare(*ind, period);
+  impl_->scan(s, [&](int32_t r) { ids.push_back(s.table->ids[static_cast<std::size_t>(r)]); });
+  return ids;
+}
+
+}  // namespace palermo::stats

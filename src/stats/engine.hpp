@@ -1,0 +1,77 @@
+// The statistics engine (S1, S2): evaluates an indicator of the catalogue for a period over the
+// column snapshot, with its breakdowns, the gap "not recorded", imported aggregates for periods
+// before the records, and the records behind a figure. See docs/statistics.md.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stats/indicators.hpp"
+
+namespace palermo::stats {
+
+class Snapshot;
+
+// A closed range of calendar days, as YYYYMMDD integers.
+struct Period {
+  int32_t from = 0, to = 0;
+  static Period year(int y) { return {y * 10000 + 101, y * 10000 + 1231}; }
+  static Period years(int first, int last) { return {first * 10000 + 101, last * 10000 + 1231}; }
+  static Period quarter(int y, int q) {
+    static const int kEnd[] = {331, 630, 930, 1231};
+    return {y * 10000 + (q - 1) * 300 + 101, y * 10000 + kEnd[q - 1]};
+  }
+  // "2019", "2019-Q2", "2015..2020", "2019-03-01..2019-06-30"; nullopt-like {0,0} when malformed.
+  static Period parse(const std::string& text);
+  // The period of the same length just before (a year before a year, a quarter before a quarter).
+  [[nodiscard]] Period previous() const;
+  [[nodiscard]] std::string toString() const;  // the same forms parse() reads
+  [[nodiscard]] bool valid() const { return from > 0 && to >= from; }
+  bool operator==(const Period&) const = default;
+};
+
+struct Cell {
+  std::string code;
+  double value = 0;
+  bool imported = false;
+};
+
+struct BreakdownResult {
+  std::string dimension;
+  std::vector<Cell> cells;   // the categories, in the dimension's order
+  double not_recorded = 0;   // counted, but without a value for this dimension
+  bool additive = true;      // cells + not recorded = total (false for multi-valued fields)
+};
+
+struct Figure {
+  std::string indicator;
+  int version = 0;
+  Period period;
+  double value = 0;
+  double from_records = 0;   // the part counted from records ...
+  double imported = 0;       // ... and the part from imported aggregates
+  std::string qualifier;     // of an imported aggregate: about, over, under ("" exact)
+  bool available = true;     // false: neither records nor an imported aggregate cover the period
+  std::vector<std::string> sources;  // of imported aggregates
+  std::vector<BreakdownResult> breakdowns;
+  [[nodiscard]] const BreakdownResult* breakdown(const std::string& dimension) const;
+  [[nodiscard]] double cell(const std::string& dimension, const std::string& code) const;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Catalogue& catalogue, const Snapshot& snapshot);
+  ~Evaluator();
+  // Throws std::invalid_argument for an unknown indicator.
+  Figure evaluate(const std::string& indicator, const Period& period);
+  // The ids of the records counted (for a Persons indicator: the counted records, not the persons).
+  std::vector<int64_t> recordsBehind(const std::string& indicator, const Period& period);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace palermo::stats

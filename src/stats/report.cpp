@@ -1,0 +1,512 @@
+#include "stats/report.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <regex>
+#include <stdexcept>
+
+#include "records/schema.hpp"
+
+namespace palermo::stats {
+
+namespace {
+
+Text3 text3(const YAML::Node& n) {
+  Text3 t;
+  if (!n) return t;
+  if (n.IsScalar()) {
+    t.az = n.as<std::string>();
+    return t;
+  }
+  if (n["az"]) t.az = n["az"].as<std::string>();
+  if (n["en"]) t.en = n["en"].as<std::string>();
+  if (n["ru"]) t.ru = n["ru"].as<std::string>();
+  return t;
+}
+
+const char* notRecorded(const std::string& lang) {
+  if (lang == "en") return "not recorded";
+  if (lang == "ru") return "не указано";
+  return "qeyd olunmayıb";
+}
+
+std::string fmtValue(double v, const std::string& lang, int decimals) { return formatNumber(v, lang, decimals); }
+
+}  // namespace
+
+std::string formatNumber(double value, const std::string& lang, int decimals) {
+  const bool negative = value < 0;
+  const double scale = std::pow(10.0, decimals);
+  const auto scaled = static_cast<long long>(std::llround(std::fabs(value) * scale));
+  const long long whole = scaled / static_cast<long long>(scale);
+  std::string digits = std::to_string(whole);
+  const std::string group = lang == "en" ? "," : "\u00a0";  // az and ru group with a no-break space
+  // Thousands are grouped from five digits on, as the reports write them ("6845", "11 564").
+  std::string out;
+  const int n = static_cast<int>(digits.size());
+  for (int i = 0; i < n; ++i) {
+    out += digits[static_cast<std::size_t>(i)];
+    const int left = n - i - 1;
+    if (n > 4 && left > 0 && left % 3 == 0) out += group;
+  }
+  if (decimals > 0) {
+    const long long frac = scaled % static_cast<long long>(scale);
+    out += (lang == "en" ? "." : ",") + fmt::format("{:0{}}", frac, decimals);
+  }
+  return negative ? "−" + out : out;
+}
+
+std::string categoryLabel(const Catalogue& catalogue, const records::Schema& schema, const std::string& dimension,
+                          const std::string& code, const std::string& lang) {
+  const Dimension* d = catalogue.dimension(dimension);
+  if (!d) return code;
+  if (d->kind == Dimension::Kind::Age)
+    for (const auto& b : d->bands)
+      if (b.code == code) return b.label.in(lang);
+  if (d->kind == Dimension::Kind::Classes)
+    for (const auto& c : d->classes)
+      if (c.code == code) return c.label.in(lang);
+  if (d->list == "country") {
+    for (const auto& c : records::countryList())
+      if (c["code"] == code) return c["label"][lang == "en" || lang == "ru" ? lang : "az"].get<std::string>();
+    return code;
+  }
+  if (d->list == "boolean") return code;
+  if (const auto* l = schema.list(d->list))
+    if (const auto* v = l->find(code)) return v->label.toJson()[lang == "en" || lang == "ru" ? lang : "az"].get<std::string>();
+  return code;
+}
+
+ReportLayout loadReportLayout(const std::string& file, const Catalogue& catalogue) {
+  ReportLayout layout;
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.what()));
+  }
+  auto fail = [&](const YAML::Node& n, const std::string& message) {
+    throw std::runtime_error(fmt::format("{}:{}: {}", file, n.Mark().line + 1, message));
+  };
+  layout.title = text3(root["title"]);
+  layout.subtitle = text3(root["subtitle"]);
+  for (const auto& s : root["sections"]) {
+    ReportLayout::Section section;
+    section.id = s["id"].as<std::string>();
+    section.title = text3(s["title"]);
+    for (const auto& i : s["items"]) {
+      ReportLayout::Item item;
+      if (i["figure"]) {
+        item.figure = i["figure"].as<std::string>();
+        const Indicator* ind = catalogue.indicator(item.figure);
+        if (!ind) fail(i, "unknown indicator '" + item.figure + "'");
+        for (const auto& b : i["show"]) {
+          item.show.push_back(b.as<std::string>());
+          if (std::find(ind->breakdowns.begin(), ind->breakdowns.end(), item.show.back()) == ind->breakdowns.end())
+            fail(i, "indicator '" + item.figure + "' has no breakdown '" + item.show.back() + "'");
+        }
+        item.sentence = text3(i["sentence"]);
+        if (i["from_year"]) item.from_year = i["from_year"].as<int>();
+        // Placeholders must name breakdowns the indicator has.
+        static const std::regex cells(R"(\{cells?:([a-z_0-9]+)(?::[A-Za-z_0-9]+)?\})");
+        for (const auto* t : {&item.sentence.az, &item.sentence.en, &item.sentence.ru})
+          for (std::sregex_iterator m(t->begin(), t->end(), cells), end; m != end; ++m)
+            if (std::find(ind->breakdowns.begin(), ind->breakdowns.end(), (*m)[1].str()) == ind->breakdowns.end())
+              fail(i, "sentence of '" + item.figure + "' names breakdown '" + (*m)[1].str() + "' the indicator does not have");
+      } else {
+        item.text = text3(i["text"]);
+        if (item.text.empty()) fail(i, "an item has either figure: or text:");
+      }
+      section.items.push_back(std::move(item));
+    }
+    for (const auto& c : s["charts"]) {
+      ReportLayout::Chart chart;
+      chart.kind = c["kind"].as<std::string>();
+      chart.figure = c["figure"].as<std::string>();
+      if (!catalogue.indicator(chart.figure)) fail(c, "unknown indicator '" + chart.figure + "'");
+      if (c["breakdown"]) chart.breakdown = c["breakdown"].as<std::string>();
+      if (c["from_year"]) chart.from_year = c["from_year"].as<int>();
+      if (chart.kind != "bars" && chart.kind != "trend") fail(c, "chart kind must be bars or trend");
+      if (chart.kind == "bars" && chart.breakdown.empty()) fail(c, "a bars chart needs a breakdown");
+      chart.title = text3(c["title"]);
+      section.charts.push_back(std::move(chart));
+    }
+    layout.sections.push_back(std::move(section));
+  }
+  return layout;
+}
+
+// ---- Disclosure control ------------------------------------------------------------------
+
+namespace {
+
+struct PubCell {
+  std::string code;
+  double value = 0;
+  bool suppressed = false;
+  bool imported = false;
+};
+
+// Suppresses cells of one table (cells add up to `total` when additive). Primary: 0 < v < t.
+// Secondary, for additive tables with a published total: the suppressed cells must be at least
+// two and together reach the threshold, so that subtraction from the total reveals neither
+// any one of them nor that they are all small; the smallest published cells are added until
+// that holds (or, when none is left, the total is suppressed too).
+void suppress(std::vector<PubCell>& cells, double total, bool& total_suppressed, bool additive, int threshold) {
+  const double t = threshold;
+  if (total > 0 && total < t) total_suppressed = true;
+  for (auto& c : cells)
+    if (c.value > 0 && (c.value < t || total_suppressed)) c.suppressed = true;
+  if (!additive || total_suppressed) return;
+  for (;;) {
+    int n = 0;
+    double sum = 0;
+    for (const auto& c : cells)
+      if (c.suppressed) ++n, sum += c.value;
+    if (n == 0 || (n >= 2 && sum >= t)) return;
+    PubCell* next = nullptr;
+    for (auto& c : cells)
+      if (!c.suppressed && c.value > 0 && (!next || c.value < next->value)) next = &c;
+    if (!next) {
+      total_suppressed = true;
+      return;
+    }
+    next->suppressed = true;
+  }
+}
+
+std::string display(double v, bool suppressed, int threshold, const std::string& lang, int decimals) {
+  if (suppressed) return "<" + std::to_string(threshold);
+  return fmtValue(v, lang, decimals);
+}
+
+}  // namespace
+
+Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, const records::Schema& schema,
+                   const ReportOptions& opt) {
+  const Indicator* ind = cat.indicator(fig.indicator);
+  const int threshold = cat.disclosure_threshold;
+  const bool sdc = !opt.restricted;
+  const int decimals = ind->unit == Indicator::Unit::Ratio ? ind->decimals : 0;
+  Json out;
+  out["indicator"] = fig.indicator;
+  out["version"] = fig.version;
+  out["label"] = ind->label.in(opt.lang);
+  out["unit"] = ind->unit_label.in(opt.lang);
+  out["counts"] = ind->unit == Indicator::Unit::Persons   ? "persons"
+                  : ind->unit == Indicator::Unit::Records ? "records"
+                  : ind->unit == Indicator::Unit::Sum     ? "sum"
+                                                          : "ratio";
+  out["register"] = ind->from;
+  out["definition"] = ind->definition.in(opt.lang);
+  out["period"] = fig.period.toString();
+  out["imported"] = fig.imported != 0;
+  out["available"] = fig.available;
+  out["from_records"] = fig.from_records;
+  out["imported_value"] = fig.imported;
+  if (!fig.qualifier.empty()) out["qualifier"] = fig.qualifier;
+  out["sources"] = fig.sources;
+  // Ratios are suppressed with their parts: a ratio of small counts reveals them.
+  bool total_suppressed = false;
+  if (sdc && ind->unit == Indicator::Unit::Ratio) {
+    // The parts are published elsewhere as figures; a ratio follows them.
+    total_suppressed = false;
+  }
+  // Breakdowns.
+  Json breakdowns = Json::array();
+  std::vector<std::vector<PubCell>> tables;
+  for (const auto& b : fig.breakdowns) {
+    std::vector<PubCell> cells;
+    for (const auto& c : b.cells) cells.push_back({c.code, c.value, false, c.imported});
+    if (b.not_recorded > 0) cells.push_back({"", b.not_recorded, false, false});
+    if (sdc) suppress(cells, fig.value, total_suppressed, b.additive, threshold);
+    tables.push_back(std::move(cells));
+  }
+  if (sdc && fig.value > 0 && fig.value < threshold && ind->unit != Indicator::Unit::Ratio) total_suppressed = true;
+  for (std::size_t k = 0; k < fig.breakdowns.size(); ++k) {
+    const auto& b = fig.breakdowns[k];
+    Json cells = Json::array();
+    Json nr = nullptr;
+    for (auto& c : tables[k]) {
+      if (total_suppressed && c.value > 0) c.suppressed = true;
+      Json cell = {{"code", c.code},
+                   {"label", c.code.empty() ? notRecorded(opt.lang) : categoryLabel(cat, schema, b.dimension, c.code, opt.lang)},
+                   {"value", c.suppressed ? Json(nullptr) : Json(c.value)},
+                   {"display", display(c.value, c.suppressed, threshold, opt.lang, 0)},
+                   {"suppressed", c.suppressed}};
+      if (c.imported) cell["imported"] = true;
+      if (c.code.empty()) nr = cell;
+      else cells.push_back(cell);
+    }
+    const Dimension* d = cat.dimension(b.dimension);
+    // Value lists keep their own order; countries and free codes go largest first.
+    if (d && d->kind == Dimension::Kind::Value && (d->list == "country" || d->list.empty())) {
+      std::stable_sort(cells.begin(), cells.end(), [](const Json& a, const Json& c) {
+        const double av = a["value"].is_null() ? 0 : a["value"].get<double>();
+        const double cv = c["value"].is_null() ? 0 : c["value"].get<double>();
+        return av > cv;
+      });
+    } else if (d && d->kind == Dimension::Kind::Value) {
+      if (const auto* l = schema.list(d->list)) {
+        auto pos = [&](const Json& c) {
+          for (std::size_t i = 0; i < l->values.size(); ++i)
+            if (l->values[i].code == c["code"]) return i;
+          return l->values.size();
+        };
+        std::stable_sort(cells.begin(), cells.end(), [&](const Json& a, const Json& c) { return pos(a) < pos(c); });
+      }
+    }
+    breakdowns.push_back({{"dimension", b.dimension},
+                          {"label", d ? d->label.in(opt.lang) : b.dimension},
+                          {"additive", b.additive},
+                          {"cells", cells},
+                          {"not_recorded", nr}});
+  }
+  out["suppressed"] = total_suppressed;
+  out["value"] = total_suppressed ? Json(nullptr) : Json(fig.value);
+  std::string shown = display(fig.value, total_suppressed, threshold, opt.lang, decimals);
+  out["display"] = shown;
+  out["breakdowns"] = breakdowns;
+  // The change on the previous period.
+  if (prev) {
+    const bool prev_available = prev->available;
+    if (prev_available) {
+      const bool prev_suppressed = sdc && prev->value > 0 && prev->value < threshold && ind->unit != Indicator::Unit::Ratio;
+      Json p = {{"period", prev->period.toString()},
+                {"value", prev_suppressed ? Json(nullptr) : Json(prev->value)},
+                {"display", display(prev->value, prev_suppressed, threshold, opt.lang, decimals)},
+                {"imported", prev->imported != 0}};
+      out["previous"] = p;
+      if (!prev_suppressed && !total_suppressed) {
+        const double diff = fig.value - prev->value;
+        Json change = {{"absolute", diff}};
+        std::string d = (diff > 0 ? "+" : diff < 0 ? "−" : "±") + fmtValue(std::fabs(diff), opt.lang, decimals);
+        if (prev->value > 0) {
+          const double pct = std::round(diff * 1000.0 / prev->value) / 10.0;
+          change["percent"] = pct;
+          if (ind->unit != Indicator::Unit::Ratio)
+            d += ", " + std::string(pct > 0 ? "+" : pct < 0 ? "−" : "±") + fmtValue(std::fabs(pct), opt.lang, 1) + "%";
+        }
+        change["display"] = d;
+        out["change"] = change;
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string qualified(const Json& fig, const std::string& lang) {
+  std::string v = fig["display"].get<std::string>();
+  if (!fig.contains("qualifier")) return v;
+  const std::string q = fig["qualifier"];
+  if (q == "about") return (lang == "en" ? "about " : lang == "ru" ? "около " : "təxminən ") + v;
+  if (q == "over") return (lang == "en" ? "more than " : lang == "ru" ? "более " : "") + v + (lang == "az" ? "-dən çox" : "");
+  if (q == "under") return (lang == "en" ? "fewer than " : lang == "ru" ? "менее " : "") + v + (lang == "az" ? "-dən az" : "");
+  return v;
+}
+
+std::string cellsText(const Json& fig, const std::string& dim) {
+  for (const auto& b : fig["breakdowns"]) {
+    if (b["dimension"] != dim) continue;
+    std::string out;
+    for (const auto& c : b["cells"]) {
+      if (!c["value"].is_null() && c["value"].get<double>() == 0) continue;
+      if (!out.empty()) out += ", ";
+      out += c["label"].get<std::string>() + " " + c["display"].get<std::string>();
+    }
+    if (!b["not_recorded"].is_null()) {
+      if (!out.empty()) out += ", ";
+      out += b["not_recorded"]["label"].get<std::string>() + ": " + b["not_recorded"]["display"].get<std::string>();
+    }
+    return out;
+  }
+  return "";
+}
+
+std::string cellText(const Json& fig, const std::string& dim, const std::string& code) {
+  for (const auto& b : fig["breakdowns"]) {
+    if (b["dimension"] != dim) continue;
+    for (const auto& c : b["cells"])
+      if (c["code"] == code) return c["display"];
+    return "0";
+  }
+  return "0";
+}
+
+std::string changeText(const Json& fig, const std::string& lang) {
+  if (!fig.contains("previous")) return "";
+  const auto& p = fig["previous"];
+  const std::string year = p["period"];
+  std::string s;
+  if (lang == "en") s = " (" + year + ": " + p["display"].get<std::string>();
+  else if (lang == "ru") s = " (" + year + " г.: " + p["display"].get<std::string>();
+  else s = " (" + year + "-ci il: " + p["display"].get<std::string>();
+  if (fig.contains("change")) s += "; " + fig["change"]["display"].get<std::string>();
+  return s + ")";
+}
+
+std::string render(const std::string& tmpl, const Json& fig, const std::string& lang, int year) {
+  static const std::regex ph(R"(\{([a-z_]+)(?::([A-Za-z_0-9]+))?(?::([A-Za-z_0-9]+))?\})");
+  std::string out;
+  auto begin = tmpl.cbegin();
+  for (std::sregex_iterator m(tmpl.begin(), tmpl.end(), ph), end; m != end; ++m) {
+    out.append(begin, tmpl.cbegin() + m->position());
+    const std::string name = (*m)[1];
+    if (name == "value") out += qualified(fig, lang);
+    else if (name == "change") out += changeText(fig, lang);
+    else if (name == "year") out += std::to_string(year);
+    else if (name == "prev_year") out += std::to_string(year - 1);
+    else if (name == "period") {
+      std::string p = fig.value("period", std::to_string(year));
+      if (auto dots = p.find(".."); dots != std::string::npos) p.replace(dots, 2, "–");
+      out += p;
+    }
+    else if (name == "cells") out += cellsText(fig, (*m)[2]);
+    else if (name == "cell") out += cellText(fig, (*m)[2], (*m)[3]);
+    else if (name == "unit") out += fig["unit"].get<std::string>();
+    else out += m->str();
+    begin = tmpl.cbegin() + m->position() + m->length();
+  }
+  out.append(begin, tmpl.cend());
+  return out;
+}
+
+}  // namespace
+
+Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat, const records::Schema& schema,
+                 const ReportOptions& opt) {
+  const auto started = std::chrono::steady_clock::now();
+  const Period period = Period::year(opt.year), previous = period.previous();
+  Json figures = Json::object();
+  // Figures by id; a multi-year figure by id@first..last.
+  auto figure = [&](const std::string& id, int from_year = 0) -> const Json& {
+    const std::string key = from_year ? id + "@" + std::to_string(from_year) + ".." + std::to_string(opt.year) : id;
+    auto it = figures.find(key);
+    if (it != figures.end()) return *it;
+    if (from_year) {
+      const Figure f = ev.evaluate(id, Period::years(from_year, opt.year));
+      figures[key] = publishFigure(f, nullptr, cat, schema, opt);
+    } else {
+      const Figure f = ev.evaluate(id, period);
+      const Figure p = ev.evaluate(id, previous);
+      figures[key] = publishFigure(f, &p, cat, schema, opt);
+    }
+    return figures[key];
+  };
+  Json sections = Json::array();
+  for (const auto& s : layout.sections) {
+    Json paragraphs = Json::array();
+    std::vector<std::string> missing;  // figures without records or imported aggregates for the year
+    for (const auto& item : s.items) {
+      if (item.figure.empty()) {
+        paragraphs.push_back({{"text", render(item.text.in(opt.lang), Json::object(), opt.lang, opt.year)}});
+        continue;
+      }
+      const Json& fig = figure(item.figure, item.from_year);
+      if (!fig["available"].get<bool>()) {
+        missing.push_back(fig["label"].get<std::string>());
+        continue;
+      }
+      std::string text = item.sentence.empty()
+                             ? fig["label"].get<std::string>() + ": " + qualified(fig, opt.lang) + changeText(fig, opt.lang) + "."
+                             : render(item.sentence.in(opt.lang), fig, opt.lang, opt.year);
+      if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+      const std::string key = item.from_year ? item.figure + "@" + std::to_string(item.from_year) + ".." + std::to_string(opt.year)
+                                             : item.figure;
+      paragraphs.push_back({{"text", text}, {"figure", key}, {"show", item.show}, {"imported", fig["imported"]}});
+    }
+    if (!missing.empty()) {
+      std::string t = opt.lang == "en"   ? "No figures for " + std::to_string(opt.year) + ": "
+                      : opt.lang == "ru" ? "Нет данных за " + std::to_string(opt.year) + " год: "
+                                         : std::to_string(opt.year) + "-ci il üzrə məlumat yoxdur: ";
+      for (std::size_t k = 0; k < missing.size(); ++k) t += (k ? "; " : "") + missing[k];
+      paragraphs.push_back({{"text", t + "."}, {"missing", missing}});
+    }
+    Json charts = Json::array();
+    for (const auto& c : s.charts) {
+      const Json& fig = figure(c.figure);
+      Json series = Json::array();
+      if (c.kind == "bars") {
+        for (const auto& b : fig["breakdowns"])
+          if (b["dimension"] == c.breakdown) {
+            for (const auto& cell : b["cells"])
+              if (cell["value"].is_null() || cell["value"].get<double>() > 0)
+                series.push_back({{"label", cell["label"]}, {"value", cell["value"]}, {"display", cell["display"]}});
+            if (!b["not_recorded"].is_null())
+              series.push_back({{"label", b["not_recorded"]["label"]}, {"value", b["not_recorded"]["value"]},
+                                {"display", b["not_recorded"]["display"]}});
+          }
+      } else {
+        for (int y = c.from_year ? c.from_year : opt.year - 9; y <= opt.year; ++y) {
+          const Figure f = ev.evaluate(c.figure, Period::year(y));
+          const Json pub = publishFigure(f, nullptr, cat, schema, opt);
+          series.push_back({{"label", std::to_string(y)}, {"value", pub["value"]}, {"display", pub["display"]},
+                            {"imported", f.imported != 0 && f.from_records == 0}});
+        }
+      }
+      charts.push_back({{"kind", c.kind}, {"figure", c.figure}, {"title", c.title.in(opt.lang)}, {"series", series}});
+    }
+    sections.push_back({{"id", s.id}, {"title", s.title.in(opt.lang)}, {"paragraphs", paragraphs}, {"charts", charts}});
+  }
+  Json report;
+  report["report"] = "annual";
+  report["year"] = opt.year;
+  report["lang"] = opt.lang;
+  report["edition"] = opt.restricted ? "restricted" : "public";
+  report["disclosure_threshold"] = cat.disclosure_threshold;
+  report["title"] = render(layout.title.in(opt.lang), Json::object(), opt.lang, opt.year);
+  report["subtitle"] = render(layout.subtitle.in(opt.lang), Json::object(), opt.lang, opt.year);
+  report["sections"] = sections;
+  report["figures"] = figures;
+  report["notes"] = {
+      {"imported", opt.lang == "en"   ? "Figures marked * are imported aggregates (years before the records, or registers not kept in the system)."
+                   : opt.lang == "ru" ? "Показатели со знаком * — импортированные агрегаты (годы до ведения записей или реестры вне системы)."
+                                      : "* ilə işarələnmiş göstəricilər idxal edilmiş məcmu rəqəmlərdir (qeydlərdən əvvəlki illər və ya sistemdə aparılmayan reyestrlər)."},
+      {"edition", opt.restricted
+                      ? (opt.lang == "en" ? "Restricted edition: exact values, for authorised use only."
+                         : opt.lang == "ru" ? "Служебное издание: точные значения, только для уполномоченных."
+                                            : "Xidməti nəşr: dəqiq dəyərlər, yalnız səlahiyyətli şəxslər üçün.")
+                      : (opt.lang == "en" ? "Public edition: values below " + std::to_string(cat.disclosure_threshold) +
+                                                " are shown as <" + std::to_string(cat.disclosure_threshold) + ", with further cells hidden where a total would reveal them."
+                         : opt.lang == "ru" ? "Публичное издание: значения меньше " + std::to_string(cat.disclosure_threshold) +
+                                                  " показаны как <" + std::to_string(cat.disclosure_threshold) + "; скрыты и ячейки, по которым их можно вычислить."
+                                            : "İctimai nəşr: " + std::to_string(cat.disclosure_threshold) + "-dən kiçik dəyərlər <" +
+                                                  std::to_string(cat.disclosure_threshold) + " kimi göstərilir; onları hesablamağa imkan verən xanalar da gizlədilir.")}};
+  report["compute_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+std::string renderCsv(const Json& report) {
+  auto q = [](const std::string& s) {
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+  };
+  auto num = [](const Json& v) { return v.is_null() ? std::string() : fmt::format("{}", v.get<double>()); };
+  std::string out = "indicator,version,period,counts,dimension,category,value,display,suppressed,imported,label\r\n";
+  for (const auto& [id, f] : report["figures"].items()) {
+    out += fmt::format("{},{},{},{},,,{},{},{},{},{}\r\n", id, f["version"].get<int>(), f["period"].get<std::string>(),
+                       f["counts"].get<std::string>(), num(f["value"]), q(f["display"]), f["suppressed"].get<bool>(),
+                       f["imported"].get<bool>(), q(f["label"]));
+    for (const auto& b : f["breakdowns"]) {
+      auto row = [&](const Json& c) {
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", id, f["version"].get<int>(), f["period"].get<std::string>(),
+                           f["counts"].get<std::string>(), b["dimension"].get<std::string>(),
+                           c["code"].get<std::string>().empty() ? "not_recorded" : c["code"].get<std::string>(),
+                           num(c["value"]), q(c["display"]), c["suppressed"].get<bool>(), c.value("imported", false),
+                           q(c["label"]));
+      };
+      for (const auto& c : b["cells"]) row(c);
+      if (!b["not_recorded"].is_null()) row(b["not_recorded"]);
+    }
+  }
+  return out;
+}
+
+}  // namespace palermo::stats

@@ -1,0 +1,78 @@
+// The National Coordinator's annual report (S5): a layout (indicators/reports/annual.yaml) of
+// sections, sentences and charts over indicators, evaluated for a year, with statistical
+// disclosure control for public editions, and rendered as PDF, ODT, XLSX, CSV or JSON.
+// See docs/statistics.md.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "stats/engine.hpp"
+#include "stats/indicators.hpp"
+
+namespace palermo::records {
+struct Schema;
+}
+
+namespace palermo::stats {
+
+struct ReportLayout {
+  struct Item {
+    std::string figure;               // indicator id; empty for a paragraph of text
+    std::vector<std::string> show;    // breakdowns printed as tables
+    Text3 sentence;                   // with {value}, {change}, {cells:dim}, {cell:dim:code}, {year}
+    Text3 text;                       // a paragraph of the edition (no figure)
+    int from_year = 0;                // multi-year: the figure over from_year..year (no change shown)
+  };
+  struct Chart {
+    std::string kind;                 // bars | trend
+    std::string figure;
+    std::string breakdown;            // bars
+    int from_year = 0;                // trend: first year
+    Text3 title;
+  };
+  struct Section {
+    std::string id;
+    Text3 title;
+    std::vector<Item> items;
+    std::vector<Chart> charts;
+  };
+  Text3 title;
+  Text3 subtitle;
+  std::vector<Section> sections;
+};
+
+// Loads a layout and checks it against the catalogue; throws std::runtime_error naming the
+// file, line and problem.
+ReportLayout loadReportLayout(const std::string& file, const Catalogue& catalogue);
+
+struct ReportOptions {
+  int year = 0;
+  std::string lang = "az";      // az | en | ru
+  bool restricted = false;      // exact values (authorised roles); otherwise the public edition
+};
+
+// One figure as published: exact values in restricted editions; in public editions cells
+// below the threshold are replaced by "<N" and secondary cells suppressed so that no
+// suppressed value can be worked out from the totals.
+Json publishFigure(const Figure& figure, const Figure* previous, const Catalogue& catalogue,
+                   const records::Schema& schema, const ReportOptions& options);
+
+// The whole report as data: sections with their sentences, tables and charts, every figure
+// with its definition. The renderers below take this.
+Json buildReport(const ReportLayout& layout, Evaluator& evaluator, const Catalogue& catalogue,
+                 const records::Schema& schema, const ReportOptions& options);
+
+// Renderers (src/stats/render_*.cpp). Each returns the file's bytes.
+std::string renderPdf(const Json& report);
+std::string renderOdt(const Json& report);
+std::string renderXlsx(const Json& report);
+std::string renderCsv(const Json& report);
+
+// Labels for a dimension's category and for "not recorded", in a language.
+std::string categoryLabel(const Catalogue& catalogue, const records::Schema& schema, const std::string& dimension,
+                          const std::string& code, const std::string& lang);
+// A number as the language writes it (6 845 / 6,845; 54,3 / 54.3).
+std::string formatNumber(double value, const std::string& lang, int decimals = 0);
+
+}  // namespace palermo::stats

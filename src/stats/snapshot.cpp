@@ -1,0 +1,375 @@
+#include "stats/snapshot.hpp"
+
+#include <unicode/timezone.h>
+#include <unicode/unistr.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <stdexcept>
+#include "records/schema.hpp"
+#include "stats/indicators.hpp"
+#include "store/store.hpp"
+
+namespace palermo::stats {
+
+int32_t Dictionary::code(const std::string& v) {
+  if (v.empty()) return 0;
+  auto it = codes.find(v);
+  if (it != codes.end()) return it->second;
+  const auto c = static_cast<int32_t>(values.size());
+  values.push_back(v);
+  codes.emplace(v, c);
+  return c;
+}
+
+int32_t Dictionary::find(const std::string& v) const {
+  auto it = codes.find(v);
+  return it == codes.end() ? 0 : it->second;
+}
+
+void Column::resize(std::size_t n) {
+  switch (kind) {
+    case Kind::Code: code.resize(n, 0); break;
+    case Kind::Multi: bits.resize(n, 0); break;
+    case Kind::Date: code.resize(n, 0), hi.resize(n, 0); break;
+    case Kind::Number: num.resize(n, std::numeric_limits<double>::quiet_NaN()); break;
+    case Kind::Ref: ref.resize(n, 0); break;
+  }
+}
+
+const Column* Table::column(const std::string& name) const {
+  auto it = columns.find(name);
+  return it == columns.end() ? nullptr : &it->second;
+}
+
+Column& Table::addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type) {
+  auto& c = columns[name];
+  c.kind = kind;
+  c.ref_type = ref_type;
+  c.resize(rows());
+  return c;
+}
+
+std::size_t Table::appendRow(int64_t id) {
+  ids.push_back(id);
+  alive.push_back(1);
+  for (auto& [name, c] : columns) c.resize(ids.size());
+  return ids.size() - 1;
+}
+
+struct Snapshot::Zone {
+  std::unique_ptr<icu::TimeZone> tz;
+};
+
+namespace {
+
+int64_t daysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+int32_t civilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return static_cast<int32_t>((y + (m <= 2)) * 10000 + m * 100 + d);
+}
+
+int num(const std::string& s, std::size_t pos, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n && i < s.size(); ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+Column::Kind kindOf(records::FieldType t) {
+  using F = records::FieldType;
+  switch (t) {
+    case F::MultiEnum: return Column::Kind::Multi;
+    case F::Date:
+    case F::PartialDate:
+    case F::DateTime: return Column::Kind::Date;
+    case F::Integer:
+    case F::Decimal:
+    case F::Money: return Column::Kind::Number;
+    case F::Reference: return Column::Kind::Ref;
+    default: return Column::Kind::Code;
+  }
+}
+
+const std::set<std::string> kChangingActions = {"record.create", "record.update", "record.delete",
+                                                "record.restore", "record.transition", "record.migration"};
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Snapshot::Snapshot(const records::Schema& schema, const Catalogue& catalogue)
+    : schema_(schema), catalogue_(catalogue), zone_(std::make_unique<Zone>()) {
+  zone_->tz.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(catalogue.time_zone)));
+  for (const auto& [type, fields] : catalogue.fieldsUsed(schema)) {
+    const auto* t = schema.type(type);
+    if (!t) continue;
+    TableSpec spec;
+    for (const auto& f : fields) {
+      if (f == "state") {
+        spec.fields.emplace_back(f, Column::Kind::Code);
+      } else if (f == "@agency_type" || f == "@agency_region" || f == "@id") {
+        spec.fields.emplace_back(f, Column::Kind::Code);
+      } else if (const auto* fd = t->field(f)) {
+        if (fd->sensitivity == records::Sensitivity::Identity) continue;  // never
+        spec.fields.emplace_back(f, kindOf(fd->type));
+        if (fd->type == records::FieldType::Reference) spec.ref_types[f] = fd->ref;
+      }
+    }
+    specs_[type] = std::move(spec);
+  }
+  for (const auto& [type, spec] : specs_) tableFor(type);
+}
+
+Snapshot::~Snapshot() = default;
+
+Table& Snapshot::tableFor(const std::string& type) {
+  auto& slot = tables_[type];
+  if (!slot) {
+    slot = std::make_unique<Table>();
+    slot->type = type;
+    slot->index = static_cast<int>(tables_.size()) - 1;
+    // Indexes must be stable: number tables in creation order.
+    int max_index = -1;
+    for (const auto& [n, t] : tables_)
+      if (t && t.get() != slot.get()) max_index = std::max(max_index, t->index);
+    slot->index = max_index + 1;
+    auto it = specs_.find(type);
+    if (it != specs_.end())
+      for (const auto& [f, kind] : it->second.fields) {
+        auto rt = it->second.ref_types.find(f);
+        slot->addColumn(f, kind, rt == it->second.ref_types.end() ? "" : rt->second);
+      }
+  }
+  return *slot;
+}
+
+const Table* Snapshot::table(const std::string& type) const {
+  auto it = tables_.find(type);
+  return it == tables_.end() ? nullptr : it->second.get();
+}
+
+Table& Snapshot::bulkTable(const std::string& type) { return tableFor(type); }
+
+void Snapshot::finishBulk() {
+  for (auto& [type, t] : tables_)
+    for (std::size_t r = 0; r < t->rows(); ++r) indexRow(*t, t->ids[r], r);
+  loaded_at_ = nowMs();
+}
+
+std::size_t Snapshot::totalRows() const {
+  std::size_t n = 0;
+  for (const auto& [type, t] : tables_) n += t->rows();
+  return n;
+}
+
+std::size_t Snapshot::bytes() const {
+  std::size_t n = row_of_id_.capacity() * 4 + table_of_id_.capacity();
+  for (const auto& [type, t] : tables_) {
+    n += t->ids.capacity() * 8 + t->alive.capacity();
+    for (const auto& [name, c] : t->columns)
+      n += c.code.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref.capacity() * 8;
+  }
+  return n;
+}
+
+void Snapshot::indexRow(const Table& t, int64_t id, std::size_t row) {
+  if (id <= 0) return;
+  const auto i = static_cast<std::size_t>(id);
+  if (i >= row_of_id_.size()) {
+    const std::size_t n = std::max(i + 1, row_of_id_.size() * 3 / 2 + 1024);
+    row_of_id_.resize(n, -1);
+    table_of_id_.resize(n, 0);
+  }
+  row_of_id_[i] = static_cast<int32_t>(row);
+  table_of_id_[i] = static_cast<uint8_t>(t.index + 1);
+}
+
+int32_t Snapshot::localDay(const std::string& s) const {
+  // YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)
+  if (s.size() < 20 || s[4] != '-' || s[10] != 'T') return 0;
+  const int64_t days = daysFromCivil(num(s, 0, 4), static_cast<unsigned>(num(s, 5, 2)), static_cast<unsigned>(num(s, 8, 2)));
+  int64_t secs = days * 86400 + num(s, 11, 2) * 3600 + num(s, 14, 2) * 60 + num(s, 17, 2);
+  std::size_t z = 19;
+  if (z < s.size() && s[z] == '.')
+    while (z + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[z + 1]))) ++z;
+  if (z < s.size() && s[z] == '.') ++z;
+  while (z < s.size() && s[z] != 'Z' && s[z] != '+' && s[z] != '-') ++z;
+  if (z < s.size() && s[z] != 'Z' && z + 5 < s.size() + 0) {
+    const int off = num(s, z + 1, 2) * 3600 + num(s, z + 4, 2) * 60;
+    secs += s[z] == '+' ? -off : off;
+  }
+  int32_t raw = 0, dst = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  zone_->tz->getOffset(static_cast<UDate>(secs) * 1000.0, false, raw, dst, status);
+  if (U_SUCCESS(status)) secs += (raw + dst) / 1000;
+  return civilFromDays(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
+}
+
+void Snapshot::setRow(Table& t, std::size_t row, const StoredRecord& r) {
+  t.alive[row] = r.deleted_at == 0 ? 1 : 0;
+  const auto& data = r.data;
+  for (auto& [name, c] : t.columns) {
+    if (name == "state") {
+      c.code[row] = c.dict.code(r.state);
+      continue;
+    }
+    if (name == "@agency_type" || name == "@agency_region") {
+      auto it = agencies_.find(r.agency_id);
+      const std::string v = it == agencies_.end() ? "" : name == "@agency_type" ? it->second.first : it->second.second;
+      c.code[row] = c.dict.code(v);
+      continue;
+    }
+    if (name == "@id") {
+      c.code[row] = c.dict.code(std::to_string(r.id));
+      continue;
+    }
+    auto it = data.find(name);
+    const bool has = it != data.end() && !it->is_null();
+    switch (c.kind) {
+      case Column::Kind::Code: {
+        std::string v;
+        if (has) {
+          if (it->is_string()) v = it->get<std::string>();
+          else if (it->is_boolean()) v = it->get<bool>() ? "true" : "false";
+          else v = it->dump();
+        }
+        c.code[row] = c.dict.code(v);
+        break;
+      }
+      case Column::Kind::Multi: {
+        uint64_t bits = 0;
+        if (has && it->is_array())
+          for (const auto& v : *it)
+            if (v.is_string()) {
+              const int32_t code = c.dict.code(v.get<std::string>());
+              if (code > 64) throw std::runtime_error("statistics: more than 64 values in " + t.type + "." + name);
+              bits |= uint64_t{1} << (code - 1);
+            }
+        c.bits[row] = bits;
+        break;
+      }
+      case Column::Kind::Date: {
+        c.code[row] = c.hi[row] = 0;
+        if (!has || !it->is_string()) break;
+        const auto& s = it->get_ref<const std::string&>();
+        if (s.size() > 10 && s[10] == 'T') {
+          c.code[row] = c.hi[row] = localDay(s);
+          break;
+        }
+        records::PartialDate d;
+        if (!records::parsePartialDate(s, d)) break;
+        c.code[row] = d.year * 10000 + (d.month ? d.month : 1) * 100 + (d.day ? d.day : 1);
+        const int m = d.month ? d.month : 12;
+        int last = d.day;
+        if (!last) {
+          static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+          last = kDays[m - 1];
+          if (m == 2 && ((d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0)) last = 29;
+        }
+        c.hi[row] = d.year * 10000 + m * 100 + last;
+        break;
+      }
+      case Column::Kind::Number:
+        c.num[row] = has && it->is_number() ? it->get<double>() : std::numeric_limits<double>::quiet_NaN();
+        break;
+      case Column::Kind::Ref:
+        c.ref[row] = has && it->is_number_integer() ? it->get<int64_t>() : 0;
+        break;
+    }
+  }
+}
+
+void Snapshot::put(const StoredRecord& r) {
+  auto it = tables_.find(r.type);
+  if (it == tables_.end()) return;
+  Table& t = *it->second;
+  std::size_t row;
+  const auto i = static_cast<std::size_t>(r.id);
+  if (i < row_of_id_.size() && table_of_id_[i] == t.index + 1) {
+    row = static_cast<std::size_t>(row_of_id_[i]);
+  } else {
+    row = t.appendRow(r.id);
+    indexRow(t, r.id, row);
+  }
+  setRow(t, row, r);
+}
+
+void Snapshot::loadAgencies(Store& store) {
+  agencies_.clear();
+  for (const auto& a : store.listAgencies()) agencies_[a.id] = {a.type, a.region};
+}
+
+void Snapshot::load(Store& store) {
+  // The audit head first: a write landing during the load is then re-read by the next refresh.
+  const int64_t head = store.auditHead().seq;
+  loadAgencies(store);
+  for (auto& [type, t] : tables_) {
+    const std::size_t before = t->rows();
+    (void)before;
+    RecordQuery q;
+    q.type = type;
+    q.limit = 5000;
+    q.sort_field = "id";
+    for (;;) {
+      auto page = store.listRecords(q);
+      for (const auto& r : page.items) put(r);
+      if (!page.has_more || page.items.empty()) break;
+      q.after_id = page.items.back().id;
+      q.after_value = Json(q.after_id);
+    }
+  }
+  seq_ = head;
+  loaded_at_ = nowMs();
+}
+
+int64_t Snapshot::refresh(Store& store) {
+  const int64_t head = store.auditHead().seq;
+  if (head <= seq_) return 0;
+  std::set<std::pair<std::string, int64_t>> changed;
+  int64_t from = seq_ + 1;
+  while (from <= head) {
+    auto entries = store.auditEntries(from, 5000);
+    if (entries.empty()) break;
+    for (const auto& e : entries) {
+      if (e.seq > head) break;
+      if (e.record_id > 0 && kChangingActions.count(e.action) && tables_.count(e.record_type))
+        changed.emplace(e.record_type, e.record_id);
+    }
+    from = entries.back().seq + 1;
+  }
+  bool agencies_loaded = false;
+  for (const auto& [type, id] : changed) {
+    auto r = store.getRecord(type, id);
+    if (!r) continue;
+    if (!agencies_loaded && r->agency_id && !agencies_.count(r->agency_id)) {
+      loadAgencies(store);
+      agencies_loaded = true;
+    }
+    put(*r);
+  }
+  seq_ = head;
+  return static_cast<int64_t>(changed.size());
+}
+
+}  // namespace palermo::stats

@@ -1,0 +1,121 @@
+// The column snapshot the statistics engine evaluates over (docs/statistics.md): for each
+// register an indicator reads, dense columns of the fields it reads (dictionary codes, dates as
+// YYYYMMDD integers, numbers, references as record ids), kept current by reading the audit
+// chain's entries after the sequence number the snapshot reflects. Identity fields are never
+// loaded.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/json.hpp"
+
+namespace palermo {
+class Store;
+struct StoredRecord;
+namespace records {
+struct Schema;
+}
+}  // namespace palermo
+
+namespace palermo::stats {
+
+struct Catalogue;
+
+// Values of one column, numbered from 1 in order of first appearance; 0 is "no value".
+struct Dictionary {
+  std::vector<std::string> values{""};
+  std::unordered_map<std::string, int32_t> codes;
+  int32_t code(const std::string& v);                    // adds when new
+  [[nodiscard]] int32_t find(const std::string& v) const;  // 0 when unknown
+};
+
+struct Column {
+  enum class Kind { Code, Multi, Date, Number, Ref };
+  Kind kind = Kind::Code;
+  std::string ref_type;           // Ref: the type referred to
+  std::vector<int32_t> code;      // Code: dictionary code; Date: earliest day (YYYYMMDD), 0 none
+  std::vector<int32_t> hi;        // Date: latest day a partial date may stand for
+  std::vector<uint64_t> bits;     // Multi: bit (code-1) set for each value present
+  std::vector<double> num;        // Number; NaN when none
+  std::vector<int64_t> ref;       // Ref: record id, 0 when none
+  Dictionary dict;                // Code and Multi
+  void resize(std::size_t n);
+};
+
+struct Table {
+  std::string type;
+  int index = 0;
+  std::vector<int64_t> ids;
+  std::vector<uint8_t> alive;  // 0: deleted
+  std::map<std::string, Column> columns;
+  [[nodiscard]] std::size_t rows() const { return ids.size(); }
+  [[nodiscard]] const Column* column(const std::string& name) const;
+  Column& addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type = "");
+  // Appends an empty row for `id` (bulk loading: benchmarks fill the columns directly).
+  std::size_t appendRow(int64_t id);
+};
+
+class Snapshot {
+ public:
+  Snapshot(const records::Schema& schema, const Catalogue& catalogue);
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  // Reads every live record of the registers the indicators use.
+  void load(Store& store);
+  // Catches up with writes since the last load or refresh, from the audit chain (each write
+  // appends an entry naming the record); re-reads only the records named. Returns the number of
+  // records re-read. Not thread-safe: the caller holds the write lock.
+  int64_t refresh(Store& store);
+  // Puts one stored record into its table (a new row, or over its row).
+  void put(const StoredRecord& r);
+  // Bulk loading without a store (benchmarks): the table for `type`, with the columns the
+  // catalogue needs created; rows are appended with Table::appendRow and finish() called after.
+  Table& bulkTable(const std::string& type);
+  void finishBulk();
+
+  [[nodiscard]] const Table* table(const std::string& type) const;
+  // The row of record `id` in `table`, or -1 (not loaded, another type, or deleted).
+  [[nodiscard]] int32_t rowOf(int64_t id, const Table& table) const {
+    if (id <= 0 || static_cast<std::size_t>(id) >= row_of_id_.size()) return -1;
+    const auto i = static_cast<std::size_t>(id);
+    if (table_of_id_[i] != table.index + 1) return -1;
+    const int32_t row = row_of_id_[i];
+    return table.alive[static_cast<std::size_t>(row)] ? row : -1;
+  }
+  [[nodiscard]] int64_t seq() const { return seq_; }
+  [[nodiscard]] int64_t loadedAt() const { return loaded_at_; }
+  [[nodiscard]] std::size_t totalRows() const;
+  [[nodiscard]] std::size_t bytes() const;
+  // The calendar day (YYYYMMDD) of an RFC 3339 date-time in the catalogue's time zone; 0 if malformed.
+  [[nodiscard]] int32_t localDay(const std::string& datetime) const;
+
+ private:
+  struct TableSpec {
+    std::vector<std::pair<std::string, Column::Kind>> fields;
+    std::map<std::string, std::string> ref_types;
+  };
+  Table& tableFor(const std::string& type);
+  void setRow(Table& t, std::size_t row, const StoredRecord& r);
+  void indexRow(const Table& t, int64_t id, std::size_t row);
+  void loadAgencies(Store& store);
+
+  const records::Schema& schema_;
+  const Catalogue& catalogue_;
+  std::map<std::string, TableSpec> specs_;
+  std::map<std::string, std::unique_ptr<Table>> tables_;
+  std::vector<int32_t> row_of_id_;
+  std::vector<uint8_t> table_of_id_;  // table index + 1; 0 none
+  std::map<int64_t, std::pair<std::string, std::string>> agencies_;  // id -> type, region
+  int64_t seq_ = 0;
+  int64_t loaded_at_ = 0;
+  struct Zone;
+  std::unique_ptr<Zone> zone_;
+};
+
+}  // namespace palermo::stats
