@@ -92,9 +92,15 @@ std::string fmtMs(double ms) {
   return b;
 }
 
-std::string number(double v) {
+std::string number(double v) {  // exact, for mismatches
   char b[40];
   std::snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
+
+std::string shown(double v) {  // for the figures table
+  char b[40];
+  std::snprintf(b, sizeof b, "%.15g", v);
   return b;
 }
 
@@ -277,17 +283,12 @@ std::vector<std::string> valuesFor(const rec::Schema& schema, const rec::RecordT
   if (field == "@agency_region") return regions();
   const rec::FieldDef* fd = rt.field(field);
   std::vector<std::string> v;
-  if (fd) switch (fd->type) {
-      case rec::FieldType::Boolean: return {"false", "true"};
-      case rec::FieldType::Country: return countries();
-      case rec::FieldType::Enum:
-      case rec::FieldType::MultiEnum:
-        if (const rec::ValueList* l = schema.list(fd->values))
-          for (const auto& lv : l->values)
-            if (!lv.retired) v.push_back(lv.code);
-        break;
-      default: break;
-    }
+  if (fd && fd->type == rec::FieldType::Boolean) return {"false", "true"};
+  if (fd && fd->type == rec::FieldType::Country) return countries();
+  if (fd && (fd->type == rec::FieldType::Enum || fd->type == rec::FieldType::MultiEnum))
+    if (const rec::ValueList* l = schema.list(fd->values))
+      for (const auto& lv : l->values)
+        if (!lv.retired) v.push_back(lv.code);
   if (v.empty())
     for (int i = 1; i <= 12; ++i) v.push_back("t" + std::to_string(i));
   return v;
@@ -361,7 +362,7 @@ void fillColumn(const rec::Schema& schema, const rec::RecordType& rt, const std:
       const rec::FieldType ft = fd ? fd->type : rec::FieldType::Integer;
       const double missing = required ? 0.0 : 0.05;
       uint64_t top = 20;
-      if (fd && fd->max) top = *fd->max < 1 ? 1 : std::min<uint64_t>(20, static_cast<uint64_t>(*fd->max));
+      if (fd && fd->max) top = *fd->max < 1 ? uint64_t{1} : std::min<uint64_t>(20, static_cast<uint64_t>(*fd->max));
       for (std::size_t r = 0; r < n; ++r) {
         if (rng.chance(missing)) continue;
         if (ft == rec::FieldType::Money) c.num[r] = 100.0 * static_cast<double>(500 + rng.below(2000));  // qəpik
@@ -647,7 +648,7 @@ bool loadSqlite(sqlite3* db, const std::vector<SqlTable>& tables, const rec::Sch
   const auto start = Clock::now();
   if (!sqliteExec(db, "BEGIN")) return false;
   for (const auto& t : tables) {
-    const std::size_t params = t.multi ? 2 : 2 + t.cols.size();
+    const std::size_t params = t.multi ? std::size_t{2} : 2 + t.cols.size();
     std::string sql = "INSERT INTO " + qi(t.name) + " VALUES (?";
     for (std::size_t i = 1; i < params; ++i) sql += ", ?";
     sql += ")";
@@ -1303,13 +1304,17 @@ DuckResult runDuckDb(const Options& o, const fs::path& dir) {
     d.threads = j.value("threads", 0);
     d.load_ms = j.value("load_ms", 0.0);
     d.query_ms = j.value("query_ms_median", 0.0);
-    for (const auto& [k, v] : j.at("per_query_ms_median").items()) d.per_query_ms[k] = v.get<double>();
-    for (const auto& [k, rows] : j.at("results").items()) {
+    const Json& per_query = j.at("per_query_ms_median");
+    for (auto it = per_query.begin(); it != per_query.end(); ++it) d.per_query_ms[it.key()] = it.value().get<double>();
+    const Json& results = j.at("results");
+    for (auto it = results.begin(); it != results.end(); ++it) {
       SqlFigure f;
-      for (const auto& r : rows)
-        f.add(r.at(0).is_string() ? r.at(0).get<std::string>() : "",
-              r.at(1).is_string() ? std::optional<std::string>(r.at(1).get<std::string>()) : std::nullopt, r.at(2).get<double>());
-      d.results[k] = std::move(f);
+      for (const auto& r : it.value()) {
+        std::optional<std::string> category;
+        if (r.at(1).is_string()) category = r.at(1).get<std::string>();
+        f.add(r.at(0).is_string() ? r.at(0).get<std::string>() : std::string(), category, r.at(2).get<double>());
+      }
+      d.results[it.key()] = std::move(f);
     }
     d.ok = true;
   } catch (const std::exception& e) {
@@ -1539,7 +1544,7 @@ int main(int argc, char** argv) {
     const st::Figure& b = figures.at(items[i + 1].key);
     char change[32] = "";
     if (b.value != 0) std::snprintf(change, sizeof change, "%+.1f%%", (a.value - b.value) * 100.0 / b.value);
-    std::printf("  %-46s %14s %14s %9s\n", items[i].ind->id.c_str(), number(a.value).c_str(), number(b.value).c_str(), change);
+    std::printf("  %-46s %14s %14s %9s\n", items[i].ind->id.c_str(), shown(a.value).c_str(), shown(b.value).c_str(), change);
   }
 
   // ---- the table

@@ -87,30 +87,36 @@ class Writer {
   void table(const Json& breakdown) {
     text("<b>" + escape(breakdown["label"].get<std::string>()) + "</b>", "DejaVu Sans 8.5", 2, 14);
     auto row = [&](const std::string& label, const std::string& value) {
-      PangoFontDescription* desc = pango_font_description_from_string("DejaVu Sans 8.5");
-      pango_layout_set_font_description(layout_, desc);
-      pango_font_description_free(desc);
-      pango_layout_set_width(layout_, static_cast<int>(260 * PANGO_SCALE));
-      pango_layout_set_text(layout_, label.c_str(), -1);
+      // Fresh layouts per cell: re-using one layout across widths and alignments left cairo
+      // with broken text clusters (an invalid UTF-8 error that stops the document).
+      auto cellLayout = [&](const std::string& t, double width, PangoAlignment align) {
+        PangoLayout* l = pango_cairo_create_layout(cr_);
+        PangoFontDescription* desc = pango_font_description_from_string("DejaVu Sans 8.5");
+        pango_layout_set_font_description(l, desc);
+        pango_font_description_free(desc);
+        pango_layout_set_width(l, static_cast<int>(width * PANGO_SCALE));
+        pango_layout_set_alignment(l, align);
+        pango_layout_set_text(l, t.c_str(), -1);
+        return l;
+      };
+      PangoLayout* left = cellLayout(label, 260, PANGO_ALIGN_LEFT);
+      PangoLayout* right = cellLayout(value, 70, PANGO_ALIGN_RIGHT);
       int w = 0, h = 0;
-      pango_layout_get_size(layout_, &w, &h);
+      pango_layout_get_size(left, &w, &h);
       const double height = static_cast<double>(h) / PANGO_SCALE;
       need(height + 2);
       cairo_set_source_rgb(cr_, 0.15, 0.15, 0.18);
       cairo_move_to(cr_, kMargin + 14, y_);
-      pango_cairo_show_layout(cr_, layout_);
-      pango_layout_set_text(layout_, value.c_str(), -1);
-      pango_layout_set_alignment(layout_, PANGO_ALIGN_RIGHT);
-      pango_layout_set_width(layout_, static_cast<int>(70 * PANGO_SCALE));
+      pango_cairo_show_layout(cr_, left);
       cairo_move_to(cr_, kMargin + 280, y_);
-      pango_cairo_show_layout(cr_, layout_);
-      pango_layout_set_alignment(layout_, PANGO_ALIGN_LEFT);
+      pango_cairo_show_layout(cr_, right);
+      g_object_unref(left);
+      g_object_unref(right);
       y_ += height + 1.5;
     };
     for (const auto& c : breakdown["cells"]) row(c["label"], c["display"]);
     if (!breakdown["not_recorded"].is_null()) row(breakdown["not_recorded"]["label"], breakdown["not_recorded"]["display"]);
     y_ += 5;
-    pango_layout_set_width(layout_, static_cast<int>(kWidth * PANGO_SCALE));
   }
 
   void chart(const Json& chart) {

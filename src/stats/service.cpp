@@ -181,7 +181,15 @@ Json StatsService::annualReport(const records::Actor& actor, int year, const std
 ReportFile StatsService::annualReportFile(const records::Actor& actor, int year, const std::string& lang,
                                           const std::string& format, bool restricted) {
   static const std::set<std::string> kFormats = {"pdf", "odt", "xlsx", "csv", "json"};
-  if (!kFormats.count(format)) throw Problem::validation({{"format", "enum", "one of pdf, odt, xlsx, csv, json"}});
+  if (!kFormats.count(format)) {
+    std::vector<FieldError> errors{{"format", "enum", "one of pdf, odt, xlsx, csv, json"}};
+    try {
+      checkArgs(year, lang);
+    } catch (const Problem& p) {
+      errors.insert(errors.end(), p.errors().begin(), p.errors().end());
+    }
+    throw Problem::validation(errors);
+  }
   const Json report = annualReport(actor, year, lang, restricted);
   ReportFile f;
   f.compute_ms = report["compute_ms"].get<double>();

@@ -1,0 +1,124 @@
+// The annual report over the HTTP API of a real server with the national demo dataset: the
+// coordinator downloads the 2019 report as PDF (its text, extracted by pdftotext, states the
+// figures in Azerbaijani letters), as ODT (LibreOffice converts it headless) and as XLSX; a
+// case worker is refused the restricted edition and the records behind a figure; the
+// coordinator's look at the records behind a figure is in the audit log.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+
+#include "harness.hpp"
+
+using namespace palermo::test;
+using palermo::Json;
+
+namespace {
+
+const std::string kSchema = std::string(PALERMO_SOURCE_DIR) + "/schema";
+const std::string kRules = std::string(PALERMO_SOURCE_DIR) + "/rules";
+const std::string kIndicators = std::string(PALERMO_SOURCE_DIR) + "/indicators";
+
+std::string shell(const std::string& cmd) {
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+// Extracted text with line breaks and runs of spaces as single spaces (lines wrap anywhere).
+std::string flat(const std::string& text) {
+  return std::regex_replace(text, std::regex("[\\s\\f]+"), " ");
+}
+
+void writeFile(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f << bytes;
+}
+
+TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
+  const auto dir = makeTempDir("palermo-report");
+  auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string());
+  ASSERT_EQ(demo_code, 0) << demo_out;
+  auto [code, out] = runCli("user add --data-dir " + dir.string() +
+                            " --set security.password_cost=min --login admin --display-name Admin --role admin");
+  ASSERT_EQ(code, 0) << out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
+  ServerProcess server({"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules, "--set",
+                        "statistics.dir=" + kIndicators},
+                       dir);
+  Client admin = signIn(server, "admin", m[1], true);
+  auto agency = [&](const std::string& name, const std::string& type) {
+    auto r = admin.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", "baku"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"].get<int64_t>();
+  };
+  auto user = [&](const std::string& login, const std::string& role, int64_t agency_id) {
+    auto r = admin.call("POST", "/api/v1/users",
+                        {{"login", login}, {"display_name", login}, {"roles", {role}}, {"agency_id", agency_id}});
+    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
+    return signIn(server, login, r.json()["one_time_password"], true);
+  };
+  Client coordinator = user("coordinator", "coordinator", agency("Koordinator (test)", "coordinator"));
+  Client ngo = user("ngo", "case_worker", agency("QHT (test)", "ngo"));
+
+  // The PDF, public edition in Azerbaijani: the text states the figures and the letters.
+  auto pdf = coordinator.call("GET", "/api/v1/reports/annual?year=2019&lang=az&format=pdf");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.header("content-type"), "application/pdf");
+  EXPECT_NE(pdf.header("content-disposition").find("palermo-annual-report-2019-az.pdf"), std::string::npos);
+  writeFile(dir / "report.pdf", pdf.body);
+  const std::string text = flat(shell("pdftotext -enc UTF-8 '" + (dir / "report.pdf").string() + "' - 2>&1"));
+  for (const char* expected : {"91 şəxs insan alverinin qurbanı kimi tanınıb", "6845 müraciət", "Türkiyə 54", "Qətər 16",
+                               "qeyd olunmayıb: <5", "186", "1514", "976", "570", "Azərbaycan"})
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing in the PDF text: " << expected << "\n" << text.substr(0, 3000);
+  EXPECT_NE(shell("pdffonts '" + (dir / "report.pdf").string() + "'").find("DejaVu"), std::string::npos);
+
+  // The restricted edition is exact; the case worker may not have it.
+  auto exact = coordinator.call("GET", "/api/v1/reports/annual?year=2019&lang=en&format=json&edition=restricted");
+  ASSERT_EQ(exact.status, 200) << exact.body;
+  EXPECT_NE(exact.body.find("not recorded: 3"), std::string::npos);
+  EXPECT_EQ(ngo.call("GET", "/api/v1/reports/annual?year=2019&lang=en&format=json&edition=restricted").status, 403);
+  EXPECT_EQ(ngo.call("GET", "/api/v1/statistics/indicators/victims_identified/records?period=2019").status, 403);
+  auto bad = coordinator.call("GET", "/api/v1/reports/annual?year=2019&lang=fr&format=doc");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("\"lang\""), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("\"format\""), std::string::npos) << bad.body;
+
+  // The editable document opens in LibreOffice (converted headless) with the same figures.
+  auto odt = coordinator.call("GET", "/api/v1/reports/annual?year=2019&lang=ru&format=odt&edition=restricted");
+  ASSERT_EQ(odt.status, 200);
+  writeFile(dir / "report.odt", odt.body);
+  const std::string conv = shell("cd '" + dir.string() + "' && timeout 90 libreoffice --headless --norestore -env:UserInstallation=file://" +
+                                 (dir / "lo-profile").string() + " --convert-to pdf --outdir '" + (dir / "lo").string() +
+                                 "' report.odt 2>&1");
+  ASSERT_TRUE(std::filesystem::exists(dir / "lo" / "report.pdf")) << "LibreOffice did not convert the ODT: " << conv;
+  const std::string odt_text = flat(shell("pdftotext -enc UTF-8 '" + (dir / "lo" / "report.pdf").string() + "' - 2>&1"));
+  EXPECT_NE(odt_text.find("признаны 91"), std::string::npos) << odt_text.substr(0, 2000);
+
+  // The data annex.
+  auto xlsx = coordinator.call("GET", "/api/v1/reports/annual?year=2019&lang=en&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+
+  // Where a number comes from: its definition, and the records behind it (audited).
+  auto fig = coordinator.call("GET", "/api/v1/statistics/indicators/victims_identified?period=2019&lang=en");
+  ASSERT_EQ(fig.status, 200) << fig.body;
+  EXPECT_EQ(fig.json()["value"], 91);
+  EXPECT_NE(fig.json()["definition"].get<std::string>().find("identification decision"), std::string::npos);
+  auto behind = coordinator.call("GET", "/api/v1/statistics/indicators/victims_identified/records?period=2019");
+  ASSERT_EQ(behind.status, 200) << behind.body;
+  EXPECT_EQ(behind.json()["count"], 91);
+  auto one = coordinator.call("GET", "/api/v1/records/victim_case/" + std::to_string(behind.json()["ids"][0].get<int64_t>()));
+  EXPECT_EQ(one.status, 200);
+  auto audit = admin.call("GET", "/api/v1/audit?action=statistics.records");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_EQ(audit.json()["items"].size(), 1U) << audit.body;
+  server.stop();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

@@ -1,0 +1,321 @@
+// The statistics engine and the annual report (issue 7): periods, the catalogue's checks,
+// disclosure control (no published cell below the threshold, directly or by subtraction), and
+// the 2019 report computed from the national demo dataset, stating the figures of
+// ../shared/reference/annual-report-2019.yaml; the snapshot kept current as records change.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+#include "audit/audit.hpp"
+#include "core/error.hpp"
+#include "core/keys.hpp"
+#include "records/demo_national.hpp"
+#include "records/engine.hpp"
+#include "records/import.hpp"
+#include "records/schema.hpp"
+#include "rules/rulebook.hpp"
+#include "stats/engine.hpp"
+#include "stats/report.hpp"
+#include "stats/service.hpp"
+#include "store/store.hpp"
+#include "support/test_database.hpp"
+
+using namespace palermo;
+using namespace palermo::stats;
+
+namespace {
+
+const records::Schema& schema() {
+  static const records::Schema s = [] {
+    auto loaded = records::loadSchemaDir(std::string(PALERMO_SOURCE_DIR) + "/schema");
+    EXPECT_TRUE(loaded.errors.empty());
+    return std::move(loaded.schema);
+  }();
+  return s;
+}
+
+const Catalogue& catalogue() {
+  static const Catalogue c = [] {
+    auto loaded = loadCatalogue(std::string(PALERMO_SOURCE_DIR) + "/indicators", schema());
+    for (const auto& e : loaded.errors) ADD_FAILURE() << e.toString();
+    return std::move(loaded.catalogue);
+  }();
+  return c;
+}
+
+TEST(Statistics, Periods) {
+  EXPECT_EQ(Period::parse("2019"), Period::year(2019));
+  EXPECT_EQ(Period::parse("2019-Q2"), (Period{20190401, 20190630}));
+  EXPECT_EQ(Period::parse("2015..2020"), (Period{20150101, 20201231}));
+  EXPECT_EQ(Period::parse("2019-03-01..2019-06-30"), (Period{20190301, 20190630}));
+  EXPECT_FALSE(Period::parse("2019-13").valid());
+  EXPECT_FALSE(Period::parse("2020..2019").valid());
+  EXPECT_EQ(Period::year(2019).previous(), Period::year(2018));
+  EXPECT_EQ(Period::quarter(2019, 1).previous(), Period::quarter(2018, 4));
+  EXPECT_EQ(Period::parse("2015..2020").previous(), Period::parse("2009..2014"));
+  EXPECT_EQ(Period::parse("2019-03-10..2019-03-19").previous(), Period::parse("2019-02-28..2019-03-09"));
+  EXPECT_EQ(Period::quarter(2019, 2).toString(), "2019-Q2");
+  EXPECT_EQ(Period::parse("2015..2020").toString(), "2015..2020");
+}
+
+TEST(Statistics, CatalogueLoadsAndNamesEveryMistake) {
+  EXPECT_GE(catalogue().indicators.size(), 40U);
+  auto bad = loadCatalogueTexts(
+      {{"settings.yaml", "settings: {records_from: 2015-01-01}"},
+       {"bad.yaml", R"(indicators:
+  - id: a
+    version: 1
+    label: {az: A}
+    counts: persons
+    from: victim_case
+    where: [{path: person.last_name, in: [X]}]
+  - id: b
+    label: {az: B}
+    counts: records
+    from: victim_case
+    date: no_such_field
+    breakdowns: [no_dimension]
+  - id: c
+    version: 1
+    label: {az: C}
+    counts: things
+)"}},
+      schema());
+  std::string all;
+  for (const auto& e : bad.errors) all += e.toString() + "\n";
+  EXPECT_NE(all.find("'person' (the path to the person) is required"), std::string::npos) << all;
+  EXPECT_NE(all.find("identity field"), std::string::npos) << all;
+  EXPECT_NE(all.find("version"), std::string::npos) << all;
+  EXPECT_NE(all.find("no field 'no_such_field'"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown breakdown dimension 'no_dimension'"), std::string::npos) << all;
+  EXPECT_NE(all.find("counts must be records, persons, sum or ratio"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:"), std::string::npos) << all;
+}
+
+// Random tables through publishFigure: in the public edition, no published cell is below the
+// threshold, and no suppressed cell can be worked out from the total and the published cells.
+TEST(Statistics, DisclosureControlNeverRevealsASmallCell) {
+  std::mt19937 rng(7);
+  const int t = catalogue().disclosure_threshold;
+  int suppressed_seen = 0;
+  for (int round = 0; round < 3000; ++round) {
+    Figure f;
+    f.indicator = "victims_identified";
+    f.version = 1;
+    f.period = Period::year(2019);
+    BreakdownResult b;
+    b.dimension = "country_of_exploitation";
+    const int cells = 1 + static_cast<int>(rng() % 7);
+    double total = 0;
+    static const char* kCodes[] = {"TR", "QA", "IR", "RU", "AE", "AZ", "UZ"};
+    for (int i = 0; i < cells; ++i) {
+      const double v = rng() % 3 == 0 ? rng() % 5 : rng() % 60;
+      b.cells.push_back({kCodes[i], v, false});
+      total += v;
+    }
+    b.not_recorded = rng() % 4 == 0 ? rng() % 4 : 0;
+    total += b.not_recorded;
+    f.value = total;
+    f.breakdowns.push_back(b);
+    const Json pub = publishFigure(f, nullptr, catalogue(), schema(), ReportOptions{2019, "en", false});
+    // The total.
+    if (total > 0 && total < t) {
+      EXPECT_TRUE(pub["suppressed"].get<bool>());
+    }
+    if (!pub["value"].is_null()) {
+      EXPECT_FALSE(pub["value"].get<double>() > 0 && pub["value"].get<double>() < t);
+    }
+    std::vector<Json> all(pub["breakdowns"][0]["cells"].begin(), pub["breakdowns"][0]["cells"].end());
+    if (!pub["breakdowns"][0]["not_recorded"].is_null()) all.push_back(pub["breakdowns"][0]["not_recorded"]);
+    double published = 0;
+    int hidden = 0;
+    for (const auto& c : all) {
+      if (c["suppressed"].get<bool>()) {
+        ++hidden;
+        EXPECT_TRUE(c["value"].is_null());
+        EXPECT_EQ(c["display"], "<" + std::to_string(t));
+        continue;
+      }
+      const double v = c["value"].get<double>();
+      EXPECT_FALSE(v > 0 && v < t) << "published small cell " << v;
+      published += v;
+    }
+    suppressed_seen += hidden;
+    if (hidden > 0 && !pub["value"].is_null()) {
+      // By subtraction the hidden cells sum to `rest`; each is at least 1. One of them is
+      // determined only if it is alone or if all of them must be 1.
+      const double rest = pub["value"].get<double>() - published;
+      EXPECT_GE(hidden, 2) << "a lone suppressed cell is revealed by the total";
+      EXPECT_GE(rest, t) << "the hidden cells together are below the threshold";
+      EXPECT_GT(rest - (hidden - 1), 1) << "every hidden cell would be 1";
+    }
+  }
+  EXPECT_GT(suppressed_seen, 1000);
+}
+
+// The national demo imported into a store of the backend under test, once.
+class Report2019 : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("palermo-stats-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::vector<rules::LoadError> errors;
+    book_ = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
+    ASSERT_TRUE(errors.empty());
+    store_ = openStore(palermo::test::testDatabaseUrl(dir_));
+    store_->migrate();
+    store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
+    service_ = std::make_unique<records::RecordService>(schema(), *store_, keys_);
+    service_->setRuleBook(&book_);
+    service_->prepare();
+    const auto dataset = records::nationalDemo(2019);
+    for (const auto& a : dataset.agencies) store_->createAgency(AgencyRow{0, a.name, a.type, a.region, true, 0});
+    const auto report = records::importRows(*service_, records::Actor::systemActor(), dataset.rows, {});
+    ASSERT_TRUE(report.committed) << (report.errors.empty() ? "" : report.errors[0].toString());
+    stats_ = std::make_unique<StatsService>(schema(), *store_, std::string(PALERMO_SOURCE_DIR) + "/indicators");
+  }
+  void TearDown() override {
+    stats_.reset();
+    service_.reset();
+    store_->close();
+    std::filesystem::remove_all(dir_);
+  }
+  static double cell(const Json& fig, const std::string& dim, const std::string& code) {
+    for (const auto& b : fig["breakdowns"])
+      if (b["dimension"] == dim) {
+        if (code.empty()) return b["not_recorded"].is_null() ? 0 : b["not_recorded"]["value"].get<double>();
+        for (const auto& c : b["cells"])
+          if (c["code"] == code) return c["value"].is_null() ? -1 : c["value"].get<double>();
+      }
+    return 0;
+  }
+
+  std::filesystem::path dir_;
+  rules::RuleBook book_;
+  KeyRing keys_ = KeyRing::fromMaster(std::string(32, 's'));
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<records::RecordService> service_;
+  std::unique_ptr<StatsService> stats_;
+};
+
+TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
+  const auto system = records::Actor::systemActor();
+  const Json r = stats_->annualReport(system, 2019, "en", true);
+  const Json& f = r["figures"];
+  auto value = [&](const std::string& id) { return f.at(id)["value"].get<double>(); };
+  // Victims and their assistance.
+  EXPECT_EQ(value("victims_identified"), 91);
+  EXPECT_EQ(f["victims_identified"]["counts"], "persons");
+  EXPECT_EQ(cell(f["victims_identified"], "victim_group", "woman"), 85);
+  EXPECT_EQ(cell(f["victims_identified"], "victim_group", "man"), 5);
+  EXPECT_EQ(cell(f["victims_identified"], "victim_group", "child"), 1);
+  EXPECT_EQ(cell(f["victims_identified"], "sex", "female"), 85);
+  EXPECT_EQ(cell(f["victims_identified"], "sex", "male"), 5);
+  EXPECT_EQ(cell(f["victims_identified"], "sex", ""), 1);  // the child's sex is not recorded
+  EXPECT_EQ(cell(f["victims_identified"], "minor_adult", "minor"), 1);
+  EXPECT_EQ(cell(f["victims_identified"], "minor_adult", "adult"), 90);
+  EXPECT_EQ(cell(f["victims_identified"], "citizenship", "AZ"), 89);
+  EXPECT_EQ(cell(f["victims_identified"], "citizenship", "UZ"), 1);
+  EXPECT_EQ(cell(f["victims_identified"], "citizenship", "TJ"), 1);
+  for (const auto& [code, n] : std::map<std::string, double>{{"TR", 54}, {"QA", 16}, {"IR", 8}, {"RU", 5}, {"AE", 2}, {"AZ", 3}})
+    EXPECT_EQ(cell(f["victims_identified"], "country_of_exploitation", code), n) << code;
+  EXPECT_EQ(cell(f["victims_identified"], "country_of_exploitation", ""), 3);  // not recorded: 3
+  EXPECT_EQ(value("victims_placed_in_ministry_shelter"), 78);
+  for (const char* kind : {"medical", "psychological", "legal"})
+    EXPECT_EQ(cell(f["victims_placed_assistance"], "service_kind", kind), 78) << kind;
+  EXPECT_EQ(cell(f["victims_reintegration"], "reintegration_outcome", "employed"), 14);
+  EXPECT_EQ(cell(f["victims_reintegration"], "reintegration_outcome", "vocational_course"), 45);
+  EXPECT_EQ(cell(f["victims_reintegration"], "reintegration_outcome", "returned_to_family"), 58);
+  EXPECT_EQ(value("victims_one_time_subsidy"), 91);  // each identified victim was paid
+  EXPECT_EQ(cell(f["victims_children_support"], "child_support_kind", "pre_school"), 22);
+  EXPECT_EQ(cell(f["victims_children_support"], "child_support_kind", "alimony"), 15);
+  EXPECT_EQ(cell(f["victims_children_support"], "child_support_kind", "documents"), 18);
+  // Forced labour.
+  EXPECT_EQ(value("victims_forced_labour"), 6);
+  EXPECT_EQ(cell(f["victims_forced_labour"], "labour_sector", "construction"), 5);
+  EXPECT_EQ(cell(f["victims_forced_labour"], "labour_sector", "begging"), 1);
+  EXPECT_EQ(cell(f["victims_forced_labour"], "country_of_exploitation", "RU"), 5);
+  EXPECT_EQ(cell(f["victims_forced_labour"], "minor_adult", "minor"), 1);
+  EXPECT_EQ(value("forced_labour_cases_sent_to_court"), 4);
+  // Criminal justice: crimes by article (144-1.2.3 rolled into 144-1).
+  EXPECT_EQ(cell(f["crimes_registered"], "article", "art_144_1"), 186);
+  EXPECT_EQ(cell(f["crimes_registered"], "article", "art_144_2"), 4);
+  EXPECT_EQ(cell(f["crimes_registered"], "article", "art_144_3"), 36);
+  EXPECT_EQ(value("criminal_groups_neutralised"), 4);
+  EXPECT_EQ(value("criminal_group_members"), 10);
+  EXPECT_EQ(value("wanted_persons"), 35);
+  EXPECT_EQ(value("wanted_persons_detained"), 19);
+  EXPECT_DOUBLE_EQ(value("wanted_persons_detained_share"), 54.3);
+  EXPECT_EQ(value("investigations_completed"), 27);
+  EXPECT_EQ(value("accused_prosecuted"), 27);
+  EXPECT_EQ(cell(f["accused_prosecuted"], "sex", "female"), 22);
+  EXPECT_EQ(cell(f["accused_prosecuted"], "sex", "male"), 5);
+  EXPECT_EQ(value("organ_removal_groups_sss"), 1);
+  EXPECT_TRUE(f["organ_removal_groups_sss"]["imported"].get<bool>());
+  // Hotline, and imported figures of registers the system does not keep.
+  EXPECT_EQ(value("hotline_152_appeals"), 6845);
+  EXPECT_EQ(value("foreigners_breaching_stay_rules"), 11564);
+  EXPECT_EQ(value("labour_inspections_fines"), 454000);
+  EXPECT_EQ(f["monitoring_items_revealed"]["qualifier"], "about");
+  // Multi-year history: records from 2015 plus imported aggregates for 2005-2014.
+  EXPECT_EQ(value("crimes_trafficking_and_forced_labour@2005..2019"), 1514);
+  EXPECT_EQ(value("accused_prosecuted@2005..2019"), 570);
+  EXPECT_EQ(value("victims_identified@2005..2019"), 976);
+  EXPECT_TRUE(f["victims_identified@2005..2019"]["imported"].get<bool>());
+  // Changes on 2018 are stated.
+  EXPECT_TRUE(f["victims_identified"].contains("change"));
+  // The questionnaire's multi-year figures (victims identified 2015-2020 who had suffered
+  // domestic violence / early marriage).
+  EXPECT_EQ(stats_->figure(system, "victims_domestic_violence", "2015..2020", "en", true)["value"], 48);
+  EXPECT_EQ(stats_->figure(system, "victims_early_marriage", "2015..2020", "en", true)["value"], 46);
+
+  // The sentence states the gap.
+  std::string victims_text;
+  for (const auto& s : r["sections"])
+    for (const auto& p : s["paragraphs"])
+      if (p.value("figure", "") == "victims_identified") victims_text = p["text"];
+  EXPECT_NE(victims_text.find("not recorded: 3"), std::string::npos) << victims_text;
+  EXPECT_NE(victims_text.find("women 85"), std::string::npos) << victims_text;
+
+  // The public edition hides the small cells and what would reveal them.
+  const Json pub = stats_->annualReport(system, 2019, "az", false);
+  EXPECT_EQ(pub["figures"]["victims_identified"]["value"], 91);
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "victim_group", "child"), -1);
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "victim_group", "man"), -1);  // secondary
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "victim_group", "woman"), 85);
+  EXPECT_NE(pub.dump().find("qurbanı kimi tanınıb"), std::string::npos);
+  const Json ru = stats_->annualReport(system, 2019, "ru", true);
+  EXPECT_NE(ru.dump().find("признаны 91"), std::string::npos);
+
+  // Outputs render.
+  const auto pdf = stats_->annualReportFile(system, 2019, "az", "pdf", false);
+  EXPECT_EQ(pdf.bytes.substr(0, 5), "%PDF-");
+  const auto odt = stats_->annualReportFile(system, 2019, "az", "odt", false);
+  EXPECT_EQ(odt.bytes.substr(0, 2), "PK");
+  EXPECT_NE(odt.bytes.find("mimetypeapplication/vnd.oasis.opendocument.text"), std::string::npos);
+  const auto xlsx = stats_->annualReportFile(system, 2019, "en", "xlsx", true);
+  EXPECT_EQ(xlsx.bytes.substr(0, 2), "PK");
+  const auto csv = stats_->annualReportFile(system, 2019, "en", "csv", true);
+  EXPECT_NE(csv.bytes.find("victims_identified,1,2019,persons,country_of_exploitation,not_recorded,3,"), std::string::npos);
+
+  // The records behind a figure.
+  const Json behind = stats_->recordsBehind(system, "victims_identified", "2019");
+  EXPECT_EQ(behind["count"], 91);
+
+  // Kept current: a new identified victim in 2019 counts at once, a deletion takes it away.
+  const Json person = service_->create(system, "person", {{"sex", "female"}, {"birth", "1990-05-05"}, {"citizenship", "AZ"}});
+  Json vc = service_->create(system, "victim_case",
+                             {{"person", person["id"]}, {"registered_on", "2019-05-01"}, {"country_of_exploitation", "TR"}});
+  vc = service_->transition(system, "victim_case", vc["id"], vc["version"].get<int64_t>(), "identify",
+                            {{"decision_date", "2019-05-20"}, {"forms_of_exploitation", {"sexual_prostitution"}}});
+  EXPECT_EQ(stats_->figure(system, "victims_identified", "2019", "en", true)["value"], 92);
+  EXPECT_EQ(stats_->figure(system, "victims_identified", "2019", "en", true)["breakdowns"][0]["cells"].size(), 3U);
+  service_->remove(system, "victim_case", vc["id"], vc["version"].get<int64_t>(), "entered by mistake");
+  EXPECT_EQ(stats_->figure(system, "victims_identified", "2019", "en", true)["value"], 91);
+  EXPECT_LT(r["compute_ms"].get<double>(), 1000);
+}
+
+}  // namespace
