@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -135,11 +138,10 @@ struct Evaluator::Impl {
     bool ok = false;
     // The row the path ends on (following references), -1 when a reference is empty.
     [[nodiscard]] int32_t follow(const Snapshot& s, int32_t row) const {
+      (void)s;
       for (const auto& h : hops) {
-        const int64_t id = h.ref->ref[static_cast<std::size_t>(row)];
-        if (id == 0) return -1;
-        row = s.rowOf(id, *h.target);
-        if (row < 0) return -1;
+        row = h.ref->ref_row[static_cast<std::size_t>(row)];
+        if (row < 0 || !h.target->alive[static_cast<std::size_t>(row)]) return -1;
       }
       return row;
     }
@@ -395,6 +397,7 @@ struct Evaluator::Impl {
     const Table* table = nullptr;
     std::vector<CFilter> filters;
     const Column* date = nullptr;
+    const DateIndex* index = nullptr;
     Period period;
     bool empty = false;  // the period lies before the records
   };
@@ -408,10 +411,18 @@ struct Evaluator::Impl {
     if (s.empty) return s;
     if (!ind.date.empty()) {
       const Path p = compilePath(ind.from, ind.date);
-      if (p.ok && p.hops.empty()) s.date = p.col;
+      if (p.ok && p.hops.empty()) s.date = p.col, s.index = s.table->dateIndex(ind.date);
       else if (p.ok) throw std::invalid_argument("indicator " + ind.id + ": the date must be a field of the register counted");
     }
     for (const auto& f : ind.where) s.filters.push_back(compileFilter(f, ind.from, &ind, period));
+    // Cheapest tests first: a field of the record itself, then fields behind references, then
+    // counted_by and dimension tests (which follow paths and compute categories).
+    auto cost = [](const CFilter& f) {
+      if (f.dim) return 100;
+      const int hops = static_cast<int>(f.path.hops.size());
+      return (f.op == Filter::Op::CountedBy ? 50 : 0) + hops * 10;
+    };
+    std::stable_sort(s.filters.begin(), s.filters.end(), [&](const CFilter& a, const CFilter& b) { return cost(a) < cost(b); });
     return s;
   }
 
@@ -419,6 +430,34 @@ struct Evaluator::Impl {
   void scan(const Scan& s, Fn&& fn) const {
     if (s.empty) return;
     const Table& t = *s.table;
+    auto visit = [&](int32_t r) {
+      for (const auto& f : s.filters)
+        if (!passes(f, r)) return;
+      fn(r);
+    };
+    if (s.index && s.date) {
+      // The period's range of the date index, then the rows written since it was sorted.
+      const DateIndex& ix = *s.index;
+      const int32_t* dates = s.date->code.data();
+      const auto first = std::lower_bound(ix.years.begin(), ix.years.end(), s.period.from / 10000) - ix.years.begin();
+      const auto last = std::upper_bound(ix.years.begin(), ix.years.end(), s.period.to / 10000) - ix.years.begin();
+      const bool any_tail = !ix.tail.empty();
+      for (auto i = first; i < last; ++i) {
+        const int32_t r = ix.rows[static_cast<std::size_t>(i)];
+        const auto ur = static_cast<std::size_t>(r);
+        const int32_t d = dates[ur];
+        if (d < s.period.from || d > s.period.to || !t.alive[ur] || (any_tail && ur < ix.in_tail.size() && ix.in_tail[ur]))
+          continue;
+        visit(r);
+      }
+      for (const int32_t r : ix.tail) {
+        const auto ur = static_cast<std::size_t>(r);
+        const int32_t d = dates[ur];
+        if (!t.alive[ur] || d < s.period.from || d > s.period.to) continue;
+        visit(r);
+      }
+      return;
+    }
     const std::size_t n = t.rows();
     const int32_t* dates = s.date ? s.date->code.data() : nullptr;
     for (std::size_t r = 0; r < n; ++r) {
@@ -513,7 +552,19 @@ struct Evaluator::Impl {
     return found;
   }
 
-  Figure evaluate(const std::string& id, const Period& period) {
+  std::map<std::string, Figure> figure_cache;  // key(id, period) + "|b" / "|t"
+
+  Figure evaluate(const std::string& id, const Period& period, bool with_breakdowns) {
+    const std::string k = key(id, period) + (with_breakdowns ? "|b" : "|t");
+    if (auto it = figure_cache.find(k); it != figure_cache.end()) return it->second;
+    if (!with_breakdowns)
+      if (auto it = figure_cache.find(key(id, period) + "|b"); it != figure_cache.end()) return it->second;
+    Figure f = compute(id, period, with_breakdowns);
+    figure_cache.emplace(k, f);
+    return f;
+  }
+
+  Figure compute(const std::string& id, const Period& period, bool with_breakdowns) {
     const Indicator* ind = cat.indicator(id);
     if (!ind) throw std::invalid_argument("unknown indicator " + id);
     Figure fig;
@@ -521,17 +572,18 @@ struct Evaluator::Impl {
     fig.version = ind->version;
     fig.period = period;
     if (ind->unit == Indicator::Unit::Ratio) {
-      const Figure num = evaluate(ind->numerator, period), den = evaluate(ind->denominator, period);
+      const Figure num = evaluate(ind->numerator, period, false), den = evaluate(ind->denominator, period, false);
       const double scale = std::pow(10.0, ind->decimals);
       fig.value = den.value > 0 ? std::round(num.value * 100.0 / den.value * scale) / scale : 0;
       fig.from_records = fig.value;
       return fig;
     }
     std::vector<std::shared_ptr<Dim>> dims;
-    for (const auto& b : ind->breakdowns) {
-      const Dimension* d = cat.dimension(b);
-      dims.push_back(compileDim(*d, ind->from, ind));
-    }
+    if (with_breakdowns)
+      for (const auto& b : ind->breakdowns) {
+        const Dimension* d = cat.dimension(b);
+        dims.push_back(compileDim(*d, ind->from, ind));
+      }
     std::vector<std::vector<double>> counts(dims.size());
     for (std::size_t k = 0; k < dims.size(); ++k) counts[k].assign(dims[k]->categories.size(), 0);
     std::vector<double> not_recorded(dims.size(), 0);
@@ -623,8 +675,15 @@ Evaluator::Evaluator(const Catalogue& catalogue, const Snapshot& snapshot)
     : impl_(std::make_unique<Impl>(catalogue, snapshot)) {}
 Evaluator::~Evaluator() = default;
 
-Figure Evaluator::evaluate(const std::string& indicator, const Period& period) {
-  return impl_->evaluate(indicator, period);
+Figure Evaluator::evaluate(const std::string& indicator, const Period& period, bool with_breakdowns) {
+  // PALERMO_STATS_PROFILE=1: each evaluation's time on standard error (for tuning indicators).
+  static const bool profile = std::getenv("PALERMO_STATS_PROFILE") != nullptr;
+  if (!profile) return impl_->evaluate(indicator, period, with_breakdowns);
+  const auto t = std::chrono::steady_clock::now();
+  Figure f = impl_->evaluate(indicator, period, with_breakdowns);
+  std::fprintf(stderr, "%-45s %s %8.2f ms\n", indicator.c_str(), period.toString().c_str(),
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+  return f;
 }
 
 std::vector<int64_t> Evaluator::recordsBehind(const std::string& indicator, const Period& period) {

@@ -65,7 +65,9 @@ class Evaluator {
   Evaluator(const Catalogue& catalogue, const Snapshot& snapshot);
   ~Evaluator();
   // Throws std::invalid_argument for an unknown indicator.
-  Figure evaluate(const std::string& indicator, const Period& period);
+  // Results are remembered for the evaluator's life (a report asks for some figures twice);
+  // without breakdowns only the total is computed (trends, multi-year totals).
+  Figure evaluate(const std::string& indicator, const Period& period, bool with_breakdowns = true);
   // The ids of the records counted (for a Persons indicator: the counted records, not the persons).
   std::vector<int64_t> recordsBehind(const std::string& indicator, const Period& period);
 

@@ -390,7 +390,7 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
     auto it = figures.find(key);
     if (it != figures.end()) return *it;
     if (from_year) {
-      const Figure f = ev.evaluate(id, Period::years(from_year, opt.year));
+      const Figure f = ev.evaluate(id, Period::years(from_year, opt.year), false);
       figures[key] = publishFigure(f, nullptr, cat, schema, opt);
     } else {
       const Figure f = ev.evaluate(id, period);
@@ -444,7 +444,7 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
           }
       } else {
         for (int y = c.from_year ? c.from_year : opt.year - 9; y <= opt.year; ++y) {
-          const Figure f = ev.evaluate(c.figure, Period::year(y));
+          const Figure f = ev.evaluate(c.figure, Period::year(y), false);
           const Json pub = publishFigure(f, nullptr, cat, schema, opt);
           series.push_back({{"label", std::to_string(y)}, {"value", pub["value"]}, {"display", pub["display"]},
                             {"imported", f.imported != 0 && f.from_records == 0}});

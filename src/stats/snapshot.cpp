@@ -3,6 +3,7 @@
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -36,7 +37,7 @@ void Column::resize(std::size_t n) {
     case Kind::Multi: bits.resize(n, 0); break;
     case Kind::Date: code.resize(n, 0), hi.resize(n, 0); break;
     case Kind::Number: num.resize(n, std::numeric_limits<double>::quiet_NaN()); break;
-    case Kind::Ref: ref.resize(n, 0); break;
+    case Kind::Ref: ref.resize(n, 0), ref_row.resize(n, -1); break;
   }
 }
 
@@ -58,6 +59,26 @@ std::size_t Table::appendRow(int64_t id) {
   alive.push_back(1);
   for (auto& [name, c] : columns) c.resize(ids.size());
   return ids.size() - 1;
+}
+
+void DateIndex::touch(std::size_t row) {
+  if (row >= in_tail.size()) in_tail.resize(row + 1, 0);
+  if (in_tail[row]) return;
+  in_tail[row] = 1;
+  tail.push_back(static_cast<int32_t>(row));
+}
+
+void DateIndex::rebuild(const std::vector<int32_t>& column) {
+  std::vector<std::pair<int32_t, int32_t>> entries;
+  entries.reserve(column.size());
+  for (std::size_t r = 0; r < column.size(); ++r)
+    if (column[r] != 0) entries.emplace_back(column[r] / 10000, static_cast<int32_t>(r));  // no date: in no period
+  std::sort(entries.begin(), entries.end());
+  years.resize(entries.size());
+  rows.resize(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) years[i] = entries[i].first, rows[i] = entries[i].second;
+  tail.clear();
+  in_tail.assign(column.size(), 0);
 }
 
 struct Snapshot::Zone {
@@ -139,6 +160,31 @@ Snapshot::Snapshot(const records::Schema& schema, const Catalogue& catalogue)
     specs_[type] = std::move(spec);
   }
   for (const auto& [type, spec] : specs_) tableFor(type);
+  // Date indexes for the columns that place records in periods.
+  for (const auto& [id, ind] : catalogue.indicators)
+    if (!ind.from.empty() && !ind.date.empty() && ind.date.find('.') == std::string::npos)
+      if (auto it = tables_.find(ind.from); it != tables_.end() && it->second->column(ind.date))
+        it->second->date_indexes[ind.date];
+}
+
+void Snapshot::resolveRefs(Table& t, std::size_t row) {
+  for (auto& [name, c] : t.columns) {
+    if (c.kind != Column::Kind::Ref) continue;
+    const int64_t id = c.ref[row];
+    int32_t target = -1;
+    if (id > 0 && static_cast<std::size_t>(id) < row_of_id_.size()) {
+      auto it = tables_.find(c.ref_type);
+      if (it != tables_.end() && table_of_id_[static_cast<std::size_t>(id)] == it->second->index + 1)
+        target = row_of_id_[static_cast<std::size_t>(id)];
+    }
+    c.ref_row[row] = target;
+  }
+}
+
+void Snapshot::rebuildIndexes(bool only_when_needed) {
+  for (auto& [type, t] : tables_)
+    for (auto& [column, index] : t->date_indexes)
+      if (!only_when_needed || index.needsMerge()) index.rebuild(t->columns.at(column).code);
 }
 
 Snapshot::~Snapshot() = default;
@@ -174,6 +220,9 @@ Table& Snapshot::bulkTable(const std::string& type) { return tableFor(type); }
 void Snapshot::finishBulk() {
   for (auto& [type, t] : tables_)
     for (std::size_t r = 0; r < t->rows(); ++r) indexRow(*t, t->ids[r], r);
+  for (auto& [type, t] : tables_)
+    for (std::size_t r = 0; r < t->rows(); ++r) resolveRefs(*t, r);
+  rebuildIndexes(false);
   loaded_at_ = nowMs();
 }
 
@@ -313,6 +362,8 @@ void Snapshot::put(const StoredRecord& r) {
     indexRow(t, r.id, row);
   }
   setRow(t, row, r);
+  resolveRefs(t, row);
+  for (auto& [column, index] : t.date_indexes) index.touch(row);
 }
 
 void Snapshot::loadAgencies(Store& store) {
@@ -339,7 +390,10 @@ void Snapshot::load(Store& store) {
       q.after_value = Json(q.after_id);
     }
   }
+  for (auto& [type, t] : tables_)
+    for (std::size_t r = 0; r < t->rows(); ++r) resolveRefs(*t, r);
   seq_ = head;
+  rebuildIndexes(false);
   loaded_at_ = nowMs();
 }
 
@@ -368,6 +422,13 @@ int64_t Snapshot::refresh(Store& store) {
     }
     put(*r);
   }
+  // References among records of this batch resolve once all of them are in.
+  for (const auto& [type, id] : changed) {
+    auto& t = *tables_.at(type);
+    if (static_cast<std::size_t>(id) < table_of_id_.size() && table_of_id_[static_cast<std::size_t>(id)] == t.index + 1)
+      resolveRefs(t, static_cast<std::size_t>(row_of_id_[static_cast<std::size_t>(id)]));
+  }
+  rebuildIndexes(true);
   seq_ = head;
   return static_cast<int64_t>(changed.size());
 }

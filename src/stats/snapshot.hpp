@@ -42,8 +42,24 @@ struct Column {
   std::vector<uint64_t> bits;     // Multi: bit (code-1) set for each value present
   std::vector<double> num;        // Number; NaN when none
   std::vector<int64_t> ref;       // Ref: record id, 0 when none
+  std::vector<int32_t> ref_row;   // Ref: the row of that record in the `ref_type` table, -1 none
   Dictionary dict;                // Code and Multi
   void resize(std::size_t n);
+};
+
+// Rows grouped by the year of one date column (and in row order within a year, so that a scan
+// reads the columns forwards), so that a period is a range instead of a scan of the whole
+// register. Kept current without re-sorting per write: rows written since the last sort go to
+// `tail` (scanned whole, their entries in `rows` skipped); the tail is merged in when it grows
+// past a fraction of the table.
+struct DateIndex {
+  std::vector<int32_t> years;   // sorted ascending
+  std::vector<int32_t> rows;    // the row of each entry in `years`
+  std::vector<int32_t> tail;    // rows changed or added since the sort
+  std::vector<uint8_t> in_tail;
+  void touch(std::size_t row);
+  void rebuild(const std::vector<int32_t>& column);
+  [[nodiscard]] bool needsMerge() const { return tail.size() > 4096 + rows.size() / 8; }
 };
 
 struct Table {
@@ -52,7 +68,12 @@ struct Table {
   std::vector<int64_t> ids;
   std::vector<uint8_t> alive;  // 0: deleted
   std::map<std::string, Column> columns;
+  std::map<std::string, DateIndex> date_indexes;  // for the date columns indicators place periods by
   [[nodiscard]] std::size_t rows() const { return ids.size(); }
+  [[nodiscard]] const DateIndex* dateIndex(const std::string& column) const {
+    auto it = date_indexes.find(column);
+    return it == date_indexes.end() ? nullptr : &it->second;
+  }
   [[nodiscard]] const Column* column(const std::string& name) const;
   Column& addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type = "");
   // Appends an empty row for `id` (bulk loading: benchmarks fill the columns directly).
@@ -104,6 +125,8 @@ class Snapshot {
   void setRow(Table& t, std::size_t row, const StoredRecord& r);
   void indexRow(const Table& t, int64_t id, std::size_t row);
   void loadAgencies(Store& store);
+  void resolveRefs(Table& t, std::size_t row);  // the ref_row of each reference of one row
+  void rebuildIndexes(bool only_when_needed);
 
   const records::Schema& schema_;
   const Catalogue& catalogue_;
