@@ -146,9 +146,12 @@ int runServe(const Config& config) {
     return false;
   });
   records.prepare();
-  stats::StatsService statistics(schema, *store, config.statistics_dir);
+  // statistics.dir empty: no statistics (a schema the indicators were not written for).
+  std::unique_ptr<stats::StatsService> statistics;
+  if (!config.statistics_dir.empty())
+    statistics = std::make_unique<stats::StatsService>(schema, *store, config.statistics_dir);
   http::Router router;
-  api::AppContext ctx{config, *store, metrics, auth, &records, &statistics};
+  api::AppContext ctx{config, *store, metrics, auth, &records, statistics.get()};
   api::registerRoutes(router, ctx);
 
   http::Server server(config, router, metrics);

@@ -37,7 +37,7 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"web.root", "./web/dist", "Directory of the built web application."},
     {"schema.dir", "./schema", "Directory of the record-type and value-list YAML files."},
     {"rules.dir", "./rules", "Directory of the rule data: indicator sets (screening/) and rate tables (rates/)."},
-    {"statistics.dir", "./indicators", "Directory of the statistical indicators (*.yaml) and report layouts (reports/)."},
+    {"statistics.dir", "./indicators", "Directory of the statistical indicators (*.yaml) and report layouts (reports/); empty: no statistics."},
     {"log.level", "info", "trace, debug, info, warn, error."},
     {"log.file", "", "Log file (JSON lines); empty for standard error."},
     {"log.access", "true", "Write one access-log line per request (no personal data)."},

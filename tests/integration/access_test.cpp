@@ -60,7 +60,7 @@ class AccessMatrix : public ::testing::Test {
     ASSERT_EQ(code, 0) << out;
     std::smatch m;
     ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--set", "schema.dir=" + kFixtureSchema}, dir_);
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--set", "schema.dir=" + kFixtureSchema, "--set", "statistics.dir="}, dir_);
     admin_ = signIn(*server_, "admin", m[1], true);
     // Three agencies: two in region r1 (an NGO and the special police), one NGO in r2.
     home_ = agency("NGO Home", "ngo", "r1");

@@ -169,7 +169,8 @@ class ServerProcess {
                                      "--set", "server.port=0", "--set", "security.password_cost=min",
                                      "--set", "log.file=" + (dir_ / "palermo.log").string(),
                                      "--set", "web.root=" + (dir_ / "web").string(),
-                                     "--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema"};
+                                     "--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema",
+                                     "--set", std::string("statistics.dir=") + PALERMO_SOURCE_DIR + "/indicators"};
     for (auto& e : extra) args.push_back(std::move(e));
     const std::string database_url = testDatabaseUrl(dir_);
     pid_ = fork();

@@ -104,8 +104,8 @@ TEST(Instances, TwoInstancesBehindNginxShareSessionsRecordsAuditAndThrottling) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
   // Two instances: same database, same key file (the data directory), own logs.
-  const std::vector<std::string> common = {"--set", "schema.dir=" + kFixtureSchema, "--set",
-                                           "server.trusted_proxies=127.0.0.1"};
+  const std::vector<std::string> common = {"--set", "schema.dir=" + kFixtureSchema, "--set", "statistics.dir=",
+                                           "--set", "server.trusted_proxies=127.0.0.1"};
   ServerProcess a(common, dir);
   auto second = common;
   second.insert(second.end(), {"--set", "log.file=" + (dir / "palermo-2.log").string()});

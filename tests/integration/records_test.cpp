@@ -27,7 +27,7 @@ class RecordsApi : public ::testing::Test {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
     const std::string otp = m[1];
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--set", "schema.dir=" + kFixtureSchema}, dir_);
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--set", "schema.dir=" + kFixtureSchema, "--set", "statistics.dir="}, dir_);
     auto login = server_->request("POST", "/api/v1/auth/login", Json{{"login", "admin"}, {"password", otp}}.dump());
     ASSERT_EQ(login.status, 200) << login.body;
     const auto set = login.header("set-cookie");
