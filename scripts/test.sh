@@ -35,7 +35,8 @@ run_ctest() {  # run_ctest <label> [VAR=value ...]
   local ctest_log
   ctest_log=$(mktemp)
   set +e
-  env "$@" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  env "$@" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j2 2>&1 | tee "$ctest_log"
   set -e
   local total nfail

@@ -15,6 +15,7 @@
 #include "records/key_rotation.hpp"
 #include "records/demo.hpp"
 #include "stats/service.hpp"
+#include "linkage/datasets.hpp"
 #include "records/demo_national.hpp"
 #include "records/engine.hpp"
 #include "records/openapi.hpp"
@@ -189,6 +190,73 @@ int runUserAdd(const Config& config, const std::string& login, const std::string
   return 0;
 }
 
+// `palermo link --csv FILE [--csv FILE2]`: normalise, block, train (u from random pairs, m by
+// EM), score, cluster; writes record -> person and the pairs for review, with progress.
+int runLink(const std::vector<std::string>& files, const std::string& out_path, const std::string& review_path,
+            double threshold, int threads) {
+  using namespace palermo::linkage;
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  auto secs = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  Dataset d = readCsv(files[0], 0);
+  if (files.size() == 2) append(d, readCsv(files[1], 1));
+  std::fprintf(stderr, "link: %zu registrations read (%.1f s); fields:", d.records.size(), secs());
+  for (const auto& f : d.fields) std::fprintf(stderr, " %s", f.name.c_str());
+  std::fprintf(stderr, "\n");
+  if (!d.columns_ignored.empty()) {
+    std::fprintf(stderr, "link: columns not used:");
+    for (const auto& c : d.columns_ignored) std::fprintf(stderr, " %s", c.c_str());
+    std::fprintf(stderr, "\n");
+  }
+  MatchOptions o;
+  o.link_probability = threshold;
+  o.threads = threads;
+  o.link_sources_only = files.size() == 2;
+  o.progress = [](const std::string& stage, double f) {
+    std::fprintf(stderr, "\rlink: %s %3.0f%%", stage.c_str(), f * 100);
+    if (f >= 1) std::fprintf(stderr, "\n");
+  };
+  Matcher m(d.fields, o);
+  m.add(d.records);
+  std::fprintf(stderr, "link: normalised (%.1f s)\n", secs());
+  const auto pairs = m.candidatePairs();
+  std::fprintf(stderr, "link: %zu candidate pairs from blocking (%.1f s)\n", pairs.size(), secs());
+  m.train(pairs);
+  std::fprintf(stderr, "\nlink: model trained, EM %d iterations%s (%.1f s)\n", m.model().em_iterations_run,
+               m.model().em_converged ? ", converged" : "", secs());
+  const auto links = m.score(pairs, o.review_low);
+  const auto clusters = m.cluster(links);
+  std::fprintf(stderr, "link: scored and clustered (%.1f s)\n", secs());
+  std::ofstream out(out_path);
+  out << "record_id,person_id\r\n";
+  std::size_t persons = 0;
+  for (uint32_t i = 0; i < clusters.size(); ++i) {
+    if (clusters[i] == i) ++persons;
+    out << d.records[i].id << "," << d.records[clusters[i]].id << "\r\n";
+  }
+  std::ofstream review(review_path);
+  review << "record_a,record_b,probability,explanation\r\n";
+  std::size_t uncertain = 0;
+  for (const auto& l : links) {
+    if (l.probability >= threshold) continue;
+    ++uncertain;
+    std::string why;
+    for (const auto& e : m.explain(l.a, l.b))
+      why += (why.empty() ? "" : "; ") + e.field + ": " + e.level + (e.weight != 0 ? fmt::format(" ({:+.1f})", e.weight) : "");
+    review << d.records[l.a].id << "," << d.records[l.b].id << "," << fmt::format("{:.3f}", l.probability) << ",\"" << why << "\"\r\n";
+  }
+  std::printf("%zu registrations -> %zu persons; %zu pairs for review in %s; record -> person in %s (%.1f s)\n", d.records.size(),
+              persons, uncertain, review_path.c_str(), out_path.c_str(), secs());
+  bool have_truth = false;
+  for (const auto& t : d.truth) have_truth = have_truth || !t.empty();
+  if (have_truth) {
+    const Quality q = evaluate(clusters, d.truth);
+    std::printf("against the truth column: pairwise precision %.4f recall %.4f F1 %.4f; B-cubed F1 %.4f\n", q.precision, q.recall,
+                q.f1, q.bcubed_f1);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -298,6 +366,17 @@ int main(int argc, char** argv) {
   stats_figure->add_option("--period", figure_period, "2019, 2019-Q2, 2015..2020 or 2019-03-01..2019-06-30")->required();
   stats_figure->add_option("--lang", figure_lang, "az, en or ru");
 
+  auto* link_cmd = app.add_subcommand("link", "Link registrations to persons (counting persons once) over CSV files");
+  std::vector<std::string> link_csv;
+  std::string link_out = "links.csv", link_review = "review.csv";
+  double link_threshold = 0.9;
+  int link_threads = 2;
+  link_cmd->add_option("--csv", link_csv, "CSV file(s): one to deduplicate, two to link with each other")->required()->expected(1, 2);
+  link_cmd->add_option("--out", link_out, "Where to write record_id,person_id");
+  link_cmd->add_option("--review", link_review, "Where to write the uncertain pairs for human review");
+  link_cmd->add_option("--threshold", link_threshold, "Match probability from which a pair is a link")->check(CLI::Range(0.5, 0.9999));
+  link_cmd->add_option("--threads", link_threads, "Threads for scoring")->check(CLI::Range(1, 64));
+
   auto* config_cmd = app.add_subcommand("config", "Show the effective configuration");
   addCommon(config_cmd, common);
 
@@ -325,6 +404,7 @@ int main(int argc, char** argv) {
       store->close();
       return 0;
     }
+    if (*link_cmd) return runLink(link_csv, link_out, link_review, link_threshold, link_threads);
     if (*report_annual || *stats_figure) {
       RecordsSetup setup(config);
       stats::StatsService statistics(setup.schema, *setup.store, config.statistics_dir);

@@ -40,7 +40,7 @@ void writeFile(const std::filesystem::path& path, const std::string& bytes) {
 
 TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   const auto dir = makeTempDir("palermo-report");
-  auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string());
+  auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set schema.dir=" + kSchema + " --set rules.dir=" + kRules);
   ASSERT_EQ(demo_code, 0) << demo_out;
   auto [code, out] = runCli("user add --data-dir " + dir.string() +
                             " --set security.password_cost=min --login admin --display-name Admin --role admin");

@@ -1,0 +1,182 @@
+// The matcher (issue 8): Jaro-Winkler, the comparison levels (day/month swap, swapped name
+// order, Russian-mediated spellings), EM recovering a known mixture, review decisions overriding
+// the model, and cluster numbers that stay put when unrelated registrations arrive.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "linkage/matcher.hpp"
+
+using namespace palermo::linkage;
+
+namespace {
+
+const std::vector<FieldSpec> kFields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname},
+                                        {"dob", FieldKind::Dob},          {"sex", FieldKind::Sex},
+                                        {"document", FieldKind::Document}};
+
+InputRecord rec(const std::string& id, const std::string& given, const std::string& surname, const std::string& dob,
+                const std::string& sex = "", const std::string& doc = "") {
+  return {id, 0, {given, surname, dob, sex, doc}};
+}
+
+std::string levelOf(const Matcher& m, uint32_t a, uint32_t b, const std::string& field) {
+  for (const auto& e : m.explain(a, b))
+    if (e.field == field) return e.level;
+  return "?";
+}
+
+// A population of distinct made-up people (with a duplicate registration each, other spelling).
+std::vector<InputRecord> population(int persons, uint64_t seed, std::vector<std::string>* truth = nullptr) {
+  static const char* kGiven[] = {"Ali", "Rashad", "Leyla", "Aynur", "Tural", "Nigar", "Orkhan", "Samir", "Fidan", "Kamran"};
+  static const char* kSur[] = {"Mammadov", "Aliyev", "Hasanov", "Guliyev", "Karimov", "Babayev", "Nasirov", "Rzayev",
+                               "Safarov", "Musayev", "Zeynalov", "Bagirov", "Sultanov", "Agayev", "Pashayev"};
+  std::mt19937_64 rng(seed);
+  std::vector<InputRecord> out;
+  for (int p = 0; p < persons; ++p) {
+    const std::string g = kGiven[rng() % 10], s = kSur[rng() % 15];
+    char dob[16];
+    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1950 + static_cast<int>(rng() % 50), 1 + static_cast<int>(rng() % 12),
+                  1 + static_cast<int>(rng() % 28));
+    const std::string sex = rng() % 2 ? "female" : "male";
+    const std::string doc = "AA" + std::to_string(1000000 + rng() % 9000000);
+    out.push_back(rec("p" + std::to_string(p) + "a", g, s, dob, sex, doc));
+    out.push_back(rec("p" + std::to_string(p) + "b", g, s + (rng() % 3 == 0 ? "x" : ""), dob, sex, rng() % 2 ? doc : ""));
+    if (truth) truth->insert(truth->end(), {std::to_string(p), std::to_string(p)});
+  }
+  return out;
+}
+
+TEST(Linkage, JaroWinkler) {
+  EXPECT_NEAR(jaroWinkler("martha", "marhta"), 0.961, 0.001);
+  EXPECT_NEAR(jaroWinkler("dwayne", "duane"), 0.840, 0.001);
+  EXPECT_NEAR(jaroWinkler("dixon", "dicksonx"), 0.813, 0.001);
+  EXPECT_EQ(jaroWinkler("", "abc"), 0);
+  EXPECT_EQ(jaroWinkler("same", "same"), 1);
+}
+
+TEST(Linkage, DateLevelsIncludeTheDayMonthSwap) {
+  Matcher m(kFields);
+  m.add({rec("a", "Ali", "Mammadov", "1990-07-02"), rec("b", "Ali", "Mammadov", "1990-02-07"),
+         rec("c", "Ali", "Mammadov", "1990"), rec("d", "Ali", "Mammadov", "1991-07-02"),
+         rec("e", "Ali", "Mammadov", "02.07.1990"), rec("f", "Ali", "Mammadov", "1990-07-20"), rec("g", "Ali", "Mammadov", "")});
+  EXPECT_EQ(levelOf(m, 0, 1, "dob"), "day and month swapped");
+  EXPECT_EQ(levelOf(m, 0, 2, "dob"), "same year");
+  EXPECT_EQ(levelOf(m, 0, 3, "dob"), "one year apart");
+  EXPECT_EQ(levelOf(m, 0, 4, "dob"), "exact");
+  EXPECT_EQ(levelOf(m, 0, 5, "dob"), "same year and month");
+  EXPECT_EQ(levelOf(m, 0, 6, "dob"), "missing");
+}
+
+TEST(Linkage, NameLevelsAcrossScriptsAndOrder) {
+  Matcher m(kFields);
+  m.add({rec("a", "Hüseyn", "Məmmədov", "1985-03-04"), rec("b", "Гусейн", "Мамедов", "1985-03-04"),
+         rec("c", "Mammadov", "Huseyn", "1985-03-04"), rec("d", "Cəfər", "Həsənov", "1985-03-04"),
+         rec("e", "Dzhafar", "Hasanli", "1985-03-04")});
+  EXPECT_EQ(levelOf(m, 0, 1, "first_name"), "phonetic key");
+  EXPECT_EQ(levelOf(m, 0, 1, "surname"), "phonetic key");
+  EXPECT_NE(levelOf(m, 0, 2, "surname").find("swapped"), std::string::npos);
+  EXPECT_EQ(levelOf(m, 3, 4, "first_name"), "phonetic key");
+  EXPECT_EQ(levelOf(m, 3, 4, "surname"), "same stem");
+  // The blocking keys bring the spellings together.
+  const auto pairs = m.candidatePairs();
+  auto has = [&](uint32_t a, uint32_t b) { return std::binary_search(pairs.begin(), pairs.end(), (uint64_t{a} << 32) | b); };
+  EXPECT_TRUE(has(0, 1));
+  EXPECT_TRUE(has(0, 2));
+  EXPECT_TRUE(has(3, 4));
+}
+
+// EM recovers the agreement probability of a field whose value duplicates keep 90 % of the
+// time, against chance agreement of 1 in 10.
+TEST(Linkage, EmConvergesOnAKnownMixture) {
+  const std::vector<FieldSpec> fields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname},
+                                         {"dob", FieldKind::Dob}, {"postcode", FieldKind::Code}};
+  std::mt19937_64 rng(11);
+  std::vector<InputRecord> records;
+  for (int p = 0; p < 3000; ++p) {
+    const std::string g = "g" + std::to_string(rng() % 400), s = "s" + std::to_string(rng() % 900);
+    char dob[16];
+    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1940 + static_cast<int>(rng() % 60), 1 + static_cast<int>(rng() % 12),
+                  1 + static_cast<int>(rng() % 28));
+    const std::string code = std::to_string(rng() % 10);
+    records.push_back({"a" + std::to_string(p), 0, {g, s, dob, code}});
+    records.push_back({"b" + std::to_string(p), 0, {g, s, dob, rng() % 10 < 9 ? code : std::to_string(rng() % 10)}});
+  }
+  MatchOptions o;
+  o.u_sample_pairs = 200000;
+  Matcher m(fields, o);
+  m.add(records);
+  const auto pairs = m.candidatePairs();
+  m.train(pairs);
+  const Model& model = m.model();
+  EXPECT_TRUE(model.em_converged) << model.em_iterations_run << " iterations";
+  const auto& code = model.levels[3];
+  EXPECT_NEAR(code[0].u, 0.1, 0.01);
+  // Duplicates keep the code 90 % of the time, and a changed code still agrees 1 time in 10.
+  EXPECT_NEAR(code[0].m, 0.9 + 0.1 * 0.1, 0.03);
+  EXPECT_GT(model.levels[2][0].m, 0.9);  // dates of birth of duplicates agree exactly
+}
+
+TEST(Linkage, ReviewDecisionsOverrideTheModel) {
+  std::vector<std::string> truth;
+  auto records = population(300, 5, &truth);
+  Matcher m(kFields);
+  m.add(records);
+  const auto pairs = m.candidatePairs();
+  m.train(pairs);
+  const auto links = m.score(pairs, 0.3);
+  const auto plain = m.cluster(links);
+  EXPECT_EQ(plain[0], plain[1]);  // p0a and p0b: one person
+  EXPECT_NE(plain[0], plain[2]);
+  // A reviewer says p0a and p0b are different people, and p0a and p1a are the same.
+  const auto decided = m.cluster(links, {{0, 2}}, {{0, 1}});
+  EXPECT_NE(decided[0], decided[1]);
+  EXPECT_EQ(decided[0], decided[2]);
+  const Quality q = evaluate(plain, truth);
+  EXPECT_GT(q.f1, 0.95);
+}
+
+TEST(Linkage, ClusterNumbersStayWhenUnrelatedRegistrationsArrive) {
+  auto records = population(200, 9);
+  Matcher first(kFields);
+  first.add(records);
+  auto pairs = first.candidatePairs();
+  first.train(pairs);
+  const auto before = first.cluster(first.score(pairs, 0.3));
+  // The same registrations plus newcomers (other people), scored with the same model.
+  Matcher second(kFields);
+  second.add(records);
+  auto more = population(100, 1234);
+  for (auto& r : more) r.values[1] = "Zz" + r.values[1];  // other families
+  second.add(more);
+  second.setModel(first.model());
+  pairs = second.candidatePairs();
+  const auto after = second.cluster(second.score(pairs, 0.3));
+  for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(before[i], after[i]) << i;
+}
+
+TEST(Linkage, IncrementalSearchFindsTheKnownPerson) {
+  auto records = population(500, 3);
+  Matcher m(kFields);
+  m.add(records);
+  m.train(m.candidatePairs());
+  InputRecord probe = records[40];  // p20a, typed again with a spelling of its own
+  probe.id = "new";
+  probe.values[1] = probe.values[1] + "a";
+  const auto found = m.search(probe, 5, 0.5);
+  ASSERT_FALSE(found.empty());
+  EXPECT_TRUE(m.id(found[0].a) == "p20a" || m.id(found[0].a) == "p20b") << m.id(found[0].a);
+  EXPECT_EQ(m.size(), records.size());  // the probe is not kept
+}
+
+TEST(Linkage, QualityMeasures) {
+  // Truth {0,1,2} {3}; predicted {0,1} {2,3}: 1 correct pair of 2 predicted and 3 true.
+  const Quality q = evaluate({0, 0, 2, 2}, {"a", "a", "a", "b"});
+  EXPECT_EQ(q.true_pairs, 3U);
+  EXPECT_EQ(q.predicted_pairs, 2U);
+  EXPECT_EQ(q.correct_pairs, 1U);
+  EXPECT_NEAR(q.precision, 0.5, 1e-9);
+  EXPECT_NEAR(q.recall, 1.0 / 3, 1e-9);
+}
+
+}  // namespace
