@@ -187,6 +187,7 @@ describe('sign-in journey', () => {
   it('switches to English, and remembers it after a reload', async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.locator('main h1', { hasText: EN.homeTitle }).waitFor();
+    await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 });
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     assert.match(await page.getByTestId('welcome').textContent(), /^Welcome, .+!$/);
     await page.reload();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState, useLayoutEffect } from 'preact/hooks';
 import { api, ApiError, type Session, type User } from './api';
 import { Layout } from './components/Layout';
 import { loadLang, saveLang, translator, type Lang, type MessageKey } from './i18n';
@@ -47,7 +47,9 @@ export function App() {
   );
   const { t } = i18n;
 
-  useEffect(() => {
+  // A layout effect: the page's language changes in the same frame as its text (screen readers
+  // and the browser tests read <html lang> as soon as the new text shows).
+  useLayoutEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
 
