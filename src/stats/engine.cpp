@@ -137,8 +137,7 @@ struct Evaluator::Impl {
     const Column* col = nullptr;  // null: the path ends on a table that is not loaded
     bool ok = false;
     // The row the path ends on (following references), -1 when a reference is empty.
-    [[nodiscard]] int32_t follow(const Snapshot& s, int32_t row) const {
-      (void)s;
+    [[nodiscard]] int32_t follow(int32_t row) const {
       for (const auto& h : hops) {
         row = h.ref->ref_row[static_cast<std::size_t>(row)];
         if (row < 0 || !h.target->alive[static_cast<std::size_t>(row)]) return -1;
@@ -269,7 +268,7 @@ struct Evaluator::Impl {
       return;
     }
     if (!d.path.ok) return;
-    const int32_t r = d.path.follow(snap, row);
+    const int32_t r = d.path.follow(row);
     if (r < 0) return;
     const auto ur = static_cast<std::size_t>(r);
     const Column& c = *d.path.col;
@@ -363,7 +362,7 @@ struct Evaluator::Impl {
       return f.op == Filter::Op::NotIn ? !any : any;
     }
     if (!f.path.ok) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
-    const int32_t r = f.path.follow(snap, row);
+    const int32_t r = f.path.follow(row);
     if (f.op == Filter::Op::CountedBy) return r >= 0 && (*f.counted)[static_cast<std::size_t>(r)];
     if (r < 0) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
     const auto ur = static_cast<std::size_t>(r);
@@ -491,7 +490,7 @@ struct Evaluator::Impl {
         if (person.ok) {
           rows.assign(person.hops.back().target->rows(), 0);
           scan(s, [&](int32_t r) {
-            const int32_t p = person.follow(snap, r);
+            const int32_t p = person.follow(r);
             if (p >= 0) rows[static_cast<std::size_t>(p)] = 1;
           });
         }
@@ -597,7 +596,7 @@ struct Evaluator::Impl {
         std::vector<uint8_t> seen(ptable ? ptable->rows() : 0, 0);
         std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
         scan(s, [&](int32_t r) {
-          const int32_t p = person.ok ? person.follow(snap, r) : -1;
+          const int32_t p = person.ok ? person.follow(r) : -1;
           if (p < 0) return;
           seen[static_cast<std::size_t>(p)] = 1;
           for (std::size_t k = 0; k < dims.size(); ++k) {
@@ -627,7 +626,7 @@ struct Evaluator::Impl {
         scan(s, [&](int32_t r) {
           double w = 1;
           if (ind->unit == Indicator::Unit::Sum) {
-            const int32_t e = sum.ok ? sum.follow(snap, r) : -1;
+            const int32_t e = sum.ok ? sum.follow(r) : -1;
             w = e < 0 ? 0 : sum.col->num[static_cast<std::size_t>(e)];
             if (std::isnan(w)) w = 0;
           }
@@ -657,10 +656,6 @@ struct Evaluator::Impl {
     fig.value = fig.from_records + fig.imported;
     // Imported totals without their breakdown: the unknown split is "not recorded".
     for (auto& b : fig.breakdowns) {
-      double imported_cells = 0;
-      for (const auto& c : b.cells)
-        if (c.imported) imported_cells += c.value;
-      (void)imported_cells;
       if (b.additive) {
         double sum = b.not_recorded;
         for (const auto& c : b.cells) sum += c.value;

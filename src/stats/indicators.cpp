@@ -19,6 +19,16 @@ const std::string& Text3::in(const std::string& lang) const {
   return az.empty() ? (en.empty() ? ru : en) : az;
 }
 
+const char* countsName(Indicator::Unit unit) {
+  switch (unit) {
+    case Indicator::Unit::Persons: return "persons";
+    case Indicator::Unit::Records: return "records";
+    case Indicator::Unit::Sum: return "sum";
+    case Indicator::Unit::Ratio: return "ratio";
+  }
+  return "records";
+}
+
 const Indicator* Catalogue::indicator(const std::string& id) const {
   auto it = indicators.find(id);
   return it == indicators.end() ? nullptr : &it->second;

@@ -82,6 +82,9 @@ struct Indicator {
   int line = 0;
 };
 
+// "persons", "records", "sum" or "ratio": what an indicator counts, as files and the API say it.
+const char* countsName(Indicator::Unit unit);
+
 struct Catalogue {
   std::map<std::string, Indicator> indicators;
   std::map<std::string, Dimension> dimensions;

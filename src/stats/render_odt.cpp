@@ -18,6 +18,7 @@
 
 #include "stats/render_charts.hpp"
 #include "stats/report.hpp"
+#include "stats/temp_file.hpp"
 
 namespace palermo::stats {
 
@@ -169,16 +170,10 @@ std::string renderOdt(const Json& report) {
                            "</dc:language><meta:generator>Palermo</meta:generator></office:meta></office:document-meta>\n";
 
   // libzip writes archives to files: build in a private temporary file, read it back.
-  char path[] = "/tmp/palermo-odt-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) throw std::runtime_error("odt: cannot create a temporary file");
-  close(fd);
+  TempFile file("odt");
   int err = 0;
-  zip_t* z = zip_open(path, ZIP_TRUNCATE, &err);
-  if (!z) {
-    std::remove(path);
-    throw std::runtime_error("odt: zip_open failed");
-  }
+  zip_t* z = zip_open(file.path(), ZIP_TRUNCATE, &err);
+  if (!z) throw std::runtime_error("odt: zip_open failed");
   try {
     add(z, "mimetype", "application/vnd.oasis.opendocument.text", true);
     add(z, "META-INF/manifest.xml", manifest.str(), false);
@@ -188,19 +183,13 @@ std::string renderOdt(const Json& report) {
     for (const auto& [name, png] : pictures) add(z, name, png, true);
   } catch (...) {
     zip_discard(z);
-    std::remove(path);
     throw;
   }
   if (zip_close(z) != 0) {
     zip_discard(z);
-    std::remove(path);
     throw std::runtime_error("odt: zip_close failed");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::remove(path);
-  return bytes.str();
+  return file.read();
 }
 
 }  // namespace palermo::stats

@@ -13,22 +13,17 @@
 #include <unistd.h>
 
 #include "stats/report.hpp"
+#include "stats/temp_file.hpp"
 
 namespace palermo::stats {
 
 std::string renderXlsx(const Json& report) {
-  char path[] = "/tmp/palermo-xlsx-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) throw std::runtime_error("xlsx: cannot create a temporary file");
-  close(fd);
+  TempFile file("xlsx");
   const std::string lang = report["lang"];
   const bool en = lang == "en", ru = lang == "ru";
   auto t = [&](const char* az, const char* e, const char* r) { return en ? e : ru ? r : az; };
-  lxw_workbook* wb = workbook_new(path);
-  if (!wb) {
-    std::remove(path);
-    throw std::runtime_error("xlsx: workbook_new failed");
-  }
+  lxw_workbook* wb = workbook_new(file.path());
+  if (!wb) throw std::runtime_error("xlsx: workbook_new failed");
   lxw_format* bold = workbook_add_format(wb);
   format_set_bold(bold);
   lxw_format* wrap = workbook_add_format(wb);
@@ -121,15 +116,8 @@ std::string renderXlsx(const Json& report) {
       }
     }
   const lxw_error err = workbook_close(wb);
-  if (err != LXW_NO_ERROR) {
-    std::remove(path);
-    throw std::runtime_error(std::string("xlsx: ") + lxw_strerror(err));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::remove(path);
-  return bytes.str();
+  if (err != LXW_NO_ERROR) throw std::runtime_error(std::string("xlsx: ") + lxw_strerror(err));
+  return file.read();
 }
 
 }  // namespace palermo::stats

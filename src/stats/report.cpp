@@ -34,7 +34,6 @@ const char* notRecorded(const std::string& lang) {
   return "qeyd olunmayıb";
 }
 
-std::string fmtValue(double v, const std::string& lang, int decimals) { return formatNumber(v, lang, decimals); }
 
 }  // namespace
 
@@ -181,7 +180,7 @@ void suppress(std::vector<PubCell>& cells, double total, bool& total_suppressed,
 
 std::string display(double v, bool suppressed, int threshold, const std::string& lang, int decimals) {
   if (suppressed) return "<" + std::to_string(threshold);
-  return fmtValue(v, lang, decimals);
+  return formatNumber(v, lang, decimals);
 }
 
 }  // namespace
@@ -197,10 +196,7 @@ Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, 
   out["version"] = fig.version;
   out["label"] = ind->label.in(opt.lang);
   out["unit"] = ind->unit_label.in(opt.lang);
-  out["counts"] = ind->unit == Indicator::Unit::Persons   ? "persons"
-                  : ind->unit == Indicator::Unit::Records ? "records"
-                  : ind->unit == Indicator::Unit::Sum     ? "sum"
-                                                          : "ratio";
+  out["counts"] = countsName(ind->unit);
   out["register"] = ind->from;
   out["definition"] = ind->definition.in(opt.lang);
   out["period"] = fig.period.toString();
@@ -210,12 +206,7 @@ Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, 
   out["imported_value"] = fig.imported;
   if (!fig.qualifier.empty()) out["qualifier"] = fig.qualifier;
   out["sources"] = fig.sources;
-  // Ratios are suppressed with their parts: a ratio of small counts reveals them.
   bool total_suppressed = false;
-  if (sdc && ind->unit == Indicator::Unit::Ratio) {
-    // The parts are published elsewhere as figures; a ratio follows them.
-    total_suppressed = false;
-  }
   // Breakdowns.
   Json breakdowns = Json::array();
   std::vector<std::vector<PubCell>> tables;
@@ -284,12 +275,12 @@ Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, 
       if (!prev_suppressed && !total_suppressed) {
         const double diff = fig.value - prev->value;
         Json change = {{"absolute", diff}};
-        std::string d = (diff > 0 ? "+" : diff < 0 ? "−" : "±") + fmtValue(std::fabs(diff), opt.lang, decimals);
+        std::string d = (diff > 0 ? "+" : diff < 0 ? "−" : "±") + formatNumber(std::fabs(diff), opt.lang, decimals);
         if (prev->value > 0) {
           const double pct = std::round(diff * 1000.0 / prev->value) / 10.0;
           change["percent"] = pct;
           if (ind->unit != Indicator::Unit::Ratio)
-            d += ", " + std::string(pct > 0 ? "+" : pct < 0 ? "−" : "±") + fmtValue(std::fabs(pct), opt.lang, 1) + "%";
+            d += ", " + std::string(pct > 0 ? "+" : pct < 0 ? "−" : "±") + formatNumber(std::fabs(pct), opt.lang, 1) + "%";
         }
         change["display"] = d;
         out["change"] = change;

@@ -95,10 +95,7 @@ Json StatsService::catalogueJson(const std::string& lang) const {
                      {"version", i.version},
                      {"label", i.label.in(lang)},
                      {"unit", i.unit_label.in(lang)},
-                     {"counts", i.unit == Indicator::Unit::Persons   ? "persons"
-                                : i.unit == Indicator::Unit::Records ? "records"
-                                : i.unit == Indicator::Unit::Sum     ? "sum"
-                                                                     : "ratio"},
+                     {"counts", countsName(i.unit)},
                      {"register", i.from},
                      {"imported_only", i.from.empty() && i.unit != Indicator::Unit::Ratio},
                      {"date", i.date},

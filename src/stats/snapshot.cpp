@@ -376,8 +376,6 @@ void Snapshot::load(Store& store) {
   const int64_t head = store.auditHead().seq;
   loadAgencies(store);
   for (auto& [type, t] : tables_) {
-    const std::size_t before = t->rows();
-    (void)before;
     RecordQuery q;
     q.type = type;
     q.limit = 5000;

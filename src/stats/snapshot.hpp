@@ -101,14 +101,6 @@ class Snapshot {
   void finishBulk();
 
   [[nodiscard]] const Table* table(const std::string& type) const;
-  // The row of record `id` in `table`, or -1 (not loaded, another type, or deleted).
-  [[nodiscard]] int32_t rowOf(int64_t id, const Table& table) const {
-    if (id <= 0 || static_cast<std::size_t>(id) >= row_of_id_.size()) return -1;
-    const auto i = static_cast<std::size_t>(id);
-    if (table_of_id_[i] != table.index + 1) return -1;
-    const int32_t row = row_of_id_[i];
-    return table.alive[static_cast<std::size_t>(row)] ? row : -1;
-  }
   [[nodiscard]] int64_t seq() const { return seq_; }
   [[nodiscard]] int64_t loadedAt() const { return loaded_at_; }
   [[nodiscard]] std::size_t totalRows() const;
