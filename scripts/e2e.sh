@@ -3,7 +3,7 @@
 # and Debian's Chromium driven by playwright-core. Expects scripts/setup.sh to have run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=build/palermo
+BIN=${PALERMO_BIN:-build/palermo}
 dir=$(mktemp -d /tmp/palermo-e2e-XXXXXX)
 server_pid=""
 cleanup() {
