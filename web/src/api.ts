@@ -153,10 +153,11 @@ export class ApiClient {
   }
 
   /** One request; resolves to the parsed JSON body (undefined for 204), rejects with ApiError. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       'Accept-Language': this.language(),
+      ...extraHeaders,
     };
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (body !== undefined) {
@@ -231,3 +232,47 @@ export class ApiClient {
 }
 
 export const api = new ApiClient();
+
+/** A stored record as the records API returns it. */
+export interface RecordBody {
+  id: number;
+  type: string;
+  version: number;
+  state?: string;
+  data: Record<string, unknown>;
+  created_at: string;
+  created_by: number;
+  updated_at: string;
+  updated_by: number;
+  deleted_at?: string;
+  deadlines?: unknown;
+}
+
+export interface ListBody {
+  items: RecordBody[];
+  next_cursor?: string;
+  total?: number;
+}
+
+/** Query string from a map; empty values are left out. */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export const records = {
+  list: (type: string, params: Record<string, string | number | boolean | undefined>) =>
+    api.request<ListBody>('GET', `/records/${type}${query(params)}`),
+  get: (type: string, id: number, fields?: string[]) =>
+    api.request<RecordBody>('GET', `/records/${type}/${id}${fields ? query({ fields: fields.join(',') }) : ''}`),
+  create: (type: string, data: Record<string, unknown>) => api.request<RecordBody>('POST', `/records/${type}`, data),
+  update: (type: string, id: number, version: number, patch: Record<string, unknown>) =>
+    api.request<RecordBody>('PATCH', `/records/${type}/${id}`, patch, { 'If-Match': `"${version}"` }),
+  transition: (type: string, id: number, version: number, name: string, patch: Record<string, unknown>) =>
+    api.request<RecordBody>('POST', `/records/${type}/${id}/transitions/${name}`, patch, { 'If-Match': `"${version}"` }),
+};
+

@@ -9,7 +9,11 @@ import { Home } from './pages/Home';
 import { NotFound } from './pages/NotFound';
 import { SecondFactor } from './pages/SecondFactor';
 import { SignIn } from './pages/SignIn';
-import { navigate, ROUTES, usePath } from './router';
+import { matchRoute, navigate, ROUTES, usePath } from './router';
+import type { Meta } from './meta';
+import { loadMeta, SessionContext } from './session';
+import { forgetRecent } from './recent';
+import { Routes } from './routes';
 
 type State =
   | { kind: 'loading' }
@@ -30,6 +34,7 @@ function requiredPath(state: State, path: string): string | undefined {
 export function App() {
   const [lang, setLangState] = useState<Lang>(loadLang);
   const [state, setState] = useState<State>({ kind: 'loading' });
+  const [meta, setMeta] = useState<{ user: number; meta?: Meta; error?: unknown } | undefined>(undefined);
   const path = usePath();
   // Where a signed-out visitor wanted to go; restored after sign-in.
   const returnTo = useRef<string>(ROUTES.home);
@@ -86,7 +91,30 @@ export function App() {
     navigate(target);
   }, []);
 
+  // The schema and roles, once the user may work (password changed, second factor set up).
+  const ready =
+    state.kind === 'signed-in' &&
+    !state.user.must_change_password &&
+    !(state.user.second_factor_required && !state.user.totp_enabled);
+  const readyUser = state.kind === 'signed-in' ? state.user : undefined;
+  useEffect(() => {
+    if (!ready || !readyUser) return;
+    if (meta && meta.user === readyUser.id && meta.meta) return;
+    let live = true;
+    setMeta({ user: readyUser.id });
+    loadMeta(readyUser).then(
+      (m) => live && setMeta({ user: readyUser.id, meta: m }),
+      (error) => live && setMeta({ user: readyUser.id, error }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, readyUser?.id]);
+
   const onSignOut = useCallback(async () => {
+    forgetRecent();
+    setMeta(undefined);
     try {
       await api.logout();
     } catch {
@@ -168,18 +196,32 @@ export function App() {
         page = (
           <SecondFactor key={pageKey} user={state.user} onEnrolled={onEnrolled} onSignOut={onSignOut} focusHeading={focusHeading} />
         );
-      } else if (shownPath === ROUTES.home) {
+      } else if (!meta?.meta) {
         page = (
-          <Home
-            key={pageKey}
-            user={state.user}
-            onSignOut={onSignOut}
-            notice={state.notice ? t(state.notice) : undefined}
-            focusHeading={focusHeading}
-          />
+          <Layout title={meta?.error ? t('app.start_failed') : t('app.loading')} user={state.user} onSignOut={onSignOut}>
+            {meta?.error ? (
+              <p>{errorMessage(meta.error, t)}</p>
+            ) : (
+              <p class="loading" role="status" aria-live="polite">
+                <span class="spinner" aria-hidden="true" />
+                {t('app.loading')}
+              </p>
+            )}
+          </Layout>
         );
       } else {
-        page = <NotFound key={pageKey} user={state.user} onSignOut={onSignOut} focusHeading={focusHeading} />;
+        const route = matchRoute(shownPath);
+        page = (
+          <SessionContext.Provider value={{ user: state.user, meta: meta.meta, onSignOut, focusHeading }}>
+            {route.page === 'home' ? (
+              <Home key={pageKey} user={state.user} notice={state.notice ? t(state.notice) : undefined} />
+            ) : route.page === 'not_found' ? (
+              <NotFound key={pageKey} user={state.user} onSignOut={onSignOut} focusHeading={focusHeading} />
+            ) : (
+              <Routes key={pageKey} route={route} />
+            )}
+          </SessionContext.Provider>
+        );
       }
       break;
     }

@@ -14,8 +14,15 @@ export function currentPath(): string {
   return window.location.pathname || '/';
 }
 
+/** The query of the current address as a map. */
+export function currentQuery(): Record<string, string> {
+  const out: Record<string, string> = {};
+  new URLSearchParams(window.location.search).forEach((v, k) => (out[k] = v));
+  return out;
+}
+
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (path !== currentPath()) {
+  if (path !== currentPath() + window.location.search) {
     if (options.replace) window.history.replaceState(null, '', path);
     else window.history.pushState(null, '', path);
   }
@@ -23,9 +30,14 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
 }
 
 export function usePath(): string {
-  const [path, setPath] = useState(currentPath);
+  return useLocation().split('?')[0] ?? '/';
+}
+
+/** Path and query ("/records/signal?state=registered"): changes when either changes. */
+export function useLocation(): string {
+  const [path, setPath] = useState(() => currentPath() + window.location.search);
   useEffect(() => {
-    const update = () => setPath(currentPath());
+    const update = () => setPath(currentPath() + window.location.search);
     listeners.add(update);
     window.addEventListener('popstate', update);
     return () => {
@@ -42,5 +54,56 @@ export function onLinkClick(e: MouseEvent): void {
   const a = e.currentTarget as HTMLAnchorElement;
   if (a.origin !== window.location.origin) return;
   e.preventDefault();
-  navigate(a.pathname);
+  navigate(a.pathname + a.search);
+}
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'registers' }
+  | { page: 'list'; type: string }
+  | { page: 'new'; type: string }
+  | { page: 'record'; type: string; id: number }
+  | { page: 'hotline' }
+  | { page: 'screening' }
+  | { page: 'referrals' }
+  | { page: 'facilities' }
+  | { page: 'criminal_case'; id: number }
+  | { page: 'dashboard' }
+  | { page: 'report' }
+  | { page: 'agencies' }
+  | { page: 'users' }
+  | { page: 'tokens' }
+  | { page: 'audit' }
+  | { page: 'not_found' };
+
+const NAME = '([a-z][a-z0-9_]*)';
+
+/** Which page a path shows (pure; unit-tested). */
+export function matchRoute(path: string): Route {
+  const p = path.replace(/\/+$/, '') || '/';
+  const fixed: Record<string, Route['page']> = {
+    '/': 'home',
+    '/records': 'registers',
+    '/hotline': 'hotline',
+    '/screening': 'screening',
+    '/referrals': 'referrals',
+    '/facilities': 'facilities',
+    '/dashboard': 'dashboard',
+    '/reports/annual': 'report',
+    '/admin/agencies': 'agencies',
+    '/admin/users': 'users',
+    '/tokens': 'tokens',
+    '/admin/audit': 'audit',
+  };
+  const f = fixed[p];
+  if (f) return { page: f } as Route;
+  let m = new RegExp(`^/records/${NAME}$`).exec(p);
+  if (m) return { page: 'list', type: m[1]! };
+  m = new RegExp(`^/records/${NAME}/new$`).exec(p);
+  if (m) return { page: 'new', type: m[1]! };
+  m = new RegExp(`^/records/${NAME}/([1-9][0-9]{0,15})$`).exec(p);
+  if (m) return { page: 'record', type: m[1]!, id: Number(m[2]) };
+  m = /^\/criminal-cases\/([1-9][0-9]{0,15})$/.exec(p);
+  if (m) return { page: 'criminal_case', id: Number(m[1]) };
+  return { page: 'not_found' };
 }

@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useRef } from 'preact/hooks';
+import { navItems } from '../nav';
+import { SessionContext } from '../session';
 import type { User } from '../api';
 import { useI18n } from '../i18n/context';
 import { onLinkClick, ROUTES, usePath } from '../router';
@@ -19,6 +21,9 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
   const { t } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const path = usePath();
+  const session = useContext(SessionContext);
+  const items = session ? navItems(session.meta) : [{ href: ROUTES.home, key: 'nav.home' as const }];
+  const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
 
   useEffect(() => {
     document.title = `${title} — ${t('app.name')}`;
@@ -49,15 +54,13 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
                 <span />
               ) : (
                 <ul class="nav-links">
-                  <li>
-                    <a
-                      href={ROUTES.home}
-                      onClick={onLinkClick}
-                      aria-current={path === ROUTES.home ? 'page' : undefined}
-                    >
-                      {t('nav.home')}
-                    </a>
-                  </li>
+                  {items.map((it) => (
+                    <li key={it.href}>
+                      <a href={it.href} onClick={onLinkClick} aria-current={current(it.href) ? 'page' : undefined}>
+                        {t(it.key)}
+                      </a>
+                    </li>
+                  ))}
                 </ul>
               )}
               <div class="nav-user">

@@ -1,43 +1,153 @@
-import type { User } from '../api';
+// Home per role: the user's tasks (GET /tasks: records past or near their deadlines), the
+// records they opened lately (kept in this browser), the latest records of their registers.
+import { api, records, type RecordBody, type User } from '../api';
 import { Alert } from '../components/Alert';
-import { Layout } from '../components/Layout';
-import { hasKey } from '../i18n';
+import { ErrorAlert, Loading, Page } from '../components/Page';
+import { formatDateTime } from '../format';
 import { useI18n } from '../i18n/context';
+import { label, recordTitle, type Label } from '../meta';
+import { onLinkClick } from '../router';
+import { useLoad, useSession } from '../session';
+import { recentRecords } from '../recent';
 
 interface Props {
   user: User;
-  onSignOut: () => void;
   notice?: string | undefined;
-  focusHeading?: boolean;
 }
 
-export function Home({ user, onSignOut, notice, focusHeading = false }: Props) {
-  const { t } = useI18n();
-  const roleName = (role: string) => {
-    const key = `role.${role}`;
-    return hasKey(key) ? t(key) : role;
-  };
+interface TaskGroup {
+  deadline: string;
+  label: Label;
+  type: string;
+  total: number;
+  overdue_in_shown: number;
+  items: Array<{ id: number; due_at: string; overdue: boolean; state?: string; title?: string }>;
+}
+
+/** The registers each role works in first (the home page shows their latest records). */
+const MAIN_TYPES = ['hotline_appeal', 'signal', 'victim_case', 'referral', 'placement', 'subsidy', 'criminal_case'];
+
+export function Home({ user, notice }: Props) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const tasks = useLoad(() => api.request<{ groups: TaskGroup[] }>('GET', '/tasks'), []);
+  const mainTypes = MAIN_TYPES.filter((x) => meta.may(x, 'create') || meta.may(x, 'update')).slice(0, 3);
+  const latest = useLoad(
+    () =>
+      Promise.all(
+        mainTypes.map((type) =>
+          records
+            .list(type, { limit: 5, sort: '-updated_at', fields: meta.type(type)?.title_field ?? '' })
+            .then((r) => ({ type, items: r.items }))
+            .catch(() => ({ type, items: [] as RecordBody[] })),
+        ),
+      ),
+    [mainTypes.join()],
+  );
+  const recent = recentRecords();
+  const groups = (tasks.data?.groups ?? []).filter((g) => g.total > 0);
+
   return (
-    <Layout title={t('home.title')} user={user} onSignOut={onSignOut} focusHeading={focusHeading}>
+    <Page title={t('home.title')}>
       {notice && <Alert kind="success">{notice}</Alert>}
-      <section class="panel">
-        <p class="welcome" data-testid="welcome">
-          {t('home.welcome', { name: user.display_name })}
-        </p>
-        <p class="muted">{t('home.login', { login: user.login })}</p>
-        <h2>{t('home.roles')}</h2>
-        {user.roles.length > 0 ? (
-          <ul class="roles" data-testid="roles">
+      <p class="welcome" data-testid="welcome">
+        {t('home.welcome', { name: user.display_name })}
+      </p>
+      <div class="roles-line muted">
+        <span>{t('home.roles')}:</span>
+        {user.roles.length === 0 ? (
+          <span>{t('home.no_roles')}</span>
+        ) : (
+          <ul class="inline-list" data-testid="roles">
             {user.roles.map((r) => (
-              <li key={r} data-role={r}>
-                {roleName(r)}
-              </li>
+              <li key={r}>{meta.roleLabel(r, lang)}</li>
             ))}
           </ul>
-        ) : (
-          <p>{t('home.no_roles')}</p>
         )}
-      </section>
-    </Layout>
+      </div>
+      {meta.isAdmin && (
+        <div class="panel">
+          <p>{t('home.admin_intro')}</p>
+          <ul class="link-list">
+            <li><a href="/admin/agencies" onClick={onLinkClick}>{t('nav.agencies')}</a></li>
+            <li><a href="/admin/users" onClick={onLinkClick}>{t('nav.users')}</a></li>
+            <li><a href="/admin/audit" onClick={onLinkClick}>{t('nav.audit')}</a></li>
+          </ul>
+        </div>
+      )}
+      {!meta.isAdmin && (
+        <div class="home-grid">
+          <section class="panel" aria-labelledby="tasks-h">
+            <h2 id="tasks-h">{t('home.tasks')}</h2>
+            {tasks.loading && !tasks.data && <Loading />}
+            <ErrorAlert error={tasks.error} />
+            {tasks.data && groups.length === 0 && <p class="muted">{t('home.no_tasks')}</p>}
+            {groups.map((g) => (
+              <div key={`${g.type}-${g.deadline}`} class="task-group" data-testid={`tasks-${g.deadline}`}>
+                <h3>
+                  {label(g.label, lang)} <span class="count">{g.total}</span>
+                  {g.overdue_in_shown > 0 && <span class="badge badge-overdue">{t('home.overdue_n', { n: g.overdue_in_shown })}</span>}
+                </h3>
+                <ul class="task-list">
+                  {g.items.slice(0, 8).map((it) => (
+                    <li key={it.id}>
+                      <a href={`/records/${g.type}/${it.id}`} onClick={onLinkClick}>
+                        {it.title || `${label(meta.type(g.type)?.label, lang)} № ${it.id}`}
+                      </a>{' '}
+                      <span class={it.overdue ? 'due overdue' : 'due'}>
+                        {it.overdue ? t('home.was_due', { at: formatDateTime(it.due_at, lang) }) : t('home.due', { at: formatDateTime(it.due_at, lang) })}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+                {g.total > 8 && (
+                  <a href={`/records/${g.type}`} onClick={onLinkClick}>
+                    {t('home.all_n', { n: g.total })}
+                  </a>
+                )}
+              </div>
+            ))}
+          </section>
+          <section class="panel" aria-labelledby="recent-h">
+            <h2 id="recent-h">{t('home.recent')}</h2>
+            {recent.length === 0 && <p class="muted">{t('home.no_recent')}</p>}
+            <ul class="link-list">
+              {recent.map((r) => (
+                <li key={`${r.type}/${r.id}`}>
+                  <a href={`/records/${r.type}/${r.id}`} onClick={onLinkClick}>
+                    {r.title}
+                  </a>{' '}
+                  <span class="muted">{label(meta.type(r.type)?.label, lang)}</span>
+                </li>
+              ))}
+            </ul>
+            {(latest.data ?? []).map((g) => (
+              <div key={g.type}>
+                <h3>
+                  {t('home.latest', { type: label(meta.type(g.type)?.label, lang) })}{' '}
+                  <a href={`/records/${g.type}`} onClick={onLinkClick} class="small">
+                    {t('home.open_register')}
+                  </a>
+                </h3>
+                {g.items.length === 0 ? (
+                  <p class="muted">{t('list.empty')}</p>
+                ) : (
+                  <ul class="link-list">
+                    {g.items.map((r) => (
+                      <li key={r.id}>
+                        <a href={`/records/${g.type}/${r.id}`} onClick={onLinkClick}>
+                          {recordTitle(meta.type(g.type), r, lang)}
+                        </a>{' '}
+                        {r.state && <span class="state">{meta.stateLabel(g.type, r.state, lang)}</span>}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            ))}
+          </section>
+        </div>
+      )}
+    </Page>
   );
 }

@@ -1,0 +1,346 @@
+// One field of a record form, generated from its schema definition: the control by type, the
+// label in the chosen language, a required mark, the help text and the server's errors.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { records } from '../api';
+import { fromLocalInput, isPartialDate, moneyInput, parseMoney, toLocalInput } from '../format';
+import { useI18n } from '../i18n/context';
+import { label, type FieldDef, type Meta } from '../meta';
+import { onLinkClick } from '../router';
+import { useCountries, useRecordTitle } from '../session';
+
+interface Props {
+  field: FieldDef;
+  meta: Meta;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  required: boolean;
+  errors: readonly string[];
+  idPrefix?: string;
+  disabled?: boolean;
+}
+
+export function FieldInput({ field: f, meta, value, onChange, required, errors, idPrefix = 'f', disabled }: Props) {
+  const { t, lang } = useI18n();
+  const id = `${idPrefix}-${f.name}`;
+  const hint = f.help ? label(f.help, lang) : f.type === 'partial_date' ? t('form.partial_date_hint') : undefined;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors.length ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    name: f.name,
+    disabled,
+    'aria-invalid': errors.length > 0 ? true : undefined,
+    'aria-describedby': describedBy,
+    'aria-required': required ? true : undefined,
+  };
+  const text = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+  const fieldLabel = (
+    <>
+      {label(f.label, lang)}
+      {required && (
+        <span class="required" aria-hidden="true">
+          {' '}*
+        </span>
+      )}
+      {f.sensitivity === 'identity' && <span class="badge badge-identity">{t('form.identity')}</span>}
+    </>
+  );
+
+  let control;
+  switch (f.type) {
+    case 'long_text':
+      control = <textarea {...common} rows={3} maxLength={f.max_length} value={(value as string) ?? ''} onInput={(e) => onChange(text(e))} />;
+      break;
+    case 'integer':
+    case 'decimal':
+      control = (
+        <input
+          {...common}
+          type="text"
+          inputMode={f.type === 'integer' ? 'numeric' : 'decimal'}
+          class="short"
+          value={value === undefined || value === null ? '' : String(value)}
+          onInput={(e) => {
+            const s = text(e).trim().replace(',', '.');
+            if (s === '') onChange(undefined);
+            else onChange(/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
+          }}
+        />
+      );
+      break;
+    case 'money':
+      control = <MoneyInput common={common} value={value} onChange={onChange} />;
+      break;
+    case 'date':
+      control = <input {...common} type="date" class="short" value={(value as string) ?? ''} onInput={(e) => onChange(text(e) || undefined)} />;
+      break;
+    case 'datetime':
+      control = (
+        <input {...common} type="datetime-local" class="short" value={toLocalInput(value)} onInput={(e) => onChange(fromLocalInput(text(e)))} />
+      );
+      break;
+    case 'partial_date':
+      control = (
+        <input
+          {...common}
+          type="text"
+          class="short"
+          placeholder={t('form.partial_date_placeholder')}
+          value={(value as string) ?? ''}
+          onInput={(e) => onChange(text(e).trim() || undefined)}
+        />
+      );
+      break;
+    case 'boolean':
+      control = (
+        <select
+          {...common}
+          class="short"
+          value={value === true ? 'true' : value === false ? 'false' : ''}
+          onChange={(e) => {
+            const v = text(e);
+            onChange(v === '' ? undefined : v === 'true');
+          }}
+        >
+          <option value="">{t('form.unknown')}</option>
+          <option value="true">{t('form.yes')}</option>
+          <option value="false">{t('form.no')}</option>
+        </select>
+      );
+      break;
+    case 'enum': {
+      const values = meta.listValues(f.values).filter((v) => !v.retired || v.code === value);
+      control = (
+        <select {...common} value={(value as string) ?? ''} onChange={(e) => onChange(text(e) || undefined)}>
+          <option value="">{t('form.choose')}</option>
+          {values.map((v) => (
+            <option key={v.code} value={v.code}>
+              {label(v.label, lang)}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    }
+    case 'multi_enum': {
+      const chosen = Array.isArray(value) ? (value as string[]) : [];
+      const values = meta.listValues(f.values).filter((v) => !v.retired || chosen.includes(v.code));
+      return (
+        <fieldset class={errors.length ? 'field field-invalid checks' : 'field checks'} id={id} aria-describedby={describedBy}>
+          <legend>{fieldLabel}</legend>
+          {hint && <p class="field-hint" id={hintId}>{hint}</p>}
+          {errors.length > 0 && <p class="field-error" id={errorId}>{errors.join(' ')}</p>}
+          <div class="check-grid">
+            {values.map((v) => (
+              <label key={v.code} class="check">
+                <input
+                  type="checkbox"
+                  name={f.name}
+                  value={v.code}
+                  disabled={disabled}
+                  checked={chosen.includes(v.code)}
+                  onChange={(e) => {
+                    const on = (e.currentTarget as HTMLInputElement).checked;
+                    const next = on ? [...chosen, v.code] : chosen.filter((c) => c !== v.code);
+                    onChange(next.length ? next : undefined);
+                  }}
+                />{' '}
+                {label(v.label, lang)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      );
+    }
+    case 'country':
+      control = <CountrySelect common={common} value={value} onChange={onChange} />;
+      break;
+    case 'reference':
+      control = <RefPicker common={common} field={f} meta={meta} value={value} onChange={onChange} />;
+      break;
+    case 'attachment':
+      control = (
+        <p class="muted" id={id}>
+          {typeof value === 'string' ? t('form.attachment_stored') : t('form.attachment_none')}
+        </p>
+      );
+      break;
+    default:
+      control = (
+        <input
+          {...common}
+          type="text"
+          maxLength={f.max_length}
+          value={(value as string) ?? ''}
+          onInput={(e) => onChange(text(e) === '' ? undefined : text(e))}
+          autoComplete="off"
+        />
+      );
+  }
+  const partialBad = f.type === 'partial_date' && typeof value === 'string' && value !== '' && !isPartialDate(value);
+  return (
+    <div class={errors.length || partialBad ? 'field field-invalid' : 'field'} data-field={f.name}>
+      <label for={id}>{fieldLabel}</label>
+      {hint && (
+        <p class="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {errors.length > 0 && (
+        <p class="field-error" id={errorId}>
+          {errors.join(' ')}
+        </p>
+      )}
+      {partialBad && errors.length === 0 && <p class="field-error">{t('form.partial_date_bad')}</p>}
+      {control}
+    </div>
+  );
+}
+
+type Common = Record<string, unknown> & { id: string };
+
+function MoneyInput({ common, value, onChange }: { common: Common; value: unknown; onChange: (v: unknown) => void }) {
+  const [textValue, setText] = useState(moneyInput(value));
+  useEffect(() => {
+    if (parseMoney(textValue) !== value) setText(moneyInput(value));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+  return (
+    <span class="money">
+      <input
+        {...common}
+        type="text"
+        inputMode="decimal"
+        class="short"
+        value={textValue}
+        onInput={(e) => {
+          const s = (e.currentTarget as HTMLInputElement).value;
+          setText(s);
+          onChange(s.trim() === '' ? undefined : (parseMoney(s) ?? s));
+        }}
+      />{' '}
+      ₼
+    </span>
+  );
+}
+
+function CountrySelect({ common, value, onChange }: { common: Common; value: unknown; onChange: (v: unknown) => void }) {
+  const { t, lang } = useI18n();
+  const countries = useCountries();
+  const sorted = [...countries].sort((a, b) => label(a.label, lang).localeCompare(label(b.label, lang), lang));
+  return (
+    <select {...common} value={(value as string) ?? ''} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value || undefined)}>
+      <option value="">{t('form.choose')}</option>
+      {typeof value === 'string' && !countries.some((c) => c.code === value) && <option value={value}>{value}</option>}
+      {sorted.map((c) => (
+        <option key={c.code} value={c.code}>
+          {label(c.label, lang)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/**
+ * A reference as a search box: a number finds that record, text searches names (types with a
+ * name search, for roles with identity access) and the type's title field; the choice shows its
+ * title with a button to clear it.
+ */
+function RefPicker({ common, field, meta, value, onChange }: { common: Common; field: FieldDef; meta: Meta; value: unknown; onChange: (v: unknown) => void }) {
+  const { t, lang } = useI18n();
+  const type = field.ref!;
+  const td = meta.type(type);
+  const title = useRecordTitle(meta, type, value, lang);
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<Array<{ id: number; title: string }>>([]);
+  const [open, setOpen] = useState(false);
+  const timer = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    window.clearTimeout(timer.current);
+    const text = q.trim();
+    if (!text) {
+      setFound([]);
+      return;
+    }
+    timer.current = window.setTimeout(async () => {
+      const tf = td?.title_field;
+      const fields = tf ? [tf] : [];
+      const hits = new Map<number, string>();
+      const add = (items: Array<{ id: number; data: Record<string, unknown> }>) => {
+        for (const r of items) hits.set(r.id, (tf && typeof r.data[tf] === 'string' ? (r.data[tf] as string) : '') || `${label(td?.label, lang)} № ${r.id}`);
+      };
+      const tries: Promise<void>[] = [];
+      if (/^\d+$/.test(text))
+        tries.push(records.get(type, Number(text), fields.length ? fields : undefined).then((r) => add([r])).catch(() => undefined));
+      if (tf) tries.push(records.list(type, { [tf]: text, limit: 10, fields: fields.join(',') }).then((r) => add(r.items)).catch(() => undefined));
+      const nameSearch = td?.fields.some((x) => x.name_search) && meta.identity(type) !== 'none';
+      if (nameSearch && text.length >= 2 && !/^\d+$/.test(text))
+        tries.push(records.list(type, { q: text, limit: 10, fields: fields.join(',') }).then((r) => add(r.items)).catch(() => undefined));
+      await Promise.all(tries);
+      setFound([...hits].map(([id, title]) => ({ id, title })));
+      setOpen(true);
+    }, 200);
+    return () => window.clearTimeout(timer.current);
+  }, [q, type]);
+
+  if (typeof value === 'number') {
+    return (
+      <div class="ref-chosen">
+        <a href={`/records/${type}/${value}`} onClick={onLinkClick} id={common.id} data-ref-id={value}>
+          {title === null ? t('record.out_of_reach', { id: value }) : (title ?? `№ ${value}`)}
+        </a>{' '}
+        {!common.disabled && (
+          <button type="button" class="link-button" onClick={() => onChange(undefined)} aria-label={t('form.ref_clear_label', { name: label(field.label, lang) })}>
+            {t('form.ref_clear')}
+          </button>
+        )}
+      </div>
+    );
+  }
+  const listId = `${common.id}-results`;
+  return (
+    <div class="ref-picker">
+      <input
+        {...common}
+        type="search"
+        role="combobox"
+        list={undefined}
+        aria-expanded={open && found.length > 0}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        placeholder={t('form.ref_placeholder', { type: label(td?.label, lang) })}
+        value={q}
+        autoComplete="off"
+        onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && found.length > 0) {
+            e.preventDefault();
+            onChange(found[0]!.id);
+            setQ('');
+          }
+        }}
+      />
+      {open && q.trim() !== '' && (
+        <ul class="ref-results" id={listId} role="listbox">
+          {found.length === 0 && <li class="muted">{t('form.ref_none')}</li>}
+          {found.map((r) => (
+            <li key={r.id} role="option" aria-selected="false">
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => {
+                  onChange(r.id);
+                  setQ('');
+                }}
+              >
+                {r.title} <span class="muted">(№ {r.id})</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

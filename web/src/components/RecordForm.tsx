@@ -1,0 +1,72 @@
+// A form generated from a record type: every field that is not computed, shown when its
+// condition holds, with the server's field errors at the field and the rest above the form.
+import type { ComponentChildren } from 'preact';
+import { ApiError } from '../api';
+import { useI18n } from '../i18n/context';
+import { isRequired, isVisible, label, type FieldDef, type Meta, type TypeDef } from '../meta';
+import { ValueView } from './ValueView';
+import { FieldInput } from './FieldInput';
+
+interface Props {
+  type: TypeDef;
+  meta: Meta;
+  values: Record<string, unknown>;
+  onChange: (values: Record<string, unknown>) => void;
+  error?: unknown;
+  /** Only these fields (e.g. a transition's required fields); default every field. */
+  only?: string[];
+  readOnly?: boolean;
+  idPrefix?: string;
+  /** Identity fields the user may not write: shown but not editable. */
+  identityReadOnly?: boolean;
+}
+
+export function fieldErrors(error: unknown, field: string): string[] {
+  if (!(error instanceof ApiError)) return [];
+  return error.errors.filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`)).map((e) => e.message || e.code);
+}
+
+/** Errors naming no field of the form (shown in the summary). */
+export function otherErrors(error: unknown, fields: FieldDef[]): string[] {
+  if (!(error instanceof ApiError)) return [];
+  const names = new Set(fields.map((f) => f.name));
+  return error.errors.filter((e) => !names.has(e.field.split(/[.[]/)[0] ?? '')).map((e) => (e.field ? `${e.field}: ` : '') + (e.message || e.code));
+}
+
+export function RecordForm({ type, meta, values, onChange, error, only, readOnly, idPrefix = 'f', identityReadOnly }: Props) {
+  const { lang } = useI18n();
+  const fields = type.fields.filter((f) => (only ? only.includes(f.name) : true));
+  const out: ComponentChildren[] = [];
+  for (const f of fields) {
+    if (!isVisible(f, values) && !only) continue;
+    if (f.computed) {
+      if (values[f.name] !== undefined && values[f.name] !== null)
+        out.push(
+          <div class="field field-computed" key={f.name} data-field={f.name}>
+            <span class="field-label">{label(f.label, lang)}</span>
+            <ValueView meta={meta} field={f} value={values[f.name]} />
+          </div>,
+        );
+      continue;
+    }
+    out.push(
+      <FieldInput
+        key={f.name}
+        field={f}
+        meta={meta}
+        value={values[f.name]}
+        required={isRequired(f, values)}
+        errors={fieldErrors(error, f.name)}
+        idPrefix={idPrefix}
+        disabled={readOnly || (identityReadOnly && f.sensitivity === 'identity')}
+        onChange={(v) => {
+          const next = { ...values };
+          if (v === undefined) delete next[f.name];
+          else next[f.name] = v;
+          onChange(next);
+        }}
+      />,
+    );
+  }
+  return <div class="record-form">{out}</div>;
+}

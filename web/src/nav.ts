@@ -1,0 +1,31 @@
+// The navigation a user sees, from their roles' permissions (pure; unit-tested).
+import type { MessageKey } from './i18n';
+import type { Meta } from './meta';
+
+export interface NavItem {
+  href: string;
+  key: MessageKey;
+}
+
+export function navItems(meta: Meta): NavItem[] {
+  const items: NavItem[] = [{ href: '/', key: 'nav.home' }];
+  if (meta.readableTypes().length > 0) items.push({ href: '/records', key: 'nav.registers' });
+  if (meta.may('hotline_appeal', 'create')) items.push({ href: '/hotline', key: 'nav.hotline' });
+  if (meta.may('screening', 'create')) items.push({ href: '/screening', key: 'nav.screening' });
+  if (meta.may('referral', 'accept') || meta.may('referral', 'read')) items.push({ href: '/referrals', key: 'nav.referrals' });
+  if (meta.may('facility', 'read')) items.push({ href: '/facilities', key: 'nav.facilities' });
+  if (meta.may('criminal_case', 'read')) items.push({ href: '/records/criminal_case', key: 'nav.criminal_cases' });
+  // Figures: every role that reads the registers nationally without identity, and the police.
+  const figures = meta.may('victim_case', 'export');
+  if (figures) {
+    items.push({ href: '/dashboard', key: 'nav.dashboard' });
+    items.push({ href: '/reports/annual', key: 'nav.report' });
+  }
+  if (meta.isAdmin) {
+    items.push({ href: '/admin/agencies', key: 'nav.agencies' });
+    items.push({ href: '/admin/users', key: 'nav.users' });
+    items.push({ href: '/admin/audit', key: 'nav.audit' });
+  }
+  items.push({ href: '/tokens', key: 'nav.tokens' });
+  return items;
+}

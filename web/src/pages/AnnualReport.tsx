@@ -1,0 +1,4 @@
+import { Page } from '../components/Page';
+export function AnnualReport() {
+  return <Page title="AnnualReport">…</Page>;
+}

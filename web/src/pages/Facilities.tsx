@@ -1,0 +1,4 @@
+import { Page } from '../components/Page';
+export function Facilities() {
+  return <Page title="Facilities">…</Page>;
+}

@@ -1,0 +1,4 @@
+import { Page } from '../components/Page';
+export function HotlineIntake() {
+  return <Page title="HotlineIntake">…</Page>;
+}

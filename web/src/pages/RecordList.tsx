@@ -1,0 +1,252 @@
+// The list of one register: filters (state, indexed value lists, a date range), name search
+// (types with a name search, for roles with identity access), sorting by column, paging.
+import { useState } from 'preact/hooks';
+import { records } from '../api';
+import { ErrorAlert, Loading, Page } from '../components/Page';
+import { ValueView } from '../components/ValueView';
+import { formatDateTime, formatNumber } from '../format';
+import { useI18n } from '../i18n/context';
+import { label, listColumns, recordTitle, type FieldDef } from '../meta';
+import { currentQuery, navigate, onLinkClick, useLocation } from '../router';
+import { useLoad, useSession } from '../session';
+
+const PAGE = 25;
+
+export function Registers() {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const types = meta.readableTypes().sort((a, b) => label(a.label, lang).localeCompare(label(b.label, lang), lang));
+  return (
+    <Page title={t('registers.title')}>
+      <ul class="register-grid">
+        {types.map((ty) => (
+          <li key={ty.name}>
+            <a href={`/records/${ty.name}`} onClick={onLinkClick}>
+              {label(ty.label, lang)}
+            </a>
+            {meta.may(ty.name, 'create') && (
+              <a class="small" href={`/records/${ty.name}/new`} onClick={onLinkClick} aria-label={t('list.new_of', { type: label(ty.label, lang) })}>
+                {t('list.new')}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}
+
+export function recordHref(type: string, id: number): string {
+  return type === 'criminal_case' ? `/criminal-cases/${id}` : `/records/${type}/${id}`;
+}
+
+export function RecordList({ type }: { type: string }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const location = useLocation();
+  const td = meta.type(type);
+  const q = currentQuery();
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const [search, setSearch] = useState(q.q ?? '');
+
+  const filterFields: FieldDef[] = (td?.fields ?? []).filter(
+    (f) => f.indexed && !f.computed && f.sensitivity !== 'identity' && (f.type === 'enum' || f.type === 'boolean'),
+  );
+  const dateField = (td?.fields ?? []).find((f) => f.indexed && (f.type === 'date' || f.type === 'datetime') && !f.computed);
+  const nameSearch = (td?.fields ?? []).some((f) => f.name_search) && meta.identity(type) !== 'none';
+  const columns = td ? listColumns(td) : [];
+  const sort = q.sort ?? '-updated_at';
+
+  const params: Record<string, string | number | boolean | undefined> = { limit: PAGE, count: true, sort, cursor };
+  for (const [k, v] of Object.entries(q)) if (k !== 'sort') params[k] = v;
+  if (td?.title_field) params.fields = [td.title_field, ...columns.map((c) => c.name)].join(',');
+  else params.fields = columns.map((c) => c.name).join(',') || undefined;
+
+  const list = useLoad(() => (td ? records.list(type, params) : Promise.reject(new Error('type'))), [location, cursor]);
+
+  const setQuery = (changes: Record<string, string | undefined>) => {
+    const next = { ...currentQuery(), ...changes };
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(next)) if (v !== undefined && v !== '') qs.set(k, v);
+    setCursors([]);
+    const s = qs.toString();
+    navigate(`/records/${type}${s ? `?${s}` : ''}`, { replace: true });
+  };
+
+  if (!td) {
+    return (
+      <Page title={t('error.not_found')}>
+        <ErrorAlert error={{}} />
+      </Page>
+    );
+  }
+  const title = label(td.label, lang);
+  const sortHeader = (name: string, text: string) => {
+    const active = sort === name || sort === `-${name}`;
+    const desc = sort === `-${name}`;
+    return (
+      <th scope="col" aria-sort={active ? (desc ? 'descending' : 'ascending') : undefined}>
+        <button type="button" class="link-button th-sort" onClick={() => setQuery({ sort: active && !desc ? `-${name}` : name })}>
+          {text} {active ? (desc ? '▼' : '▲') : ''}
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <Page title={title}>
+      <div class="toolbar">
+        {meta.may(type, 'create') && (
+          <a class="button" href={`/records/${type}/new`} onClick={onLinkClick}>
+            {t('list.new_of', { type: title })}
+          </a>
+        )}
+        {meta.may(type, 'export') && (
+          <a class="button button-plain" href={`/api/v1/exports/${type}?format=csv`} download>
+            {t('list.export_csv')}
+          </a>
+        )}
+      </div>
+      <form
+        class="filters panel"
+        role="search"
+        aria-label={t('list.filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery({ q: search || undefined });
+        }}
+      >
+        {nameSearch && (
+          <div class="field">
+            <label for="list-q">{t('list.name_search')}</label>
+            <input id="list-q" type="search" value={search} onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+        )}
+        {td.workflow && (
+          <div class="field">
+            <label for="filter-state">{t('list.state')}</label>
+            <select id="filter-state" value={q.state ?? ''} onChange={(e) => setQuery({ state: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+              <option value="">{t('list.any')}</option>
+              {td.workflow.states.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {label(s.label, lang)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {filterFields.slice(0, 4).map((f) => (
+          <div class="field" key={f.name}>
+            <label for={`filter-${f.name}`}>{label(f.label, lang)}</label>
+            <select
+              id={`filter-${f.name}`}
+              value={q[f.name] ?? ''}
+              onChange={(e) => setQuery({ [f.name]: (e.currentTarget as HTMLSelectElement).value || undefined })}
+            >
+              <option value="">{t('list.any')}</option>
+              {f.type === 'boolean' ? (
+                <>
+                  <option value="true">{t('form.yes')}</option>
+                  <option value="false">{t('form.no')}</option>
+                </>
+              ) : (
+                meta.listValues(f.values).map((v) => (
+                  <option key={v.code} value={v.code}>
+                    {label(v.label, lang)}
+                  </option>
+                ))
+              )}
+            </select>
+          </div>
+        ))}
+        {dateField && (
+          <>
+            <div class="field">
+              <label for="filter-from">{t('list.from', { field: label(dateField.label, lang) })}</label>
+              <input id="filter-from" type="date" value={q[`${dateField.name}[gte]`] ?? ''} onChange={(e) => setQuery({ [`${dateField.name}[gte]`]: (e.currentTarget as HTMLInputElement).value || undefined })} />
+            </div>
+            <div class="field">
+              <label for="filter-to">{t('list.to')}</label>
+              <input id="filter-to" type="date" value={q[`${dateField.name}[lte]`] ?? ''} onChange={(e) => setQuery({ [`${dateField.name}[lte]`]: (e.currentTarget as HTMLInputElement).value || undefined })} />
+            </div>
+          </>
+        )}
+        <div class="field filter-actions">
+          {nameSearch && (
+            <button type="submit" class="button">
+              {t('list.search')}
+            </button>
+          )}
+          <button
+            type="button"
+            class="button button-plain"
+            onClick={() => {
+              setSearch('');
+              setCursors([]);
+              navigate(`/records/${type}`, { replace: true });
+            }}
+          >
+            {t('list.clear')}
+          </button>
+        </div>
+      </form>
+      <ErrorAlert error={list.error} />
+      {list.loading && <Loading />}
+      {list.data && (
+        <>
+          <p class="muted" aria-live="polite" data-testid="list-total">
+            {t('list.total', { n: formatNumber(list.data.total ?? list.data.items.length, lang) })}
+          </p>
+          {list.data.items.length === 0 ? (
+            <p>{t('list.empty')}</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{td.title_field ? label(td.fields.find((f) => f.name === td.title_field)?.label, lang) : '№'}</th>
+                    {td.workflow && <th scope="col">{t('list.state')}</th>}
+                    {columns.map((c) => (c.indexed ? sortHeader(c.name, label(c.label, lang)) : <th scope="col">{label(c.label, lang)}</th>))}
+                    {sortHeader('updated_at', t('list.updated'))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.data.items.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <a href={recordHref(type, r.id)} onClick={onLinkClick}>
+                          {recordTitle(td, r, lang)}
+                        </a>
+                      </td>
+                      {td.workflow && <td>{meta.stateLabel(type, r.state, lang)}</td>}
+                      {columns.map((c) => (
+                        <td key={c.name}>
+                          <ValueView meta={meta} field={c} value={r.data[c.name]} />
+                        </td>
+                      ))}
+                      <td>{formatDateTime(r.updated_at, lang)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <nav class="pager" aria-label={t('list.paging')}>
+            <button type="button" class="button button-plain" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+              {t('list.previous')}
+            </button>
+            <button
+              type="button"
+              class="button button-plain"
+              disabled={!list.data.next_cursor}
+              onClick={() => list.data?.next_cursor && setCursors([...cursors, list.data.next_cursor])}
+            >
+              {t('list.next')}
+            </button>
+          </nav>
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,589 @@
+// One record: the form generated from its type (read or edit), workflow transition buttons
+// (each asks for the fields it requires), history, relations (with "create linked" links) and
+// sharing. Also the page that creates a record of any type (/records/{type}/new?field=value).
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, records, type RecordBody } from '../api';
+import { Alert } from '../components/Alert';
+import { ErrorAlert, Loading, Page } from '../components/Page';
+import { otherErrors, RecordForm } from '../components/RecordForm';
+import { RefLink, ValueView } from '../components/ValueView';
+import { formatDateTime, nowIso, todayIso } from '../format';
+import { useI18n } from '../i18n/context';
+import type { Lang, Translate } from '../i18n';
+import { compact, diff, label, recordTitle, type Meta, type TransitionDef, type TypeDef } from '../meta';
+import { rememberRecord } from '../recent';
+import { currentQuery, navigate, onLinkClick } from '../router';
+import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
+import { recordHref } from './RecordList';
+
+/** Initial values of a new record from the address: ?field=value, and ?from=type:id copies refs. */
+async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
+  const q = currentQuery();
+  const values: Record<string, unknown> = {};
+  if (q.from) {
+    const [ft, fid] = q.from.split(':');
+    if (ft && fid) {
+      try {
+        const src = await records.get(ft, Number(fid));
+        for (const f of td.fields)
+          if (f.type === 'reference' && !f.computed) {
+            if (f.ref === ft && values[f.name] === undefined) values[f.name] = src.id;
+            else if (typeof src.data[f.name] === 'number' && meta.type(ft)?.fields.some((x) => x.name === f.name && x.ref === f.ref))
+              values[f.name] = src.data[f.name];
+          }
+      } catch {
+        // out of reach: nothing copied
+      }
+    }
+  }
+  for (const f of td.fields) {
+    const v = q[f.name];
+    if (v === undefined) continue;
+    if (f.type === 'reference' || f.type === 'integer' || f.type === 'money') values[f.name] = Number(v);
+    else if (f.type === 'boolean') values[f.name] = v === 'true';
+    else if (f.type === 'multi_enum') values[f.name] = v.split(',');
+    else values[f.name] = v;
+  }
+  return values;
+}
+
+/** Sensible defaults for a transition's required fields (today, now). */
+function transitionDefaults(td: TypeDef, tr: TransitionDef, data: Record<string, unknown>): Record<string, unknown> {
+  const v: Record<string, unknown> = { ...data };
+  for (const name of tr.requires) {
+    if (v[name] !== undefined) continue;
+    const f = td.fields.find((x) => x.name === name);
+    if (f?.type === 'date') v[name] = todayIso();
+    if (f?.type === 'datetime') v[name] = nowIso();
+  }
+  return v;
+}
+
+export function NewRecord({ type }: { type: string }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const td = meta.type(type);
+  const [values, setValues] = useState<Record<string, unknown> | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    if (td) void initialValues(meta, td).then(setValues);
+  }, [type]);
+
+  if (!td || !meta.may(type, 'read')) {
+    return (
+      <Page title={t('error.not_found')}>
+        <ErrorAlert error={new ApiError({ status: 404, code: 'not_found' })} />
+      </Page>
+    );
+  }
+  const title = t('record.new_title', { type: label(td.label, lang) });
+  if (!meta.may(type, 'create')) {
+    return (
+      <Page title={title}>
+        <Alert kind="error">
+          <p data-testid="refusal">{t('record.may_not_create', { type: label(td.label, lang) })}</p>
+        </Alert>
+      </Page>
+    );
+  }
+  const save = async () => {
+    if (!values) return;
+    setSaving(true);
+    setError(undefined);
+    try {
+      const r = await records.create(type, compact(values));
+      navigate(recordHref(type, r.id) + '?created=1');
+    } catch (e) {
+      setError(e);
+      setSaving(false);
+    }
+  };
+  return (
+    <Page title={title}>
+      {!values ? (
+        <Loading />
+      ) : (
+        <form
+          class="panel"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void save();
+            }
+          }}
+        >
+          <FormErrors error={error} td={td} />
+          <p class="muted">{t('form.required_note')}</p>
+          <RecordForm type={td} meta={meta} values={values} onChange={setValues} error={error} identityReadOnly={meta.identity(type) !== 'write'} />
+          <div class="actions">
+            <button type="submit" class="button" disabled={saving}>
+              {saving ? t('form.saving') : t('form.create')}
+            </button>
+            <span class="muted small">{t('form.ctrl_enter')}</span>
+          </div>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+export function FormErrors({ error, td }: { error: unknown; td: TypeDef }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const others = otherErrors(error, td.fields);
+  const isValidation = error instanceof ApiError && error.errors.length > 0;
+  return (
+    <>
+      {isValidation ? (
+        <Alert kind="error">
+          <p>{t('form.fix_errors')}</p>
+          {others.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </Alert>
+      ) : (
+        <ErrorAlert error={error} />
+      )}
+    </>
+  );
+}
+
+type Tab = 'details' | 'history' | 'relations' | 'sharing';
+
+export function RecordPage({ type, id }: { type: string; id: number }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const td = meta.type(type);
+  const rec = useLoad(() => records.get(type, id), [type, id]);
+  const [tab, setTab] = useState<Tab>('details');
+  const [current, setCurrent] = useState<RecordBody | undefined>(undefined);
+  const [values, setValues] = useState<Record<string, unknown>>({});
+  const [error, setError] = useState<unknown>(undefined);
+  const [notice, setNotice] = useState<string | undefined>(currentQuery().created ? t('record.created') : undefined);
+  const [saving, setSaving] = useState(false);
+  const [transition, setTransition] = useState<TransitionDef | undefined>(undefined);
+  const [tValues, setTValues] = useState<Record<string, unknown>>({});
+  const [tError, setTError] = useState<unknown>(undefined);
+
+  useEffect(() => {
+    if (rec.data) {
+      setCurrent(rec.data);
+      setValues(rec.data.data);
+      rememberRecord({ type, id, title: recordTitle(td, rec.data, lang) });
+    }
+  }, [rec.data]);
+
+  if (!td) return <Page title={t('error.not_found')}><ErrorAlert error={new ApiError({ status: 404, code: 'not_found' })} /></Page>;
+  if (rec.error && !current)
+    return (
+      <Page title={label(td.label, lang)}>
+        <ErrorAlert error={rec.error} />
+      </Page>
+    );
+  if (!current) return <Page title={label(td.label, lang)}><Loading /></Page>;
+
+  const title = recordTitle(td, current, lang);
+  const mayUpdate = meta.may(type, 'update');
+  const changes = diff(current.data, values);
+  const dirty = Object.keys(changes).length > 0;
+  const transitions = (td.workflow?.transitions ?? []).filter(
+    (tr) => (tr.from.length === 0 || tr.from.includes(current.state ?? '')) && tr.to !== current.state && meta.mayPermission(tr.permission),
+  );
+
+  const applied = (r: RecordBody, message: string) => {
+    forgetTitle(type, id);
+    setCurrent(r);
+    setValues(r.data);
+    setNotice(message);
+  };
+  const save = async () => {
+    setSaving(true);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      applied(await records.update(type, id, current.version, changes), t('record.saved'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const runTransition = async () => {
+    if (!transition) return;
+    setSaving(true);
+    setTError(undefined);
+    try {
+      const patch = diff(current.data, tValues);
+      applied(await records.transition(type, id, current.version, transition.name, patch), t('record.transition_done', { name: label(transition.label, lang) }));
+      setTransition(undefined);
+    } catch (e) {
+      setTError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const tabs: Array<[Tab, string]> = [
+    ['details', t('record.tab_details')],
+    ['history', t('record.tab_history')],
+    ['relations', t('record.tab_relations')],
+  ];
+  if (meta.may(type, 'share')) tabs.push(['sharing', t('record.tab_sharing')]);
+
+  return (
+    <Page title={title}>
+      <p class="record-meta">
+        <span class="muted">{label(td.label, lang)} № {current.id}</span>
+        {current.state && (
+          <span class="state state-big" data-testid="record-state">
+            {meta.stateLabel(type, current.state, lang)}
+          </span>
+        )}
+        <span class="muted small">{t('record.updated_at', { at: formatDateTime(current.updated_at, lang) })}</span>
+      </p>
+      {notice && <Alert kind="success">{notice}</Alert>}
+      {transitions.length > 0 && !transition && (
+        <div class="transitions" role="group" aria-label={t('record.transitions')}>
+          {transitions.map((tr) => (
+            <button
+              key={tr.name}
+              type="button"
+              class="button"
+              data-transition={tr.name}
+              onClick={() => {
+                setTransition(tr);
+                setTError(undefined);
+                setTValues(transitionDefaults(td, tr, current.data));
+              }}
+            >
+              {label(tr.label, lang)}
+            </button>
+          ))}
+        </div>
+      )}
+      {transition && (
+        <form
+          class="panel transition-panel"
+          aria-labelledby="transition-h"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void runTransition();
+          }}
+        >
+          <h2 id="transition-h">{label(transition.label, lang)}</h2>
+          <FormErrors error={tError} td={td} />
+          {transition.requires.length > 0 ? (
+            <RecordForm type={td} meta={meta} values={tValues} onChange={setTValues} error={tError} only={transition.requires} idPrefix="t" />
+          ) : (
+            <p>{t('record.transition_confirm')}</p>
+          )}
+          <div class="actions">
+            <button type="submit" class="button" disabled={saving}>
+              {saving ? t('form.saving') : t('record.transition_apply', { name: label(transition.label, lang) })}
+            </button>
+            <button type="button" class="button button-plain" onClick={() => setTransition(undefined)}>
+              {t('form.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      <div class="tabs" role="tablist" aria-label={t('record.tabs')}>
+        {tabs.map(([k, text]) => (
+          <button key={k} type="button" role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} class="tab" onClick={() => setTab(k)}>
+            {text}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tab-panel">
+        {tab === 'details' && (
+          <form
+            class="panel"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && mayUpdate && dirty) {
+                e.preventDefault();
+                void save();
+              }
+            }}
+          >
+            <FormErrors error={error} td={td} />
+            <RecordForm
+              type={td}
+              meta={meta}
+              values={values}
+              onChange={setValues}
+              error={error}
+              readOnly={!mayUpdate}
+              identityReadOnly={meta.identity(type) !== 'write'}
+            />
+            {mayUpdate && (
+              <div class="actions sticky-actions">
+                <button type="submit" class="button" disabled={saving || !dirty}>
+                  {saving ? t('form.saving') : t('form.save')}
+                </button>
+                {dirty && (
+                  <button type="button" class="button button-plain" onClick={() => setValues(current.data)}>
+                    {t('form.discard')}
+                  </button>
+                )}
+              </div>
+            )}
+          </form>
+        )}
+        {tab === 'history' && <History type={type} id={id} td={td} version={current.version} />}
+        {tab === 'relations' && <Relations type={type} id={id} />}
+        {tab === 'sharing' && <Sharing type={type} id={id} />}
+      </div>
+    </Page>
+  );
+}
+
+interface HistoryEntry {
+  action: string;
+  at: string;
+  by: number;
+  changes: Array<{ field: string; from: unknown; to: unknown }>;
+}
+
+function History({ type, id, td, version }: { type: string; id: number; td: TypeDef; version: number }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const h = useLoad(() => api.request<{ items: HistoryEntry[] }>('GET', `/records/${type}/${id}/history`), [type, id, version]);
+  if (h.loading && !h.data) return <Loading />;
+  if (h.error) return <ErrorAlert error={h.error} />;
+  return (
+    <ol class="history" reversed>
+      {[...(h.data?.items ?? [])].reverse().map((e, i) => (
+        <li key={i} class="panel">
+          <p>
+            <strong>{actionLabel(e.action, td, lang, t)}</strong> · {formatDateTime(e.at, lang)} · {t('record.by_user', { id: e.by })}
+          </p>
+          <table class="table compact">
+            <tbody>
+              {e.changes.map((c) => {
+                const f = td.fields.find((x) => x.name === c.field);
+                return (
+                  <tr key={c.field}>
+                    <th scope="row">{f ? label(f.label, lang) : c.field === 'state' ? t('list.state') : c.field}</th>
+                    <td>{f ? <ValueView meta={meta} field={f} value={c.from} /> : c.field === 'state' ? meta.stateLabel(type, String(c.from ?? ''), lang) : String(c.from ?? '—')}</td>
+                    <td aria-hidden="true">→</td>
+                    <td>{f ? <ValueView meta={meta} field={f} value={c.to} /> : c.field === 'state' ? meta.stateLabel(type, String(c.to ?? ''), lang) : String(c.to ?? '—')}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function actionLabel(action: string, td: TypeDef, lang: Lang, t: Translate): string {
+  if (action === 'create') return t('record.action_create');
+  if (action === 'update') return t('record.action_update');
+  if (action.startsWith('transition:')) {
+    const tr = td.workflow?.transitions.find((x) => x.name === action.slice(11));
+    return tr ? label(tr.label, lang) : action;
+  }
+  return action;
+}
+
+interface Relation {
+  direction: 'incoming' | 'outgoing';
+  field: string;
+  id: number;
+  type: string;
+}
+
+function Relations({ type, id }: { type: string; id: number }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const rel = useLoad(() => api.request<{ items: Relation[] }>('GET', `/records/${type}/${id}/relations`), [type, id]);
+  const creatable = meta.referencing(type).filter(([rt]) => meta.may(rt.name, 'create'));
+  return (
+    <div>
+      {creatable.length > 0 && (
+        <div class="panel">
+          <h2>{t('record.create_linked')}</h2>
+          <ul class="inline-links">
+            {creatable.map(([rt, f]) => (
+              <li key={`${rt.name}.${f.name}`}>
+                <a
+                  href={rt.name === 'screening' ? `/screening?from=${type}:${id}` : `/records/${rt.name}/new?from=${type}:${id}&${f.name}=${id}`}
+                  onClick={onLinkClick}
+                  data-create={rt.name}
+                >
+                  {label(rt.label, lang)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {rel.loading && !rel.data && <Loading />}
+      <ErrorAlert error={rel.error} />
+      {rel.data && rel.data.items.length === 0 && <p class="muted">{t('record.no_relations')}</p>}
+      {rel.data && rel.data.items.length > 0 && (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('record.rel_type')}</th>
+              <th scope="col">{t('record.rel_record')}</th>
+              <th scope="col">{t('record.rel_via')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rel.data.items.map((r) => {
+              const via = r.direction === 'outgoing' ? meta.type(type) : meta.type(r.type);
+              const f = via?.fields.find((x) => x.name === r.field);
+              return (
+                <tr key={`${r.type}/${r.id}/${r.field}`} data-rel={r.type}>
+                  <td>{label(meta.type(r.type)?.label, lang) || r.type}</td>
+                  <td>
+                    <RefLink meta={meta} type={r.type} id={r.id} />
+                  </td>
+                  <td class="muted">{f ? label(f.label, lang) : r.field}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+interface Grant {
+  id: number;
+  kind: string;
+  reason: string;
+  granted_at: string;
+  active: boolean;
+  agency_id?: number;
+  expires_at?: string;
+  revoked_at?: string;
+}
+
+function Sharing({ type, id }: { type: string; id: number }) {
+  const { t, lang } = useI18n();
+  const agencies = useAgencies();
+  const grants = useLoad(() => api.request<{ items: Grant[] }>('GET', `/records/${type}/${id}/grants`), [type, id]);
+  const [agency, setAgency] = useState('');
+  const [reason, setReason] = useState('');
+  const [expires, setExpires] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const name = (aid?: number) => agencies.find((a) => a.id === aid)?.name ?? `№ ${aid}`;
+  const fe = (f: string) => (error instanceof ApiError ? error.fieldErrors(f).map((e) => e.message) : []);
+  return (
+    <div>
+      <form
+        class="panel narrow-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          setDone('');
+          try {
+            await api.request('POST', `/records/${type}/${id}/grants`, {
+              agency_id: Number(agency),
+              reason,
+              ...(expires ? { expires_on: expires } : {}),
+            });
+            setDone(t('share.done', { agency: name(Number(agency)) }));
+            setReason('');
+            grants.reload();
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h2>{t('share.title')}</h2>
+        {done && <Alert kind="success">{done}</Alert>}
+        {error !== undefined && !(error instanceof ApiError && error.errors.some((x) => x.field === 'agency_id' || x.field === 'reason')) && <ErrorAlert error={error} />}
+        <div class={fe('agency_id').length ? 'field field-invalid' : 'field'}>
+          <label for="share-agency">{t('share.agency')}</label>
+          {fe('agency_id').length > 0 && <p class="field-error">{fe('agency_id').join(' ')}</p>}
+          <select id="share-agency" value={agency} onChange={(e) => setAgency((e.currentTarget as HTMLSelectElement).value)} required>
+            <option value="">{t('form.choose')}</option>
+            {agencies.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class={fe('reason').length ? 'field field-invalid' : 'field'}>
+          <label for="share-reason">{t('share.reason')}</label>
+          {fe('reason').length > 0 && <p class="field-error">{fe('reason').join(' ')}</p>}
+          <input id="share-reason" type="text" value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} required />
+        </div>
+        <div class="field">
+          <label for="share-expires">{t('share.expires')}</label>
+          <input id="share-expires" type="date" class="short" value={expires} onInput={(e) => setExpires((e.currentTarget as HTMLInputElement).value)} />
+        </div>
+        <button type="submit" class="button" disabled={busy || !agency}>
+          {busy ? t('form.saving') : t('share.submit')}
+        </button>
+      </form>
+      <h2>{t('share.list')}</h2>
+      {grants.loading && !grants.data && <Loading />}
+      {grants.data && grants.data.items.length === 0 && <p class="muted">{t('share.none')}</p>}
+      {grants.data && grants.data.items.length > 0 && (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('share.agency')}</th>
+              <th scope="col">{t('share.reason')}</th>
+              <th scope="col">{t('share.granted_at')}</th>
+              <th scope="col">{t('share.status')}</th>
+              <th scope="col"><span class="visually-hidden">{t('share.revoke')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {grants.data.items.map((g) => (
+              <tr key={g.id}>
+                <td>{g.agency_id ? name(g.agency_id) : g.kind}</td>
+                <td>{g.reason}</td>
+                <td>{formatDateTime(g.granted_at, lang)}</td>
+                <td>{g.active ? t('share.active') : g.revoked_at ? t('share.revoked') : t('share.expired')}</td>
+                <td>
+                  {g.active && g.kind === 'share' && (
+                    <button
+                      type="button"
+                      class="link-button"
+                      onClick={async () => {
+                        try {
+                          await api.request('DELETE', `/records/${type}/${id}/grants/${g.id}`);
+                          grants.reload();
+                        } catch (err) {
+                          setError(err);
+                        }
+                      }}
+                    >
+                      {t('share.revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+import { Page } from '../components/Page';
+export function Referrals() {
+  return <Page title="Referrals">…</Page>;
+}

@@ -1,0 +1,4 @@
+import { Page } from '../components/Page';
+export function ScreeningPage() {
+  return <Page title="ScreeningPage">…</Page>;
+}

@@ -1,0 +1,4 @@
+import { Page } from '../../components/Page';
+export function Agencies() {
+  return <Page title="Agencies">…</Page>;
+}

@@ -1,0 +1,4 @@
+import { Page } from '../../components/Page';
+export function Audit() {
+  return <Page title="Audit">…</Page>;
+}

@@ -1,0 +1,4 @@
+import { Page } from '../../components/Page';
+export function Users() {
+  return <Page title="Users">…</Page>;
+}

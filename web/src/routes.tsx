@@ -1,0 +1,52 @@
+// Which page a route shows (signed-in pages other than home).
+import type { Route } from './router';
+import { NewRecord, RecordPage } from './pages/RecordPage';
+import { RecordList, Registers } from './pages/RecordList';
+import { HotlineIntake } from './pages/HotlineIntake';
+import { ScreeningPage } from './pages/Screening';
+import { Referrals } from './pages/Referrals';
+import { Facilities } from './pages/Facilities';
+import { CriminalCase } from './pages/CriminalCase';
+import { Dashboard } from './pages/Dashboard';
+import { AnnualReport } from './pages/AnnualReport';
+import { Agencies } from './pages/admin/Agencies';
+import { Users } from './pages/admin/Users';
+import { Tokens } from './pages/admin/Tokens';
+import { Audit } from './pages/admin/Audit';
+
+export function Routes({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'registers':
+      return <Registers />;
+    case 'list':
+      return <RecordList type={route.type} />;
+    case 'new':
+      return <NewRecord type={route.type} />;
+    case 'record':
+      return <RecordPage type={route.type} id={route.id} />;
+    case 'hotline':
+      return <HotlineIntake />;
+    case 'screening':
+      return <ScreeningPage />;
+    case 'referrals':
+      return <Referrals />;
+    case 'facilities':
+      return <Facilities />;
+    case 'criminal_case':
+      return <CriminalCase id={route.id} />;
+    case 'dashboard':
+      return <Dashboard />;
+    case 'report':
+      return <AnnualReport />;
+    case 'agencies':
+      return <Agencies />;
+    case 'users':
+      return <Users />;
+    case 'tokens':
+      return <Tokens />;
+    case 'audit':
+      return <Audit />;
+    default:
+      return null;
+  }
+}

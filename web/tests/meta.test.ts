@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { compact, diff, holds, isRequired, isVisible, listColumns, Meta, recordTitle, type FieldDef, type Schema, type RoleDef } from '../src/meta';
+import { navItems } from '../src/nav';
+import { matchRoute } from '../src/router';
+
+const f = (name: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  type: 'text',
+  label: { az: name },
+  required: false,
+  indexed: false,
+  sensitivity: 'case',
+  ...extra,
+});
+
+const schema: Schema = {
+  lists: [{ name: 'kind', label: { az: 'Növ' }, values: [{ code: 'a', label: { az: 'A az', en: 'A en' } }, { code: 'old', label: { az: 'Köhnə' }, retired: true }] }],
+  types: [
+    {
+      name: 'victim_case',
+      label: { az: 'Qurbanın işi', en: 'Victim case' },
+      title_field: 'case_number',
+      fields: [f('case_number', { indexed: true }), f('person', { type: 'reference', ref: 'person', indexed: true }), f('kind', { type: 'enum', values: 'kind', indexed: true })],
+      workflow: { initial: 'presumed', states: [{ name: 'presumed', label: { az: 'Ehtimal', en: 'Presumed' } }], transitions: [] },
+    },
+    { name: 'person', label: { az: 'Şəxs' }, fields: [f('last_name', { sensitivity: 'identity', name_search: true })] },
+    { name: 'subsidy', label: { az: 'Subsidiya' }, fields: [f('victim_case', { type: 'reference', ref: 'victim_case' })] },
+  ],
+};
+const roles: RoleDef[] = [
+  { name: 'case_worker', label: { az: 'Sosial işçi' }, admin: false, identity: 'write', scope: 'assigned', agency_types: [], permissions: { victim_case: ['read', 'create'], person: ['read'], subsidy: ['read'] } },
+  { name: 'coordinator', label: { az: 'Koordinator' }, admin: false, identity: 'none', scope: 'national', agency_types: [], permissions: { '*': ['read', 'export'] } },
+  { name: 'subsidy_officer', label: { az: 'Subsidiya' }, admin: false, identity: 'write', scope: 'agency', agency_types: [], permissions: { subsidy: ['read', 'create', 'pay'] } },
+  { name: 'admin', label: { az: 'Admin' }, admin: true, identity: 'none', scope: 'own', agency_types: [], permissions: {} },
+];
+
+describe('conditions', () => {
+  it('present, equals, in (also over lists)', () => {
+    expect(holds({ field: 'x', present: true }, { x: '' })).toBe(false);
+    expect(holds({ field: 'x', present: true }, { x: [] })).toBe(false);
+    expect(holds({ field: 'x', present: true }, { x: 'a' })).toBe(true);
+    expect(holds({ field: 'x', equals: true }, { x: true })).toBe(true);
+    expect(holds({ field: 'x', equals: 'other' }, { x: ['a', 'other'] })).toBe(true);
+    expect(holds({ field: 'x', in: ['a', 'b'] }, { x: 'b' })).toBe(true);
+    expect(holds({ field: 'x', in: ['a', 'b'] }, { x: ['c', 'a'] })).toBe(true);
+    expect(holds({ field: 'x', in: ['a', 'b'] }, {})).toBe(false);
+  });
+  it('visible_if and required_if', () => {
+    const g = f('g', { visible_if: { field: 'k', equals: 'monthly' }, required_if: { field: 'k', equals: 'monthly' } });
+    expect(isVisible(g, { k: 'one_time' })).toBe(false);
+    expect(isVisible(g, { k: 'monthly' })).toBe(true);
+    expect(isRequired(g, { k: 'monthly' })).toBe(true);
+    expect(isRequired(f('r', { required: true }), {})).toBe(true);
+  });
+});
+
+describe('Meta', () => {
+  it('permissions per type, "*" for every type, transitions by permission name', () => {
+    const m = new Meta(schema, roles, ['case_worker']);
+    expect(m.may('victim_case', 'create')).toBe(true);
+    expect(m.may('subsidy', 'create')).toBe(false);
+    expect(m.identity('person')).toBe('write');
+    const c = new Meta(schema, roles, ['coordinator']);
+    expect(c.may('subsidy', 'read')).toBe(true);
+    expect(c.may('subsidy', 'create')).toBe(false);
+    expect(c.identity('person')).toBe('none');
+    const s = new Meta(schema, roles, ['subsidy_officer']);
+    expect(s.mayPermission('subsidy.pay')).toBe(true);
+    expect(s.mayPermission('victim_case.identify')).toBe(false);
+  });
+  it('labels in the language, falling back to az; retired codes kept for labels', () => {
+    const m = new Meta(schema, roles, []);
+    expect(m.valueLabel('kind', 'a', 'en')).toBe('A en');
+    expect(m.valueLabel('kind', 'a', 'ru')).toBe('A az');
+    expect(m.valueLabel('kind', 'old', 'en')).toBe('Köhnə');
+    expect(m.valueLabel('kind', 'zzz', 'en')).toBe('zzz');
+    expect(m.stateLabel('victim_case', 'presumed', 'en')).toBe('Presumed');
+  });
+  it('finds the types that point at a type', () => {
+    const m = new Meta(schema, roles, []);
+    expect(m.referencing('victim_case').map(([t, fd]) => `${t.name}.${fd.name}`)).toEqual(['subsidy.victim_case']);
+  });
+  it('titles and list columns', () => {
+    const vc = schema.types[0]!;
+    expect(recordTitle(vc, { id: 3, data: { case_number: 'V-1' } }, 'az')).toBe('V-1');
+    expect(recordTitle(schema.types[2], { id: 9, data: {} }, 'az')).toBe('Subsidiya № 9');
+    expect(listColumns(vc).map((c) => c.name)).toEqual(['person', 'kind']);
+  });
+  it('navigation follows the roles', () => {
+    const keys = (r: string[]) => navItems(new Meta(schema, roles, r)).map((i) => i.key);
+    expect(keys(['admin'])).toContain('nav.users');
+    expect(keys(['admin'])).not.toContain('nav.registers');
+    expect(keys(['coordinator'])).toContain('nav.dashboard');
+    expect(keys(['case_worker'])).not.toContain('nav.dashboard');
+    expect(keys(['case_worker'])).toContain('nav.registers');
+  });
+});
+
+describe('diff and compact', () => {
+  it('sends only changes; cleared values as null', () => {
+    expect(diff({ a: 1, b: 'x', c: ['p'] }, { a: 1, b: '', c: ['p', 'q'], d: true })).toEqual({ b: null, c: ['p', 'q'], d: true });
+    expect(diff({ a: [] }, {})).toEqual({});
+    expect(compact({ a: '', b: [], c: 0, d: false, e: null })).toEqual({ c: 0, d: false });
+  });
+});
+
+describe('matchRoute', () => {
+  it('maps paths to pages', () => {
+    expect(matchRoute('/')).toEqual({ page: 'home' });
+    expect(matchRoute('/records/victim_case')).toEqual({ page: 'list', type: 'victim_case' });
+    expect(matchRoute('/records/victim_case/new')).toEqual({ page: 'new', type: 'victim_case' });
+    expect(matchRoute('/records/victim_case/42')).toEqual({ page: 'record', type: 'victim_case', id: 42 });
+    expect(matchRoute('/criminal-cases/7')).toEqual({ page: 'criminal_case', id: 7 });
+    expect(matchRoute('/reports/annual/')).toEqual({ page: 'report' });
+    expect(matchRoute('/records/Bad')).toEqual({ page: 'not_found' });
+    expect(matchRoute('/records/x/0')).toEqual({ page: 'not_found' });
+  });
+});
