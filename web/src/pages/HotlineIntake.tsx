@@ -1,4 +1,321 @@
+// Hotline quick intake: keyboard-first form for a call (hotline_appeal) and, when it is about a
+// possible victim, a signal; Ctrl+Enter saves both. While the operator types the person's name,
+// possible matches come from POST /linkage/search (debounced; a 404 — not deployed — shows nothing).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, records } from '../api';
+import { Alert } from '../components/Alert';
+import { FieldInput } from '../components/FieldInput';
 import { Page } from '../components/Page';
+import { fieldErrors, otherErrors } from '../components/RecordForm';
+import { formatNumber, nowIso } from '../format';
+import { useI18n } from '../i18n/context';
+import { isRequired, isVisible, label, type FieldDef } from '../meta';
+import { onLinkClick } from '../router';
+import { useSession } from '../session';
+
+export interface LinkageCandidate {
+  person_id: number;
+  probability: number;
+  band: 'link' | 'review';
+  agreements: Array<{ field: string; level: string; weight: number }>;
+  registrations: Array<{ type: string; id: number; title: string }>;
+  hidden_registrations: number;
+}
+
+export interface LinkageQuery {
+  first_name?: string;
+  last_name?: string;
+  patronymic?: string;
+  birth?: string;
+  sex?: string;
+  citizenship?: string;
+  phone?: string;
+}
+
+/** The search body: only what was typed; nothing (undefined) when no name or phone is known yet. */
+export function linkageQuery(p: LinkageQuery): LinkageQuery | undefined {
+  const out: LinkageQuery = {};
+  for (const [k, v] of Object.entries(p) as Array<[keyof LinkageQuery, string | undefined]>) {
+    const s = v?.trim();
+    if (s) out[k] = s;
+  }
+  const enough = (out.last_name?.length ?? 0) + (out.first_name?.length ?? 0) >= 3 || (out.phone?.length ?? 0) >= 6;
+  return enough ? out : undefined;
+}
+
+const APPEAL_FIELDS = ['line', 'received_at', 'topic', 'caller_type', 'anonymous', 'caller_name', 'response', 'routed_to_agency_type', 'follow_up_on'];
+const SIGNAL_FIELDS = ['person_sex', 'person_birth', 'person_citizenship', 'is_child', 'contact_phone', 'region', 'summary'];
+
+function fresh(): { appeal: Record<string, unknown>; signal: Record<string, unknown> } {
+  return { appeal: { line: 'hotline_152', received_at: nowIso() }, signal: {} };
+}
+
 export function HotlineIntake() {
-  return <Page title="HotlineIntake">…</Page>;
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const appealType = meta.type('hotline_appeal');
+  const signalType = meta.type('signal');
+  const [appeal, setAppeal] = useState<Record<string, unknown>>(fresh().appeal);
+  const [signal, setSignal] = useState<Record<string, unknown>>({});
+  const [withSignal, setWithSignal] = useState(true);
+  const [names, setNames] = useState({ last_name: '', first_name: '', patronymic: '' });
+  const [error, setError] = useState<{ on: 'appeal' | 'signal'; error: unknown } | undefined>(undefined);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<{ appeal: number; signal?: number } | undefined>(undefined);
+  const [signalId, setSignalId] = useState<number | undefined>(undefined);
+  const [matches, setMatches] = useState<{ candidates: LinkageCandidate[]; took_ms?: number } | undefined>(undefined);
+  const first = useRef<HTMLDivElement>(null);
+  const mayRefer = meta.may('signal', 'create');
+
+  // Possible matches while typing: debounced, latest answer wins, 404 = not deployed = nothing.
+  const seq = useRef(0);
+  const linkage = useRef<'unknown' | 'absent'>('unknown');
+  const q = linkageQuery({
+    ...names,
+    birth: typeof signal.person_birth === 'string' ? signal.person_birth : undefined,
+    sex: typeof signal.person_sex === 'string' && signal.person_sex !== 'unknown' ? signal.person_sex : undefined,
+    citizenship: typeof signal.person_citizenship === 'string' ? signal.person_citizenship : undefined,
+    phone: typeof signal.contact_phone === 'string' ? signal.contact_phone : undefined,
+  });
+  const qKey = JSON.stringify(q ?? null);
+  useEffect(() => {
+    if (!q || linkage.current === 'absent' || !withSignal) {
+      setMatches(undefined);
+      return;
+    }
+    const mine = ++seq.current;
+    const timer = window.setTimeout(async () => {
+      try {
+        const r = await api.request<{ candidates: LinkageCandidate[]; took_ms?: number }>('POST', '/linkage/search', q);
+        if (mine === seq.current) setMatches({ candidates: Array.isArray(r?.candidates) ? r.candidates : [], took_ms: r?.took_ms });
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 405 || e.status === 501)) linkage.current = 'absent';
+        if (mine === seq.current) setMatches(undefined);
+      }
+    }, 150);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [qKey, withSignal]);
+
+  if (!appealType || !signalType) return <Page title={t('hotline.title')}>{null}</Page>;
+
+  const save = async () => {
+    if (saving) return;
+    setSaving(true);
+    setError(undefined);
+    setSaved(undefined);
+    let sid = signalId;
+    try {
+      if (withSignal && mayRefer && sid === undefined) {
+        const personName = [names.last_name, names.first_name, names.patronymic].map((s) => s.trim()).filter(Boolean).join(' ');
+        const line = typeof appeal.line === 'string' ? appeal.line : undefined;
+        const body: Record<string, unknown> = {
+          ...signal,
+          received_at: appeal.received_at,
+          source: line && meta.listValues('signal_source').some((v) => v.code === line) ? line : 'other',
+          channel: 'phone',
+        };
+        if (personName) body.person_name = personName;
+        try {
+          sid = (await records.create('signal', body)).id;
+          setSignalId(sid);
+        } catch (e) {
+          setError({ on: 'signal', error: e });
+          return;
+        }
+      }
+      try {
+        const body = { ...appeal };
+        if (sid !== undefined) body.signal = sid;
+        for (const k of Object.keys(body)) if (body[k] === undefined || body[k] === '') delete body[k];
+        const a = await records.create('hotline_appeal', body);
+        setSaved({ appeal: a.id, signal: sid });
+        const f = fresh();
+        setAppeal(f.appeal);
+        setSignal({});
+        setNames({ last_name: '', first_name: '', patronymic: '' });
+        setSignalId(undefined);
+        setMatches(undefined);
+        first.current?.querySelector<HTMLElement>('select, input')?.focus();
+      } catch (e) {
+        setError({ on: 'appeal', error: e });
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const field = (td: typeof appealType, name: string, values: Record<string, unknown>, set: (v: Record<string, unknown>) => void, on: 'appeal' | 'signal', prefix: string) => {
+    const f = td.fields.find((x) => x.name === name) as FieldDef | undefined;
+    if (!f) return null;
+    if (!isVisible(f, values)) return null;
+    return (
+      <FieldInput
+        key={name}
+        field={f}
+        meta={meta}
+        value={values[name]}
+        required={isRequired(f, values) || (on === 'signal' && name === 'summary')}
+        errors={error?.on === on ? fieldErrors(error.error, name) : []}
+        idPrefix={prefix}
+        onChange={(v) => {
+          const next = { ...values };
+          if (v === undefined) delete next[name];
+          else next[name] = v;
+          set(next);
+        }}
+      />
+    );
+  };
+  const personField = (name: 'last_name' | 'first_name' | 'patronymic') => {
+    const f = meta.type('person')?.fields.find((x) => x.name === name);
+    return (
+      <div class="field" key={name}>
+        <label for={`p-${name}`}>
+          {label(f?.label, lang) || name}
+          <span class="badge badge-identity">{t('form.identity')}</span>
+        </label>
+        <input
+          id={`p-${name}`}
+          type="text"
+          autoComplete="off"
+          value={names[name]}
+          onInput={(e) => setNames({ ...names, [name]: (e.currentTarget as HTMLInputElement).value })}
+        />
+      </div>
+    );
+  };
+  const errs = error ? otherErrors(error.error, (error.on === 'appeal' ? appealType : signalType).fields) : [];
+
+  return (
+    <Page title={t('hotline.title')}>
+      <p class="muted">
+        {t('hotline.intro')} <span class="kbd">Ctrl</span>+<span class="kbd">Enter</span>
+      </p>
+      {saved && (
+        <Alert kind="success">
+          <p data-testid="intake-saved">
+            {t('hotline.saved')}{' '}
+            <a href={`/records/hotline_appeal/${saved.appeal}`} onClick={onLinkClick} data-testid="saved-appeal">
+              {t('hotline.appeal_n', { id: saved.appeal })}
+            </a>
+            {saved.signal !== undefined && (
+              <>
+                {' · '}
+                <a href={`/records/signal/${saved.signal}`} onClick={onLinkClick} data-testid="saved-signal">
+                  {t('hotline.signal_n', { id: saved.signal })}
+                </a>
+              </>
+            )}
+          </p>
+        </Alert>
+      )}
+      {error && (
+        <Alert kind="error">
+          <p>{error.on === 'signal' ? t('hotline.signal_failed') : t('hotline.appeal_failed')}</p>
+          {!(error.error instanceof ApiError && error.error.errors.length) && <p>{error.error instanceof Error ? error.error.message : ''}</p>}
+          {errs.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </Alert>
+      )}
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void save();
+          }
+        }}
+      >
+        <div class="two-col">
+          <div>
+            <section class="panel" aria-labelledby="call-h" ref={first}>
+              <h2 id="call-h">{t('hotline.call')}</h2>
+              <div class="record-form">{APPEAL_FIELDS.map((n) => field(appealType, n, appeal, setAppeal, 'appeal', 'h'))}</div>
+            </section>
+            {mayRefer && (
+              <section class="panel" aria-labelledby="sig-h">
+                <h2 id="sig-h">{t('hotline.about_person')}</h2>
+                <label class="check field">
+                  <input type="checkbox" id="with-signal" checked={withSignal} onChange={(e) => setWithSignal((e.currentTarget as HTMLInputElement).checked)} />{' '}
+                  {t('hotline.with_signal')}
+                </label>
+                {withSignal && (
+                  <div class="record-form">
+                    {personField('last_name')}
+                    {personField('first_name')}
+                    {personField('patronymic')}
+                    {SIGNAL_FIELDS.map((n) => field(signalType, n, signal, setSignal, 'signal', 's'))}
+                  </div>
+                )}
+              </section>
+            )}
+            <div class="actions">
+              <button type="submit" class="button" disabled={saving}>
+                {saving ? t('form.saving') : t('hotline.save')}
+              </button>
+              <span class="muted small">{t('form.ctrl_enter')}</span>
+            </div>
+          </div>
+          <aside class="panel matches" aria-labelledby="matches-h" aria-live="polite">
+            <h2 id="matches-h">{t('hotline.matches')}</h2>
+            {!matches && <p class="muted">{t('hotline.matches_hint')}</p>}
+            {matches && matches.candidates.length === 0 && <p>{t('hotline.no_matches')}</p>}
+            {matches && matches.candidates.length > 0 && (
+              <ol class="match-list" data-testid="matches">
+                {matches.candidates.map((c) => (
+                  <li key={c.person_id} class="card">
+                    <h3>
+                      <a href={`/records/person/${c.person_id}`} onClick={onLinkClick}>
+                        {t('hotline.person_n', { id: c.person_id })}
+                      </a>{' '}
+                      <span class={c.band === 'link' ? 'badge badge-overdue' : 'badge badge-identity'}>
+                        {c.band === 'link' ? t('hotline.band_link') : t('hotline.band_review')}
+                      </span>
+                    </h3>
+                    <p class="small">{t('hotline.probability', { p: formatNumber(Math.round(c.probability * 100), lang) })}</p>
+                    {c.agreements?.length > 0 && (
+                      <p class="small muted">
+                        {c.agreements
+                          .map((a) => `${label(meta.type('person')?.fields.find((f) => f.name === a.field)?.label, lang) || a.field}: ${a.level}`)
+                          .join('; ')}
+                      </p>
+                    )}
+                    <ul class="link-list">
+                      {(c.registrations ?? []).map((r) => (
+                        <li key={`${r.type}/${r.id}`}>
+                          <a href={`/records/${r.type}/${r.id}`} onClick={onLinkClick}>
+                            {label(meta.type(r.type)?.label, lang) || r.type}: {r.title}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                    {c.hidden_registrations > 0 && <p class="small muted">{t('hotline.hidden', { n: c.hidden_registrations })}</p>}
+                    {withSignal && (
+                      <button type="button" class="link-button" onClick={() => setSignal({ ...signal, person: c.person_id })}>
+                        {t('hotline.use_person')}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            )}
+            {typeof signal.person === 'number' && (
+              <p>
+                {t('hotline.linked_person', { id: signal.person })}{' '}
+                <button type="button" class="link-button" onClick={() => { const s = { ...signal }; delete s.person; setSignal(s); }}>
+                  {t('form.ref_clear')}
+                </button>
+              </p>
+            )}
+          </aside>
+        </div>
+      </form>
+    </Page>
+  );
 }
