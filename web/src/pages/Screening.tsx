@@ -1,4 +1,220 @@
-import { Page } from '../components/Page';
+// Identification screening: the interview facts, the indicator questions of the list chosen by
+// "child" × "exploitation" grouped by dimension, the live result with its explanation
+// (POST /screening/evaluate), and saving it as a screening record. The decision stays with the
+// special police (the victim case's identify / reject transitions).
+import { useEffect, useState } from 'preact/hooks';
+import { api, records } from '../api';
+import { Alert } from '../components/Alert';
+import { ErrorAlert, Loading, Page } from '../components/Page';
+import { RecordForm } from '../components/RecordForm';
+import { todayIso } from '../format';
+import { useI18n } from '../i18n/context';
+import { compact, label, type Label, type Meta } from '../meta';
+import { currentQuery, navigate } from '../router';
+import { useLoad, useSession } from '../session';
+import { FormErrors } from './RecordPage';
+
+interface RulesetList {
+  ruleset: string;
+  default: boolean;
+  label: Label;
+}
+interface Question {
+  dimensions: Array<{ code: string; number: number; label: Label; indicators: Array<{ code: string; grade: string; label: Label }> }>;
+  ruleset: string;
+  list: string;
+  label: Label;
+}
+interface Evaluation {
+  overall_result: string;
+  positive_dimensions: string[];
+  dimensions: Array<{ code: string; positive: boolean; could_be_positive: boolean }>;
+  explanation: string;
+}
+
+type Answer = 'yes' | 'no' | 'unknown';
+
+async function prefill(meta: Meta): Promise<Record<string, unknown>> {
+  const q = currentQuery();
+  const v: Record<string, unknown> = { screened_on: todayIso(), is_child: false, exploitation_focus: 'labour' };
+  for (const k of ['person', 'victim_case', 'signal']) if (q[k]) v[k] = Number(q[k]);
+  if (q.from) {
+    const [type, id] = q.from.split(':');
+    if (type && id && meta.type(type)) {
+      v[type] = Number(id);
+      try {
+        const src = await records.get(type, Number(id));
+        for (const k of ['person', 'signal', 'victim_case']) if (typeof src.data[k] === 'number' && v[k] === undefined) v[k] = src.data[k];
+        if (typeof src.data.is_child === 'boolean') v.is_child = src.data.is_child;
+      } catch {
+        // out of reach
+      }
+    }
+  }
+  return v;
+}
+
 export function ScreeningPage() {
-  return <Page title="ScreeningPage">…</Page>;
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const td = meta.type('screening');
+  const [values, setValues] = useState<Record<string, unknown> | undefined>(undefined);
+  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [result, setResult] = useState<Evaluation | undefined>(undefined);
+  const [evaluating, setEvaluating] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [saving, setSaving] = useState(false);
+  const sets = useLoad(() => api.request<{ items: RulesetList[] }>('GET', '/screening/rulesets'), []);
+  const ruleset = sets.data?.items.find((s) => s.default)?.ruleset ?? sets.data?.items[0]?.ruleset;
+  const isChild = values?.is_child === true;
+  const focus = typeof values?.exploitation_focus === 'string' ? values.exploitation_focus : 'labour';
+  const questions = useLoad(
+    () => (ruleset ? api.request<Question>('GET', `/screening/rulesets/${encodeURIComponent(ruleset)}?child=${isChild}&exploitation=${focus}`) : Promise.resolve(undefined)),
+    [ruleset, isChild, focus],
+  );
+
+  useEffect(() => {
+    void prefill(meta).then(setValues);
+  }, []);
+
+  // The live result, a moment after the last answer.
+  useEffect(() => {
+    if (!ruleset || !values) return;
+    const timer = window.setTimeout(async () => {
+      setEvaluating(true);
+      try {
+        setResult(await api.request<Evaluation>('POST', '/screening/evaluate', { ruleset, is_child: isChild, exploitation_focus: focus, answers, lang }));
+      } catch {
+        setResult(undefined);
+      } finally {
+        setEvaluating(false);
+      }
+    }, 200);
+    return () => window.clearTimeout(timer);
+  }, [JSON.stringify(answers), ruleset, isChild, focus, lang]);
+
+  if (!td) return <Page title={t('screening.title')}>{null}</Page>;
+  const codes = new Set((questions.data?.dimensions ?? []).flatMap((d) => d.indicators.map((i) => i.code)));
+  const save = async () => {
+    if (!values) return;
+    setSaving(true);
+    setError(undefined);
+    try {
+      const kept = Object.fromEntries(Object.entries(answers).filter(([k]) => codes.has(k)));
+      const r = await records.create('screening', { ...compact(values), answers: JSON.stringify(kept) });
+      navigate(`/records/screening/${r.id}?created=1`);
+    } catch (e) {
+      setError(e);
+      setSaving(false);
+    }
+  };
+  const formFields = td.fields.filter((f) => !['answers', 'dimension_results', 'ruleset', 'positive_dimensions', 'overall_result', 'explanation', 'computed_at'].includes(f.name)).map((f) => f.name);
+  const resultList = td.fields.find((f) => f.name === 'overall_result')?.values;
+  const dimList = td.fields.find((f) => f.name === 'positive_dimensions')?.values;
+
+  return (
+    <Page title={t('screening.title')}>
+      {!meta.may('screening', 'create') ? (
+        <Alert kind="error">
+          <p data-testid="refusal">{t('record.may_not_create', { type: label(td.label, lang) })}</p>
+        </Alert>
+      ) : !values ? (
+        <Loading />
+      ) : (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <p class="muted">{t('screening.intro')}</p>
+          <FormErrors error={error} td={td} />
+          <section class="panel">
+            <RecordForm type={td} meta={meta} values={values} onChange={setValues} error={error} only={formFields.filter((n) => {
+              const f = td.fields.find((x) => x.name === n)!;
+              return !f.visible_if || (f.visible_if.field === 'is_child' ? isChild : true);
+            })} idPrefix="sc" />
+          </section>
+          <div class="two-col">
+            <section aria-labelledby="q-h">
+              <h2 id="q-h">{questions.data ? label(questions.data.label, lang) : t('screening.questions')}</h2>
+              {questions.loading && <Loading />}
+              <ErrorAlert error={questions.error ?? sets.error} />
+              {questions.data?.dimensions.map((d) => (
+                <fieldset key={d.code} class="panel dimension" data-dimension={d.code}>
+                  <legend>
+                    <strong>
+                      {d.number}. {label(d.label, lang)}
+                    </strong>
+                  </legend>
+                  <table class="table compact">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('screening.indicator')}</th>
+                        <th scope="col">{t('screening.grade')}</th>
+                        <th scope="col">{t('form.yes')}</th>
+                        <th scope="col">{t('form.no')}</th>
+                        <th scope="col">{t('screening.unknown')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.indicators.map((i) => (
+                        <tr key={i.code}>
+                          <th scope="row" id={`ind-${i.code}`} class="indicator">
+                            {label(i.label, lang)}
+                          </th>
+                          <td title={t('screening.grade_help')}>{i.grade}</td>
+                          {(['yes', 'no', 'unknown'] as const).map((a) => (
+                            <td key={a}>
+                              <input
+                                type="radio"
+                                name={`ans-${i.code}`}
+                                value={a}
+                                aria-labelledby={`ind-${i.code}`}
+                                aria-label={a === 'yes' ? t('form.yes') : a === 'no' ? t('form.no') : t('screening.unknown')}
+                                checked={answers[i.code] === a}
+                                onChange={() => setAnswers({ ...answers, [i.code]: a })}
+                              />
+                            </td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </fieldset>
+              ))}
+            </section>
+            <aside class={`panel result-box ${result?.overall_result === 'indicated' ? 'result-indicated' : ''}`} aria-live="polite" aria-labelledby="res-h">
+              <h2 id="res-h">{t('screening.result')}</h2>
+              {evaluating && !result && <Loading />}
+              {result && (
+                <>
+                  <p class="welcome" data-testid="screening-result" data-result={result.overall_result}>
+                    {meta.valueLabel(resultList, result.overall_result, lang)}
+                  </p>
+                  {result.positive_dimensions.length > 0 && (
+                    <p>
+                      {t('screening.positive')}: {result.positive_dimensions.map((c) => meta.valueLabel(dimList, c, lang)).join(', ')}
+                    </p>
+                  )}
+                  <div class="explanation">
+                    {result.explanation.split('\n').map((line, k) => (
+                      <p key={k} class="small">
+                        {line}
+                      </p>
+                    ))}
+                  </div>
+                </>
+              )}
+              <p class="small muted">{t('screening.not_decision')}</p>
+              <button type="submit" class="button" disabled={saving}>
+                {saving ? t('form.saving') : t('screening.save')}
+              </button>
+            </aside>
+          </div>
+        </form>
+      )}
+    </Page>
+  );
 }
