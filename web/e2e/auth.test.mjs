@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it, test } from 'node:test';
-import { assertAccessible, config, heading, launch, screenshot, totp } from './lib.mjs';
+import { assertAccessible, config, heading, launch, saveAdminState, screenshot, totp } from './lib.mjs';
 
 // The tests check real wording; keep in step with src/i18n/*.ts.
 const AZ = {
@@ -175,6 +175,8 @@ describe('sign-in journey', () => {
     await page.locator('#code').fill(totp(secret));
     await page.getByRole('button', { name: AZ.totpConfirm }).click();
     await page.locator('main h1', { hasText: AZ.homeTitle }).waitFor();
+    // The files after this one (path.test.mjs) sign the administrator in with these.
+    saveAdminState(cfg.baseUrl, { login: cfg.login, password: newPw, secret });
     const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
     assert.equal(me.user.must_change_password, false);
     const welcome = await page.getByTestId('welcome').textContent();

@@ -1,7 +1,8 @@
 // Shared helpers of the browser tests: configuration from the environment, Debian's chromium
 // through playwright-core (no browser download), axe-core checks, screenshots.
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,4 +106,50 @@ export function totp(secretBase32, stepsAhead = 0) {
   const offset = mac[mac.length - 1] & 0x0f;
   const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(code).padStart(6, '0');
+}
+
+// The administrator's password and TOTP secret after auth.test.mjs changed them, for the test
+// files that run after it against the same server (files run one at a time, in name order).
+function adminStatePath(baseUrl) {
+  const key = createHmac('sha1', 'palermo-e2e').update(baseUrl).digest('hex').slice(0, 12);
+  return join(tmpdir(), `palermo-e2e-admin-${key}.json`);
+}
+
+export function saveAdminState(baseUrl, state) {
+  writeFileSync(adminStatePath(baseUrl), JSON.stringify(state), { mode: 0o600 });
+}
+
+export function loadAdminState(baseUrl) {
+  try {
+    return JSON.parse(readFileSync(adminStatePath(baseUrl), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Types a TOTP code into `input` and submits it with Enter until the server accepts one, then
+ * waits for `done`. A code is accepted once, so when the current one was used already (by an
+ * earlier sign-in of the same user) the next time step is tried, waiting for it if need be.
+ */
+export async function enterTotp(page, input, secret, done) {
+  const tried = new Set();
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const code = [0, 1].map((k) => totp(secret, k)).find((c) => !tried.has(c));
+    if (!code) {
+      await page.waitForTimeout(5000);
+      continue;
+    }
+    tried.add(code);
+    await input.fill(code);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => /\/api\/v1\/auth\/(login|totp\/confirm)$/.test(new URL(r.url()).pathname) && r.request().method() === 'POST'),
+      input.press('Enter'),
+    ]);
+    if (response.ok()) {
+      await done();
+      return;
+    }
+  }
+  throw new Error('no TOTP code was accepted');
 }

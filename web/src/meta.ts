@@ -147,12 +147,11 @@ export class Meta {
     return this.types.get(name);
   }
 
-  /** action: read, create, update, export, share... or a transition permission "type.name". */
+  /** action: read, create, update, export, share... or a transition's name; "*" in a role = every action. */
   may(type: string, action: string): boolean {
     return this.mine.some((r) => {
-      const own = r.permissions[type];
-      if (own) return own.includes(action);
-      return (r.permissions['*'] ?? []).includes(action);
+      const own = r.permissions[type] ?? r.permissions['*'] ?? [];
+      return own.includes(action) || own.includes('*');
     });
   }
 
@@ -170,7 +169,7 @@ export class Meta {
     let best: 'none' | 'read' | 'write' = 'none';
     for (const r of this.mine) {
       const own = r.permissions[type] ?? r.permissions['*'];
-      if (!own || !own.includes('read')) continue;
+      if (!own || !(own.includes('read') || own.includes('*'))) continue;
       if (r.identity === 'write') return 'write';
       if (r.identity === 'read') best = 'read';
     }

@@ -28,7 +28,7 @@ const schema: Schema = {
   ],
 };
 const roles: RoleDef[] = [
-  { name: 'case_worker', label: { az: 'Sosial işçi' }, admin: false, identity: 'write', scope: 'assigned', agency_types: [], permissions: { victim_case: ['read', 'create'], person: ['read'], subsidy: ['read'] } },
+  { name: 'case_worker', label: { az: 'Sosial işçi' }, admin: false, identity: 'write', scope: 'assigned', agency_types: [], permissions: { victim_case: ['read', 'create'], person: ['read'], subsidy: ['read'], signal: ['*'] } },
   { name: 'coordinator', label: { az: 'Koordinator' }, admin: false, identity: 'none', scope: 'national', agency_types: [], permissions: { '*': ['read', 'export'] } },
   { name: 'subsidy_officer', label: { az: 'Subsidiya' }, admin: false, identity: 'write', scope: 'agency', agency_types: [], permissions: { subsidy: ['read', 'create', 'pay'] } },
   { name: 'admin', label: { az: 'Admin' }, admin: true, identity: 'none', scope: 'own', agency_types: [], permissions: {} },
@@ -60,6 +60,7 @@ describe('Meta', () => {
     expect(m.may('victim_case', 'create')).toBe(true);
     expect(m.may('subsidy', 'create')).toBe(false);
     expect(m.identity('person')).toBe('write');
+    expect(m.may('signal', 'close')).toBe(true);
     const c = new Meta(schema, roles, ['coordinator']);
     expect(c.may('subsidy', 'read')).toBe(true);
     expect(c.may('subsidy', 'create')).toBe(false);

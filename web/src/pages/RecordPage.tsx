@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, records, type RecordBody } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
-import { otherErrors, RecordForm } from '../components/RecordForm';
+import { fieldErrors, otherErrors, RecordForm } from '../components/RecordForm';
 import { RefLink, ValueView } from '../components/ValueView';
 import { formatDateTime, nowIso, todayIso } from '../format';
 import { useI18n } from '../i18n/context';
@@ -57,6 +57,13 @@ function transitionDefaults(td: TypeDef, tr: TransitionDef, data: Record<string,
     if (f?.type === 'datetime') v[name] = nowIso();
   }
   return v;
+}
+
+/** A transition's required fields, and the fields that become required with them (required_if). */
+export function transitionFields(td: TypeDef, tr: TransitionDef): string[] {
+  const out = [...tr.requires];
+  for (const f of td.fields) if (f.required_if && tr.requires.includes(f.required_if.field) && !out.includes(f.name)) out.push(f.name);
+  return out;
 }
 
 export function NewRecord({ type }: { type: string }) {
@@ -279,7 +286,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           <h2 id="transition-h">{label(transition.label, lang)}</h2>
           <FormErrors error={tError} td={td} />
           {transition.requires.length > 0 ? (
-            <RecordForm type={td} meta={meta} values={tValues} onChange={setTValues} error={tError} only={transition.requires} idPrefix="t" />
+            <RecordForm type={td} meta={meta} values={tValues} onChange={setTValues} error={tError} only={transitionFields(td, transition)} idPrefix="t" />
           ) : (
             <p>{t('record.transition_confirm')}</p>
           )}
@@ -486,7 +493,7 @@ function Sharing({ type, id }: { type: string; id: number }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
   const name = (aid?: number) => agencies.find((a) => a.id === aid)?.name ?? `№ ${aid}`;
-  const fe = (f: string) => (error instanceof ApiError ? error.fieldErrors(f).map((e) => e.message) : []);
+  const fe = (f: string) => fieldErrors(error, f);
   return (
     <div>
       <form

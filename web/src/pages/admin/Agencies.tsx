@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { Alert } from '../../components/Alert';
 import { ErrorAlert, Loading, Page } from '../../components/Page';
+import { fieldErrors } from '../../components/RecordForm';
 import { useI18n } from '../../i18n/context';
 import { invalidateAgencies, useLoad, useSession, type Agency } from '../../session';
 
@@ -16,7 +17,7 @@ export function Agencies() {
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
-  const fe = (f: string) => (error instanceof ApiError ? error.fieldErrors(f).map((e) => e.message) : []);
+  const fe = (f: string) => fieldErrors(error, f);
   const typeLabel = (code: string) => meta.valueLabel('agency_types', code, lang);
   return (
     <Page title={t('agencies.title')}>

@@ -4,6 +4,7 @@ import { api, ApiError } from '../../api';
 import { Alert } from '../../components/Alert';
 import { ErrorAlert, Loading, Page } from '../../components/Page';
 import { formatDateTime } from '../../format';
+import { fieldErrors } from '../../components/RecordForm';
 import { useI18n } from '../../i18n/context';
 import { useLoad, useSession } from '../../session';
 
@@ -33,7 +34,7 @@ export function Tokens() {
   const [days, setDays] = useState('90');
   const [error, setError] = useState<unknown>(undefined);
   const [secret, setSecret] = useState('');
-  const fe = (f: string) => (error instanceof ApiError ? error.fieldErrors(f).map((e) => e.message) : []);
+  const fe = (f: string) => fieldErrors(error, f);
   return (
     <Page title={t('tokens.title')}>
       <p>{t('tokens.intro')}</p>

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type User } from '../../api';
 import { Alert } from '../../components/Alert';
 import { ErrorAlert, Loading, Page } from '../../components/Page';
+import { fieldErrors } from '../../components/RecordForm';
 import { useI18n } from '../../i18n/context';
 import { label } from '../../meta';
 import { useAgencies, useLoad, useSession } from '../../session';
@@ -26,7 +27,7 @@ export function Users() {
   const [created, setCreated] = useState<{ login: string; password: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState<number | undefined>(undefined);
-  const fe = (f: string) => (error instanceof ApiError ? error.fieldErrors(f).map((e) => e.message) : []);
+  const fe = (f: string) => fieldErrors(error, f);
   const agencyType = agencies.find((a) => String(a.id) === agency)?.type;
   const fits = (r: { agency_types: string[] }) => r.agency_types.length === 0 || (agencyType !== undefined && r.agency_types.includes(agencyType));
 
