@@ -248,6 +248,38 @@ describe('the victim path, in Azerbaijani', () => {
     await page.locator('[data-testid=record-state]', { hasText: AZ.referred }).waitFor();
   });
 
+  it('possible matches appear while the name is typed (the matching answer simulated)', async () => {
+    const page = pages.hotline;
+    await page.goto(`${cfg.baseUrl}/hotline`);
+    await page.route('**/api/v1/linkage/search', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          candidates: [
+            {
+              person_id: 424242,
+              probability: 0.97,
+              band: 'link',
+              agreements: [{ field: 'last_name', level: 'phonetic key', weight: 3.2 }],
+              registrations: [{ type: 'person', id: 424242, title: 'V-2019-017' }],
+              hidden_registrations: 2,
+            },
+          ],
+          took_ms: 0.4,
+        }),
+      }),
+    );
+    await page.locator('#p-last_name').fill('Nümunayeva');
+    const matches = page.getByTestId('matches');
+    await matches.waitFor();
+    assert.match(await matches.textContent(), /Şəxs № 424242/);
+    assert.match(await matches.textContent(), /97%/);
+    await screenshot(page, '23b-hotline-matches');
+    await page.unroute('**/api/v1/linkage/search');
+    await page.locator('#p-last_name').fill('');
+  });
+
   it('the police register the person, open a victim case (server field errors at the field) and screen', async () => {
     const page = pages.police;
     await page.goto(`${cfg.baseUrl}/records/person/new`);
@@ -318,6 +350,36 @@ describe('the victim path, in Azerbaijani', () => {
     await page.locator('#f-to_agency').fill(AGENCIES.ngo.name);
     await page.locator('#f-sent_at').fill(localNow());
     ids.referral = await create(page, 'referral');
+  });
+
+  it('the police open a criminal case with a wanted accused and the victim; the case view shows them', async () => {
+    const page = pages.police;
+    const firstOption = async (sel) => page.locator(`${sel} option`).nth(1).getAttribute('value');
+    await page.goto(`${cfg.baseUrl}/records/criminal_case/new`);
+    await page.locator('#f-case_number').fill(`CI-${year}-${run}`);
+    await page.locator('#f-main_article').selectOption(await firstOption('#f-main_article'));
+    await page.locator('#f-registered_on').fill(today);
+    await page.locator('form button[type=submit]').first().click();
+    await page.waitForURL(/\/criminal-cases\/\d+/);
+    ids.criminalCase = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.locator('a[href^="/records/accused/new"]').click();
+    await page.locator('#f-last_name').fill('Uydurmaov');
+    await page.locator('#f-first_name').fill('Nümunə');
+    await page.locator('#f-sex').selectOption('male');
+    await page.locator('#f-procedural_status').selectOption(await firstOption('#f-procedural_status'));
+    await page.locator('#f-wanted').selectOption('true');
+    await page.locator('#f-wanted_since').fill(today);
+    await create(page, 'accused');
+    await page.goto(`${cfg.baseUrl}/criminal-cases/${ids.criminalCase}`);
+    await page.locator('a[href^="/records/case_victim/new"]').click();
+    await pick(page, 'f-victim_case', ids.victimCase);
+    await page.locator('#f-participation').selectOption(await firstOption('#f-participation'));
+    await create(page, 'case_victim');
+    await page.goto(`${cfg.baseUrl}/criminal-cases/${ids.criminalCase}`);
+    await page.locator('[data-testid=accused] tr', { hasText: 'axtarışda' }).waitFor();
+    await page.locator('[data-testid=case-victims] a', { hasText: `E2E-${year}-${run}` }).waitFor();
+    await screenshot(page, '27-criminal-case');
+    await assertAccessible(page, 'the criminal case view');
   });
 
   it('wrong roles are refused: a hotline operator cannot open the case, a case worker cannot decide a subsidy', async () => {

@@ -117,3 +117,26 @@ describe('matchRoute', () => {
     expect(matchRoute('/records/x/0')).toEqual({ page: 'not_found' });
   });
 });
+
+import { linkageQuery } from '../src/pages/HotlineIntake';
+import { transitionFields } from '../src/pages/RecordPage';
+
+describe('hotline matching query', () => {
+  it('sends only what was typed, once a name or phone is long enough', () => {
+    expect(linkageQuery({ last_name: 'Nü' })).toBeUndefined();
+    expect(linkageQuery({ last_name: ' Nümunəova ', first_name: '', birth: '1999-04' })).toEqual({ last_name: 'Nümunəova', birth: '1999-04' });
+    expect(linkageQuery({ phone: '+994 50 000 00 00' })).toEqual({ phone: '+994 50 000 00 00' });
+  });
+});
+
+describe('transition forms', () => {
+  it('ask for the required fields and those required with them', () => {
+    const td = {
+      name: 'signal',
+      label: { az: 'Siqnal' },
+      fields: [f('referred_at', { type: 'datetime' }), f('referred_to', { required_if: { field: 'referred_at', present: true } }), f('summary')],
+    };
+    const tr = { name: 'refer', label: { az: 'x' }, from: ['registered'], to: 'referred', permission: 'signal.refer', requires: ['referred_at'] };
+    expect(transitionFields(td, tr)).toEqual(['referred_at', 'referred_to']);
+  });
+});

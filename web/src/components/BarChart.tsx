@@ -22,7 +22,7 @@ export function BarChart({ title, bars, id }: { title: string; bars: Bar[]; id: 
       {bars.length === 0 ? (
         <p class="muted">{t('dash.no_data')}</p>
       ) : (
-        <svg class="chart" role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${labelW + barW + 60} ${h}`} width="100%" preserveAspectRatio="xMinYMin meet">
+        <svg class="chart" role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${labelW + barW + 60} ${h}`} width={labelW + barW + 60} height={h} preserveAspectRatio="xMinYMin meet">
           <desc id={`${id}-d`}>{bars.map((b) => `${b.label}: ${b.display}`).join('; ')}</desc>
           {bars.map((b, i) => {
             const w = b.value === null ? 0 : Math.max(b.value > 0 ? 2 : 0, (b.value / max) * barW);

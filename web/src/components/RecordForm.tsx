@@ -2,6 +2,7 @@
 // condition holds, with the server's field errors at the field and the rest above the form.
 import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api';
+import { hasKey, type Translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { isRequired, isVisible, label, type FieldDef, type Meta, type TypeDef } from '../meta';
 import { ValueView } from './ValueView';
@@ -21,9 +22,16 @@ interface Props {
   identityReadOnly?: boolean;
 }
 
-export function fieldErrors(error: unknown, field: string): string[] {
+/** The server's errors of one field (and its items, "roles[0]"), worded by code when we can. */
+export function fieldErrors(error: unknown, field: string, t?: Translate): string[] {
   if (!(error instanceof ApiError)) return [];
-  return error.errors.filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`)).map((e) => e.message || e.code);
+  return error.errors
+    .filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`))
+    .map((e) => {
+      const key = `rec.${e.code}`;
+      // The server's message names limits and lists ("at most 200 characters"): keep it when the code has no wording.
+      return t && hasKey(key) ? t(key) : e.message || e.code;
+    });
 }
 
 /** Errors naming no field of the form (shown in the summary). */
@@ -34,7 +42,7 @@ export function otherErrors(error: unknown, fields: FieldDef[]): string[] {
 }
 
 export function RecordForm({ type, meta, values, onChange, error, only, readOnly, idPrefix = 'f', identityReadOnly }: Props) {
-  const { lang } = useI18n();
+  const { t, lang } = useI18n();
   const fields = type.fields.filter((f) => (only ? only.includes(f.name) : true));
   const out: ComponentChildren[] = [];
   for (const f of fields) {
@@ -56,7 +64,7 @@ export function RecordForm({ type, meta, values, onChange, error, only, readOnly
         meta={meta}
         value={values[f.name]}
         required={isRequired(f, values)}
-        errors={fieldErrors(error, f.name)}
+        errors={fieldErrors(error, f.name, t)}
         idPrefix={idPrefix}
         disabled={readOnly || (identityReadOnly && f.sensitivity === 'identity')}
         onChange={(v) => {

@@ -156,7 +156,7 @@ export function HotlineIntake() {
         meta={meta}
         value={values[name]}
         required={isRequired(f, values) || (on === 'signal' && name === 'summary')}
-        errors={error?.on === on ? fieldErrors(error.error, name) : []}
+        errors={error?.on === on ? fieldErrors(error.error, name, t) : []}
         idPrefix={prefix}
         onChange={(v) => {
           const next = { ...values };

@@ -493,7 +493,7 @@ function Sharing({ type, id }: { type: string; id: number }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
   const name = (aid?: number) => agencies.find((a) => a.id === aid)?.name ?? `№ ${aid}`;
-  const fe = (f: string) => fieldErrors(error, f);
+  const fe = (f: string) => fieldErrors(error, f, t);
   return (
     <div>
       <form

@@ -17,7 +17,7 @@ export function Agencies() {
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
-  const fe = (f: string) => fieldErrors(error, f);
+  const fe = (f: string) => fieldErrors(error, f, t);
   const typeLabel = (code: string) => meta.valueLabel('agency_types', code, lang);
   return (
     <Page title={t('agencies.title')}>

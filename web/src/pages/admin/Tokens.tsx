@@ -34,9 +34,11 @@ export function Tokens() {
   const [days, setDays] = useState('90');
   const [error, setError] = useState<unknown>(undefined);
   const [secret, setSecret] = useState('');
-  const fe = (f: string) => fieldErrors(error, f);
+  const fe = (f: string) => fieldErrors(error, f, t);
   return (
     <Page title={t('tokens.title')}>
+      <Sessions />
+      <h2>{t('tokens.heading')}</h2>
       <p>{t('tokens.intro')}</p>
       <form
         class="panel narrow-form"
@@ -130,5 +132,67 @@ export function Tokens() {
         </table>
       )}
     </Page>
+  );
+}
+
+interface SessionRow {
+  id: string;
+  current: boolean;
+  created_at: number | string;
+  last_seen_at: number | string;
+  expires_at: number | string;
+  user_agent: string;
+}
+
+/** The user's sessions, and signing out everywhere else. */
+export function Sessions() {
+  const { t, lang } = useI18n();
+  const list = useLoad(() => api.request<{ items: SessionRow[] }>('GET', '/auth/sessions'), []);
+  const [ended, setEnded] = useState<number | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  return (
+    <section aria-labelledby="sessions-h">
+      <h2 id="sessions-h">{t('sessions.title')}</h2>
+      {ended !== undefined && <Alert kind="success"><p>{t('sessions.ended', { n: ended })}</p></Alert>}
+      <ErrorAlert error={list.error ?? error} />
+      {list.data && (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('sessions.browser')}</th>
+              <th scope="col">{t('sessions.started')}</th>
+              <th scope="col">{t('sessions.last_seen')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((s) => (
+              <tr key={s.id}>
+                <td>{s.user_agent || '—'} {s.current && <span class="state">{t('sessions.this')}</span>}</td>
+                <td>{when(s.created_at, lang)}</td>
+                <td>{when(s.last_seen_at, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="actions">
+        <button
+          type="button"
+          class="button button-plain"
+          onClick={async () => {
+            setError(undefined);
+            try {
+              const r = await api.request<{ ended: number }>('DELETE', '/auth/sessions');
+              setEnded(r.ended);
+              list.reload();
+            } catch (e) {
+              setError(e);
+            }
+          }}
+        >
+          {t('sessions.end_others')}
+        </button>
+      </div>
+    </section>
   );
 }

@@ -27,7 +27,7 @@ export function Users() {
   const [created, setCreated] = useState<{ login: string; password: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState<number | undefined>(undefined);
-  const fe = (f: string) => fieldErrors(error, f);
+  const fe = (f: string) => fieldErrors(error, f, t);
   const agencyType = agencies.find((a) => String(a.id) === agency)?.type;
   const fits = (r: { agency_types: string[] }) => r.agency_types.length === 0 || (agencyType !== undefined && r.agency_types.includes(agencyType));
 
