@@ -461,6 +461,15 @@ describe('the victim path, in Azerbaijani', () => {
     await tab(page, 'history');
     await page.locator('.history li', { hasText: 'Qurban kimi tanı' }).waitFor();
     await screenshot(page, '32-history');
+    await assertAccessible(page, 'the record history');
+    // The register list: filtered by state, the case found by its number.
+    await page.locator('nav a', { hasText: 'Reyestrlər' }).click();
+    await page.locator('.register-grid a', { hasText: 'Qurbanın işi' }).first().click();
+    await page.locator('#filter-state').selectOption('identified');
+    await page.locator('table.table a', { hasText: `E2E-${year}-${run}` }).waitFor();
+    await screenshot(page, '32b-register-list');
+    await assertAccessible(page, 'a register list');
+    await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);
     // The same page in English: value labels and states follow the language.
     await page.getByRole('button', { name: 'English' }).click();
     await page.locator('[data-testid=record-state]', { hasText: 'Identified victim' }).waitFor();
@@ -477,6 +486,9 @@ describe('the victim path, in Azerbaijani', () => {
     await page.locator('.chart-figure').first().waitFor();
     await screenshot(page, '33-dashboard');
     await assertAccessible(page, 'the dashboard');
+    await page.locator('nav a', { hasText: 'Sessiyalar' }).click();
+    await page.locator('#sessions-h').waitFor();
+    await assertAccessible(page, 'the sessions and tokens page');
   });
 
   it('the coordinator previews the annual report, opens a figure and downloads the PDF', async () => {

@@ -266,16 +266,22 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
     }
     timer.current = window.setTimeout(async () => {
       const tf = td?.title_field;
-      const fields = tf ? [tf] : [];
+      const nameSearch = td?.fields.some((x) => x.name_search) && meta.identity(type) !== 'none';
+      // With identity access, the names help to tell people apart (the read is audited).
+      const names = nameSearch ? (td?.fields ?? []).filter((x) => x.name_search && x.type === 'text').map((x) => x.name).slice(0, 3) : [];
+      const fields = [...(tf ? [tf] : []), ...names];
       const hits = new Map<number, string>();
       const add = (items: Array<{ id: number; data: Record<string, unknown> }>) => {
-        for (const r of items) hits.set(r.id, (tf && typeof r.data[tf] === 'string' ? (r.data[tf] as string) : '') || `${label(td?.label, lang)} № ${r.id}`);
+        for (const r of items) {
+          const title = (tf && typeof r.data[tf] === 'string' ? (r.data[tf] as string) : '') || `${label(td?.label, lang)} № ${r.id}`;
+          const who = names.map((n) => r.data[n]).filter((v) => typeof v === 'string' && v).join(' ');
+          hits.set(r.id, who ? `${title} — ${who}` : title);
+        }
       };
       const tries: Promise<void>[] = [];
       if (/^\d+$/.test(text))
         tries.push(records.get(type, Number(text), fields.length ? fields : undefined).then((r) => add([r])).catch(() => undefined));
       if (tf) tries.push(records.list(type, { [tf]: text, limit: 10, fields: fields.join(',') }).then((r) => add(r.items)).catch(() => undefined));
-      const nameSearch = td?.fields.some((x) => x.name_search) && meta.identity(type) !== 'none';
       if (nameSearch && text.length >= 2 && !/^\d+$/.test(text))
         tries.push(records.list(type, { q: text, limit: 10, fields: fields.join(',') }).then((r) => add(r.items)).catch(() => undefined));
       await Promise.all(tries);

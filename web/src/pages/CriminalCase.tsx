@@ -16,8 +16,11 @@ export function CriminalCase({ id }: { id: number }) {
     const cc = await records.get('criminal_case', id);
     const opt = (type: string, params: Record<string, string | number>) =>
       meta.may(type, 'read') ? records.list(type, { ...params, limit: 100 }).then((r) => r.items).catch(() => [] as RecordBody[]) : Promise.resolve([] as RecordBody[]);
+    // Names are identity fields: lists leave them out unless asked for (and the read is audited).
+    const names = meta.identity('accused') !== 'none' ? ['last_name', 'first_name', 'patronymic'] : [];
+    const accusedFields = [...names, 'sex', 'citizenship', 'perpetrator_role', 'procedural_status', 'criminal_group', 'wanted', 'wanted_since'];
     const [accused, groups, victims] = await Promise.all([
-      opt('accused', { criminal_case: id }),
+      opt('accused', { criminal_case: id, fields: accusedFields.join(',') }),
       opt('criminal_group', { criminal_case: id }),
       opt('case_victim', { criminal_case: id }),
     ]);
