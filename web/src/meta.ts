@@ -244,3 +244,10 @@ export function compact(values: Record<string, unknown>): Record<string, unknown
   for (const [k, v] of Object.entries(values)) if (!isAbsent(v)) out[k] = v;
   return out;
 }
+
+/** The values without those of fields whose visible_if does not hold (the server refuses them). */
+export function visibleValues(t: TypeDef, values: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...values };
+  for (const f of t.fields) if (!isVisible(f, values)) delete out[f.name];
+  return out;
+}

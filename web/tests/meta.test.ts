@@ -140,3 +140,13 @@ describe('transition forms', () => {
     expect(transitionFields(td, tr)).toEqual(['referred_at', 'referred_to']);
   });
 });
+
+import { visibleValues } from '../src/meta';
+
+describe('visibleValues', () => {
+  it('drops values of fields whose condition no longer holds', () => {
+    const td = { name: 'subsidy', label: { az: 'S' }, fields: [f('kind'), f('period_from', { visible_if: { field: 'kind', equals: 'monthly' } })] };
+    expect(visibleValues(td, { kind: 'one_time', period_from: '2020-01-01' })).toEqual({ kind: 'one_time' });
+    expect(visibleValues(td, { kind: 'monthly', period_from: '2020-01-01' })).toEqual({ kind: 'monthly', period_from: '2020-01-01' });
+  });
+});

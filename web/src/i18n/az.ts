@@ -350,4 +350,5 @@ export const az = {
   'sessions.end_others': "Digər bütün sessiyaları bitir",
   'sessions.ended': "Bitirilmiş sessiyalar: {n}.",
   'tokens.heading': "API açarları",
+  'dash.previous_only': "{period}: {value}",
 } as const satisfies Record<string, string>;

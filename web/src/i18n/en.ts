@@ -348,4 +348,5 @@ export const en: Messages = {
   'sessions.end_others': "Sign out everywhere else",
   'sessions.ended': "Sessions ended: {n}.",
   'tokens.heading': "API tokens",
+  'dash.previous_only': "{period}: {value}",
 };

@@ -349,4 +349,5 @@ export const ru: Messages = {
   'sessions.end_others': "Завершить все другие сеансы",
   'sessions.ended': "Завершено сеансов: {n}.",
   'tokens.heading': "API-токены",
+  'dash.previous_only': "{period}: {value}",
 };

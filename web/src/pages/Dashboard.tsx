@@ -80,7 +80,13 @@ export function Dashboard() {
                   </button>{' '}
                   <span class="muted small">{f.unit}</span>
                 </p>
-                {f.previous && <p class="small muted">{t('dash.previous', { period: f.previous.period, value: f.previous.display, change: f.change?.display ?? '' })}</p>}
+                {f.previous && (
+                  <p class="small muted">
+                    {f.change?.display
+                      ? t('dash.previous', { period: f.previous.period, value: f.previous.display, change: f.change.display })
+                      : t('dash.previous_only', { period: f.previous.period, value: f.previous.display })}
+                  </p>
+                )}
               </li>
             ))}
           </ul>

@@ -75,6 +75,15 @@ export function Home({ user, notice }: Props) {
           </ul>
         </div>
       )}
+      {!meta.isAdmin && meta.may('victim_case', 'export') && !meta.may('victim_case', 'create') && (
+        <div class="panel home-links">
+          <ul class="inline-links">
+            <li><a href="/dashboard" onClick={onLinkClick}>{t('nav.dashboard')}</a></li>
+            <li><a href="/reports/annual" onClick={onLinkClick}>{t('nav.report')}</a></li>
+            <li><a href="/records" onClick={onLinkClick}>{t('nav.registers')}</a></li>
+          </ul>
+        </div>
+      )}
       {!meta.isAdmin && (
         <div class="home-grid">
           <section class="panel" aria-labelledby="tasks-h">

@@ -66,6 +66,12 @@ export function HotlineIntake() {
   const [matches, setMatches] = useState<{ candidates: LinkageCandidate[]; took_ms?: number } | undefined>(undefined);
   const first = useRef<HTMLDivElement>(null);
   const mayRefer = meta.may('signal', 'create');
+  // Keyboard first: the first field is focused when the page opens (after the layout has moved
+  // focus to the heading, which it does after an in-app navigation).
+  useEffect(() => {
+    const timer = window.setTimeout(() => first.current?.querySelector<HTMLElement>('select, input')?.focus(), 0);
+    return () => window.clearTimeout(timer);
+  }, []);
 
   // Possible matches while typing: debounced, latest answer wins, 404 = not deployed = nothing.
   const seq = useRef(0);

@@ -10,7 +10,7 @@ import { RefLink, ValueView } from '../components/ValueView';
 import { formatDateTime, nowIso, todayIso } from '../format';
 import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
-import { compact, diff, label, recordTitle, type Meta, type TransitionDef, type TypeDef } from '../meta';
+import { compact, diff, label, recordTitle, visibleValues, type Meta, type TransitionDef, type TypeDef } from '../meta';
 import { rememberRecord } from '../recent';
 import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
@@ -99,7 +99,7 @@ export function NewRecord({ type }: { type: string }) {
     setSaving(true);
     setError(undefined);
     try {
-      const r = await records.create(type, compact(values));
+      const r = await records.create(type, compact(visibleValues(td, values)));
       navigate(recordHref(type, r.id) + '?created=1');
     } catch (e) {
       setError(e);
@@ -197,7 +197,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
 
   const title = recordTitle(td, current, lang);
   const mayUpdate = meta.may(type, 'update');
-  const changes = diff(current.data, values);
+  const changes = diff(current.data, visibleValues(td, values));
   const dirty = Object.keys(changes).length > 0;
   const transitions = (td.workflow?.transitions ?? []).filter(
     (tr) => (tr.from.length === 0 || tr.from.includes(current.state ?? '')) && tr.to !== current.state && meta.mayPermission(tr.permission),
