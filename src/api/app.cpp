@@ -288,6 +288,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
     registerAccessRoutes(r, ctx);
   }
   if (ctx.stats) registerStatsRoutes(r, ctx);
+  if (ctx.links) registerLinkageRoutes(r, ctx);
   r.fallback(staticFiles(ctx.config.web_root));
 }
 

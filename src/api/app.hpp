@@ -19,6 +19,10 @@ namespace palermo::stats {
 class StatsService;
 }
 
+namespace palermo::linkage {
+class PersonLinks;
+}
+
 namespace palermo::api {
 
 struct AppContext {
@@ -28,12 +32,14 @@ struct AppContext {
   auth::AuthService& auth;
   records::RecordService* records = nullptr;  // null: no record routes (schema not loaded)
   stats::StatsService* stats = nullptr;       // null: no statistics routes
+  linkage::PersonLinks* links = nullptr;      // null: no linkage routes
 };
 
 void registerRoutes(http::Router& router, AppContext& ctx);
 void registerRecordRoutes(http::Router& router, AppContext& ctx);
 void registerAccessRoutes(http::Router& router, AppContext& ctx);
 void registerStatsRoutes(http::Router& router, AppContext& ctx);
+void registerLinkageRoutes(http::Router& router, AppContext& ctx);
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);

@@ -16,6 +16,7 @@
 #include "records/demo.hpp"
 #include "stats/service.hpp"
 #include "linkage/datasets.hpp"
+#include "linkage/person_links.hpp"
 #include "records/demo_national.hpp"
 #include "records/engine.hpp"
 #include "records/openapi.hpp"
@@ -151,8 +152,14 @@ int runServe(const Config& config) {
   std::unique_ptr<stats::StatsService> statistics;
   if (!config.statistics_dir.empty())
     statistics = std::make_unique<stats::StatsService>(schema, *store, config.statistics_dir);
+  // Persons counted once (S4): when the schema has persons.
+  std::unique_ptr<linkage::PersonLinks> links;
+  if (schema.type("person")) {
+    links = std::make_unique<linkage::PersonLinks>(schema, *store, keys);
+    if (statistics) statistics->setPersonLinks(links.get());
+  }
   http::Router router;
-  api::AppContext ctx{config, *store, metrics, auth, &records, statistics.get()};
+  api::AppContext ctx{config, *store, metrics, auth, &records, statistics.get(), links.get()};
   api::registerRoutes(router, ctx);
 
   http::Server server(config, router, metrics);
@@ -187,6 +194,39 @@ int runUserAdd(const Config& config, const std::string& login, const std::string
   std::printf("One-time password: %s\n", password.c_str());
   std::printf("It must be changed at first sign-in.\n");
   store->close();
+  return 0;
+}
+
+// `palermo link --store`: the stored registers linked again in one batch; record -> person stored
+// (and written to --out when given: ids only, never identity).
+int runLinkStore(const Config& config, const std::string& out_path, double threshold, int threads, bool write_out) {
+  RecordsSetup setup(config);
+  if (!setup.schema.type("person")) throw std::runtime_error("link --store: the schema has no person register");
+  linkage::PersonLinks::Options opt;
+  opt.link_probability = threshold;
+  opt.threads = threads;
+  linkage::PersonLinks links(setup.schema, *setup.store, setup.keys, opt);
+  const auto sum = links.relinkAll([](const std::string& stage, double f) {
+    std::fprintf(stderr, "\rlink: %-20s %3.0f%%", stage.c_str(), f * 100);
+    std::fflush(stderr);
+  });
+  std::fprintf(stderr, "\n");
+  std::printf("%zu registrations, %zu persons (%zu registered more than once)\n", sum.registrations, sum.persons,
+              sum.multi_registration_persons);
+  std::printf("linked by reference %zu, by the model %zu, by a decision %zu; %zu pairs for review; %zu changed person; %.2f s\n",
+              sum.linked_by_reference, sum.linked_by_model, sum.linked_by_decision, sum.review_pairs, sum.changed,
+              sum.seconds);
+  setup.store->appendAudit(AuditDraft{0, "linkage.relink", "person", 0,
+                                      {{"registrations", sum.registrations}, {"persons", sum.persons}, {"changed", sum.changed}}},
+                           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  if (write_out) {
+    std::ofstream f(out_path);
+    f << "record_id,person_id\n";
+    for (const auto& row : setup.store->personLinks()) f << row.record_id << ',' << row.person_id << '\n';
+    if (!f) throw std::runtime_error("cannot write " + out_path);
+    std::printf("record -> person written to %s\n", out_path.c_str());
+  }
+  setup.store->close();
   return 0;
 }
 
@@ -366,12 +406,18 @@ int main(int argc, char** argv) {
   stats_figure->add_option("--period", figure_period, "2019, 2019-Q2, 2015..2020 or 2019-03-01..2019-06-30")->required();
   stats_figure->add_option("--lang", figure_lang, "az, en or ru");
 
-  auto* link_cmd = app.add_subcommand("link", "Link registrations to persons (counting persons once) over CSV files");
+  auto* link_cmd = app.add_subcommand(
+      "link", "Link registrations to persons (counting persons once): over the stored registers (--store) or CSV files");
+  addCommon(link_cmd, common);
   std::vector<std::string> link_csv;
+  bool link_store = false;
+  link_cmd->add_flag("--store", link_store,
+                     "Link the stored registers again (persons and signals; identity opened in this process only) and "
+                     "store record -> person");
   std::string link_out = "links.csv", link_review = "review.csv";
   double link_threshold = 0.9;
   int link_threads = 2;
-  link_cmd->add_option("--csv", link_csv, "CSV file(s): one to deduplicate, two to link with each other")->required()->expected(1, 2);
+  link_cmd->add_option("--csv", link_csv, "CSV file(s): one to deduplicate, two to link with each other")->expected(1, 2);
   link_cmd->add_option("--out", link_out, "Where to write record_id,person_id");
   link_cmd->add_option("--review", link_review, "Where to write the uncertain pairs for human review");
   link_cmd->add_option("--threshold", link_threshold, "Match probability from which a pair is a link")->check(CLI::Range(0.5, 0.9999));
@@ -404,10 +450,19 @@ int main(int argc, char** argv) {
       store->close();
       return 0;
     }
-    if (*link_cmd) return runLink(link_csv, link_out, link_review, link_threshold, link_threads);
+    if (*link_cmd && link_store) return runLinkStore(config, link_out, link_threshold, link_threads, link_cmd->count("--out") > 0);
+    if (*link_cmd) {
+      if (link_csv.empty()) throw std::invalid_argument("link: give --store or --csv FILE [--csv FILE2]");
+      return runLink(link_csv, link_out, link_review, link_threshold, link_threads);
+    }
     if (*report_annual || *stats_figure) {
       RecordsSetup setup(config);
       stats::StatsService statistics(setup.schema, *setup.store, config.statistics_dir);
+      std::unique_ptr<linkage::PersonLinks> links;
+      if (setup.schema.type("person")) {
+        links = std::make_unique<linkage::PersonLinks>(setup.schema, *setup.store, setup.keys);
+        statistics.setPersonLinks(links.get());
+      }
       const auto actor = records::Actor::systemActor();
       if (*stats_figure) {
         std::printf("%s\n", statistics.figure(actor, figure_id, figure_period, figure_lang, true).dump(2).c_str());

@@ -72,6 +72,7 @@ struct Column {
   std::vector<int32_t> dob;               // Dob: YYYYMMDD with 0 for unknown parts; 0 when missing
   Pool values, keys, stems;
   std::vector<uint32_t> count;            // occurrences per value id (term frequencies)
+  std::vector<uint32_t> key_count;        // occurrences per phonetic key id
 };
 
 std::vector<std::string> levelNames(FieldKind k) {
@@ -80,7 +81,8 @@ std::vector<std::string> levelNames(FieldKind k) {
     case FieldKind::Surname:
       return {"exact", "phonetic key", "same stem", "Jaro-Winkler >= 0.92", "Jaro-Winkler >= 0.8", "different"};
     case FieldKind::Patronymic: return {"phonetic key", "Jaro-Winkler >= 0.85", "different"};
-    case FieldKind::Dob: return {"exact", "day and month swapped", "same year and month", "same year", "one year apart", "different"};
+    case FieldKind::Dob:
+      return {"exact", "day and month swapped", "agrees as far as known", "same year and month", "same year", "one year apart", "different"};
     case FieldKind::Document:
     case FieldKind::Text: return {"exact", "Jaro-Winkler >= 0.9", "different"};
     default: return {"equal", "different"};
@@ -112,6 +114,15 @@ struct Matcher::Impl {
   // Search index (built on first use): blocking key -> records.
   mutable std::unordered_map<uint64_t, std::vector<uint32_t>> index;
   mutable bool index_built = false;
+  std::vector<uint8_t> retired;  // rows withdrawn (an edited or deleted registration): never candidates
+
+  std::vector<Link> candidatesOf(uint32_t q, double min_probability) const;
+
+  void indexRow(uint32_t r) const {
+    std::vector<uint64_t> keys;
+    blockingKeys(r, keys);
+    for (uint64_t k : keys) index[k].push_back(r);
+  }
 
   std::size_t n() const { return ids.size(); }
 
@@ -146,6 +157,10 @@ struct Matcher::Impl {
       case FieldKind::Code:
       case FieldKind::Text: v = c.values.intern(foldName(raw)); break;
     }
+    if (k >= 0) {
+      if (static_cast<std::size_t>(k) >= c.key_count.size()) c.key_count.resize(static_cast<std::size_t>(k) + 1, 0);
+      ++c.key_count[static_cast<std::size_t>(k)];
+    }
     c.value.push_back(v);
     c.key.push_back(k);
     c.stem.push_back(s);
@@ -167,10 +182,13 @@ struct Matcher::Impl {
       const int xy = x / 10000, yy = y / 10000, xm = x / 100 % 100, ym = y / 100 % 100, xd = x % 100, yd = y % 100;
       if (x == y && xm && xd) return 0;
       if (xy == yy && xm && xd && ym && yd && xm == yd && xd == ym) return 1;
-      if (xy == yy && xm && xm == ym) return 2;
-      if (xy == yy) return 3;
-      if (std::abs(xy - yy) == 1) return 4;
-      return 5;
+      // One side partial (a year, or a year and month) and every part known on both agrees: as
+      // close as the registrations allow (a hotline hears a year, the police read a passport).
+      if (xy == yy && (!xm || !xd || !ym || !yd) && (!xm || !ym || xm == ym) && (!xd || !yd || xd == yd)) return 2;
+      if (xy == yy && xm && xm == ym) return 3;
+      if (xy == yy) return 4;
+      if (std::abs(xy - yy) == 1) return 5;
+      return 6;
     }
     const int32_t x = c.value[a], y = c.value[b];
     if (x < 0 || y < 0) return -1;
@@ -224,6 +242,15 @@ struct Matcher::Impl {
       const Column& c = cols[f];
       const double tf = static_cast<double>(c.count[static_cast<std::size_t>(c.value[a])]) / static_cast<double>(n());
       return std::log2(std::max(lp.m, 1e-12) / std::max(tf, lp.u * 0.2));
+    }
+    if (lvl == 1 && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
+      // The same for the phonetic key: Mamedov/Məmmədov/Мамедов agree on a common key.
+      const Column& c = cols[f];
+      const int32_t k = c.key[a];
+      if (k >= 0) {
+        const double tf = static_cast<double>(c.key_count[static_cast<std::size_t>(k)]) / static_cast<double>(n());
+        return std::log2(std::max(lp.m, 1e-12) / std::max(tf, lp.u * 0.2));
+      }
     }
     return lp.weight();
   }
@@ -299,6 +326,7 @@ struct Matcher::Impl {
     entries.reserve(n() * 16);
     std::vector<uint64_t> keys;
     for (uint32_t r = 0; r < n(); ++r) {
+      if (retired[r]) continue;
       blockingKeys(r, keys);
       for (uint64_t k : keys) entries.emplace_back(k, r);
     }
@@ -488,12 +516,32 @@ uint32_t Matcher::add(const std::vector<InputRecord>& records) {
     if (r.values.size() != impl_->fields.size()) throw std::invalid_argument("linkage: record " + r.id + " has the wrong number of values");
     impl_->ids.push_back(r.id);
     impl_->sources.push_back(r.source);
+    impl_->retired.push_back(0);
     for (std::size_t f = 0; f < impl_->cols.size(); ++f) impl_->prepareValue(impl_->cols[f], r.values[f]);
+    // A search index already built grows with the records (the service adds one at a time).
+    if (impl_->index_built) impl_->indexRow(static_cast<uint32_t>(impl_->n() - 1));
   }
-  impl_->index.clear();
-  impl_->index_built = false;
   return first;
 }
+
+void Matcher::retire(uint32_t index) {
+  auto& I = *impl_;
+  if (index >= I.n() || I.retired[index]) return;
+  if (I.index_built) {
+    std::vector<uint64_t> keys;
+    I.blockingKeys(index, keys);
+    for (uint64_t k : keys) {
+      auto it = I.index.find(k);
+      if (it == I.index.end()) continue;
+      auto& v = it->second;
+      v.erase(std::remove(v.begin(), v.end(), index), v.end());
+      if (v.empty()) I.index.erase(it);
+    }
+  }
+  I.retired[index] = 1;
+}
+
+bool Matcher::retired(uint32_t index) const { return index < impl_->n() && impl_->retired[index] != 0; }
 
 std::size_t Matcher::size() const { return impl_->n(); }
 std::vector<uint64_t> Matcher::candidatePairs() const { return impl_->candidatePairs(); }
@@ -589,47 +637,77 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
   return out;
 }
 
-std::vector<Link> Matcher::search(const InputRecord& record, std::size_t limit, double min_probability) const {
-  // The record is added as a temporary last row, compared, and removed.
-  auto& I = *impl_;
+void Matcher::ensureIndex(const Impl& I) {
   if (!I.index_built) {
-    std::vector<uint64_t> keys;
-    for (uint32_t r = 0; r < I.n(); ++r) {
-      I.blockingKeys(r, keys);
-      for (uint64_t k : keys) I.index[k].push_back(r);
-    }
+    for (uint32_t r = 0; r < I.n(); ++r)
+      if (!I.retired[r]) I.indexRow(r);
     I.index_built = true;
   }
-  auto* self = const_cast<Impl*>(impl_);  // the temporary row; search is not thread-safe with add()
-  const auto q = static_cast<uint32_t>(I.n());
-  self->ids.push_back(record.id);
-  self->sources.push_back(record.source);
-  for (std::size_t f = 0; f < I.cols.size(); ++f) self->prepareValue(self->cols[f], f < record.values.size() ? record.values[f] : "");
+}
+
+namespace {
+// The query as a temporary last row: compared, then removed (search is not thread-safe with add()).
+struct TempRow {
+  Matcher::Impl& I;
+  uint32_t row;
+  TempRow(Matcher::Impl& impl, const InputRecord& record) : I(impl), row(static_cast<uint32_t>(impl.n())) {
+    I.ids.push_back(record.id);
+    I.sources.push_back(record.source);
+    I.retired.push_back(0);
+    for (std::size_t f = 0; f < I.cols.size(); ++f) I.prepareValue(I.cols[f], f < record.values.size() ? record.values[f] : "");
+  }
+  ~TempRow() {  // its interned strings stay; they are harmless
+    I.ids.pop_back();
+    I.sources.pop_back();
+    I.retired.pop_back();
+    for (auto& c : I.cols) {
+      if (c.value.back() >= 0) --c.count[static_cast<std::size_t>(c.value.back())];
+      if (c.key.back() >= 0) --c.key_count[static_cast<std::size_t>(c.key.back())];
+      c.value.pop_back(), c.key.pop_back(), c.stem.pop_back(), c.dob.pop_back();
+    }
+  }
+  TempRow(const TempRow&) = delete;
+  TempRow& operator=(const TempRow&) = delete;
+};
+}  // namespace
+
+std::vector<Link> Matcher::Impl::candidatesOf(uint32_t q, double min_probability) const {
   std::vector<uint64_t> keys;
-  I.blockingKeys(q, keys);
+  blockingKeys(q, keys);
   std::vector<uint32_t> candidates;
   for (uint64_t k : keys) {
-    auto it = I.index.find(k);
-    if (it == I.index.end() || it->second.size() > I.opt.max_block) continue;
+    auto it = index.find(k);
+    if (it == index.end() || it->second.size() > opt.max_block) continue;
     candidates.insert(candidates.end(), it->second.begin(), it->second.end());
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   std::vector<Link> out;
   for (uint32_t c : candidates) {
-    Link l = I.scorePair(c, q);
+    if (c == q || retired[c]) continue;
+    Link l = scorePair(c, q);
     if (l.probability >= min_probability) out.push_back({c, q, l.weight, l.probability});
   }
   std::sort(out.begin(), out.end(), [](const Link& x, const Link& y) { return x.weight > y.weight; });
-  if (out.size() > limit) out.resize(limit);
-  // Remove the temporary row (its interned strings stay; they are harmless).
-  self->ids.pop_back();
-  self->sources.pop_back();
-  for (auto& c : self->cols) {
-    if (c.value.back() >= 0) --c.count[static_cast<std::size_t>(c.value.back())];
-    c.value.pop_back(), c.key.pop_back(), c.stem.pop_back(), c.dob.pop_back();
-  }
   return out;
+}
+
+std::vector<Link> Matcher::search(const InputRecord& record, std::size_t limit, double min_probability) const {
+  ensureIndex(*impl_);
+  TempRow temp(*impl_, record);
+  auto out = impl_->candidatesOf(temp.row, min_probability);
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+std::vector<Link> Matcher::candidatesOf(uint32_t index, double min_probability) const {
+  ensureIndex(*impl_);
+  return impl_->candidatesOf(index, min_probability);
+}
+
+std::vector<FieldExplanation> Matcher::explainQuery(uint32_t known, const InputRecord& record) const {
+  TempRow temp(*impl_, record);
+  return explain(known, temp.row);
 }
 
 Quality evaluate(const std::vector<uint32_t>& predicted, const std::vector<std::string>& truth) {

@@ -86,8 +86,13 @@ class Matcher {
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
 
-  // Normalises and adds records (ids are the caller's); returns the index of the first.
+  // Normalises and adds records (ids are the caller's); returns the index of the first. The
+  // search index, once built, grows with them.
   uint32_t add(const std::vector<InputRecord>& records);
+  // Withdraws a record (its registration was edited or deleted): it is no longer a candidate in
+  // candidatePairs() or search(). Its index stays taken.
+  void retire(uint32_t index);
+  [[nodiscard]] bool retired(uint32_t index) const;
   [[nodiscard]] std::size_t size() const;
 
   // Candidate pairs from the blocking keys (OR), deduplicated.
@@ -113,13 +118,20 @@ class Matcher {
   // (Link.a is the known record). Not safe to call concurrently with itself or add(): callers
   // serialise (the service holds a mutex).
   std::vector<Link> search(const InputRecord& record, std::size_t limit, double min_probability) const;
+  // The same for a record already added (it does not find itself; retired records are never found).
+  std::vector<Link> candidatesOf(uint32_t index, double min_probability) const;
+  // explain() of a known record against a query record (not added).
+  std::vector<FieldExplanation> explainQuery(uint32_t known, const InputRecord& record) const;
 
   struct Stats {
     std::size_t blocks = 0, candidate_pairs = 0, scored_pairs = 0;
   };
 
+ public:
+  struct Impl;  // public so that helpers in matcher.cpp can name it; defined there only
+
  private:
-  struct Impl;
+  static void ensureIndex(const Impl& impl);
   Impl* impl_;
 };
 

@@ -58,7 +58,6 @@ Json factsPart(const RecordType& type, const Json& data) {
   return out;
 }
 
-std::string sealContext(int64_t id) { return "record:" + std::to_string(id); }
 
 // Turns a filter value that arrived as text (query string) into the field's JSON type.
 Json coerce(const FieldDef* f, const std::string& field, const Json& raw, std::vector<FieldError>& errors) {
@@ -139,6 +138,8 @@ bool decodeCursor(const std::string& text, Cursor& out) {
 }
 
 }  // namespace
+
+std::string sealContext(int64_t id) { return "record:" + std::to_string(id); }
 
 std::string etagFor(int64_t version) { return "\"" + std::to_string(version) + "\""; }
 

@@ -189,6 +189,9 @@ class RecordService {
   void applyRules(const RecordType& type, Json& after, std::vector<FieldError>& errors) const;
 };
 
+// The context a record's identity fields are sealed with (KeyRing::seal / open).
+std::string sealContext(int64_t id);
+
 // ETag for a record version: "\"<version>\"". ParseIfMatch accepts "3", "\"3\"", W/"3".
 std::string etagFor(int64_t version);
 std::optional<int64_t> parseIfMatch(std::string_view header);

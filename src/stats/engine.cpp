@@ -166,6 +166,7 @@ struct Evaluator::Impl {
     uint64_t mask = 0;             // Multi
     std::vector<uint8_t> dim_ok;   // dimension category index -> ok
     const std::vector<uint8_t>* counted = nullptr;  // CountedBy: rows of the other table
+    const Table* canon = nullptr;                   // CountedBy persons: the persons' table (canonical rows)
   };
 
   std::map<std::string, std::vector<uint8_t>> counted_cache;  // "<indicator>|<period>" -> rows
@@ -323,8 +324,12 @@ struct Evaluator::Impl {
       const Indicator* other = cat.indicator(f.indicator);
       if (!other) throw std::invalid_argument("unknown indicator " + f.indicator);
       const Table* target = cf.path.ok ? cf.path.hops.back().target : nullptr;
-      if (target && target->type == other->from) cf.counted = &countedRows(f.indicator, period, false);
-      else cf.counted = &countedRows(f.indicator, period, true);
+      if (target && target->type == other->from) {
+        cf.counted = &countedRows(f.indicator, period, false);
+      } else {
+        cf.counted = &countedRows(f.indicator, period, true);
+        cf.canon = target;  // persons are marked by their canonical row
+      }
       return cf;
     }
     cf.path = compilePath(from, f.path);
@@ -363,7 +368,10 @@ struct Evaluator::Impl {
     }
     if (!f.path.ok) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
     const int32_t r = f.path.follow(row);
-    if (f.op == Filter::Op::CountedBy) return r >= 0 && (*f.counted)[static_cast<std::size_t>(r)];
+    if (f.op == Filter::Op::CountedBy) {
+      const int32_t c = f.canon ? f.canon->canonical(r) : r;
+      return c >= 0 && (*f.counted)[static_cast<std::size_t>(c)];
+    }
     if (r < 0) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
     const auto ur = static_cast<std::size_t>(r);
     const Column& c = *f.path.col;
@@ -489,8 +497,9 @@ struct Evaluator::Impl {
         const Path person = compileRowPath(ind->from, ind->person);
         if (person.ok) {
           rows.assign(person.hops.back().target->rows(), 0);
+          const Table* ptable = person.hops.back().target;
           scan(s, [&](int32_t r) {
-            const int32_t p = person.follow(r);
+            const int32_t p = ptable->canonical(person.follow(r));
             if (p >= 0) rows[static_cast<std::size_t>(p)] = 1;
           });
         }
@@ -596,7 +605,7 @@ struct Evaluator::Impl {
         std::vector<uint8_t> seen(ptable ? ptable->rows() : 0, 0);
         std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
         scan(s, [&](int32_t r) {
-          const int32_t p = person.ok ? person.follow(r) : -1;
+          const int32_t p = person.ok ? ptable->canonical(person.follow(r)) : -1;
           if (p < 0) return;
           seen[static_cast<std::size_t>(p)] = 1;
           for (std::size_t k = 0; k < dims.size(); ++k) {

@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "linkage/person_links.hpp"
 #include "core/error.hpp"
 #include "records/engine.hpp"
 #include "records/schema.hpp"
@@ -52,16 +53,22 @@ StatsService::~StatsService() = default;
 void StatsService::ensureCurrent() {
   std::unique_lock lock(mutex_);
   const auto t = std::chrono::steady_clock::now();
+  // Persons counted once: the person links first (they read the same audit chain).
+  if (links_) links_->ensureCurrent();
   if (!loaded_) {
     snapshot_->load(store_);
     loaded_ = true;
     load_ms_ = msSince(t);
-    return;
+  } else {
+    const int64_t n = snapshot_->refresh(store_);
+    if (n > 0) {
+      last_refresh_records_ = n;
+      last_refresh_ms_ = msSince(t);
+    }
   }
-  const int64_t n = snapshot_->refresh(store_);
-  if (n > 0) {
-    last_refresh_records_ = n;
-    last_refresh_ms_ = msSince(t);
+  if (links_ && links_->version() != snapshot_->personLinksVersion()) {
+    const uint64_t v = links_->version();
+    snapshot_->setPersonLinks(links_->links(), v);
   }
 }
 

@@ -19,6 +19,10 @@ struct Actor;
 }  // namespace records
 }  // namespace palermo
 
+namespace palermo::linkage {
+class PersonLinks;
+}
+
 namespace palermo::stats {
 
 class Snapshot;
@@ -50,6 +54,9 @@ class StatsService {
   // format: pdf | odt | xlsx | csv | json.
   ReportFile annualReportFile(const records::Actor& actor, int year, const std::string& lang,
                               const std::string& format, bool restricted);
+  // Person links (S4): person-counting figures count linked persons, not person records. Null
+  // (the default): each person record is a person.
+  void setPersonLinks(linkage::PersonLinks* links) { links_ = links; }
   // Snapshot state: rows, bytes, audit sequence reflected, load and refresh times.
   Json status();
   // Exact (restricted) figures: national export of every register the catalogue counts.
@@ -64,6 +71,7 @@ class StatsService {
   Catalogue catalogue_;
   ReportLayout layout_;
   std::unique_ptr<Snapshot> snapshot_;
+  linkage::PersonLinks* links_ = nullptr;
   std::shared_mutex mutex_;
   bool loaded_ = false;
   double load_ms_ = 0;

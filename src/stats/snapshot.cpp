@@ -392,6 +392,7 @@ void Snapshot::load(Store& store) {
     for (std::size_t r = 0; r < t->rows(); ++r) resolveRefs(*t, r);
   seq_ = head;
   rebuildIndexes(false);
+  if (links_) applyPersonLinks();
   loaded_at_ = nowMs();
 }
 
@@ -428,7 +429,43 @@ int64_t Snapshot::refresh(Store& store) {
   }
   rebuildIndexes(true);
   seq_ = head;
+  if (links_) applyPersonLinks();
   return static_cast<int64_t>(changed.size());
+}
+
+void Snapshot::setPersonLinks(std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links, uint64_t version) {
+  links_ = std::move(links);
+  links_version_ = version;
+  links_applied_rows_.clear();
+  applyPersonLinks();
+}
+
+void Snapshot::applyPersonLinks() {
+  for (auto& [type, t] : tables_) {
+    auto applied = links_applied_rows_.find(type);
+    if (applied != links_applied_rows_.end() && applied->second == t->rows()) continue;
+    links_applied_rows_[type] = t->rows();
+    // The person id is a record id; when that record is a row of this table it stands for the
+    // person, else the first row of the person met in this table does.
+    std::unordered_map<int64_t, int32_t> first_row;
+    std::vector<int32_t> canon(t->rows());
+    bool any = false;
+    for (std::size_t r = 0; r < t->rows(); ++r) {
+      canon[r] = static_cast<int32_t>(r);
+      auto it = links_->find(t->ids[r]);
+      if (it == links_->end()) continue;
+      const int64_t person = it->second;
+      int32_t target = -1;
+      if (person > 0 && static_cast<std::size_t>(person) < table_of_id_.size() &&
+          table_of_id_[static_cast<std::size_t>(person)] == t->index + 1)
+        target = row_of_id_[static_cast<std::size_t>(person)];
+      if (target < 0) target = first_row.emplace(person, static_cast<int32_t>(r)).first->second;
+      canon[r] = target;
+      any = any || target != static_cast<int32_t>(r);
+    }
+    if (any) t->canon = std::move(canon);
+    else t->canon.clear();
+  }
 }
 
 }  // namespace palermo::stats

@@ -69,7 +69,13 @@ struct Table {
   std::vector<uint8_t> alive;  // 0: deleted
   std::map<std::string, Column> columns;
   std::map<std::string, DateIndex> date_indexes;  // for the date columns indicators place periods by
+  // Person links (S4): the row standing for each row's person (the person's first registration
+  // in this table); empty when no links apply. Counting persons counts canonical rows.
+  std::vector<int32_t> canon;
   [[nodiscard]] std::size_t rows() const { return ids.size(); }
+  [[nodiscard]] int32_t canonical(int32_t row) const {
+    return row < 0 || canon.empty() ? row : canon[static_cast<std::size_t>(row)];
+  }
   [[nodiscard]] const DateIndex* dateIndex(const std::string& column) const {
     auto it = date_indexes.find(column);
     return it == date_indexes.end() ? nullptr : &it->second;
@@ -95,6 +101,10 @@ class Snapshot {
   int64_t refresh(Store& store);
   // Puts one stored record into its table (a new row, or over its row).
   void put(const StoredRecord& r);
+  // Person links: record id -> person id (linkage/person_links.hpp). Rows of one person count
+  // once; re-applied as rows are added. `version` tells a new map from the one applied.
+  void setPersonLinks(std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links, uint64_t version);
+  [[nodiscard]] uint64_t personLinksVersion() const { return links_version_; }
   // Bulk loading without a store (benchmarks): the table for `type`, with the columns the
   // catalogue needs created; rows are appended with Table::appendRow and finish() called after.
   Table& bulkTable(const std::string& type);
@@ -119,6 +129,10 @@ class Snapshot {
   void loadAgencies(Store& store);
   void resolveRefs(Table& t, std::size_t row);  // the ref_row of each reference of one row
   void rebuildIndexes(bool only_when_needed);
+  void applyPersonLinks();
+  std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links_;
+  uint64_t links_version_ = 0;
+  std::map<std::string, std::size_t> links_applied_rows_;  // rows of each table when last applied
 
   const records::Schema& schema_;
   const Catalogue& catalogue_;

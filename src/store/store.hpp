@@ -112,6 +112,15 @@ struct ApiTokenRow {
   int64_t revoked_at = 0;
 };
 
+struct PersonLinkRow {
+  int64_t record_id = 0;
+  int64_t person_id = 0;
+  int probability_milli = 0;  // the match probability of the link that joined it, x1000
+  std::string method;         // first | model | reference | review
+  int64_t linked_at = 0;      // unix milliseconds
+  bool operator==(const PersonLinkRow&) const = default;
+};
+
 struct MigrationInfo {
   int version = 0;
   std::string name;
@@ -451,6 +460,13 @@ class Store {
   virtual int throttleHit(const std::string& key, int64_t now, int64_t window) = 0;
   virtual int throttleCount(const std::string& key, int64_t now, int64_t window) = 0;
   virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
+
+  // ---- Person links (S4, src/linkage/person_links.*): which person each registration (a person
+  // record, a signal) belongs to. person_id is a record id: the person's first registration.
+  [[nodiscard]] virtual std::vector<PersonLinkRow> personLinks() = 0;
+  // Inserts or replaces the rows, atomically (a row with person_id 0 removes the registration's
+  // link); with replace_all, rows not given are removed.
+  virtual void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) = 0;
 
   // Copies everything this store holds (agencies, users, sessions, records with their history,
   // links and search terms, grants, attachments, the audit chain and its head, schema and key

@@ -59,9 +59,13 @@ TEST(Linkage, DateLevelsIncludeTheDayMonthSwap) {
   Matcher m(kFields);
   m.add({rec("a", "Ali", "Mammadov", "1990-07-02"), rec("b", "Ali", "Mammadov", "1990-02-07"),
          rec("c", "Ali", "Mammadov", "1990"), rec("d", "Ali", "Mammadov", "1991-07-02"),
-         rec("e", "Ali", "Mammadov", "02.07.1990"), rec("f", "Ali", "Mammadov", "1990-07-20"), rec("g", "Ali", "Mammadov", "")});
+         rec("e", "Ali", "Mammadov", "02.07.1990"), rec("f", "Ali", "Mammadov", "1990-07-20"), rec("g", "Ali", "Mammadov", ""),
+         rec("h", "Ali", "Mammadov", "1990-08"), rec("i", "Ali", "Mammadov", "1990-07")});
   EXPECT_EQ(levelOf(m, 0, 1, "dob"), "day and month swapped");
-  EXPECT_EQ(levelOf(m, 0, 2, "dob"), "same year");
+  // A partial date agrees as far as it goes, or not: "1990" and "1990-07" fit 1990-07-02.
+  EXPECT_EQ(levelOf(m, 0, 2, "dob"), "agrees as far as known");
+  EXPECT_EQ(levelOf(m, 0, 8, "dob"), "agrees as far as known");
+  EXPECT_EQ(levelOf(m, 0, 7, "dob"), "same year");
   EXPECT_EQ(levelOf(m, 0, 3, "dob"), "one year apart");
   EXPECT_EQ(levelOf(m, 0, 4, "dob"), "exact");
   EXPECT_EQ(levelOf(m, 0, 5, "dob"), "same year and month");

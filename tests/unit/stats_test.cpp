@@ -20,21 +20,15 @@
 #include "stats/report.hpp"
 #include "stats/service.hpp"
 #include "store/store.hpp"
-#include "support/test_database.hpp"
+#include "linkage/person_links.hpp"
+#include "support/demo_store.hpp"
 
 using namespace palermo;
 using namespace palermo::stats;
 
 namespace {
 
-const records::Schema& schema() {
-  static const records::Schema s = [] {
-    auto loaded = records::loadSchemaDir(std::string(PALERMO_SOURCE_DIR) + "/schema");
-    EXPECT_TRUE(loaded.errors.empty());
-    return std::move(loaded.schema);
-  }();
-  return s;
-}
+const records::Schema& schema() { return palermo::test::productSchema(); }
 
 const Catalogue& catalogue() {
   static const Catalogue c = [] {
@@ -155,33 +149,21 @@ TEST(Statistics, DisclosureControlNeverRevealsASmallCell) {
   EXPECT_GT(suppressed_seen, 1000);
 }
 
-// The national demo imported into a store of the backend under test, once.
-class Report2019 : public ::testing::Test {
+// The national demo imported into a store of the backend under test.
+class Report2019 : public palermo::test::DemoStore {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("palermo-stats-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    std::vector<rules::LoadError> errors;
-    book_ = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
-    ASSERT_TRUE(errors.empty());
-    store_ = openStore(palermo::test::testDatabaseUrl(dir_));
-    store_->migrate();
-    store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
-    service_ = std::make_unique<records::RecordService>(schema(), *store_, keys_);
-    service_->setRuleBook(&book_);
-    service_->prepare();
-    const auto dataset = records::nationalDemo(2019);
-    for (const auto& a : dataset.agencies) store_->createAgency(AgencyRow{0, a.name, a.type, a.region, true, 0});
-    const auto report = records::importRows(*service_, records::Actor::systemActor(), dataset.rows, {});
-    ASSERT_TRUE(report.committed) << (report.errors.empty() ? "" : report.errors[0].toString());
+    DemoStore::SetUp();
+    if (HasFatalFailure()) return;
     stats_ = std::make_unique<StatsService>(schema(), *store_, std::string(PALERMO_SOURCE_DIR) + "/indicators");
+    // As the server runs it: persons counted once through the person links (S4).
+    links_ = std::make_unique<linkage::PersonLinks>(schema(), *store_, keys_);
+    stats_->setPersonLinks(links_.get());
   }
   void TearDown() override {
     stats_.reset();
-    service_.reset();
-    store_->close();
-    std::filesystem::remove_all(dir_);
+    links_.reset();
+    DemoStore::TearDown();
   }
   static double cell(const Json& fig, const std::string& dim, const std::string& code) {
     for (const auto& b : fig["breakdowns"])
@@ -193,11 +175,7 @@ class Report2019 : public ::testing::Test {
     return 0;
   }
 
-  std::filesystem::path dir_;
-  rules::RuleBook book_;
-  KeyRing keys_ = KeyRing::fromMaster(std::string(32, 's'));
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<records::RecordService> service_;
+  std::unique_ptr<linkage::PersonLinks> links_;
   std::unique_ptr<StatsService> stats_;
 };
 

@@ -202,6 +202,16 @@ CREATE TABLE throttle (
 );
 CREATE INDEX throttle_by_start ON throttle(window_start);
 )SQL"},
+      {11, "person links", R"SQL(
+CREATE TABLE person_links (
+  record_id BIGINT PRIMARY KEY,
+  person_id BIGINT NOT NULL,
+  probability_milli BIGINT NOT NULL,
+  method TEXT NOT NULL,
+  linked_at BIGINT NOT NULL
+);
+CREATE INDEX person_links_by_person ON person_links(person_id);
+)SQL"},
   };
 }
 

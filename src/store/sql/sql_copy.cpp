@@ -66,6 +66,9 @@ const std::vector<Table>& tables() {
       {"audit_head", "id", {{"id", K::Int}, {"seq", K::Int}, {"hash", K::Text}, {"mac", K::Text}}},
       {"schema_state", "type", {{"type", K::Text}, {"definition", K::Text}}},
       {"key_state", "id", {{"id", K::Int}, {"initial_version", K::Int}, {"active_version", K::Int}}},
+      {"person_links", "record_id",
+       {{"record_id", K::Int}, {"person_id", K::Int}, {"probability_milli", K::Int}, {"method", K::Text},
+        {"linked_at", K::Int}}},
   };
   return kTables;
 }

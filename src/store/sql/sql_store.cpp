@@ -685,4 +685,37 @@ int SqlStore::deleteExpiredThrottles(int64_t cutoff) {
   });
 }
 
+std::vector<PersonLinkRow> SqlStore::personLinks() {
+  return read<std::vector<PersonLinkRow>>([&](Db& db) {
+    std::vector<PersonLinkRow> out;
+    auto s = db.prepare("SELECT record_id, person_id, probability_milli, method, linked_at FROM person_links ORDER BY record_id");
+    while (s.step())
+      out.push_back({s.int64(0), s.int64(1), static_cast<int>(s.int64(2)), s.text(3), s.int64(4)});
+    return out;
+  });
+}
+
+void SqlStore::savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) {
+  write<int>([&](Db& db) {
+    if (replace_all) db.exec("DELETE FROM person_links");
+    for (const auto& r : rows) {
+      if (r.person_id == 0) {  // the registration is gone
+        db.prepare("DELETE FROM person_links WHERE record_id = ?").bind(1, r.record_id).run();
+        continue;
+      }
+      db.prepare(
+            "INSERT INTO person_links(record_id, person_id, probability_milli, method, linked_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id, "
+            "probability_milli = excluded.probability_milli, method = excluded.method, linked_at = excluded.linked_at")
+          .bind(1, r.record_id)
+          .bind(2, r.person_id)
+          .bind(3, r.probability_milli)
+          .bind(4, r.method)
+          .bind(5, r.linked_at)
+          .run();
+    }
+    return 0;
+  });
+}
+
 }  // namespace palermo::sql

@@ -138,6 +138,8 @@ class SqlStore : public Store {
   int throttleHit(const std::string& key, int64_t now, int64_t window) override;
   int throttleCount(const std::string& key, int64_t now, int64_t window) override;
   int deleteExpiredThrottles(int64_t cutoff) override;
+  std::vector<PersonLinkRow> personLinks() override;
+  void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) override;
 
   void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
 

@@ -193,6 +193,16 @@ CREATE TABLE throttle (
 ) STRICT;
 CREATE INDEX throttle_by_start ON throttle(window_start);
 )SQL"},
+      {11, "person links", R"SQL(
+CREATE TABLE person_links (
+  record_id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL,
+  probability_milli INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  linked_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX person_links_by_person ON person_links(person_id);
+)SQL"},
   };
 }
 
