@@ -134,10 +134,11 @@ export function loadAdminState(baseUrl) {
  */
 export async function enterTotp(page, input, secret, done) {
   const tried = new Set();
-  for (let attempt = 0; attempt < 8; attempt++) {
+  const deadline = Date.now() + 95_000;
+  while (Date.now() < deadline) {
     const code = [0, 1].map((k) => totp(secret, k)).find((c) => !tried.has(c));
     if (!code) {
-      await page.waitForTimeout(5000);
+      await page.waitForTimeout(2000);
       continue;
     }
     tried.add(code);

@@ -334,6 +334,15 @@ describe('the victim path, in Azerbaijani', () => {
   it('the police identify the victim, share the case and refer it to the NGO', async () => {
     const page = pages.police;
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);
+    // The signed consent as an attachment (a made-up one-page PDF).
+    await page.locator('#f-consent_document').setInputFiles({
+      name: 'razılıq-sınaq.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
+    await page.locator('[data-field=consent_document] a', { hasText: 'razılıq-sınaq.pdf' }).waitFor();
+    await page.locator('form button[type=submit]', { hasText: 'Yadda saxla' }).click();
+    await page.locator('[data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı.' }).waitFor();
     await transition(page, 'identify');
     await page.locator('[data-testid=record-state]', { hasText: AZ.identified }).waitFor();
     await tab(page, 'sharing');

@@ -189,6 +189,30 @@ export class ApiClient {
     }
   }
 
+  /** Uploads a file as the raw body (POST /attachments/{type}/{field}); resolves to its info. */
+  async upload(type: string, field: string, file: File): Promise<{ id: string; name: string; size: number; media_type: string }> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json, application/problem+json',
+      'Accept-Language': this.language(),
+      'Content-Type': file.type || 'application/octet-stream',
+    };
+    if (this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.base}/attachments/${type}/${field}?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        headers,
+        body: file,
+        credentials: 'same-origin',
+      });
+    } catch (e) {
+      throw new ApiError({ status: 0, code: NETWORK_ERROR, detail: e instanceof Error ? e.message : String(e) });
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) throw parseProblem(response.status, response.headers.get('Content-Type'), text, response.headers.get('Retry-After'));
+    return JSON.parse(text) as { id: string; name: string; size: number; media_type: string };
+  }
+
   private remember(s: Session): Session {
     if (!s || typeof s !== 'object' || !s.user || typeof s.csrf_token !== 'string') {
       throw new ApiError({ status: 200, code: BAD_RESPONSE, detail: 'The session body is malformed.' });

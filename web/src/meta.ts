@@ -92,6 +92,7 @@ export interface RoleDef {
   agency_types: string[];
   permissions: Record<string, string[]>;
   second_factor?: boolean;
+  break_glass?: boolean;
 }
 
 export function label(l: Label | undefined | null, lang: Lang): string {
@@ -158,6 +159,11 @@ export class Meta {
   mayPermission(permission: string): boolean {
     const dot = permission.lastIndexOf('.');
     return dot > 0 && this.may(permission.slice(0, dot), permission.slice(dot + 1));
+  }
+
+  /** May open one record outside the scope for an hour, with a reason (audited). */
+  get mayBreakGlass(): boolean {
+    return this.mine.some((r) => r.break_glass === true);
   }
 
   get isAdmin(): boolean {

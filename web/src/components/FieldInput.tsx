@@ -1,14 +1,16 @@
 // One field of a record form, generated from its schema definition: the control by type, the
 // label in the chosen language, a required mark, the help text and the server's errors.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { records } from '../api';
-import { fromLocalInput, isPartialDate, moneyInput, parseMoney, toLocalInput } from '../format';
+import { api, ApiError, records } from '../api';
+import { formatNumber, fromLocalInput, isPartialDate, moneyInput, parseMoney, toLocalInput } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, type FieldDef, type Meta } from '../meta';
 import { onLinkClick } from '../router';
 import { useCountries, useRecordTitle } from '../session';
 
 interface Props {
+  /** The record type the field belongs to (attachments are uploaded per type and field). */
+  recordType: string;
   field: FieldDef;
   meta: Meta;
   value: unknown;
@@ -19,7 +21,7 @@ interface Props {
   disabled?: boolean;
 }
 
-export function FieldInput({ field: f, meta, value, onChange, required, errors, idPrefix = 'f', disabled }: Props) {
+export function FieldInput({ recordType, field: f, meta, value, onChange, required, errors, idPrefix = 'f', disabled }: Props) {
   const { t, lang } = useI18n();
   const id = `${idPrefix}-${f.name}`;
   const hint = f.help ? label(f.help, lang) : f.type === 'partial_date' ? t('form.partial_date_hint') : undefined;
@@ -160,11 +162,7 @@ export function FieldInput({ field: f, meta, value, onChange, required, errors, 
       control = <RefPicker common={common} field={f} meta={meta} value={value} onChange={onChange} />;
       break;
     case 'attachment':
-      control = (
-        <p class="muted" id={id}>
-          {typeof value === 'string' ? t('form.attachment_stored') : t('form.attachment_none')}
-        </p>
-      );
+      control = <AttachmentInput common={common} type={recordType} field={f} value={value} onChange={onChange} />;
       break;
     default:
       control = (
@@ -199,6 +197,62 @@ export function FieldInput({ field: f, meta, value, onChange, required, errors, 
 }
 
 type Common = Record<string, unknown> & { id: string };
+
+/** An attachment: the stored file (name, size, a link to its content) and a file chooser to replace it. */
+function AttachmentInput({ common, type, field, value, onChange }: { common: Common; type: string; field: FieldDef; value: unknown; onChange: (v: unknown) => void }) {
+  const { t, lang } = useI18n();
+  const [info, setInfo] = useState<{ name: string; size: number } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    setInfo(undefined);
+    if (typeof value !== 'string') return;
+    api.request<{ name: string; size: number }>('GET', `/attachments/${encodeURIComponent(value)}`).then(setInfo, () => setInfo(undefined));
+  }, [value]);
+  return (
+    <div class="attachment">
+      {typeof value === 'string' ? (
+        <p>
+          <a href={`/api/v1/attachments/${encodeURIComponent(value)}/content`} download>
+            {info?.name ?? t('form.attachment_stored')}
+          </a>
+          {info && <span class="muted small"> ({formatNumber(Math.ceil(info.size / 1024), lang)} KB)</span>}{' '}
+          {!common.disabled && (
+            <button type="button" class="link-button" onClick={() => onChange(undefined)}>
+              {t('form.attachment_remove')}
+            </button>
+          )}
+        </p>
+      ) : (
+        common.disabled && <p class="muted">{t('form.attachment_none')}</p>
+      )}
+      {!common.disabled && (
+        <input
+          {...common}
+          type="file"
+          accept={field.accept?.join(',')}
+          disabled={busy}
+          onChange={async (e) => {
+            const file = (e.currentTarget as HTMLInputElement).files?.[0];
+            if (!file) return;
+            setBusy(true);
+            setError('');
+            try {
+              const r = await api.upload(type, field.name, file);
+              onChange(r.id);
+            } catch (err) {
+              setError(err instanceof ApiError ? err.errors.map((x) => x.message).join(' ') || err.detail : String(err));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        />
+      )}
+      {busy && <p class="small" role="status">{t('form.uploading')}</p>}
+      {error && <p class="field-error">{error}</p>}
+    </div>
+  );
+}
 
 function MoneyInput({ common, value, onChange }: { common: Common; value: unknown; onChange: (v: unknown) => void }) {
   const [textValue, setText] = useState(moneyInput(value));

@@ -60,6 +60,7 @@ export function RecordForm({ type, meta, values, onChange, error, only, readOnly
     out.push(
       <FieldInput
         key={f.name}
+        recordType={type.name}
         field={f}
         meta={meta}
         value={values[f.name]}

@@ -158,6 +158,7 @@ export function HotlineIntake() {
     return (
       <FieldInput
         key={name}
+        recordType={td.name}
         field={f}
         meta={meta}
         value={values[name]}

@@ -161,7 +161,7 @@ export function FormErrors({ error, td }: { error: unknown; td: TypeDef }) {
   );
 }
 
-type Tab = 'details' | 'history' | 'relations' | 'sharing';
+type Tab = 'details' | 'history' | 'relations' | 'sharing' | 'identity';
 
 export function RecordPage({ type, id }: { type: string; id: number }) {
   const { t, lang } = useI18n();
@@ -191,6 +191,9 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     return (
       <Page title={label(td.label, lang)}>
         <ErrorAlert error={rec.error} />
+        {rec.error instanceof ApiError && rec.error.status === 404 && meta.mayBreakGlass && meta.may(type, 'read') && (
+          <BreakGlass type={type} id={id} onOpened={rec.reload} />
+        )}
       </Page>
     );
   if (!current) return <Page title={label(td.label, lang)}><Loading /></Page>;
@@ -242,6 +245,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     ['relations', t('record.tab_relations')],
   ];
   if (meta.may(type, 'share')) tabs.push(['sharing', t('record.tab_sharing')]);
+  if (meta.may(type, 'restrict_identity')) tabs.push(['identity', t('record.tab_identity')]);
 
   return (
     <Page title={title}>
@@ -350,6 +354,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         {tab === 'history' && <History type={type} id={id} td={td} version={current.version} />}
         {tab === 'relations' && <Relations type={type} id={id} />}
         {tab === 'sharing' && <Sharing type={type} id={id} />}
+        {tab === 'identity' && <IdentityRestriction type={type} id={id} />}
       </div>
     </Page>
   );
@@ -592,5 +597,97 @@ function Sharing({ type, id }: { type: string; id: number }) {
         </table>
       )}
     </div>
+  );
+}
+
+/** Break-glass: one record outside the scope, for one hour, with a mandatory reason (audited, reviewed). */
+function BreakGlass({ type, id, onOpened }: { type: string; id: number; onOpened: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const fe = (f: string) => fieldErrors(error, f, t);
+  return (
+    <form
+      class="panel narrow-form transition-panel"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(undefined);
+        try {
+          await api.request('POST', `/records/${type}/${id}/break-glass`, { reason });
+          onOpened();
+        } catch (err) {
+          setError(err);
+        }
+      }}
+    >
+      <h2>{t('breakglass.title')}</h2>
+      <p>{t('breakglass.intro')}</p>
+      {error !== undefined && !(error instanceof ApiError && error.errors.length) && <ErrorAlert error={error} />}
+      <div class={fe('reason').length ? 'field field-invalid' : 'field'}>
+        <label for="bg-reason">{t('breakglass.reason')}</label>
+        {fe('reason').length > 0 && <p class="field-error">{fe('reason').join(' ')}</p>}
+        <textarea id="bg-reason" rows={2} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+      </div>
+      <button type="submit" class="button">{t('breakglass.submit')}</button>
+    </form>
+  );
+}
+
+/** J3: ending named roles' access to the identity of this record (prosecutors and courts). */
+function IdentityRestriction({ type, id }: { type: string; id: number }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const current = useLoad(() => api.request<{ roles: string[] }>('GET', `/records/${type}/${id}/identity-restrictions`), [type, id]);
+  const [roles, setRoles] = useState<string[] | undefined>(undefined);
+  const [decision, setDecision] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [done, setDone] = useState(false);
+  const chosen = roles ?? current.data?.roles ?? [];
+  const fe = (f: string) => fieldErrors(error, f, t);
+  const candidates = meta.roles.filter((r) => r.identity !== 'none' && (r.permissions[type] ?? r.permissions['*']));
+  return (
+    <form
+      class="panel narrow-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(undefined);
+        setDone(false);
+        try {
+          await api.request('PUT', `/records/${type}/${id}/identity-restrictions`, { roles: chosen, decision, reason });
+          setDone(true);
+          current.reload();
+        } catch (err) {
+          setError(err);
+        }
+      }}
+    >
+      <h2>{t('j3.title')}</h2>
+      <p>{t('j3.intro')}</p>
+      {done && <Alert kind="success"><p>{t('j3.done')}</p></Alert>}
+      {current.loading && !current.data && <Loading />}
+      {error !== undefined && !(error instanceof ApiError && error.errors.length) && <ErrorAlert error={error} />}
+      <fieldset class={fe('roles').length ? 'field field-invalid checks' : 'field checks'}>
+        <legend>{t('j3.roles')}</legend>
+        {fe('roles').length > 0 && <p class="field-error">{fe('roles').join(' ')}</p>}
+        {candidates.map((r) => (
+          <label key={r.name} class="check">
+            <input type="checkbox" checked={chosen.includes(r.name)} onChange={(e) => setRoles((e.currentTarget as HTMLInputElement).checked ? [...chosen, r.name] : chosen.filter((x) => x !== r.name))} />{' '}
+            {label(r.label, lang)}
+          </label>
+        ))}
+      </fieldset>
+      <div class={fe('decision').length ? 'field field-invalid' : 'field'}>
+        <label for="j3-decision">{t('j3.decision')}</label>
+        {fe('decision').length > 0 && <p class="field-error">{fe('decision').join(' ')}</p>}
+        <input id="j3-decision" type="text" value={decision} onInput={(e) => setDecision((e.currentTarget as HTMLInputElement).value)} />
+      </div>
+      <div class={fe('reason').length ? 'field field-invalid' : 'field'}>
+        <label for="j3-reason">{t('share.reason')}</label>
+        {fe('reason').length > 0 && <p class="field-error">{fe('reason').join(' ')}</p>}
+        <input id="j3-reason" type="text" value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      </div>
+      <button type="submit" class="button">{t('form.save')}</button>
+    </form>
   );
 }
