@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include "api/app.hpp"
 #include "audit/audit.hpp"
@@ -158,6 +159,19 @@ int runServe(const Config& config) {
     links = std::make_unique<linkage::PersonLinks>(schema, *store, keys);
     if (statistics) statistics->setPersonLinks(links.get());
   }
+  // The links are loaded (and a store without links linked) in the background, so that the
+  // server answers at once and the first intake search does not wait for it.
+  std::jthread links_warmup;  // joined however runServe ends
+  if (links)
+    links_warmup = std::jthread([&links] {
+      try {
+        const auto t = std::chrono::steady_clock::now();
+        links->ensureCurrent();
+        log::info("linkage.loaded", {{"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count()}});
+      } catch (const std::exception& e) {
+        log::error("linkage.load_failed", {{"error", e.what()}});
+      }
+    });
   http::Router router;
   api::AppContext ctx{config, *store, metrics, auth, &records, statistics.get(), links.get()};
   api::registerRoutes(router, ctx);
@@ -170,6 +184,7 @@ int runServe(const Config& config) {
   std::printf("palermo listening on %s://%s:%u\n", scheme.c_str(), config.host.c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  if (links_warmup.joinable()) links_warmup.join();
   store->close();
   log::info("store.closed");
   log::flush();
