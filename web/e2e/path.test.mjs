@@ -391,6 +391,23 @@ describe('the victim path, in Azerbaijani', () => {
     await assertAccessible(page, 'the criminal case view');
   });
 
+  it('the police import facilities from a CSV: a dry run names the bad line, then the import', async () => {
+    const page = pages.police;
+    await page.locator('nav a', { hasText: 'İdxal' }).click();
+    await h1(page, 'Qeydlərin idxalı');
+    await page.locator('#imp-type').selectOption('facility');
+    const csv = (kind) => Buffer.from(`name,facility_kind,operated_by,capacity\nSınaq mərkəzi ${run},${kind},ngo,5\n`);
+    await page.locator('#imp-file').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: csv('no_such_kind') });
+    await page.locator('form button[type=submit]').click();
+    const report = page.getByTestId('import-report');
+    await report.locator('td', { hasText: 'facility_kind' }).waitFor();
+    await screenshot(page, '32c-import-errors');
+    await assertAccessible(page, 'the import page');
+    await page.locator('#imp-file').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: csv('rehabilitation_centre') });
+    await page.locator('form button', { hasText: 'İdxal et' }).click();
+    await report.locator('[data-alert=success]', { hasText: 'İdxal olundu: 1 qeyd yaradıldı.' }).waitFor();
+  });
+
   it('wrong roles are refused: a hotline operator cannot open the case, a case worker cannot decide a subsidy', async () => {
     const hot = pages.hotline;
     await hot.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);

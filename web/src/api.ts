@@ -43,6 +43,8 @@ export class ApiError extends Error {
   readonly errors: readonly FieldError[];
   /** Seconds to wait, from a Retry-After header (429, 503). */
   readonly retryAfter: number | undefined;
+  /** The whole problem object (some carry more, e.g. an import's report with line numbers). */
+  readonly body: Readonly<Record<string, unknown>> | undefined;
 
   constructor(init: {
     status: number;
@@ -52,6 +54,7 @@ export class ApiError extends Error {
     requestId?: string;
     errors?: readonly FieldError[];
     retryAfter?: number | undefined;
+    body?: Record<string, unknown> | undefined;
   }) {
     super(init.detail || init.title || `${init.status} ${init.code}`);
     this.name = 'ApiError';
@@ -62,6 +65,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId ?? '';
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter;
+    this.body = init.body;
   }
 
   /** Field errors of one field (a form shows them next to it). */
@@ -127,6 +131,7 @@ export function parseProblem(
     requestId: str(obj?.request_id) ?? '',
     errors: fieldErrorsOf(obj?.errors),
     retryAfter: parseRetryAfter(retryAfter),
+    body: obj,
   });
 }
 
@@ -189,28 +194,32 @@ export class ApiClient {
     }
   }
 
-  /** Uploads a file as the raw body (POST /attachments/{type}/{field}); resolves to its info. */
-  async upload(type: string, field: string, file: File): Promise<{ id: string; name: string; size: number; media_type: string }> {
+  /** POSTs a raw body (a file, a CSV text) with its media type; resolves to the parsed JSON answer. */
+  async postRaw<T>(path: string, body: Blob | string, contentType: string): Promise<T> {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       'Accept-Language': this.language(),
-      'Content-Type': file.type || 'application/octet-stream',
+      'Content-Type': contentType || 'application/octet-stream',
     };
     if (this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     let response: Response;
     try {
-      response = await this.fetchFn(`${this.base}/attachments/${type}/${field}?name=${encodeURIComponent(file.name)}`, {
-        method: 'POST',
-        headers,
-        body: file,
-        credentials: 'same-origin',
-      });
+      response = await this.fetchFn(this.base + path, { method: 'POST', headers, body, credentials: 'same-origin' });
     } catch (e) {
       throw new ApiError({ status: 0, code: NETWORK_ERROR, detail: e instanceof Error ? e.message : String(e) });
     }
     const text = await response.text().catch(() => '');
     if (!response.ok) throw parseProblem(response.status, response.headers.get('Content-Type'), text, response.headers.get('Retry-After'));
-    return JSON.parse(text) as { id: string; name: string; size: number; media_type: string };
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError({ status: response.status, code: BAD_RESPONSE, detail: 'The response is not JSON.' });
+    }
+  }
+
+  /** Uploads a file for an attachment field (POST /attachments/{type}/{field}); resolves to its info. */
+  upload(type: string, field: string, file: File): Promise<{ id: string; name: string; size: number; media_type: string }> {
+    return this.postRaw(`/attachments/${type}/${field}?name=${encodeURIComponent(file.name)}`, file, file.type);
   }
 
   private remember(s: Session): Session {

@@ -15,6 +15,8 @@ export function navItems(meta: Meta): NavItem[] {
   if (meta.may('referral', 'accept') || meta.may('referral', 'read')) items.push({ href: '/referrals', key: 'nav.referrals' });
   if (meta.may('facility', 'read')) items.push({ href: '/facilities', key: 'nav.facilities' });
   if (meta.may('criminal_case', 'read')) items.push({ href: '/records/criminal_case', key: 'nav.criminal_cases' });
+  if (meta.may('subsidy', 'reconcile')) items.push({ href: '/subsidies/reconcile', key: 'nav.reconcile' });
+  if (!meta.isAdmin && [...meta.types.keys()].some((t) => meta.may(t, 'create'))) items.push({ href: '/imports', key: 'nav.imports' });
   // Figures: every role that reads the registers nationally without identity, and the police.
   const figures = meta.may('victim_case', 'export');
   if (figures) {

@@ -74,6 +74,8 @@ export type Route =
   | { page: 'users' }
   | { page: 'tokens' }
   | { page: 'audit' }
+  | { page: 'imports' }
+  | { page: 'reconcile' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -94,6 +96,8 @@ export function matchRoute(path: string): Route {
     '/admin/users': 'users',
     '/tokens': 'tokens',
     '/admin/audit': 'audit',
+    '/imports': 'imports',
+    '/subsidies/reconcile': 'reconcile',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

@@ -13,6 +13,7 @@ import { Agencies } from './pages/admin/Agencies';
 import { Users } from './pages/admin/Users';
 import { Tokens } from './pages/admin/Tokens';
 import { Audit } from './pages/admin/Audit';
+import { Imports, Reconcile } from './pages/Imports';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -46,6 +47,10 @@ export function Routes({ route }: { route: Route }) {
       return <Tokens />;
     case 'audit':
       return <Audit />;
+    case 'imports':
+      return <Imports />;
+    case 'reconcile':
+      return <Reconcile />;
     default:
       return null;
   }

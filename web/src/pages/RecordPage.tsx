@@ -10,7 +10,7 @@ import { RefLink, ValueView } from '../components/ValueView';
 import { formatDateTime, nowIso, todayIso } from '../format';
 import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
-import { compact, diff, label, recordTitle, visibleValues, type Meta, type TransitionDef, type TypeDef } from '../meta';
+import { compact, diff, label, recordTitle, visibleValues, type Label, type Meta, type TransitionDef, type TypeDef } from '../meta';
 import { rememberRecord } from '../recent';
 import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
@@ -259,6 +259,16 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         <span class="muted small">{t('record.updated_at', { at: formatDateTime(current.updated_at, lang) })}</span>
       </p>
       {notice && <Alert kind="success">{notice}</Alert>}
+      {Array.isArray(current.deadlines) && current.deadlines.length > 0 && (
+        <ul class="deadlines" aria-label={t('record.deadlines')}>
+          {(current.deadlines as Array<{ name: string; label: Label; due_at: string; overdue: boolean }>).map((d) => (
+            <li key={d.name} class={d.overdue ? 'due overdue' : 'due'}>
+              {label(d.label, lang)}:{' '}
+              {d.overdue ? t('home.was_due', { at: formatDateTime(d.due_at, lang) }) : t('home.due', { at: formatDateTime(d.due_at, lang) })}
+            </li>
+          ))}
+        </ul>
+      )}
       {transitions.length > 0 && !transition && (
         <div class="transitions" role="group" aria-label={t('record.transitions')}>
           {transitions.map((tr) => (
