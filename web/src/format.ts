@@ -9,7 +9,15 @@ export function locale(lang: Lang): string {
 }
 
 export function formatNumber(n: number, lang: Lang, digits?: number): string {
-  return new Intl.NumberFormat(locale(lang), digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+  const options = digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  if (lang === 'az') {
+    // Azerbaijani writes 1.234.567,5; browsers without the az data would give 1,234,567.5.
+    return new Intl.NumberFormat('en-US', options)
+      .formatToParts(n)
+      .map((p) => (p.type === 'group' ? '.' : p.type === 'decimal' ? ',' : p.value))
+      .join('');
+  }
+  return new Intl.NumberFormat(locale(lang), options).format(n);
 }
 
 /** Money is stored in qəpik (1/100 manat). */
