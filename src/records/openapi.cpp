@@ -508,6 +508,46 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
   op("/api/v1/records/{type}/{id}/break-glass", "post", "break_glass",
      "Emergency access for one hour, with a mandatory reason (audited, flagged for review)", "access",
      obj({{"reason", str}}, {"reason"}), "200", anyObject);
+  // Counting persons once (S4, docs/linkage.md).
+  op("/api/v1/linkage/search", "post", "linkage_search",
+     "Persons that may be the one being typed (intake); registrations the user may not open are only counted",
+     "linkage",
+     obj({{"first_name", str}, {"last_name", str}, {"patronymic", str}, {"full_name", str}, {"birth", str},
+          {"sex", str}, {"citizenship", str}, {"phone", str}, {"document", str}, {"limit", integer}}),
+     "200", anyObject);
+  paths["/api/v1/linkage/persons/{id}"]["parameters"] = {
+      param("id", "path", integer, true, "a registration's record id (person or signal)")};
+  op("/api/v1/linkage/persons/{id}", "get", "linkage_person",
+     "The person a registration belongs to, how it was linked, and the person's other registrations", "linkage",
+     Json(), "200", anyObject);
+  paths["/api/v1/linkage/review"]["parameters"] = {param("limit", "query", integer, false, "1..500, default 50")};
+  op("/api/v1/linkage/review", "get", "linkage_review",
+     "Pairs of registrations the model is unsure of, with the comparison (decide with a link_decision record)",
+     "linkage", Json(), "200", anyObject);
+  // Statistics and the annual report (docs/statistics.md).
+  const Json period = param("period", "query", str, true, "2019, 2019-Q2, 2015..2020 or 2019-03-01..2019-06-30");
+  const Json lang = param("lang", "query", {{"type", "string"}, {"enum", {"az", "en", "ru"}}}, false, "default az");
+  const Json edition = param("edition", "query", {{"type", "string"}, {"enum", {"public", "restricted"}}}, false,
+                             "public (disclosure control, default) or restricted (exact; coordinator, statistician)");
+  paths["/api/v1/statistics/indicators"]["parameters"] = {lang};
+  op("/api/v1/statistics/indicators", "get", "indicators", "The indicators: definitions, what they count, breakdowns",
+     "statistics", Json(), "200", anyObject);
+  paths["/api/v1/statistics/indicators/{id}"]["parameters"] = {param("id", "path", str, true, "indicator id"), period,
+                                                               lang, edition};
+  op("/api/v1/statistics/indicators/{id}", "get", "figure", "One figure for a period, with its breakdowns and change",
+     "statistics", Json(), "200", anyObject);
+  paths["/api/v1/statistics/indicators/{id}/records"]["parameters"] = {param("id", "path", str, true, "indicator id"),
+                                                                       period};
+  op("/api/v1/statistics/indicators/{id}/records", "get", "figure_records",
+     "The ids of the records behind a figure (national read; audited)", "statistics", Json(), "200", anyObject);
+  op("/api/v1/statistics/status", "get", "statistics_status", "The statistics snapshot's state", "statistics", Json(),
+     "200", anyObject);
+  paths["/api/v1/reports/annual"]["parameters"] = {
+      param("year", "query", integer, true, "the year"), lang, edition,
+      param("format", "query", {{"type", "string"}, {"enum", {"json", "pdf", "odt", "xlsx", "csv"}}}, false,
+            "json (default), pdf, odt, xlsx or csv")};
+  op("/api/v1/reports/annual", "get", "annual_report",
+     "The annual report (JSON, or a PDF / ODT / XLSX / CSV download)", "statistics", Json(), "200", anyObject);
 
   return {{"openapi", "3.1.0"},
           {"info",
