@@ -355,7 +355,7 @@ describe('the victim path, in Azerbaijani', () => {
     await tab(page, 'relations');
     await page.locator('a[data-create=referral]').click();
     await page.locator('#f-to_agency_type').selectOption('ngo');
-    await page.locator('#f-to_agency_id').fill(String(ids.agency_ngo));
+    await page.locator('#f-to_agency_id').selectOption({ label: AGENCIES.ngo.name });
     await page.locator('#f-to_agency').fill(AGENCIES.ngo.name);
     await page.locator('#f-sent_at').fill(localNow());
     ids.referral = await create(page, 'referral');

@@ -277,7 +277,8 @@ export interface RecordBody {
   created_by: number;
   updated_at: string;
   updated_by: number;
-  deleted_at?: string;
+  /** Present when the record is deleted (soft delete; restorable). */
+  deleted?: { at: string; by: number; reason?: string };
   deadlines?: unknown;
 }
 
@@ -305,6 +306,10 @@ export const records = {
   create: (type: string, data: Record<string, unknown>) => api.request<RecordBody>('POST', `/records/${type}`, data),
   update: (type: string, id: number, version: number, patch: Record<string, unknown>) =>
     api.request<RecordBody>('PATCH', `/records/${type}/${id}`, patch, { 'If-Match': `"${version}"` }),
+  remove: (type: string, id: number, version: number, reason: string) =>
+    api.request<RecordBody>('DELETE', `/records/${type}/${id}`, { reason }, { 'If-Match': `"${version}"` }),
+  restore: (type: string, id: number, version: number) =>
+    api.request<RecordBody>('POST', `/records/${type}/${id}/restore`, undefined, { 'If-Match': `"${version}"` }),
   transition: (type: string, id: number, version: number, name: string, patch: Record<string, unknown>) =>
     api.request<RecordBody>('POST', `/records/${type}/${id}/transitions/${name}`, patch, { 'If-Match': `"${version}"` }),
 };

@@ -6,9 +6,11 @@ import { formatNumber, fromLocalInput, isPartialDate, moneyInput, parseMoney, to
 import { useI18n } from '../i18n/context';
 import { label, type FieldDef, type Meta } from '../meta';
 import { onLinkClick } from '../router';
-import { useCountries, useRecordTitle } from '../session';
+import { useAgencies, useCountries, useRecordTitle } from '../session';
 
 interface Props {
+  /** The other values of the form (an agency picker narrows by the agency type chosen beside it). */
+  siblings?: Record<string, unknown>;
   /** The record type the field belongs to (attachments are uploaded per type and field). */
   recordType: string;
   field: FieldDef;
@@ -21,7 +23,7 @@ interface Props {
   disabled?: boolean;
 }
 
-export function FieldInput({ recordType, field: f, meta, value, onChange, required, errors, idPrefix = 'f', disabled }: Props) {
+export function FieldInput({ siblings, recordType, field: f, meta, value, onChange, required, errors, idPrefix = 'f', disabled }: Props) {
   const { t, lang } = useI18n();
   const id = `${idPrefix}-${f.name}`;
   const hint = f.help ? label(f.help, lang) : f.type === 'partial_date' ? t('form.partial_date_hint') : undefined;
@@ -56,6 +58,11 @@ export function FieldInput({ recordType, field: f, meta, value, onChange, requir
       break;
     case 'integer':
     case 'decimal':
+      if (f.type === 'integer' && /(^|_)agency_id$/.test(f.name)) {
+        // Agencies are not records: the schema holds their id as a plain integer (referral.to_agency_id).
+        control = <AgencySelect common={common} field={f} value={value} onChange={onChange} siblings={siblings} />;
+        break;
+      }
       control = (
         <input
           {...common}
@@ -197,6 +204,26 @@ export function FieldInput({ recordType, field: f, meta, value, onChange, requir
 }
 
 type Common = Record<string, unknown> & { id: string };
+
+function AgencySelect({ common, field, value, onChange, siblings }: { common: Common; field: FieldDef; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> }) {
+  const { t } = useI18n();
+  const agencies = useAgencies();
+  const typeField = field.name.replace(/agency_id$/, 'agency_type');
+  const wanted = siblings?.[typeField];
+  const shown = agencies.filter((a) => a.active !== false && (typeof wanted !== 'string' || a.type === wanted || a.id === value));
+  return (
+    <select {...common} value={typeof value === 'number' ? String(value) : ''} onChange={(e) => {
+      const v = (e.currentTarget as HTMLSelectElement).value;
+      onChange(v ? Number(v) : undefined);
+    }}>
+      <option value="">{t('form.choose')}</option>
+      {typeof value === 'number' && !agencies.some((a) => a.id === value) && <option value={value}>№ {value}</option>}
+      {shown.map((a) => (
+        <option key={a.id} value={a.id}>{a.name}</option>
+      ))}
+    </select>
+  );
+}
 
 /** An attachment: the stored file (name, size, a link to its content) and a file chooser to replace it. */
 function AttachmentInput({ common, type, field, value, onChange }: { common: Common; type: string; field: FieldDef; value: unknown; onChange: (v: unknown) => void }) {

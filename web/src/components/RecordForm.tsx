@@ -61,6 +61,7 @@ export function RecordForm({ type, meta, values, onChange, error, only, readOnly
       <FieldInput
         key={f.name}
         recordType={type.name}
+        siblings={values}
         field={f}
         meta={meta}
         value={values[f.name]}

@@ -389,4 +389,9 @@ export const az = {
   'reconcile.problems': "Problemlər",
   'reconcile.missing': "Ödənilib, lakin çıxarışda yoxdur",
   'record.deadlines': "Son tarixlər",
+  'record.deleted': "Bu qeyd silinib ({at}).",
+  'record.deleted_now': "Qeyd silindi; onu bərpa etmək olar.",
+  'record.restored': "Qeyd bərpa edildi.",
+  'record.restore': "Bərpa et",
+  'record.delete': "Qeydi sil",
 } as const satisfies Record<string, string>;

@@ -387,4 +387,9 @@ export const en: Messages = {
   'reconcile.problems': "Problems",
   'reconcile.missing': "Paid but not in the statement",
   'record.deadlines': "Deadlines",
+  'record.deleted': "This record was deleted ({at}).",
+  'record.deleted_now': "The record was deleted; it can be restored.",
+  'record.restored': "The record was restored.",
+  'record.restore': "Restore",
+  'record.delete': "Delete the record",
 };

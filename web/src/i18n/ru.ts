@@ -388,4 +388,9 @@ export const ru: Messages = {
   'reconcile.problems': "Проблемы",
   'reconcile.missing': "Выплачено, но нет в выписке",
   'record.deadlines': "Сроки",
+  'record.deleted': "Эта запись удалена ({at}).",
+  'record.deleted_now': "Запись удалена; её можно восстановить.",
+  'record.restored': "Запись восстановлена.",
+  'record.restore': "Восстановить",
+  'record.delete': "Удалить запись",
 };

@@ -177,6 +177,8 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   const [transition, setTransition] = useState<TransitionDef | undefined>(undefined);
   const [tValues, setTValues] = useState<Record<string, unknown>>({});
   const [tError, setTError] = useState<unknown>(undefined);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteReason, setDeleteReason] = useState('');
 
   useEffect(() => {
     if (rec.data) {
@@ -199,7 +201,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   if (!current) return <Page title={label(td.label, lang)}><Loading /></Page>;
 
   const title = recordTitle(td, current, lang);
-  const mayUpdate = meta.may(type, 'update');
+  const mayUpdate = meta.may(type, 'update') && !current.deleted;
   const changes = diff(current.data, visibleValues(td, values));
   const dirty = Object.keys(changes).length > 0;
   const transitions = (td.workflow?.transitions ?? []).filter(
@@ -257,6 +259,11 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           </span>
         )}
         <span class="muted small">{t('record.updated_at', { at: formatDateTime(current.updated_at, lang) })}</span>
+        {!current.deleted && meta.may(type, 'delete') && !deleting && (
+          <button type="button" class="link-button small push-right" onClick={() => setDeleting(true)}>
+            {t('record.delete')}
+          </button>
+        )}
       </p>
       {notice && <Alert kind="success">{notice}</Alert>}
       {Array.isArray(current.deadlines) && current.deadlines.length > 0 && (
@@ -269,7 +276,53 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           ))}
         </ul>
       )}
-      {transitions.length > 0 && !transition && (
+      {current.deleted && (
+        <Alert kind="info">
+          <p data-testid="deleted">{t('record.deleted', { at: formatDateTime(current.deleted.at, lang) })}</p>
+          {meta.may(type, 'restore') && (
+            <button
+              type="button"
+              class="button"
+              onClick={async () => {
+                setError(undefined);
+                try {
+                  applied(await records.restore(type, id, current.version), t('record.restored'));
+                } catch (e) {
+                  setError(e);
+                }
+              }}
+            >
+              {t('record.restore')}
+            </button>
+          )}
+        </Alert>
+      )}
+      {deleting && (
+        <form
+          class="panel transition-panel narrow-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setError(undefined);
+            try {
+              applied(await records.remove(type, id, current.version, deleteReason), t('record.deleted_now'));
+              setDeleting(false);
+            } catch (err) {
+              setError(err);
+            }
+          }}
+        >
+          <h2>{t('record.delete')}</h2>
+          <div class="field">
+            <label for="delete-reason">{t('share.reason')}</label>
+            <input id="delete-reason" type="text" value={deleteReason} onInput={(e) => setDeleteReason((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+          <div class="actions">
+            <button type="submit" class="button">{t('record.delete')}</button>
+            <button type="button" class="button button-plain" onClick={() => setDeleting(false)}>{t('form.cancel')}</button>
+          </div>
+        </form>
+      )}
+      {transitions.length > 0 && !transition && !current.deleted && (
         <div class="transitions" role="group" aria-label={t('record.transitions')}>
           {transitions.map((tr) => (
             <button
