@@ -185,6 +185,14 @@ describe('the victim path, in Azerbaijani', () => {
     }
     await screenshot(page, '21-users');
     await assertAccessible(page, 'the users page');
+    // The audit viewer, filtered by action.
+    await page.locator('nav a', { hasText: 'Audit jurnalı' }).click();
+    await page.locator('#audit-action').fill('user.create');
+    await page.locator('form button[type=submit]').click();
+    await page.locator('[data-testid=audit] tbody tr').nth(Object.keys(USERS).length - 1).waitFor();
+    assert.equal(await page.locator('[data-testid=audit] tbody tr', { hasNotText: 'user.create' }).count(), 0);
+    await screenshot(page, '21b-audit');
+    await assertAccessible(page, 'the audit viewer');
   });
 
   it('each new user changes the one-time password and sets up the second factor where the role needs it', async () => {

@@ -394,4 +394,5 @@ export const az = {
   'record.restored': "Qeyd bərpa edildi.",
   'record.restore': "Bərpa et",
   'record.delete': "Qeydi sil",
+  'audit.system': "sistem",
 } as const satisfies Record<string, string>;

@@ -392,4 +392,5 @@ export const en: Messages = {
   'record.restored': "The record was restored.",
   'record.restore': "Restore",
   'record.delete': "Delete the record",
+  'audit.system': "system",
 };

@@ -393,4 +393,5 @@ export const ru: Messages = {
   'record.restored': "Запись восстановлена.",
   'record.restore': "Восстановить",
   'record.delete': "Удалить запись",
+  'audit.system': "система",
 };

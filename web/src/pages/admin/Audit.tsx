@@ -24,6 +24,8 @@ export function Audit() {
   const [applied, setApplied] = useState(form);
   const [pages, setPages] = useState<number[]>([]);
   const before = pages[pages.length - 1];
+  const users = useLoad(() => api.request<{ items: Array<{ id: number; login: string }> }>('GET', '/users'), []);
+  const who = (id: number) => (id === 0 ? t('audit.system') : (users.data?.items.find((u) => u.id === id)?.login ?? `№ ${id}`));
   const list = useLoad(
     () => api.request<{ items: Entry[]; next_before_seq?: number }>('GET', `/audit${query({ ...applied, limit: 50, before_seq: before })}`),
     [JSON.stringify(applied), before],
@@ -87,8 +89,8 @@ export function Audit() {
                 {list.data.items.map((e) => (
                   <tr key={e.seq}>
                     <td>{e.seq}</td>
-                    <td>{formatDateTime(e.at, lang)}</td>
-                    <td>{e.actor}</td>
+                    <td class="nowrap">{formatDateTime(e.at, lang)}</td>
+                    <td>{who(e.actor)}</td>
                     <td><code>{e.action}</code></td>
                     <td>{e.record_type} {e.record_id ? `№ ${e.record_id}` : ''}</td>
                     <td><code class="small">{JSON.stringify(e.details)}</code></td>
