@@ -33,7 +33,10 @@ inline const records::Schema& productSchema() {
 class DemoStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("palermo-demo-" + std::to_string(::getpid()));
+    // One directory (and on PostgreSQL one database) per test: each test starts from the demo.
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("palermo-demo-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::vector<rules::LoadError> errors;

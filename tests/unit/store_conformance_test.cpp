@@ -444,6 +444,26 @@ TEST_P(StoreConformance, GuardsHoldBetweenTwoStoresOnOneDatabase) {
   second->close();
 }
 
+TEST_P(StoreConformance, PersonLinksUpsertRemoveAndReplace) {
+  EXPECT_TRUE(store_->personLinks().empty());
+  store_->savePersonLinks({{10, 10, 1000, "first", 5}, {11, 10, 970, "model", 5}, {12, 12, 1000, "first", 5}}, false);
+  auto second = openStore(url_);  // another instance reads them
+  auto rows = second->personLinks();
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[1], (PersonLinkRow{11, 10, 970, "model", 5}));
+  // Upsert, and a row with person 0 removes the registration's link.
+  store_->savePersonLinks({{11, 12, 1000, "review", 6}, {12, 0, 0, "", 0}}, false);
+  rows = store_->personLinks();
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[1], (PersonLinkRow{11, 12, 1000, "review", 6}));
+  // Replace all.
+  store_->savePersonLinks({{20, 20, 1000, "first", 7}}, true);
+  rows = second->personLinks();
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_EQ(rows[0].record_id, 20);
+  second->close();
+}
+
 TEST_P(StoreConformance, ThrottleCountersAreSharedAndWindowed) {
   auto second = openStore(url_);
   EXPECT_EQ(store_->throttleHit("signin:a", 1000, 900), 1);
