@@ -327,6 +327,11 @@ describe('the victim path, in Azerbaijani', () => {
     ids.victimCase = await create(page, 'victim_case');
     await screenshot(page, '25-victim-case');
     await assertAccessible(page, 'the victim case page');
+    // Home: the identification decision is now a task of the police (30 days from registration).
+    await page.locator('nav a', { hasText: 'Əsas səhifə' }).click();
+    await page.locator('[data-testid=tasks-identification_decision] a', { hasText: `E2E-${year}-${run}` }).waitFor();
+    await screenshot(page, '25b-home-tasks');
+    await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);
 
     // Screening from the case: every indicator answered "yes" -> indicated.
     await tab(page, 'relations');
