@@ -7,6 +7,7 @@
 //     variants of names.md: end-to-end time, records/s, pairs scored/s, peak memory, quality,
 //     and the latency of one incremental match against all of them.
 // Usage: build/palermo_linkage_bench [--data ../shared/data/linkage] [--generated N] [--threads 2]
+#include <cstdlib>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -67,7 +68,18 @@ Run link(const Dataset& d, bool two_sources, int threads) {
         for (std::size_t y = x + 1; y < v.size(); ++y) {
           if (two_sources && d.records[v[x]].source == d.records[v[y]].source) continue;
           ++total;
-          found += std::binary_search(pairs.begin(), pairs.end(), (uint64_t{v[x]} << 32) | v[y]) ? 1 : 0;
+          const bool hit = std::binary_search(pairs.begin(), pairs.end(), (uint64_t{v[x]} << 32) | v[y]);
+          found += hit ? 1 : 0;
+          // LINKAGE_SHOW_MISSED=N: the first N true pairs no blocking key brought together.
+          static int show = std::getenv("LINKAGE_SHOW_MISSED") ? std::atoi(std::getenv("LINKAGE_SHOW_MISSED")) : 0;
+          if (!hit && show > 0) {
+            --show;
+            for (uint32_t i : {v[x], v[y]}) {
+              std::fprintf(stderr, "  %s:", d.records[i].id.c_str());
+              for (const auto& val : d.records[i].values) std::fprintf(stderr, " [%s]", val.c_str());
+              std::fprintf(stderr, "\n");
+            }
+          }
         }
     r.blocking_recall = total ? static_cast<double>(found) / static_cast<double>(total) : 1;
   }

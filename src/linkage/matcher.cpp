@@ -143,7 +143,22 @@ struct Matcher::Impl {
         break;
       }
       case FieldKind::Dob: {
-        const PartialDob p = parseDob(raw);
+        PartialDob p = parseDob(raw);
+        // An impossible date (a typo: 1848-87-13) still tells its year when it starts or ends
+        // with one.
+        if (!p.year && raw.size() >= 8) {
+          const auto year = [&](std::string_view y) {
+            int value = 0;
+            for (char ch : y) {
+              if (ch < '0' || ch > '9') return 0;
+              value = value * 10 + (ch - '0');
+            }
+            return value >= 1800 && value <= 2100 ? value : 0;
+          };
+          const std::string_view t(raw);
+          p.year = year(t.substr(0, 4));
+          if (!p.year) p.year = year(t.substr(t.size() - 4));
+        }
         d = p.year ? p.year * 10000 + p.month * 100 + p.day : 0;
         break;
       }
@@ -287,8 +302,10 @@ struct Matcher::Impl {
       keys.push_back(mix(mix(1, hashStr(lo)), hashStr(hi)));
     }
     if (ss && d) keys.push_back(mix(mix(2, hashStr(*ss)), static_cast<uint64_t>(d / 10000)));
+    // A name key with the full date, and with the year: given and surname under one tag, so
+    // that a name written in the other's place ("Spence" as the given name) still meets it.
     if (gk && d && d % 100) keys.push_back(mix(mix(3, hashStr(*gk)), static_cast<uint64_t>(d)));
-    if (sk && d && d % 100) keys.push_back(mix(mix(4, hashStr(*sk)), static_cast<uint64_t>(d)));
+    if (sk && d && d % 100) keys.push_back(mix(mix(3, hashStr(*sk)), static_cast<uint64_t>(d)));
     if (d && d % 100) keys.push_back(mix(5, static_cast<uint64_t>(d)));
     if (gk && ss) keys.push_back(mix(mix(6, hashStr(gk->substr(0, 2))), hashStr(*ss)));
     if (gk && sk && d) {  // both names and the year: finds swapped days and months, year-only dates
@@ -297,7 +314,11 @@ struct Matcher::Impl {
       keys.push_back(mix(mix(mix(8, hashStr(lo)), hashStr(hi)), static_cast<uint64_t>(d / 10000)));
     }
     if (gk && d) keys.push_back(mix(mix(9, hashStr(*gk)), static_cast<uint64_t>(d / 10000)));
-    if (sk && d) keys.push_back(mix(mix(10, hashStr(*sk)), static_cast<uint64_t>(d / 10000)));
+    if (sk && d) keys.push_back(mix(mix(9, hashStr(*sk)), static_cast<uint64_t>(d / 10000)));
+    // A rare name alone (common ones exceed max_block and are skipped): finds pairs whose date
+    // is missing or mistyped on one side.
+    if (gk) keys.push_back(mix(15, hashStr(*gk)));
+    if (sk) keys.push_back(mix(15, hashStr(*sk)));
     // Codes (postcode, citizenship) and places: alone (common ones exceed max_block), with the
     // year of birth, and with either name: keys that work when the date of birth is missing.
     for (int f : place_keys) {
