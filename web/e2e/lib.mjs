@@ -1,7 +1,7 @@
 // Shared helpers of the browser tests: configuration from the environment, Debian's chromium
 // through playwright-core (no browser download), axe-core checks, screenshots.
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -117,6 +117,10 @@ function adminStatePath(baseUrl) {
 
 export function saveAdminState(baseUrl, state) {
   writeFileSync(adminStatePath(baseUrl), JSON.stringify(state), { mode: 0o600 });
+}
+
+export function forgetAdminState(baseUrl) {
+  rmSync(adminStatePath(baseUrl), { force: true });
 }
 
 export function loadAdminState(baseUrl) {

@@ -150,3 +150,14 @@ describe('visibleValues', () => {
     expect(visibleValues(td, { kind: 'monthly', period_from: '2020-01-01' })).toEqual({ kind: 'monthly', period_from: '2020-01-01' });
   });
 });
+
+import { personRecord } from '../src/pages/HotlineIntake';
+
+describe('linkage candidates', () => {
+  it('a signal links to a visible person record, never to a person id as such', () => {
+    const c = { person_id: 7, probability: 0.95, band: 'link' as const, agreements: [], hidden_registrations: 0 };
+    expect(personRecord({ ...c, registrations: [{ type: 'signal', id: 7, visible: true }] })).toBeUndefined();
+    expect(personRecord({ ...c, registrations: [{ type: 'signal', id: 7 }, { type: 'person', id: 9, visible: true }] })).toBe(9);
+    expect(personRecord({ ...c, registrations: [{ type: 'person', id: 9, visible: false }] })).toBeUndefined();
+  });
+});

@@ -18,8 +18,13 @@ export interface LinkageCandidate {
   probability: number;
   band: 'link' | 'review';
   agreements: Array<{ field: string; level: string; weight: number }>;
-  registrations: Array<{ type: string; id: number; title: string }>;
+  registrations: Array<{ type: string; id: number; title?: string; visible?: boolean; agency_id?: number }>;
   hidden_registrations: number;
+}
+
+/** The person record among a candidate's registrations the user may open (a signal links to it). */
+export function personRecord(c: LinkageCandidate): number | undefined {
+  return (c.registrations ?? []).find((r) => r.type === 'person' && r.visible !== false)?.id;
 }
 
 export interface LinkageQuery {
@@ -95,7 +100,8 @@ export function HotlineIntake() {
         const r = await api.request<{ candidates: LinkageCandidate[]; took_ms?: number }>('POST', '/linkage/search', q);
         if (mine === seq.current) setMatches({ candidates: Array.isArray(r?.candidates) ? r.candidates : [], took_ms: r?.took_ms });
       } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 405 || e.status === 501)) linkage.current = 'absent';
+        // Not deployed (404) or not for this role (403): stop asking; other failures are retried.
+        if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 405 || e.status === 501)) linkage.current = 'absent';
         if (mine === seq.current) setMatches(undefined);
       }
     }, 150);
@@ -278,9 +284,8 @@ export function HotlineIntake() {
                 {matches.candidates.map((c) => (
                   <li key={c.person_id} class="card">
                     <h3>
-                      <a href={`/records/person/${c.person_id}`} onClick={onLinkClick}>
-                        {t('hotline.person_n', { id: c.person_id })}
-                      </a>{' '}
+                      {/* A person id is the id of the person's first registration (a person or a signal record), not always a person record. */}
+                      {t('hotline.person_n', { id: c.person_id })}{' '}
                       <span class={c.band === 'link' ? 'badge badge-overdue' : 'badge badge-identity'}>
                         {c.band === 'link' ? t('hotline.band_link') : t('hotline.band_review')}
                       </span>
@@ -297,14 +302,14 @@ export function HotlineIntake() {
                       {(c.registrations ?? []).map((r) => (
                         <li key={`${r.type}/${r.id}`}>
                           <a href={`/records/${r.type}/${r.id}`} onClick={onLinkClick}>
-                            {label(meta.type(r.type)?.label, lang) || r.type}: {r.title}
+                            {label(meta.type(r.type)?.label, lang) || r.type}: {r.title ?? `№ ${r.id}`}
                           </a>
                         </li>
                       ))}
                     </ul>
                     {c.hidden_registrations > 0 && <p class="small muted">{t('hotline.hidden', { n: c.hidden_registrations })}</p>}
-                    {withSignal && (
-                      <button type="button" class="link-button" onClick={() => setSignal({ ...signal, person: c.person_id })}>
+                    {withSignal && personRecord(c) !== undefined && (
+                      <button type="button" class="link-button" onClick={() => setSignal({ ...signal, person: personRecord(c) })}>
                         {t('hotline.use_person')}
                       </button>
                     )}
