@@ -252,13 +252,13 @@ struct Matcher::Impl {
 
   double fieldWeight(std::size_t f, int lvl, uint32_t a) const {
     const auto& lp = model.levels[f][static_cast<std::size_t>(lvl)];
-    if (lvl == 0 && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
+    if (lvl == 0 && model.term_frequencies && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
       // Term frequency: agreeing on a common surname says less than on a rare one.
       const Column& c = cols[f];
       const double tf = static_cast<double>(c.count[static_cast<std::size_t>(c.value[a])]) / static_cast<double>(n());
       return std::log2(std::max(lp.m, 1e-12) / std::max(tf, lp.u * 0.2));
     }
-    if (lvl == 1 && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
+    if (lvl == 1 && model.term_frequencies && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
       // The same for the phonetic key: Mamedov/Məmmədov/Мамедов agree on a common key.
       const Column& c = cols[f];
       const int32_t k = c.key[a];

@@ -63,6 +63,9 @@ struct Model {
   std::vector<FieldSpec> fields;
   std::vector<std::vector<LevelParams>> levels;  // per field
   double lambda = 0.0001;                         // prior probability that a pair is a match
+  // Weigh exact and phonetic-key name agreement by the value's frequency among the records (off
+  // for a register too small for frequencies to mean anything).
+  bool term_frequencies = true;
   int em_iterations_run = 0;
   bool em_converged = false;
 };

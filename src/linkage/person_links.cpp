@@ -64,6 +64,25 @@ std::vector<double> priorM(FieldKind kind) {
 }
 
 constexpr std::size_t kTrustedPairs = 200000;  // fewer candidate pairs: priors for m
+constexpr std::size_t kTrustedRegistrations = 500;  // fewer: priors for u too, no term frequencies
+
+// u (the share of random pairs of different persons at each level) for a register too small to
+// measure it: Azerbaijani names are concentrated (a few dozen given names and surnames cover most
+// people), dates of birth spread over about 60 years.
+std::vector<double> priorU(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Given: return {0.02, 0.01, 0.005, 0.05, 0.915};
+    case FieldKind::Surname: return {0.03, 0.01, 0.01, 0.005, 0.05, 0.895};
+    case FieldKind::Patronymic: return {0.03, 0.05, 0.92};
+    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.003, 0.015, 0.03, 0.94};
+    case FieldKind::Sex: return {0.5, 0.5};
+    case FieldKind::Code: return {0.6, 0.4};
+    case FieldKind::Phone: return {0.0001, 0.9999};
+    case FieldKind::Document: return {0.0001, 0.0005, 0.9994};
+    case FieldKind::Text: return {0.05, 0.02, 0.93};
+  }
+  return {0.5, 0.5};
+}
 constexpr int64_t kFreshIdBase = int64_t{1} << 52;
 // Two registrations whose comparison leaves less than this chance of one person (different full
 // dates of birth and a different document or father's name) never end in one person, however
@@ -366,15 +385,24 @@ struct PersonLinks::State {
     }
   }
 
+  std::size_t trained_size = 0;  // registrations when the model was last trained
+
   void trainModel() {
+    trained_size = matcher->size();
     const auto pairs = matcher->candidatePairs();
     matcher->train(pairs);
     if (pairs.size() < kTrustedPairs) {
       Model m = matcher->model();
+      const bool tiny = matcher->size() < kTrustedRegistrations;
+      m.term_frequencies = !tiny;
       for (std::size_t f = 0; f < m.levels.size(); ++f) {
         const auto prior = priorM(m.fields[f].kind);
         auto& lv = m.levels[f];
         for (std::size_t l = 0; l < lv.size() && l < prior.size(); ++l) lv[l].m = prior[l];
+        if (tiny) {
+          const auto u = priorU(m.fields[f].kind);
+          for (std::size_t l = 0; l < lv.size() && l < u.size(); ++l) lv[l].u = u[l];
+        }
         const FieldKind kind = m.fields[f].kind;
         if (kind == FieldKind::Given || kind == FieldKind::Surname) {
           // Exact and phonetic-key agreement are weighed by the value's frequency (matcher.cpp);
@@ -486,6 +514,9 @@ struct PersonLinks::State {
       return ra != rb ? !ra : a < b;
     });
     to_assign.erase(std::unique(to_assign.begin(), to_assign.end()), to_assign.end());
+    // A register that has doubled since the model was trained is trained again (new matches
+    // use it; links already made stand).
+    if (matcher->size() >= std::max<std::size_t>(2 * trained_size, kTrustedRegistrations)) trainModel();
     for (int64_t id : to_assign)
       if (!person_of.count(id) && (row_of.count(id) || ref_of.count(id))) assign(id);
     flush();

@@ -658,6 +658,12 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   if (!t->from.empty() && std::find(t->from.begin(), t->from.end(), stored.state) == t->from.end())
     throw Problem::conflict("record.transition_not_allowed",
                             fmt::format("'{}' cannot be done in state '{}'.", name, stored.state));
+  // The receiving agency answers (a referral is accepted or declined by the agency it names).
+  if (!t->actor_agency_field.empty() && !actor.system) {
+    auto it = stored.data.find(t->actor_agency_field);
+    if (it != stored.data.end() && it->is_number_integer() && it->get<int64_t>() != actor.agency_id)
+      throw Problem::forbidden(fmt::format("Only the agency named in {} may {} this record.", t->actor_agency_field, name));
+  }
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);

@@ -1015,7 +1015,7 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
     } else {
       std::map<std::string, int> seen;
       for (const auto& item : ts->value) {
-        auto to = object(item, {"name", "from", "to", "permission", "requires", "label", "effective_date"},
+        auto to = object(item, {"name", "from", "to", "permission", "requires", "label", "effective_date", "actor_agency_field"},
                          "a transition of " + what,
                          ts->line);
         if (!to) continue;
@@ -1054,6 +1054,13 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
         if (auto d = string(*to, "effective_date", twhat)) {
           t.effective_date = *d;
           dateField(*d, to->get("effective_date")->line, "'effective_date' of " + twhat);
+        }
+        if (auto a = string(*to, "actor_agency_field", twhat)) {
+          t.actor_agency_field = *a;
+          const FieldDef* f = type.field(*a);
+          if (!f || f->type != FieldType::Integer)
+            error(to->get("actor_agency_field")->line,
+                  "'actor_agency_field' of " + twhat + " must name an integer field (an agency id), not " + quote(*a));
         }
         if (t.name.empty()) continue;
         if (auto [it, fresh] = seen.emplace(t.name, t.line); !fresh) {

@@ -116,6 +116,9 @@ struct Transition {
   // The field holding the date the transition took effect (e.g. decision_date), for the state
   // of a record on a past date; empty: the time it was recorded.
   std::string effective_date;
+  // When set and the record names an agency there (an integer field: referral.to_agency_id),
+  // only users of that agency may take the transition (the receiving agency answers a referral).
+  std::string actor_agency_field;
   int line = 0;
 };
 

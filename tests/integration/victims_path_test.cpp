@@ -224,6 +224,11 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
                                    "referral");
   auto ref = worker.call("GET", R + "referral/" + std::to_string(referral));
   ASSERT_EQ(ref.status, 200) << ref.body;
+  // Only the receiving agency answers: the police, who sent it, may not accept it for them.
+  auto by_sender = police.call("POST", R + "referral/" + std::to_string(referral) + "/transitions/accept",
+                               {{"responded_at", "2019-07-05T15:00:00Z"}}, {{"If-Match", v(ref)}});
+  EXPECT_EQ(by_sender.status, 403) << by_sender.body;
+  EXPECT_NE(by_sender.body.find("to_agency_id"), std::string::npos) << by_sender.body;
   auto accepted = worker.call("POST", R + "referral/" + std::to_string(referral) + "/transitions/accept",
                               {{"responded_at", "2019-07-05T15:00:00Z"}}, {{"If-Match", v(ref)}});
   EXPECT_EQ(accepted.status, 200) << accepted.body;

@@ -207,4 +207,48 @@ TEST_F(PersonLinksTest, DecisionsOverrideTheModelAndIdsStayStable) {
   EXPECT_NE(links.personOf(idb), links.personOf(ida));
 }
 
+
+// A register that starts empty (a new installation): too few registrations to measure anything,
+// so the model's priors decide; the same person typed twice is one person, a namesake born in
+// another year is not.
+TEST(PersonLinksSmall, ANewRegisterLinksFromItsFirstRegistrations) {
+  const auto dir = std::filesystem::temp_directory_path() / ("palermo-links-small-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  KeyRing keys = KeyRing::fromMaster(std::string(32, 'k'));
+  auto store = openStore(palermo::test::testDatabaseUrl(dir));
+  store->migrate();
+  store->setAuditHasher(audit::makeHasher(keys.auditKey()));
+  {
+    std::vector<rules::LoadError> errors;
+    const auto book = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
+    ASSERT_TRUE(errors.empty());
+    records::RecordService service(palermo::test::productSchema(), *store, keys);
+    service.setRuleBook(&book);
+    service.prepare();
+    PersonLinks links(palermo::test::productSchema(), *store, keys);
+    links.ensureCurrent();  // empty
+    const auto system = records::Actor::systemActor();
+    const Json a = service.create(system, "person", {{"pseudonym", "S-1"}, {"last_name", "Nümunəova"}, {"first_name", "Sınaq"},
+                                                     {"birth", "1999-04"}, {"sex", "female"}, {"citizenship", "AZ"}});
+    const Json b = service.create(system, "person", {{"pseudonym", "S-2"}, {"last_name", "Нумунаова"}, {"first_name", "Сынаг"},
+                                                     {"birth", "1999"}, {"sex", "female"}});
+    const Json c = service.create(system, "person", {{"pseudonym", "S-3"}, {"last_name", "Nümunəova"}, {"first_name", "Sınaq"},
+                                                     {"birth", "1971-02-03"}, {"sex", "female"}});
+    links.ensureCurrent();
+    EXPECT_EQ(links.personOf(b["id"].get<int64_t>()), a["id"].get<int64_t>());
+    EXPECT_EQ(links.personOf(c["id"].get<int64_t>()), c["id"].get<int64_t>()) << "born 28 years apart: another person";
+    linkage::PersonQuery q;
+    q.last_name = "Numuneova";
+    q.first_name = "Sinaq";
+    q.birth = "1999";
+    const auto found = links.search(q, 5);
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0].person_id, a["id"].get<int64_t>());
+    EXPECT_GE(found[0].probability, 0.9);
+  }
+  store->close();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace

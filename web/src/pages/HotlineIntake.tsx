@@ -9,6 +9,8 @@ import { Page } from '../components/Page';
 import { fieldErrors, otherErrors } from '../components/RecordForm';
 import { formatNumber, nowIso } from '../format';
 import { useI18n } from '../i18n/context';
+import { az } from '../i18n/az';
+import type { MessageKey, Translate } from '../i18n';
 import { isRequired, isVisible, label, type FieldDef } from '../meta';
 import { onLinkClick } from '../router';
 import { useSession } from '../session';
@@ -20,6 +22,15 @@ export interface LinkageCandidate {
   agreements: Array<{ field: string; level: string; weight: number }>;
   registrations: Array<{ type: string; id: number; title?: string; visible?: boolean; agency_id?: number }>;
   hidden_registrations: number;
+}
+
+/** A comparison level as the server names it ("phonetic key", "exact (given name and surname swapped)"), in the user's language. */
+export function levelText(level: string, t: Translate): string {
+  const swapped = level.endsWith(' (given name and surname swapped)');
+  const base = swapped ? level.slice(0, -' (given name and surname swapped)'.length) : level;
+  const key = `linkage.level.${base}` as MessageKey;
+  const text = key in az ? t(key) : base;
+  return swapped ? `${text} (${t('linkage.swapped')})` : text;
 }
 
 /** The person record among a candidate's registrations the user may open (a signal links to it). */
@@ -294,7 +305,7 @@ export function HotlineIntake() {
                     {c.agreements?.length > 0 && (
                       <p class="small muted">
                         {c.agreements
-                          .map((a) => `${label(meta.type('person')?.fields.find((f) => f.name === a.field)?.label, lang) || a.field}: ${a.level}`)
+                          .map((a) => `${label(meta.type('person')?.fields.find((f) => f.name === a.field)?.label, lang) || a.field}: ${levelText(a.level, t)}`)
                           .join('; ')}
                       </p>
                     )}
