@@ -297,9 +297,18 @@ describe('the victim path, in Azerbaijani', () => {
     ids.victimCase = await create(page, 'victim_case');
     await screenshot(page, '25-victim-case');
     await assertAccessible(page, 'the victim case page');
-    // Home: the identification decision is now a task of the police (30 days from registration).
+    // The identification decision is now due (30 days from registration): on the case, and among
+    // the police's tasks at home. On a fresh server it is listed there; on a populated one (the
+    // demo) older overdue decisions come first and the group says how many there are in all.
+    await page.locator('[data-testid=deadlines]', { hasText: 'İdentifikasiya qərarı' }).waitFor();
     await page.locator('nav a', { hasText: 'Əsas səhifə' }).click();
-    await page.locator('[data-testid=tasks-identification_decision] a', { hasText: `E2E-${year}-${run}` }).waitFor();
+    const group = page.locator('[data-testid=tasks-identification_decision]');
+    await group.waitFor();
+    if ((await group.locator('a', { hasText: `E2E-${year}-${run}` }).count()) === 0) {
+      const total = Number((await group.locator('.count').textContent()).replace(/\D/g, ''));
+      assert.ok(total > 8, `the new case is missing from a task list that is not cut (${total} tasks)`);
+      await group.locator('a', { hasText: String(total) }).last().waitFor();
+    }
     await screenshot(page, '25b-home-tasks');
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);
 

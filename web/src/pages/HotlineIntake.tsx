@@ -305,7 +305,11 @@ export function HotlineIntake() {
                     {c.agreements?.length > 0 && (
                       <p class="small muted">
                         {c.agreements
-                          .map((a) => `${label(meta.type('person')?.fields.find((f) => f.name === a.field)?.label, lang) || a.field}: ${levelText(a.level, t)}`)
+                          .filter((a) => a.level !== 'missing')  // only what was compared
+                          .map((a) => {
+                            const name = a.field === 'document' ? 'document_number' : a.field;
+                            return `${label(meta.type('person')?.fields.find((f) => f.name === name)?.label, lang) || a.field}: ${levelText(a.level, t)}`;
+                          })
                           .join('; ')}
                       </p>
                     )}

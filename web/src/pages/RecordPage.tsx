@@ -267,7 +267,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
       </p>
       {notice && <Alert kind="success">{notice}</Alert>}
       {Array.isArray(current.deadlines) && current.deadlines.length > 0 && (
-        <ul class="deadlines" aria-label={t('record.deadlines')}>
+        <ul class="deadlines" data-testid="deadlines" aria-label={t('record.deadlines')}>
           {(current.deadlines as Array<{ name: string; label: Label; due_at: string; overdue: boolean }>).map((d) => (
             <li key={d.name} class={d.overdue ? 'due overdue' : 'due'}>
               {label(d.label, lang)}:{' '}
