@@ -518,6 +518,13 @@ describe('the victim path, in Azerbaijani', () => {
     await page.locator('[data-testid=record-state]', { hasText: 'Identified victim' }).waitFor();
     await page.getByRole('button', { name: 'Azərbaycanca' }).click();
     await page.locator('[data-testid=record-state]', { hasText: AZ.identified }).waitFor();
+    // The linkage review queue is theirs: it opens (empty on a fresh server, pairs on the demo's).
+    await page.locator('nav a', { hasText: 'Eyniləşdirmə' }).click();
+    await h1(page, 'Eyni şəxs ola bilərmi? Yoxlanılacaq cütlər');
+    await page.locator('[data-testid=review-empty], [data-testid=review-queue]').first().waitFor();
+    assert.equal(await page.locator('[data-alert=error]').count(), 0);
+    await screenshot(page, '32c-linkage-review');
+    await assertAccessible(page, 'the linkage review page');
   });
 
   it('the coordinator sees the dashboard', async () => {

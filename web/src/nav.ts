@@ -14,6 +14,7 @@ export function navItems(meta: Meta): NavItem[] {
   if (meta.may('screening', 'create')) items.push({ href: '/screening', key: 'nav.screening' });
   if (meta.may('referral', 'accept') || meta.may('referral', 'read')) items.push({ href: '/referrals', key: 'nav.referrals' });
   if (meta.may('facility', 'read')) items.push({ href: '/facilities', key: 'nav.facilities' });
+  if (meta.may('link_decision', 'create')) items.push({ href: '/linkage/review', key: 'nav.linkage_review' });
   if (meta.may('criminal_case', 'read')) items.push({ href: '/records/criminal_case', key: 'nav.criminal_cases' });
   if (meta.may('subsidy', 'reconcile')) items.push({ href: '/subsidies/reconcile', key: 'nav.reconcile' });
   if (!meta.isAdmin && [...meta.types.keys()].some((t) => meta.may(t, 'create'))) items.push({ href: '/imports', key: 'nav.imports' });

@@ -76,6 +76,7 @@ export type Route =
   | { page: 'audit' }
   | { page: 'imports' }
   | { page: 'reconcile' }
+  | { page: 'linkage_review' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -89,6 +90,7 @@ export function matchRoute(path: string): Route {
     '/hotline': 'hotline',
     '/screening': 'screening',
     '/referrals': 'referrals',
+    '/linkage/review': 'linkage_review',
     '/facilities': 'facilities',
     '/dashboard': 'dashboard',
     '/reports/annual': 'report',

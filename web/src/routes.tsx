@@ -14,6 +14,7 @@ import { Users } from './pages/admin/Users';
 import { Tokens } from './pages/admin/Tokens';
 import { Audit } from './pages/admin/Audit';
 import { Imports, Reconcile } from './pages/Imports';
+import { LinkageReview } from './pages/LinkageReview';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -51,6 +52,8 @@ export function Routes({ route }: { route: Route }) {
       return <Imports />;
     case 'reconcile':
       return <Reconcile />;
+    case 'linkage_review':
+      return <LinkageReview />;
     default:
       return null;
   }
