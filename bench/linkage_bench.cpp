@@ -44,12 +44,14 @@ struct Run {
 };
 
 double g_cluster_mean = 0.3, g_link = 0.9;
+int g_em_iterations = 25;
 
 Run link(const Dataset& d, bool two_sources, int threads) {
   const auto t0 = Clock::now();
   MatchOptions o;
   o.cluster_mean = g_cluster_mean;
   o.link_probability = g_link;
+  o.em_iterations = g_em_iterations;
   o.link_sources_only = two_sources;
   o.threads = threads;
   Matcher m(d.fields, o);
@@ -224,6 +226,7 @@ int main(int argc, char** argv) {
     else if (a == "--generated" && i + 1 < argc) generated = std::stoul(argv[++i]);
     else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
     else if (a == "--cluster-mean" && i + 1 < argc) g_cluster_mean = std::stod(argv[++i]);
+    else if (a == "--em-iterations" && i + 1 < argc) g_em_iterations = std::stoi(argv[++i]);
     else if (a == "--link" && i + 1 < argc) g_link = std::stod(argv[++i]);
     else {
       std::fprintf(stderr, "usage: palermo_linkage_bench [--data DIR] [--generated N] [--threads T]\n");

@@ -9,6 +9,7 @@
 // administrator's password and writes it, with the TOTP secret, where loadAdminState() reads it.
 // All names here are made up ("Nümunəova Sınaq"...).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -557,6 +558,12 @@ describe('the victim path, in Azerbaijani', () => {
     const file = await download.path();
     assert.equal(readFileSync(file).subarray(0, 4).toString('latin1'), '%PDF');
     assert.match(download.suggestedFilename(), /\.pdf$/);
+    // Its text (poppler's pdftotext, installed by the setup for the tests): the report of the
+    // year chosen, in Azerbaijani, with its letters.
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8').replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`${year}`));
+    assert.match(text, /İnsan alveri/);
+    assert.match(text, /qurban/);
     await page.getByTestId('downloaded').waitFor();
   });
 
