@@ -114,8 +114,8 @@ TEST(Linkage, HotlineIntakeFindsAKnownPersonAndThePoliceDecideTheReviewQueue) {
   EXPECT_EQ(joined.json()["person_id"], item["first_person"]) << joined.body;
   EXPECT_EQ(joined.json()["method"], "review");
   // A decided pair leaves the queue.
-  for (const auto& i : police.call("GET", "/api/v1/linkage/review?limit=500").json()["items"])
-    EXPECT_FALSE(i["first"]["id"] == a && i["second"]["id"] == b);
+  const Json after = police.call("GET", "/api/v1/linkage/review?limit=500").json();  // kept: the loop reads into it
+  for (const auto& i : after["items"]) EXPECT_FALSE(i["first"]["id"] == a && i["second"]["id"] == b);
   // A decision on a registration that does not exist is refused at the field.
   auto wrong = police.call("POST", "/api/v1/records/link_decision", {{"first_record", a}, {"decision", "same"}});
   EXPECT_EQ(wrong.status, 422);
