@@ -424,13 +424,19 @@ struct PersonLinks::State {
     }
   }
 
-  void load() {
+  // Every registration and decision into a new matcher, and the model trained on them. The
+  // audit head is read first: a write landing meanwhile is read again by the next refresh.
+  void readRegisters() {
     seq = store.auditHead().seq;
     matcher = std::make_unique<Matcher>(PersonLinks::fields(), matchOptions());
     forEachRecord(kPerson, [&](const StoredRecord& r) { addRegistration(r); });
     forEachRecord(kSignal, [&](const StoredRecord& r) { addRegistration(r); });
     forEachRecord(kDecision, [&](const StoredRecord& r) { putDecision(r); });
     trainModel();
+  }
+
+  void load() {
+    readRegisters();
     const auto stored = store.personLinks();
     std::unordered_map<int64_t, PersonLinkRow> by_record;
     for (const auto& row : stored) by_record[row.record_id] = row;
@@ -676,15 +682,11 @@ void PersonLinks::ensureCurrent() {
 RelinkSummary PersonLinks::relinkAll(const std::function<void(const std::string&, double)>& progress) {
   std::lock_guard lock(mutex_);
   if (!s_->loaded) {
-    // Load without the automatic first link: the batch below is that link.
-    s_->seq = s_->store.auditHead().seq;
-    s_->matcher = std::make_unique<Matcher>(fields(), s_->matchOptions());
-    s_->forEachRecord(kPerson, [&](const StoredRecord& r) { s_->addRegistration(r); });
-    s_->forEachRecord(kSignal, [&](const StoredRecord& r) { s_->addRegistration(r); });
-    s_->forEachRecord(kDecision, [&](const StoredRecord& r) { s_->putDecision(r); });
+    // Load without the automatic first link: the batch below is that link. The stored ids are
+    // the votes that keep persons' ids.
+    if (progress) progress("reading the registers", 0);
+    s_->readRegisters();
     for (const auto& row : s_->store.personLinks()) s_->person_of[row.record_id] = row.person_id;
-    if (progress) progress("training", 0.1);
-    s_->trainModel();
     s_->loaded = true;
   } else {
     s_->refresh();

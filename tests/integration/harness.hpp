@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -317,5 +318,50 @@ inline Client signIn(ServerProcess& s, const std::string& login, const std::stri
   }
   return c;
 }
+
+
+// The national demo imported by the CLI into a fresh directory, a first administrator, and a
+// server over it with the product schema, rules and indicators: the setting of the tests over
+// the demo dataset. Throws when any step fails.
+class DemoServer {
+ public:
+  explicit DemoServer(const std::string& prefix) : dir(makeTempDir(prefix)) {
+    const std::string src = PALERMO_SOURCE_DIR;
+    const std::string schema = "schema.dir=" + src + "/schema", rules = "rules.dir=" + src + "/rules";
+    auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set " + schema + " --set " + rules);
+    if (demo_code != 0) throw std::runtime_error("demo import failed: " + demo_out);
+    auto [code, out] = runCli("user add --data-dir " + dir.string() +
+                              " --set security.password_cost=min --login admin --display-name Admin --role admin");
+    std::smatch m;
+    if (code != 0 || !std::regex_search(out, m, std::regex("One-time password: (\\S+)")))
+      throw std::runtime_error("user add failed: " + out);
+    server = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--set", schema, "--set", rules, "--set", "statistics.dir=" + src + "/indicators"}, dir);
+    admin = signIn(*server, "admin", m[1], true);
+  }
+  ~DemoServer() {
+    server->stop();
+    std::filesystem::remove_all(dir);
+  }
+  DemoServer(const DemoServer&) = delete;
+  DemoServer& operator=(const DemoServer&) = delete;
+
+  int64_t agency(const std::string& name, const std::string& type) {
+    auto r = admin.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", "baku"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"].get<int64_t>();
+  }
+  // A user of the agency, signed in (password changed, second factor enrolled when needed).
+  Client user(const std::string& login, const std::string& role, int64_t agency_id) {
+    auto r = admin.call("POST", "/api/v1/users",
+                        {{"login", login}, {"display_name", login}, {"roles", {role}}, {"agency_id", agency_id}});
+    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
+    return signIn(*server, login, r.json()["one_time_password"], true);
+  }
+
+  std::filesystem::path dir;
+  std::unique_ptr<ServerProcess> server;
+  Client admin;
+};
 
 }  // namespace palermo::test

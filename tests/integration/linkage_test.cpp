@@ -6,8 +6,6 @@
 // what was typed.
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "harness.hpp"
 #include "linkage/normalize.hpp"
 
@@ -16,37 +14,12 @@ using palermo::Json;
 
 namespace {
 
-const std::string kSchema = std::string(PALERMO_SOURCE_DIR) + "/schema";
-const std::string kRules = std::string(PALERMO_SOURCE_DIR) + "/rules";
-const std::string kIndicators = std::string(PALERMO_SOURCE_DIR) + "/indicators";
-
 TEST(Linkage, HotlineIntakeFindsAKnownPersonAndThePoliceDecideTheReviewQueue) {
-  const auto dir = makeTempDir("palermo-linkage");
-  auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set schema.dir=" + kSchema + " --set rules.dir=" + kRules);
-  ASSERT_EQ(demo_code, 0) << demo_out;
-  auto [code, out] = runCli("user add --data-dir " + dir.string() +
-                            " --set security.password_cost=min --login admin --display-name Admin --role admin");
-  ASSERT_EQ(code, 0) << out;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
-  ServerProcess server({"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules, "--set",
-                        "statistics.dir=" + kIndicators},
-                       dir);
-  Client admin = signIn(server, "admin", m[1], true);
-  auto agency = [&](const std::string& name, const std::string& type) {
-    auto r = admin.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", "baku"}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json()["id"].get<int64_t>();
-  };
-  auto user = [&](const std::string& login, const std::string& role, int64_t agency_id) {
-    auto r = admin.call("POST", "/api/v1/users",
-                        {{"login", login}, {"display_name", login}, {"roles", {role}}, {"agency_id", agency_id}});
-    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
-    return signIn(server, login, r.json()["one_time_password"], true);
-  };
-  Client police = user("police", "police_investigator", agency("Xüsusi polis (test)", "special_police"));
-  Client hotline = user("hotline", "hotline_operator", agency("Qaynar xətt 152 (test)", "hotline"));
-  Client coordinator = user("coordinator", "coordinator", agency("Koordinator (test)", "coordinator"));
+  DemoServer demo("palermo-linkage");
+  Client& admin = demo.admin;
+  Client police = demo.user("police", "police_investigator", demo.agency("Xüsusi polis (test)", "special_police"));
+  Client hotline = demo.user("hotline", "hotline_operator", demo.agency("Qaynar xətt 152 (test)", "hotline"));
+  Client coordinator = demo.user("coordinator", "coordinator", demo.agency("Koordinator (test)", "coordinator"));
 
   // A person the police registered (the demo's Q-2019-006), read with its identity.
   auto list = police.call("GET", "/api/v1/records/person?pseudonym=Q-2019-006");
@@ -127,8 +100,6 @@ TEST(Linkage, HotlineIntakeFindsAKnownPersonAndThePoliceDecideTheReviewQueue) {
   EXPECT_GE(audit.json()["items"].size(), 1U);
   EXPECT_EQ(audit.body.find(palermo::linkage::foldName(last)), std::string::npos);
 
-  server.stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

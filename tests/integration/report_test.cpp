@@ -15,10 +15,6 @@ using palermo::Json;
 
 namespace {
 
-const std::string kSchema = std::string(PALERMO_SOURCE_DIR) + "/schema";
-const std::string kRules = std::string(PALERMO_SOURCE_DIR) + "/rules";
-const std::string kIndicators = std::string(PALERMO_SOURCE_DIR) + "/indicators";
-
 std::string shell(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
@@ -39,31 +35,11 @@ void writeFile(const std::filesystem::path& path, const std::string& bytes) {
 }
 
 TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
-  const auto dir = makeTempDir("palermo-report");
-  auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set schema.dir=" + kSchema + " --set rules.dir=" + kRules);
-  ASSERT_EQ(demo_code, 0) << demo_out;
-  auto [code, out] = runCli("user add --data-dir " + dir.string() +
-                            " --set security.password_cost=min --login admin --display-name Admin --role admin");
-  ASSERT_EQ(code, 0) << out;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
-  ServerProcess server({"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules, "--set",
-                        "statistics.dir=" + kIndicators},
-                       dir);
-  Client admin = signIn(server, "admin", m[1], true);
-  auto agency = [&](const std::string& name, const std::string& type) {
-    auto r = admin.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", "baku"}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json()["id"].get<int64_t>();
-  };
-  auto user = [&](const std::string& login, const std::string& role, int64_t agency_id) {
-    auto r = admin.call("POST", "/api/v1/users",
-                        {{"login", login}, {"display_name", login}, {"roles", {role}}, {"agency_id", agency_id}});
-    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
-    return signIn(server, login, r.json()["one_time_password"], true);
-  };
-  Client coordinator = user("coordinator", "coordinator", agency("Koordinator (test)", "coordinator"));
-  Client ngo = user("ngo", "case_worker", agency("QHT (test)", "ngo"));
+  DemoServer demo("palermo-report");
+  Client& admin = demo.admin;
+  const auto& dir = demo.dir;
+  Client coordinator = demo.user("coordinator", "coordinator", demo.agency("Koordinator (test)", "coordinator"));
+  Client ngo = demo.user("ngo", "case_worker", demo.agency("QHT (test)", "ngo"));
 
   // The PDF, public edition in Azerbaijani: the text states the figures and the letters.
   auto pdf = coordinator.call("GET", "/api/v1/reports/annual?year=2019&lang=az&format=pdf");
@@ -117,8 +93,6 @@ TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   auto audit = admin.call("GET", "/api/v1/audit?action=statistics.records");
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_EQ(audit.json()["items"].size(), 1U) << audit.body;
-  server.stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
