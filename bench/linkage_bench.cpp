@@ -43,7 +43,8 @@ struct Run {
   double blocking_recall = 0;
 };
 
-double g_cluster_mean = 0.3, g_link = 0.9;
+double g_cluster_mean = 0.3, g_link = 0.9, g_attach_mean = MatchOptions{}.attach_mean;
+std::size_t g_attach_max = MatchOptions{}.attach_max;
 int g_em_iterations = 25;
 
 Run link(const Dataset& d, bool two_sources, int threads) {
@@ -52,6 +53,8 @@ Run link(const Dataset& d, bool two_sources, int threads) {
   o.cluster_mean = g_cluster_mean;
   o.link_probability = g_link;
   o.em_iterations = g_em_iterations;
+  o.attach_max = g_attach_max;
+  o.attach_mean = g_attach_mean;
   o.link_sources_only = two_sources;
   o.threads = threads;
   Matcher m(d.fields, o);
@@ -89,6 +92,21 @@ Run link(const Dataset& d, bool two_sources, int threads) {
   r.pairs = pairs.size();
   for (const auto& l : links) (l.probability >= o.link_probability ? r.links : r.review) += 1;
   r.q = evaluate(clusters, d.truth);
+  // LINKAGE_DUMP=prefix: every record's truth and cluster (prefix.clusters.csv) and every scored
+  // pair at or above review_low (prefix.links.csv), for error analysis.
+  if (const char* dump = std::getenv("LINKAGE_DUMP")) {
+    const std::string prefix = std::string(dump) + "." + std::to_string(d.records.size());
+    if (FILE* f = std::fopen((prefix + ".clusters.csv").c_str(), "w")) {
+      std::fprintf(f, "index,id,truth,cluster\n");
+      for (uint32_t i = 0; i < d.records.size(); ++i) std::fprintf(f, "%u,%s,%s,%u\n", i, d.records[i].id.c_str(), d.truth[i].c_str(), clusters[i]);
+      std::fclose(f);
+    }
+    if (FILE* f = std::fopen((prefix + ".links.csv").c_str(), "w")) {
+      std::fprintf(f, "a,b,weight,probability\n");
+      for (const auto& l : links) std::fprintf(f, "%u,%u,%.3f,%.5f\n", l.a, l.b, l.weight, l.probability);
+      std::fclose(f);
+    }
+  }
   r.em_iterations = m.model().em_iterations_run;
   r.converged = m.model().em_converged;
   return r;
@@ -228,6 +246,8 @@ int main(int argc, char** argv) {
     else if (a == "--cluster-mean" && i + 1 < argc) g_cluster_mean = std::stod(argv[++i]);
     else if (a == "--em-iterations" && i + 1 < argc) g_em_iterations = std::stoi(argv[++i]);
     else if (a == "--link" && i + 1 < argc) g_link = std::stod(argv[++i]);
+    else if (a == "--attach-max" && i + 1 < argc) g_attach_max = std::stoul(argv[++i]);
+    else if (a == "--attach-mean" && i + 1 < argc) g_attach_mean = std::stod(argv[++i]);
     else {
       std::fprintf(stderr, "usage: palermo_linkage_bench [--data DIR] [--generated N] [--threads T]\n");
       return 2;

@@ -61,8 +61,8 @@ const std::map<std::string, FieldKind>& kinds() {
       {"dob", FieldKind::Dob},              {"date_of_birth", FieldKind::Dob},  {"birth", FieldKind::Dob},
       {"sex", FieldKind::Sex},              {"gender", FieldKind::Sex},         {"phone", FieldKind::Phone},
       {"document", FieldKind::Document},    {"document_number", FieldKind::Document},
-      {"soc_sec_id", FieldKind::Document},  {"citizenship", FieldKind::Code},   {"postcode", FieldKind::Code},
-      {"postcode_fake", FieldKind::Code},   {"state", FieldKind::Code},         {"street_number", FieldKind::Code},
+      {"soc_sec_id", FieldKind::Document},  {"citizenship", FieldKind::Code},   {"postcode", FieldKind::Postcode},
+      {"postcode_fake", FieldKind::Postcode},   {"state", FieldKind::Code},         {"street_number", FieldKind::Code},
       {"birth_place", FieldKind::Text},     {"suburb", FieldKind::Text},        {"address_1", FieldKind::Text},
       {"occupation", FieldKind::Text},
   };

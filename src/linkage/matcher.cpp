@@ -1,5 +1,7 @@
 #include "linkage/matcher.hpp"
 
+#include "linkage/name_variants.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -73,18 +75,22 @@ struct Column {
   Pool values, keys, stems;
   std::vector<uint32_t> count;            // occurrences per value id (term frequencies)
   std::vector<uint32_t> key_count;        // occurrences per phonetic key id
+  std::vector<std::vector<uint16_t>> groups;  // Given: per value id, its known-variant groups
 };
 
 std::vector<std::string> levelNames(FieldKind k) {
   switch (k) {
-    case FieldKind::Given: return {"exact", "phonetic key", "Jaro-Winkler >= 0.92", "Jaro-Winkler >= 0.8", "different"};
+    case FieldKind::Given:
+      return {"exact", "phonetic key", "known variant", "Jaro-Winkler >= 0.92", "Jaro-Winkler >= 0.8", "different"};
     case FieldKind::Surname:
       return {"exact", "phonetic key", "same stem", "Jaro-Winkler >= 0.92", "Jaro-Winkler >= 0.8", "different"};
     case FieldKind::Patronymic: return {"phonetic key", "Jaro-Winkler >= 0.85", "different"};
     case FieldKind::Dob:
-      return {"exact", "day and month swapped", "agrees as far as known", "same year and month", "same year", "one year apart", "different"};
+      return {"exact",     "day and month swapped", "agrees as far as known", "one digit different", "same year and month",
+              "same year", "one year apart",        "different"};
     case FieldKind::Document:
     case FieldKind::Text: return {"exact", "Jaro-Winkler >= 0.9", "different"};
+    case FieldKind::Postcode: return {"exact", "same district", "Jaro-Winkler >= 0.9", "different"};
     default: return {"equal", "different"};
   }
 }
@@ -93,6 +99,24 @@ uint64_t mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return h * 0xff51afd7ed558ccdULL;
 }
+// A given name without honorifics and ordinals ("sir james" -> "james"); "" when nothing else.
+std::string withoutTitles(const std::string& folded) {
+  if (folded.empty()) return folded;
+  std::string out;
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    std::size_t j = folded.find(' ', i);
+    if (j == std::string::npos) j = folded.size();
+    const std::string_view word(folded.data() + i, j - i);
+    if (!isTitle(word)) {
+      if (!out.empty()) out += ' ';
+      out += word;
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
 uint64_t hashStr(const std::string& s) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
@@ -100,6 +124,8 @@ uint64_t hashStr(const std::string& s) {
 }
 
 }  // namespace
+
+enum class NameOrder { AsWritten, Swapped, LoneSurname };
 
 struct Matcher::Impl {
   std::vector<FieldSpec> fields;
@@ -129,7 +155,15 @@ struct Matcher::Impl {
   void prepareValue(Column& c, const std::string& raw) {
     int32_t v = -1, k = -1, s = -1, d = 0;
     switch (c.kind) {
-      case FieldKind::Given:
+      case FieldKind::Given: {
+        const std::string f = withoutTitles(foldName(raw));
+        const std::size_t before = c.values.values.size();
+        v = c.values.intern(f);
+        if (c.values.values.size() > before) c.groups.push_back(givenNameGroups(f));
+        // The stem too: a lone surname written in the given-name field is compared as one.
+        if (!f.empty()) k = c.keys.intern(phoneticKey(f)), s = c.stems.intern(surnameStem(f));
+        break;
+      }
       case FieldKind::Patronymic: {
         const std::string f = foldName(raw);
         v = c.values.intern(f);
@@ -145,7 +179,7 @@ struct Matcher::Impl {
       case FieldKind::Dob: {
         PartialDob p = parseDob(raw);
         // An impossible date (a typo: 1848-87-13) still tells its year when it starts or ends
-        // with one.
+        // with one, and its month or day when that part is possible.
         if (!p.year && raw.size() >= 8) {
           const auto year = [&](std::string_view y) {
             int value = 0;
@@ -155,9 +189,23 @@ struct Matcher::Impl {
             }
             return value >= 1800 && value <= 2100 ? value : 0;
           };
+          const auto number = [](std::string_view t, int lo, int hi) {
+            if (t.size() != 2 || t[0] < '0' || t[0] > '9' || t[1] < '0' || t[1] > '9') return 0;
+            const int two = (t[0] - '0') * 10 + (t[1] - '0');
+            return two >= lo && two <= hi ? two : 0;
+          };
           const std::string_view t(raw);
           p.year = year(t.substr(0, 4));
-          if (!p.year) p.year = year(t.substr(t.size() - 4));
+          if (p.year && t.size() == 10) {  // YYYY-MM-DD: the parts that are possible are kept
+            p.month = number(t.substr(5, 2), 1, 12);
+            p.day = number(t.substr(8, 2), 1, 31);
+          } else if (!p.year) {
+            p.year = year(t.substr(t.size() - 4));
+            if (p.year && t.size() == 10) {  // DD.MM.YYYY
+              p.day = number(t.substr(0, 2), 1, 31);
+              p.month = number(t.substr(3, 2), 1, 12);
+            }
+          }
         }
         d = p.year ? p.year * 10000 + p.month * 100 + p.day : 0;
         break;
@@ -171,6 +219,13 @@ struct Matcher::Impl {
       case FieldKind::Document: v = c.values.intern(normalizeDocument(raw)); break;
       case FieldKind::Code:
       case FieldKind::Text: v = c.values.intern(foldName(raw)); break;
+      case FieldKind::Postcode: {
+        const std::string f = foldName(raw);
+        v = c.values.intern(f);
+        // The district: the part before the space (sg18 in "sg18 9tb").
+        if (const auto space = f.find(' '); space != std::string::npos) k = c.keys.intern(f.substr(0, space));
+        break;
+      }
     }
     if (k >= 0) {
       if (static_cast<std::size_t>(k) >= c.key_count.size()) c.key_count.resize(static_cast<std::size_t>(k) + 1, 0);
@@ -200,10 +255,17 @@ struct Matcher::Impl {
       // One side partial (a year, or a year and month) and every part known on both agrees: as
       // close as the registrations allow (a hotline hears a year, the police read a passport).
       if (xy == yy && (!xm || !xd || !ym || !yd) && (!xm || !ym || xm == ym) && (!xd || !yd || xd == yd)) return 2;
-      if (xy == yy && xm && xm == ym) return 3;
-      if (xy == yy) return 4;
-      if (std::abs(xy - yy) == 1) return 5;
-      return 6;
+      // A typing error: two full dates that differ in one digit of YYYYMMDD (1854 / 1824,
+      // 07-30 / 07-80 read as a valid 07-08...).
+      if (xm && xd && ym && yd) {
+        int differ = 0;
+        for (int u = x, v = y; u || v; u /= 10, v /= 10) differ += u % 10 != v % 10;
+        if (differ == 1) return 3;
+      }
+      if (xy == yy && xm && xm == ym) return 4;
+      if (xy == yy) return 5;
+      if (std::abs(xy - yy) == 1) return 6;
+      return 7;
     }
     const int32_t x = c.value[a], y = c.value[b];
     if (x < 0 || y < 0) return -1;
@@ -211,8 +273,9 @@ struct Matcher::Impl {
       case FieldKind::Given: {
         if (x == y) return 0;
         if (c.key[a] == c.key[b]) return 1;
+        if (shareGroup(c.groups[static_cast<std::size_t>(x)], c.groups[static_cast<std::size_t>(y)])) return 2;
         const double jw = jaroWinkler(str(c.values, x), str(c.values, y));
-        return jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4;
+        return jw >= 0.92 ? 3 : jw >= 0.8 ? 4 : 5;
       }
       case FieldKind::Surname: {
         if (x == y) return 0;
@@ -230,28 +293,62 @@ struct Matcher::Impl {
         if (x == y) return 0;
         return jaroWinkler(str(c.values, x), str(c.values, y)) >= 0.9 ? 1 : 2;
       }
+      case FieldKind::Postcode: {
+        if (x == y) return 0;
+        if (c.key[a] >= 0 && c.key[a] == c.key[b]) return 1;
+        return jaroWinkler(str(c.values, x), str(c.values, y)) >= 0.9 ? 2 : 3;
+      }
       default: return x == y ? 0 : 1;
     }
   }
 
-  // Levels of every field; with given and surname swapped when that agrees better.
-  void levels(uint32_t a, uint32_t b, int8_t* out, bool& swapped) const {
-    swapped = false;
+  // The surname level of record x's given name against record y's surname (a lone name written
+  // in the given-name field: "Topping" against Michael Topping); -1 when not close.
+  int givenAsSurname(uint32_t x, uint32_t y) const {
+    const Column& g = cols[static_cast<std::size_t>(given)];
+    const Column& s = cols[static_cast<std::size_t>(surname)];
+    if (g.value[x] < 0 || s.value[y] < 0) return -1;
+    if (str(g.values, g.value[x]) == str(s.values, s.value[y])) return 0;
+    if (str(g.keys, g.key[x]) == str(s.keys, s.key[y])) return 1;
+    if (str(g.stems, g.stem[x]) == str(s.stems, s.stem[y])) return 2;
+    return -1;
+  }
+
+  // Levels of every field; with given and surname swapped when that agrees better, and a lone
+  // name in the given-name field compared as the surname it is when the other's surname agrees.
+  void levels(uint32_t a, uint32_t b, int8_t* out, NameOrder& order) const {
+    order = NameOrder::AsWritten;
     for (std::size_t f = 0; f < cols.size(); ++f) out[f] = static_cast<int8_t>(level(f, a, b));
-    if (given >= 0 && surname >= 0 && out[given] >= 3 && out[surname] >= 3) {
-      const Column& g = cols[static_cast<std::size_t>(given)];
-      const Column& s = cols[static_cast<std::size_t>(surname)];
+    if (given < 0 || surname < 0) return;
+    const Column& g = cols[static_cast<std::size_t>(given)];
+    const Column& s = cols[static_cast<std::size_t>(surname)];
+    if (out[given] >= 4 && out[surname] >= 3) {
       if (g.key[a] >= 0 && s.key[b] >= 0 && s.key[a] >= 0 && g.key[b] >= 0 &&
           str(g.keys, g.key[a]) == str(s.keys, s.key[b]) && str(s.keys, s.key[a]) == str(g.keys, g.key[b])) {
         out[given] = 1;
         out[surname] = 1;
-        swapped = true;
+        order = NameOrder::Swapped;
+      }
+      return;
+    }
+    if (out[surname] < 0 && (out[given] < 0 || out[given] >= 3)) {
+      // One side has no surname: its given name may be the surname.
+      const bool a_lone = s.value[a] < 0 && g.value[a] >= 0, b_lone = s.value[b] < 0 && g.value[b] >= 0;
+      int cross = -1;
+      if (a_lone && !b_lone) cross = givenAsSurname(a, b);
+      else if (b_lone && !a_lone) cross = givenAsSurname(b, a);
+      if (cross >= 0) {
+        out[surname] = static_cast<int8_t>(cross);
+        out[given] = -1;
+        order = NameOrder::LoneSurname;
       }
     }
   }
 
-  double fieldWeight(std::size_t f, int lvl, uint32_t a) const {
+  // The weight of level lvl of field f; term frequencies from whichever of a and b has the value.
+  double fieldWeight(std::size_t f, int lvl, uint32_t a, uint32_t b) const {
     const auto& lp = model.levels[f][static_cast<std::size_t>(lvl)];
+    if (cols[f].value[a] < 0) a = b;
     if (lvl == 0 && model.term_frequencies && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
       // Term frequency: agreeing on a common surname says less than on a rare one.
       const Column& c = cols[f];
@@ -272,11 +369,11 @@ struct Matcher::Impl {
 
   Link scorePair(uint32_t a, uint32_t b) const {
     int8_t lv[32];
-    bool swapped = false;
-    levels(a, b, lv, swapped);
+    NameOrder order{};
+    levels(a, b, lv, order);
     double w = std::log2(model.lambda / (1 - model.lambda));
     for (std::size_t f = 0; f < cols.size(); ++f)
-      if (lv[f] >= 0) w += fieldWeight(f, lv[f], a);
+      if (lv[f] >= 0) w += fieldWeight(f, lv[f], a, b);
     Link l{a, b, w, 0};
     l.probability = 1.0 / (1.0 + std::exp2(-w));
     return l;
@@ -318,6 +415,16 @@ struct Matcher::Impl {
     // A rare name alone (common ones exceed max_block and are skipped): finds pairs whose date
     // is missing or mistyped on one side.
     if (gk) keys.push_back(mix(15, hashStr(*gk)));
+    // Known variants of the given name (Sasha / Aleksandr, Bill / William) with the surname's
+    // stem and with the year of birth.
+    if (given >= 0) {
+      const Column& g = cols[static_cast<std::size_t>(given)];
+      if (const int32_t v = g.value[r]; v >= 0)
+        for (uint16_t group : g.groups[static_cast<std::size_t>(v)]) {
+          if (ss) keys.push_back(mix(mix(16, group), hashStr(*ss)));
+          if (d) keys.push_back(mix(mix(17, group), static_cast<uint64_t>(d / 10000)));
+        }
+    }
     if (sk) keys.push_back(mix(15, hashStr(*sk)));
     // Codes (postcode, citizenship) and places: alone (common ones exceed max_block), with the
     // year of birth, and with either name: keys that work when the date of birth is missing.
@@ -333,7 +440,7 @@ struct Matcher::Impl {
       // The first word of a code (the district of a postcode "sg18 9tb") with the surname.
       const std::string& text = c.values.values[static_cast<std::size_t>(v)];
       const auto space = text.find(' ');
-      if (sk && space != std::string::npos && c.kind == FieldKind::Code)
+      if (sk && space != std::string::npos && c.kind == FieldKind::Postcode)
         keys.push_back(mix(mix(mix(14, static_cast<uint64_t>(f)), hashStr(text.substr(0, space))), hashStr(*sk)));
     }
     for (int f : exact_keys) {
@@ -386,7 +493,7 @@ struct Matcher::Impl {
     std::vector<std::vector<double>> ucount(F);
     for (std::size_t f = 0; f < F; ++f) ucount[f].assign(model.levels[f].size(), 1.0);  // Laplace
     int8_t lv[32];
-    bool swapped = false;
+    NameOrder order{};
     if (n() >= 2) {
       std::uniform_int_distribution<uint32_t> pick(0, static_cast<uint32_t>(n() - 1));
       std::size_t done = 0, tries = 0;
@@ -394,7 +501,7 @@ struct Matcher::Impl {
         ++tries;
         const uint32_t a = pick(rng), b = pick(rng);
         if (a == b || (opt.link_sources_only && sources[a] == sources[b])) continue;
-        levels(a, b, lv, swapped);
+        levels(a, b, lv, order);
         for (std::size_t f = 0; f < F; ++f)
           if (lv[f] >= 0) ucount[f][static_cast<std::size_t>(lv[f])] += 1;
         ++done;
@@ -413,7 +520,7 @@ struct Matcher::Impl {
     }
     std::vector<int8_t> levels_of(sample.size() * F);
     for (std::size_t i = 0; i < sample.size(); ++i) {
-      levels(static_cast<uint32_t>(sample[i] >> 32), static_cast<uint32_t>(sample[i] & 0xffffffffu), lv, swapped);
+      levels(static_cast<uint32_t>(sample[i] >> 32), static_cast<uint32_t>(sample[i] & 0xffffffffu), lv, order);
       std::copy(lv, lv + F, levels_of.begin() + static_cast<std::ptrdiff_t>(i * F));
     }
     // Two classes among the candidate pairs: matches (m) and the non-matches that blocking let
@@ -516,7 +623,7 @@ Matcher::Matcher(std::vector<FieldSpec> fields, MatchOptions options) : impl_(ne
     if (k == FieldKind::Surname && impl_->surname < 0) impl_->surname = static_cast<int>(f);
     if (k == FieldKind::Dob && impl_->dob < 0) impl_->dob = static_cast<int>(f);
     if (k == FieldKind::Phone || k == FieldKind::Document) impl_->exact_keys.push_back(static_cast<int>(f));
-    if (k == FieldKind::Code || k == FieldKind::Text) impl_->place_keys.push_back(static_cast<int>(f));
+    if (k == FieldKind::Code || k == FieldKind::Postcode || k == FieldKind::Text) impl_->place_keys.push_back(static_cast<int>(f));
   }
   // A model with neutral parameters until trained or set.
   impl_->model.fields = impl_->fields;
@@ -575,8 +682,8 @@ const std::string& Matcher::id(uint32_t index) const { return impl_->ids[index];
 
 std::vector<FieldExplanation> Matcher::explain(uint32_t a, uint32_t b) const {
   int8_t lv[32];
-  bool swapped = false;
-  impl_->levels(a, b, lv, swapped);
+  NameOrder order{};
+  impl_->levels(a, b, lv, order);
   std::vector<FieldExplanation> out;
   for (std::size_t f = 0; f < impl_->cols.size(); ++f) {
     FieldExplanation e;
@@ -585,9 +692,10 @@ std::vector<FieldExplanation> Matcher::explain(uint32_t a, uint32_t b) const {
       e.level = "missing";
     } else {
       e.level = impl_->model.levels[f][static_cast<std::size_t>(lv[f])].name;
-      if (swapped && (static_cast<int>(f) == impl_->given || static_cast<int>(f) == impl_->surname))
+      if (order == NameOrder::Swapped && (static_cast<int>(f) == impl_->given || static_cast<int>(f) == impl_->surname))
         e.level += " (given name and surname swapped)";
-      e.weight = impl_->fieldWeight(f, lv[f], a);
+      if (order == NameOrder::LoneSurname && static_cast<int>(f) == impl_->surname) e.level += " (the lone name in the given-name field)";
+      e.weight = impl_->fieldWeight(f, lv[f], a, b);
     }
     out.push_back(std::move(e));
   }
@@ -624,6 +732,47 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     const uint32_t ra = find(a), rb = find(b);
     if (ra != rb && allowed(ra, rb)) join(ra, rb);
   }
+  // The mean match probability over the cross pairs of two groups (at most 4096 of them).
+  auto meanCross = [&](uint32_t ra, uint32_t rb) {
+    double sum = 0;
+    std::size_t counted = 0;
+    for (uint32_t x : members[ra]) {
+      for (uint32_t y : members[rb]) {
+        sum += impl_->scorePair(x, y).probability;
+        if (++counted >= 4096) break;
+      }
+      if (counted >= 4096) break;
+    }
+    return sum / static_cast<double>(counted);
+  };
+  // The match probability of two groups compared as profiles: per field, the strongest evidence
+  // any cross pair that has the field gives (at most 4096 pairs). A leftover registration with
+  // the person's name but another person's date of birth is judged by that date once, however
+  // many members share the date.
+  auto profile = [&](uint32_t ra, uint32_t rb) {
+    const std::size_t F = impl_->cols.size();
+    double best[32];
+    bool seen[32] = {};
+    int8_t lv[32];
+    NameOrder order{};
+    std::size_t counted = 0;
+    for (uint32_t x : members[ra]) {
+      for (uint32_t y : members[rb]) {
+        impl_->levels(x, y, lv, order);
+        for (std::size_t f = 0; f < F; ++f) {
+          if (lv[f] < 0) continue;
+          const double w = impl_->fieldWeight(f, lv[f], x, y);
+          if (!seen[f] || w > best[f]) best[f] = w, seen[f] = true;
+        }
+        if (++counted >= 4096) break;
+      }
+      if (counted >= 4096) break;
+    }
+    double w = std::log2(impl_->model.lambda / (1 - impl_->model.lambda));
+    for (std::size_t f = 0; f < F; ++f)
+      if (seen[f]) w += best[f];
+    return 1.0 / (1.0 + std::exp2(-w));
+  };
   std::vector<Link> sorted = links;
   std::sort(sorted.begin(), sorted.end(), [](const Link& x, const Link& y) { return x.weight > y.weight; });
   const double need = impl_->opt.link_probability;
@@ -631,22 +780,46 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     if (l.probability < need) break;
     const uint32_t ra = find(l.a), rb = find(l.b);
     if (ra == rb || !allowed(ra, rb)) continue;
-    const std::size_t cross = members[ra].size() * members[rb].size();
-    if (cross > 1) {
-      // Average linkage: A-B strong and B-C strong do not make A-C one person unless A and C
-      // (and every other cross pair) agree on average.
-      double sum = 0;
-      std::size_t counted = 0;
-      for (uint32_t x : members[ra]) {
-        for (uint32_t y : members[rb]) {
-          sum += impl_->scorePair(x, y).probability;
-          if (++counted >= 4096) break;
-        }
-        if (counted >= 4096) break;
-      }
-      if (sum / static_cast<double>(counted) < impl_->opt.cluster_mean) continue;
-    }
+    // Average linkage: A-B strong and B-C strong do not make A-C one person unless A and C
+    // (and every other cross pair) agree on average.
+    if (members[ra].size() * members[rb].size() > 1 && meanCross(ra, rb) < impl_->opt.cluster_mean) continue;
     join(ra, rb);
+  }
+  // Attachment: a small group (a registration or two left alone, usually the worst-written
+  // ones) whose links to a bigger person only reach the review band joins the bigger person it
+  // fits best, when the mean over their cross pairs reaches attach_mean and the two compared as
+  // profiles reach attach_profile. A small group can fill in a person but never join two big
+  // ones, which is what makes a lower bar safe here.
+  const std::size_t attach_max = impl_->opt.attach_max;
+  const double attach_mean = impl_->opt.attach_mean, attach_link = impl_->opt.review_low;
+  if (attach_max > 0) {
+    std::unordered_map<uint32_t, std::vector<uint32_t>> targets;  // small group -> bigger groups it links to
+    for (const Link& l : sorted) {
+      if (l.probability < attach_link) break;
+      const uint32_t ra = find(l.a), rb = find(l.b);
+      if (ra == rb) continue;
+      const std::size_t sa = members[ra].size(), sb = members[rb].size();
+      if (sa <= attach_max && sb > sa) targets[ra].push_back(rb);
+      if (sb <= attach_max && sa > sb) targets[rb].push_back(ra);
+    }
+    std::vector<uint32_t> smalls;
+    for (const auto& [small, t] : targets) smalls.push_back(small);
+    std::sort(smalls.begin(), smalls.end());
+    for (uint32_t small : smalls) {
+      uint32_t rs = find(small);
+      double best = 0;
+      uint32_t into = rs;
+      std::vector<uint32_t> seen;
+      for (uint32_t t : targets[small]) {
+        const uint32_t rt = find(t);
+        if (rt == rs || std::find(seen.begin(), seen.end(), rt) != seen.end()) continue;
+        seen.push_back(rt);
+        if (members[rt].size() <= members[rs].size() || !allowed(rs, rt)) continue;
+        const double mean = meanCross(rs, rt);
+        if (mean > best && mean >= attach_mean && profile(rs, rt) >= impl_->opt.attach_profile) best = mean, into = rt;
+      }
+      if (into != rs) join(rs, into);
+    }
   }
   // Cluster numbers: the smallest record index of each cluster, so they do not depend on the
   // order links were found in.

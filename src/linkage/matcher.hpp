@@ -22,7 +22,8 @@ enum class FieldKind {
   Sex,         // f / m: equal / other
   Phone,       // normalised phone: equal / other
   Document,    // normalised document number: equal / JW>=0.9 (one typo) / other
-  Code,        // any exact code (citizenship, postcode, state): equal / other
+  Code,        // any exact code (citizenship, state): equal / other
+  Postcode,    // a postal code: exact / same district (the part before the space) / JW>=0.9 / other
   Text,        // free text (place, address): exact / JW>=0.9 / other
 };
 
@@ -42,6 +43,14 @@ struct MatchOptions {
   double link_probability = 0.9;    // pairs at or above are links
   double review_low = 0.3;          // [review_low, link_probability): the human review queue
   double cluster_mean = 0.3;        // two groups join when the mean probability of their cross pairs reaches it
+  // Attachment after clustering: a group of at most attach_max registrations (0: off) with a
+  // link in the review band to a bigger person joins the one it fits best when the mean
+  // probability of their cross pairs reaches attach_mean and the probability of the two compared
+  // as profiles (per field the best agreement of any cross pair) reaches attach_profile. See
+  // Matcher::cluster. Set on the historical-figures benchmark (bench/README.md).
+  std::size_t attach_max = 2;
+  double attach_mean = 0.02;
+  double attach_profile = 0.3;
   bool link_sources_only = false;   // pair only records of different sources (two-file linkage)
   int em_iterations = 25;
   std::size_t u_sample_pairs = 1'000'000;
@@ -108,10 +117,11 @@ class Matcher {
   std::vector<Link> score(const std::vector<uint64_t>& pairs, double min_probability) const;
   [[nodiscard]] Link scorePair(uint32_t a, uint32_t b) const;
   [[nodiscard]] std::vector<FieldExplanation> explain(uint32_t a, uint32_t b) const;
-  // Clusters links into persons (average linkage: two clusters join only when the mean match
-  // probability over all their cross pairs reaches the link threshold). Review decisions
-  // override the model: `same` pairs are joined first, `different` pairs never end in one person.
-  // Returns a cluster number per record.
+  // Clusters links into persons: average linkage over the links at or above link_probability
+  // (two clusters join only when the mean match probability over all their cross pairs reaches
+  // cluster_mean), then attachment of small leftover groups through review-band links (see
+  // MatchOptions::attach_max). Review decisions override the model: `same` pairs are joined
+  // first, `different` pairs never end in one person. Returns a cluster number per record.
   std::vector<uint32_t> cluster(const std::vector<Link>& links,
                                 const std::vector<std::pair<uint32_t, uint32_t>>& same = {},
                                 const std::vector<std::pair<uint32_t, uint32_t>>& different = {}) const;

@@ -52,13 +52,15 @@ std::vector<double> priorM(FieldKind kind) {
   switch (kind) {
     // Across agencies and scripts a name agrees exactly after folding about half the time; the
     // phonetic key catches most of the rest (Məmmədov / Мамедов / Mamedov).
-    case FieldKind::Given: return {0.55, 0.35, 0.05, 0.03, 0.02};
+    case FieldKind::Given: return {0.55, 0.30, 0.05, 0.05, 0.03, 0.02};
     case FieldKind::Surname: return {0.50, 0.30, 0.10, 0.05, 0.03, 0.02};
     case FieldKind::Patronymic: return {0.85, 0.10, 0.05};
-    // exact, swapped, agrees as far as known (one side partial), year-month, year, ±1, different
-    case FieldKind::Dob: return {0.55, 0.04, 0.30, 0.03, 0.03, 0.03, 0.02};
+    // exact, swapped, agrees as far as known (one side partial), one digit, year-month, year, ±1,
+    // different
+    case FieldKind::Dob: return {0.55, 0.04, 0.28, 0.03, 0.03, 0.03, 0.02, 0.02};
     case FieldKind::Document:
     case FieldKind::Text: return {0.85, 0.10, 0.05};
+    case FieldKind::Postcode: return {0.80, 0.10, 0.05, 0.05};
     default: return {0.95, 0.05};
   }
 }
@@ -71,15 +73,16 @@ constexpr std::size_t kTrustedRegistrations = 500;  // fewer: priors for u too, 
 // people), dates of birth spread over about 60 years.
 std::vector<double> priorU(FieldKind kind) {
   switch (kind) {
-    case FieldKind::Given: return {0.02, 0.01, 0.005, 0.05, 0.915};
+    case FieldKind::Given: return {0.02, 0.01, 0.005, 0.005, 0.05, 0.91};
     case FieldKind::Surname: return {0.03, 0.01, 0.01, 0.005, 0.05, 0.895};
     case FieldKind::Patronymic: return {0.03, 0.05, 0.92};
-    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.003, 0.015, 0.03, 0.94};
+    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.0005, 0.003, 0.015, 0.03, 0.94};
     case FieldKind::Sex: return {0.5, 0.5};
     case FieldKind::Code: return {0.6, 0.4};
     case FieldKind::Phone: return {0.0001, 0.9999};
     case FieldKind::Document: return {0.0001, 0.0005, 0.9994};
     case FieldKind::Text: return {0.05, 0.02, 0.93};
+    case FieldKind::Postcode: return {0.001, 0.005, 0.01, 0.984};
   }
   return {0.5, 0.5};
 }

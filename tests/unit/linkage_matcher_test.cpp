@@ -6,6 +6,7 @@
 #include <random>
 
 #include "linkage/matcher.hpp"
+#include "linkage/name_variants.hpp"
 
 using namespace palermo::linkage;
 
@@ -58,9 +59,10 @@ TEST(Linkage, JaroWinkler) {
 TEST(Linkage, DateLevelsIncludeTheDayMonthSwap) {
   Matcher m(kFields);
   m.add({rec("a", "Ali", "Mammadov", "1990-07-02"), rec("b", "Ali", "Mammadov", "1990-02-07"),
-         rec("c", "Ali", "Mammadov", "1990"), rec("d", "Ali", "Mammadov", "1991-07-02"),
+         rec("c", "Ali", "Mammadov", "1990"), rec("d", "Ali", "Mammadov", "1989-07-02"),
          rec("e", "Ali", "Mammadov", "02.07.1990"), rec("f", "Ali", "Mammadov", "1990-07-20"), rec("g", "Ali", "Mammadov", ""),
-         rec("h", "Ali", "Mammadov", "1990-08"), rec("i", "Ali", "Mammadov", "1990-07")});
+         rec("h", "Ali", "Mammadov", "1990-08"), rec("i", "Ali", "Mammadov", "1990-07"), rec("j", "Ali", "Mammadov", "1980-07-02"),
+         rec("k", "Ali", "Mammadov", "1990-87-02")});
   EXPECT_EQ(levelOf(m, 0, 1, "dob"), "day and month swapped");
   // A partial date agrees as far as it goes, or not: "1990" and "1990-07" fit 1990-07-02.
   EXPECT_EQ(levelOf(m, 0, 2, "dob"), "agrees as far as known");
@@ -70,6 +72,10 @@ TEST(Linkage, DateLevelsIncludeTheDayMonthSwap) {
   EXPECT_EQ(levelOf(m, 0, 4, "dob"), "exact");
   EXPECT_EQ(levelOf(m, 0, 5, "dob"), "same year and month");
   EXPECT_EQ(levelOf(m, 0, 6, "dob"), "missing");
+  // A typing error: one digit of the date differs (1980 for 1990).
+  EXPECT_EQ(levelOf(m, 0, 9, "dob"), "one digit different");
+  // An impossible month (87) is unknown; the year and day still agree.
+  EXPECT_EQ(levelOf(m, 0, 10, "dob"), "agrees as far as known");
 }
 
 TEST(Linkage, NameLevelsAcrossScriptsAndOrder) {
@@ -88,6 +94,106 @@ TEST(Linkage, NameLevelsAcrossScriptsAndOrder) {
   EXPECT_TRUE(has(0, 1));
   EXPECT_TRUE(has(0, 2));
   EXPECT_TRUE(has(3, 4));
+}
+
+TEST(Linkage, KnownGivenNameVariants) {
+  auto same = [](const char* a, const char* b) { return shareGroup(givenNameGroups(foldName(a)), givenNameGroups(foldName(b))); };
+  // Familiar forms and other languages' forms, in any script.
+  EXPECT_TRUE(same("Sasha", "Aleksandr"));
+  EXPECT_TRUE(same("Саша", "Alexander"));
+  EXPECT_TRUE(same("Məmməd", "Mahammad"));
+  EXPECT_TRUE(same("Мамед", "Muhammad"));
+  EXPECT_TRUE(same("Yusif", "Iosif"));
+  EXPECT_TRUE(same("Bill", "William"));
+  EXPECT_TRUE(same("Natasha", "Наталья"));
+  EXPECT_TRUE(same("Harry", "Henry"));
+  EXPECT_TRUE(same("Harry", "Harold"));
+  // Different names stay different, and a form shared by two names does not join them.
+  EXPECT_FALSE(same("Əli", "İlyas"));
+  EXPECT_FALSE(same("Henry", "Harold"));
+  EXPECT_FALSE(same("Leyla", "Aynur"));
+  EXPECT_FALSE(same("Rashad", "Rauf"));
+  // Initials and titles are not names.
+  EXPECT_TRUE(givenNameGroups("j").empty());
+  EXPECT_TRUE(givenNameGroups("sir").empty());
+  EXPECT_TRUE(isTitle("mrs"));
+  EXPECT_FALSE(isTitle("ali"));
+
+  Matcher m(kFields);
+  m.add({rec("a", "Aleksandr", "Petrov", "1985-03-04"), rec("b", "Sasha", "Petrov", "1985-03-04"),
+         rec("c", "Sir James", "Lind", "1765-08-01"), rec("d", "Jim", "Lind", "1765-08-01"), rec("e", "Mrs.", "Lind", "")});
+  EXPECT_EQ(levelOf(m, 0, 1, "first_name"), "known variant");
+  EXPECT_EQ(levelOf(m, 2, 3, "first_name"), "known variant");  // the title is dropped
+  EXPECT_EQ(levelOf(m, 2, 4, "first_name"), "missing");        // a title alone is no name
+  const auto pairs = m.candidatePairs();
+  EXPECT_TRUE(std::binary_search(pairs.begin(), pairs.end(), (uint64_t{0} << 32) | 1));
+}
+
+// A lone name written in the given-name field is the surname it matches; a postal code that
+// keeps its district is close.
+TEST(Linkage, LoneSurnamesAndPostalDistricts) {
+  const std::vector<FieldSpec> fields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname},
+                                         {"dob", FieldKind::Dob}, {"postcode", FieldKind::Postcode}};
+  Matcher m(fields);
+  m.add({{"a", 0, {"Michael", "Topping", "1747-01-01", "ng20 0en"}},
+         {"b", 0, {"Topping", "", "1747-01-01", "ng20 7qq"}},
+         {"c", 0, {"Toping", "", "", "ng21 0en"}},
+         {"d", 0, {"Michael", "", "", ""}}});
+  EXPECT_EQ(levelOf(m, 0, 1, "surname"), "exact (the lone name in the given-name field)");
+  EXPECT_EQ(levelOf(m, 0, 1, "first_name"), "missing");
+  EXPECT_EQ(levelOf(m, 0, 2, "surname"), "phonetic key (the lone name in the given-name field)");
+  EXPECT_EQ(levelOf(m, 0, 3, "first_name"), "exact");  // a given name that is the given name stays one
+  EXPECT_EQ(levelOf(m, 0, 3, "surname"), "missing");
+  EXPECT_EQ(levelOf(m, 0, 1, "postcode"), "same district");
+  EXPECT_EQ(levelOf(m, 0, 2, "postcode"), "Jaro-Winkler >= 0.9");
+}
+
+// After clustering, a registration left alone with only a review-band link joins the person it
+// fits best; it never joins two persons together, and one that plainly differs stays alone.
+TEST(Linkage, LeftoverRegistrationsAttachToOnePerson) {
+  const std::vector<FieldSpec> fields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname},
+                                         {"dob", FieldKind::Dob}};
+  Matcher m(fields);
+  std::vector<InputRecord> records;
+  for (int i = 0; i < 4; ++i) records.push_back({"a" + std::to_string(i), 0, {"Tahir", "Zardabi", "1980-05-05"}});
+  for (int i = 0; i < 4; ++i) records.push_back({"b" + std::to_string(i), 0, {"Tahir", "Vazirov", "1971-11-23"}});
+  records.push_back({"x", 0, {"Tahir", "Zardabi", ""}});   // 8: fits A
+  records.push_back({"y", 0, {"Tahir", "", ""}});          // 9: fits A and B alike
+  records.push_back({"z", 0, {"Tahir", "", "1990-01-02"}});  // 10: plainly neither
+  m.add(records);
+  // A model set by hand (no frequencies): exact agreement +2 bits, plain disagreement -6 bits,
+  // other levels 0; prior even.
+  Model model = m.model();
+  model.term_frequencies = false;
+  model.lambda = 0.5;
+  for (auto& field : model.levels)
+    for (std::size_t l = 0; l < field.size(); ++l) {
+      field[l].m = l == 0 ? 0.8 : l + 1 == field.size() ? 0.01 : 0.1;
+      field[l].u = l == 0 ? 0.2 : l + 1 == field.size() ? 0.64 : 0.1;
+    }
+  m.setModel(model);
+  const auto pairs = m.candidatePairs();
+  const auto links = m.score(pairs, 0.3);
+  ASSERT_NEAR(m.scorePair(0, 8).probability, 0.94, 0.01);  // names agree, date missing: a link
+  ASSERT_NEAR(m.scorePair(0, 9).probability, 0.8, 0.01);   // the given name alone: review band
+  ASSERT_LT(m.scorePair(0, 10).probability, 0.3);          // the dates plainly differ
+  const auto c = m.cluster(links);
+  EXPECT_EQ(c[0], c[3]);
+  EXPECT_EQ(c[4], c[7]);
+  EXPECT_NE(c[0], c[4]);                       // A and B stay two persons
+  EXPECT_EQ(c[8], c[0]);                       // x joined A
+  EXPECT_TRUE(c[9] == c[0] || c[9] == c[4]);   // y filled in one of them
+  EXPECT_NE(c[10], c[0]);
+  EXPECT_NE(c[10], c[4]);
+  // Without attachment y stays alone.
+  MatchOptions off;
+  off.attach_max = 0;
+  Matcher plain(fields, off);
+  plain.add(records);
+  plain.setModel(model);
+  const auto p = plain.cluster(plain.score(plain.candidatePairs(), 0.3));
+  EXPECT_NE(p[9], p[0]);
+  EXPECT_NE(p[9], p[4]);
 }
 
 // EM recovers the agreement probability of a field whose value duplicates keep 90 % of the
