@@ -39,7 +39,7 @@ struct Run {
   std::size_t pairs = 0, links = 0, review = 0;
   double ms = 0;
   int em_iterations = 0;
-  bool converged = false;
+  bool converged = false, implausible = false;
   double blocking_recall = 0;
 };
 
@@ -109,6 +109,7 @@ Run link(const Dataset& d, bool two_sources, int threads) {
   }
   r.em_iterations = m.model().em_iterations_run;
   r.converged = m.model().em_converged;
+  r.implausible = m.model().em_implausible;
   return r;
 }
 
@@ -125,6 +126,7 @@ void benchmarkFile(const char* name, Dataset d, bool two_sources, int threads) {
   row(name, "matcher", r.q, r.ms, r.pairs);
   std::printf("  %-26s %zu records, %zu links, %zu pairs for review, EM %d iterations (%s), blocking recall %.4f\n", "",
               d.records.size(), r.links, r.review, r.em_iterations, r.converged ? "converged" : "not converged", r.blocking_recall);
+  if (r.implausible) std::printf("  %-26s EM's solution was not persons: m from the priors\n", "");
 }
 
 // ---- generated Azerbaijani registrations ----
@@ -293,12 +295,21 @@ int main(int argc, char** argv) {
   const double cluster_ms = msSince(t4);
   const double total_ms = msSince(t0);
   const Quality q = evaluate(clusters, d.truth);
+  if (std::getenv("LINKAGE_SHOW_MODEL")) {
+    const Model& model = m.model();
+    std::fprintf(stderr, "lambda %.3g\n", model.lambda);
+    for (std::size_t f = 0; f < model.levels.size(); ++f)
+      for (const auto& l : model.levels[f])
+        std::fprintf(stderr, "  %-12s %-26s m %.4f u %.6f w %+.2f\n", model.fields[f].name.c_str(), l.name.c_str(), l.m, l.u, l.weight());
+  }
   row("generated AZ (dedup)", "exact key", evaluate(base, d.truth), base_ms, 0);
   row("generated AZ (dedup)", "matcher", q, total_ms, pairs.size());
   std::printf("\n  generated: %zu registrations (made in %.0f ms); end to end %.1f s: normalise %.1f s, blocking %.1f s, "
               "EM %.1f s (%d iterations), scoring %.1f s, clustering %.1f s\n",
               d.records.size(), gen_ms, total_ms / 1000, prep_ms / 1000, block_ms / 1000, train_ms / 1000,
               m.model().em_iterations_run, score_ms / 1000, cluster_ms / 1000);
+  if (m.model().em_implausible)
+    std::printf("  EM's solution was not persons (the full date of birth agreed less often than the year alone): m from the priors\n");
   std::printf("  throughput: %.0f records/s end to end, %.0f pairs scored/s (%d threads); peak memory %ld MiB\n",
               static_cast<double>(d.records.size()) / (total_ms / 1000), static_cast<double>(pairs.size()) / (score_ms / 1000), threads,
               peakRssMiB());

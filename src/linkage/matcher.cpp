@@ -349,8 +349,10 @@ struct Matcher::Impl {
   double fieldWeight(std::size_t f, int lvl, uint32_t a, uint32_t b) const {
     const auto& lp = model.levels[f][static_cast<std::size_t>(lvl)];
     if (cols[f].value[a] < 0) a = b;
-    if (lvl == 0 && model.term_frequencies && (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given)) {
-      // Term frequency: agreeing on a common surname says less than on a rare one.
+    if (lvl == 0 && model.term_frequencies &&
+        (cols[f].kind == FieldKind::Surname || cols[f].kind == FieldKind::Given || cols[f].kind == FieldKind::Text ||
+         cols[f].kind == FieldKind::Postcode)) {
+      // Term frequency: agreeing on a common surname (or place: London) says less than on a rare one.
       const Column& c = cols[f];
       const double tf = static_cast<double>(c.count[static_cast<std::size_t>(c.value[a])]) / static_cast<double>(n());
       return std::log2(std::max(lp.m, 1e-12) / std::max(tf, lp.u * 0.2));
@@ -576,8 +578,23 @@ struct Matcher::Impl {
         break;
       }
     }
-    for (std::size_t f = 0; f < F; ++f)
-      for (std::size_t l = 0; l < m[f].size(); ++l) model.levels[f][l].m = m[f][l];
+    // A solution that is not persons: EM can settle on the biggest structure among the candidate
+    // pairs, which in a register full of namesakes is "same surname, same birth year" (families,
+    // cohorts), not duplicates. Duplicates share a full date of birth more often than only its
+    // year, and share a document number more often than not when both have one; where EM says
+    // otherwise, its m is not used and the priors stand in.
+    model.em_implausible = false;
+    for (std::size_t f = 0; f < F && !sample.empty(); ++f) {
+      const auto& mf = m[f];
+      if (cols[f].kind == FieldKind::Dob)
+        for (std::size_t l = 1; l + 1 < mf.size(); ++l)
+          if (mf[l] > mf[0]) model.em_implausible = true;
+      if (cols[f].kind == FieldKind::Document && mf.front() < mf.back()) model.em_implausible = true;
+    }
+    for (std::size_t f = 0; f < F; ++f) {
+      const auto prior = priorM(cols[f].kind);
+      for (std::size_t l = 0; l < m[f].size(); ++l) model.levels[f][l].m = model.em_implausible ? prior[l] : m[f][l];
+    }
     // The prior over all pairs: the matches EM found among the candidates, spread over every
     // pair there is (scores use u from random pairs, so they need the population prior).
     const double nn = static_cast<double>(n());
@@ -588,6 +605,9 @@ struct Matcher::Impl {
       all_pairs = first * (nn - first);
     }
     model.lambda = std::clamp(lambda * static_cast<double>(pairs.size()) / std::max(all_pairs, 1.0), 1e-12, 0.5);
+    // EM's share of matches went with its m: without them, assume about one duplicate per
+    // registration (n/2 matching pairs among all pairs).
+    if (model.em_implausible) model.lambda = std::clamp(nn / 2 / std::max(all_pairs, 1.0), 1e-12, 0.5);
   }
 
   std::vector<Link> score(const std::vector<uint64_t>& pairs, double min_p) const {
@@ -610,6 +630,38 @@ struct Matcher::Impl {
   }
 };
 
+std::vector<double> priorM(FieldKind kind) {
+  switch (kind) {
+    // Across agencies and scripts a name agrees exactly after folding about half the time; the
+    // phonetic key catches most of the rest (Məmmədov / Мамедов / Mamedov).
+    case FieldKind::Given: return {0.55, 0.30, 0.05, 0.05, 0.03, 0.02};
+    case FieldKind::Surname: return {0.50, 0.30, 0.10, 0.05, 0.03, 0.02};
+    case FieldKind::Patronymic: return {0.85, 0.10, 0.05};
+    // exact, swapped, agrees as far as known (one side partial), one digit, year-month, year, ±1,
+    // different
+    case FieldKind::Dob: return {0.55, 0.04, 0.28, 0.03, 0.03, 0.03, 0.02, 0.02};
+    case FieldKind::Document:
+    case FieldKind::Text: return {0.85, 0.10, 0.05};
+    case FieldKind::Postcode: return {0.80, 0.10, 0.05, 0.05};
+    default: return {0.95, 0.05};
+  }
+}
+
+std::vector<double> priorU(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Given: return {0.02, 0.01, 0.005, 0.005, 0.05, 0.91};
+    case FieldKind::Surname: return {0.03, 0.01, 0.01, 0.005, 0.05, 0.895};
+    case FieldKind::Patronymic: return {0.03, 0.05, 0.92};
+    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.0005, 0.003, 0.015, 0.03, 0.94};
+    case FieldKind::Sex: return {0.5, 0.5};
+    case FieldKind::Code: return {0.6, 0.4};
+    case FieldKind::Phone: return {0.0001, 0.9999};
+    case FieldKind::Document: return {0.0001, 0.0005, 0.9994};
+    case FieldKind::Text: return {0.05, 0.02, 0.93};
+    case FieldKind::Postcode: return {0.001, 0.005, 0.01, 0.984};
+  }
+  return {0.5, 0.5};
+}
 Matcher::Matcher(std::vector<FieldSpec> fields, MatchOptions options) : impl_(new Impl) {
   impl_->fields = std::move(fields);
   impl_->opt = std::move(options);
@@ -786,10 +838,10 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     join(ra, rb);
   }
   // Attachment: a small group (a registration or two left alone, usually the worst-written
-  // ones) whose links to a bigger person only reach the review band joins the bigger person it
-  // fits best, when the mean over their cross pairs reaches attach_mean and the two compared as
-  // profiles reach attach_profile. A small group can fill in a person but never join two big
-  // ones, which is what makes a lower bar safe here.
+  // ones) whose links to a bigger person only reach the review band joins that person when the
+  // mean over their cross pairs reaches attach_mean, the two compared as profiles reach
+  // attach_profile, and no other person passes both. A small group can fill in a person but
+  // never join two, which is what makes a lower bar safe here.
   const std::size_t attach_max = impl_->opt.attach_max;
   const double attach_mean = impl_->opt.attach_mean, attach_link = impl_->opt.review_low;
   if (attach_max > 0) {
@@ -807,7 +859,7 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     std::sort(smalls.begin(), smalls.end());
     for (uint32_t small : smalls) {
       uint32_t rs = find(small);
-      double best = 0;
+      double best = 0, second = 0;
       uint32_t into = rs;
       std::vector<uint32_t> seen;
       for (uint32_t t : targets[small]) {
@@ -816,9 +868,12 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
         seen.push_back(rt);
         if (members[rt].size() <= members[rs].size() || !allowed(rs, rt)) continue;
         const double mean = meanCross(rs, rt);
-        if (mean > best && mean >= attach_mean && profile(rs, rt) >= impl_->opt.attach_profile) best = mean, into = rt;
+        if (mean < attach_mean || profile(rs, rt) < impl_->opt.attach_profile) continue;
+        if (mean > best) second = best, best = mean, into = rt;
+        else second = std::max(second, mean);
       }
-      if (into != rs) join(rs, into);
+      // Only where one person fits: a name-only signal that fits two namesakes waits for review.
+      if (into != rs && second == 0) join(rs, into);
     }
   }
   // Cluster numbers: the smallest record index of each cluster, so they do not depend on the

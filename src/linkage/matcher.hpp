@@ -77,6 +77,9 @@ struct Model {
   bool term_frequencies = true;
   int em_iterations_run = 0;
   bool em_converged = false;
+  // EM's m described something other than duplicates (the full date of birth agreeing less often
+  // than its year alone, or documents disagreeing more often than agreeing); priorM() was used.
+  bool em_implausible = false;
 };
 
 struct Link {
@@ -147,6 +150,15 @@ class Matcher {
   static void ensureIndex(const Impl& impl);
   Impl* impl_;
 };
+
+// m at each level of a field of this kind (the share of true matches at that level, as measured
+// on the FEBRL and historical-figures sets), for a model that cannot be trained: a register too
+// small for EM, or an EM solution that is not persons (see Model::em_implausible).
+std::vector<double> priorM(FieldKind kind);
+// u (the share of random pairs of different persons at each level) for a register too small to
+// measure it: Azerbaijani names are concentrated (a few dozen given names and surnames cover most
+// people), dates of birth spread over about 60 years.
+std::vector<double> priorU(FieldKind kind);
 
 // Quality of a clustering against the truth (benchmarks): pairwise precision, recall and F1
 // over all within-cluster pairs, and B-cubed F1.

@@ -45,47 +45,9 @@ int64_t integer(const Json& d, const char* key) {
 
 std::pair<int64_t, int64_t> ordered(int64_t a, int64_t b) { return {std::min(a, b), std::max(a, b)}; }
 
-// Where a model trained on few registrations cannot be trusted (EM needs many candidate pairs),
-// m comes from these priors (the share of true matches at each level, as measured on the FEBRL
-// and historical-figures sets); u is still estimated from the registers' own random pairs.
-std::vector<double> priorM(FieldKind kind) {
-  switch (kind) {
-    // Across agencies and scripts a name agrees exactly after folding about half the time; the
-    // phonetic key catches most of the rest (Məmmədov / Мамедов / Mamedov).
-    case FieldKind::Given: return {0.55, 0.30, 0.05, 0.05, 0.03, 0.02};
-    case FieldKind::Surname: return {0.50, 0.30, 0.10, 0.05, 0.03, 0.02};
-    case FieldKind::Patronymic: return {0.85, 0.10, 0.05};
-    // exact, swapped, agrees as far as known (one side partial), one digit, year-month, year, ±1,
-    // different
-    case FieldKind::Dob: return {0.55, 0.04, 0.28, 0.03, 0.03, 0.03, 0.02, 0.02};
-    case FieldKind::Document:
-    case FieldKind::Text: return {0.85, 0.10, 0.05};
-    case FieldKind::Postcode: return {0.80, 0.10, 0.05, 0.05};
-    default: return {0.95, 0.05};
-  }
-}
-
 constexpr std::size_t kTrustedPairs = 200000;  // fewer candidate pairs: priors for m
 constexpr std::size_t kTrustedRegistrations = 500;  // fewer: priors for u too, no term frequencies
 
-// u (the share of random pairs of different persons at each level) for a register too small to
-// measure it: Azerbaijani names are concentrated (a few dozen given names and surnames cover most
-// people), dates of birth spread over about 60 years.
-std::vector<double> priorU(FieldKind kind) {
-  switch (kind) {
-    case FieldKind::Given: return {0.02, 0.01, 0.005, 0.005, 0.05, 0.91};
-    case FieldKind::Surname: return {0.03, 0.01, 0.01, 0.005, 0.05, 0.895};
-    case FieldKind::Patronymic: return {0.03, 0.05, 0.92};
-    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.0005, 0.003, 0.015, 0.03, 0.94};
-    case FieldKind::Sex: return {0.5, 0.5};
-    case FieldKind::Code: return {0.6, 0.4};
-    case FieldKind::Phone: return {0.0001, 0.9999};
-    case FieldKind::Document: return {0.0001, 0.0005, 0.9994};
-    case FieldKind::Text: return {0.05, 0.02, 0.93};
-    case FieldKind::Postcode: return {0.001, 0.005, 0.01, 0.984};
-  }
-  return {0.5, 0.5};
-}
 constexpr int64_t kFreshIdBase = int64_t{1} << 52;
 // Two registrations whose comparison leaves less than this chance of one person (different full
 // dates of birth and a different document or father's name) never end in one person, however
