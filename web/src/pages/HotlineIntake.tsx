@@ -24,13 +24,19 @@ export interface LinkageCandidate {
   hidden_registrations: number;
 }
 
+/** The notes the server adds to a level when the names were compared crosswise. */
+const LEVEL_NOTES: Array<[string, MessageKey]> = [
+  [' (given name and surname swapped)', 'linkage.swapped'],
+  [' (the lone name in the given-name field)', 'linkage.lone_surname'],
+];
+
 /** A comparison level as the server names it ("phonetic key", "exact (given name and surname swapped)"), in the user's language. */
 export function levelText(level: string, t: Translate): string {
-  const swapped = level.endsWith(' (given name and surname swapped)');
-  const base = swapped ? level.slice(0, -' (given name and surname swapped)'.length) : level;
+  const note = LEVEL_NOTES.find(([suffix]) => level.endsWith(suffix));
+  const base = note ? level.slice(0, -note[0].length) : level;
   const key = `linkage.level.${base}` as MessageKey;
   const text = key in az ? t(key) : base;
-  return swapped ? `${text} (${t('linkage.swapped')})` : text;
+  return note ? `${text} (${t(note[1])})` : text;
 }
 
 /** The person record among a candidate's registrations the user may open (a signal links to it). */
