@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "core/json.hpp"
 #include "core/keys.hpp"
@@ -352,7 +353,42 @@ struct PersonLinks::State {
 
   std::size_t trained_size = 0;  // registrations when the model was last trained
 
+  // The review band (review_low <= p < link threshold) over the candidate pairs, kept between
+  // requests: scoring every candidate pair per request would hold the lock for seconds on a
+  // national register. Rows added since the last read are matched on their own; retired rows
+  // are dropped when read; a new model empties it. Pairs are (lower row, higher row).
+  std::vector<Link> review_band;
+  std::unordered_set<uint64_t> review_pairs;
+  std::size_t review_rows = 0;  // matcher rows the band covers
+  bool review_valid = false;
+
+  void refreshReviewBand() {
+    auto keep = [&](const Link& l) {
+      if (l.probability < opt.review_low || l.probability >= opt.link_probability) return;
+      const uint32_t a = std::min(l.a, l.b), b = std::max(l.a, l.b);
+      if (review_pairs.insert((uint64_t{a} << 32) | b).second) review_band.push_back({a, b, l.weight, l.probability});
+    };
+    if (!review_valid) {
+      review_band.clear();
+      review_pairs.clear();
+      for (const Link& l : matcher->score(matcher->candidatePairs(), opt.review_low)) keep(l);
+      review_valid = true;
+    } else {
+      for (auto r = static_cast<uint32_t>(review_rows); r < matcher->size(); ++r)
+        if (!matcher->retired(r))
+          for (const Link& l : matcher->candidatesOf(r, opt.review_low)) keep(l);
+    }
+    review_rows = matcher->size();
+    // Registrations edited or deleted since: their rows are retired.
+    std::erase_if(review_band, [&](const Link& l) {
+      if (!matcher->retired(l.a) && !matcher->retired(l.b)) return false;
+      review_pairs.erase((uint64_t{l.a} << 32) | l.b);
+      return true;
+    });
+  }
+
   void trainModel() {
+    review_valid = false;  // scores change with the model
     trained_size = matcher->size();
     const auto pairs = matcher->candidatePairs();
     matcher->train(pairs);
@@ -745,12 +781,13 @@ std::vector<PersonCandidate> PersonLinks::search(const PersonQuery& q, std::size
 std::vector<ReviewItem> PersonLinks::reviewQueue(std::size_t limit) {
   std::lock_guard lock(mutex_);
   if (!s_->loaded) s_->load();
-  const auto pairs = s_->matcher->candidatePairs();
-  auto scored = s_->matcher->score(pairs, s_->opt.review_low);
-  std::sort(scored.begin(), scored.end(), [](const Link& x, const Link& y) { return x.probability > y.probability; });
+  s_->refreshReviewBand();
+  auto scored = s_->review_band;
+  std::sort(scored.begin(), scored.end(), [](const Link& x, const Link& y) {
+    return x.probability != y.probability ? x.probability > y.probability : std::pair(x.a, x.b) < std::pair(y.a, y.b);
+  });
   std::vector<ReviewItem> out;
   for (const auto& l : scored) {
-    if (l.probability >= s_->opt.link_probability) continue;
     const int64_t a = std::stoll(s_->matcher->id(l.a)), b = std::stoll(s_->matcher->id(l.b));
     auto pa = s_->person_of.find(a), pb = s_->person_of.find(b);
     if (pa != s_->person_of.end() && pb != s_->person_of.end() && pa->second == pb->second) continue;

@@ -246,6 +246,34 @@ TEST(PersonLinksSmall, ANewRegisterLinksFromItsFirstRegistrations) {
     ASSERT_FALSE(found.empty());
     EXPECT_EQ(found[0].person_id, a["id"].get<int64_t>());
     EXPECT_GE(found[0].probability, 0.9);
+
+    // The review queue is kept between requests and follows new, edited and deleted
+    // registrations: it always equals the queue a fresh reading of the registers gives.
+    auto pairsOf = [](const std::vector<linkage::ReviewItem>& items) {
+      std::set<std::pair<int64_t, int64_t>> out;
+      for (const auto& i : items) out.emplace(i.first, i.second);
+      return out;
+    };
+    auto fresh = [&] {
+      PersonLinks again(palermo::test::productSchema(), *store, keys);
+      again.ensureCurrent();
+      return pairsOf(again.reviewQueue(1000));
+    };
+    EXPECT_EQ(pairsOf(links.reviewQueue(1000)), fresh());
+    // A signal with only a similar name: not enough to link, enough to ask.
+    const Json d = service.create(system, "signal", {{"received_at", "2026-11-30T10:00:00Z"}, {"source", "hotline_152"},
+                                                     {"summary", "Made-up test call"}, {"person_name", "Sinaq Numunova"},
+                                                     {"person_sex", "female"}});
+    links.ensureCurrent();
+    const auto with_d = pairsOf(links.reviewQueue(1000));
+    EXPECT_EQ(with_d, fresh());
+    const int64_t d_id = d["id"].get<int64_t>();
+    EXPECT_TRUE(std::any_of(with_d.begin(), with_d.end(), [&](const auto& p) { return p.first == d_id || p.second == d_id; }));
+    service.remove(system, "signal", d_id, d["version"].get<int64_t>(), "entered by mistake");
+    links.ensureCurrent();
+    const auto without_d = pairsOf(links.reviewQueue(1000));
+    EXPECT_EQ(without_d, fresh());
+    EXPECT_FALSE(std::any_of(without_d.begin(), without_d.end(), [&](const auto& p) { return p.first == d_id || p.second == d_id; }));
   }
   store->close();
   std::filesystem::remove_all(dir);
