@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <set>
 
 #include "core/log.hpp"
@@ -1015,10 +1016,21 @@ Json RecordService::history(const Actor& actor, const std::string& typeName, int
   const auto& type = typeOr404(actor, typeName, "read");
   loadOr404(actor, type, id, "read");
   Json items = Json::array();
+  // Who made each change, by name: the people working a case need to know whom to ask. Staff
+  // names are not victims' data; the system itself (imports, migrations) has none.
+  std::map<int64_t, std::string> names;
+  auto nameOf = [&](int64_t user) -> const std::string& {
+    auto it = names.find(user);
+    if (it == names.end()) {
+      const auto u = user > 0 ? store_.findUserById(user) : std::nullopt;
+      it = names.emplace(user, u ? u->display_name : std::string()).first;
+    }
+    return it->second;
+  };
   for (const auto& h : store_.recordHistory(type.name, id)) {
     Json changes = Json::array();
     for (const auto& c : h.changes) changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
-    items.push_back({{"version", h.version}, {"at", isoMs(h.at)}, {"by", h.by}, {"action", h.action},
+    items.push_back({{"version", h.version}, {"at", isoMs(h.at)}, {"by", h.by}, {"by_name", nameOf(h.by)}, {"action", h.action},
                      {"changes", changes}});
   }
   return {{"items", items}};

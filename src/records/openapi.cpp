@@ -185,6 +185,8 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
                {{"version", {{"type", "integer"}}},
                 {"at", {{"type", "string"}, {"format", "date-time"}}},
                 {"by", {{"type", "integer"}}},
+                {"by_name",
+                 {{"type", "string"}, {"description", "The display name of the user who made the change; empty for the system."}}},
                 {"action", {{"type", "string"}}},
                 {"changes", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}}}}}},
       {"RelationList",

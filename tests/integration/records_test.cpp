@@ -120,6 +120,7 @@ TEST_F(RecordsApi, OptimisticConcurrencyAndHistory) {
   auto history = call("GET", url + "/history").json()["items"];
   ASSERT_EQ(history.size(), 3U);
   EXPECT_EQ(history[0]["action"], "create");
+  EXPECT_EQ(history[0]["by_name"], "Admin");  // who made the change, by name
   EXPECT_EQ(history[1]["version"], 2);
   std::set<std::string> fields;
   for (const auto& c : history[1]["changes"]) fields.insert(c["field"]);

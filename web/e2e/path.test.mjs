@@ -503,7 +503,8 @@ describe('the victim path, in Azerbaijani', () => {
     for (const type of ['person', 'signal', 'screening', 'referral', 'placement', 'service', 'subsidy']) await page.locator(`[data-rel=${type}]`).first().waitFor();
     await screenshot(page, '31-relations');
     await tab(page, 'history');
-    await page.locator('.history li', { hasText: 'Qurban kimi tanı' }).waitFor();
+    // The identification, and who made it: the police investigator, by name.
+    await page.locator('.history li', { hasText: 'Qurban kimi tanı' }).filter({ hasText: USERS.police.name }).first().waitFor();
     await screenshot(page, '32-history');
     await assertAccessible(page, 'the record history');
     // The register list: filtered by state, the case found by its number.

@@ -427,6 +427,8 @@ interface HistoryEntry {
   action: string;
   at: string;
   by: number;
+  /** The user's display name; empty for the system (and from servers before it was sent). */
+  by_name?: string;
   changes: Array<{ field: string; from: unknown; to: unknown }>;
 }
 
@@ -441,7 +443,7 @@ function History({ type, id, td, version }: { type: string; id: number; td: Type
       {[...(h.data?.items ?? [])].reverse().map((e, i) => (
         <li key={i} class="panel">
           <p>
-            <strong>{actionLabel(e.action, td, lang, t)}</strong> · {formatDateTime(e.at, lang)} · {t('record.by_user', { id: e.by })}
+            <strong>{actionLabel(e.action, td, lang, t)}</strong> · {formatDateTime(e.at, lang)} · {e.by_name || t('record.by_user', { id: e.by })}
           </p>
           <table class="table compact">
             <tbody>
