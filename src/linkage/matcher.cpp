@@ -75,7 +75,10 @@ struct Column {
   Pool values, keys, stems;
   std::vector<uint32_t> count;            // occurrences per value id (term frequencies)
   std::vector<uint32_t> key_count;        // occurrences per phonetic key id
-  std::vector<std::vector<uint16_t>> groups;  // Given: per value id, its known-variant groups
+  // Given: per value id, its known-variant groups, phonetic key id and stem id (computed once
+  // per distinct name, not per registration).
+  std::vector<std::vector<uint16_t>> groups;
+  std::vector<int32_t> value_key, value_stem;
 };
 
 std::vector<std::string> levelNames(FieldKind k) {
@@ -99,24 +102,6 @@ uint64_t mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return h * 0xff51afd7ed558ccdULL;
 }
-// A given name without honorifics and ordinals ("sir james" -> "james"); "" when nothing else.
-std::string withoutTitles(const std::string& folded) {
-  if (folded.empty()) return folded;
-  std::string out;
-  std::size_t i = 0;
-  while (i < folded.size()) {
-    std::size_t j = folded.find(' ', i);
-    if (j == std::string::npos) j = folded.size();
-    const std::string_view word(folded.data() + i, j - i);
-    if (!isTitle(word)) {
-      if (!out.empty()) out += ' ';
-      out += word;
-    }
-    i = j + 1;
-  }
-  return out;
-}
-
 uint64_t hashStr(const std::string& s) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
@@ -159,9 +144,13 @@ struct Matcher::Impl {
         const std::string f = withoutTitles(foldName(raw));
         const std::size_t before = c.values.values.size();
         v = c.values.intern(f);
-        if (c.values.values.size() > before) c.groups.push_back(givenNameGroups(f));
-        // The stem too: a lone surname written in the given-name field is compared as one.
-        if (!f.empty()) k = c.keys.intern(phoneticKey(f)), s = c.stems.intern(surnameStem(f));
+        if (c.values.values.size() > before) {
+          c.groups.push_back(givenNameGroups(f));
+          c.value_key.push_back(c.keys.intern(phoneticKey(f)));
+          // The stem too: a lone surname written in the given-name field is compared as one.
+          c.value_stem.push_back(c.stems.intern(surnameStem(f)));
+        }
+        if (v >= 0) k = c.value_key[static_cast<std::size_t>(v)], s = c.value_stem[static_cast<std::size_t>(v)];
         break;
       }
       case FieldKind::Patronymic: {
@@ -784,17 +773,20 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     const uint32_t ra = find(a), rb = find(b);
     if (ra != rb && allowed(ra, rb)) join(ra, rb);
   }
-  // The mean match probability over the cross pairs of two groups (at most 4096 of them).
+  // Calls visit(x, y) for the cross pairs of two groups, at most 4096 of them; returns how many.
+  auto forCrossPairs = [&](uint32_t ra, uint32_t rb, const auto& visit) {
+    std::size_t counted = 0;
+    for (uint32_t x : members[ra])
+      for (uint32_t y : members[rb]) {
+        visit(x, y);
+        if (++counted >= 4096) return counted;
+      }
+    return counted;
+  };
+  // The mean match probability over the cross pairs of two groups.
   auto meanCross = [&](uint32_t ra, uint32_t rb) {
     double sum = 0;
-    std::size_t counted = 0;
-    for (uint32_t x : members[ra]) {
-      for (uint32_t y : members[rb]) {
-        sum += impl_->scorePair(x, y).probability;
-        if (++counted >= 4096) break;
-      }
-      if (counted >= 4096) break;
-    }
+    const std::size_t counted = forCrossPairs(ra, rb, [&](uint32_t x, uint32_t y) { sum += impl_->scorePair(x, y).probability; });
     return sum / static_cast<double>(counted);
   };
   // The match probability of two groups compared as profiles: per field, the strongest evidence
@@ -807,19 +799,14 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     bool seen[32] = {};
     int8_t lv[32];
     NameOrder order{};
-    std::size_t counted = 0;
-    for (uint32_t x : members[ra]) {
-      for (uint32_t y : members[rb]) {
-        impl_->levels(x, y, lv, order);
-        for (std::size_t f = 0; f < F; ++f) {
-          if (lv[f] < 0) continue;
-          const double w = impl_->fieldWeight(f, lv[f], x, y);
-          if (!seen[f] || w > best[f]) best[f] = w, seen[f] = true;
-        }
-        if (++counted >= 4096) break;
+    forCrossPairs(ra, rb, [&](uint32_t x, uint32_t y) {
+      impl_->levels(x, y, lv, order);
+      for (std::size_t f = 0; f < F; ++f) {
+        if (lv[f] < 0) continue;
+        const double w = impl_->fieldWeight(f, lv[f], x, y);
+        if (!seen[f] || w > best[f]) best[f] = w, seen[f] = true;
       }
-      if (counted >= 4096) break;
-    }
+    });
     double w = std::log2(impl_->model.lambda / (1 - impl_->model.lambda));
     for (std::size_t f = 0; f < F; ++f)
       if (seen[f]) w += best[f];
@@ -858,8 +845,9 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     for (const auto& [small, t] : targets) smalls.push_back(small);
     std::sort(smalls.begin(), smalls.end());
     for (uint32_t small : smalls) {
-      uint32_t rs = find(small);
-      double best = 0, second = 0;
+      const uint32_t rs = find(small);
+      double best = 0;
+      int fitting = 0;  // bigger persons that pass both checks
       uint32_t into = rs;
       std::vector<uint32_t> seen;
       for (uint32_t t : targets[small]) {
@@ -869,11 +857,11 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
         if (members[rt].size() <= members[rs].size() || !allowed(rs, rt)) continue;
         const double mean = meanCross(rs, rt);
         if (mean < attach_mean || profile(rs, rt) < impl_->opt.attach_profile) continue;
-        if (mean > best) second = best, best = mean, into = rt;
-        else second = std::max(second, mean);
+        ++fitting;
+        if (mean > best) best = mean, into = rt;
       }
       // Only where one person fits: a name-only signal that fits two namesakes waits for review.
-      if (into != rs && second == 0) join(rs, into);
+      if (fitting == 1) join(rs, into);
     }
   }
   // Cluster numbers: the smallest record index of each cluster, so they do not depend on the

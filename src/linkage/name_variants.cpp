@@ -221,22 +221,28 @@ constexpr const char* kTitles[] = {
     "count", "duke", "king", "queen", "prince", "princess", "bishop", "captain", "capt", "colonel", "general", "major", "hon",
 };
 
+// Calls visit(word) for each space-separated word of folded text.
+template <typename Visit>
+void forEachWord(std::string_view text, const Visit& visit) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = text.find(' ', i);
+    if (j == std::string_view::npos) j = text.size();
+    if (j > i) visit(text.substr(i, j - i));
+    i = j + 1;
+  }
+}
+
 struct Table {
   std::unordered_map<std::string, std::vector<uint16_t>> by_key;  // phonetic key -> groups
   std::unordered_set<std::string> titles;
   Table() {
     uint16_t group = 0;
     for (const char* line : kGroups) {
-      const std::string folded = foldName(line);
-      std::size_t i = 0;
-      while (i < folded.size()) {
-        std::size_t j = folded.find(' ', i);
-        if (j == std::string::npos) j = folded.size();
-        const std::string key = phoneticKey(folded.substr(i, j - i));
-        auto& groups = by_key[key];
+      forEachWord(foldName(line), [&](std::string_view word) {
+        auto& groups = by_key[phoneticKey(word)];
         if (groups.empty() || groups.back() != group) groups.push_back(group);
-        i = j + 1;
-      }
+      });
       ++group;
     }
     for (auto& [key, groups] : by_key) std::sort(groups.begin(), groups.end());
@@ -253,21 +259,26 @@ const Table& table() {
 
 bool isTitle(std::string_view folded_word) { return table().titles.count(std::string(folded_word)) != 0; }
 
+std::string withoutTitles(std::string_view folded_name) {
+  std::string out;
+  forEachWord(folded_name, [&](std::string_view word) {
+    if (isTitle(word)) return;
+    if (!out.empty()) out += ' ';
+    out += word;
+  });
+  return out;
+}
+
 std::vector<uint16_t> givenNameGroups(std::string_view folded_name) {
   const Table& t = table();
   std::vector<uint16_t> out;
-  std::size_t i = 0;
-  while (i < folded_name.size()) {
-    std::size_t j = folded_name.find(' ', i);
-    if (j == std::string_view::npos) j = folded_name.size();
-    const std::string_view word = folded_name.substr(i, j - i);
+  forEachWord(folded_name, [&](std::string_view word) {
     // Initials ("j") and titles are not names.
     if (word.size() > 1 && !t.titles.count(std::string(word))) {
       auto it = t.by_key.find(phoneticKey(word));
       if (it != t.by_key.end()) out.insert(out.end(), it->second.begin(), it->second.end());
     }
-    i = j + 1;
-  }
+  });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

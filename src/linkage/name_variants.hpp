@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,5 +30,8 @@ bool shareGroup(const std::vector<uint16_t>& a, const std::vector<uint16_t>& b);
 // Words that are titles, not names ("sir", "mrs", "dr", "1st"): a given name made only of them
 // is as good as missing.
 bool isTitle(std::string_view folded_word);
+
+// A folded given name without its titles ("sir james" -> "james"); "" when nothing else is left.
+std::string withoutTitles(std::string_view folded_name);
 
 }  // namespace palermo::linkage
