@@ -76,11 +76,11 @@ void registerLinkageRoutes(http::Router& r, AppContext& ctx) {
       throw Problem::forbidden("Searching for known persons needs access to persons' identity or the right to register signals.");
     Json body;
     try {
-      body = Json::parse(req.body);
-    } catch (const std::exception&) {
-      throw Problem::badRequest("invalid_json", "The body must be a JSON object.");
+      body = parseJsonInput(req.body);
+    } catch (const JsonInputError& e) {
+      throw http::jsonInputProblem(e, "The body");
     }
-    if (!body.is_object()) throw Problem::badRequest("invalid_json", "The body must be a JSON object.");
+    if (!body.is_object()) throw Problem::badRequest("request.not_an_object", "The body must be a JSON object.");
     std::vector<FieldError> errors;
     linkage::PersonQuery q;
     q.first_name = field(body, "first_name", errors);

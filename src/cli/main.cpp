@@ -114,7 +114,9 @@ void printProgress(int64_t done, int64_t total) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
-int runServe(const Config& config) {
+// `routes`: print the route table (one JSON object per line: method, pattern) instead of
+// serving; the same setup as serving, so the table is the one the server answers with.
+int runServe(const Config& config, bool print_routes = false) {
   log::init(config.log_level, config.log_file);
   auto store = openMigrated(config);
   store->deleteExpiredSessions(auth::systemClock(), auth::systemClock() - int64_t{config.session_idle_minutes} * 60);
@@ -175,6 +177,11 @@ int runServe(const Config& config) {
   http::Router router;
   api::AppContext ctx{config, *store, metrics, auth, &records, statistics.get(), links.get()};
   api::registerRoutes(router, ctx);
+  if (print_routes) {
+    for (const auto& [method, pattern] : router.routes())
+      std::printf("%s\n", Json{{"method", method}, {"pattern", pattern}}.dump().c_str());
+    return 0;
+  }
 
   http::Server server(config, router, metrics);
   server.bind();
@@ -325,6 +332,9 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Run the HTTP server (API and web application)");
   addCommon(serve, common);
 
+  auto* routes = app.add_subcommand("routes", "Print the HTTP routes the server answers (JSON lines: method, pattern)");
+  addCommon(routes, common);
+
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and list them");
   addCommon(migrate, common);
 
@@ -455,6 +465,7 @@ int main(int argc, char** argv) {
     const Config config = loadFrom(common);
     if (!*serve) log::init("warn", "");
     if (*serve) return runServe(config);
+    if (*routes) return runServe(config, true);
     if (*migrate) {
       log::init("info", "");
       auto store = openStore(config.database_url, StoreOptions{config.database_pool_size});

@@ -7,6 +7,7 @@
 
 #include <cctype>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -168,6 +169,14 @@ KeyRing KeyRing::load(const std::string& data_dir, bool create) {
     }
     ::umask(old);
     ::chmod(file.c_str(), 0600);
+  }
+  // Whoever reads this file reads every identity in the database: only its owner may.
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw std::runtime_error("master key file " + file + " can be read or written by others than its owner (mode " +
+                             mode + "); run: chmod 600 " + file);
   }
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read master key file " + file);

@@ -69,13 +69,28 @@ Json Request::jsonBody() const {
     throw Problem(415, "request.media_type", "The body must be application/json.");
   Json j;
   try {
-    j = Json::parse(body);
-  } catch (const Json::parse_error& e) {
-    throw Problem::badRequest("request.malformed_json",
-                              "The body is not valid JSON (at byte " + std::to_string(e.byte) + ").");
+    j = parseJsonInput(body);
+  } catch (const JsonInputError& e) {
+    throw jsonInputProblem(e, "The body");
   }
   if (!j.is_object()) throw Problem::badRequest("request.not_an_object", "The body must be a JSON object.");
   return j;
+}
+
+Problem jsonInputProblem(const JsonInputError& e, const std::string& what) {
+  using Kind = JsonInputError::Kind;
+  switch (e.kind()) {
+    case Kind::TooDeep:
+      return Problem::badRequest("request.json_too_deep", what + " is " + e.what() + ".");
+    case Kind::NumberOutOfRange:
+      return Problem::validation({{e.field(), "number_range", "is a number out of range (a number like 1e400)"}});
+    case Kind::StringTooLong:
+      return Problem::validation({{e.field(), "max_length", e.what()}});
+    case Kind::Malformed:
+      break;
+  }
+  return Problem::badRequest("request.malformed_json",
+                             what + " is not valid JSON (at byte " + std::to_string(e.byte()) + ").");
 }
 
 Response Response::json(int status, const Json& body) {

@@ -10,6 +10,11 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/json_input.hpp"
+
+namespace palermo {
+class Problem;
+}
 
 namespace palermo::http {
 
@@ -35,8 +40,9 @@ struct Request {
   // Percent-decoded value of a query parameter; empty when absent.
   [[nodiscard]] std::string queryParam(std::string_view name) const;
   [[nodiscard]] bool hasQueryParam(std::string_view name) const;
-  // The body parsed as a JSON object. Throws Problem (415 for another media type, 400 naming
-  // the position for malformed JSON, 400 when it is not an object).
+  // The body parsed as a JSON object within the limits of parseJsonInput. Throws Problem (415
+  // for another media type, 400 naming the position for malformed JSON, 400 when nested too
+  // deep or not an object, 422 naming the field for a number out of range or a text too long).
   [[nodiscard]] Json jsonBody() const;
 };
 
@@ -58,6 +64,10 @@ struct Response {
 };
 
 using Handler = std::function<Response(Request&)>;
+
+// The answer to JSON from a client that parseJsonInput refused; `what` names it ("The body",
+// "Line 3").
+Problem jsonInputProblem(const JsonInputError& e, const std::string& what);
 
 // Percent-decodes a URL component. Returns false on a malformed escape or an embedded NUL.
 bool percentDecode(std::string_view in, std::string& out, bool plus_is_space);

@@ -38,6 +38,15 @@ class Router {
   };
   [[nodiscard]] Match match(std::string_view method, std::string_view path) const;
 
+  // Every route as (method, pattern), in the order added: for `palermo routes` and the tests
+  // that try every route (tests/integration/hostile_test.cpp).
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(routes_.size());
+    for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+    return out;
+  }
+
  private:
   struct Route {
     std::string method;

@@ -373,6 +373,27 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
   }
 }
 
+namespace {
+
+// "%2F", "%2f", "%5C" or "%5c" in a raw path.
+bool encodesSeparator(std::string_view raw_path) {
+  for (std::size_t i = 0; i + 2 < raw_path.size(); ++i) {
+    if (raw_path[i] != '%') continue;
+    const char a = raw_path[i + 1], b = static_cast<char>(raw_path[i + 2] | 0x20);
+    if ((a == '2' && b == 'f') || (a == '5' && b == 'c')) return true;
+  }
+  return false;
+}
+
+// application/json, application/problem+json, application/x-ndjson, application/jsonl ...
+bool isJsonMediaType(std::string_view ct) {
+  std::string lower;
+  for (char c : ct.substr(0, ct.find(';'))) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower.find("json") != std::string::npos;
+}
+
+}  // namespace
+
 asio::awaitable<Response> Server::Impl::dispatch(Request& req, std::string& route_label) {
   const auto q = req.target.find('?');
   const std::string_view raw_path = std::string_view(req.target).substr(0, q);
@@ -381,6 +402,17 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, std::string& rout
     co_return problemResponse(Problem::badRequest("http.bad_target", "The request target is not a valid path."),
                               req.request_id, "");
   }
+  // Nothing here is addressed by an encoded '/' or '\\' in a path: answered as not found
+  // rather than decoded into another path (docs/security.md, finding 1).
+  if (encodesSeparator(raw_path))
+    co_return problemResponse(Problem::notFound("No resource at this address."), req.request_id, "");
+  // A JSON body nested deeper than any handler reads is refused before one runs, whatever the
+  // route (docs/security.md, finding 2); handlers parse with the same limit (parseJsonInput).
+  if (isJsonMediaType(req.header("content-type")) && !jsonNestingWithin(req.body, JsonLimits{}.max_depth))
+    co_return problemResponse(Problem::badRequest("request.json_too_deep",
+                                                  "The body is nested deeper than " +
+                                                      std::to_string(JsonLimits{}.max_depth) + " levels."),
+                              req.request_id, req.path);
   auto match = router.match(req.method, req.path);
   if (!match.handler) {
     if (match.status == 405) {

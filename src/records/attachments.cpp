@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/random.hpp"
+#include "core/utf8.hpp"
 #include "records/engine.hpp"
 
 namespace palermo::records {
@@ -28,24 +29,7 @@ int64_t nowMillis() {
 bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // Well-formed UTF-8 without NUL bytes: what a text or CSV file must be.
-bool validUtf8Text(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return false;
-    std::size_t continuation = 0;
-    if (c >= 0x80) {
-      if ((c & 0xE0) == 0xC0) continuation = 1;
-      else if ((c & 0xF0) == 0xE0) continuation = 2;
-      else if ((c & 0xF8) == 0xF0) continuation = 3;
-      else return false;
-    }
-    if (i + continuation >= s.size()) return false;
-    for (std::size_t k = 1; k <= continuation; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += continuation + 1;
-  }
-  return true;
-}
+bool validUtf8Text(std::string_view s) { return s.find('\0') == std::string_view::npos && isValidUtf8(s); }
 
 }  // namespace
 

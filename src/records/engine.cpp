@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "core/json_input.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 
@@ -128,11 +129,13 @@ bool decodeCursor(const std::string& text, Cursor& out) {
     }
   }
   try {
-    const Json j = Json::parse(bytes);
+    const Json j = parseJsonInput(bytes, JsonLimits{4, 64 * 1024});
     if (!j.is_array() || j.size() != 2 || !j[1].is_number_integer()) return false;
     out.value = j[0];
     out.id = j[1].get<int64_t>();
     return out.id > 0;
+  } catch (const JsonInputError&) {
+    return false;
   } catch (const Json::exception&) {
     return false;
   }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/json_input.hpp"
 #include "records/engine.hpp"
 #include "records/schema.hpp"
 #include "store/store.hpp"
@@ -44,9 +45,9 @@ std::vector<ImportRow> readJsonLines(std::istream& in, const std::string& file, 
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     Json j;
     try {
-      j = Json::parse(text);
-    } catch (const std::exception& e) {
-      errors.push_back({file, line, "", "json", std::string("not valid JSON: ") + e.what()});
+      j = parseJsonInput(text);
+    } catch (const JsonInputError& e) {
+      errors.push_back({file, line, e.field(), "json", e.what()});
       continue;
     }
     if (!j.is_object()) {

@@ -2,6 +2,7 @@
 // index follows the new key, the audit chain verifies across the rotation, an interrupted
 // rotation is finished, and nothing is re-encrypted over a broken chain.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -104,6 +105,15 @@ TEST_F(Keys, KeyFileFormatsAndErrors) {
   const auto file = dir_ / "master.key";
   // A file from before versions: one bare key.
   { std::ofstream(file) << std::string(64, 'c') << "\n"; }
+  // Readable by others (the umask's 0644): refused, naming the file and the fix.
+  ::chmod(file.c_str(), 0644);
+  try {
+    (void)KeyRing::load(dir_.string(), false);
+    ADD_FAILURE() << "a key file others can read was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("chmod 600 " + file.string()), std::string::npos) << e.what();
+  }
+  ::chmod(file.c_str(), 0600);
   auto ring = KeyRing::load(dir_.string(), false);
   EXPECT_EQ(ring.newestVersion(), 1);
   EXPECT_EQ(ring.addVersionToFile(), 2);

@@ -1,8 +1,13 @@
 // The SQLite backend: the embedded default. See docs/store.md.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 
+#include "core/log.hpp"
 
 namespace palermo::sqlite {
 
@@ -223,10 +228,30 @@ sql::Dialect sqliteDialect() {
 
 }  // namespace
 
+// The database file and its WAL, shared-memory and journal files readable by their owner only
+// (0600), like the key file: a copy of them plus the key opens every identity. SQLite gives the
+// files it creates beside the database the database file's mode, so creating the database file
+// 0600 is enough for new ones; older, looser files are narrowed, and said so in the log.
+static void restrictDatabaseFiles(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    if (::chmod(file.c_str(), st.st_mode & 0700) == 0)
+      log::warn("store.permissions_narrowed", {{"file", file}, {"mode", "0600"}});
+  }
+}
+
 SqliteStore::SqliteStore(std::string path)
     : sql::SqlStore(sqliteDialect(), sqliteMigrations(), 0), path_(std::move(path)) {
-  if (const auto parent = std::filesystem::path(path_).parent_path(); !parent.empty())
+  if (const auto parent = std::filesystem::path(path_).parent_path(); !parent.empty() && !std::filesystem::exists(parent)) {
     std::filesystem::create_directories(parent);
+    std::filesystem::permissions(parent, std::filesystem::perms::owner_all);  // the data directory: 0700
+  }
+  restrictDatabaseFiles(path_);
   start();
 }
 
