@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "records/schema.hpp"
+#include "stats/disclosure.hpp"
 
 namespace palermo::stats {
 
@@ -139,100 +140,109 @@ ReportLayout loadReportLayout(const std::string& file, const Catalogue& catalogu
   return layout;
 }
 
-// ---- Disclosure control ------------------------------------------------------------------
+// ---- Disclosure control (src/stats/disclosure.*) ------------------------------------------
 
 namespace {
 
-struct PubCell {
-  std::string code;
-  double value = 0;
-  bool suppressed = false;
-  bool imported = false;
-};
+// The symbol of a hidden cell: never "<5" (a cell hidden to protect another may be large).
+constexpr const char* kHidden = "x";
 
-// Suppresses cells of one table (cells add up to `total` when additive). Primary: 0 < v < t.
-// Secondary, for additive tables with a published total: the suppressed cells must be at least
-// two and together reach the threshold, so that subtraction from the total reveals neither
-// any one of them nor that they are all small; the smallest published cells are added until
-// that holds (or, when none is left, the total is suppressed too).
-void suppress(std::vector<PubCell>& cells, double total, bool& total_suppressed, bool additive, int threshold) {
-  const double t = threshold;
-  if (total > 0 && total < t) total_suppressed = true;
-  for (auto& c : cells)
-    if (c.value > 0 && (c.value < t || total_suppressed)) c.suppressed = true;
-  if (!additive || total_suppressed) return;
-  for (;;) {
-    int n = 0;
-    double sum = 0;
-    for (const auto& c : cells)
-      if (c.suppressed) ++n, sum += c.value;
-    if (n == 0 || (n >= 2 && sum >= t)) return;
-    PubCell* next = nullptr;
-    for (auto& c : cells)
-      if (!c.suppressed && c.value > 0 && (!next || c.value < next->value)) next = &c;
-    if (!next) {
-      total_suppressed = true;
-      return;
-    }
-    next->suppressed = true;
-  }
+std::string display(double v, bool hidden, const std::string& lang, int decimals) {
+  if (hidden) return kHidden;
+  return formatNumber(v, lang, decimals);
 }
 
-std::string display(double v, bool suppressed, int threshold, const std::string& lang, int decimals) {
-  if (suppressed) return "<" + std::to_string(threshold);
-  return formatNumber(v, lang, decimals);
+// The previous period as published beside a figure: its total only.
+Figure totalOnly(const Figure& f) {
+  Figure t = f;
+  t.breakdowns.clear();
+  return t;
 }
 
 }  // namespace
 
+bool isMoney(const Indicator& ind, const records::Schema& schema) {
+  if (ind.unit != Indicator::Unit::Sum || ind.from.empty() || ind.sum.empty()) return false;
+  const auto end = resolvePath(schema, ind.from, ind.sum);
+  if (end.type.empty()) return false;
+  const auto* type = schema.type(end.type);
+  const auto* field = type ? type->field(end.field) : nullptr;
+  return field && field->type == records::FieldType::Money;
+}
+
+bool subjectToThreshold(const Indicator& ind, const records::Schema& schema) {
+  if (ind.unit == Indicator::Unit::Ratio) return false;
+  return !isMoney(ind, schema);
+}
+
+void addToDisclosure(sdc::Tables& tables, const Figure& figure, const Figure* previous, const Catalogue& catalogue,
+                     const records::Schema& schema) {
+  const Indicator* ind = catalogue.indicator(figure.indicator);
+  if (!ind || ind->unit == Indicator::Unit::Ratio) return;
+  const bool protect = subjectToThreshold(*ind, schema);
+  sdc::addFigure(tables, figure, catalogue, true, protect);
+  if (previous) sdc::addFigure(tables, totalOnly(*previous), catalogue, true, protect);
+}
+
 Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, const records::Schema& schema,
-                   const ReportOptions& opt) {
+                   const ReportOptions& opt, const sdc::Tables* decided) {
   const Indicator* ind = cat.indicator(fig.indicator);
-  const int threshold = cat.disclosure_threshold;
   const bool sdc = !opt.restricted;
-  const int decimals = ind->unit == Indicator::Unit::Ratio ? ind->decimals : 0;
+  // A figure published alone (the dashboard, the API) is protected with its previous period.
+  sdc::Tables local;
+  if (sdc && !decided) {
+    addToDisclosure(local, fig, prev, cat, schema);
+    sdc::protect(local, cat.disclosure_threshold);
+    decided = &local;
+  }
+  auto hidden = [&](const std::string& key) {
+    if (!sdc || !decided) return false;
+    const int i = decided->find(key);
+    return i >= 0 && decided->cells()[static_cast<std::size_t>(i)].hidden;
+  };
+  // Amounts are kept in qəpik and shown in manat.
+  const bool money = isMoney(*ind, schema);
+  const double scale = money ? 0.01 : 1.0;
+  auto decimalsOf = [&](double v) {
+    if (ind->unit == Indicator::Unit::Ratio) return ind->decimals;
+    return money && std::fmod(v, 100.0) != 0 ? 2 : 0;
+  };
+  const std::string period = fig.period.toString();
   Json out;
   out["indicator"] = fig.indicator;
   out["version"] = fig.version;
   out["label"] = ind->label.in(opt.lang);
   out["unit"] = ind->unit_label.in(opt.lang);
   out["counts"] = countsName(ind->unit);
+  if (money) out["currency"] = "AZN";
   out["register"] = ind->from;
   out["definition"] = ind->definition.in(opt.lang);
-  out["period"] = fig.period.toString();
+  out["period"] = period;
   out["imported"] = fig.imported != 0;
   out["available"] = fig.available;
-  out["from_records"] = fig.from_records;
-  out["imported_value"] = fig.imported;
+  out["from_records"] = fig.from_records * scale;
+  out["imported_value"] = fig.imported * scale;
   if (!fig.qualifier.empty()) out["qualifier"] = fig.qualifier;
   out["sources"] = fig.sources;
-  bool total_suppressed = false;
+  const bool total_hidden = hidden(sdc::cellKey(fig.indicator, period));
   // Breakdowns.
   Json breakdowns = Json::array();
-  std::vector<std::vector<PubCell>> tables;
   for (const auto& b : fig.breakdowns) {
-    std::vector<PubCell> cells;
-    for (const auto& c : b.cells) cells.push_back({c.code, c.value, false, c.imported});
-    if (b.not_recorded > 0) cells.push_back({"", b.not_recorded, false, false});
-    if (sdc) suppress(cells, fig.value, total_suppressed, b.additive, threshold);
-    tables.push_back(std::move(cells));
-  }
-  if (sdc && fig.value > 0 && fig.value < threshold && ind->unit != Indicator::Unit::Ratio) total_suppressed = true;
-  for (std::size_t k = 0; k < fig.breakdowns.size(); ++k) {
-    const auto& b = fig.breakdowns[k];
     Json cells = Json::array();
-    Json nr = nullptr;
-    for (auto& c : tables[k]) {
-      if (total_suppressed && c.value > 0) c.suppressed = true;
-      Json cell = {{"code", c.code},
-                   {"label", c.code.empty() ? notRecorded(opt.lang) : categoryLabel(cat, schema, b.dimension, c.code, opt.lang)},
-                   {"value", c.suppressed ? Json(nullptr) : Json(c.value)},
-                   {"display", display(c.value, c.suppressed, threshold, opt.lang, 0)},
-                   {"suppressed", c.suppressed}};
-      if (c.imported) cell["imported"] = true;
-      if (c.code.empty()) nr = cell;
-      else cells.push_back(cell);
-    }
+    auto cellJson = [&](const std::string& code, double value, bool imported) {
+      const bool h = hidden(sdc::cellKey(fig.indicator, period, b.dimension, code));
+      Json cell = {{"code", code},
+                   {"label", code.empty() ? notRecorded(opt.lang) : categoryLabel(cat, schema, b.dimension, code, opt.lang)},
+                   {"value", h ? Json(nullptr) : Json(value * scale)},
+                   {"display", display(value * scale, h, opt.lang, decimalsOf(value))},
+                   {"suppressed", h}};
+      if (imported) cell["imported"] = true;
+      return cell;
+    };
+    for (const auto& c : b.cells) cells.push_back(cellJson(c.code, c.value, c.imported));
+    Json nr = b.not_recorded > 0 || hidden(sdc::cellKey(fig.indicator, period, b.dimension, ""))
+                  ? cellJson("", b.not_recorded, false)
+                  : Json(nullptr);
     const Dimension* d = cat.dimension(b.dimension);
     // Value lists keep their own order; countries and free codes go largest first.
     if (d && d->kind == Dimension::Kind::Value && (d->list == "country" || d->list.empty())) {
@@ -257,34 +267,31 @@ Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, 
                           {"cells", cells},
                           {"not_recorded", nr}});
   }
-  out["suppressed"] = total_suppressed;
-  out["value"] = total_suppressed ? Json(nullptr) : Json(fig.value);
-  std::string shown = display(fig.value, total_suppressed, threshold, opt.lang, decimals);
-  out["display"] = shown;
+  out["suppressed"] = total_hidden;
+  out["value"] = total_hidden ? Json(nullptr) : Json(fig.value * scale);
+  out["display"] = display(fig.value * scale, total_hidden, opt.lang, decimalsOf(fig.value));
   out["breakdowns"] = breakdowns;
   // The change on the previous period.
-  if (prev) {
-    const bool prev_available = prev->available;
-    if (prev_available) {
-      const bool prev_suppressed = sdc && prev->value > 0 && prev->value < threshold && ind->unit != Indicator::Unit::Ratio;
-      Json p = {{"period", prev->period.toString()},
-                {"value", prev_suppressed ? Json(nullptr) : Json(prev->value)},
-                {"display", display(prev->value, prev_suppressed, threshold, opt.lang, decimals)},
-                {"imported", prev->imported != 0}};
-      out["previous"] = p;
-      if (!prev_suppressed && !total_suppressed) {
-        const double diff = fig.value - prev->value;
-        Json change = {{"absolute", diff}};
-        std::string d = (diff > 0 ? "+" : diff < 0 ? "−" : "±") + formatNumber(std::fabs(diff), opt.lang, decimals);
-        if (prev->value > 0) {
-          const double pct = std::round(diff * 1000.0 / prev->value) / 10.0;
-          change["percent"] = pct;
-          if (ind->unit != Indicator::Unit::Ratio)
-            d += ", " + std::string(pct > 0 ? "+" : pct < 0 ? "−" : "±") + formatNumber(std::fabs(pct), opt.lang, 1) + "%";
-        }
-        change["display"] = d;
-        out["change"] = change;
+  if (prev && prev->available) {
+    const bool prev_hidden = hidden(sdc::cellKey(prev->indicator, prev->period.toString()));
+    Json p = {{"period", prev->period.toString()},
+              {"value", prev_hidden ? Json(nullptr) : Json(prev->value * scale)},
+              {"display", display(prev->value * scale, prev_hidden, opt.lang, decimalsOf(prev->value))},
+              {"imported", prev->imported != 0}};
+    out["previous"] = p;
+    if (!prev_hidden && !total_hidden) {
+      const double diff = (fig.value - prev->value) * scale;
+      Json change = {{"absolute", diff}};
+      std::string d = (diff > 0 ? "+" : diff < 0 ? "−" : "±") +
+                      formatNumber(std::fabs(diff), opt.lang, decimalsOf(fig.value - prev->value));
+      if (prev->value > 0) {
+        const double pct = std::round((fig.value - prev->value) * 1000.0 / prev->value) / 10.0;
+        change["percent"] = pct;
+        if (ind->unit != Indicator::Unit::Ratio)
+          d += ", " + std::string(pct > 0 ? "+" : pct < 0 ? "−" : "±") + formatNumber(std::fabs(pct), opt.lang, 1) + "%";
       }
+      change["display"] = d;
+      out["change"] = change;
     }
   }
   return out;
@@ -358,7 +365,11 @@ std::string render(const std::string& tmpl, const Json& fig, const std::string& 
       if (auto dots = p.find(".."); dots != std::string::npos) p.replace(dots, 2, "–");
       out += p;
     }
-    else if (name == "cells") out += cellsText(fig, (*m)[2]);
+    else if (name == "cells") {
+      // A breakdown with nothing in it says so rather than leaving "by sector — ;".
+      const std::string cells = cellsText(fig, (*m)[2]);
+      out += cells.empty() ? (lang == "en" ? "none" : lang == "ru" ? "нет" : "yoxdur") : cells;
+    }
     else if (name == "cell") out += cellText(fig, (*m)[2], (*m)[3]);
     else if (name == "unit") out += fig["unit"].get<std::string>();
     else out += m->str();
@@ -370,24 +381,148 @@ std::string render(const std::string& tmpl, const Json& fig, const std::string& 
 
 }  // namespace
 
+sdc::AuditResult auditPublished(const Json& report, const sdc::Tables& truth, const Catalogue& cat,
+                                const records::Schema& schema) {
+  sdc::Tables seen = truth;  // the same cells, true values and relations
+  for (auto& c : seen.cells()) c.shown = c.hidden = false;
+  std::vector<std::string> false_statements;
+  const int k = cat.disclosure_threshold;
+  auto mark = [&](const std::string& key, const Json& value, const Json& display, double scale) {
+    const int i = seen.find(key);
+    if (i < 0) return;  // a ratio, or a figure with no data: not a count
+    auto& c = seen.cells()[static_cast<std::size_t>(i)];
+    c.shown = true;
+    const double truth_value = c.value * scale;
+    if (value.is_null()) {
+      c.hidden = true;
+    } else if (std::fabs(value.get<double>() - truth_value) > 1e-9 * std::max(1.0, std::fabs(truth_value))) {
+      false_statements.push_back(key + " is shown as " + value.dump() + " but is " + formatNumber(truth_value, "en", 2));
+    }
+    const std::string d = display.is_string() ? display.get<std::string>() : "";
+    if (!d.empty() && d[0] == '<' && !(c.value > 0 && c.value < k))
+      false_statements.push_back(key + " is shown as " + d + " but is not below " + std::to_string(k));
+  };
+  for (const auto& [fkey, fig] : report["figures"].items()) {
+    const Indicator* ind = cat.indicator(fig["indicator"].get<std::string>());
+    if (!ind) continue;
+    const double scale = isMoney(*ind, schema) ? 0.01 : 1.0;
+    const std::string id = fig["indicator"], period = fig["period"];
+    mark(sdc::cellKey(id, period), fig["value"], fig["display"], scale);
+    for (const auto& b : fig["breakdowns"]) {
+      const std::string dim = b["dimension"];
+      for (const auto& c : b["cells"]) mark(sdc::cellKey(id, period, dim, c["code"]), c["value"], c["display"], scale);
+      if (!b["not_recorded"].is_null())
+        mark(sdc::cellKey(id, period, dim, ""), b["not_recorded"]["value"], b["not_recorded"]["display"], scale);
+    }
+    if (fig.contains("previous"))
+      mark(sdc::cellKey(id, fig["previous"]["period"]), fig["previous"]["value"], fig["previous"]["display"], scale);
+  }
+  for (const auto& section : report["sections"])
+    for (const auto& chart : section["charts"]) {
+      if (chart["kind"] != "trend") continue;
+      const Indicator* ind = cat.indicator(chart["figure"].get<std::string>());
+      if (!ind) continue;
+      const double scale = isMoney(*ind, schema) ? 0.01 : 1.0;
+      for (const auto& point : chart["series"])
+        mark(sdc::cellKey(chart["figure"], point["label"]), point["value"], point["display"], scale);
+    }
+  auto result = sdc::audit(seen, k);
+  result.false_statements = std::move(false_statements);
+  result.ok = result.ok && result.false_statements.empty();
+  return result;
+}
+
+namespace {
+
+// The public edition's footnote on "x".
+std::string hiddenNote(int threshold, const std::string& lang) {
+  const std::string k = std::to_string(threshold);
+  if (lang == "en")
+    return "Public edition: x — not published, to protect the persons counted: the value is below " + k +
+           ", or it would let such a value be worked out from the other figures of this report.";
+  if (lang == "ru")
+    return "Публичное издание: x — не публикуется для защиты учтённых лиц: значение меньше " + k +
+           " или по нему можно вычислить такое значение из других показателей доклада.";
+  return "İctimai nəşr: x — hesaba alınan şəxsləri qorumaq üçün dərc edilmir: dəyər " + k +
+         "-dən kiçikdir və ya hesabatın digər rəqəmlərindən belə bir dəyəri hesablamağa imkan verir.";
+}
+
+}  // namespace
+
 Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat, const records::Schema& schema,
                  const ReportOptions& opt) {
   const auto started = std::chrono::steady_clock::now();
   const Period period = Period::year(opt.year), previous = period.previous();
+  auto keyOf = [&](const std::string& id, int from_year) {
+    return from_year ? id + "@" + std::to_string(from_year) + ".." + std::to_string(opt.year) : id;
+  };
+  auto trendFirst = [&](const ReportLayout::Chart& c) { return c.from_year ? c.from_year : opt.year - 9; };
+
+  // 1. Everything the report publishes, evaluated: figures of the year with the year before,
+  //    multi-year totals, the years of every trend.
+  struct Evaluated {
+    Figure current;
+    Figure prev;
+    bool has_prev = false;
+    int from_year = 0;
+  };
+  std::map<std::string, Evaluated> evaluated;
+  auto need = [&](const std::string& id, int from_year) {
+    const std::string key = keyOf(id, from_year);
+    if (evaluated.count(key)) return;
+    Evaluated e;
+    e.from_year = from_year;
+    if (from_year) {
+      e.current = ev.evaluate(id, Period::years(from_year, opt.year), false);
+    } else {
+      e.current = ev.evaluate(id, period);
+      e.prev = ev.evaluate(id, previous);
+      e.has_prev = true;
+    }
+    evaluated.emplace(key, std::move(e));
+  };
+  for (const auto& s : layout.sections) {
+    for (const auto& item : s.items)
+      if (!item.figure.empty()) need(item.figure, item.from_year);
+    for (const auto& c : s.charts) need(c.figure, 0);
+  }
+
+  // 2. Disclosure control over the whole publication: cells shared by several parts (a total in
+  //    its sentence and in a trend, last year's total beside this year's) are one cell.
+  sdc::Tables tables;
+  if (!opt.restricted) {
+    for (const auto& [key, e] : evaluated) {
+      const Indicator* ind = cat.indicator(e.current.indicator);
+      if (!ind || ind->unit == Indicator::Unit::Ratio) continue;
+      if (e.from_year) {
+        std::vector<Figure> years;
+        for (int y = e.from_year; y <= opt.year; ++y) years.push_back(ev.evaluate(ind->id, Period::year(y), false));
+        sdc::addYears(tables, e.current, years, cat, subjectToThreshold(*ind, schema));
+      } else {
+        addToDisclosure(tables, e.current, e.has_prev ? &e.prev : nullptr, cat, schema);
+      }
+    }
+    for (const auto& s : layout.sections)
+      for (const auto& c : s.charts) {
+        const Indicator* ind = cat.indicator(c.figure);
+        if (c.kind != "trend" || !ind || ind->unit == Indicator::Unit::Ratio) continue;
+        for (int y = trendFirst(c); y <= opt.year; ++y)
+          // (the evaluator may hand back a figure it computed with breakdowns: the trend shows totals)
+          sdc::addFigure(tables, totalOnly(ev.evaluate(c.figure, Period::year(y), false)), cat, true,
+                         subjectToThreshold(*ind, schema));
+      }
+    sdc::protect(tables, cat.disclosure_threshold);
+  }
+  const sdc::Tables* decided = opt.restricted ? nullptr : &tables;
+
+  // 3. Published.
   Json figures = Json::object();
-  // Figures by id; a multi-year figure by id@first..last.
   auto figure = [&](const std::string& id, int from_year = 0) -> const Json& {
-    const std::string key = from_year ? id + "@" + std::to_string(from_year) + ".." + std::to_string(opt.year) : id;
+    const std::string key = keyOf(id, from_year);
     auto it = figures.find(key);
     if (it != figures.end()) return *it;
-    if (from_year) {
-      const Figure f = ev.evaluate(id, Period::years(from_year, opt.year), false);
-      figures[key] = publishFigure(f, nullptr, cat, schema, opt);
-    } else {
-      const Figure f = ev.evaluate(id, period);
-      const Figure p = ev.evaluate(id, previous);
-      figures[key] = publishFigure(f, &p, cat, schema, opt);
-    }
+    const auto& e = evaluated.at(key);
+    figures[key] = publishFigure(e.current, e.has_prev ? &e.prev : nullptr, cat, schema, opt, decided);
     return figures[key];
   };
   Json sections = Json::array();
@@ -407,10 +542,11 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
       std::string text = item.sentence.empty()
                              ? fig["label"].get<std::string>() + ": " + qualified(fig, opt.lang) + changeText(fig, opt.lang) + "."
                              : render(item.sentence.in(opt.lang), fig, opt.lang, opt.year);
-      if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
-      const std::string key = item.from_year ? item.figure + "@" + std::to_string(item.from_year) + ".." + std::to_string(opt.year)
-                                             : item.figure;
-      paragraphs.push_back({{"text", text}, {"figure", key}, {"show", item.show}, {"imported", fig["imported"]}});
+      // A sentence starts with a capital, but "x" (hidden) stays the symbol it is.
+      if (!text.empty() && text[0] >= 'a' && text[0] <= 'z' && text.rfind(std::string(kHidden) + " ", 0) != 0)
+        text[0] = static_cast<char>(text[0] - 'a' + 'A');
+      paragraphs.push_back(
+          {{"text", text}, {"figure", keyOf(item.figure, item.from_year)}, {"show", item.show}, {"imported", fig["imported"]}});
     }
     if (!missing.empty()) {
       std::string t = opt.lang == "en"   ? "No figures for " + std::to_string(opt.year) + ": "
@@ -434,9 +570,9 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
                                 {"display", b["not_recorded"]["display"]}});
           }
       } else {
-        for (int y = c.from_year ? c.from_year : opt.year - 9; y <= opt.year; ++y) {
+        for (int y = trendFirst(c); y <= opt.year; ++y) {
           const Figure f = ev.evaluate(c.figure, Period::year(y), false);
-          const Json pub = publishFigure(f, nullptr, cat, schema, opt);
+          const Json pub = publishFigure(f, nullptr, cat, schema, opt, decided);
           series.push_back({{"label", std::to_string(y)}, {"value", pub["value"]}, {"display", pub["display"]},
                             {"imported", f.imported != 0 && f.from_records == 0}});
         }
@@ -463,12 +599,18 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
                       ? (opt.lang == "en" ? "Restricted edition: exact values, for authorised use only."
                          : opt.lang == "ru" ? "Служебное издание: точные значения, только для уполномоченных."
                                             : "Xidməti nəşr: dəqiq dəyərlər, yalnız səlahiyyətli şəxslər üçün.")
-                      : (opt.lang == "en" ? "Public edition: values below " + std::to_string(cat.disclosure_threshold) +
-                                                " are shown as <" + std::to_string(cat.disclosure_threshold) + ", with further cells hidden where a total would reveal them."
-                         : opt.lang == "ru" ? "Публичное издание: значения меньше " + std::to_string(cat.disclosure_threshold) +
-                                                  " показаны как <" + std::to_string(cat.disclosure_threshold) + "; скрыты и ячейки, по которым их можно вычислить."
-                                            : "İctimai nəşr: " + std::to_string(cat.disclosure_threshold) + "-dən kiçik dəyərlər <" +
-                                                  std::to_string(cat.disclosure_threshold) + " kimi göstərilir; onları hesablamağa imkan verən xanalar da gizlədilir.")}};
+                      : hiddenNote(cat.disclosure_threshold, opt.lang)}};
+  if (!opt.restricted) {
+    const auto audit = auditPublished(report, tables, cat, schema);
+    report["disclosure_audit"] = audit.toJson();
+    if (!audit.ok) {
+      std::string why = audit.false_statements.empty() ? "" : " " + audit.false_statements.front();
+      if (!audit.too_narrow.empty()) why += " cell " + audit.too_narrow.front().key + " can be narrowed to [" +
+                                           formatNumber(audit.too_narrow.front().low, "en") + ", " +
+                                           formatNumber(audit.too_narrow.front().high, "en") + "]";
+      throw std::runtime_error("the public edition failed its disclosure audit; it is not published:" + why);
+    }
+  }
   report["compute_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return report;
 }

@@ -14,6 +14,11 @@ namespace palermo::records {
 struct Schema;
 }
 
+namespace palermo::stats::sdc {
+class Tables;
+struct AuditResult;
+}
+
 namespace palermo::stats {
 
 struct ReportLayout {
@@ -52,16 +57,33 @@ struct ReportOptions {
   bool restricted = false;      // exact values (authorised roles); otherwise the public edition
 };
 
-// One figure as published: exact values in restricted editions; in public editions cells
-// below the threshold are replaced by "<N" and secondary cells suppressed so that no
-// suppressed value can be worked out from the totals.
+// One figure as published: exact values in restricted editions; in public editions the cells
+// that disclosure control hides (src/stats/disclosure.hpp) are shown as "x" with value null.
+// `decided`: the protection of the whole publication the figure is part of (a report); without
+// it the figure is protected with its previous period alone. Amounts of money are shown in
+// manat (kept in qəpik).
 Json publishFigure(const Figure& figure, const Figure* previous, const Catalogue& catalogue,
-                   const records::Schema& schema, const ReportOptions& options);
+                   const records::Schema& schema, const ReportOptions& options,
+                   const sdc::Tables* decided = nullptr);
+
+// True when the indicator adds up a money field (qəpik), shown in manat and not subject to the
+// threshold; subjectToThreshold: counts of persons, records or things (not ratios, not money).
+bool isMoney(const Indicator& indicator, const records::Schema& schema);
+bool subjectToThreshold(const Indicator& indicator, const records::Schema& schema);
 
 // The whole report as data: sections with their sentences, tables and charts, every figure
-// with its definition. The renderers below take this.
+// with its definition. The renderers below take this. A public edition is protected as one
+// publication and audited before it is returned (report["disclosure_audit"]); a public edition
+// that fails the audit is not returned (std::runtime_error).
 Json buildReport(const ReportLayout& layout, Evaluator& evaluator, const Catalogue& catalogue,
                  const records::Schema& schema, const ReportOptions& options);
+
+// The auditor of a public edition: takes exactly what `report` publishes (its "figures" and
+// the trend charts of its "sections"), and `truth` (the true values and the relations of the
+// publication's cells), and computes for every hidden cell the interval an attacker narrows it
+// to; a shown value unequal to the truth or a "<k" not below k is a false statement.
+sdc::AuditResult auditPublished(const Json& report, const sdc::Tables& truth, const Catalogue& catalogue,
+                                const records::Schema& schema);
 
 // Renderers (src/stats/render_*.cpp). Each returns the file's bytes.
 std::string renderPdf(const Json& report);

@@ -16,6 +16,7 @@
 #include "records/import.hpp"
 #include "records/schema.hpp"
 #include "rules/rulebook.hpp"
+#include "stats/disclosure.hpp"
 #include "stats/engine.hpp"
 #include "stats/report.hpp"
 #include "stats/service.hpp"
@@ -88,65 +89,123 @@ TEST(Statistics, CatalogueLoadsAndNamesEveryMistake) {
   EXPECT_NE(all.find("bad.yaml:"), std::string::npos) << all;
 }
 
-// Random tables through publishFigure: in the public edition, no published cell is below the
-// threshold, and no suppressed cell can be worked out from the total and the published cells.
-TEST(Statistics, DisclosureControlNeverRevealsASmallCell) {
+// Random figures through publishFigure, with the linked breakdowns of victims identified
+// (women/men/children, sex, minor/adult, age band, citizenship, country) built from made-up
+// persons, and the previous year: the public edition states no false value, never shows "<k",
+// publishes no cell below the threshold, and the auditor (linear programming over every relation
+// between the published cells) finds no hidden cell narrower than the threshold.
+TEST(Statistics, DisclosureControlOverLinkedTablesPassesTheAuditor) {
   std::mt19937 rng(7);
   const int t = catalogue().disclosure_threshold;
-  int suppressed_seen = 0;
-  for (int round = 0; round < 3000; ++round) {
+  static const char* kBands[] = {"0_8", "9_17", "18_20", "21_23", "24_26", "27_29", "30_38", "39_47", "48_plus"};
+  static const int kBandMin[] = {0, 9, 18, 21, 24, 27, 30, 39, 48};
+  static const char* kCountries[] = {"AZ", "UZ", "TJ", "RU", "TR", "AE", "IR"};
+  int hidden_seen = 0, audited = 0;
+  double audit_ms = 0;
+  for (int round = 0; round < 1500; ++round) {
+    // Persons: sex (or not recorded), age (or not recorded), citizenship and country.
+    const int persons = static_cast<int>(rng() % (round % 3 == 0 ? 12 : 90));
+    std::map<std::string, std::map<std::string, double>> cells;
+    auto count = [&](const std::string& dim, const std::string& code) { cells[dim][code] += 1; };
+    for (int i = 0; i < persons; ++i) {
+      const int sx = static_cast<int>(rng() % 10);
+      const std::string sex = sx < 6 ? "female" : sx < 9 ? "male" : "";
+      const int age = rng() % 8 == 0 ? -1 : static_cast<int>(rng() % 60);
+      count("sex", sex);
+      count("minor_adult", age < 0 ? "" : age < 18 ? "minor" : "adult");
+      std::string band;
+      for (int k = 0; k < 9 && age >= 0; ++k)
+        if (age >= kBandMin[k]) band = kBands[k];
+      count("age_band", band);
+      count("victim_group", age < 0 ? "" : age < 18 ? "child" : sex == "female" ? "woman" : sex == "male" ? "man" : "");
+      count("citizenship", rng() % 9 == 0 ? "" : kCountries[rng() % (1 + round % 7)]);
+      count("country_of_exploitation", rng() % 5 == 0 ? "" : kCountries[rng() % 7]);
+    }
     Figure f;
     f.indicator = "victims_identified";
     f.version = 1;
     f.period = Period::year(2019);
-    BreakdownResult b;
-    b.dimension = "country_of_exploitation";
-    const int cells = 1 + static_cast<int>(rng() % 7);
-    double total = 0;
-    static const char* kCodes[] = {"TR", "QA", "IR", "RU", "AE", "AZ", "UZ"};
-    for (int i = 0; i < cells; ++i) {
-      const double v = rng() % 3 == 0 ? rng() % 5 : rng() % 60;
-      b.cells.push_back({kCodes[i], v, false});
-      total += v;
+    f.value = persons;
+    for (const char* dim : {"victim_group", "sex", "minor_adult", "age_band", "citizenship", "country_of_exploitation"}) {
+      BreakdownResult b;
+      b.dimension = dim;
+      for (const auto& [code, v] : cells[dim])
+        if (!code.empty()) b.cells.push_back({code, v, false});
+      b.not_recorded = cells[dim][""];
+      f.breakdowns.push_back(b);
     }
-    b.not_recorded = rng() % 4 == 0 ? rng() % 4 : 0;
-    total += b.not_recorded;
-    f.value = total;
-    f.breakdowns.push_back(b);
-    const Json pub = publishFigure(f, nullptr, catalogue(), schema(), ReportOptions{2019, "en", false});
-    // The total.
-    if (total > 0 && total < t) {
-      EXPECT_TRUE(pub["suppressed"].get<bool>());
-    }
-    if (!pub["value"].is_null()) {
-      EXPECT_FALSE(pub["value"].get<double>() > 0 && pub["value"].get<double>() < t);
-    }
-    std::vector<Json> all(pub["breakdowns"][0]["cells"].begin(), pub["breakdowns"][0]["cells"].end());
-    if (!pub["breakdowns"][0]["not_recorded"].is_null()) all.push_back(pub["breakdowns"][0]["not_recorded"]);
-    double published = 0;
-    int hidden = 0;
-    for (const auto& c : all) {
-      if (c["suppressed"].get<bool>()) {
-        ++hidden;
-        EXPECT_TRUE(c["value"].is_null());
-        EXPECT_EQ(c["display"], "<" + std::to_string(t));
-        continue;
+    Figure prev = f;
+    prev.period = Period::year(2018);
+    prev.breakdowns.clear();
+    prev.value = rng() % 4 == 0 ? rng() % 5 : rng() % 80;
+
+    const Json pub = publishFigure(f, &prev, catalogue(), schema(), ReportOptions{2019, "en", false});
+    // Everything published, against the truth.
+    auto check = [&](const Json& cell, double truth) {
+      const std::string display = cell["display"];
+      EXPECT_NE(display.rfind('<', 0), 0U) << "a '<' is shown: " << display;
+      if (cell["value"].is_null()) {
+        ++hidden_seen;
+        EXPECT_EQ(display, "x");
+        EXPECT_GT(truth, 0) << "a zero is hidden";
+        return;
       }
-      const double v = c["value"].get<double>();
-      EXPECT_FALSE(v > 0 && v < t) << "published small cell " << v;
-      published += v;
+      EXPECT_EQ(cell["value"].get<double>(), truth) << "a false value";
+      EXPECT_FALSE(truth > 0 && truth < t) << "published small cell " << truth;
+    };
+    check(pub, f.value);
+    check(pub["previous"], prev.value);
+    for (const auto& b : pub["breakdowns"]) {
+      for (const auto& c : b["cells"]) check(c, cells[b["dimension"].get<std::string>()][c["code"].get<std::string>()]);
+      if (!b["not_recorded"].is_null()) check(b["not_recorded"], cells[b["dimension"].get<std::string>()][""]);
     }
-    suppressed_seen += hidden;
-    if (hidden > 0 && !pub["value"].is_null()) {
-      // By subtraction the hidden cells sum to `rest`; each is at least 1. One of them is
-      // determined only if it is alone or if all of them must be 1.
-      const double rest = pub["value"].get<double>() - published;
-      EXPECT_GE(hidden, 2) << "a lone suppressed cell is revealed by the total";
-      EXPECT_GE(rest, t) << "the hidden cells together are below the threshold";
-      EXPECT_GT(rest - (hidden - 1), 1) << "every hidden cell would be 1";
-    }
+    // The auditor over exactly what was published.
+    sdc::Tables truth;
+    sdc::addFigure(truth, f, catalogue(), true, true);
+    sdc::addFigure(truth, prev, catalogue(), true, true);
+    const auto audit = auditPublished(Json{{"figures", {{"victims_identified", pub}}}, {"sections", Json::array()}},
+                                      truth, catalogue(), schema());
+    ++audited;
+    audit_ms += audit.ms;
+    EXPECT_TRUE(audit.ok) << audit.toJson().dump();
+    if (!audit.ok) break;
   }
-  EXPECT_GT(suppressed_seen, 1000);
+  EXPECT_GT(hidden_seen, 1000);
+  std::printf("disclosure: %d figures audited, %d hidden cells, %.1f ms of audit in all\n", audited, hidden_seen,
+              audit_ms);
+}
+
+// The auditor is not a formality: tables protected cell by cell, as before linked tables, fail.
+TEST(Statistics, TheAuditorCatchesACellWorkedOutFromALinkedTable) {
+  // 90 victims: 1 child among them. Hiding "child" in the women/men/children table alone is not
+  // enough: minor/adult gives it away (child = minor).
+  sdc::Tables tables;
+  const int total = tables.cell(sdc::cellKey("v", "2019"), 90);
+  const int child = tables.cell(sdc::cellKey("v", "2019", "victim_group", "child"), 1);
+  const int woman = tables.cell(sdc::cellKey("v", "2019", "victim_group", "woman"), 85);
+  const int man = tables.cell(sdc::cellKey("v", "2019", "victim_group", "man"), 4);
+  const int minor = tables.cell(sdc::cellKey("v", "2019", "minor_adult", "minor"), 1);
+  const int adult = tables.cell(sdc::cellKey("v", "2019", "minor_adult", "adult"), 89);
+  tables.sum({child, woman, man}, total);
+  tables.sum({minor, adult}, total);
+  tables.relate({{child, 1.0}, {minor, -1.0}}, sdc::Relation::Sense::Equal);
+  // Per table: child, man and (to cover them) woman hidden in the first; nothing in the second.
+  for (int c : {child, woman, man}) tables.cells()[static_cast<std::size_t>(c)].hidden = true;
+  auto r = sdc::audit(tables, 5);
+  EXPECT_FALSE(r.ok);
+  ASSERT_FALSE(r.too_narrow.empty());
+  EXPECT_EQ(r.too_narrow[0].key, sdc::cellKey("v", "2019", "victim_group", "child"));
+  EXPECT_EQ(r.too_narrow[0].low, 1);
+  EXPECT_EQ(r.too_narrow[0].high, 1);
+  // Protected as one publication, it passes; "adult" (89) is hidden with "minor", and nothing
+  // shown is false.
+  for (auto& c : tables.cells()) c.hidden = c.primary = false;
+  sdc::protect(tables, 5);
+  r = sdc::audit(tables, 5);
+  EXPECT_TRUE(r.ok) << r.toJson().dump();
+  EXPECT_TRUE(tables.cells()[static_cast<std::size_t>(minor)].hidden);
+  EXPECT_TRUE(tables.cells()[static_cast<std::size_t>(adult)].hidden);
+  EXPECT_FALSE(tables.cells()[static_cast<std::size_t>(total)].hidden);
 }
 
 // The national demo imported into a store of the backend under test.
@@ -258,12 +317,39 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   EXPECT_NE(victims_text.find("not recorded: 3"), std::string::npos) << victims_text;
   EXPECT_NE(victims_text.find("women 85"), std::string::npos) << victims_text;
 
-  // The public edition hides the small cells and what would reveal them.
+  // The public edition hides the small cells and what would reveal them, across the linked
+  // tables of the figure: 1 child is also the 1 minor and the one person aged 9-17.
   const Json pub = stats_->annualReport(system, 2019, "az", false);
   EXPECT_EQ(pub["figures"]["victims_identified"]["value"], 91);
   EXPECT_EQ(cell(pub["figures"]["victims_identified"], "victim_group", "child"), -1);
   EXPECT_EQ(cell(pub["figures"]["victims_identified"], "victim_group", "man"), -1);  // secondary
-  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "victim_group", "woman"), 85);
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "minor_adult", "minor"), -1);
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "minor_adult", "adult"), -1);  // else minor = 91 - 90
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "age_band", "9_17"), -1);
+  EXPECT_EQ(cell(pub["figures"]["victims_identified"], "age_band", "30_38"), 39);
+  // The auditor ran over the whole public edition and passed; nothing shown is false.
+  EXPECT_TRUE(pub["disclosure_audit"]["ok"].get<bool>()) << pub["disclosure_audit"].dump();
+  EXPECT_GE(pub["disclosure_audit"]["hidden_cells"].get<int>(), 20);
+  EXPECT_GE(pub["disclosure_audit"]["narrowest_interval"].get<double>(), 5);
+  const Json exact = stats_->annualReport(system, 2019, "az", true);
+  int shown_cells = 0;
+  for (const auto& [key, fig] : pub["figures"].items()) {
+    auto same = [&](const Json& p, const Json& e, const std::string& where) {
+      EXPECT_NE(p["display"].get<std::string>().rfind('<', 0), 0U) << where << " " << p["display"];
+      if (p["value"].is_null()) {
+        EXPECT_EQ(p["display"], "x") << where;
+        return;
+      }
+      ++shown_cells;
+      EXPECT_EQ(p["value"], e["value"]) << where;
+    };
+    same(fig, exact["figures"][key], key);
+    for (std::size_t b = 0; b < fig["breakdowns"].size(); ++b)
+      for (std::size_t c = 0; c < fig["breakdowns"][b]["cells"].size(); ++c)
+        same(fig["breakdowns"][b]["cells"][c], exact["figures"][key]["breakdowns"][b]["cells"][c], key);
+  }
+  EXPECT_GT(shown_cells, 60);
+  EXPECT_FALSE(exact.contains("disclosure_audit"));
   EXPECT_NE(pub.dump().find("qurbanı kimi tanınıb"), std::string::npos);
   const Json ru = stats_->annualReport(system, 2019, "ru", true);
   EXPECT_NE(ru.dump().find("признаны 91"), std::string::npos);
