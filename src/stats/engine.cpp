@@ -561,6 +561,30 @@ struct Evaluator::Impl {
   }
 
   std::map<std::string, Figure> figure_cache;  // key(id, period) + "|b" / "|t"
+  std::map<std::string, bool> kept_cache;      // register|date|period -> kept
+
+  // Whether the register counted was kept in the period, so that a count of 0 is a statement:
+  // declared complete for the whole period (settings `complete:`), or holding at least one record
+  // dated in it (whatever the indicator's filters). Otherwise the figure is "no data", never 0:
+  // a register nobody kept (history not imported, an agency not yet on the system) states nothing.
+  bool registerKept(const Indicator& ind, const Period& period) {
+    const Period part = recordsPart(period);
+    if (auto it = cat.complete_from.find(ind.from); it != cat.complete_from.end() && it->second <= part.from)
+      return true;
+    if (ind.date.empty()) return true;  // placed in a period through another figure (counted_by)
+    const std::string k = ind.from + "|" + ind.date + "|" + key("", part);
+    if (auto it = kept_cache.find(k); it != kept_cache.end()) return it->second;
+    Indicator probe;
+    probe.id = ind.id;
+    probe.from = ind.from;
+    probe.date = ind.date;
+    probe.unit = Indicator::Unit::Records;
+    bool any = false;
+    const Scan s = prepare(probe, period);
+    scan(s, [&](int32_t) { any = true; });
+    kept_cache.emplace(k, any);
+    return any;
+  }
 
   Figure evaluate(const std::string& id, const Period& period, bool with_breakdowns) {
     const std::string k = key(id, period) + (with_breakdowns ? "|b" : "|t");
@@ -661,7 +685,8 @@ struct Evaluator::Impl {
       fig.breakdowns.push_back(std::move(b));
     }
     const bool imported_found = addImported(*ind, period, fig);
-    fig.available = imported_found || (!ind->from.empty() && recordsPart(period).from <= period.to);
+    fig.available = imported_found || (!ind->from.empty() && recordsPart(period).from <= period.to &&
+                                       registerKept(*ind, period));
     fig.value = fig.from_records + fig.imported;
     // Imported totals without their breakdown: the unknown split is "not recorded".
     for (auto& b : fig.breakdowns) {

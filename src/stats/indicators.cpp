@@ -235,6 +235,20 @@ struct Loader {
       if (!records::parsePartialDate(s, d) || !d.day) error(lineOf(n), "records_from must be a date YYYY-MM-DD");
       else out.catalogue.records_from = d.year * 10000 + d.month * 100 + d.day;
     }
+    if (n["complete"]) {
+      if (!n["complete"].IsMap()) {
+        error(lineOf(n["complete"]), "complete maps a register to the day from which it is complete (YYYY-MM-DD)");
+      } else {
+        for (auto it = n["complete"].begin(); it != n["complete"].end(); ++it) {
+          const auto reg = it->first.as<std::string>();
+          records::PartialDate d;
+          if (!schema.type(reg)) error(lineOf(it->first), "complete: there is no register '" + reg + "'");
+          else if (!records::parsePartialDate(it->second.as<std::string>(), d) || !d.day)
+            error(lineOf(it->second), "complete: the day for '" + reg + "' must be a date YYYY-MM-DD");
+          else out.catalogue.complete_from[reg] = d.year * 10000 + d.month * 100 + d.day;
+        }
+      }
+    }
     if (n["disclosure_threshold"]) out.catalogue.disclosure_threshold = n["disclosure_threshold"].as<int>();
     if (n["time_zone"]) out.catalogue.time_zone = n["time_zone"].as<std::string>();
   }

@@ -91,7 +91,11 @@ struct Catalogue {
   // Records are complete from this day (YYYYMMDD); earlier periods come from imported
   // aggregates (type statistic_aggregate). indicators/settings.yaml `records_from`.
   int records_from = 0;
-  int disclosure_threshold = 5;  // public editions: cells below it are shown as "<N"
+  // Registers declared complete from a day (settings `complete:`, register -> YYYYMMDD): a
+  // period from then on states 0 when nothing was counted. Other registers state a figure only
+  // for periods in which they hold records; otherwise "no data".
+  std::map<std::string, int> complete_from;
+  int disclosure_threshold = 5;  // public editions: the threshold of disclosure control (docs/statistics.md)
   std::string time_zone = "Asia/Baku";  // the calendar day of a date-time
   // Record type -> the fields the indicators read (for the snapshot).
   [[nodiscard]] std::map<std::string, std::vector<std::string>> fieldsUsed(const records::Schema& schema) const;

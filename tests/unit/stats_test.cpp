@@ -382,4 +382,58 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   EXPECT_LT(r["compute_ms"].get<double>(), 1000);
 }
 
+// What the report says is true: only victims counted as victims, "no data" where a register was
+// not kept, money in manat, no empty sentence, presumed victims counted.
+TEST_F(Report2019, StatesOnlyTrueThings) {
+  const auto system = records::Actor::systemActor();
+  auto exact = [&](const std::string& id, const std::string& period) {
+    return stats_->figure(system, id, period, "en", true);
+  };
+  // A presumed victim's reintegration outcome is not a victim reintegrated (it counted before).
+  const double reintegrated = exact("victims_reintegration", "2019")["value"].get<double>();
+  const double registered = exact("victims_registered", "2019")["value"].get<double>();
+  const double awaiting = exact("victims_presumed_awaiting_decision", "2019")["value"].get<double>();
+  const Json person = service_->create(system, "person", {{"sex", "male"}, {"birth", "1991-02-03"}, {"citizenship", "UZ"}});
+  const Json presumed = service_->create(system, "victim_case", {{"person", person["id"]}, {"registered_on", "2019-11-20"}});
+  service_->create(system, "reintegration",
+                   {{"victim_case", presumed["id"]}, {"outcome", "employed"}, {"achieved_on", "2019-12-10"}});
+  EXPECT_EQ(exact("victims_reintegration", "2019")["value"], reintegrated);
+  // Presumed victims: registered (Eurostat's identified + presumed) and waiting for a decision.
+  EXPECT_EQ(exact("victims_registered", "2019")["value"], registered + 1);
+  EXPECT_EQ(exact("victims_presumed_awaiting_decision", "2019")["value"], awaiting + 1);
+  EXPECT_EQ(exact("victims_identified", "2019")["value"], 91);
+
+  // A period no register was kept in is "no data", not 0 (declared complete, it would be 0).
+  const Json empty = exact("crimes_registered", "2031");
+  EXPECT_FALSE(empty["available"].get<bool>()) << empty.dump();
+  EXPECT_TRUE(exact("crimes_registered", "2019")["available"].get<bool>());
+  const Json report2031 = stats_->annualReport(system, 2031, "en", true);
+  std::string all;
+  for (const auto& s : report2031["sections"])
+    for (const auto& p : s["paragraphs"]) all += p["text"].get<std::string>() + "\n";
+  EXPECT_EQ(all.find(" 0 crimes"), std::string::npos) << all;
+  EXPECT_NE(all.find("No figures for 2031"), std::string::npos) << all;
+
+  // Money in manat, formatted per language; never qəpik.
+  const Json az = stats_->annualReport(system, 2019, "az", false);
+  const Json en = stats_->annualReport(system, 2019, "en", true);
+  EXPECT_EQ(en["figures"]["subsidies_one_time_paid_amount"]["value"], 51400);
+  EXPECT_EQ(en["figures"]["subsidies_one_time_paid_amount"]["currency"], "AZN");
+  std::string en_text, az_text;
+  for (const auto& s : en["sections"])
+    for (const auto& p : s["paragraphs"]) en_text += p["text"].get<std::string>() + "\n";
+  for (const auto& s : az["sections"])
+    for (const auto& p : s["paragraphs"]) az_text += p["text"].get<std::string>() + "\n";
+  EXPECT_NE(en_text.find("One-time subsidies paid: 51,400 AZN."), std::string::npos) << en_text;
+  EXPECT_NE(az_text.find("birdəfəlik müavinətlər: 51\u00a0400 manat."), std::string::npos) << az_text;
+  EXPECT_EQ(en_text.find("qəpik"), std::string::npos);
+  EXPECT_EQ(az_text.find("qəpik"), std::string::npos);
+  // No sentence is left with an empty list: ": ." or "— ;".
+  for (const auto* text : {&en_text, &az_text}) {
+    EXPECT_EQ(text->find(": ."), std::string::npos) << *text;
+    EXPECT_EQ(text->find("— ;"), std::string::npos) << *text;
+    EXPECT_EQ(text->find("— ."), std::string::npos) << *text;
+  }
+}
+
 }  // namespace

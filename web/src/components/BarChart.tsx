@@ -1,5 +1,5 @@
 // A horizontal bar chart as plain SVG (no chart library): one bar per labelled value; values
-// hidden by disclosure control (null) are drawn as an empty bar with their display text ("<5").
+// hidden by disclosure control (null) are drawn as an empty bar with their display text ("x").
 import { useI18n } from '../i18n/context';
 
 export interface Bar {
