@@ -233,6 +233,21 @@ void checkFigures2019(const DemoDataset& d) {
   EXPECT_EQ(wanted, 35);
   EXPECT_EQ(detained, 19);
   EXPECT_EQ(charged, (std::map<std::string, int>{{"female", 22}, {"male", 5}}));
+  // 42 traffickers convicted in 2019, including those charged in earlier years; each conviction
+  // matches its case's verdict.
+  int convicted = 0, charged_earlier = 0;
+  for (const auto& r : d.rows) {
+    if (r.type != "accused" || str(r.data, "verdict_outcome") != "convicted" || !in2019(str(r.data, "verdict_date")))
+      continue;
+    ++convicted;
+    if (!in2019(str(r.data, "charged_on"))) ++charged_earlier;
+    const ImportRow* c = index.at(keyOf(r.data, "criminal_case"));
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(transitionField(*c, "record_verdict", "verdict_date"), str(r.data, "verdict_date"));
+    EXPECT_LT(transitionField(*c, "send_to_court", "sent_to_court_on"), str(r.data, "verdict_date"));
+  }
+  EXPECT_EQ(convicted, 42);
+  EXPECT_GT(charged_earlier, 0);
 
   // Hotline 152.
   int appeals = 0;

@@ -288,6 +288,8 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   EXPECT_DOUBLE_EQ(value("wanted_persons_detained_share"), 54.3);
   EXPECT_EQ(value("investigations_completed"), 27);
   EXPECT_EQ(value("accused_prosecuted"), 27);
+  // 42 traffickers convicted in 2019, including those charged in earlier years (the seed's figure).
+  EXPECT_EQ(value("accused_convicted"), 42);
   EXPECT_EQ(cell(f["accused_prosecuted"], "sex", "female"), 22);
   EXPECT_EQ(cell(f["accused_prosecuted"], "sex", "male"), 5);
   EXPECT_EQ(value("organ_removal_groups_sss"), 1);
