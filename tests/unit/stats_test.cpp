@@ -438,4 +438,35 @@ TEST_F(Report2019, StatesOnlyTrueThings) {
   }
 }
 
+// Every year of the generated history, public against restricted: the auditor passes, and every
+// number the public edition shows is the restricted edition's.
+TEST_F(Report2019, EveryGeneratedYearsPublicEditionPassesTheAuditor) {
+  const auto system = records::Actor::systemActor();
+  for (int year = 2015; year <= 2020; ++year) {
+    SCOPED_TRACE(year);
+    const Json pub = stats_->annualReport(system, year, "en", false);
+    const Json exact = stats_->annualReport(system, year, "en", true);
+    ASSERT_TRUE(pub["disclosure_audit"]["ok"].get<bool>()) << pub["disclosure_audit"].dump();
+    int compared = 0;
+    for (const auto& [key, fig] : pub["figures"].items()) {
+      const Json& e = exact["figures"][key];
+      auto same = [&](const Json& p, const Json& x) {
+        if (p["value"].is_null()) return;
+        ++compared;
+        EXPECT_EQ(p["value"], x["value"]) << key;
+      };
+      same(fig, e);
+      if (fig.contains("previous")) same(fig["previous"], e["previous"]);
+      for (std::size_t b = 0; b < fig["breakdowns"].size(); ++b) {
+        for (std::size_t c = 0; c < fig["breakdowns"][b]["cells"].size(); ++c)
+          same(fig["breakdowns"][b]["cells"][c], e["breakdowns"][b]["cells"][c]);
+        if (!fig["breakdowns"][b]["not_recorded"].is_null())
+          same(fig["breakdowns"][b]["not_recorded"], e["breakdowns"][b]["not_recorded"]);
+      }
+    }
+    EXPECT_GT(compared, 50);
+  }
+}
+
 }  // namespace
+
