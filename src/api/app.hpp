@@ -8,7 +8,7 @@
 #include "core/config.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
-#include "store/store.hpp"
+#include "store/store.hpp"  // UserRow
 
 namespace palermo::records {
 class RecordService;
@@ -20,33 +20,42 @@ class StatsService;
 }
 
 namespace palermo::linkage {
-class PersonLinks;
+class LinkageService;
+}
+
+namespace palermo::admin {
+class AdminService;
 }
 
 namespace palermo::api {
 
+// The services the handlers call. Handlers never hold the store: every read and write, check and
+// audit entry is a service's (docs/architecture.md, "Where a new route goes").
 struct AppContext {
   const Config& config;
-  Store& store;
   http::Metrics& metrics;
   auth::AuthService& auth;
-  records::RecordService* records = nullptr;  // null: no record routes (schema not loaded)
-  stats::StatsService* stats = nullptr;       // null: no statistics routes
-  linkage::PersonLinks* links = nullptr;      // null: no linkage routes
+  admin::AdminService& admin;
+  records::RecordService* records = nullptr;   // null: no record routes (schema not loaded)
+  stats::StatsService* stats = nullptr;        // null: no statistics routes
+  linkage::LinkageService* linkage = nullptr;  // null: no linkage routes
 };
 
+// Every route, in one place (app.cpp); one file per resource:
 void registerRoutes(http::Router& router, AppContext& ctx);
-void registerRecordRoutes(http::Router& router, AppContext& ctx);
-void registerAccessRoutes(http::Router& router, AppContext& ctx);
-void registerStatsRoutes(http::Router& router, AppContext& ctx);
-void registerLinkageRoutes(http::Router& router, AppContext& ctx);
+void registerAuthRoutes(http::Router& router, AppContext& ctx);     // auth_api.cpp: /auth/*
+void registerAdminRoutes(http::Router& router, AppContext& ctx);    // admin_api.cpp: users, agencies, roles, audit
+void registerRecordRoutes(http::Router& router, AppContext& ctx);   // records_api.cpp: records, attachments, schema
+void registerWorkRoutes(http::Router& router, AppContext& ctx);     // work_api.cpp: tasks, screening, countries
+void registerImportRoutes(http::Router& router, AppContext& ctx);   // imports_api.cpp: imports, reconciliation
+void registerAccessRoutes(http::Router& router, AppContext& ctx);   // access_api.cpp: grants, restrictions, break-glass
+void registerStatsRoutes(http::Router& router, AppContext& ctx);    // stats_api.cpp: indicators, reports
+void registerLinkageRoutes(http::Router& router, AppContext& ctx);  // linkage_api.cpp: search, persons, review
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);
 // 403 unless one of the user's roles administers (admin: true).
 void requireAdmin(AppContext& ctx, const auth::Principal& p);
-// Role names that exist, and why a list of them cannot be given to a user of `agency_id`.
-std::vector<FieldError> checkRoles(AppContext& ctx, const Json& roles, int64_t agency_id, std::vector<std::string>& out);
 
 // Serves the built web application from `root` (index.html for client-side routes).
 http::Handler staticFiles(std::string root);

@@ -1,16 +1,16 @@
 // Routes of the records API: /api/v1/records/{type}[/{id}[/history|/relations|/restore|
-// /transitions/{name}]], /api/v1/attachments, /api/v1/schema and /api/v1/openapi.json.
+// /transitions/{name}|/state-on]], /api/v1/exports/{type}, /api/v1/attachments, /api/v1/schema
+// and /api/v1/openapi.json. The engine (records::RecordService) does the work.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <sstream>
 
 #include "api/app.hpp"
+#include "api/common.hpp"
 #include "rules/rulebook.hpp"
 #include "core/error.hpp"
 #include "records/engine.hpp"
-#include "records/import.hpp"
-#include "records/reconcile.hpp"
 #include "records/openapi.hpp"
 
 namespace palermo::api {
@@ -20,17 +20,7 @@ using http::Response;
 
 namespace {
 
-int64_t idParam(const Request& req) {
-  const auto& s = req.params.at("id");
-  int64_t v = 0;
-  if (s.empty() || s.size() > 18) throw Problem::notFound("There is no such record.");
-  for (char c : s) {
-    if (c < '0' || c > '9') throw Problem::notFound("There is no such record.");
-    v = v * 10 + (c - '0');
-  }
-  if (v <= 0) throw Problem::notFound("There is no such record.");
-  return v;
-}
+int64_t idParam(const Request& req) { return pathId(req, "id"); }
 
 std::vector<std::string> splitList(const std::string& s) {
   std::vector<std::string> out;
@@ -175,133 +165,6 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   // Identification screening: the indicator sets, one list as a form, and a live evaluation
   // (nothing stored; the screening record stores its own result when saved).
-  r.get("/api/v1/screening/rulesets", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
-    const auto actor = actorFor(ctx, p);
-    if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
-    Json items = Json::array();
-    if (const auto* book = svc.ruleBook())
-      for (const auto& rs : book->rulesets()) {
-        Json lists = Json::array();
-        for (const auto& l : rs.lists)
-          lists.push_back({{"code", l.code}, {"child", l.child}, {"exploitation", l.exploitation}, {"label", l.label.toJson()}});
-        items.push_back({{"ruleset", rs.key()}, {"id", rs.id}, {"version", rs.version}, {"label", rs.label.toJson()},
-                         {"source", rs.source}, {"lists", lists}, {"default", rs.id == book->defaultRuleset()}});
-      }
-    return Response::json(200, {{"items", items}});
-  });
-  r.get("/api/v1/screening/rulesets/{key}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
-    const auto actor = actorFor(ctx, p);
-    if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
-    const auto* book = svc.ruleBook();
-    const auto* rs = book ? book->ruleset(req.params.at("key")) : nullptr;
-    if (!rs) throw Problem::notFound("There is no such indicator set.");
-    const auto child = req.queryParam("child") == "true";
-    const auto exploitation = req.queryParam("exploitation").empty() ? std::string("labour") : req.queryParam("exploitation");
-    const auto* list = rs->list(child, exploitation);
-    if (!list)
-      throw Problem::validation({{"exploitation", "not_in_list", "the set has no list for this audience and exploitation"}});
-    return Response::json(200, rs->toJson(list->code));
-  });
-  r.post("/api/v1/screening/evaluate", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
-    const auto actor = actorFor(ctx, p);
-    if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
-    const Json body = req.jsonBody();
-    const auto* book = svc.ruleBook();
-    std::vector<FieldError> errors;
-    const std::string key = body.value("ruleset", book ? book->defaultRuleset() : std::string());
-    const auto* rs = book ? book->ruleset(key) : nullptr;
-    if (!rs) errors.push_back({"ruleset", "unknown", "is not a loaded indicator set"});
-    if (!body.contains("is_child") || !body["is_child"].is_boolean())
-      errors.push_back({"is_child", "required", "must be true or false"});
-    if (!body.contains("exploitation_focus") || !body["exploitation_focus"].is_string())
-      errors.push_back({"exploitation_focus", "required", "must be labour or sexual"});
-    if (!errors.empty()) throw Problem::validation(std::move(errors));
-    const std::string lang = body.value("lang", "az");
-    try {
-      const auto result = book->evaluate(*rs, body["is_child"].get<bool>(), body["exploitation_focus"].get<std::string>(),
-                                         body.value("answers", Json::object()));
-      return Response::json(200, result.toJson(*rs, lang == "en" || lang == "ru" ? lang : "az"));
-    } catch (const std::invalid_argument& e) {
-      throw Problem::validation({{"answers", "indicator", e.what()}});
-    }
-  });
-
-  // Import (CSV of one type, or JSON lines), all or nothing, as the signed-in user: every row
-  // needs the user's create permission, and goes through validation, rules and audit.
-  r.post("/api/v1/imports", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
-    const auto actor = actorFor(ctx, p);
-    const std::string format = req.queryParam("format").empty() ? "jsonl" : req.queryParam("format");
-    const std::string type = req.queryParam("type");
-    if (format != "csv" && format != "jsonl")
-      throw Problem::validation({{"format", "not_in_list", "must be csv or jsonl"}});
-    std::istringstream in(req.body);
-    std::vector<records::ImportError> read_errors;
-    auto rows = format == "csv" ? records::readCsv(in, "upload", type, svc.schema(), read_errors)
-                                : records::readJsonLines(in, "upload", type, read_errors);
-    records::ImportReport report;
-    if (read_errors.empty()) {
-      records::ImportOptions options;
-      options.dry_run = req.queryParam("dry_run") == "true";
-      report = records::importRows(svc, actor, rows, options);
-    } else {
-      report.errors = std::move(read_errors);
-    }
-    if (report.committed)
-      ctx.store.appendAudit(AuditDraft{p.user.id, "records.import", type, 0,
-                                       Json{{"rows", report.rows}, {"created", report.created}, {"format", format}}},
-                            std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count());
-    Json body = report.toJson();
-    if (report.errors.empty()) return Response::json(200, body);
-    body["type"] = "about:blank";
-    body["title"] = "The import has errors; nothing was imported.";
-    body["status"] = 422;
-    body["code"] = "import.failed";
-    return Response{422, "application/problem+json", {}, body.dump()};
-  });
-
-  // Countries with their names in az/en/ru (ICU), for country fields.
-  r.get("/api/v1/countries", [&ctx](Request& req) {
-    ctx.auth.require(req);
-    auto res = Response::json(200, {{"items", records::countryList()}});
-    res.set("Cache-Control", "private, max-age=86400");
-    return res;
-  });
-
-  // Subsidy payments reconciled against a payment statement (CSV: payment_reference, amount in
-  // AZN, paid_on); matching ones become reconciled, the rest is reported.
-  r.post("/api/v1/subsidies/reconcile", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
-    std::istringstream in(req.body);
-    std::vector<std::string> errors;
-    const auto lines = records::readStatement(in, errors);
-    if (!errors.empty()) {
-      std::vector<FieldError> fe;
-      for (const auto& e : errors) fe.push_back({"statement", "format", e});
-      throw Problem::validation(std::move(fe));
-    }
-    return Response::json(200, records::reconcileSubsidies(svc, actorFor(ctx, p), lines, req.queryParam("reconciled_on"),
-                                                           req.queryParam("dry_run") == "true"));
-  });
-
-  // The signed-in user's tasks: records past or near their deadlines (declared per type).
-  r.get("/api/v1/tasks", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
-    auto res = Response::json(200, svc.tasks(actorFor(ctx, p),
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count()));
-    res.set("Cache-Control", "no-store");
-    return res;
-  });
-
-  // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export
-  // permission and is audited.
   r.get("/api/v1/exports/{type}", [&ctx, &svc](Request& req) {
     auto p = ctx.auth.require(req);
     std::string format = "csv";

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "admin/admin_service.hpp"
 #include "api/app.hpp"
 #include "audit/audit.hpp"
 #include "core/keys.hpp"
@@ -17,6 +18,7 @@
 #include "records/demo.hpp"
 #include "stats/service.hpp"
 #include "linkage/datasets.hpp"
+#include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
 #include "records/demo_national.hpp"
 #include "records/engine.hpp"
@@ -174,8 +176,11 @@ int runServe(const Config& config, bool print_routes = false) {
         log::error("linkage.load_failed", {{"error", e.what()}});
       }
     });
+  admin::AdminService administration(*store, &schema, auth.cost());
+  std::unique_ptr<linkage::LinkageService> linkage_service;
+  if (links) linkage_service = std::make_unique<linkage::LinkageService>(*links, *store);
   http::Router router;
-  api::AppContext ctx{config, *store, metrics, auth, &records, statistics.get(), links.get()};
+  api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get()};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())
@@ -205,16 +210,22 @@ int runUserAdd(const Config& config, const std::string& login, const std::string
     std::printf("Users exist already; no administrator created.\n");
     return 0;
   }
-  const std::string password = auth::generatePassword();
-  auto user = store->createUser(
-      NewUser{login, display, auth::hashPassword(password, auth::hashCostFrom(config.password_cost)), roles, true});
-  if (!user) {
-    std::fprintf(stderr, "error: login '%s' is taken\n", login.c_str());
+  // Through the administration service, as the API does it: checked and audited (by the system),
+  // so the audit chain's key is needed.
+  const KeyRing keys = RecordsSetup::activatedKeys(config, *store);
+  admin::AdminService administration(*store, nullptr, auth::hashCostFrom(config.password_cost));
+  try {
+    const auto created = administration.createUser(0, admin::UserRequest{login, display, roles, 0});
+    std::printf("Created user '%s' (id %lld).\n", created.user.login.c_str(), static_cast<long long>(created.user.id));
+    std::printf("One-time password: %s\n", created.one_time_password.c_str());
+    std::printf("It must be changed at first sign-in.\n");
+  } catch (const Problem& p) {
+    std::string why = p.detail();
+    for (const auto& e : p.errors()) why += " " + e.field + ": " + e.message + ".";
+    std::fprintf(stderr, "error: %s\n", why.c_str());
+    store->close();
     return 1;
   }
-  std::printf("Created user '%s' (id %lld).\n", user->login.c_str(), static_cast<long long>(user->id));
-  std::printf("One-time password: %s\n", password.c_str());
-  std::printf("It must be changed at first sign-in.\n");
   store->close();
   return 0;
 }

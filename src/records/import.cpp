@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -329,6 +330,11 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
       if (options.progress) options.progress(done, total);
       report.rows = done;
       if (!report.errors.empty() || options.dry_run) throw RollBack{};
+      store.appendAudit(AuditDraft{actor.user_id, "records.import", options.audit_type, 0,
+                                   Json{{"rows", report.rows}, {"created", created}, {"format", options.format}}},
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
     });
     report.committed = true;
     report.created = created;

@@ -54,6 +54,10 @@ struct ImportReport {
 
 struct ImportOptions {
   bool dry_run = false;         // check everything, then roll back
+  // The import's own audit entry (records.import: rows, created per type, format), written in
+  // the same transaction as the records: the type named by the caller ("" for several types).
+  std::string audit_type;
+  std::string format = "jsonl";
   std::size_t max_errors = 200;
   // Called every `progress_every` rows and at the end with (rows done, rows in all).
   std::function<void(int64_t, int64_t)> progress;

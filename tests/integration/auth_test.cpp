@@ -250,3 +250,28 @@ TEST(Auth, SecondFactorEnrolmentSignInReplayAndReset) {
   EXPECT_EQ(s.request("GET", "/api/v1/auth/me", "", hb).status, 401);
   std::filesystem::remove_all(dir);
 }
+
+// `palermo user add` goes through the administration service like POST /api/v1/users: checked,
+// and audited (by the system, actor 0).
+TEST(Auth, UserAddOnTheCommandLineIsCheckedAndAuditedLikeTheApi) {
+  auto dir = makeTempDir("palermo-it");
+  const auto password = createAdmin(dir);
+  auto [code, out] = runCli("user add --data-dir " + dir.string() +
+                            " --set security.password_cost=min --login admin --display-name Again --role admin");
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(out.find("is taken"), std::string::npos) << out;
+  auto [bad_code, bad_out] = runCli("user add --data-dir " + dir.string() +
+                                    " --set security.password_cost=min --login 'Bad Login' --display-name X --role admin");
+  EXPECT_EQ(bad_code, 1);
+  EXPECT_NE(bad_out.find("login"), std::string::npos) << bad_out;
+  {
+    ServerProcess s({}, dir);
+    auto admin = palermo::test::signIn(s, "admin", password, true);
+    auto audit = admin.call("GET", "/api/v1/audit?action=user.create");
+    ASSERT_EQ(audit.status, 200) << audit.body;
+    ASSERT_EQ(audit.json()["items"].size(), 1U) << audit.body;
+    EXPECT_EQ(audit.json()["items"][0]["actor"], 0);
+    EXPECT_EQ(audit.json()["items"][0]["record_id"], admin.id);
+  }
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,222 @@
+#include "admin/admin_service.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/log.hpp"
+#include "records/schema.hpp"
+
+namespace palermo::admin {
+
+namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr int64_t kAgencyCacheMs = 10000;
+
+}  // namespace
+
+AdminService::AdminService(Store& store, const records::Schema* schema, auth::HashCost cost)
+    : store_(store), schema_(schema), cost_(cost) {}
+
+void AdminService::audit(const AuditDraft& draft) { store_.appendAudit(draft, nowMs()); }
+
+// ---- agencies ---------------------------------------------------------------------------------
+
+std::vector<AgencyRow> AdminService::agencies() { return store_.listAgencies(); }
+
+std::optional<AgencyRow> AdminService::agency(int64_t id) {
+  if (id == 0) return std::nullopt;
+  const int64_t now = nowMs();
+  {
+    std::lock_guard lock(cache_mu_);
+    if (now - cache_loaded_at_ < kAgencyCacheMs)
+      if (auto it = agency_cache_.find(id); it != agency_cache_.end()) return it->second;
+  }
+  auto all = store_.listAgencies();
+  std::lock_guard lock(cache_mu_);
+  agency_cache_.clear();
+  for (auto& a : all) agency_cache_.emplace(a.id, std::move(a));
+  cache_loaded_at_ = now;
+  auto it = agency_cache_.find(id);
+  return it == agency_cache_.end() ? std::nullopt : std::optional<AgencyRow>(it->second);
+}
+
+AgencyRow AdminService::createAgency(int64_t by_user, const AgencyRow& a) {
+  std::vector<FieldError> errors;
+  auto text = [&](const char* name, const std::string& value, bool required, std::size_t max) {
+    if (required && value.empty()) errors.push_back({name, "required", "is required"});
+    if (value.size() > max) errors.push_back({name, "too_long", fmt::format("must be at most {} bytes", max)});
+  };
+  text("name", a.name, true, 200);
+  text("type", a.type, true, 40);
+  text("region", a.region, false, 40);
+  const auto& types = records::agencyTypes();
+  if (!a.type.empty() && std::find(types.begin(), types.end(), a.type) == types.end())
+    errors.push_back({"type", "not_in_list", "is not an agency type"});
+  for (const auto& existing : store_.listAgencies())
+    if (existing.name == a.name) errors.push_back({"name", "unique", "an agency has this name already"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  AgencyRow created;
+  store_.inTransaction([&] {
+    created = store_.createAgency(a);
+    audit(AuditDraft{by_user, "agency.create", "agency", created.id, {{"type", created.type}, {"region", created.region}}});
+  });
+  std::lock_guard lock(cache_mu_);
+  cache_loaded_at_ = 0;
+  return created;
+}
+
+// ---- users --------------------------------------------------------------------------------------
+
+std::vector<UserRow> AdminService::users() { return store_.listUsers(); }
+
+std::optional<UserRow> AdminService::user(int64_t id) { return store_.findUserById(id); }
+
+bool AdminService::validLogin(const std::string& login) {
+  if (login.size() < 2 || login.size() > 64) return false;
+  auto plain = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!plain(login.front())) return false;
+  return std::all_of(login.begin(), login.end(), [&](char c) { return plain(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+std::vector<FieldError> AdminService::checkRoles(const Json& roles, int64_t agency_id, std::vector<std::string>& out) {
+  std::vector<FieldError> errors;
+  if (!roles.is_array()) {
+    errors.push_back({"roles", "type", "must be an array of role names"});
+    return errors;
+  }
+  std::optional<AgencyRow> agency;
+  if (agency_id) agency = store_.findAgency(agency_id);
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    const auto& v = roles[i];
+    const std::string field = fmt::format("roles[{}]", i);
+    if (!v.is_string()) {
+      errors.push_back({field, "unknown", "is not a known role"});
+      continue;
+    }
+    if (!schema_) {  // no role files at hand (the command line): taken as given
+      out.push_back(v.get<std::string>());
+      continue;
+    }
+    auto it = schema_->roles.find(v.get<std::string>());
+    if (it == schema_->roles.end()) {
+      errors.push_back({field, "unknown", "is not a known role"});
+      continue;
+    }
+    const records::RoleDef& role = it->second;
+    if (!role.agency_types.empty() &&
+        (!agency || std::find(role.agency_types.begin(), role.agency_types.end(), agency->type) == role.agency_types.end()))
+      errors.push_back({field, "agency_type",
+                        "role '" + role.name + "' is for users of agencies of type " +
+                            fmt::format("{}", fmt::join(role.agency_types, ", "))});
+    else
+      out.push_back(role.name);
+  }
+  return errors;
+}
+
+std::vector<FieldError> AdminService::checkUser(const UserRequest& request, std::vector<std::string>& roles) {
+  std::vector<FieldError> errors;
+  if (request.login.empty()) errors.push_back({"login", "required", "is required"});
+  else if (!validLogin(request.login))
+    errors.push_back({"login", "pattern", "must be 2-64 lower-case letters, digits, '.', '_' or '-'"});
+  if (request.display_name.empty()) errors.push_back({"display_name", "required", "is required"});
+  else if (request.display_name.size() > 200) errors.push_back({"display_name", "too_long", "must be at most 200 bytes"});
+  if (request.agency_id < 0 || (request.agency_id > 0 && !store_.findAgency(request.agency_id)))
+    errors.push_back({"agency_id", "unknown", "is not the id of an agency"});
+  auto role_errors = checkRoles(Json(request.roles), request.agency_id, roles);
+  errors.insert(errors.end(), role_errors.begin(), role_errors.end());
+  return errors;
+}
+
+CreatedUser AdminService::createUser(int64_t by_user, const UserRequest& request) {
+  std::vector<std::string> roles;
+  auto errors = checkUser(request, roles);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  CreatedUser out;
+  out.one_time_password = auth::generatePassword();
+  const std::string hash = auth::hashPassword(out.one_time_password, cost_);
+  bool taken = false;
+  store_.inTransaction([&] {
+    auto created = store_.createUser(NewUser{request.login, request.display_name, hash, roles, true, request.agency_id});
+    if (!created) {
+      taken = true;
+      return;
+    }
+    out.user = *created;
+    audit(AuditDraft{by_user, "user.create", "user", created->id, {{"roles", roles}, {"agency_id", request.agency_id}}});
+  });
+  if (taken)
+    throw Problem(409, "user.login_taken", "A user with this login exists already.", {{"login", "unique", "is taken"}});
+  log::info("user.created", {{"by_user_id", by_user}, {"user_id", out.user.id}});
+  return out;
+}
+
+UserRow AdminService::changeAccess(int64_t by_user, int64_t user_id, const AccessChange& change) {
+  auto user = store_.findUserById(user_id);
+  if (!user) throw Problem::notFound("There is no such user.");
+  std::vector<FieldError> errors;
+  int64_t agency_id = user->agency_id;
+  if (change.agency_id) {
+    if (*change.agency_id != 0 && !store_.findAgency(*change.agency_id))
+      errors.push_back({"agency_id", "unknown", "is not the id of an agency"});
+    else
+      agency_id = *change.agency_id;
+  }
+  std::vector<std::string> roles = user->roles;
+  if (change.roles) {
+    roles.clear();
+    auto role_errors = checkRoles(Json(*change.roles), agency_id, roles);
+    errors.insert(errors.end(), role_errors.begin(), role_errors.end());
+  }
+  const bool active = change.active.value_or(user->active);
+  if (user_id == by_user && (!active || roles != user->roles))
+    errors.push_back({"roles", "self", "administrators do not change their own roles or deactivate themselves"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  store_.updateUserAccess(user_id, roles, agency_id, active,
+                          AuditDraft{by_user, "user.access_change", "user", user_id,
+                                     {{"roles_from", user->roles},
+                                      {"roles_to", roles},
+                                      {"agency_from", user->agency_id},
+                                      {"agency_to", agency_id},
+                                      {"active", active}}});
+  return *store_.findUserById(user_id);
+}
+
+void AdminService::resetSecondFactor(int64_t by_user, int64_t user_id) {
+  if (!store_.findUserById(user_id)) throw Problem::notFound("There is no such user.");
+  store_.inTransaction([&] {
+    store_.setTotp(user_id, "", false);
+    store_.deleteSessionsOfUser(user_id, "");
+    audit(AuditDraft{by_user, "user.totp_reset", "user", user_id, Json::object()});
+  });
+}
+
+// ---- sessions, tokens, audit, readiness -------------------------------------------------------
+
+std::vector<SessionRow> AdminService::sessions(int64_t user_id) { return store_.listSessions(user_id); }
+
+int AdminService::endOtherSessions(int64_t user_id, const std::string& keep_token_hash) {
+  return store_.deleteSessionsOfUser(user_id, keep_token_hash);
+}
+
+std::vector<ApiTokenRow> AdminService::tokens(int64_t user_id) { return store_.listApiTokens(user_id); }
+
+std::vector<AuditEntry> AdminService::searchAudit(const AuditQuery& query) { return store_.searchAudit(query); }
+
+Readiness AdminService::readiness() {
+  Readiness r;
+  r.backend = store_.backendName();
+  store_.ping();  // throws when the database cannot be reached
+  r.database_reachable = true;
+  r.migrations_applied = !store_.migrationsPending();
+  return r;
+}
+
+}  // namespace palermo::admin
