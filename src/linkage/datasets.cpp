@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/csv.hpp"
+
 namespace palermo::linkage {
 
 namespace {
@@ -18,39 +20,11 @@ std::string trim(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
-// One CSV record (may span lines inside quotes); false at end of input.
-bool readRow(std::istream& in, std::vector<std::string>& out, int& line) {
-  out.clear();
-  std::string cell, text;
-  if (!std::getline(in, text)) return false;
-  ++line;
-  bool quoted = false;
-  for (std::size_t i = 0;; ++i) {
-    if (i == text.size()) {
-      if (quoted) {
-        std::string next;
-        if (!std::getline(in, next)) break;
-        ++line;
-        text += "\n" + next;
-        continue;
-      }
-      break;
-    }
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cell += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(trim(cell));
-      cell.clear();
-    } else {
-      cell += c;
-    }
-  }
-  out.push_back(trim(cell));
+// One CSV record, cells trimmed (the FEBRL files pad them with spaces); false at the end.
+bool readRow(csv::Reader& reader, std::vector<std::string>& out, int& line) {
+  if (!reader.next(out)) return false;
+  line = reader.line();
+  for (auto& c : out) c = trim(c);
   return true;
 }
 
@@ -75,8 +49,9 @@ Dataset readCsv(const std::string& path, int source) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open");
   int line = 0;
+  csv::Reader reader(in);
   std::vector<std::string> header, row;
-  if (!readRow(in, header, line)) throw std::runtime_error(path + ": empty file");
+  if (!readRow(reader, header, line)) throw std::runtime_error(path + ": empty file");
   Dataset d;
   int id_col = -1, truth_col = -1;
   std::vector<int> field_cols;
@@ -93,7 +68,7 @@ Dataset readCsv(const std::string& path, int source) {
   }
   if (id_col < 0) throw std::runtime_error(path + ":1: no id column (rec_id, unique_id or id)");
   static const std::regex febrl(R"(rec-(\d+)-(org|dup-\d+))");
-  while (readRow(in, row, line)) {
+  while (readRow(reader, row, line)) {
     if (row.size() == 1 && row[0].empty()) continue;
     if (row.size() != header.size())
       throw std::runtime_error(path + ":" + std::to_string(line) + ": " + std::to_string(row.size()) + " columns, the header has " +

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "core/csv.hpp"
 #include "core/json_input.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -788,29 +789,8 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
 
 namespace {
 
-// One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula is prefixed
-// with an apostrophe, so an export opened in a spreadsheet cannot execute anything.
-std::string csvCell(const Json& v) {
-  if (v.is_null()) return {};
-  std::string text;
-  if (v.is_string()) {
-    text = v.get<std::string>();
-    if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
-                          text[0] == '\r'))
-      text.insert(text.begin(), '\'');
-  } else if (v.is_array()) {
-    for (const auto& item : v) text += (text.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : item.dump());
-  } else {
-    text = v.dump();
-  }
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+// One CSV cell of an export (formula-neutralised, RFC 4180 quoting): core/csv.hpp.
+std::string csvCell(const Json& v) { return csv::jsonCell(v); }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/json_input.hpp"
 #include "records/engine.hpp"
@@ -90,44 +91,6 @@ std::optional<long long> wholeNumber(const std::string& v) {
   return std::nullopt;
 }
 
-// RFC 4180 records (quoted cells may hold commas, quotes and line breaks).
-bool readCsvRecord(std::istream& in, std::vector<std::string>& cells, int& line) {
-  cells.clear();
-  std::string cell;
-  bool quoted = false, any = false;
-  char c;
-  while (in.get(c)) {
-    any = true;
-    if (quoted) {
-      if (c == '"') {
-        if (in.peek() == '"') {
-          cell += '"';
-          in.get(c);
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.push_back(std::move(cell));
-      cell.clear();
-    } else if (c == '\n') {
-      ++line;
-      cells.push_back(std::move(cell));
-      return true;
-    } else if (c != '\r') {
-      cell += c;
-    }
-  }
-  if (!any) return false;
-  cells.push_back(std::move(cell));
-  return true;
-}
-
 }  // namespace
 
 std::vector<ImportRow> readCsv(std::istream& in, const std::string& file, const std::string& type,
@@ -138,18 +101,15 @@ std::vector<ImportRow> readCsv(std::istream& in, const std::string& file, const 
     errors.push_back({file, 0, "_type", "unknown", "'" + type + "' is not a record type"});
     return rows;
   }
+  csv::Reader reader(in);
   std::vector<std::string> header;
-  int line = 1;
-  if (!readCsvRecord(in, header, line)) return rows;
-  if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0] = header[0].substr(3);  // BOM
+  if (!reader.next(header)) return rows;
   for (const auto& h : header)
     if (h != "_key" && h != "_agency" && !t->field(h))
       errors.push_back({file, 1, h, "unknown_field", "is not a field of " + type});
   std::vector<std::string> cells;
-  int start = line;
-  while (readCsvRecord(in, cells, line)) {
-    const int row_line = start;
-    start = line;
+  while (reader.next(cells)) {
+    const int row_line = reader.line();
     if (cells.size() == 1 && cells[0].empty()) continue;  // blank line
     if (cells.size() != header.size()) {
       errors.push_back({file, row_line, "", "columns",

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/csv.hpp"
 #include "records/engine.hpp"
 #include "records/schema.hpp"
 #include "store/store.hpp"
@@ -14,34 +15,6 @@
 namespace palermo::records {
 
 namespace {
-
-std::vector<std::string> splitCsvLine(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',' || c == ';') {
-      out.push_back(cell);
-      cell.clear();
-    } else if (c != '\r') {
-      cell += c;
-    }
-  }
-  out.push_back(cell);
-  return out;
-}
 
 // "700", "700.5", "700.00", "700,00" AZN -> qəpik; -1 when not an amount.
 int64_t parseAzn(std::string s) {
@@ -62,13 +35,14 @@ int64_t parseAzn(std::string s) {
 
 std::vector<StatementLine> readStatement(std::istream& in, std::vector<std::string>& errors) {
   std::vector<StatementLine> out;
-  std::string text;
-  if (!std::getline(in, text)) {
+  // Banks save with ',' or, in az/ru locales, ';' (amounts then written "700,00"): chosen from
+  // the header line.
+  csv::Reader reader(in, '\0');
+  std::vector<std::string> header;
+  if (!reader.next(header)) {
     errors.push_back("line 1: the statement is empty");
     return out;
   }
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text = text.substr(3);
-  const auto header = splitCsvLine(text);
   auto column = [&](const char* name) -> int {
     for (std::size_t i = 0; i < header.size(); ++i)
       if (header[i] == name) return static_cast<int>(i);
@@ -77,11 +51,12 @@ std::vector<StatementLine> readStatement(std::istream& in, std::vector<std::stri
   };
   const int ref = column("payment_reference"), amount = column("amount"), paid = column("paid_on");
   if (ref < 0 || amount < 0 || paid < 0) return out;
-  int line = 1;
-  while (std::getline(in, text)) {
-    ++line;
-    if (text.find_first_not_of(" \r\t,;") == std::string::npos) continue;
-    const auto cells = splitCsvLine(text);
+  std::vector<std::string> cells;
+  while (reader.next(cells)) {
+    const int line = reader.line();
+    if (std::all_of(cells.begin(), cells.end(),
+                    [](const std::string& c) { return c.find_first_not_of(" \t") == std::string::npos; }))
+      continue;
     const auto at = [&](int i) { return i < static_cast<int>(cells.size()) ? cells[static_cast<std::size_t>(i)] : ""; };
     StatementLine l;
     l.line = line;

@@ -9,6 +9,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "core/csv.hpp"
 #include "records/schema.hpp"
 #include "stats/disclosure.hpp"
 
@@ -616,11 +617,7 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
 }
 
 std::string renderCsv(const Json& report) {
-  auto q = [](const std::string& s) {
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-  };
+  auto q = [](const std::string& s) { return csv::safeCell(s); };
   auto num = [](const Json& v) { return v.is_null() ? std::string() : fmt::format("{}", v.get<double>()); };
   std::string out = "indicator,version,period,counts,dimension,category,value,display,suppressed,imported,label\r\n";
   for (const auto& [id, f] : report["figures"].items()) {
