@@ -26,34 +26,34 @@ void registerAccessRoutes(http::Router& r, AppContext& ctx) {
   auto& svc = *ctx.records;
 
   r.get("/api/v1/records/{type}/{id}/grants", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(200, svc.grants(actorFor(ctx, p), req.params.at("type"), pathId(req, "id")));
   });
 
   r.post("/api/v1/records/{type}/{id}/grants", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(201, svc.share(actorFor(ctx, p), req.params.at("type"), pathId(req, "id"), req.jsonBody()));
   });
 
   r.del("/api/v1/records/{type}/{id}/grants/{grant}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     svc.unshare(actorFor(ctx, p), req.params.at("type"), pathId(req, "id"), pathId(req, "grant"));
     return Response::noContent();
   });
 
   r.get("/api/v1/records/{type}/{id}/identity-restrictions", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(200, svc.identityRestrictions(actorFor(ctx, p), req.params.at("type"), pathId(req, "id")));
   });
 
   r.put("/api/v1/records/{type}/{id}/identity-restrictions", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(
         200, svc.restrictIdentity(actorFor(ctx, p), req.params.at("type"), pathId(req, "id"), req.jsonBody()));
   });
 
   r.post("/api/v1/records/{type}/{id}/break-glass", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const Json body = req.jsonBody();
     std::string reason;
     if (auto it = body.find("reason"); it != body.end() && it->is_string()) reason = it->get<std::string>();

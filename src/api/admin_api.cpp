@@ -72,7 +72,7 @@ std::optional<int64_t> agencyId(const Json& body, std::vector<FieldError>& error
 
 void registerAdminRoutes(http::Router& r, AppContext& ctx) {
   r.get("/api/v1/users", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
     Json list = Json::array();
     for (const auto& u : ctx.admin.users()) list.push_back(userJson(u));
@@ -80,7 +80,7 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.post("/api/v1/users", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
@@ -106,7 +106,7 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
 
   // Roles, agency and the active flag of a user: a permission change, audited with before and after.
   r.patch("/api/v1/users/{id}", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
     const int64_t id = pathId(req, "id", "user");
     const Json body = req.jsonBody();
@@ -124,14 +124,14 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
 
   // An administrator resets a user's second factor (a lost phone); the user sets it up again.
   r.post("/api/v1/users/{id}/totp/reset", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
     ctx.admin.resetSecondFactor(p.user.id, pathId(req, "id", "user"));
     return Response::noContent();
   });
 
   r.get("/api/v1/roles", [&ctx](Request& req) {
-    ctx.auth.require(req);
+    requireUser(ctx.auth, req);
     Json items = Json::array();
     if (ctx.records)
       for (const auto& [name, role] : ctx.records->schema().roles) items.push_back(roleJson(role));
@@ -140,14 +140,14 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
 
   // Every signed-in user may list agencies: referral and sharing forms need them.
   r.get("/api/v1/agencies", [&ctx](Request& req) {
-    ctx.auth.require(req);
+    requireUser(ctx.auth, req);
     Json items = Json::array();
     for (const auto& a : ctx.admin.agencies()) items.push_back(agencyJson(a));
     return Response::json(200, {{"items", items}, {"types", records::agencyTypes()}});
   });
 
   r.post("/api/v1/agencies", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
@@ -165,7 +165,7 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
   // The audit viewer (administrators): newest first, filtered by action (or "record." prefix),
   // actor, record and time; paged with before_seq. Entries never hold identity values.
   r.get("/api/v1/audit", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
     AuditQuery q;
     std::vector<FieldError> errors;

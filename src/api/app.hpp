@@ -27,6 +27,10 @@ namespace palermo::admin {
 class AdminService;
 }
 
+namespace palermo::rules {
+class RuleBook;
+}
+
 namespace palermo::api {
 
 // The services the handlers call. Handlers never hold the store: every read and write, check and
@@ -39,6 +43,7 @@ struct AppContext {
   records::RecordService* records = nullptr;   // null: no record routes (schema not loaded)
   stats::StatsService* stats = nullptr;        // null: no statistics routes
   linkage::LinkageService* linkage = nullptr;  // null: no linkage routes
+  const rules::RuleBook* rules = nullptr;      // the screening rule sets and rate tables
 };
 
 // Every route, in one place (app.cpp); one file per resource:

@@ -36,7 +36,7 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.post("/api/v1/auth/logout", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     ctx.auth.logout(p);
     auto res = Response::noContent();
     res.set("Set-Cookie", auth::AuthService::clearedCookie(req.tls));
@@ -44,14 +44,14 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/auth/me", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     auto res = Response::json(200, meJson(ctx, p));
     res.set("Cache-Control", "no-store");
     return res;
   });
 
   r.post("/api/v1/auth/password", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
     const auto current = stringField(body, "current_password", errors, true, 256);
@@ -63,14 +63,14 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
 
   // Second factor: set-up (a pending secret, shown once), confirmation with a first code.
   r.post("/api/v1/auth/totp/setup", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     auto res = Response::json(200, ctx.auth.beginTotpEnrolment(p));
     res.set("Cache-Control", "no-store");
     return res;
   });
 
   r.post("/api/v1/auth/totp/confirm", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
     const auto code = stringField(body, "code", errors, true, 16);
@@ -81,7 +81,7 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
 
   // API tokens of the signed-in user (machine clients send "Authorization: Bearer plm_...").
   r.get("/api/v1/auth/tokens", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     if (p.token_id) throw Problem(403, "auth.token_not_allowed", "API tokens cannot list tokens; sign in.");
     Json items = Json::array();
     for (const auto& t : ctx.admin.tokens(p.user.id)) items.push_back(auth::AuthService::tokenJson(t));
@@ -89,7 +89,7 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.post("/api/v1/auth/tokens", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const Json body = req.jsonBody();
     std::vector<FieldError> errors;
     const auto name = stringField(body, "name", errors, true, 100);
@@ -120,7 +120,7 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.del("/api/v1/auth/tokens/{id}", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     if (p.token_id) throw Problem(403, "auth.token_not_allowed", "API tokens cannot revoke tokens; sign in.");
     int64_t id = 0;
     try {
@@ -133,7 +133,7 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/auth/sessions", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     Json list = Json::array();
     for (const auto& s : ctx.admin.sessions(p.user.id)) {
       list.push_back({{"id", s.token_hash.substr(0, 16)},
@@ -147,7 +147,7 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.del("/api/v1/auth/sessions", [&ctx](Request& req) {
-    auto p = ctx.auth.require(req, true);
+    auto p = requireUser(ctx.auth, req, true);
     const int n = ctx.admin.endOtherSessions(p.user.id, p.session.token_hash);
     return Response::json(200, {{"ended", n}});
   });

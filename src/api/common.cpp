@@ -4,6 +4,11 @@
 
 namespace palermo::api {
 
+auth::Credentials credentialsOf(const http::Request& req) {
+  return auth::Credentials{req.method, std::string(req.header("authorization")), req.cookie(auth::kSessionCookie),
+                           std::string(req.header(auth::kCsrfHeader))};
+}
+
 int64_t pathId(const http::Request& req, const char* name, const char* what) {
   const auto& s = req.params.at(name);
   const std::string missing = std::string("There is no such ") + what + ".";

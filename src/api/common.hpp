@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/auth_service.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "http/message.hpp"
@@ -17,6 +18,15 @@ namespace palermo::api {
 inline int64_t nowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// Who sends the request, from its headers (auth::Credentials).
+auth::Credentials credentialsOf(const http::Request& req);
+
+// The signed-in user of a request, or 401/403 (auth::AuthService::require).
+inline auth::Principal requireUser(auth::AuthService& auth, const http::Request& req,
+                                   bool allow_pending_change = false) {
+  return auth.require(credentialsOf(req), allow_pending_change);
 }
 
 // A positive decimal id from the path (`name`), or 404 naming `what` ("record", "user").

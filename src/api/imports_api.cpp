@@ -20,7 +20,7 @@ void registerImportRoutes(http::Router& r, AppContext& ctx) {
   // Import (CSV of one type, or JSON lines), all or nothing, as the signed-in user: every row
   // needs the user's create permission, and goes through validation, rules and audit.
   r.post("/api/v1/imports", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     const std::string format = req.queryParam("format").empty() ? "jsonl" : req.queryParam("format");
     const std::string type = req.queryParam("type");
@@ -52,7 +52,7 @@ void registerImportRoutes(http::Router& r, AppContext& ctx) {
   // Subsidy payments reconciled against a payment statement (CSV: payment_reference, amount in
   // AZN, paid_on); matching ones become reconciled, the rest is reported.
   r.post("/api/v1/subsidies/reconcile", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     std::istringstream in(req.body);
     std::vector<std::string> errors;
     const auto lines = records::readStatement(in, errors);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "api/app.hpp"
+#include "api/common.hpp"
 #include "linkage/linkage_service.hpp"
 #include "records/engine.hpp"
 
@@ -35,7 +36,7 @@ std::string field(const Json& body, const char* name, std::vector<FieldError>& e
 void registerLinkageRoutes(http::Router& r, AppContext& ctx) {
   auto& linkage = *ctx.linkage;
   r.post("/api/v1/linkage/search", [&ctx, &linkage](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     Json body;
     try {
@@ -70,7 +71,7 @@ void registerLinkageRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/linkage/persons/{id}", [&ctx, &linkage](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     int64_t id = 0;
     try {
       id = std::stoll(req.params.at("id"));
@@ -81,7 +82,7 @@ void registerLinkageRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/linkage/review", [&ctx, &linkage](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     int limit = 50;
     if (const std::string l = req.queryParam("limit"); !l.empty()) {

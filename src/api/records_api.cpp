@@ -145,7 +145,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   const std::string schema = records::schemaJson(svc.schema()).dump();
 
   r.get("/api/v1/schema", [&ctx, schema](Request& req) {
-    ctx.auth.require(req);
+    requireUser(ctx.auth, req);
     return Response{200, "application/json", {{"Cache-Control", "no-cache"}}, schema};
   });
   r.get("/api/v1/openapi.json", [openapi](Request&) {
@@ -153,7 +153,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto result = svc.list(actorFor(ctx, p), req.params.at("type"), listParams(req));
     Json body = {{"items", std::move(result.items)}};
     if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
@@ -166,7 +166,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   // Identification screening: the indicator sets, one list as a form, and a live evaluation
   // (nothing stored; the screening record stores its own result when saved).
   r.get("/api/v1/exports/{type}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     std::string format = "csv";
     auto params = listParams(req, &format);
     auto result = svc.exportRecords(actorFor(ctx, p), req.params.at("type"), std::move(params), format);
@@ -179,7 +179,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.post("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto record = svc.create(actorFor(ctx, p), req.params.at("type"), req.jsonBody());
     auto res = recordResponse(201, record);
     res.set("Location", fmt::format("/api/v1/records/{}/{}", req.params.at("type"), record["id"].get<int64_t>()));
@@ -187,7 +187,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto record = svc.get(actorFor(ctx, p), req.params.at("type"), idParam(req), splitList(req.queryParam("fields")));
     // A conditional GET lets a form check cheaply whether it still shows the latest version.
     if (auto inm = req.header("if-none-match"); !inm.empty() && inm == records::etagFor(record["version"]))
@@ -196,12 +196,12 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.patch("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return recordResponse(200, svc.update(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req), req.jsonBody()));
   });
 
   r.del("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const Json body = optionalBody(req);
     std::string reason;
     if (body.contains("reason") && body["reason"].is_string()) reason = body["reason"].get<std::string>();
@@ -209,34 +209,34 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.post("/api/v1/records/{type}/{id}/restore", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return recordResponse(200, svc.restore(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req)));
   });
 
   r.post("/api/v1/records/{type}/{id}/transitions/{name}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return recordResponse(200, svc.transition(actorFor(ctx, p), req.params.at("type"), idParam(req), ifMatch(req),
                                               req.params.at("name"), optionalBody(req)));
   });
 
   r.get("/api/v1/records/{type}/{id}/state-on", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(200, svc.stateOn(actorFor(ctx, p), req.params.at("type"), idParam(req), req.queryParam("date")));
   });
   r.get("/api/v1/records/{type}/{id}/history", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(200, svc.history(actorFor(ctx, p), req.params.at("type"), idParam(req)));
   });
 
   r.get("/api/v1/records/{type}/{id}/relations", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     return Response::json(200, svc.relations(actorFor(ctx, p), req.params.at("type"), idParam(req)));
   });
 
   // Attachments: the raw file is the body, its media type the Content-Type, its name ?name=.
   // The server allows these bodies up to limits.upload_bytes; the field's max_bytes decides.
   r.post("/api/v1/attachments/{type}/{field}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto info = svc.uploadAttachment(actorFor(ctx, p), req.params.at("type"), req.params.at("field"),
                                      std::string(req.header("content-type")), req.queryParam("name"), req.body);
     auto res = Response::json(201, info);
@@ -245,14 +245,14 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   });
 
   r.get("/api/v1/attachments/{id}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto res = Response::json(200, svc.attachmentInfo(actorFor(ctx, p), req.params.at("id")));
     res.set("Cache-Control", "no-store");
     return res;
   });
 
   r.get("/api/v1/attachments/{id}/content", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto file = svc.attachmentContent(actorFor(ctx, p), req.params.at("id"));
     Response res{200, file.media_type, {}, std::move(file.bytes)};
     res.set("Content-Disposition", contentDisposition(file.name));

@@ -5,6 +5,7 @@
 //   GET /api/v1/statistics/status                          the snapshot's state
 //   GET /api/v1/reports/annual?year=&lang=&format=&edition= the annual report (pdf, odt, xlsx, csv, json)
 #include "api/app.hpp"
+#include "api/common.hpp"
 #include "records/engine.hpp"
 #include "stats/service.hpp"
 
@@ -32,15 +33,15 @@ std::string langOf(const Request& req) {
 void registerStatsRoutes(http::Router& r, AppContext& ctx) {
   auto& stats = *ctx.stats;
   r.get("/api/v1/statistics/indicators", [&ctx, &stats](Request& req) {
-    ctx.auth.require(req);
+    requireUser(ctx.auth, req);
     return Response::json(200, stats.catalogueJson(langOf(req)));
   });
   r.get("/api/v1/statistics/status", [&ctx, &stats](Request& req) {
-    ctx.auth.require(req);
+    requireUser(ctx.auth, req);
     return Response::json(200, stats.status());
   });
   r.get("/api/v1/statistics/indicators/{id}", [&ctx, &stats](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     std::string period = req.queryParam("period");
     if (period.empty()) throw Problem::validation({{"period", "required", "a year (2019), a quarter (2019-Q2) or a range (2015..2020)"}});
     auto res = Response::json(200, stats.figure(actorFor(ctx, p), req.params.at("id"), period, langOf(req), restrictedEdition(req)));
@@ -48,7 +49,7 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
     return res;
   });
   r.get("/api/v1/statistics/indicators/{id}/records", [&ctx, &stats](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     std::string period = req.queryParam("period");
     if (period.empty()) throw Problem::validation({{"period", "required", "a year (2019), a quarter (2019-Q2) or a range (2015..2020)"}});
     auto res = Response::json(200, stats.recordsBehind(actorFor(ctx, p), req.params.at("id"), period));
@@ -56,7 +57,7 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
     return res;
   });
   r.get("/api/v1/reports/annual", [&ctx, &stats](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const std::string year_text = req.queryParam("year");
     int year = 0;
     try {

@@ -14,11 +14,11 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
   auto& svc = *ctx.records;
 
   r.get("/api/v1/screening/rulesets", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
     Json items = Json::array();
-    if (const auto* book = svc.ruleBook())
+    if (const auto* book = ctx.rules)
       for (const auto& rs : book->rulesets()) {
         Json lists = Json::array();
         for (const auto& l : rs.lists)
@@ -29,10 +29,10 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
     return Response::json(200, {{"items", items}});
   });
   r.get("/api/v1/screening/rulesets/{key}", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
-    const auto* book = svc.ruleBook();
+    const auto* book = ctx.rules;
     const auto* rs = book ? book->ruleset(req.params.at("key")) : nullptr;
     if (!rs) throw Problem::notFound("There is no such indicator set.");
     const auto child = req.queryParam("child") == "true";
@@ -43,11 +43,11 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
     return Response::json(200, rs->toJson(list->code));
   });
   r.post("/api/v1/screening/evaluate", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
     const Json body = req.jsonBody();
-    const auto* book = svc.ruleBook();
+    const auto* book = ctx.rules;
     std::vector<FieldError> errors;
     const std::string key = body.value("ruleset", book ? book->defaultRuleset() : std::string());
     const auto* rs = book ? book->ruleset(key) : nullptr;
@@ -69,7 +69,7 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
 
   // Countries with their names in az/en/ru (ICU), for country fields.
   r.get("/api/v1/countries", [&ctx](Request& req) {
-    ctx.auth.require(req);
+    requireUser(ctx.auth, req);
     auto res = Response::json(200, {{"items", records::countryList()}});
     res.set("Cache-Control", "private, max-age=86400");
     return res;
@@ -77,7 +77,7 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
 
   // The signed-in user's tasks: records past or near their deadlines (declared per type).
   r.get("/api/v1/tasks", [&ctx, &svc](Request& req) {
-    auto p = ctx.auth.require(req);
+    auto p = requireUser(ctx.auth, req);
     auto res = Response::json(200, svc.tasks(actorFor(ctx, p),
                                              std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  std::chrono::system_clock::now().time_since_epoch())

@@ -169,13 +169,13 @@ std::optional<Principal> AuthService::authenticateToken(std::string_view bearer)
   return p;
 }
 
-std::optional<Principal> AuthService::authenticate(const http::Request& req) {
-  if (auto authz = req.header("authorization"); !authz.empty()) {
+std::optional<Principal> AuthService::authenticate(const Credentials& req) {
+  if (std::string_view authz = req.authorization; !authz.empty()) {
     constexpr std::string_view kBearer = "Bearer ";
     if (authz.substr(0, kBearer.size()) != kBearer) return std::nullopt;
     return authenticateToken(authz.substr(kBearer.size()));
   }
-  const std::string token = req.cookie(kSessionCookie);
+  const std::string& token = req.session_cookie;
   if (token.empty() || token.size() > 128) return std::nullopt;
   const std::string hash = hashHex(token);
   auto session = store_.findSession(hash);
@@ -194,7 +194,7 @@ std::optional<Principal> AuthService::authenticate(const http::Request& req) {
   return Principal{std::move(*user), std::move(*session)};
 }
 
-Principal AuthService::require(const http::Request& req, bool allow_pending_change) {
+Principal AuthService::require(const Credentials& req, bool allow_pending_change) {
   auto p = authenticate(req);
   if (!p) throw Problem::unauthorized();
   const bool unsafe = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
@@ -205,7 +205,7 @@ Principal AuthService::require(const http::Request& req, bool allow_pending_chan
     if (allow_pending_change) throw Problem(403, "auth.token_not_allowed", "API tokens cannot do this; sign in.");
     return std::move(*p);
   }
-  if (unsafe && !constantTimeEquals(req.header(kCsrfHeader), p->session.csrf_token))
+  if (unsafe && !constantTimeEquals(req.csrf_header, p->session.csrf_token))
     throw Problem(403, "auth.csrf", "Missing or wrong X-CSRF-Token header.");
   if (p->user.must_change_password && !allow_pending_change)
     throw Problem(403, "auth.password_change_required", "Change your one-time password first.");

@@ -11,13 +11,22 @@
 #include "auth/password.hpp"
 #include "core/config.hpp"
 #include "core/keys.hpp"
-#include "http/message.hpp"
 #include "store/store.hpp"
 
 namespace palermo::auth {
 
 inline constexpr const char* kSessionCookie = "palermo_session";
 inline constexpr const char* kCsrfHeader = "x-csrf-token";
+
+// What a request says about who sends it, as plain values (the HTTP layer fills them in:
+// api::requireUser): the method, the Authorization header, the session cookie's value and the
+// CSRF header. Sign-in knows nothing of HTTP messages.
+struct Credentials {
+  std::string method;
+  std::string authorization;
+  std::string session_cookie;
+  std::string csrf_header;
+};
 inline constexpr std::string_view kTokenPrefix = "plm_";  // API tokens: "Authorization: Bearer plm_..."
 
 struct Principal {
@@ -58,12 +67,12 @@ class AuthService {
   void confirmTotpEnrolment(const Principal& p, const std::string& code);
 
   // The signed-in user of a request, if its session cookie is valid and not expired.
-  std::optional<Principal> authenticate(const http::Request& req);
+  std::optional<Principal> authenticate(const Credentials& c);
   // Like authenticate, but throws 401 when there is none. For unsafe methods (POST, PUT,
   // PATCH, DELETE) it also checks the CSRF header (403 auth.csrf). Unless `allow_pending_change`,
   // a user who must change their password gets 403 auth.password_change_required, and one whose
   // roles need a second factor not yet set up gets 403 auth.second_factor_required.
-  Principal require(const http::Request& req, bool allow_pending_change = false);
+  Principal require(const Credentials& c, bool allow_pending_change = false);
 
   void logout(const Principal& p);
 

@@ -95,7 +95,7 @@ struct RecordsSetup {
         schema(loadSchemaOrThrow(config)),
         rule_book(loadRulesOrThrow(config)),
         service(schema, *store, keys) {
-    service.setRuleBook(&rule_book);
+    service.setRules(&rule_book);
     service.prepare();
   }
   static KeyRing activatedKeys(const Config& config, Store& store) {
@@ -146,7 +146,7 @@ int runServe(const Config& config, bool print_routes = false) {
   const records::Schema schema = loadSchemaOrThrow(config);
   const rules::RuleBook rule_book = loadRulesOrThrow(config);
   records::RecordService records(schema, *store, keys);
-  records.setRuleBook(&rule_book);
+  records.setRules(&rule_book);
   auth.setSecondFactor(keys, [&schema](const UserRow& u) {
     for (const auto& name : u.roles)
       if (auto it = schema.roles.find(name); it != schema.roles.end() && it->second.needsSecondFactor()) return true;
@@ -180,7 +180,8 @@ int runServe(const Config& config, bool print_routes = false) {
   std::unique_ptr<linkage::LinkageService> linkage_service;
   if (links) linkage_service = std::make_unique<linkage::LinkageService>(*links, *store);
   http::Router router;
-  api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get()};
+  api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
+                      &rule_book};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())

@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include <regex>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -10,7 +12,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "store/store.hpp"
 
 namespace palermo {
 
@@ -234,5 +235,14 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
   };
 }
+
+std::string redactDatabaseUrl(const std::string& url) {
+  // user:password@ in a URI, password=… in key=value words.
+  static const std::regex kUriPassword(R"((://[^:/@]*):[^@/]*@)");
+  static const std::regex kWordPassword(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
+  std::string out = std::regex_replace(url, kUriPassword, "$1:***@");
+  return std::regex_replace(out, kWordPassword, "$1***");
+}
+
 
 }  // namespace palermo

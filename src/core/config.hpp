@@ -71,4 +71,7 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
 // Flattened view, for `palermo config show`.
 std::map<std::string, std::string> describeConfig(const Config& c);
 
+// The database URL with any password removed, for messages and logs.
+std::string redactDatabaseUrl(const std::string& url);
+
 }  // namespace palermo

@@ -1,15 +1,18 @@
-// Error policy (see docs/architecture.md, "Errors"):
-//  * Expected failures (bad input, not found, conflict, denied) are values: `Error`, carried
-//    in `Result<T>` or thrown across the API edge as `Problem`, which the HTTP layer renders as
-//    RFC 9457 application/problem+json with a stable `code`.
-//  * Unexpected failures (I/O, corrupted database, broken invariants) are exceptions; the HTTP
-//    layer answers 500 with the request id and logs the exception type, never request data.
+// Error policy (docs/architecture.md, "Errors"), as the code follows it:
+//  * An expected failure — bad input, not found, conflict, denied — is a `Problem`, thrown by
+//    the service that finds it (with every field at fault in `errors`) and rendered by the HTTP
+//    layer as RFC 9457 application/problem+json with a stable `code`; the command line prints
+//    its detail and fields and exits 1. A Problem is never logged as an error.
+//  * Where a caller collects several failures before deciding (import rows, loaders of schema
+//    and indicator files), they are plain lists of FieldError or of file-and-line errors.
+//  * An unexpected failure — I/O, a corrupted database, a broken invariant — is any other
+//    exception; the HTTP layer answers 500 with the request id and logs the message and route,
+//    never request data or identity values (messages are written not to carry them).
 #pragma once
 
 #include <stdexcept>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace palermo {
@@ -64,30 +67,6 @@ class Problem : public std::runtime_error {
   std::string code_;
   std::string detail_;
   std::vector<FieldError> errors_;
-};
-
-// Result<T>: a value or an expected failure. Small on purpose; std::expected arrives with C++23.
-template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
-  Result(Problem problem) : v_(std::move(problem)) {}  // NOLINT(google-explicit-constructor)
-
-  [[nodiscard]] bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() & { return unwrap(); }
-  T&& value() && { return std::move(unwrap()); }
-  const T& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] const Problem& error() const { return std::get<1>(v_); }
-  T* operator->() { return &unwrap(); }
-  T& operator*() { return unwrap(); }
-
- private:
-  T& unwrap() {
-    if (!ok()) throw std::get<1>(v_);
-    return std::get<0>(v_);
-  }
-  std::variant<T, Problem> v_;
 };
 
 }  // namespace palermo

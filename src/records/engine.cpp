@@ -1,5 +1,4 @@
 #include "records/engine.hpp"
-#include "rules/rulebook.hpp"
 
 #include <fmt/format.h>
 #include <unicode/translit.h>

@@ -14,12 +14,9 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/keys.hpp"
+#include "records/record_rules.hpp"
 #include "records/schema.hpp"
 #include "store/store.hpp"
-
-namespace palermo::rules {
-class RuleBook;
-}
 
 namespace palermo::records {
 
@@ -86,8 +83,8 @@ class RecordService {
   };
   PrepareReport prepare();
   // The rule book the types' named rules use (rules/ directory); needed when a type names one.
-  void setRuleBook(const rules::RuleBook* book) { rules_ = book; }
-  [[nodiscard]] const rules::RuleBook* ruleBook() const { return rules_; }
+  // The rules record types name (src/rules registers them; records/ names none).
+  void setRules(const RecordRules* rules) { rules_ = rules; }
 
   const Schema& schema() const { return schema_; }
   Store& store() const { return store_; }
@@ -185,7 +182,7 @@ class RecordService {
   const Schema& schema_;
   Store& store_;
   const KeyRing& keys_;
-  const rules::RuleBook* rules_ = nullptr;
+  const RecordRules* rules_ = nullptr;
   void applyRules(const RecordType& type, Json& after, std::vector<FieldError>& errors) const;
 };
 

@@ -340,7 +340,8 @@ Json ScreeningResult::toJson(const Ruleset& rs, const std::string& lang) const {
 }
 
 bool RuleBook::known(const std::string& rule) {
-  return rule == "screening" || rule == "subsidy_amount" || rule == "person_facts";
+  const auto& names = records::recordRuleNames();
+  return std::find(names.begin(), names.end(), rule) != names.end();
 }
 
 void RuleBook::apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "records/record_rules.hpp"
 #include "records/schema.hpp"
 
 namespace palermo {
@@ -89,7 +90,7 @@ struct LoadError {
   std::string message;
 };
 
-class RuleBook {
+class RuleBook : public records::RecordRules {
  public:
   // Loads rules/screening/*.yaml and rules/rates/*.yaml; every mistake is reported.
   static RuleBook load(const std::string& dir, std::vector<LoadError>& errors);
@@ -108,7 +109,7 @@ class RuleBook {
   // `after`; mistakes into `errors`).
   [[nodiscard]] static bool known(const std::string& rule);
   void apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,
-             std::vector<FieldError>& errors) const;
+             std::vector<FieldError>& errors) const override;
 
  private:
   std::vector<Ruleset> rulesets_;

@@ -4,6 +4,7 @@
 
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "core/config.hpp"
 #include "store/store.hpp"
 
 namespace palermo {
@@ -18,14 +19,6 @@ std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& opt
     return std::make_unique<postgres::PgStore>(url.substr(kPostgres.size()), options.pool_size);
   throw std::invalid_argument("database.url: unsupported database '" + redactDatabaseUrl(url) +
                               "' (expected sqlite:PATH, postgres://… or postgres:key=value …)");
-}
-
-std::string redactDatabaseUrl(const std::string& url) {
-  // user:password@ in a URI, password=… in key=value words.
-  static const std::regex kUriPassword(R"((://[^:/@]*):[^@/]*@)");
-  static const std::regex kWordPassword(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
-  std::string out = std::regex_replace(url, kUriPassword, "$1:***@");
-  return std::regex_replace(out, kWordPassword, "$1***");
 }
 
 }  // namespace palermo

@@ -486,7 +486,4 @@ struct StoreOptions {
 //   postgres:host=/run/postgresql dbname=palermo          (libpq key=value words)
 std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& options = {});
 
-// The URL with any password removed, for messages and logs.
-std::string redactDatabaseUrl(const std::string& url);
-
 }  // namespace palermo

@@ -46,7 +46,7 @@ class DemoStore : public ::testing::Test {
     store_->migrate();
     store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
     service_ = std::make_unique<records::RecordService>(productSchema(), *store_, keys_);
-    service_->setRuleBook(&book_);
+    service_->setRules(&book_);
     service_->prepare();
     const auto dataset = records::nationalDemo(2019);
     for (const auto& a : dataset.agencies) store_->createAgency(AgencyRow{0, a.name, a.type, a.region, true, 0});

@@ -38,7 +38,7 @@ class Import : public ::testing::Test {
     store_->migrate();
     store_->setAuditHasher(audit::makeHasher(keys_.auditKey()));
     service_ = std::make_unique<RecordService>(schema_, *store_, keys_);
-    service_->setRuleBook(&book_);
+    service_->setRules(&book_);
     service_->prepare();
   }
   void TearDown() override {

@@ -224,7 +224,7 @@ TEST(PersonLinksSmall, ANewRegisterLinksFromItsFirstRegistrations) {
     const auto book = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
     ASSERT_TRUE(errors.empty());
     records::RecordService service(palermo::test::productSchema(), *store, keys);
-    service.setRuleBook(&book);
+    service.setRules(&book);
     service.prepare();
     PersonLinks links(palermo::test::productSchema(), *store, keys);
     links.ensureCurrent();  // empty
