@@ -1,0 +1,259 @@
+// Data on the command line: `migrate`, `store copy`, `import`, `demo`, `schema check` and
+// `openapi`. Records are written through the engine (validation, rules, audit), agencies through
+// the administration service.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "admin/admin_service.hpp"
+#include "audit/audit.hpp"
+#include "auth/password.hpp"
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+#include "records/demo.hpp"
+#include "records/demo_national.hpp"
+#include "records/import.hpp"
+#include "records/openapi.hpp"
+
+namespace palermo::cli {
+
+namespace {
+
+void addImportCommand(Commands& c) {
+  struct ImportOptions {
+    std::vector<std::string> files;
+    std::string type;
+    bool dry_run = false;
+  };
+  auto o = std::make_shared<ImportOptions>();
+  CLI::App* cmd = c.add(
+      nullptr, "import",
+      "Import records from CSV or JSON lines through the engine, all or nothing (errors name row, field, rule)",
+      [o](const Config& config) {
+    RecordsSetup setup(config);
+    auto& store = setup.store;
+    const auto& schema = setup.schema;
+    auto& service = setup.service;
+    std::vector<records::ImportRow> rows;
+    std::vector<records::ImportError> read_errors;
+    for (const auto& file : o->files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        std::fprintf(stderr, "cannot read %s\n", file.c_str());
+        return 1;
+      }
+      const bool csv = file.size() > 4 && file.substr(file.size() - 4) == ".csv";
+      auto more = csv ? records::readCsv(in, file, o->type, schema, read_errors)
+                      : records::readJsonLines(in, file, o->type, read_errors);
+      rows.insert(rows.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    }
+    if (!read_errors.empty()) {
+      for (const auto& e : read_errors) std::fprintf(stderr, "%s\n", e.toString().c_str());
+      std::fprintf(stderr, "%zu error(s) reading the files; nothing was imported.\n", read_errors.size());
+      return 1;
+    }
+    records::ImportOptions options;
+    options.dry_run = o->dry_run;
+    options.audit_type = o->type;
+    options.format = "files";
+    options.progress = printProgress;
+    const auto report = records::importRows(service, records::Actor::systemActor(), rows, options);
+    for (const auto& e : report.errors) std::fprintf(stderr, "%s\n", e.toString().c_str());
+    store->close();
+    if (!report.errors.empty()) {
+      std::fprintf(stderr, "%zu error(s)%s; nothing was imported.\n", report.errors.size(),
+                   report.errors_truncated ? " (more not shown)" : "");
+      return 1;
+    }
+    for (const auto& [type, n] : report.created)
+      std::printf("%s %lld %s\n", report.dry_run ? "would import" : "imported", static_cast<long long>(n),
+                  type.c_str());
+    return 0;
+  });
+  cmd->add_option("files", o->files, "CSV (.csv) or JSON lines (.jsonl, .ndjson) files, imported in order")->required();
+  cmd->add_option("--type", o->type, "Record type of rows that do not say (_type); required for CSV");
+  cmd->add_flag("--dry-run", o->dry_run, "Check every row, then write nothing");
+}
+
+void addDemoCommand(Commands& c) {
+  struct DemoOptions {
+    int count = 40;
+    bool generic = false;
+    uint64_t seed = 2019;
+  };
+  auto o = std::make_shared<DemoOptions>();
+  CLI::App* cmd = c.add(nullptr, "demo", "Fill an empty database with made-up demonstration records",
+                        [o](const Config& config) {
+    RecordsSetup setup(config);
+    auto& store = setup.store;
+    const auto& schema = setup.schema;
+    auto& service = setup.service;
+    const auto system = records::Actor::systemActor();
+    for (const auto& [name, type] : schema.types) {
+      RecordQuery q;
+      q.type = name;
+      q.limit = 1;
+      if (!store->listRecords(q).items.empty()) {
+        std::printf("The database has records already; no demo data added.\n");
+        store->close();
+        return 0;
+      }
+    }
+    if (!o->generic) {
+      // The national dataset 2015-2020 (its 2019 part states the annual report's figures),
+      // loaded through the import path users have: one transaction, every row validated.
+      const auto dataset = records::nationalDemo(o->seed);
+      std::set<std::string> have;
+      for (const auto& a : store->listAgencies()) have.insert(a.name);
+      admin::AdminService administration(*store, &schema, auth::hashCostFrom(config.password_cost));
+      for (const auto& a : dataset.agencies)
+        if (!have.count(a.name)) administration.createAgency(0, AgencyRow{0, a.name, a.type, a.region, true, 0});
+      std::printf("demo: %zu agencies; importing %zu made-up records (2015-2020)...\n", dataset.agencies.size(),
+                  dataset.rows.size());
+      std::fflush(stdout);
+      records::ImportOptions options;
+      options.progress_every = 5000;
+      options.progress = printProgress;
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto report = records::importRows(service, system, dataset.rows, options);
+      for (const auto& e : report.errors) std::fprintf(stderr, "demo: %s\n", e.toString().c_str());
+      store->close();
+      if (!report.committed) {
+        std::fprintf(stderr, "demo: the dataset did not import; nothing was added.\n");
+        return 1;
+      }
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      for (const auto& [type, n] : report.created)
+        std::printf("demo: %lld %s records\n", static_cast<long long>(n), type.c_str());
+      std::printf("demo: imported in %.1f s\n", secs);
+      return 0;
+    }
+    // Made-up agencies of the mechanism, so that users can be given an agency and records
+    // have registering agencies and regions (scopes and sharing can be tried at once).
+    struct DemoAgency {
+      const char* name;
+      const char* type;
+      const char* region;
+      bool registers;
+    };
+    static const DemoAgency kAgencies[] = {
+        {"Xüsusi polis idarəsi (demo)", "special_police", "baku", true},
+        {"Yardım Mərkəzi (demo)", "assistance_center", "baku", false},
+        {"Sığınacaq QHT (demo)", "ngo", "ganja", true},
+        {"116-111 Uşaq qaynar xətti (demo)", "hotline", "baku", true},
+        {"Statistika idarəsi (demo)", "statistics", "", false},
+        {"Milli koordinator aparatı (demo)", "coordinator", "", false},
+    };
+    std::vector<AgencyRow> registering;
+    if (store->listAgencies().empty()) {
+      admin::AdminService administration(*store, &schema, auth::hashCostFrom(config.password_cost));
+      for (const auto& a : kAgencies) {
+        auto row = administration.createAgency(0, AgencyRow{0, a.name, a.type, a.region, true, 0});
+        std::printf("demo: agency %lld %s\n", static_cast<long long>(row.id), a.name);
+        if (a.registers) registering.push_back(row);
+      }
+    }
+    std::map<std::string, int> created;
+    if (registering.empty()) {
+      created = records::seedDemo(service, system, o->count, 20191231).created;
+    } else {
+      // Each registering agency gets its share of the records.
+      const int share = std::max(1, o->count / static_cast<int>(registering.size()));
+      for (std::size_t i = 0; i < registering.size(); ++i) {
+        auto actor = system;
+        actor.agency_id = registering[i].id;
+        actor.region = registering[i].region;
+        for (const auto& [type, n] : records::seedDemo(service, actor, share, 20191231 + i).created) created[type] += n;
+      }
+    }
+    for (const auto& [type, n] : created) std::printf("demo: %d %s records\n", n, type.c_str());
+    store->close();
+    return 0;
+  });
+  cmd->add_flag("--generic", o->generic,
+                "Instead of the national dataset, random records of every type (for any schema, e.g. tests)");
+  cmd->add_option("--per-type", o->count, "With --generic: records per record type")->check(CLI::Range(1, 100000));
+  cmd->add_option("--seed", o->seed, "Seed of the national dataset (the same seed gives the same data)");
+}
+
+}  // namespace
+
+void addDataCommands(Commands& c) {
+  c.add(nullptr, "migrate", "Apply pending database migrations and list them", [](const Config& config) {
+    log::init("info", "");
+    auto store = openStore(config.database_url, StoreOptions{config.database_pool_size});
+    const int applied = store->migrate();
+    for (const auto& m : store->migrations())
+      std::printf("%4d  %-40s %s\n", m.version, m.name.c_str(), m.applied_at ? "applied" : "pending");
+    std::printf("%d migration(s) applied now.\n", applied);
+    store->close();
+    return 0;
+  });
+
+  CLI::App* store_cmd = c.group("store", "The database");
+  struct CopyOptions {
+    std::string from, to;
+  };
+  auto o = std::make_shared<CopyOptions>();
+  CLI::App* copy = c.add(store_cmd, "copy",
+                         "Copy everything (audit chain included) into an empty database, e.g. from SQLite to PostgreSQL",
+                         [o](const Config& config) {
+    const std::string from = o->from.empty() ? config.database_url : o->from;
+    if (from == o->to) throw std::invalid_argument("--to: the target is the source");
+    auto source = openStore(from, StoreOptions{config.database_pool_size});
+    if (source->migrationsPending())
+      throw std::runtime_error("--from: the source database is not migrated (run palermo migrate on it first)");
+    auto target = openStore(o->to, StoreOptions{config.database_pool_size});
+    target->migrate();
+    std::fprintf(stderr, "copying %s -> %s\n", redactDatabaseUrl(from).c_str(), redactDatabaseUrl(o->to).c_str());
+    const auto started = std::chrono::steady_clock::now();
+    source->copyTo(*target, [](const std::string& table, int64_t rows) {
+      std::fprintf(stderr, "\r  %-16s %lld rows", table.c_str(), static_cast<long long>(rows));
+      std::fflush(stderr);
+    });
+    std::fprintf(stderr, "\n");
+    // The copy is proved the way the original is: the audit chain, under the same keys.
+    auto keys = KeyRing::load(config.data_dir, false);
+    const auto report = audit::verify(*target, keys);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    source->close();
+    target->close();
+    if (!report.ok) {
+      std::printf("COPIED, BUT THE AUDIT CHAIN OF THE COPY IS BROKEN at entry %lld (%s): %s\n",
+                  static_cast<long long>(report.first_bad_seq), report.problem.c_str(), report.message.c_str());
+      return 3;
+    }
+    std::printf("copied in %.1f s; audit chain of the copy intact: %lld entries\n", seconds,
+                static_cast<long long>(report.entries));
+    return 0;
+  });
+  copy->add_option("--from", o->from, "Source database URL (default: database.url)");
+  copy->add_option("--to", o->to, "Target database URL (empty; migrated first)")->required();
+
+  addImportCommand(c);
+  addDemoCommand(c);
+
+  CLI::App* schema_cmd = c.group("schema", "Record types and value lists");
+  c.add(schema_cmd, "check", "Check the schema files; list every mistake", [](const Config& config) {
+    auto loaded = records::loadSchemaDir(config.schema_dir);
+    for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
+    std::vector<rules::LoadError> rule_errors;
+    const auto book = rules::RuleBook::load(config.rules_dir, rule_errors);
+    for (const auto& e : rule_errors) std::printf("%s: %s\n", e.file.c_str(), e.message.c_str());
+    if (!loaded.errors.empty() || !rule_errors.empty()) return 1;
+    std::printf("rules OK: %zu indicator set(s)\n", book.rulesets().size());
+    std::printf("schema OK: %zu record types, %zu value lists, %zu roles, %zu data migrations\n",
+                loaded.schema.types.size(), loaded.schema.lists.size(), loaded.schema.roles.size(),
+                loaded.schema.migrations.size());
+    return 0;
+  });
+  c.add(nullptr, "openapi", "Print the OpenAPI 3.1 document generated from the schema", [](const Config& config) {
+    std::printf("%s\n", records::openApiDocument(loadSchemaOrThrow(config), PALERMO_VERSION).dump(2).c_str());
+    return 0;
+  });
+}
+
+}  // namespace palermo::cli

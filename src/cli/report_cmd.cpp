@@ -1,0 +1,92 @@
+// Statistics on the command line: `report annual` (the National Coordinator's report in PDF,
+// ODT, XLSX, CSV or JSON), `stats figure` (one indicator, exact) and `stats check`.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "cli/commands.hpp"
+#include "linkage/person_links.hpp"
+#include "stats/report.hpp"
+#include "stats/service.hpp"
+
+namespace palermo::cli {
+
+namespace {
+
+// The statistics service over the stored records, persons counted once through the links.
+struct StatsSetup {
+  explicit StatsSetup(const Config& config) : records(config), statistics(records.schema, *records.store, config.statistics_dir) {
+    if (records.schema.type("person")) {
+      links = std::make_unique<linkage::PersonLinks>(records.schema, *records.store, records.keys);
+      statistics.setPersonLinks(links.get());
+    }
+  }
+  RecordsSetup records;
+  stats::StatsService statistics;
+  std::unique_ptr<linkage::PersonLinks> links;
+};
+
+}  // namespace
+
+void addReportCommands(Commands& c) {
+  CLI::App* report = c.group("report", "Reports computed from the records");
+  struct ReportOptions {
+    int year = 0;
+    std::string lang = "az", format = "pdf", output;
+    bool restricted = false;
+  };
+  auto r = std::make_shared<ReportOptions>();
+  CLI::App* annual = c.add(report, "annual", "The National Coordinator's annual report for a year", [r](const Config& config) {
+    StatsSetup s(config);
+    auto& statistics = s.statistics;
+    const auto actor = records::Actor::systemActor();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto file = statistics.annualReportFile(actor, r->year, r->lang, r->format, r->restricted);
+    const std::string out = r->output.empty() ? file.file_name : r->output;
+    std::ofstream f(out, std::ios::binary);
+    f << file.bytes;
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + out);
+    std::fprintf(stderr, "%s: %zu bytes (%s edition; figures computed in %.0f ms, %.0f ms in all with loading)\n",
+                 out.c_str(), file.bytes.size(), r->restricted ? "restricted" : "public", file.compute_ms,
+                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    s.records.store->close();
+    return 0;
+  });
+  annual->add_option("--year", r->year, "The year, e.g. 2019")->required();
+  annual->add_option("--lang", r->lang, "az, en or ru")->check(CLI::IsMember({"az", "en", "ru"}));
+  annual->add_option("--format", r->format, "pdf, odt, xlsx, csv or json")
+      ->check(CLI::IsMember({"pdf", "odt", "xlsx", "csv", "json"}));
+  annual->add_option("--output,-o", r->output, "File to write (default: palermo-annual-report-YEAR-LANG.FORMAT)");
+  annual->add_flag("--restricted", r->restricted,
+                   "Exact values (for authorised use); the default is the public edition with disclosure control");
+
+  CLI::App* stats_cmd = c.group("stats", "Statistical indicators");
+  c.add(stats_cmd, "check", "Check indicators/ against the schema; list every mistake", [](const Config& config) {
+    const records::Schema schema = loadSchemaOrThrow(config);
+    auto loaded = stats::loadCatalogue(config.statistics_dir, schema);
+    for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
+    if (!loaded.errors.empty()) return 1;
+    stats::loadReportLayout(config.statistics_dir + "/reports/annual.yaml", loaded.catalogue);
+    std::printf("%zu indicators, %zu dimensions: no mistakes\n", loaded.catalogue.indicators.size(),
+                loaded.catalogue.dimensions.size());
+    return 0;
+  });
+  struct FigureOptions {
+    std::string id, period, lang = "en";
+  };
+  auto f = std::make_shared<FigureOptions>();
+  CLI::App* figure = c.add(stats_cmd, "figure", "Evaluate one indicator for a period (exact values)", [f](const Config& config) {
+    StatsSetup s(config);
+    auto& statistics = s.statistics;
+    const auto actor = records::Actor::systemActor();
+    std::printf("%s\n", statistics.figure(actor, f->id, f->period, f->lang, true).dump(2).c_str());
+    s.records.store->close();
+    return 0;
+  });
+  figure->add_option("indicator", f->id, "Indicator id, e.g. victims_identified")->required();
+  figure->add_option("--period", f->period, "2019, 2019-Q2, 2015..2020 or 2019-03-01..2019-06-30")->required();
+  figure->add_option("--lang", f->lang, "az, en or ru");
+}
+
+}  // namespace palermo::cli

@@ -1,0 +1,122 @@
+// `palermo serve` (the HTTP server with the API and the web application) and `palermo routes`
+// (its route table). The services are made here, in dependency order, and handed to the routes.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "admin/admin_service.hpp"
+#include "api/app.hpp"
+#include "audit/audit.hpp"
+#include "auth/auth_service.hpp"
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "linkage/linkage_service.hpp"
+#include "linkage/person_links.hpp"
+#include "records/key_rotation.hpp"
+#include "stats/service.hpp"
+
+namespace palermo::cli {
+
+namespace {
+
+// `routes`: print the route table (one JSON object per line: method, pattern) instead of
+// serving; the same setup as serving, so the table is the one the server answers with.
+int runServe(const Config& config, bool print_routes = false) {
+  log::init(config.log_level, config.log_file);
+  auto store = openMigrated(config);
+  store->deleteExpiredSessions(auth::systemClock(), auth::systemClock() - int64_t{config.session_idle_minutes} * 60);
+  store->deleteExpiredThrottles(auth::systemClock() - 24 * 3600);
+  http::Metrics metrics;
+  metrics.addSource([&store](std::string& out) {
+    const auto s = store->stats();
+    out += "# HELP palermo_db_seconds_total Time spent executing database statements.\n";
+    out += "# TYPE palermo_db_seconds_total counter\n";
+    out += fmt::format("palermo_db_seconds_total{{backend=\"{}\"}} {}\n", store->backendName(), s.query_seconds);
+    out += "# HELP palermo_db_statements_total Database statements executed.\n";
+    out += "# TYPE palermo_db_statements_total counter\n";
+    out += fmt::format("palermo_db_statements_total {}\n", s.statements);
+    out += "# HELP palermo_db_commits_total Durable commits (one group commit counts once).\n";
+    out += "# TYPE palermo_db_commits_total counter\n";
+    out += fmt::format("palermo_db_commits_total {}\n", s.commits);
+    out += "# HELP palermo_db_committed_writes_total Writes made durable.\n";
+    out += "# TYPE palermo_db_committed_writes_total counter\n";
+    out += fmt::format("palermo_db_committed_writes_total {}\n", s.committed_writes);
+  });
+  auth::AuthService auth(*store, config);
+  auto keys = KeyRing::load(config.data_dir, true);
+  records::activateStoreKeys(*store, keys);
+  store->setAuditHasher(audit::makeHasher(keys.auditKey()));
+  const records::Schema schema = loadSchemaOrThrow(config);
+  const rules::RuleBook rule_book = loadRulesOrThrow(config);
+  records::RecordService records(schema, *store, keys);
+  records.setRules(&rule_book);
+  auth.setSecondFactor(keys, [&schema](const UserRow& u) {
+    for (const auto& name : u.roles)
+      if (auto it = schema.roles.find(name); it != schema.roles.end() && it->second.needsSecondFactor()) return true;
+    return false;
+  });
+  records.prepare();
+  // statistics.dir empty: no statistics (a schema the indicators were not written for).
+  std::unique_ptr<stats::StatsService> statistics;
+  if (!config.statistics_dir.empty())
+    statistics = std::make_unique<stats::StatsService>(schema, *store, config.statistics_dir);
+  // Persons counted once (S4): when the schema has persons.
+  std::unique_ptr<linkage::PersonLinks> links;
+  if (schema.type("person")) {
+    links = std::make_unique<linkage::PersonLinks>(schema, *store, keys);
+    if (statistics) statistics->setPersonLinks(links.get());
+  }
+  // The links are loaded (and a store without links linked) in the background, so that the
+  // server answers at once and the first intake search does not wait for it.
+  std::jthread links_warmup;  // joined however runServe ends
+  if (links)
+    links_warmup = std::jthread([&links] {
+      try {
+        const auto t = std::chrono::steady_clock::now();
+        links->ensureCurrent();
+        log::info("linkage.loaded", {{"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count()}});
+      } catch (const std::exception& e) {
+        log::error("linkage.load_failed", {{"error", e.what()}});
+      }
+    });
+  admin::AdminService administration(*store, &schema, auth.cost());
+  std::unique_ptr<linkage::LinkageService> linkage_service;
+  if (links) linkage_service = std::make_unique<linkage::LinkageService>(*links, *store);
+  http::Router router;
+  api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
+                      &rule_book};
+  api::registerRoutes(router, ctx);
+  if (print_routes) {
+    for (const auto& [method, pattern] : router.routes())
+      std::printf("%s\n", Json{{"method", method}, {"pattern", pattern}}.dump().c_str());
+    return 0;
+  }
+
+  http::Server server(config, router, metrics);
+  server.bind();
+  const std::string scheme = config.tlsEnabled() ? "https" : "http";
+  log::info("server.listening", {{"host", config.host}, {"port", server.port()}, {"tls", config.tlsEnabled()},
+                                 {"database", store->backendName()}, {"version", PALERMO_VERSION}});
+  std::printf("palermo listening on %s://%s:%u\n", scheme.c_str(), config.host.c_str(), server.port());
+  std::fflush(stdout);
+  server.run();
+  if (links_warmup.joinable()) links_warmup.join();
+  store->close();
+  log::info("store.closed");
+  log::flush();
+  return 0;
+}
+
+}  // namespace
+
+void addServeCommands(Commands& c) {
+  c.add(nullptr, "serve", "Run the HTTP server (API and web application)",
+        [](const Config& config) { return runServe(config); }, false);
+  c.add(nullptr, "routes", "Print the HTTP routes the server answers (JSON lines: method, pattern)",
+        [](const Config& config) { return runServe(config, true); });
+}
+
+}  // namespace palermo::cli
