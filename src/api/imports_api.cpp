@@ -1,13 +1,13 @@
 // Routes that bring data in: imports of records (CSV of one type, or JSON lines; all or
 // nothing, as the signed-in user) and the reconciliation of subsidy payments against a bank
-// statement. The engine validates, audits and writes (records/import.hpp, records/reconcile.hpp).
+// statement. The engine validates, audits and writes (records/import.hpp, subsidies/reconcile.hpp).
 #include <sstream>
 
 #include "api/app.hpp"
 #include "api/common.hpp"
 #include "records/engine.hpp"
 #include "records/import.hpp"
-#include "records/reconcile.hpp"
+#include "subsidies/reconcile.hpp"
 
 namespace palermo::api {
 
@@ -55,13 +55,13 @@ void registerImportRoutes(http::Router& r, AppContext& ctx) {
     auto p = requireUser(ctx.auth, req);
     std::istringstream in(req.body);
     std::vector<std::string> errors;
-    const auto lines = records::readStatement(in, errors);
+    const auto lines = subsidies::readStatement(in, errors);
     if (!errors.empty()) {
       std::vector<FieldError> fe;
       for (const auto& e : errors) fe.push_back({"statement", "format", e});
       throw Problem::validation(std::move(fe));
     }
-    return Response::json(200, records::reconcileSubsidies(svc, actorFor(ctx, p), lines, req.queryParam("reconciled_on"),
+    return Response::json(200, subsidies::reconcileSubsidies(svc, actorFor(ctx, p), lines, req.queryParam("reconciled_on"),
                                                            req.queryParam("dry_run") == "true"));
   });
 }

@@ -11,7 +11,7 @@
 #include "rules/rulebook.hpp"
 #include "core/error.hpp"
 #include "records/engine.hpp"
-#include "records/openapi.hpp"
+#include "api/openapi.hpp"
 
 namespace palermo::api {
 
@@ -141,8 +141,8 @@ Json optionalBody(const Request& req) {
 
 void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   auto& svc = *ctx.records;
-  const std::string openapi = records::openApiDocument(svc.schema(), PALERMO_VERSION).dump();
-  const std::string schema = records::schemaJson(svc.schema()).dump();
+  const std::string openapi = openApiDocument(svc.schema(), PALERMO_VERSION).dump();
+  const std::string schema = schemaJson(svc.schema()).dump();
 
   r.get("/api/v1/schema", [&ctx, schema](Request& req) {
     requireUser(ctx.auth, req);

@@ -12,10 +12,10 @@
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
 #include "core/log.hpp"
-#include "records/demo.hpp"
-#include "records/demo_national.hpp"
+#include "demo/generic.hpp"
+#include "demo/national.hpp"
 #include "records/import.hpp"
-#include "records/openapi.hpp"
+#include "api/openapi.hpp"
 
 namespace palermo::cli {
 
@@ -104,7 +104,7 @@ void addDemoCommand(Commands& c) {
     if (!o->generic) {
       // The national dataset 2015-2020 (its 2019 part states the annual report's figures),
       // loaded through the import path users have: one transaction, every row validated.
-      const auto dataset = records::nationalDemo(o->seed);
+      const auto dataset = demo::nationalDemo(o->seed);
       std::set<std::string> have;
       for (const auto& a : store->listAgencies()) have.insert(a.name);
       admin::AdminService administration(*store, &schema, auth::hashCostFrom(config.password_cost));
@@ -157,7 +157,7 @@ void addDemoCommand(Commands& c) {
     }
     std::map<std::string, int> created;
     if (registering.empty()) {
-      created = records::seedDemo(service, system, o->count, 20191231).created;
+      created = demo::seedDemo(service, system, o->count, 20191231).created;
     } else {
       // Each registering agency gets its share of the records.
       const int share = std::max(1, o->count / static_cast<int>(registering.size()));
@@ -165,7 +165,7 @@ void addDemoCommand(Commands& c) {
         auto actor = system;
         actor.agency_id = registering[i].id;
         actor.region = registering[i].region;
-        for (const auto& [type, n] : records::seedDemo(service, actor, share, 20191231 + i).created) created[type] += n;
+        for (const auto& [type, n] : demo::seedDemo(service, actor, share, 20191231 + i).created) created[type] += n;
       }
     }
     for (const auto& [type, n] : created) std::printf("demo: %d %s records\n", n, type.c_str());
@@ -251,7 +251,7 @@ void addDataCommands(Commands& c) {
     return 0;
   });
   c.add(nullptr, "openapi", "Print the OpenAPI 3.1 document generated from the schema", [](const Config& config) {
-    std::printf("%s\n", records::openApiDocument(loadSchemaOrThrow(config), PALERMO_VERSION).dump(2).c_str());
+    std::printf("%s\n", api::openApiDocument(loadSchemaOrThrow(config), PALERMO_VERSION).dump(2).c_str());
     return 0;
   });
 }

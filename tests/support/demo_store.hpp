@@ -1,4 +1,4 @@
-// The national demo dataset (records/demo_national.hpp, seed 2019) imported into a fresh store of
+// The national demo dataset (demo/national.hpp, seed 2019) imported into a fresh store of
 // the backend under test (SQLite file, or PostgreSQL with PALERMO_TEST_BACKEND=postgres), with
 // the real schema and rules. Shared by the statistics and the linkage tests.
 #pragma once
@@ -11,7 +11,7 @@
 
 #include "audit/audit.hpp"
 #include "core/keys.hpp"
-#include "records/demo_national.hpp"
+#include "demo/national.hpp"
 #include "records/engine.hpp"
 #include "records/import.hpp"
 #include "records/schema.hpp"
@@ -48,7 +48,7 @@ class DemoStore : public ::testing::Test {
     service_ = std::make_unique<records::RecordService>(productSchema(), *store_, keys_);
     service_->setRules(&book_);
     service_->prepare();
-    const auto dataset = records::nationalDemo(2019);
+    const auto dataset = demo::nationalDemo(2019);
     for (const auto& a : dataset.agencies) store_->createAgency(AgencyRow{0, a.name, a.type, a.region, true, 0});
     const auto report = records::importRows(*service_, records::Actor::systemActor(), dataset.rows, {});
     ASSERT_TRUE(report.committed) << (report.errors.empty() ? "" : report.errors[0].toString());

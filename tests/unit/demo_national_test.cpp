@@ -12,18 +12,20 @@
 #include <utility>
 #include <vector>
 
-#include "records/demo_national.hpp"
+#include "demo/national.hpp"
 #include "records/schema.hpp"
 #include "rules/rulebook.hpp"
 
 using namespace palermo;
 using namespace palermo::records;
+using palermo::demo::DemoDataset;
+using palermo::demo::nationalDemo;
 
 namespace {
 
 constexpr uint64_t kSeed = 20191231;
 
-const DemoDataset& demo() {
+const DemoDataset& dataset() {
   static const DemoDataset d = nationalDemo(kSeed);
   return d;
 }
@@ -259,12 +261,12 @@ void checkFigures2019(const DemoDataset& d) {
 
 }  // namespace
 
-TEST(NationalDemo, States2019FiguresOfTheAnnualReport) { checkFigures2019(demo()); }
+TEST(NationalDemo, States2019FiguresOfTheAnnualReport) { checkFigures2019(dataset()); }
 
 TEST(NationalDemo, Figures2019DoNotDependOnTheSeed) { checkFigures2019(nationalDemo(7)); }
 
 TEST(NationalDemo, OtherYearsArePlausibleAndTheWholeIsBounded) {
-  const auto& d = demo();
+  const auto& d = dataset();
   EXPECT_LT(d.rows.size(), 60000U);
   std::map<int, int> identified, appeals;
   for (const auto& r : d.rows) {
@@ -292,7 +294,7 @@ TEST(NationalDemo, OtherYearsArePlausibleAndTheWholeIsBounded) {
 }
 
 TEST(NationalDemo, DomesticViolenceAndEarlyMarriage2015To2020) {
-  const auto& d = demo();
+  const auto& d = dataset();
   const Index index(d);
   int violence = 0, early = 0;
   for (const auto& r : d.rows) {
@@ -308,7 +310,7 @@ TEST(NationalDemo, DomesticViolenceAndEarlyMarriage2015To2020) {
 }
 
 TEST(NationalDemo, KeysAreUniqueReferencesPointBackAgenciesExist) {
-  const auto& d = demo();
+  const auto& d = dataset();
   std::map<std::string, std::string> agency_type;
   for (const auto& a : d.agencies) {
     EXPECT_TRUE(agency_type.emplace(a.name, a.type).second) << "agency twice: " << a.name;
@@ -346,7 +348,7 @@ TEST(NationalDemo, KeysAreUniqueReferencesPointBackAgenciesExist) {
 }
 
 TEST(NationalDemo, SameSeedSameRows) {
-  const auto& a = demo();
+  const auto& a = dataset();
   const auto b = nationalDemo(kSeed);
   ASSERT_EQ(a.agencies.size(), b.agencies.size());
   for (std::size_t i = 0; i < a.agencies.size(); ++i) {
@@ -371,7 +373,7 @@ TEST(NationalDemo, SameSeedSameRows) {
 // What the import would do, without a database: validation of the created record and after each
 // transition, the workflow, consent to each share, the constraints.
 TEST(NationalDemo, EveryRowIsValidForTheSchemaAndTheEngine) {
-  const auto& d = demo();
+  const auto& d = dataset();
   const Schema& s = schema();
   std::map<std::string, std::string> agency_type;
   for (const auto& a : d.agencies) agency_type[a.name] = a.type;
@@ -441,7 +443,7 @@ TEST(NationalDemo, EveryRowIsValidForTheSchemaAndTheEngine) {
 }
 
 TEST(NationalDemo, DateTimesAreInBakuWorkingHoursAndYearDatesInTheirYear) {
-  const auto& d = demo();
+  const auto& d = dataset();
   const Schema& s = schema();
   int bad = 0;
   for (const auto& r : d.rows) {
@@ -458,7 +460,7 @@ TEST(NationalDemo, DateTimesAreInBakuWorkingHoursAndYearDatesInTheirYear) {
 }
 
 TEST(NationalDemo, ScreeningsScoreAsTheCasesWereDecided) {
-  const auto& d = demo();
+  const auto& d = dataset();
   std::vector<rules::LoadError> errors;
   const auto book = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
   ASSERT_TRUE(errors.empty());

@@ -4,9 +4,10 @@
 
 #include <sstream>
 
-#include "records/reconcile.hpp"
+#include "subsidies/reconcile.hpp"
 
 using namespace palermo::records;
+using namespace palermo::subsidies;
 
 TEST(Statement, ColumnsByNameAmountsInAzn) {
   std::istringstream in(

@@ -11,7 +11,7 @@
 #include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/keys.hpp"
-#include "records/demo_national.hpp"
+#include "demo/national.hpp"
 #include "records/engine.hpp"
 #include "records/import.hpp"
 #include "records/schema.hpp"

@@ -2,13 +2,15 @@
 // installation has something to look at. Driven by the schema (any type added to schema/ gets
 // demo records too), written through the engine (validated, audited, identity encrypted).
 // Every person in it is invented: random combinations of common given names and surnames.
-#include "records/demo.hpp"
+#include "demo/generic.hpp"
 
 #include <fmt/format.h>
 
 #include <random>
 
-namespace palermo::records {
+namespace palermo::demo {
+
+using namespace palermo::records;
 
 namespace {
 
@@ -180,4 +182,4 @@ DemoResult seedDemo(RecordService& service, const Actor& actor, int per_type, ui
   return result;
 }
 
-}  // namespace palermo::records
+}  // namespace palermo::demo

@@ -10,9 +10,12 @@
 #include "core/json.hpp"
 
 namespace palermo::records {
-
 class RecordService;
 struct Actor;
+}  // namespace palermo::records
+
+namespace palermo::subsidies {
+
 
 struct StatementLine {
   std::string reference;
@@ -29,7 +32,7 @@ std::vector<StatementLine> readStatement(std::istream& in, std::vector<std::stri
 // problems: [{line, reference, problem, subsidy_id?, expected?, stated?}], paid_not_in_statement:
 // [{subsidy_id, payment_reference, paid_on}]} where problem is unknown_reference,
 // amount_differs, not_recorded_as_paid, already_reconciled or duplicate_line.
-Json reconcileSubsidies(RecordService& service, const Actor& actor, const std::vector<StatementLine>& lines,
+Json reconcileSubsidies(records::RecordService& service, const records::Actor& actor, const std::vector<StatementLine>& lines,
                         const std::string& reconciled_on, bool dry_run);
 
-}  // namespace palermo::records
+}  // namespace palermo::subsidies

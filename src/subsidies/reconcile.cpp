@@ -1,4 +1,4 @@
-#include "records/reconcile.hpp"
+#include "subsidies/reconcile.hpp"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,9 @@
 #include "records/schema.hpp"
 #include "store/store.hpp"
 
-namespace palermo::records {
+namespace palermo::subsidies {
+
+using namespace palermo::records;
 
 namespace {
 
@@ -152,4 +154,4 @@ Json reconcileSubsidies(RecordService& service, const Actor& actor, const std::v
           {"paid_not_in_statement", missing}};
 }
 
-}  // namespace palermo::records
+}  // namespace palermo::subsidies

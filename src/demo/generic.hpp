@@ -6,7 +6,7 @@
 
 #include "records/engine.hpp"
 
-namespace palermo::records {
+namespace palermo::demo {
 
 struct DemoResult {
   std::map<std::string, int> created;  // per record type
@@ -14,6 +14,6 @@ struct DemoResult {
 };
 
 // Creates `per_type` made-up records of every record type, through the engine.
-DemoResult seedDemo(RecordService& service, const Actor& actor, int per_type, uint64_t seed);
+DemoResult seedDemo(records::RecordService& service, const records::Actor& actor, int per_type, uint64_t seed);
 
-}  // namespace palermo::records
+}  // namespace palermo::demo

@@ -1,11 +1,13 @@
 // /api/v1/schema (what the web application needs to render forms) and /api/v1/openapi.json
 // (OpenAPI 3.1, generated from the same schema: a record type added to schema/ appears in both
 // with no code change).
-#include "records/openapi.hpp"
+#include "api/openapi.hpp"
 
 #include <fmt/format.h>
 
-namespace palermo::records {
+namespace palermo::api {
+
+using namespace palermo::records;
 
 namespace {
 
@@ -569,4 +571,4 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
           {"paths", paths}};
 }
 
-}  // namespace palermo::records
+}  // namespace palermo::api

@@ -3,7 +3,7 @@
 // year (who is identified, placed, paid, in which criminal case...), then writes the rows in
 // dependency order: agencies and facilities, then per year the victims' paths, the criminal
 // cases and the hotline appeals.
-#include "records/demo_national.hpp"
+#include "demo/national.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +16,9 @@
 #include <set>
 #include <utility>
 
-namespace palermo::records {
+namespace palermo::demo {
+
+using namespace palermo::records;  // the generator writes import rows of the engine
 
 namespace {
 
@@ -2073,4 +2075,4 @@ class National {
 
 DemoDataset nationalDemo(uint64_t seed) { return National(seed).run(); }
 
-}  // namespace palermo::records
+}  // namespace palermo::demo

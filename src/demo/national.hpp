@@ -25,7 +25,7 @@
 
 #include "records/import.hpp"
 
-namespace palermo::records {
+namespace palermo::demo {
 
 struct DemoAgency {
   std::string name, type, region;
@@ -33,7 +33,7 @@ struct DemoAgency {
 
 struct DemoDataset {
   std::vector<DemoAgency> agencies;  // created first, by name
-  std::vector<ImportRow> rows;       // in dependency order: a row's {"_key": ...} references point to earlier rows
+  std::vector<records::ImportRow> rows;       // in dependency order: a row's {"_key": ...} references point to earlier rows
 };
 
 // A made-up national dataset for 2015-2020, deterministic for a seed (the same seed gives the
@@ -41,4 +41,4 @@ struct DemoDataset {
 // implementation-defined standard distributions).
 DemoDataset nationalDemo(uint64_t seed);
 
-}  // namespace palermo::records
+}  // namespace palermo::demo
