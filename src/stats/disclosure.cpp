@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -85,6 +86,23 @@ struct Components {
 struct GlpDeleter {
   void operator()(glp_prob* p) const { glp_delete_prob(p); }
 };
+
+// GLPK keeps an environment per thread until glp_free_env(); a server's worker threads would
+// leave theirs behind. Declared first in each entry point (audit, protect), so that it runs
+// after every problem of the call has been deleted.
+struct GlpEnvironment {
+  GlpEnvironment() = default;
+  GlpEnvironment(const GlpEnvironment&) = delete;
+  GlpEnvironment& operator=(const GlpEnvironment&) = delete;
+  ~GlpEnvironment() { glp_free_env(); }
+};
+
+// One publication's programs at a time: whether GLPK keeps its environment per thread depends on
+// how it was built, and the audit takes about a millisecond.
+std::mutex& glpkMutex() {
+  static std::mutex mu;
+  return mu;
+}
 
 // Only shown hidden cells are audited; a component without one needs no program.
 bool audited(const CellState& c) { return c.shown && c.hidden; }
@@ -245,6 +263,8 @@ void auditWith(const Tables& tables, const std::vector<int>& cells, ComponentLp&
 }  // namespace
 
 AuditResult audit(const Tables& tables, int threshold) {
+  const std::lock_guard lock(glpkMutex());
+  const GlpEnvironment environment;
   const auto started = std::chrono::steady_clock::now();
   AuditResult result;
   result.threshold = threshold;
@@ -262,6 +282,8 @@ AuditResult audit(const Tables& tables, int threshold) {
 // ---- Protection -----------------------------------------------------------------------------
 
 void protect(Tables& tables, int threshold) {
+  const std::lock_guard lock(glpkMutex());
+  const GlpEnvironment environment;
   auto& cells = tables.cells();
   const double t = threshold;
   for (auto& c : cells)
