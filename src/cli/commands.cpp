@@ -88,11 +88,11 @@ records::Schema loadSchemaOrThrow(const Config& config) {
 
 // Loads rules/ (indicator sets, rate tables); throws listing every mistake.
 rules::RuleBook loadRulesOrThrow(const Config& config) {
-  std::vector<rules::LoadError> errors;
+  std::vector<FileError> errors;
   auto book = rules::RuleBook::load(config.rules_dir, errors);
   if (!errors.empty()) {
     std::string msg = "the rules in " + config.rules_dir + " have " + std::to_string(errors.size()) + " mistake(s):";
-    for (const auto& e : errors) msg += "\n  " + e.file + ": " + e.message;
+    for (const auto& e : errors) msg += "\n  " + e.toString();
     throw std::runtime_error(msg);
   }
   return book;

@@ -240,9 +240,9 @@ void addDataCommands(Commands& c) {
   c.add(schema_cmd, "check", "Check the schema files; list every mistake", [](const Config& config) {
     auto loaded = records::loadSchemaDir(config.schema_dir);
     for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
-    std::vector<rules::LoadError> rule_errors;
+    std::vector<FileError> rule_errors;
     const auto book = rules::RuleBook::load(config.rules_dir, rule_errors);
-    for (const auto& e : rule_errors) std::printf("%s: %s\n", e.file.c_str(), e.message.c_str());
+    for (const auto& e : rule_errors) std::printf("%s\n", e.toString().c_str());
     if (!loaded.errors.empty() || !rule_errors.empty()) return 1;
     std::printf("rules OK: %zu indicator set(s)\n", book.rulesets().size());
     std::printf("schema OK: %zu record types, %zu value lists, %zu roles, %zu data migrations\n",

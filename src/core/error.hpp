@@ -25,6 +25,18 @@ struct FieldError {
   std::string message;
 };
 
+// A mistake in a file the operator writes (schema/, rules/, indicators/, the configuration): the
+// file, the line (1-based; 0 when not known) and what is wrong. Loaders collect every one
+// rather than stopping at the first; the command line and the server's start print them all.
+struct FileError {
+  std::string file;
+  int line = 0;
+  std::string message;
+  [[nodiscard]] std::string toString() const {
+    return line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message;
+  }
+};
+
 // An expected failure that the API reports to its caller.
 class Problem : public std::runtime_error {
  public:

@@ -236,7 +236,7 @@ struct PendingField {
 // Reads one file into a Schema, reporting into a shared error list.
 class FileLoader {
  public:
-  FileLoader(std::string file, std::vector<SchemaError>& errors, Schema& schema,
+  FileLoader(std::string file, std::vector<FileError>& errors, Schema& schema,
              const std::set<std::string, std::less<>>& type_names)
       : file_(std::move(file)), errors_(errors), schema_(schema), type_names_(type_names) {}
 
@@ -273,7 +273,7 @@ class FileLoader {
   std::optional<Json> typedValue(const YAML::Node& node, const FieldDef& target, const std::string& what);
 
   std::string file_;
-  std::vector<SchemaError>& errors_;
+  std::vector<FileError>& errors_;
   Schema& schema_;
   const std::set<std::string, std::less<>>& type_names_;
 };
@@ -1308,7 +1308,7 @@ void FileLoader::loadType(const YAML::Node& root) {
 
 // Actions a role names must exist: the standard ones, or a transition of that type (of some
 // type, for "*").
-void checkRoleActions(const Schema& schema, std::vector<SchemaError>& errors) {
+void checkRoleActions(const Schema& schema, std::vector<FileError>& errors) {
   static const std::set<std::string, std::less<>> kStandard = {"create", "read", "update", "delete", "restore",
                                                                "export", "share", "restrict_identity"};
   for (const auto& [name, role] : schema.roles)
@@ -1427,7 +1427,7 @@ LoadResult loadSchemaDir(const std::string& dir) {
     return r;
   }
   std::map<std::string, std::string> files;
-  std::vector<SchemaError> read_errors;
+  std::vector<FileError> read_errors;
   for (fs::recursive_directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
     const auto ext = it->path().extension();
     if (!it->is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;

@@ -261,16 +261,10 @@ struct Schema {
   [[nodiscard]] const ValueList* list(const std::string& name) const;
 };
 
-struct SchemaError {
-  std::string file;
-  int line = 0;  // 1-based
-  std::string message;
-  [[nodiscard]] std::string toString() const { return file + ":" + std::to_string(line) + ": " + message; }
-};
 
 struct LoadResult {
   Schema schema;
-  std::vector<SchemaError> errors;  // every mistake found, not just the first
+  std::vector<FileError> errors;  // every mistake found, not just the first
 };
 
 // Loads every *.yaml under `dir` (value lists in lists/, record types in types/ — or mixed;

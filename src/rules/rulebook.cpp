@@ -164,7 +164,7 @@ const Rate* RateTable::on(const std::string& date) const {
   return found;
 }
 
-RuleBook RuleBook::load(const std::string& dir, std::vector<LoadError>& errors) {
+RuleBook RuleBook::load(const std::string& dir, std::vector<FileError>& errors) {
   RuleBook book;
   namespace fs = std::filesystem;
   auto each = [&](const std::string& sub, auto&& fn) {
@@ -177,8 +177,10 @@ RuleBook RuleBook::load(const std::string& dir, std::vector<LoadError>& errors) 
     for (const auto& f : files) {
       try {
         fn(YAML::LoadFile(f.string()), f.string());
+      } catch (const YAML::Exception& e) {
+        errors.push_back({f.string(), e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg});
       } catch (const std::exception& e) {
-        errors.push_back({f.string(), e.what()});
+        errors.push_back({f.string(), 0, e.what()});
       }
     }
   };

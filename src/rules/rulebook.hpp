@@ -85,15 +85,11 @@ struct RateTable {
   [[nodiscard]] const Rate* on(const std::string& date) const;
 };
 
-struct LoadError {
-  std::string file;
-  std::string message;
-};
 
 class RuleBook : public records::RecordRules {
  public:
   // Loads rules/screening/*.yaml and rules/rates/*.yaml; every mistake is reported.
-  static RuleBook load(const std::string& dir, std::vector<LoadError>& errors);
+  static RuleBook load(const std::string& dir, std::vector<FileError>& errors);
 
   [[nodiscard]] const Ruleset* ruleset(const std::string& id_or_key) const;  // "ilo_ec_2009" = newest version
   [[nodiscard]] const std::vector<Ruleset>& rulesets() const { return rulesets_; }

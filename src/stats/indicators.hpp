@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace palermo::records {
 struct Schema;
 }
@@ -103,16 +105,10 @@ struct Catalogue {
   [[nodiscard]] const Dimension* dimension(const std::string& id) const;
 };
 
-struct CatalogueError {
-  std::string file;
-  int line = 0;
-  std::string message;
-  [[nodiscard]] std::string toString() const { return file + ":" + std::to_string(line) + ": " + message; }
-};
 
 struct CatalogueLoad {
   Catalogue catalogue;
-  std::vector<CatalogueError> errors;
+  std::vector<FileError> errors;
 };
 
 // Loads indicators/*.yaml (not reports/) and checks every path, list and reference against the

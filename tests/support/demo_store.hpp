@@ -39,7 +39,7 @@ class DemoStore : public ::testing::Test {
            ("palermo-demo-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    std::vector<rules::LoadError> errors;
+    std::vector<FileError> errors;
     book_ = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
     ASSERT_TRUE(errors.empty());
     store_ = openStore(testDatabaseUrl(dir_));

@@ -461,7 +461,7 @@ TEST(NationalDemo, DateTimesAreInBakuWorkingHoursAndYearDatesInTheirYear) {
 
 TEST(NationalDemo, ScreeningsScoreAsTheCasesWereDecided) {
   const auto& d = dataset();
-  std::vector<rules::LoadError> errors;
+  std::vector<FileError> errors;
   const auto book = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
   ASSERT_TRUE(errors.empty());
   const rules::Ruleset* rs = book.ruleset(book.defaultRuleset());

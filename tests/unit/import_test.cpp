@@ -31,7 +31,7 @@ class Import : public ::testing::Test {
     auto loaded = loadSchemaDir(std::string(PALERMO_SOURCE_DIR) + "/schema");
     ASSERT_TRUE(loaded.errors.empty());
     schema_ = std::move(loaded.schema);
-    std::vector<rules::LoadError> errors;
+    std::vector<FileError> errors;
     book_ = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
     ASSERT_TRUE(errors.empty());
     store_ = openStore(palermo::test::testDatabaseUrl(dir_));

@@ -220,7 +220,7 @@ TEST(PersonLinksSmall, ANewRegisterLinksFromItsFirstRegistrations) {
   store->migrate();
   store->setAuditHasher(audit::makeHasher(keys.auditKey()));
   {
-    std::vector<rules::LoadError> errors;
+    std::vector<FileError> errors;
     const auto book = rules::RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
     ASSERT_TRUE(errors.empty());
     records::RecordService service(palermo::test::productSchema(), *store, keys);

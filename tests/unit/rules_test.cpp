@@ -44,7 +44,7 @@ class Rules : public ::testing::Test {
     std::filesystem::create_directories(dir_ / "screening");
     std::filesystem::create_directories(dir_ / "rates");
     std::ofstream(dir_ / "screening" / "tiny.yaml") << tinyRuleset();
-    std::vector<LoadError> errors;
+    std::vector<FileError> errors;
     book_ = RuleBook::load(dir_.string(), errors);
     ASSERT_TRUE(errors.empty()) << errors.front().message;
     rs_ = book_.ruleset("tiny");
@@ -178,7 +178,7 @@ TEST_F(Rules, RateTablesAreEffectiveDated) {
   std::ofstream(dir_ / "rates" / "one_time_subsidy.yaml")
       << "rate_table: one_time_subsidy\nlabel: {az: B}\nrates:\n  - {amount: 40000, basis: old}\n"
          "  - {from: 2019-06-04, amount: 70000, basis: new}\n";
-  std::vector<LoadError> errors;
+  std::vector<FileError> errors;
   auto book = RuleBook::load(dir_.string(), errors);
   ASSERT_TRUE(errors.empty());
   const auto* t = book.rateTable("one_time_subsidy");
@@ -190,14 +190,14 @@ TEST_F(Rules, RateTablesAreEffectiveDated) {
   // Out of order is refused at load.
   std::ofstream(dir_ / "rates" / "bad.yaml")
       << "rate_table: bad\nrates:\n  - {from: 2020-01-01, amount: 1}\n  - {from: 2019-01-01, amount: 2}\n";
-  std::vector<LoadError> more;
+  std::vector<FileError> more;
   (void)RuleBook::load(dir_.string(), more);
   ASSERT_EQ(more.size(), 1U);
   EXPECT_NE(more[0].file.find("bad.yaml"), std::string::npos);
 }
 
 TEST(RulesShipped, TheProductRulesLoad) {
-  std::vector<LoadError> errors;
+  std::vector<FileError> errors;
   const auto book = RuleBook::load(std::string(PALERMO_SOURCE_DIR) + "/rules", errors);
   for (const auto& e : errors) ADD_FAILURE() << e.file << ": " << e.message;
   const auto* ilo = book.ruleset("ilo_ec_2009");
