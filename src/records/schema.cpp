@@ -256,7 +256,7 @@ class FileLoader {
   std::optional<long long> integer(const Object& o, std::string_view key, const std::string& what);
   std::optional<std::vector<std::string>> strings(const Object& o, std::string_view key, const std::string& what,
                                                   bool scalar_ok = false);
-  Labels labels(const Object& o, std::string_view key, const std::string& what, bool required);
+  Translated labels(const Object& o, std::string_view key, const std::string& what, bool required);
   std::string name(const Object& o, std::string_view key, const std::string& what);
 
   std::optional<FieldDef> field(const YAML::Node& node, const std::string& type_name, PendingField& pending);
@@ -373,8 +373,8 @@ std::optional<std::vector<std::string>> FileLoader::strings(const Object& o, std
   return out;
 }
 
-Labels FileLoader::labels(const Object& o, std::string_view key, const std::string& what, bool required) {
-  Labels l;
+Translated FileLoader::labels(const Object& o, std::string_view key, const std::string& what, bool required) {
+  Translated l;
   const auto* e = o.get(key);
   if (!e) {
     if (required) error(o.line, what + " has no " + std::string(key) + " (" + std::string(key) + ".az is required)");
@@ -987,7 +987,7 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
       auto so = object(item, {"name", "label"}, "a state of " + what, s->line);
       if (!so) continue;
       const std::string state = name(*so, "name", "a state of " + what);
-      const Labels label = labels(*so, "label", state.empty() ? "a state" : "state " + quote(state), true);
+      const Translated label = labels(*so, "label", state.empty() ? "a state" : "state " + quote(state), true);
       if (state.empty()) continue;
       if (auto [it, fresh] = states.emplace(state, so->line); !fresh) {
         error(so->line, "duplicate state " + quote(state) + " (first at line " + std::to_string(it->second) + ")");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/translated.hpp"
 #include "core/json.hpp"
 
 namespace palermo::records {
@@ -40,20 +41,16 @@ enum class Sensitivity {
   Identity,     // names, documents, contacts, addresses, photos: encrypted, every read audited
 };
 
-struct Labels {
-  std::string az, en, ru;  // az is required; en and ru fall back to az when empty
-  [[nodiscard]] Json toJson() const { return {{"az", az}, {"en", en.empty() ? az : en}, {"ru", ru.empty() ? az : ru}}; }
-};
 
 struct ListValue {
   std::string code;  // stable, lower_snake_case; what is stored
-  Labels label;
+  Translated label;
   bool retired = false;  // kept for old records, not offered for new ones
 };
 
 struct ValueList {
   std::string name;
-  Labels label;
+  Translated label;
   std::vector<ListValue> values;
   std::string file;
   int line = 0;
@@ -82,8 +79,8 @@ struct Computed {
 struct FieldDef {
   std::string name;  // lower_snake_case
   FieldType type = FieldType::Text;
-  Labels label;
-  Labels help;
+  Translated label;
+  Translated help;
   bool required = false;
   std::optional<Condition> required_if;
   std::optional<Condition> visible_if;  // for forms; hidden fields must be empty
@@ -91,7 +88,7 @@ struct FieldDef {
   std::optional<std::size_t> min_length, max_length;  // text (in characters) and multi-enum (items)
   std::string pattern;                  // ECMAScript regular expression for text
   std::string pattern_message;          // shown when the pattern fails
-  Labels pattern_labels;                // pattern_message in az/en/ru (pattern_message is en, else az)
+  Translated pattern_labels;                // pattern_message in az/en/ru (pattern_message is en, else az)
   // `pattern`, compiled once by the loader (validateRecord compiles it when this is empty).
   std::shared_ptr<const std::regex> pattern_regex;
   int scale = 2;                        // decimal
@@ -111,7 +108,7 @@ struct Transition {
   std::vector<std::string> from;  // states it leaves from; empty means any
   std::string to;
   std::string permission;         // e.g. "victim.identify"
-  Labels label;
+  Translated label;
   std::vector<std::string> requires_fields;  // must be present to take this transition
   // The field holding the date the transition took effect (e.g. decision_date), for the state
   // of a record on a past date; empty: the time it was recorded.
@@ -126,7 +123,7 @@ struct Workflow {
   std::string initial;
   std::string initial_date;  // the field saying since when a record is in the initial state (optional)
   std::vector<std::string> states;
-  std::map<std::string, Labels> state_labels;
+  std::map<std::string, Translated> state_labels;
   std::vector<Transition> transitions;
   [[nodiscard]] const Transition* find(const std::string& name) const;
 };
@@ -148,7 +145,7 @@ struct Constraint {
   std::string ref_field;                   // Capacity
   std::string capacity_field;              // Capacity: a field of the referenced type
   std::string override_permission;         // may break it, giving a reason (audited); empty: nobody
-  Labels message;
+  Translated message;
   int line = 0;
 };
 
@@ -157,7 +154,7 @@ struct Constraint {
 // hold `permission` see such records as tasks, overdue ones first.
 struct Deadline {
   std::string name;
-  Labels label;
+  Translated label;
   std::vector<std::string> states;  // empty: every state
   std::string from;                 // a date or datetime field
   int64_t within_seconds = 0;
@@ -168,7 +165,7 @@ struct Deadline {
 
 struct RecordType {
   std::string name;  // lower_snake_case, used in URLs: /api/v1/records/{name}
-  Labels label;
+  Translated label;
   std::string title_field;  // field shown as the record's title in lists (optional)
   std::vector<FieldDef> fields;
   std::optional<Workflow> workflow;
@@ -230,8 +227,8 @@ enum class IdentityAccess { None, Read, Write };
 
 struct RoleDef {
   std::string name;
-  Labels label;
-  Labels description;
+  Translated label;
+  Translated description;
   std::vector<std::string> agency_types;  // agency types that may hold it (empty: any)
   Scope scope = Scope::Agency;
   IdentityAccess identity = IdentityAccess::None;

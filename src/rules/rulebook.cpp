@@ -16,19 +16,13 @@ namespace palermo::rules {
 
 namespace {
 
-records::Labels labelsOf(const YAML::Node& n) {
-  records::Labels l;
+Translated labelsOf(const YAML::Node& n) {
+  Translated l;
   if (!n || !n.IsMap()) return l;
   if (n["az"]) l.az = n["az"].as<std::string>();
   if (n["en"]) l.en = n["en"].as<std::string>();
   if (n["ru"]) l.ru = n["ru"].as<std::string>();
   return l;
-}
-
-const std::string& pick(const records::Labels& l, const std::string& lang) {
-  if (lang == "en" && !l.en.empty()) return l.en;
-  if (lang == "ru" && !l.ru.empty()) return l.ru;
-  return l.az;
 }
 
 const char* strengthLetter(Strength s) { return s == Strength::Strong ? "S" : s == Strength::Medium ? "M" : "W"; }
@@ -307,18 +301,18 @@ std::string ScreeningResult::explanation(const Ruleset& rs, const std::string& l
                                 : overall == "inconclusive" ? w.inconclusive
                                 : overall == "partly_indicated" ? w.partly
                                                                 : w.none) +
-                    " (" + pick(rs.label, lang) + ", " + ruleset_key + ", " + list_code + "). " +
+                    " (" + rs.label.in(lang) + ", " + ruleset_key + ", " + list_code + "). " +
                     (child ? w.rule_child : w.rule_adult) + "\n";
   for (std::size_t i = 0; i < dimensions.size() && i < rs.dimensions.size(); ++i) {
     const auto& d = dimensions[i];
     const auto& def = rs.dimensions[i];
     auto lb = def.label_by_list.find(list_code);
-    out += fmt::format("{}. {}: {}", def.number, pick(lb != def.label_by_list.end() ? lb->second : def.label, lang),
+    out += fmt::format("{}. {}: {}", def.number, (lb != def.label_by_list.end() ? lb->second : def.label).in(lang),
                        d.positive ? w.positive : d.could_be_positive ? w.could : w.not_positive);
     if (!d.yes.empty()) {
       out += " — ";
       for (std::size_t k = 0; k < d.yes.size(); ++k)
-        out += (k ? ", " : "") + std::string("\u201C") + pick(d.yes[k].first->label, lang) + "\u201D (" +
+        out += (k ? ", " : "") + std::string("\u201C") + d.yes[k].first->label.in(lang) + "\u201D (" +
                strengthLetter(d.yes[k].second) + ")";
     }
     out += "\n";

@@ -22,15 +22,15 @@ enum class Strength { Strong, Medium, Weak };
 
 struct Indicator {
   std::string code;
-  records::Labels label;
+  Translated label;
   std::map<std::string, Strength> grades;  // list code -> grade; absent: not in that list
 };
 
 struct Dimension {
   int number = 0;  // 1..6
   std::string code;
-  records::Labels label;
-  std::map<std::string, records::Labels> label_by_list;
+  Translated label;
+  std::map<std::string, Translated> label_by_list;
   std::vector<Indicator> indicators;
 };
 
@@ -38,13 +38,13 @@ struct IndicatorList {
   std::string code;      // adult_labour, ...
   bool child = false;
   std::string exploitation;  // labour | sexual
-  records::Labels label;
+  Translated label;
 };
 
 struct Ruleset {
   std::string id;  // ilo_ec_2009
   int version = 1;
-  records::Labels label;
+  Translated label;
   std::string source;
   std::vector<IndicatorList> lists;
   std::vector<Dimension> dimensions;
@@ -79,7 +79,7 @@ struct Rate {
 
 struct RateTable {
   std::string name;
-  records::Labels label;
+  Translated label;
   std::vector<Rate> rates;  // in date order
   // The rate in force on `date` (YYYY-MM-DD); nullptr when none.
   [[nodiscard]] const Rate* on(const std::string& date) const;

@@ -13,12 +13,6 @@
 
 namespace palermo::stats {
 
-const std::string& Text3::in(const std::string& lang) const {
-  if (lang == "en" && !en.empty()) return en;
-  if (lang == "ru" && !ru.empty()) return ru;
-  return az.empty() ? (en.empty() ? ru : en) : az;
-}
-
 const char* countsName(Indicator::Unit unit) {
   switch (unit) {
     case Indicator::Unit::Persons: return "persons";
@@ -99,8 +93,8 @@ struct Loader {
   void error(int line, const std::string& message) { out.errors.push_back({file, line, message}); }
   static int lineOf(const YAML::Node& n) { return n.Mark().line + 1; }
 
-  Text3 text3(const YAML::Node& n) {
-    Text3 t;
+  Translated text3(const YAML::Node& n) {
+    Translated t;
     if (!n) return t;
     if (n.IsScalar()) {
       t.az = n.as<std::string>();

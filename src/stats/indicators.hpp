@@ -7,19 +7,13 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/translated.hpp"
 
 namespace palermo::records {
 struct Schema;
 }
 
 namespace palermo::stats {
-
-// A text in the three languages of the system; en and ru fall back to az.
-struct Text3 {
-  std::string az, en, ru;
-  [[nodiscard]] const std::string& in(const std::string& lang) const;
-  [[nodiscard]] bool empty() const { return az.empty() && en.empty() && ru.empty(); }
-};
 
 // A condition on the counted record. `path` names a field of the counted record or, through
 // reference fields, of a record it points at ("person.sex", "facility.operated_by"); "state"
@@ -41,16 +35,16 @@ struct Dimension {
   enum class Kind { Value, Age, Classes };
   struct Band {
     std::string code;
-    Text3 label;
+    Translated label;
     int min = 0, max = 200;  // age in whole years, both inclusive
   };
   struct Class {
     std::string code;
-    Text3 label;
+    Translated label;
     std::vector<Filter> where;  // dimension filters only; the first class that matches wins
   };
   std::string id;
-  Text3 label;
+  Translated label;
   Kind kind = Kind::Value;
   // Value: the field holding the category, per counted record type. Age: the (partial) date of
   // birth, per type; the age is taken at the date that places the record in the period.
@@ -67,9 +61,9 @@ struct Indicator {
   enum class Unit { Records, Persons, Sum, Ratio };
   std::string id;
   int version = 1;
-  Text3 label;
-  Text3 unit_label;      // what one unit is: "persons", "appeals", "crimes" ...
-  Text3 definition;     // plain words, shown when a figure is explained
+  Translated label;
+  Translated unit_label;      // what one unit is: "persons", "appeals", "crimes" ...
+  Translated definition;     // plain words, shown when a figure is explained
   Unit unit = Unit::Records;
   std::string from;     // the register counted; empty: imported aggregates only
   std::string person;   // Persons: the path to the person counted once

@@ -17,8 +17,8 @@ namespace palermo::stats {
 
 namespace {
 
-Text3 text3(const YAML::Node& n) {
-  Text3 t;
+Translated text3(const YAML::Node& n) {
+  Translated t;
   if (!n) return t;
   if (n.IsScalar()) {
     t.az = n.as<std::string>();

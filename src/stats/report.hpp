@@ -25,8 +25,8 @@ struct ReportLayout {
   struct Item {
     std::string figure;               // indicator id; empty for a paragraph of text
     std::vector<std::string> show;    // breakdowns printed as tables
-    Text3 sentence;                   // with {value}, {change}, {cells:dim}, {cell:dim:code}, {year}
-    Text3 text;                       // a paragraph of the edition (no figure)
+    Translated sentence;                   // with {value}, {change}, {cells:dim}, {cell:dim:code}, {year}
+    Translated text;                       // a paragraph of the edition (no figure)
     int from_year = 0;                // multi-year: the figure over from_year..year (no change shown)
   };
   struct Chart {
@@ -34,16 +34,16 @@ struct ReportLayout {
     std::string figure;
     std::string breakdown;            // bars
     int from_year = 0;                // trend: first year
-    Text3 title;
+    Translated title;
   };
   struct Section {
     std::string id;
-    Text3 title;
+    Translated title;
     std::vector<Item> items;
     std::vector<Chart> charts;
   };
-  Text3 title;
-  Text3 subtitle;
+  Translated title;
+  Translated subtitle;
   std::vector<Section> sections;
 };
 
