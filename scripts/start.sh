@@ -8,6 +8,7 @@ PALERMO_BUILD_TARGETS=palermo bash scripts/setup.sh
 BIN=build/palermo
 DATA_DIR="${PALERMO_DATA_DIR:-./data}"
 mkdir -p "$DATA_DIR"
+chmod 700 "$DATA_DIR"   # the key and the database: readable by their owner only (docs/security.md)
 "$BIN" migrate --data-dir "$DATA_DIR" >/dev/null
 echo
 "$BIN" demo --data-dir "$DATA_DIR"   # made-up records, only into an empty database

@@ -48,6 +48,15 @@ run_ctest() {  # run_ctest <label> [VAR=value ...]
 run_ctest SQLite PALERMO_TEST_BACKEND=sqlite
 run_ctest PostgreSQL PALERMO_TEST_BACKEND=postgres
 
+echo "== fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-15} s; long runs: docs/security.md)"
+log=$(mktemp)
+set +e
+bash scripts/fuzz.sh 2>&1 | tee "$log"
+set -e
+p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log" | tail -1)
+f=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed/\2/p' "$log" | tail -1)
+if [[ -z "$p" ]]; then count 0 1; else count "$p" "$f"; fi
+
 echo "== deployment samples (nginx -t, systemd-analyze verify)"
 if bash scripts/check-deploy.sh; then count 1 0; else count 0 1; fi
 

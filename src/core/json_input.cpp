@@ -115,6 +115,11 @@ class LimitedSax {
 }  // namespace
 
 Json parseJsonInput(std::string_view text, const JsonLimits& limits) {
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "1\0{{{" would parse as 1 and
+  // the rest be ignored unseen. JSON text never holds a raw NUL (found by fuzz_json_input.cpp).
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+    throw JsonInputError(JsonInputError::Kind::Malformed, "", nul + 1,
+                         "not valid JSON (a NUL byte at byte " + std::to_string(nul + 1) + ")");
   Json result;
   LimitedSax sax(result, limits);
   const bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);

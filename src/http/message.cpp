@@ -122,6 +122,8 @@ bool percentDecode(std::string_view in, std::string& out, bool plus_is_space) {
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
+    } else if (c == '\0') {
+      return false;  // a raw NUL, like an encoded one (found by tests/fuzz/fuzz_http_path.cpp)
     }
     out.push_back(c);
   }

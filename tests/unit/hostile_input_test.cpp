@@ -84,7 +84,8 @@ TEST(JsonInput, NamesTheFieldOfANumberOutOfRange) {
 TEST(JsonInput, RefusesTextsLongerThanTheLimitAndMalformedInput) {
   EXPECT_EQ(kindOf("\"" + std::string(101, 'x') + "\"", JsonLimits{64, 100}), JsonInputError::Kind::StringTooLong);
   EXPECT_EQ(kindOf("{\"" + std::string(101, 'k') + "\": 1}", JsonLimits{64, 100}), JsonInputError::Kind::StringTooLong);
-  for (const std::string& bad : std::vector<std::string>{"", "{", "{\"a\":}", "[1,]", "nul", "\"\xff\"", "{\"a\":1} x", "\"\\ud800\""})
+  for (const std::string& bad : std::vector<std::string>{"", "{", "{\"a\":}", "[1,]", "nul", "\"\xff\"", "{\"a\":1} x", "\"\\ud800\"",
+                                                        std::string("1\0{{{", 5), std::string("{\"a\":1}\0x", 9)})
     EXPECT_EQ(kindOf(bad), JsonInputError::Kind::Malformed) << bad;
 }
 
@@ -120,6 +121,16 @@ TEST(JsonInput, RequestBodiesAnswerProblemsNamingTheRule) {
   auto bad = problemOf("{\"a\": ");
   EXPECT_EQ(bad.status(), 400);
   EXPECT_EQ(bad.code(), "request.malformed_json");
+}
+
+TEST(JsonInput, PercentDecodingRefusesNulRawOrEncoded) {
+  std::string out;
+  EXPECT_TRUE(palermo::http::percentDecode("/a%20b", out, false));
+  EXPECT_EQ(out, "/a b");
+  EXPECT_FALSE(palermo::http::percentDecode("/a%00b", out, false));
+  EXPECT_FALSE(palermo::http::percentDecode(std::string("//\0", 3), out, false));  // found by fuzzing
+  EXPECT_FALSE(palermo::http::percentDecode("/a%2", out, false));
+  EXPECT_FALSE(palermo::http::percentDecode("/a%zz", out, false));
 }
 
 TEST(Utf8, StrictValidity) {

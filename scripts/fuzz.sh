@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Fuzzing the parsers of untrusted input with clang's libFuzzer (AddressSanitizer and
+# UndefinedBehaviorSanitizer on): tests/fuzz/fuzz_*.cpp, each built with the few sources it
+# exercises, seeded from tests/fuzz/corpus/<name>/.
+#   bash scripts/fuzz.sh                 # every target, FUZZ_SECONDS each (default 15: the CI smoke)
+#   FUZZ_SECONDS=600 bash scripts/fuzz.sh json   # one target, long (a benchmark-length run)
+# Prints "fuzz: N passed, N failed"; a crash leaves its input in build-fuzz/<target>/crash-*.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${FUZZ_SECONDS:-15}
+CXX=${FUZZ_CXX:-clang++}
+OUT=build-fuzz
+mkdir -p "$OUT"
+FLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc)
+
+declare -A SOURCES=(
+  [json]="tests/fuzz/fuzz_json_input.cpp src/core/json_input.cpp"
+  [csv]="tests/fuzz/fuzz_csv.cpp src/core/csv.cpp"
+  [http]="tests/fuzz/fuzz_http_path.cpp src/http/message.cpp src/core/json_input.cpp"
+)
+targets=("$@")
+if ((${#targets[@]} == 0)); then targets=(json csv http); fi
+
+passed=0
+failed=0
+for t in "${targets[@]}"; do
+  bin="$OUT/fuzz_$t"
+  # shellcheck disable=SC2086
+  if ! "$CXX" "${FLAGS[@]}" ${SOURCES[$t]} -o "$bin" 2>"$OUT/$t.build.log"; then
+    echo "fuzz $t: build failed"; cat "$OUT/$t.build.log"; failed=$((failed + 1)); continue
+  fi
+  work="$OUT/$t"
+  mkdir -p "$work/corpus"
+  cp -n tests/fuzz/corpus/"$t"/* "$work/corpus/" 2>/dev/null || true
+  if (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "../fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=65536 \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus >"run.log" 2>&1); then
+    echo "fuzz $t: $(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$work/run.log" | grep -Eo '[0-9]+$') inputs in ${SECONDS_EACH} s, no failure"
+    passed=$((passed + 1))
+  else
+    echo "fuzz $t: FAILED (see $work/run.log)"; tail -40 "$work/run.log"; failed=$((failed + 1))
+  fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[[ $failed == 0 ]]
