@@ -31,7 +31,6 @@ bool Reader::get(char& c) {
 
 int Reader::peek() {
   if (has_pending_ && pending_pos_ < pending_.size()) return static_cast<unsigned char>(pending_[pending_pos_]);
-  if (has_pending_) return in_.peek();
   return in_.peek();
 }
 

@@ -289,12 +289,13 @@ void protect(Tables& tables, int threshold) {
   for (auto& c : cells)
     if (c.protect && c.value > 0 && c.value < t) c.hidden = c.primary = true;
   const Grouped g = group(tables);
-  // What hiding a cell costs: its value; a total (shown in sentences and trends) far more.
-  auto cost = [&](int c) {
-    const auto& cell = cells[static_cast<std::size_t>(c)];
-    const bool total = cell.key.size() >= 2 && cell.key.compare(cell.key.size() - 2, 2, "||") == 0;
-    return cell.value * (total ? 1000.0 : 1.0);
+  // A figure's total (cellKey with no dimension): what sentences and trends state.
+  auto isTotal = [&](int c) {
+    const auto& key = cells[static_cast<std::size_t>(c)].key;
+    return key.size() >= 2 && key.compare(key.size() - 2, 2, "||") == 0;
   };
+  // What hiding a cell costs: its value; a total far more.
+  auto cost = [&](int c) { return cells[static_cast<std::size_t>(c)].value * (isTotal(c) ? 1000.0 : 1.0); };
   auto hideable = [&](int c) {
     const auto& cell = cells[static_cast<std::size_t>(c)];
     return cell.shown && !cell.hidden && cell.protect && cell.value > 0;
@@ -303,7 +304,7 @@ void protect(Tables& tables, int threshold) {
   for (std::size_t r = 0; r < tables.relations().size(); ++r)
     for (const auto& term : tables.relations()[r].terms)
       relations_of[static_cast<std::size_t>(term.first)].push_back(static_cast<int>(r));
-  int programs = 0;
+  int programs = 0;  // solved in trials (the count GLPK calls need; not reported)
   for (std::size_t k = 0; k < g.cells.size(); ++k) {
     const auto& component = g.cells[k];
     if (!anyAudited(tables, component)) continue;
@@ -318,7 +319,6 @@ void protect(Tables& tables, int threshold) {
     for (;;) {
       AuditResult r;
       auditWith(tables, component, lp, threshold, r);
-      programs += r.linear_programs;
       if (r.ok = r.too_narrow.empty(); r.ok) break;
       const HiddenInterval& narrow = r.too_narrow.front();
       const int failing = tables.find(narrow.key);
@@ -351,11 +351,7 @@ void protect(Tables& tables, int threshold) {
               if (term.first == b) return true;
           return false;
         };
-        // Totals (the figures sentences state) only when no breakdown cell is left.
-        auto isTotal = [&](int c) {
-          const auto& key = cells[static_cast<std::size_t>(c)].key;
-          return key.size() >= 2 && key.compare(key.size() - 2, 2, "||") == 0;
-        };
+        // Totals only when no breakdown cell is left.
         auto nearHidden = [&](int c) {
           return shares(c, failing) || std::any_of(component.begin(), component.end(), [&](int h) {
                    return cells[static_cast<std::size_t>(h)].hidden && shares(c, h);
@@ -377,7 +373,6 @@ void protect(Tables& tables, int threshold) {
                      cells[static_cast<std::size_t>(chosen)].key.c_str(), cells[static_cast<std::size_t>(chosen)].value);
     }
   }
-  (void)programs;
 }
 
 // ---- Cells and relations of figures ---------------------------------------------------------

@@ -241,9 +241,8 @@ Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, 
       return cell;
     };
     for (const auto& c : b.cells) cells.push_back(cellJson(c.code, c.value, c.imported));
-    Json nr = b.not_recorded > 0 || hidden(sdc::cellKey(fig.indicator, period, b.dimension, ""))
-                  ? cellJson("", b.not_recorded, false)
-                  : Json(nullptr);
+    // (a zero is never hidden: "not recorded" is shown when there is any)
+    Json nr = b.not_recorded > 0 ? cellJson("", b.not_recorded, false) : Json(nullptr);
     const Dimension* d = cat.dimension(b.dimension);
     // Value lists keep their own order; countries and free codes go largest first.
     if (d && d->kind == Dimension::Kind::Value && (d->list == "country" || d->list.empty())) {
