@@ -5,6 +5,9 @@
 // cases and the hotline appeals.
 #include "demo/national.hpp"
 
+#include "demo/child_protection.hpp"
+#include "demo/kit.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,247 +24,6 @@ namespace palermo::demo {
 using namespace palermo::records;  // the generator writes import rows of the engine
 
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Randomness: std::mt19937_64 is specified exactly by the standard; the distributions are not,
-// so the ranges are drawn here.
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : g_(seed) {}
-
-  // Uniform in [0, n), n > 0, without modulo bias.
-  uint64_t below(uint64_t n) {
-    const uint64_t limit = std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % n;
-    uint64_t x = g_();
-    while (x >= limit) x = g_();
-    return x % n;
-  }
-  // Uniform in [lo, hi] (hi >= lo).
-  int range(int lo, int hi) { return lo + static_cast<int>(below(static_cast<uint64_t>(hi - lo) + 1)); }
-  bool chance(int percent) { return range(1, 100) <= percent; }
-  template <class T>
-  const T& pick(const std::vector<T>& v) {
-    return v[static_cast<std::size_t>(below(v.size()))];
-  }
-  template <class T, std::size_t N>
-  const T& pick(const std::array<T, N>& v) {
-    return v[static_cast<std::size_t>(below(N))];
-  }
-  // Index by weight.
-  std::size_t weighted(const std::vector<int>& weights) {
-    int total = 0;
-    for (int w : weights) total += w;
-    int r = range(0, total - 1);
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-      if (r < weights[i]) return i;
-      r -= weights[i];
-    }
-    return weights.size() - 1;
-  }
-  // Fisher-Yates (std::shuffle's use of the generator is not specified either).
-  template <class T>
-  void shuffle(std::vector<T>& v) {
-    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<std::size_t>(below(i))]);
-  }
-  // `k` distinct indexes out of [0, n), in increasing order.
-  std::vector<int> sample(int n, int k) {
-    std::vector<int> all(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) all[static_cast<std::size_t>(i)] = i;
-    shuffle(all);
-    all.resize(static_cast<std::size_t>(std::min(n, k)));
-    std::sort(all.begin(), all.end());
-    return all;
-  }
-
- private:
-  std::mt19937_64 g_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Days: a day is a number of days since 1970-01-01 (proleptic Gregorian).
-
-int dayOf(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-struct Ymd {
-  int y = 0, m = 0, d = 0;
-};
-
-Ymd ymdOf(int z) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = z - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  Ymd r;
-  r.d = doy - (153 * mp + 2) / 5 + 1;
-  r.m = mp < 10 ? mp + 3 : mp - 9;
-  r.y = yoe + era * 400 + (r.m <= 2 ? 1 : 0);
-  return r;
-}
-
-std::string iso(int day) {
-  const Ymd t = ymdOf(day);
-  return fmt::format("{:04}-{:02}-{:02}", t.y, t.m, t.d);
-}
-int jan1(int year) { return dayOf(year, 1, 1); }
-// "2019-05-20" -> its day.
-int dayOfIso(const std::string& s) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(s.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return 0;
-  return dayOf(y, m, d);
-}
-int dec(int year, int d) { return dayOf(year, 12, d); }
-
-// A date-time between 04:00Z and 18:00Z (08:00-22:00 in Baku), so the UTC day is the Baku day.
-std::string at(int day, int minute_of_day) {
-  minute_of_day = std::clamp(minute_of_day, 4 * 60, 17 * 60 + 59);
-  return fmt::format("{}T{:02}:{:02}:00Z", iso(day), minute_of_day / 60, minute_of_day % 60);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Names: common Azerbaijani names with the spellings records show (names.md): Azerbaijani Latin,
-// ASCII / English, Russian-mediated Latin and Cyrillic.
-
-struct Spellings {
-  const char* az;
-  const char* ascii;
-  const char* ru;   // Russian-mediated Latin
-  const char* cyr;  // Cyrillic
-};
-
-const std::vector<Spellings> kFemaleNames = {
-    {"Aynur", "Aynur", "Ainur", "Айнур"},       {"Leyla", "Leyla", "Leila", "Лейла"},
-    {"Günel", "Gunel", "Gyunel", "Гюнель"},     {"Nigar", "Nigar", "Nigyar", "Нигяр"},
-    {"Sevinc", "Sevinj", "Sevindzh", "Севиндж"}, {"Aysel", "Aysel", "Aisel", "Айсель"},
-    {"Könül", "Konul", "Kyonul", "Кёнуль"},     {"Nərmin", "Narmin", "Narmin", "Нармин"},
-    {"Səbinə", "Sabina", "Sabina", "Сабина"},   {"Ülviyyə", "Ulviyya", "Ulviya", "Ульвия"},
-    {"Fidan", "Fidan", "Fidan", "Фидан"},       {"Lalə", "Lala", "Lyalya", "Ляля"},
-    {"Xədicə", "Khadija", "Khadidzha", "Хадиджа"}, {"Gülnarə", "Gulnara", "Gyulnara", "Гюльнара"},
-    {"Şəbnəm", "Shabnam", "Shabnam", "Шабнам"}, {"Tünzalə", "Tunzala", "Tyunzalya", "Тюнзаля"},
-    {"Aytən", "Aytan", "Aiten", "Айтен"},       {"Zərifə", "Zarifa", "Zarifa", "Зарифа"},
-    {"Məlahət", "Malahat", "Malakhat", "Малахат"}, {"Rəna", "Rana", "Rena", "Рена"},
-    {"Səadət", "Saadat", "Saadat", "Саадат"},   {"Gülşən", "Gulshan", "Gyulshen", "Гюльшен"},
-    {"Vüsalə", "Vusala", "Vyusalya", "Вюсаля"}, {"Elnarə", "Elnara", "Elnara", "Эльнара"},
-};
-
-const std::vector<Spellings> kMaleNames = {
-    {"Elvin", "Elvin", "Elvin", "Эльвин"},       {"Rəşad", "Rashad", "Rashad", "Рашад"},
-    {"Orxan", "Orkhan", "Orkhan", "Орхан"},      {"Tural", "Tural", "Tural", "Турал"},
-    {"Kamran", "Kamran", "Kamran", "Камран"},    {"Fərid", "Farid", "Farid", "Фарид"},
-    {"Elçin", "Elchin", "Elchin", "Эльчин"},     {"Samir", "Samir", "Samir", "Самир"},
-    {"Vüsal", "Vusal", "Vyusal", "Вюсал"},       {"Nicat", "Nijat", "Nidzhat", "Ниджат"},
-    {"Ramil", "Ramil", "Ramil", "Рамиль"},       {"Emin", "Emin", "Emin", "Эмин"},
-    {"Hüseyn", "Huseyn", "Guseyn", "Гусейн"},    {"Əli", "Ali", "Ali", "Али"},
-    {"Heydər", "Heydar", "Geidar", "Гейдар"},    {"Cəfər", "Jafar", "Dzhafar", "Джафар"},
-    {"İlham", "Ilham", "Ilgam", "Ильгам"},       {"Xəlil", "Khalil", "Khalil", "Халил"},
-    {"Vaqif", "Vagif", "Vagif", "Вагиф"},        {"Rövşən", "Rovshan", "Rovshan", "Ровшан"},
-    {"Namiq", "Namig", "Namik", "Намик"},        {"Həsən", "Hasan", "Gasan", "Гасан"},
-    {"Yusif", "Yusif", "Iusif", "Юсиф"},         {"Qəzənfər", "Gazanfar", "Kazanfar", "Казанфар"},
-};
-
-struct Surname {
-  Spellings s;
-  bool gendered;  // -ov/-yev: the female form adds -a (-li, -zadə do not change)
-};
-
-const std::vector<Surname> kSurnames = {
-    {{"Məmmədov", "Mammadov", "Mamedov", "Мамедов"}, true},
-    {{"Əliyev", "Aliyev", "Aliev", "Алиев"}, true},
-    {{"Həsənov", "Hasanov", "Gasanov", "Гасанов"}, true},
-    {{"Hüseynov", "Huseynov", "Guseynov", "Гусейнов"}, true},
-    {{"Quliyev", "Guliyev", "Kuliev", "Кулиев"}, true},
-    {{"İsmayılov", "Ismayilov", "Ismailov", "Исмаилов"}, true},
-    {{"Abdullayev", "Abdullayev", "Abdullaev", "Абдуллаев"}, true},
-    {{"Kərimov", "Karimov", "Kerimov", "Керимов"}, true},
-    {{"Rzayev", "Rzayev", "Rzaev", "Рзаев"}, true},
-    {{"Cəfərov", "Jafarov", "Dzhafarov", "Джафаров"}, true},
-    {{"Babayev", "Babayev", "Babaev", "Бабаев"}, true},
-    {{"Nəsibov", "Nasibov", "Nasibov", "Насибов"}, true},
-    {{"Orucov", "Orujov", "Orudzhov", "Оруджов"}, true},
-    {{"Səfərov", "Safarov", "Safarov", "Сафаров"}, true},
-    {{"Vəliyev", "Valiyev", "Veliev", "Велиев"}, true},
-    {{"Xəlilov", "Khalilov", "Khalilov", "Халилов"}, true},
-    {{"Heydərov", "Heydarov", "Geidarov", "Гейдаров"}, true},
-    {{"Əhmədov", "Ahmadov", "Akhmedov", "Ахмедов"}, true},
-    {{"Süleymanov", "Suleymanov", "Suleimanov", "Сулейманов"}, true},
-    {{"Mehdiyev", "Mehdiyev", "Mekhtiev", "Мехтиев"}, true},
-    {{"Qasımov", "Gasimov", "Kasumov", "Касумов"}, true},
-    {{"Bağırov", "Baghirov", "Bagirov", "Багиров"}, true},
-    {{"İbrahimov", "Ibrahimov", "Ibragimov", "Ибрагимов"}, true},
-    {{"Həsənli", "Hasanli", "Gasanly", "Гасанлы"}, false},
-    {{"Əlizadə", "Alizada", "Alizade", "Ализаде"}, false},
-    {{"Quluzadə", "Guluzada", "Kuluzade", "Кулузаде"}, false},
-    {{"Mirzəli", "Mirzali", "Mirzaly", "Мирзалы"}, false},
-};
-
-// Central Asian victims (2019: one from Uzbekistan, one from Tajikistan).
-const std::vector<Spellings> kCentralAsianFemale = {
-    {"Dilnoza", "Dilnoza", "Dilnoza", "Дилноза"}, {"Nilufar", "Nilufar", "Nilufar", "Нилуфар"},
-    {"Gulnora", "Gulnora", "Gulnora", "Гулнора"}, {"Malika", "Malika", "Malika", "Малика"}};
-const std::vector<Spellings> kCentralAsianSurnames = {
-    {"Rahimova", "Rahimova", "Rakhimova", "Рахимова"}, {"Karimova", "Karimova", "Karimova", "Каримова"},
-    {"Nazarova", "Nazarova", "Nazarova", "Назарова"}, {"Sharipova", "Sharipova", "Sharipova", "Шарипова"}};
-
-// Spelling kinds.
-enum Script { kAz = 0, kAscii = 1, kRu = 2, kCyr = 3 };
-
-const char* spell(const Spellings& s, int script) {
-  switch (script) {
-    case kAscii:
-      return s.ascii;
-    case kRu:
-      return s.ru;
-    case kCyr:
-      return s.cyr;
-    default:
-      return s.az;
-  }
-}
-
-struct PersonName {
-  const Spellings* first = nullptr;
-  const Spellings* father = nullptr;  // patronymic; nullptr for foreigners
-  const Surname* last = nullptr;
-  const Spellings* foreign_last = nullptr;  // instead of `last` for Central Asian names
-  bool female = true;
-
-  [[nodiscard]] std::string lastName(int script) const {
-    if (foreign_last) return spell(*foreign_last, script);
-    std::string s = spell(last->s, script);
-    if (female && last->gendered) s += script == kCyr ? "а" : "a";
-    return s;
-  }
-  [[nodiscard]] std::string firstName(int script) const { return spell(*first, script); }
-  // The patronymic as the script writes it; `variant` picks among the ASCII forms.
-  [[nodiscard]] std::string patronymic(int script, int variant = 0) const {
-    if (!father) return {};
-    std::string f = spell(*father, script);
-    switch (script) {
-      case kAscii: {
-        static const std::array<const char*, 4> kDaughter = {" qizi", " gizi", " kizi", " gyzy"};
-        static const std::array<const char*, 3> kSon = {" oglu", " oghlu", " ogli"};
-        return f + (female ? kDaughter[static_cast<std::size_t>(variant) % kDaughter.size()]
-                           : kSon[static_cast<std::size_t>(variant) % kSon.size()]);
-      }
-      case kRu:
-        return f + (female ? " kyzy" : " ogly");
-      case kCyr:
-        return f + (female ? " кызы" : " оглы");
-      default:
-        return f + (female ? " qızı" : " oğlu");
-    }
-  }
-  [[nodiscard]] std::string full(int script) const { return firstName(script) + " " + lastName(script); }
-};
 
 // ---------------------------------------------------------------------------------------------
 // Screening answers: the indicators of rules/screening/ilo_ec_2009.yaml, with their grade in
@@ -415,31 +177,6 @@ std::string screeningAnswers(Rng& rng, bool child, bool labour, Screen result) {
 // ---------------------------------------------------------------------------------------------
 // Places.
 
-struct Region {
-  const char* name;    // as written in records
-  const char* ngo;     // region code of the NGO that works there
-  int weight;
-};
-
-const std::vector<Region> kRegions = {
-    {"Bakı", "baku", 38},        {"Sumqayıt", "baku", 9},    {"Gəncə", "ganja", 11},  {"Lənkəran", "lankaran", 8},
-    {"Şəki", "ganja", 5},        {"Mingəçevir", "ganja", 5}, {"Masallı", "lankaran", 6}, {"Quba", "baku", 5},
-    {"Şirvan", "baku", 4},       {"Bərdə", "ganja", 4},      {"Cəlilabad", "lankaran", 3}, {"Xaçmaz", "baku", 2},
-};
-
-const std::map<std::string, std::vector<const char*>> kCities = {
-    {"TR", {"İstanbul", "Antalya", "Ankara", "Trabzon", "İzmir"}},
-    {"QA", {"Doha"}},
-    {"IR", {"Təbriz", "Tehran", "Ərdəbil"}},
-    {"RU", {"Moskva", "Sankt-Peterburq", "Krasnodar"}},
-    {"AE", {"Dubay", "Şarqa"}},
-    {"GE", {"Tbilisi", "Batumi"}},
-    {"AZ", {"Bakı", "Sumqayıt", "Gəncə"}},
-};
-
-const std::vector<const char*> kStreets = {"Nizami", "Füzuli", "Səməd Vurğun", "Azadlıq", "Xətai", "Nəsimi",
-                                           "Cavid", "Natəvan", "Üzeyir Hacıbəyov", "Bülbül", "Şəhriyar"};
-
 // ---------------------------------------------------------------------------------------------
 // Agencies (by name) and facilities (by row key).
 
@@ -555,11 +292,6 @@ const std::vector<Aggregate> kAggregates2019 = {
     {"public_morality_offences", 2019, 53, "exact"},
     {"public_morality_persons_prosecuted", 2019, 27, "exact"},
     {"public_morality_administrative", 2019, 779, "exact"},
-    {"child_labour_raids_children_found", 2019, 430, "exact"},
-    {"child_labour_raids_forced_labour_victims", 2019, 1, "exact"},
-    {"child_labour_raids_parents_sanctioned", 2019, 180, "exact"},
-    {"child_labour_raids_materials_to_commissions", 2019, 670, "exact"},
-    {"children_in_care_monitored", 2019, 78, "exact"},
     {"labour_inspections_construction_sites", 2019, 120, "exact"},
     {"labour_inspections_workers_without_contract", 2019, 351, "exact"},
     {"labour_inspections_employers_to_prosecutor", 2019, 4, "exact"},
@@ -635,22 +367,27 @@ const std::vector<const char*> kResponses = {
 
 // ---------------------------------------------------------------------------------------------
 
-Json keyRef(const std::string& key) { return Json{{"_key", key}}; }
-Json step(const std::string& name, Json data) { return Json{{"name", name}, {"data", std::move(data)}}; }
 Json grant(const std::string& agency, const std::string& reason) {
   return Json{{"agency", agency}, {"reason", reason}};
 }
 
 class National {
  public:
-  explicit National(uint64_t seed) : rng_(seed) {}
+  explicit National(uint64_t seed) : rng_(seed), seed_(seed) {}
 
   DemoDataset run() {
     agencies();
     facilities();
+    std::vector<RaidVictim> raid_victims;
     for (const auto& [year, plan] : kYears) {
       std::vector<Victim> victims = planYear(year, plan);
-      for (auto& v : victims) writeVictim(v);
+      for (auto& v : victims) {
+        writeVictim(v);
+        // Children in forced labour whose signal came from a police operation were found in a
+        // raid against child labour and begging (2019: the forced-begging child).
+        if (v.child && v.labour && v.identified() && v.source == "police_operation")
+          raid_victims.push_back({year, v.signal_day, v.region->name, v.person_key, v.signal_key});
+      }
       writeOtherSignals(year);
       writeCrime(year, plan.crime, victims);
       writeDocumentCrimes(year);
@@ -659,11 +396,13 @@ class National {
     }
     aggregates();
     courtCalendar(2019, kConvicted2019);
+    appendChildProtection(seed_, raid_victims, out_);
     return std::move(out_);
   }
 
  private:
   Rng rng_;
+  uint64_t seed_;
   DemoDataset out_;
   std::map<std::string, Facility> facilities_;
   std::map<std::pair<std::string, int>, int> appeals_written_;  // (line, year) -> appeals so far

@@ -693,8 +693,31 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   m.state = t->to;
   m.overrides = std::move(overrides);
   if (stored.state != t->to) m.changes.push_back({"state", stored.state, t->to});
-  auto result = mutate(actor, type, m, fullData(type, stored), after);
-  return render(actor, type, result.record, {}, false);
+  // A record already linked (the signal was registered before the referral) is not created twice.
+  if (!t->creates || after.contains(t->creates->link_field)) {
+    auto result = mutate(actor, type, m, fullData(type, stored), after);
+    return render(actor, type, result.record, {}, false);
+  }
+  // The linked record and the transition are one transaction: both or neither.
+  std::optional<MutationResult> result;
+  store_.inTransaction([&] {
+    const Json created = create(actor, t->creates->type, createdBody(*t->creates, after));
+    after[t->creates->link_field] = created.at("id");
+    m.changes.clear();
+    if (stored.state != t->to) m.changes.push_back({"state", stored.state, t->to});
+    result = mutate(actor, type, m, fullData(type, stored), after);
+  });
+  return render(actor, type, result->record, {}, false);
+}
+
+// The body of the record a transition creates (Transition::Creates): copied fields, then
+// constants. Errors in it are the created type's, answered like any create's.
+Json RecordService::createdBody(const Transition::Creates& c, const Json& from) {
+  Json body = Json::object();
+  for (const auto& [to, field] : c.copy)
+    if (from.contains(field)) body[to] = from[field];
+  for (const auto& [to, value] : c.set) body[to] = value;
+  return body;
 }
 
 ListResult RecordService::list(const Actor& actor, const std::string& typeName, const ListParams& p) {

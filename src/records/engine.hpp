@@ -162,6 +162,7 @@ class RecordService {
               const std::vector<std::string>& fields, bool audit_identity_read);
   Json fullData(const RecordType& type, const StoredRecord& r) const;  // data + decrypted identity
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;
+  static Json createdBody(const Transition::Creates& c, const Json& from);
   void checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors);
   // Attachment fields must name attachments uploaded for that type and field, not bound to
   // another record; their ids are collected for binding.

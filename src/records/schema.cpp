@@ -162,7 +162,8 @@ const std::vector<std::string>& agencyTypes() {
   static const std::vector<std::string> kTypes = {
       "special_police", "ministry",     "assistance_center", "ngo",         "shelter",
       "hotline",        "prosecutor",   "court",             "statistics",  "inspectorate",
-      "coordinator",    "local_authority", "child_protection", "other"};
+      "coordinator",    "local_authority", "child_protection", "police",       "education",
+      "other"};
   return kTypes;
 }
 
@@ -271,6 +272,7 @@ class FileLoader {
                                           const std::string& prefix, const RecordType& type,
                                           const std::string& type_what);
   std::optional<Json> typedValue(const YAML::Node& node, const FieldDef& target, const std::string& what);
+  std::optional<Transition::Creates> createsOf(const Entry& entry, const std::string& twhat, const RecordType& type);
 
   std::string file_;
   std::vector<FileError>& errors_;
@@ -1020,7 +1022,8 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
     } else {
       std::map<std::string, int> seen;
       for (const auto& item : ts->value) {
-        auto to = object(item, {"name", "from", "to", "permission", "requires", "label", "effective_date", "actor_agency_field"},
+        auto to = object(item, {"name", "from", "to", "permission", "requires", "label", "effective_date", "actor_agency_field",
+                                "creates"},
                          "a transition of " + what,
                          ts->line);
         if (!to) continue;
@@ -1067,6 +1070,7 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
             error(to->get("actor_agency_field")->line,
                   "'actor_agency_field' of " + twhat + " must name an integer field (an agency id), not " + quote(*a));
         }
+        if (const auto* c = to->get("creates")) t.creates = createsOf(*c, twhat, type);
         if (t.name.empty()) continue;
         if (auto [it, fresh] = seen.emplace(t.name, t.line); !fresh) {
           error(t.line,
@@ -1078,6 +1082,60 @@ std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const Recor
     }
   }
   return w;
+}
+
+// `creates: {type: signal, link: signal, copy: {received_at: referred_at}, set: {source: raid}}`.
+// The other type's fields are checked once every type is loaded (checkCreates).
+std::optional<Transition::Creates> FileLoader::createsOf(const Entry& entry, const std::string& twhat,
+                                                         const RecordType& type) {
+  const std::string what = "'creates' of " + twhat;
+  auto o = object(entry.value, {"type", "link", "copy", "set"}, what, entry.line);
+  if (!o) return std::nullopt;
+  Transition::Creates c;
+  c.line = o->line;
+  if (auto t = string(*o, "type", what)) c.type = *t;
+  if (auto l = string(*o, "link", what)) c.link_field = *l;
+  if (c.type.empty() || c.link_field.empty()) {
+    error(o->line, what + " needs 'type' (the record type created) and 'link' (the field that points at it)");
+    return std::nullopt;
+  }
+  const FieldDef* link = type.field(c.link_field);
+  if (!link || link->type != FieldType::Reference || link->ref != c.type)
+    error(o->get("link")->line, what + ": 'link' must name a reference field to " + quote(c.type) + ", not " +
+                                    quote(c.link_field));
+  auto pairs = [&](std::string_view key, auto&& each) {
+    const Entry* e = o->get(key);
+    if (!e) return;
+    if (!e->value.IsMap()) {
+      error(e->line, "'" + std::string(key) + "' of " + what + " must be a mapping of field names");
+      return;
+    }
+    for (auto it = e->value.begin(); it != e->value.end(); ++it) {
+      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+        error(lineOf(it->first, e->line), "'" + std::string(key) + "' of " + what + " maps field names to plain values");
+        continue;
+      }
+      each(it->first.Scalar(), it->second, lineOf(it->first, e->line));
+    }
+  };
+  pairs("copy", [&](const std::string& to, const YAML::Node& from, int line) {
+    const FieldDef* f = type.field(from.Scalar());
+    if (!f) error(line, what + " copies the unknown field " + quote(from.Scalar()));
+    else if (f->sensitivity == Sensitivity::Identity)
+      error(line, what + " copies the identity field " + quote(from.Scalar()) + " (identity is never copied)");
+    c.copy.emplace_back(to, from.Scalar());
+  });
+  pairs("set", [&](const std::string& to, const YAML::Node& value, int) {
+    const std::string& v = value.Scalar();
+    Json j = v;
+    if (value.Tag() != "!") {  // unquoted: true/false and integers keep their type
+      if (v == "true" || v == "false") j = v == "true";
+      else if (!v.empty() && v.find_first_not_of("-0123456789") == std::string::npos && v != "-")
+        j = std::stoll(v);
+    }
+    c.set.emplace_back(to, std::move(j));
+  });
+  return c;
 }
 
 std::vector<std::string> FileLoader::workflowStates(const Object& o, std::string_view key, const std::string& what,
@@ -1403,6 +1461,32 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
                                  "constraint " + c.name + ": 'capacity.field' must name an integer field of type " +
                                      target->name});
     }
+  // Records created by transitions: the type exists and has the fields given.
+  for (const auto& [name, type] : result.schema.types) {
+    if (!type.workflow) continue;
+    for (const auto& t : type.workflow->transitions) {
+      if (!t.creates) continue;
+      const auto* target = result.schema.type(t.creates->type);
+      if (!target) {
+        result.errors.push_back({type.file, t.creates->line,
+                                 "transition " + t.name + " creates the unknown record type " + t.creates->type});
+        continue;
+      }
+      auto check = [&](const std::string& field, bool copied) {
+        const auto* f = target->field(field);
+        if (!f || f->computed)
+          result.errors.push_back({type.file, t.creates->line,
+                                   "transition " + t.name + " sets " + field + ", which is not a field of " + target->name +
+                                       " that can be written"});
+        else if (copied && f->sensitivity == Sensitivity::Identity)
+          result.errors.push_back({type.file, t.creates->line,
+                                   "transition " + t.name + " copies into the identity field " + target->name + "." + field +
+                                       " (identity is never copied between records)"});
+      };
+      for (const auto& [to, from] : t.creates->copy) check(to, true);
+      for (const auto& [to, v] : t.creates->set) check(to, false);
+    }
+  }
   // A value list named agency_types (for consent fields) may hold only agency types the access
   // rules know, so that consent and agencies speak of the same things.
   if (const auto* l = result.schema.list("agency_types")) {

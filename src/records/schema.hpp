@@ -116,6 +116,18 @@ struct Transition {
   // When set and the record names an agency there (an integer field: referral.to_agency_id),
   // only users of that agency may take the transition (the receiving agency answers a referral).
   std::string actor_agency_field;
+  // A record the transition creates in the same transaction, linked from this record: a child
+  // found in a raid referred to the special police becomes a signal of the victim's path. The
+  // new record is written by the same user (who needs `create` on its type) and validated like
+  // any other; its id goes into `link_field` (a reference to `type`).
+  struct Creates {
+    std::string type;
+    std::string link_field;
+    std::vector<std::pair<std::string, std::string>> copy;  // new record's field <- this record's field
+    std::vector<std::pair<std::string, Json>> set;          // new record's field <- a constant
+    int line = 0;
+  };
+  std::optional<Creates> creates;
   int line = 0;
 };
 

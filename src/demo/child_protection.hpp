@@ -1,0 +1,44 @@
+// The child-protection part of the national demo (C1 raids against child labour and begging,
+// C2 monitoring of children in family care): raids, the children found in them (each a person),
+// the materials sent to the commissions on minors' affairs and their decisions, children in
+// family care and the DOST centres' visits, for 2015-2020. The 2019 part states exactly the
+// annual report's figures (reference/annual-report-2019.yaml child_protection): 430 children
+// found (some of them twice: persons are counted once), 1 of them identified as a victim of
+// forced labour, 180 parents sanctioned, 670 materials to the commissions, 78 children in
+// family care monitored.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "demo/national.hpp"
+
+namespace palermo::demo {
+
+// A child victim of the victim's path found in a raid: the raid's child_found points at the
+// victim's person and signal (rows the victim's path wrote), so the child is one person.
+struct RaidVictim {
+  int year = 0;
+  int found_day = 0;        // days since 1970-01-01: the signal's day
+  std::string region;       // as records write it (kRegions name)
+  std::string person_key, signal_key;
+};
+
+// The figures a year's rows state.
+struct ChildProtectionYear {
+  int children_found = 0;       // persons
+  int found_twice = 0;          // of them, found again in a later raid of the year
+  int materials = 0;            // to the commissions, sent in the year
+  int parents_sanctioned = 0;   // warning or fine decided in the year
+  int care_children_visited = 0;
+};
+
+// The figures per year the generator states (2019: the annual report's).
+const std::vector<std::pair<int, ChildProtectionYear>>& childProtectionYears();
+
+// Appends the agencies (police juvenile units, DOST centres, commissions) and the rows, after
+// the victim's path rows (the raid victims' person and signal keys must exist already).
+void appendChildProtection(uint64_t seed, const std::vector<RaidVictim>& raid_victims, DemoDataset& out);
+
+}  // namespace palermo::demo
