@@ -90,7 +90,7 @@ std::vector<std::string> levelNames(FieldKind k) {
     case FieldKind::Patronymic: return {"phonetic key", "Jaro-Winkler >= 0.85", "different"};
     case FieldKind::Dob:
       return {"exact",     "day and month swapped", "agrees as far as known", "one digit different", "same year and month",
-              "same year", "one year apart",        "different"};
+              "same year", "one year apart",        "different", "over ten years apart"};
     case FieldKind::Document:
     case FieldKind::Text: return {"exact", "Jaro-Winkler >= 0.9", "different"};
     case FieldKind::Postcode: return {"exact", "same district", "Jaro-Winkler >= 0.9", "different"};
@@ -254,6 +254,9 @@ struct Matcher::Impl {
       if (xy == yy && xm && xm == ym) return 4;
       if (xy == yy) return 5;
       if (std::abs(xy - yy) == 1) return 6;
+      // Another generation: a child and an adult of the same name (namesakes, a child named
+      // after a relative) are not one person; a typo in the year is one digit (level 3).
+      if (std::abs(xy - yy) > 10) return 8;
       return 7;
     }
     const int32_t x = c.value[a], y = c.value[b];
@@ -575,14 +578,17 @@ struct Matcher::Impl {
     model.em_implausible = false;
     for (std::size_t f = 0; f < F && !sample.empty(); ++f) {
       const auto& mf = m[f];
-      if (cols[f].kind == FieldKind::Dob)
-        for (std::size_t l = 1; l + 1 < mf.size(); ++l)
+      if (cols[f].kind == FieldKind::Dob)  // the agreeing levels, not "different" and "over ten years apart"
+        for (std::size_t l = 1; l + 2 < mf.size(); ++l)
           if (mf[l] > mf[0]) model.em_implausible = true;
       if (cols[f].kind == FieldKind::Document && mf.front() < mf.back()) model.em_implausible = true;
     }
     for (std::size_t f = 0; f < F; ++f) {
       const auto prior = priorM(cols[f].kind);
       for (std::size_t l = 0; l < m[f].size(); ++l) model.levels[f][l].m = model.em_implausible ? prior[l] : m[f][l];
+      // A generation apart is not learnt: among candidate pairs it is mostly namesakes (a child
+      // named after a grandparent), which EM would take for a structure of matches.
+      if (cols[f].kind == FieldKind::Dob) model.levels[f].back().m = prior.back();
     }
     // The prior over all pairs: the matches EM found among the candidates, spread over every
     // pair there is (scores use u from random pairs, so they need the population prior).
@@ -627,8 +633,8 @@ std::vector<double> priorM(FieldKind kind) {
     case FieldKind::Surname: return {0.50, 0.30, 0.10, 0.05, 0.03, 0.02};
     case FieldKind::Patronymic: return {0.85, 0.10, 0.05};
     // exact, swapped, agrees as far as known (one side partial), one digit, year-month, year, ±1,
-    // different
-    case FieldKind::Dob: return {0.55, 0.04, 0.28, 0.03, 0.03, 0.03, 0.02, 0.02};
+    // different, over ten years apart
+    case FieldKind::Dob: return {0.55, 0.04, 0.28, 0.03, 0.03, 0.03, 0.02, 0.019, 0.001};
     case FieldKind::Document:
     case FieldKind::Text: return {0.85, 0.10, 0.05};
     case FieldKind::Postcode: return {0.80, 0.10, 0.05, 0.05};
@@ -641,7 +647,7 @@ std::vector<double> priorU(FieldKind kind) {
     case FieldKind::Given: return {0.02, 0.01, 0.005, 0.005, 0.05, 0.91};
     case FieldKind::Surname: return {0.03, 0.01, 0.01, 0.005, 0.05, 0.895};
     case FieldKind::Patronymic: return {0.03, 0.05, 0.92};
-    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.0005, 0.003, 0.015, 0.03, 0.94};
+    case FieldKind::Dob: return {0.0002, 0.0001, 0.01, 0.0005, 0.003, 0.015, 0.03, 0.34, 0.60};
     case FieldKind::Sex: return {0.5, 0.5};
     case FieldKind::Code: return {0.6, 0.4};
     case FieldKind::Phone: return {0.0001, 0.9999};

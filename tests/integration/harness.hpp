@@ -325,11 +325,14 @@ inline Client signIn(ServerProcess& s, const std::string& login, const std::stri
 // the demo dataset. Throws when any step fails.
 class DemoServer {
  public:
-  explicit DemoServer(const std::string& prefix) : dir(makeTempDir(prefix)) {
+  // `with_demo` false: the same setting over an empty database (the product schema's own tests).
+  explicit DemoServer(const std::string& prefix, bool with_demo = true) : dir(makeTempDir(prefix)) {
     const std::string src = PALERMO_SOURCE_DIR;
     const std::string schema = "schema.dir=" + src + "/schema", rules = "rules.dir=" + src + "/rules";
-    auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set " + schema + " --set " + rules);
-    if (demo_code != 0) throw std::runtime_error("demo import failed: " + demo_out);
+    if (with_demo) {
+      auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set " + schema + " --set " + rules);
+      if (demo_code != 0) throw std::runtime_error("demo import failed: " + demo_out);
+    }
     auto [code, out] = runCli("user add --data-dir " + dir.string() +
                               " --set security.password_cost=min --login admin --display-name Admin --role admin");
     std::smatch m;
@@ -346,8 +349,8 @@ class DemoServer {
   DemoServer(const DemoServer&) = delete;
   DemoServer& operator=(const DemoServer&) = delete;
 
-  int64_t agency(const std::string& name, const std::string& type) {
-    auto r = admin.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", "baku"}});
+  int64_t agency(const std::string& name, const std::string& type, const std::string& region = "baku") {
+    auto r = admin.call("POST", "/api/v1/agencies", {{"name", name}, {"type", type}, {"region", region}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()["id"].get<int64_t>();
   }

@@ -261,7 +261,52 @@ void checkFigures2019(const DemoDataset& d) {
 
 }  // namespace
 
+// The 2019 child-protection figures (annual-report-2019.yaml child_protection), counted on the
+// rows themselves: children found in raids (persons), of them identified as victims of forced
+// labour, parents sanctioned, materials to the commissions, children in family care visited.
+void checkChildProtection2019(const DemoDataset& d) {
+  const Index index(d);
+  std::set<std::string> children, visited;
+  int findings = 0, materials = 0, sanctioned = 0;
+  std::set<std::string> victim_persons;
+  for (const auto& r : d.rows) {
+    if (r.type == "child_found" && in2019(str(r.data, "found_on"))) {
+      ++findings;
+      children.insert(keyOf(r.data, "person"));
+    }
+    if (r.type == "commission_material" && in2019(str(r.data, "sent_on"))) ++materials;
+    if (r.type == "commission_material" && str(r.data, "subject") != "child") {
+      const std::string decision = transitionField(r, "decide", "decision");
+      if (in2019(transitionField(r, "decide", "decided_on")) && (decision == "warning" || decision == "administrative_fine"))
+        ++sanctioned;
+    }
+    if (r.type == "care_visit" && in2019(transitionField(r, "complete", "done_on"))) {
+      const ImportRow* care = index.at(keyOf(r.data, "care_child"));
+      ASSERT_NE(care, nullptr) << r.key;
+      visited.insert(keyOf(care->data, "person"));
+    }
+    if (r.type == "victim_case" && in2019(transitionField(r, "identify", "decision_date"))) {
+      const Json& forms = r.data.value("forms_of_exploitation", Json::array());
+      if (std::find(forms.begin(), forms.end(), "forced_labour") != forms.end())
+        victim_persons.insert(keyOf(r.data, "person"));
+    }
+  }
+  int forced_labour_children = 0;
+  for (const auto& p : victim_persons) forced_labour_children += children.count(p) ? 1 : 0;
+  EXPECT_EQ(children.size(), 430U);
+  EXPECT_GT(findings, 430);  // some children were found twice: counted once
+  EXPECT_EQ(forced_labour_children, 1);
+  EXPECT_EQ(sanctioned, 180);
+  EXPECT_EQ(materials, 670);
+  EXPECT_EQ(visited.size(), 78U);
+}
+
 TEST(NationalDemo, States2019FiguresOfTheAnnualReport) { checkFigures2019(dataset()); }
+
+TEST(NationalDemo, States2019ChildProtectionFigures) {
+  checkChildProtection2019(dataset());
+  checkChildProtection2019(nationalDemo(7));
+}
 
 TEST(NationalDemo, Figures2019DoNotDependOnTheSeed) { checkFigures2019(nationalDemo(7)); }
 

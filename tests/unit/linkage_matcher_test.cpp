@@ -62,7 +62,8 @@ TEST(Linkage, DateLevelsIncludeTheDayMonthSwap) {
          rec("c", "Ali", "Mammadov", "1990"), rec("d", "Ali", "Mammadov", "1989-07-02"),
          rec("e", "Ali", "Mammadov", "02.07.1990"), rec("f", "Ali", "Mammadov", "1990-07-20"), rec("g", "Ali", "Mammadov", ""),
          rec("h", "Ali", "Mammadov", "1990-08"), rec("i", "Ali", "Mammadov", "1990-07"), rec("j", "Ali", "Mammadov", "1980-07-02"),
-         rec("k", "Ali", "Mammadov", "1990-87-02")});
+         rec("k", "Ali", "Mammadov", "1990-87-02"), rec("l", "Ali", "Mammadov", "2008-03-11"),
+         rec("m", "Ali", "Mammadov", "1984-03-11")});
   EXPECT_EQ(levelOf(m, 0, 1, "dob"), "day and month swapped");
   // A partial date agrees as far as it goes, or not: "1990" and "1990-07" fit 1990-07-02.
   EXPECT_EQ(levelOf(m, 0, 2, "dob"), "agrees as far as known");
@@ -76,6 +77,10 @@ TEST(Linkage, DateLevelsIncludeTheDayMonthSwap) {
   EXPECT_EQ(levelOf(m, 0, 9, "dob"), "one digit different");
   // An impossible month (87) is unknown; the year and day still agree.
   EXPECT_EQ(levelOf(m, 0, 10, "dob"), "agrees as far as known");
+  // A child and an adult of the same name (a child named after a relative): another generation,
+  // a stronger disagreement than dates a few years apart.
+  EXPECT_EQ(levelOf(m, 0, 11, "dob"), "over ten years apart");
+  EXPECT_EQ(levelOf(m, 0, 12, "dob"), "different");
 }
 
 TEST(Linkage, NameLevelsAcrossScriptsAndOrder) {
@@ -168,11 +173,15 @@ TEST(Linkage, LeftoverRegistrationsAttachToOnePerson) {
   Model model = m.model();
   model.term_frequencies = false;
   model.lambda = 0.5;
-  for (auto& field : model.levels)
+  for (std::size_t f = 0; f < model.levels.size(); ++f) {
+    auto& field = model.levels[f];
     for (std::size_t l = 0; l < field.size(); ++l) {
-      field[l].m = l == 0 ? 0.8 : l + 1 == field.size() ? 0.01 : 0.1;
-      field[l].u = l == 0 ? 0.2 : l + 1 == field.size() ? 0.64 : 0.1;
+      // Dates: "different" and "over ten years apart" both plainly disagree.
+      const bool differs = l + 1 == field.size() || (fields[f].kind == FieldKind::Dob && l + 2 == field.size());
+      field[l].m = l == 0 ? 0.8 : differs ? 0.01 : 0.1;
+      field[l].u = l == 0 ? 0.2 : differs ? 0.64 : 0.1;
     }
+  }
   m.setModel(model);
   const auto pairs = m.candidatePairs();
   const auto links = m.score(pairs, 0.3);

@@ -91,7 +91,11 @@ TEST(Schema, ProductSchemaLoadsWithoutErrors) {
   EXPECT_EQ(signal.field("person_name")->sensitivity, Sensitivity::Identity);
   EXPECT_TRUE(signal.field("person_name")->name_search);
   EXPECT_EQ(signal.field("age_at_signal")->computed->function, "age_years");
-  EXPECT_EQ(r.schema.list("signal_source")->values.size(), 11U);
+  EXPECT_EQ(r.schema.list("signal_source")->values.size(), 12U);  // child_labour_raid: a child referred from a raid
+  const auto* refer = r.schema.type("child_found")->workflow->find("refer_to_police");
+  ASSERT_TRUE(refer && refer->creates);
+  EXPECT_EQ(refer->creates->type, "signal");
+  EXPECT_EQ(refer->creates->link_field, "signal");
   EXPECT_EQ(r.schema.type("hotline_appeal")->field("signal")->ref, "signal");
   // Every label has all three languages.
   for (const auto& [name, type] : r.schema.types) {
@@ -618,4 +622,71 @@ TEST(Schema, MigrationFilesAreLoadedAndCheckedWithLines) {
   EXPECT_ERROR(r, "m2.yaml", 3, "unknown step 'drop_everything'");
   EXPECT_ERROR(r, "m2.yaml", 4, "renames a field to itself");
   EXPECT_ERROR(r, "m2.yaml", 5, "maps a code to a code");
+}
+
+// A transition may create a linked record (child_found.refer_to_police opens a signal): the type
+// and its fields are checked once every file is loaded; identity is never copied.
+TEST(Schema, TransitionsCreatingRecordsAreChecked) {
+  const std::string other = R"(type: note
+label: {az: Qeyd}
+fields:
+  - name: text
+    type: text
+    label: {az: Mətn}
+  - name: secret
+    type: text
+    label: {az: Gizli}
+    sensitivity: identity
+)";
+  const std::string head = R"(type: thing
+label: {az: Şey}
+fields:
+  - name: title
+    type: text
+    label: {az: Ad}
+  - name: name
+    type: text
+    label: {az: Adı}
+    sensitivity: identity
+  - name: note
+    type: reference
+    ref: note
+    label: {az: Qeyd}
+workflow:
+  initial: open
+  states:
+    - name: open
+      label: {az: Açıq}
+    - name: done
+      label: {az: Bitib}
+  transitions:
+    - name: finish
+      to: done
+      permission: thing.finish
+      label: {az: Bitir}
+)";
+  auto loadBoth = [&](const std::string& creates) {
+    return loadSchemaTexts({{"types/note.yaml", other}, {"types/thing.yaml", head + creates}});
+  };
+  const auto good = loadBoth("      creates: {type: note, link: note, copy: {text: title}, set: {secret: x}}\n");
+  EXPECT_TRUE(good.errors.empty()) << dump(good);
+  const auto* t = good.schema.type("thing")->workflow->find("finish");
+  ASSERT_TRUE(t && t->creates);
+  EXPECT_EQ(t->creates->copy, (std::vector<std::pair<std::string, std::string>>{{"text", "title"}}));
+  ASSERT_EQ(t->creates->set.size(), 1U);
+  EXPECT_EQ(t->creates->set[0].second, "x");
+
+  const auto bad = loadBoth("      creates: {type: note, link: title, copy: {text: name, nothing: title}, set: {secret: 1}}\n");
+  EXPECT_NE(dump(bad).find("'link' must name a reference field to 'note', not 'title'"), std::string::npos) << dump(bad);
+  EXPECT_NE(dump(bad).find("copies the identity field 'name'"), std::string::npos) << dump(bad);
+  EXPECT_NE(dump(bad).find("sets nothing, which is not a field of note"), std::string::npos) << dump(bad);
+
+  const auto unknown = loadBoth("      creates: {type: ghost, link: note}\n");
+  EXPECT_NE(dump(unknown).find("'link' must name a reference field to 'ghost'"), std::string::npos) << dump(unknown);
+  EXPECT_NE(dump(unknown).find("creates the unknown record type ghost"), std::string::npos) << dump(unknown);
+  EXPECT_NE(dump(loadBoth("      creates: {link: note}\n")).find("needs 'type'"), std::string::npos);
+  // Identity of the created record is never filled by copying.
+  const auto into_identity = loadBoth("      creates: {type: note, link: note, copy: {secret: title}}\n");
+  EXPECT_NE(dump(into_identity).find("copies into the identity field note.secret"), std::string::npos)
+      << dump(into_identity);
 }

@@ -294,6 +294,14 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   EXPECT_EQ(cell(f["accused_prosecuted"], "sex", "male"), 5);
   EXPECT_EQ(value("organ_removal_groups_sss"), 1);
   EXPECT_TRUE(f["organ_removal_groups_sss"]["imported"].get<bool>());
+  // Child protection (C1, C2), from records: children are persons, counted once.
+  EXPECT_EQ(value("child_labour_raids_children_found"), 430);  // 444 findings: 14 children found twice
+  EXPECT_FALSE(f["child_labour_raids_children_found"]["imported"].get<bool>());
+  EXPECT_EQ(value("child_labour_raids_forced_labour_victims"), 1);  // the forced-begging child: one person
+  EXPECT_EQ(value("child_labour_raids_parents_sanctioned"), 180);
+  EXPECT_EQ(value("child_labour_raids_materials_to_commissions"), 670);
+  EXPECT_EQ(value("children_in_care_monitored"), 78);
+  EXPECT_FALSE(f["children_in_care_monitored"]["imported"].get<bool>());
   // Hotline, and imported figures of registers the system does not keep.
   EXPECT_EQ(value("hotline_152_appeals"), 6845);
   EXPECT_EQ(value("foreigners_breaching_stay_rules"), 11564);
