@@ -187,6 +187,13 @@ TEST(ChildProtection, DostWorkerPlansAndRecordsAMonitoringVisit) {
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(done.json()["state"], "done");
   EXPECT_FALSE(hasTask(dost, "visit_due", visit));
+  // A region-scoped role in an agency with no region still reads what its agency wrote (the
+  // browser test found this: an administrator may leave the region empty).
+  Client lone = s.user("juv3", "police_juvenile_officer", s.agency("Regionsuz polis bölməsi", "police", ""));
+  const int64_t raid =
+      created(lone.call("POST", R + "raid", {{"raid_on", "2019-06-01"}, {"place_type", "street"}}), "raid");
+  EXPECT_EQ(lone.call("GET", R + "raid/" + std::to_string(raid)).status, 200);
+  EXPECT_EQ(dost.call("GET", R + "raid/" + std::to_string(raid)).status, 404);  // nor a region's
   // The family's name is identity: sealed, and read back only by a role with identity access.
   EXPECT_EQ(dost.call("GET", R + "care_child/" + std::to_string(care)).json()["data"]["family_name"],
             "Hüseynovlar ailəsi");

@@ -1,6 +1,6 @@
 // Shared helpers of the browser tests: configuration from the environment, Debian's chromium
 // through playwright-core (no browser download), axe-core checks, screenshots.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -157,4 +157,61 @@ export async function enterTotp(page, input, secret, done) {
     }
   }
   throw new Error('no TOTP code was accepted');
+}
+
+// ---- Steps on the generated record pages, shared by the path tests ----
+
+/** Waits for the page's main heading to show `text`. */
+export async function h1(page, text) {
+  await page.locator('main h1', { hasText: text }).waitFor();
+}
+
+/** Saves the form of a record's "new" page and returns the new record's id from the address. */
+export async function createRecord(page, type) {
+  await page.locator('form button[type=submit]').first().click();
+  await page.waitForURL(new RegExp(`/records/${type}/\\d+`));
+  await page.locator('[data-alert=success]').first().waitFor();
+  return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+/** Picks a record in a reference field by typing its number. */
+export async function pickRecord(page, id, recordId) {
+  await page.locator(`#${id}`).fill(String(recordId));
+  await page.locator(`#${id}-results button`).first().click();
+  await page.locator(`a#${id}[data-ref-id="${recordId}"]`).waitFor();
+}
+
+/** Takes a workflow transition from the record page: opens its panel, fills it, submits it. */
+export async function takeTransition(page, name, fill = async () => {}) {
+  await page.locator(`[data-transition=${name}]`).click();
+  await page.locator('.transition-panel').waitFor();
+  await fill();
+  await page.locator('.transition-panel button[type=submit]').click();
+  await page.locator('.transition-panel').waitFor({ state: 'detached' });
+}
+
+/**
+ * A user's first sign-in: the one-time password, a new password, and the second factor when the
+ * role needs one (`withTotp`). Returns the new password and the TOTP secret.
+ */
+export async function firstSignIn(page, baseUrl, login, oneTime, withTotp, homeTitle, changeTitle, totpTitle, startLabel) {
+  await page.goto(baseUrl + '/');
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(oneTime);
+  await page.keyboard.press('Enter');
+  await h1(page, changeTitle);
+  const password = `Sınaq ${randomBytes(9).toString('base64url')} Pw!`;  // never the login in it
+  await page.locator('#current_password').fill(oneTime);
+  await page.locator('#new_password').fill(password);
+  await page.locator('#repeat').fill(password);
+  await page.locator('form button[type=submit]').click();
+  if (!withTotp) {
+    await h1(page, homeTitle);
+    return { password };
+  }
+  await h1(page, totpTitle);
+  await page.getByRole('button', { name: startLabel }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent()).replace(/\s/g, '');
+  await enterTotp(page, page.locator('#code'), secret, () => h1(page, homeTitle));
+  return { password, secret };
 }

@@ -13,7 +13,20 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { assertAccessible, config, enterTotp, forgetAdminState, launch, loadAdminState, saveAdminState, screenshot } from './lib.mjs';
+import {
+  assertAccessible,
+  config,
+  createRecord,
+  enterTotp,
+  forgetAdminState,
+  h1 as h1Of,
+  launch,
+  loadAdminState,
+  pickRecord,
+  saveAdminState,
+  screenshot,
+  takeTransition,
+} from './lib.mjs';
 
 const run = randomBytes(3).toString('hex'); // logins and names unique per run
 const today = new Date().toISOString().slice(0, 10);
@@ -68,32 +81,10 @@ describe('the victim path, in Azerbaijani', () => {
     return page;
   }
 
-  async function h1(page, text) {
-    await page.locator('main h1', { hasText: text }).waitFor();
-  }
-
-  /** Creates a record on its "new" page and returns its id from the address. */
-  async function create(page, type) {
-    await page.locator('form button[type=submit]').first().click();
-    await page.waitForURL(new RegExp(`/records/${type}/\\d+`));
-    await page.locator('[data-alert=success]').first().waitFor();
-    return Number(new URL(page.url()).pathname.split('/').pop());
-  }
-
-  /** Picks a record in a reference field by typing its number. */
-  async function pick(page, id, recordId) {
-    await page.locator(`#${id}`).fill(String(recordId));
-    await page.locator(`#${id}-results button`).first().click();
-    await page.locator(`a#${id}[data-ref-id="${recordId}"]`).waitFor();
-  }
-
-  async function transition(page, name, fill = async () => {}) {
-    await page.locator(`[data-transition=${name}]`).click();
-    await page.locator('.transition-panel').waitFor();
-    await fill();
-    await page.locator('.transition-panel button[type=submit]').click();
-    await page.locator('.transition-panel').waitFor({ state: 'detached' });
-  }
+  const h1 = h1Of;
+  const create = createRecord;
+  const pick = pickRecord;
+  const transition = takeTransition;
 
   async function tab(page, name) {
     await page.locator(`#tab-${name}`).click();

@@ -174,8 +174,11 @@ void appendVisibility(const Visibility& v, std::string& where, std::vector<Param
       binds.emplace_back(v.agency_id);
       break;
     case S::Region:
-      own = "(region <> '' AND region = ?)";
+      // The region's records, and always the own agency's (an agency without a region still
+      // reaches what it wrote).
+      own = "((region <> '' AND region = ?) OR (agency_id <> 0 AND agency_id = ?))";
       binds.emplace_back(v.region);
+      binds.emplace_back(v.agency_id);
       break;
     case S::National:
       break;

@@ -1,0 +1,197 @@
+// Child protection in the browser, in Azerbaijani (C1, C2), on the server auth.test.mjs started
+// with: the administrator creates a police juvenile unit, a commission on minors' affairs and a
+// DOST centre and their users; the juvenile officer records a raid at a market and a child found
+// begging, refers the child to the special police (the signal is opened and linked), and sends
+// materials about a parent to the commission, whose secretary finds them in the inbox and records
+// the decision; a DOST worker plans a visit to a child under guardianship and records it.
+//
+// Runs after auth.test.mjs and before path.test.mjs (files run one at a time, in name order): it
+// signs the administrator in with the state auth.test.mjs saved, and leaves that state for
+// path.test.mjs. All names are made up.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, afterEach, before, describe, it } from 'node:test';
+import {
+  assertAccessible,
+  config,
+  createRecord,
+  enterTotp,
+  firstSignIn,
+  h1,
+  launch,
+  loadAdminState,
+  pickRecord,
+  screenshot,
+  takeTransition,
+} from './lib.mjs';
+
+const run = randomBytes(3).toString('hex');
+const AZ = {
+  home: 'Əsas səhifə',
+  changeTitle: 'Şifrənin dəyişdirilməsi',
+  totpTitle: 'İkinci amili quraşdırın',
+  totpStart: 'Başla',
+  referred: 'Xüsusi polisə yönləndirilib',
+  decided: 'Qərar qəbul edilib',
+  visitDone: 'Baş çəkilib',
+};
+const AGENCIES = {
+  juvenile: { name: `Sınaq RPİ yetkinlik yaşına çatmayanlar şöbəsi ${run}`, type: 'police' },
+  commission: { name: `Sınaq RİH komissiyası ${run}`, type: 'local_authority' },
+  dost: { name: `Sınaq DOST mərkəzi ${run}`, type: 'child_protection' },
+};
+const USERS = {
+  juvenile: { login: `e2e.juv.${run}`, name: 'Sınaq İnspektor', agency: 'juvenile', role: 'police_juvenile_officer' },
+  secretary: { login: `e2e.katib.${run}`, name: 'Sınaq Katib', agency: 'commission', role: 'juvenile_commission_secretary' },
+  dost: { login: `e2e.dost.${run}`, name: 'Sınaq DOST İşçisi', agency: 'dost', role: 'child_protection_officer' },
+};
+
+function localNow() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+const today = new Date().toISOString().slice(0, 10);
+
+describe('child protection, in Azerbaijani', () => {
+  let cfg;
+  let browser;
+  const pages = {};
+  const pageErrors = [];
+  const ids = {};
+
+  async function newPage(name) {
+    const context = await browser.newContext({ bypassCSP: true, locale: 'az-AZ', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
+    pages[name] = page;
+    return page;
+  }
+
+  before(async () => {
+    cfg = config();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const [name, page] of Object.entries(pages)) await screenshot(page, `cp-last-${name}`).catch(() => {});
+  });
+
+  it('the administrator creates the agencies and their users', async () => {
+    const state = loadAdminState(cfg.baseUrl);
+    assert.ok(state, 'run after auth.test.mjs (scripts/e2e.sh runs every file against one server)');
+    const page = await newPage('admin');
+    await page.goto(cfg.baseUrl + '/');
+    await page.locator('#login').fill(state.login);
+    await page.locator('#password').fill(state.password);
+    await page.keyboard.press('Enter');
+    await page.locator('#totp').waitFor();
+    await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ.home));
+    await page.locator('nav a', { hasText: 'Qurumlar' }).click();
+    await h1(page, 'Qurumlar');
+    for (const a of Object.values(AGENCIES)) {
+      await page.locator('#agency-name').fill(a.name);
+      await page.locator('#agency-type').selectOption(a.type);
+      await page.locator('form button[type=submit]').click();
+      await page.locator('[data-alert=success]', { hasText: a.name }).waitFor();
+    }
+    await page.locator('nav a', { hasText: 'İstifadəçilər' }).click();
+    await h1(page, 'İstifadəçilər');
+    for (const u of Object.values(USERS)) {
+      await page.locator('#user-login').fill(u.login);
+      await page.locator('#user-name').fill(u.name);
+      await page.locator('#user-agency').selectOption({ label: AGENCIES[u.agency].name });
+      await page.locator(`input[type=checkbox][value=${u.role}]`).check();
+      await page.locator('form button[type=submit]').first().click();
+      await page.locator('[data-alert=success]', { hasText: u.login }).waitFor();
+      u.oneTime = (await page.getByTestId('one-time-password').textContent()).trim();
+    }
+    for (const [key, u] of Object.entries(USERS)) {
+      const p = await newPage(key);
+      await firstSignIn(p, cfg.baseUrl, u.login, u.oneTime, true, AZ.home, AZ.changeTitle, AZ.totpTitle, AZ.totpStart);
+    }
+  });
+
+  it('the juvenile officer records a raid and a child found begging, and refers the child to the special police', async () => {
+    const page = pages.juvenile;
+    await page.goto(`${cfg.baseUrl}/records/raid/new`);
+    await h1(page, 'Yeni qeyd');
+    await page.locator('#f-raid_on').fill(today);
+    await page.locator('#f-region').fill('Bakı');
+    await page.locator('#f-place_type').selectOption('market');
+    await page.locator('#f-place').fill('Təzə bazar');
+    ids.raid = await createRecord(page, 'raid');
+    await page.goto(`${cfg.baseUrl}/records/person/new`);
+    await page.locator('#f-last_name').fill('Nümunəov');
+    await page.locator('#f-first_name').fill('Sınaq');
+    await page.locator('#f-sex').selectOption('male');
+    await page.locator('#f-birth').fill('2011');
+    ids.child = await createRecord(page, 'person');
+    await page.goto(`${cfg.baseUrl}/records/child_found/new`);
+    await pickRecord(page, 'f-raid', ids.raid);
+    await page.locator('#f-found_on').fill(today);
+    await pickRecord(page, 'f-person', ids.child);
+    await page.locator('#f-activity').selectOption('begging');
+    await page.locator('#f-accompanied_by').selectOption('other_adult');
+    ids.found = await createRecord(page, 'child_found');
+    await screenshot(page, '60-child-found');
+    await assertAccessible(page, 'the child found page');
+    await takeTransition(page, 'refer_to_police', async () => {
+      await page.locator('#t-referred_at').fill(localNow());
+    });
+    await page.locator('main', { hasText: AZ.referred }).waitFor();
+    // The signal opened by the referral is linked on the child's record.
+    await page.locator('a#f-signal[data-ref-id]').waitFor();
+    // Materials about a parent to the commission.
+    await page.goto(`${cfg.baseUrl}/records/commission_material/new`);
+    await pickRecord(page, 'f-child_found', ids.found);
+    await page.locator('#f-subject').selectOption('parent');
+    await page.locator('#f-subject_name').fill('Nümunə Valideynov');
+    await page.locator('#f-sent_on').fill(today);
+    ids.material = await createRecord(page, 'commission_material');
+  });
+
+  it("the commission's secretary finds the materials in the inbox and records the decision", async () => {
+    const page = pages.secretary;
+    await page.goto(`${cfg.baseUrl}/records/commission_material?state=sent`);
+    await page.locator(`a[href="/records/commission_material/${ids.material}"]`).first().click();
+    await page.waitForURL(new RegExp(`/records/commission_material/${ids.material}`));
+    await page.locator('main', { hasText: 'Nümunə Valideynov' }).waitFor();
+    await takeTransition(page, 'decide', async () => {
+      await page.locator('#t-decision').selectOption('warning');
+      await page.locator('#t-decided_on').fill(today);
+    });
+    await page.locator('main', { hasText: AZ.decided }).waitFor();
+    await screenshot(page, '61-commission-decision');
+    await assertAccessible(page, 'the commission material page');
+  });
+
+  it('a DOST worker plans a visit to a child under guardianship and records it', async () => {
+    const page = pages.dost;
+    await page.goto(`${cfg.baseUrl}/records/person/new`);
+    await page.locator('#f-last_name').fill('Nümunəova');
+    await page.locator('#f-first_name').fill('Sınaq');
+    await page.locator('#f-sex').selectOption('female');
+    await page.locator('#f-birth').fill('2013-05');
+    const person = await createRecord(page, 'person');
+    await page.goto(`${cfg.baseUrl}/records/care_child/new`);
+    await pickRecord(page, 'f-person', person);
+    await page.locator('#f-care_kind').selectOption('guardianship');
+    await page.locator('#f-monitoring_from').fill(today);
+    const care = await createRecord(page, 'care_child');
+    await page.goto(`${cfg.baseUrl}/records/care_visit/new`);
+    await pickRecord(page, 'f-care_child', care);
+    await page.locator('#f-planned_on').fill(today);
+    await createRecord(page, 'care_visit');
+    await takeTransition(page, 'complete', async () => {
+      await page.locator('#t-done_on').fill(today);
+      await page.locator('#t-finding').selectOption('no_concerns');
+    });
+    await page.locator('main', { hasText: AZ.visitDone }).waitFor();
+    await screenshot(page, '62-care-visit');
+    assert.deepEqual(pageErrors, []);
+  });
+});
