@@ -41,4 +41,9 @@ const std::vector<std::pair<int, ChildProtectionYear>>& childProtectionYears();
 // the victim's path rows (the raid victims' person and signal keys must exist already).
 void appendChildProtection(uint64_t seed, const std::vector<RaidVictim>& raid_victims, DemoDataset& out);
 
+// C3-C5 (demo/family_safety.cpp): children at risk and prevention measures, domestic violence
+// incidents and protection orders, harmful-information experts and examinations, 2015-2020, in
+// plausible volumes (the sources state none of their figures).
+void appendFamilySafety(uint64_t seed, DemoDataset& out);
+
 }  // namespace palermo::demo

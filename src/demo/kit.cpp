@@ -152,4 +152,67 @@ const std::map<std::string, std::vector<const char*>> kCities = {
 const std::vector<const char*> kStreets = {"Nizami", "Füzuli", "Səməd Vurğun", "Azadlıq", "Xətai", "Nəsimi",
                                            "Cavid", "Natəvan", "Üzeyir Hacıbəyov", "Bülbül", "Şəhriyar"};
 
+// Children's names: given names of children born in the 2000s and a wider set of surnames, so
+// that thousands of made-up children are rarely namesakes of each other or of the victims
+// (the linkage tests count every accidental namesake pair as a false link). Written only in
+// Azerbaijani: these registrations come from one agency each.
+const std::vector<Spellings> kBoys = {
+    {"Murad", "Murad", "Murad", "Murad"}, {"Ömər", "Ömər", "Ömər", "Ömər"}, {"Məhəmməd", "Məhəmməd", "Məhəmməd", "Məhəmməd"}, {"Rüstəm", "Rüstəm", "Rüstəm", "Rüstəm"},
+    {"Nihad", "Nihad", "Nihad", "Nihad"}, {"Kənan", "Kənan", "Kənan", "Kənan"}, {"Toğrul", "Toğrul", "Toğrul", "Toğrul"}, {"Ayxan", "Ayxan", "Ayxan", "Ayxan"},
+    {"Emil", "Emil", "Emil", "Emil"}, {"Ruslan", "Ruslan", "Ruslan", "Ruslan"}, {"Fuad", "Fuad", "Fuad", "Fuad"}, {"Nurlan", "Nurlan", "Nurlan", "Nurlan"},
+    {"Tamerlan", "Tamerlan", "Tamerlan", "Tamerlan"}, {"Zaur", "Zaur", "Zaur", "Zaur"}, {"Elnur", "Elnur", "Elnur", "Elnur"}, {"İlkin", "İlkin", "İlkin", "İlkin"},
+    {"Kamil", "Kamil", "Kamil", "Kamil"}, {"Səməd", "Səməd", "Səməd", "Səməd"}, {"Rauf", "Rauf", "Rauf", "Rauf"}, {"Anar", "Anar", "Anar", "Anar"},
+    {"Araz", "Araz", "Araz", "Araz"}, {"Babək", "Babək", "Babək", "Babək"}, {"Eldar", "Eldar", "Eldar", "Eldar"}, {"Fərhad", "Fərhad", "Fərhad", "Fərhad"},
+    {"Hikmət", "Hikmət", "Hikmət", "Hikmət"}, {"İsmayıl", "İsmayıl", "İsmayıl", "İsmayıl"}, {"Kərim", "Kərim", "Kərim", "Kərim"}, {"Mahir", "Mahir", "Mahir", "Mahir"},
+    {"Nadir", "Nadir", "Nadir", "Nadir"}, {"Pərviz", "Pərviz", "Pərviz", "Pərviz"}, {"Rəşid", "Rəşid", "Rəşid", "Rəşid"}, {"Sənan", "Sənan", "Sənan", "Sənan"},
+    {"Şahin", "Şahin", "Şahin", "Şahin"}, {"Tərlan", "Tərlan", "Tərlan", "Tərlan"}, {"Turan", "Turan", "Turan", "Turan"}, {"Ülvi", "Ülvi", "Ülvi", "Ülvi"},
+    {"Vüqar", "Vüqar", "Vüqar", "Vüqar"}, {"Yaqub", "Yaqub", "Yaqub", "Yaqub"}, {"Zəfər", "Zəfər", "Zəfər", "Zəfər"}, {"Adil", "Adil", "Adil", "Adil"},
+    {"Bəhruz", "Bəhruz", "Bəhruz", "Bəhruz"}, {"Coşqun", "Coşqun", "Coşqun", "Coşqun"}, {"Davud", "Davud", "Davud", "Davud"}, {"Elşən", "Elşən", "Elşən", "Elşən"},
+    {"Fəxri", "Fəxri", "Fəxri", "Fəxri"}, {"Qadir", "Qadir", "Qadir", "Qadir"}, {"Həmid", "Həmid", "Həmid", "Həmid"}, {"İbrahim", "İbrahim", "İbrahim", "İbrahim"},
+    {"Mirzə", "Mirzə", "Mirzə", "Mirzə"}, {"Rahib", "Rahib", "Rahib", "Rahib"}, {"Sahib", "Sahib", "Sahib", "Sahib"}, {"Teymur", "Teymur", "Teymur", "Teymur"},
+    {"Vasif", "Vasif", "Vasif", "Vasif"}, {"Xəyal", "Xəyal", "Xəyal", "Xəyal"}, {"Zahid", "Zahid", "Zahid", "Zahid"}, {"Aydın", "Aydın", "Aydın", "Aydın"},
+};
+const std::vector<Spellings> kGirls = {
+    {"Zəhra", "Zəhra", "Zəhra", "Zəhra"}, {"Fatimə", "Fatimə", "Fatimə", "Fatimə"}, {"Ayan", "Ayan", "Ayan", "Ayan"}, {"Nərgiz", "Nərgiz", "Nərgiz", "Nərgiz"},
+    {"Aylin", "Aylin", "Aylin", "Aylin"}, {"Nuray", "Nuray", "Nuray", "Nuray"}, {"Mədinə", "Mədinə", "Mədinə", "Mədinə"}, {"Səma", "Səma", "Səma", "Səma"},
+    {"Lamiyə", "Lamiyə", "Lamiyə", "Lamiyə"}, {"Arzu", "Arzu", "Arzu", "Arzu"}, {"Cəmilə", "Cəmilə", "Cəmilə", "Cəmilə"}, {"Dilarə", "Dilarə", "Dilarə", "Dilarə"},
+    {"Elmira", "Elmira", "Elmira", "Elmira"}, {"Firuzə", "Firuzə", "Firuzə", "Firuzə"}, {"Gülər", "Gülər", "Gülər", "Gülər"}, {"Hicran", "Hicran", "Hicran", "Hicran"},
+    {"İlahə", "İlahə", "İlahə", "İlahə"}, {"Jalə", "Jalə", "Jalə", "Jalə"}, {"Kəmalə", "Kəmalə", "Kəmalə", "Kəmalə"}, {"Lətafət", "Lətafət", "Lətafət", "Lətafət"},
+    {"Mələk", "Mələk", "Mələk", "Mələk"}, {"Nazlı", "Nazlı", "Nazlı", "Nazlı"}, {"Pərvin", "Pərvin", "Pərvin", "Pərvin"}, {"Röya", "Röya", "Röya", "Röya"},
+    {"Sevda", "Sevda", "Sevda", "Sevda"}, {"Şəfəq", "Şəfəq", "Şəfəq", "Şəfəq"}, {"Təranə", "Təranə", "Təranə", "Təranə"}, {"Ülkər", "Ülkər", "Ülkər", "Ülkər"},
+    {"Vəfa", "Vəfa", "Vəfa", "Vəfa"}, {"Yeganə", "Yeganə", "Yeganə", "Yeganə"}, {"Zümrüd", "Zümrüd", "Zümrüd", "Zümrüd"}, {"Aidə", "Aidə", "Aidə", "Aidə"},
+    {"Banu", "Banu", "Banu", "Banu"}, {"Çinarə", "Çinarə", "Çinarə", "Çinarə"}, {"Dünya", "Dünya", "Dünya", "Dünya"}, {"Esmira", "Esmira", "Esmira", "Esmira"},
+    {"Fəridə", "Fəridə", "Fəridə", "Fəridə"}, {"Günay", "Günay", "Günay", "Günay"}, {"Həcər", "Həcər", "Həcər", "Həcər"}, {"İradə", "İradə", "İradə", "İradə"},
+    {"Kübra", "Kübra", "Kübra", "Kübra"}, {"Mehriban", "Mehriban", "Mehriban", "Mehriban"}, {"Nurlana", "Nurlana", "Nurlana", "Nurlana"}, {"Pəri", "Pəri", "Pəri", "Pəri"},
+    {"Rübabə", "Rübabə", "Rübabə", "Rübabə"}, {"Səidə", "Səidə", "Səidə", "Səidə"}, {"Sona", "Sona", "Sona", "Sona"}, {"Türkan", "Türkan", "Türkan", "Türkan"},
+    {"Ulduz", "Ulduz", "Ulduz", "Ulduz"}, {"Xanım", "Xanım", "Xanım", "Xanım"}, {"Yasəmən", "Yasəmən", "Yasəmən", "Yasəmən"}, {"Zülfiyyə", "Zülfiyyə", "Zülfiyyə", "Zülfiyyə"},
+    {"Aygün", "Aygün", "Aygün", "Aygün"}, {"Bahar", "Bahar", "Bahar", "Bahar"}, {"Gülnar", "Gülnar", "Gülnar", "Gülnar"},
+};
+const std::vector<Surname> kChildSurnames = {
+    {{"Abbasov", "Abbasov", "Abbasov", "Abbasov"}, true}, {{"Abdullayev", "Abdullayev", "Abdullayev", "Abdullayev"}, true}, {{"Ağayev", "Ağayev", "Ağayev", "Ağayev"}, true},
+    {{"Babayev", "Babayev", "Babayev", "Babayev"}, true}, {{"Bağırov", "Bağırov", "Bağırov", "Bağırov"}, true}, {{"Cabbarov", "Cabbarov", "Cabbarov", "Cabbarov"}, true},
+    {{"Cəfərov", "Cəfərov", "Cəfərov", "Cəfərov"}, true}, {{"Dadaşov", "Dadaşov", "Dadaşov", "Dadaşov"}, true}, {{"Əhmədov", "Əhmədov", "Əhmədov", "Əhmədov"}, true},
+    {{"Əsgərov", "Əsgərov", "Əsgərov", "Əsgərov"}, true}, {{"Fərzəliyev", "Fərzəliyev", "Fərzəliyev", "Fərzəliyev"}, true}, {{"Qasımov", "Qasımov", "Qasımov", "Qasımov"}, true},
+    {{"Qənbərov", "Qənbərov", "Qənbərov", "Qənbərov"}, true}, {{"Qurbanov", "Qurbanov", "Qurbanov", "Qurbanov"}, true}, {{"Hacıyev", "Hacıyev", "Hacıyev", "Hacıyev"}, true},
+    {{"Heydərov", "Heydərov", "Heydərov", "Heydərov"}, true}, {{"Hümbətov", "Hümbətov", "Hümbətov", "Hümbətov"}, true}, {{"İbrahimov", "İbrahimov", "İbrahimov", "İbrahimov"}, true},
+    {{"İsmayılov", "İsmayılov", "İsmayılov", "İsmayılov"}, true}, {{"Kazımov", "Kazımov", "Kazımov", "Kazımov"}, true}, {{"Kərimov", "Kərimov", "Kərimov", "Kərimov"}, true},
+    {{"Məhərrəmov", "Məhərrəmov", "Məhərrəmov", "Məhərrəmov"}, true}, {{"Mehdiyev", "Mehdiyev", "Mehdiyev", "Mehdiyev"}, true}, {{"Musayev", "Musayev", "Musayev", "Musayev"}, true},
+    {{"Mustafayev", "Mustafayev", "Mustafayev", "Mustafayev"}, true}, {{"Nağıyev", "Nağıyev", "Nağıyev", "Nağıyev"}, true}, {{"Nəsibov", "Nəsibov", "Nəsibov", "Nəsibov"}, true},
+    {{"Novruzov", "Novruzov", "Novruzov", "Novruzov"}, true}, {{"Orucov", "Orucov", "Orucov", "Orucov"}, true}, {{"Paşayev", "Paşayev", "Paşayev", "Paşayev"}, true},
+    {{"Rəhimov", "Rəhimov", "Rəhimov", "Rəhimov"}, true}, {{"Rüstəmov", "Rüstəmov", "Rüstəmov", "Rüstəmov"}, true}, {{"Sadıqov", "Sadıqov", "Sadıqov", "Sadıqov"}, true},
+    {{"Salmanov", "Salmanov", "Salmanov", "Salmanov"}, true}, {{"Səfərov", "Səfərov", "Səfərov", "Səfərov"}, true}, {{"Şirinov", "Şirinov", "Şirinov", "Şirinov"}, true},
+    {{"Tağıyev", "Tağıyev", "Tağıyev", "Tağıyev"}, true}, {{"Vəliyev", "Vəliyev", "Vəliyev", "Vəliyev"}, true}, {{"Yusifov", "Yusifov", "Yusifov", "Yusifov"}, true},
+    {{"Zeynalov", "Zeynalov", "Zeynalov", "Zeynalov"}, true}, {{"Allahverdiyev", "Allahverdiyev", "Allahverdiyev", "Allahverdiyev"}, true}, {{"Bayramov", "Bayramov", "Bayramov", "Bayramov"}, true},
+    {{"Eyvazov", "Eyvazov", "Eyvazov", "Eyvazov"}, true}, {{"Xəlilov", "Xəlilov", "Xəlilov", "Xəlilov"}, true}, {{"Muradov", "Muradov", "Muradov", "Muradov"}, true},
+    {{"Nəbiyev", "Nəbiyev", "Nəbiyev", "Nəbiyev"}, true}, {{"Şükürov", "Şükürov", "Şükürov", "Şükürov"}, true}, {{"Talıbov", "Talıbov", "Talıbov", "Talıbov"}, true},
+    {{"Usubov", "Usubov", "Usubov", "Usubov"}, true}, {{"Ramazanov", "Ramazanov", "Ramazanov", "Ramazanov"}, true},
+    {{"Abbaslı", "Abbaslı", "Abbaslı", "Abbaslı"}, false}, {{"Bağırlı", "Bağırlı", "Bağırlı", "Bağırlı"}, false}, {{"Cəfərli", "Cəfərli", "Cəfərli", "Cəfərli"}, false},
+    {{"Əhmədli", "Əhmədli", "Əhmədli", "Əhmədli"}, false}, {{"Qasımlı", "Qasımlı", "Qasımlı", "Qasımlı"}, false}, {{"Hacılı", "Hacılı", "Hacılı", "Hacılı"}, false},
+    {{"İsmayıllı", "İsmayıllı", "İsmayıllı", "İsmayıllı"}, false}, {{"Kərimli", "Kərimli", "Kərimli", "Kərimli"}, false}, {{"Musalı", "Musalı", "Musalı", "Musalı"}, false},
+    {{"Nağılı", "Nağılı", "Nağılı", "Nağılı"}, false}, {{"Rəhimli", "Rəhimli", "Rəhimli", "Rəhimli"}, false}, {{"Səfərli", "Səfərli", "Səfərli", "Səfərli"}, false},
+    {{"Tağızadə", "Tağızadə", "Tağızadə", "Tağızadə"}, false}, {{"Vəlizadə", "Vəlizadə", "Vəlizadə", "Vəlizadə"}, false}, {{"Zeynallı", "Zeynallı", "Zeynallı", "Zeynallı"}, false},
+    {{"Məmmədzadə", "Məmmədzadə", "Məmmədzadə", "Məmmədzadə"}, false}, {{"Hüseynzadə", "Hüseynzadə", "Hüseynzadə", "Hüseynzadə"}, false}, {{"Rzazadə", "Rzazadə", "Rzazadə", "Rzazadə"}, false},
+    {{"Sultanlı", "Sultanlı", "Sultanlı", "Sultanlı"}, false}, {{"Şahbazlı", "Şahbazlı", "Şahbazlı", "Şahbazlı"}, false},
+};
+
 }  // namespace palermo::demo

@@ -106,6 +106,11 @@ struct Surname {
 extern const std::vector<Spellings> kFemaleNames, kMaleNames, kCentralAsianFemale,
     kCentralAsianSurnames;
 extern const std::vector<Surname> kSurnames;
+// Given names of people born from the 1990s on and a wider set of surnames (Azerbaijani spelling
+// only): the child-protection and family-safety registers, so that thousands of made-up people
+// are rarely namesakes of each other or of the victims.
+extern const std::vector<Spellings> kBoys, kGirls;
+extern const std::vector<Surname> kChildSurnames;
 
 // Spelling kinds.
 enum Script { kAz = 0, kAscii = 1, kRu = 2, kCyr = 3 };

@@ -397,6 +397,7 @@ class National {
     aggregates();
     courtCalendar(2019, kConvicted2019);
     appendChildProtection(seed_, raid_victims, out_);
+    appendFamilySafety(seed_, out_);
     return std::move(out_);
   }
 

@@ -4,7 +4,8 @@
 // citizenship and country of exploitation, shelter placements and services, reintegration,
 // one-time subsidies, victims' children, forced labour, criminal cases, accused, criminal
 // groups, wanted persons and hotline 152 appeals. Across 2015-2020, 48 identified victims had
-// suffered domestic violence and 46 had married early (questionnaire-2021.yaml).
+// suffered domestic violence and 46 had married early (questionnaire-2021.yaml). Child protection
+// (C1-C5) follows the victim's path: demo/child_protection.hpp.
 //
 // Every person in it is invented (random combinations of common Azerbaijani names); about one
 // identified victim in ten is registered twice, by an NGO or a hotline and by the police, with

@@ -92,9 +92,11 @@ describe('child protection, in Azerbaijani', () => {
     await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ.home));
     await page.locator('nav a', { hasText: 'Qurumlar' }).click();
     await h1(page, 'Qurumlar');
+    // One region for the three: the commission's secretary sees the materials of its region.
     for (const a of Object.values(AGENCIES)) {
       await page.locator('#agency-name').fill(a.name);
       await page.locator('#agency-type').selectOption(a.type);
+      await page.locator('#agency-region').fill(`sınaq-${run}`);
       await page.locator('form button[type=submit]').click();
       await page.locator('[data-alert=success]', { hasText: a.name }).waitFor();
     }
@@ -159,7 +161,9 @@ describe('child protection, in Azerbaijani', () => {
     await page.goto(`${cfg.baseUrl}/records/commission_material?state=sent`);
     await page.locator(`a[href="/records/commission_material/${ids.material}"]`).first().click();
     await page.waitForURL(new RegExp(`/records/commission_material/${ids.material}`));
-    await page.locator('main', { hasText: 'Nümunə Valideynov' }).waitFor();
+    // The secretary reads the parent's name (identity read, audited) to hear the case.
+    await page.locator('#f-subject_name').waitFor();
+    assert.equal(await page.locator('#f-subject_name').inputValue(), 'Nümunə Valideynov');
     await takeTransition(page, 'decide', async () => {
       await page.locator('#t-decision').selectOption('warning');
       await page.locator('#t-decided_on').fill(today);
