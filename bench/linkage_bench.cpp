@@ -43,7 +43,8 @@ struct Run {
   double blocking_recall = 0;
 };
 
-double g_cluster_mean = 0.3, g_link = 0.9, g_attach_mean = MatchOptions{}.attach_mean;
+double g_cluster_mean = MatchOptions{}.cluster_mean, g_link = 0.9, g_attach_mean = MatchOptions{}.attach_mean;
+bool g_veto = MatchOptions{}.veto_full_pairs;
 std::size_t g_attach_max = MatchOptions{}.attach_max;
 int g_em_iterations = 25;
 
@@ -51,6 +52,7 @@ Run link(const Dataset& d, bool two_sources, int threads) {
   const auto t0 = Clock::now();
   MatchOptions o;
   o.cluster_mean = g_cluster_mean;
+  o.veto_full_pairs = g_veto;
   o.link_probability = g_link;
   o.em_iterations = g_em_iterations;
   o.attach_max = g_attach_max;
@@ -246,6 +248,7 @@ int main(int argc, char** argv) {
     else if (a == "--generated" && i + 1 < argc) generated = std::stoul(argv[++i]);
     else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
     else if (a == "--cluster-mean" && i + 1 < argc) g_cluster_mean = std::stod(argv[++i]);
+    else if (a == "--no-veto") g_veto = false;
     else if (a == "--em-iterations" && i + 1 < argc) g_em_iterations = std::stoi(argv[++i]);
     else if (a == "--link" && i + 1 < argc) g_link = std::stod(argv[++i]);
     else if (a == "--attach-max" && i + 1 < argc) g_attach_max = std::stoul(argv[++i]);

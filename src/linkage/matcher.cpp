@@ -779,6 +779,31 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     const uint32_t ra = find(a), rb = find(b);
     if (ra != rb && allowed(ra, rb)) join(ra, rb);
   }
+  // Complete linkage where the registrations say enough: two groups never join when a cross
+  // pair in which both records give a patronymic and a date of birth is unlikely to be one person
+  // (below review_low). Two namesakes — each also registered sparsely, "name + year", by a
+  // hotline — are two persons, however well the sparse records fit both. Registers without
+  // patronymics (FEBRL, the historical figures) are not affected. Human "same" decisions above
+  // are never vetoed. veto_full_pairs false: off.
+  int patronymic = -1, dob = -1;
+  for (std::size_t f = 0; f < impl_->cols.size(); ++f) {
+    if (impl_->cols[f].kind == FieldKind::Patronymic && patronymic < 0) patronymic = static_cast<int>(f);
+    if (impl_->cols[f].kind == FieldKind::Dob && dob < 0) dob = static_cast<int>(f);
+  }
+  const bool veto_on = impl_->opt.veto_full_pairs && patronymic >= 0 && dob >= 0;
+  auto vetoed = [&](uint32_t ra, uint32_t rb) {
+    if (!veto_on) return false;
+    int8_t lv[32];
+    NameOrder order{};
+    std::size_t counted = 0;
+    for (uint32_t x : members[ra])
+      for (uint32_t y : members[rb]) {
+        impl_->levels(x, y, lv, order);
+        if (lv[patronymic] >= 0 && lv[dob] >= 0 && impl_->scorePair(x, y).probability < impl_->opt.review_low) return true;
+        if (++counted >= 4096) return false;
+      }
+    return false;
+  };
   // Calls visit(x, y) for the cross pairs of two groups, at most 4096 of them; returns how many.
   auto forCrossPairs = [&](uint32_t ra, uint32_t rb, const auto& visit) {
     std::size_t counted = 0;
@@ -828,6 +853,7 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
     // Average linkage: A-B strong and B-C strong do not make A-C one person unless A and C
     // (and every other cross pair) agree on average.
     if (members[ra].size() * members[rb].size() > 1 && meanCross(ra, rb) < impl_->opt.cluster_mean) continue;
+    if (vetoed(ra, rb)) continue;
     join(ra, rb);
   }
   // Attachment: a small group (a registration or two left alone, usually the worst-written
@@ -860,7 +886,7 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
         const uint32_t rt = find(t);
         if (rt == rs || std::find(seen.begin(), seen.end(), rt) != seen.end()) continue;
         seen.push_back(rt);
-        if (members[rt].size() <= members[rs].size() || !allowed(rs, rt)) continue;
+        if (members[rt].size() <= members[rs].size() || !allowed(rs, rt) || vetoed(rs, rt)) continue;
         const double mean = meanCross(rs, rt);
         if (mean < attach_mean || profile(rs, rt) < impl_->opt.attach_profile) continue;
         ++fitting;

@@ -43,6 +43,10 @@ struct MatchOptions {
   double link_probability = 0.9;    // pairs at or above are links
   double review_low = 0.3;          // [review_low, link_probability): the human review queue
   double cluster_mean = 0.6;        // two groups join when the mean probability of their cross pairs reaches it
+  // Two groups never join when a cross pair in which both records give a patronymic and a date
+  // of birth is below review_low (complete linkage where the registrations say enough; see
+  // Matcher::cluster).
+  bool veto_full_pairs = true;
   // Attachment after clustering: a group of at most attach_max registrations (0: off) with a
   // link in the review band to a bigger person joins the one it fits best when the mean
   // probability of their cross pairs reaches attach_mean and the probability of the two compared

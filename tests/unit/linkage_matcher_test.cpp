@@ -211,6 +211,40 @@ TEST(Linkage, LeftoverRegistrationsAttachToOnePerson) {
   EXPECT_EQ(p[8], p[0]);
 }
 
+// Two namesakes registered in full (other fathers, other birthdays), each also registered
+// sparsely by a hotline ("name + year"): the sparse records fit both, but the full pair says two
+// persons, and it holds (complete linkage where patronymic and date of birth are known).
+TEST(Linkage, NamesakesAreNotJoinedThroughSparseRegistrations) {
+  const std::vector<FieldSpec> fields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname},
+                                         {"patronymic", FieldKind::Patronymic}, {"dob", FieldKind::Dob}};
+  std::vector<InputRecord> records = {
+      {"a", 0, {"Tahir", "Zardabi", "Rauf", "1980-05-05"}}, {"a2", 0, {"Tahir", "Zardabi", "", "1980"}},
+      {"b", 0, {"Tahir", "Zardabi", "Vasif", "1980-09-17"}}, {"b2", 0, {"Tahir", "Zardabi", "", "1980"}}};
+  auto clusters = [&](bool veto) {
+    MatchOptions o;
+    o.veto_full_pairs = veto;
+    o.attach_max = 0;
+    Matcher m(fields, o);
+    m.add(records);
+    Model model = m.model();
+    model.term_frequencies = false;
+    model.lambda = 0.1;  // exact agreement +4.2 bits, plain disagreement -6.5, other levels -1
+    for (auto& field : model.levels)
+      for (std::size_t l = 0; l < field.size(); ++l) {
+        field[l].m = l == 0 ? 0.9 : l + 1 == field.size() ? 0.01 : 0.05;
+        field[l].u = l == 0 ? 0.05 : l + 1 == field.size() ? 0.9 : 0.1;
+      }
+    m.setModel(model);
+    EXPECT_LT(m.scorePair(0, 2).probability, 0.3);  // the full pair: two persons
+    EXPECT_GT(m.scorePair(1, 2).probability, 0.9);  // a sparse record fits either
+    return m.cluster(m.score(m.candidatePairs(), 0.3));
+  };
+  const auto with = clusters(true);
+  EXPECT_NE(with[0], with[2]);
+  const auto without = clusters(false);
+  EXPECT_EQ(without[0], without[2]);  // what the veto prevents: the sparse records chain them
+}
+
 // EM recovers the agreement probability of a field whose value duplicates keep 90 % of the
 // time, against chance agreement of 1 in 10.
 TEST(Linkage, EmConvergesOnAKnownMixture) {
