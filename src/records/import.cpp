@@ -26,8 +26,9 @@ Json ImportReport::toJson() const {
   Json errs = Json::array();
   for (const auto& e : errors)
     errs.push_back({{"file", e.file}, {"line", e.line}, {"field", e.field}, {"code", e.code}, {"message", e.message}});
-  return {{"committed", committed}, {"dry_run", dry_run},   {"rows", rows},
-          {"created", created},     {"errors", errs},       {"errors_truncated", errors_truncated}};
+  return {{"committed", committed}, {"dry_run", dry_run}, {"rows", rows},
+          {"created", created},     {"ids", ids},         {"errors", errs},
+          {"errors_truncated", errors_truncated}};
 }
 
 namespace {
@@ -298,6 +299,7 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
     });
     report.committed = true;
     report.created = created;
+    report.ids = keys;
   } catch (const RollBack&) {
     report.committed = false;
     if (report.errors.empty()) report.created = created;  // a clean dry run says what it would create

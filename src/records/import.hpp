@@ -47,6 +47,9 @@ struct ImportReport {
   bool dry_run = false;
   int64_t rows = 0;
   std::map<std::string, int64_t> created;  // per type
+  // The new records' ids by the rows' _key (committed imports only): a caller that built the
+  // rows (the raid sheet) links to what it created without searching for it.
+  std::map<std::string, int64_t> ids;
   std::vector<ImportError> errors;         // at most max_errors
   bool errors_truncated = false;
   [[nodiscard]] Json toJson() const;

@@ -86,6 +86,10 @@ TEST_F(Import, RowsLinkByKeyAndGoThroughTheEngine) {
   q.type = "victim_case";
   const auto page = store_->listRecords(q);
   ASSERT_EQ(page.items.size(), 1U);
+  // The ids of the keyed rows come back: the caller links to what it created.
+  EXPECT_EQ(report.ids.size(), 2U);
+  EXPECT_EQ(report.ids.at("c1"), page.items[0].id);
+  EXPECT_EQ(report.toJson()["ids"]["c1"], page.items[0].id);
   EXPECT_EQ(page.items[0].state, "identified");            // the transition ran
   EXPECT_EQ(page.items[0].data["person_birth"], "1985-03");  // the rule ran
   q.type = "subsidy";
@@ -125,6 +129,7 @@ TEST_F(Import, DryRunWritesNothingAndSaysWhatItWouldDo) {
   EXPECT_FALSE(report.committed);
   EXPECT_TRUE(report.errors.empty());
   EXPECT_EQ(report.created.at("person"), 1);
+  EXPECT_TRUE(report.ids.empty());  // nothing was created
   EXPECT_EQ(last, 3);
   EXPECT_EQ(count("person"), 0);
 }

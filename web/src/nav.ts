@@ -15,6 +15,11 @@ export function navItems(meta: Meta): NavItem[] {
   if (meta.may('referral', 'accept') || meta.may('referral', 'read')) items.push({ href: '/referrals', key: 'nav.referrals' });
   if (meta.may('facility', 'read')) items.push({ href: '/facilities', key: 'nav.facilities' });
   if (meta.may('link_decision', 'create')) items.push({ href: '/linkage/review', key: 'nav.linkage_review' });
+  // Child protection: the raid sheet (a raid's children in one import), the DOST visit calendar,
+  // the commission's inbox — each for the roles that do that work, not for those who only read.
+  if (meta.may('child_found', 'create') && meta.may('person', 'create')) items.push({ href: '/raids/new', key: 'nav.raid_sheet' });
+  if (meta.may('care_visit', 'read') && meta.may('care_visit', 'complete')) items.push({ href: '/visits', key: 'nav.visits' });
+  if (meta.may('commission_material', 'read') && meta.may('commission_material', 'decide')) items.push({ href: '/commission', key: 'nav.commission' });
   if (meta.may('criminal_case', 'read')) items.push({ href: '/records/criminal_case', key: 'nav.criminal_cases' });
   if (meta.may('subsidy', 'reconcile')) items.push({ href: '/subsidies/reconcile', key: 'nav.reconcile' });
   if (!meta.isAdmin && [...meta.types.keys()].some((t) => meta.may(t, 'create'))) items.push({ href: '/imports', key: 'nav.imports' });

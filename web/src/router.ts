@@ -77,6 +77,9 @@ export type Route =
   | { page: 'imports' }
   | { page: 'reconcile' }
   | { page: 'linkage_review' }
+  | { page: 'raid_sheet' }
+  | { page: 'visits' }
+  | { page: 'commission' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -100,6 +103,9 @@ export function matchRoute(path: string): Route {
     '/admin/audit': 'audit',
     '/imports': 'imports',
     '/subsidies/reconcile': 'reconcile',
+    '/raids/new': 'raid_sheet',
+    '/visits': 'visits',
+    '/commission': 'commission',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

@@ -15,6 +15,9 @@ import { Tokens } from './pages/admin/Tokens';
 import { Audit } from './pages/admin/Audit';
 import { Imports, Reconcile } from './pages/Imports';
 import { LinkageReview } from './pages/LinkageReview';
+import { RaidSheet } from './pages/RaidSheet';
+import { VisitCalendar } from './pages/VisitCalendar';
+import { CommissionInbox } from './pages/CommissionInbox';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -54,6 +57,12 @@ export function Routes({ route }: { route: Route }) {
       return <Reconcile />;
     case 'linkage_review':
       return <LinkageReview />;
+    case 'raid_sheet':
+      return <RaidSheet />;
+    case 'visits':
+      return <VisitCalendar />;
+    case 'commission':
+      return <CommissionInbox />;
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 // One record: the form generated from its type (read or edit), workflow transition buttons
 // (each asks for the fields it requires), history, relations (with "create linked" links) and
 // sharing. Also the page that creates a record of any type (/records/{type}/new?field=value).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, records, type RecordBody } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
@@ -188,6 +188,24 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     }
   }, [rec.data]);
 
+  // ?transition=<name> opens that step's form once the record is shown (the visit calendar's
+  // "record the visit"), when the step may be taken from the record's state.
+  const wantedTransition = useRef(currentQuery().transition);
+  useEffect(() => {
+    const name = wantedTransition.current;
+    if (!current || !td || !name) return;
+    wantedTransition.current = undefined;
+    const tr = td.workflow?.transitions.find(
+      (x) => x.name === name && (x.from.length === 0 || x.from.includes(current.state ?? '')) && x.to !== current.state && meta.mayPermission(x.permission),
+    );
+    if (tr && !current.deleted) {
+      setTransition(tr);
+      setTError(undefined);
+      setTValues(transitionDefaults(td, tr, current.data));
+      window.setTimeout(() => document.querySelector<HTMLElement>('.transition-panel select, .transition-panel input, .transition-panel textarea')?.focus(), 0);
+    }
+  }, [current]);
+
   if (!td) return <Page title={t('error.not_found')}><ErrorAlert error={new ApiError({ status: 404, code: 'not_found' })} /></Page>;
   if (rec.error && !current)
     return (
@@ -259,6 +277,11 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           </span>
         )}
         <span class="muted small">{t('record.updated_at', { at: formatDateTime(current.updated_at, lang) })}</span>
+        {type === 'raid' && !current.deleted && meta.may('child_found', 'create') && meta.may('person', 'create') && (
+          <a href={`/raids/new?raid=${id}`} onClick={onLinkClick} data-testid="raid-sheet-link">
+            {t('sheet.open_for_raid')}
+          </a>
+        )}
         {!current.deleted && meta.may(type, 'delete') && !deleting && (
           <button type="button" class="link-button small push-right" onClick={() => setDeleting(true)}>
             {t('record.delete')}
