@@ -326,6 +326,9 @@ struct YearPlan {
 // The 2019 report: "42 traffickers were convicted, including those charged in earlier years"
 // (reference/annual-report-2019.yaml convicted_traffickers_including_earlier_years).
 constexpr int kConvicted2019 = 42;
+// The questionnaire (2021): minor victims identified 2005-2020, and of them sexually exploited.
+constexpr int kMinorVictims2005To2020 = 25;
+constexpr int kMinorSexual2005To2020 = 7;
 
 const std::map<int, YearPlan> kYears = {
     {2015, {63, 9, 0, 1, 3, 80, 7, 6, 4120, 310, {28, 2, 22, 17, 5, 24, 13, 8, {3, 2}}}},
@@ -333,7 +336,7 @@ const std::map<int, YearPlan> kYears = {
     {2017, {71, 8, 0, 1, 4, 78, 7, 7, 5280, 390, {31, 2, 25, 19, 6, 27, 14, 9, {2, 2}}}},
     {2018, {84, 12, 0, 2, 3, 83, 9, 8, 6010, 430, {34, 2, 26, 20, 6, 31, 17, 10, {3, 3, 2}}}},
     {2019, {91, 10, 0, 1, 6, 86, 10, 10, 6845, 470, {36, 4, 27, 22, 5, 35, 19, 12, {3, 3, 2, 2}}}},
-    {2020, {66, 7, 14, 1, 2, 80, 7, 7, 5730, 820, {27, 1, 20, 15, 5, 22, 11, 7, {2, 2}}}},
+    {2020, {66, 7, 14, 1, 2, 80, 7, 7, 5730, 6657, {27, 1, 20, 15, 5, 22, 11, 7, {2, 2}}}},
 };
 
 // Texts.
@@ -387,6 +390,10 @@ class National {
         // raid against child labour and begging (2019: the forced-begging child).
         if (v.child && v.labour && v.identified() && v.source == "police_operation")
           raid_victims.push_back({year, v.signal_day, v.region->name, v.person_key, v.signal_key});
+        if (v.child && v.identified()) {
+          ++minors_.total;
+          if (!v.labour) ++minors_.sexual, minors_.boys_sexual += v.sex_recorded && !v.female ? 1 : 0;
+        }
       }
       writeOtherSignals(year);
       writeCrime(year, plan.crime, victims);
@@ -404,6 +411,11 @@ class National {
  private:
   Rng rng_;
   uint64_t seed_;
+  // Minors identified 2015-2020 in the records, for the 2005-2014 aggregates that complete the
+  // questionnaire's 2005-2020 figures.
+  struct {
+    int total = 0, sexual = 0, boys_sexual = 0;
+  } minors_;
   DemoDataset out_;
   std::map<std::string, Facility> facilities_;
   std::map<std::pair<std::string, int>, int> appeals_written_;  // (line, year) -> appeals so far
@@ -1509,6 +1521,18 @@ class National {
                {"qualifier", qualifier},
                {"source", source}});
     };
+    auto putCell = [&](const std::string& indicator, int year, const std::string& dimension, const std::string& category,
+                       double value, const std::string& source) {
+      add("statistic_aggregate", "", kCoordinator,
+          Json{{"indicator", indicator},
+               {"period_from", fmt::format("{}-01-01", year)},
+               {"period_to", fmt::format("{}-12-31", year)},
+               {"dimension", dimension},
+               {"category", category},
+               {"value", value},
+               {"qualifier", "exact"},
+               {"source", source}});
+    };
     const std::string history = "Milli Koordinatorun 2005-2014-cü illər üzrə hesabatları (demo: illər üzrə bölgü uydurulub)";
     for (int y = 2005; y <= 2014; ++y) {
       const auto i = static_cast<std::size_t>(y - 2005);
@@ -1518,6 +1542,21 @@ class National {
     }
     for (const auto& a : kAggregates2019)
       put(a.indicator, a.year, a.value, a.qualifier, "Milli Koordinatorun 2019-cu il üzrə hesabatı");
+    // Minor victims (questionnaire 2021: 25 identified 2005-2020, 7 of them sexually exploited,
+    // none of those a boy): what the records of 2015-2020 do not hold, spread over 2005-2014.
+    const std::string questionnaire = "BMT Xüsusi Məruzəçisinin sorğusuna cavab, 2021 (demo: illər üzrə bölgü uydurulub)";
+    const int minors = kMinorVictims2005To2020 - minors_.total;
+    const int sexual = kMinorSexual2005To2020 - minors_.sexual;
+    for (int y = 2005, left = minors, left_sexual = sexual; y <= 2014; ++y) {
+      const int years_left = 2015 - y;
+      const int n = left / years_left, k = left_sexual / years_left;
+      put("minor_victims_identified", y, n, "exact", questionnaire);
+      put("minor_victims_sexual_exploitation", y, k, "exact", questionnaire);
+      putCell("minor_victims_sexual_exploitation", y, "sex", "female", k, questionnaire);
+      putCell("minor_victims_sexual_exploitation", y, "sex", "male", 0, questionnaire);
+      left -= n;
+      left_sexual -= k;
+    }
   }
 
   void writeCrime(int year, const CrimeYear& cy, const std::vector<Victim>& victims) {

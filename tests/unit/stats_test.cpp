@@ -318,6 +318,13 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   // domestic violence / early marriage).
   EXPECT_EQ(stats_->figure(system, "victims_domestic_violence", "2015..2020", "en", true)["value"], 48);
   EXPECT_EQ(stats_->figure(system, "victims_early_marriage", "2015..2020", "en", true)["value"], 46);
+  // Minor victims identified 2005-2020 (25; 7 sexually exploited, no boy among them): records
+  // from 2015, imported aggregates before; and the children assisted by 116-111 in 2020.
+  EXPECT_EQ(stats_->figure(system, "minor_victims_identified", "2005..2020", "en", true)["value"], 25);
+  const Json sexual = stats_->figure(system, "minor_victims_sexual_exploitation", "2005..2020", "en", true);
+  EXPECT_EQ(sexual["value"], 7);
+  EXPECT_EQ(cell(sexual, "sex", "male"), 0);
+  EXPECT_EQ(stats_->figure(system, "hotline_116_111_children_assisted", "2020", "en", true)["value"], 6657);
 
   // The sentence states the gap.
   std::string victims_text;
