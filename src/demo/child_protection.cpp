@@ -18,7 +18,6 @@ namespace palermo::demo {
 
 namespace {
 
-using records::ImportRow;
 
 struct Office {
   const char* region_code;  // agency region: baku | ganja | lankaran (kRegions' ngo codes)
@@ -103,22 +102,10 @@ class ChildProtection {
 
   void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
            Json transitions = Json::array()) {
-    ImportRow r;
-    r.type = type;
-    r.key = key;
-    r.agency = agency;
-    r.data = std::move(data);
-    r.transitions = std::move(transitions);
-    r.file = "demo";
-    r.line = static_cast<int>(out_.rows.size()) + 1;
-    out_.rows.push_back(std::move(r));
+    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
   }
 
-  const Region& region() {
-    std::vector<int> w;
-    for (const auto& r : kRegions) w.push_back(r.weight);
-    return kRegions[rng_.weighted(w)];
-  }
+  const Region& region() { return pickRegion(rng_); }
 
   // A child as a person: made-up name, sex, date of birth (age at `day`), citizenship.
   std::string writeChild(const std::string& prefix, int day, int age, const Region& r, const char* agency) {

@@ -14,7 +14,6 @@ namespace palermo::demo {
 
 namespace {
 
-using records::ImportRow;
 
 struct Area {
   const char* region_code;  // agency region (kRegions' ngo codes)
@@ -71,22 +70,10 @@ class FamilySafety {
 
   void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
            Json transitions = Json::array()) {
-    ImportRow r;
-    r.type = type;
-    r.key = key;
-    r.agency = agency;
-    r.data = std::move(data);
-    r.transitions = std::move(transitions);
-    r.file = "demo";
-    r.line = static_cast<int>(out_.rows.size()) + 1;
-    out_.rows.push_back(std::move(r));
+    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
   }
 
-  const Region& region() {
-    std::vector<int> w;
-    for (const auto& r : kRegions) w.push_back(r.weight);
-    return kRegions[rng_.weighted(w)];
-  }
+  const Region& region() { return pickRegion(rng_); }
   int dayIn(int year, int from = 0, int to = 350) { return dayOf(year, 1, 1) + rng_.range(from, to); }
 
   // A person born `age` years before `day`: a full date of birth, a document, the region.

@@ -216,4 +216,24 @@ const std::vector<Surname> kChildSurnames = {
     {{"Sultanlı", "Sultanlı", "Sultanlı", "Sultanlı"}, false}, {{"Şahbazlı", "Şahbazlı", "Şahbazlı", "Şahbazlı"}, false},
 };
 
+const Region& pickRegion(Rng& rng) {
+  std::vector<int> w;
+  for (const auto& r : kRegions) w.push_back(r.weight);
+  return kRegions[rng.weighted(w)];
+}
+
+void addRow(std::vector<records::ImportRow>& rows, const std::string& type, const std::string& key,
+            const std::string& agency, Json data, Json transitions, Json share) {
+  records::ImportRow r;
+  r.type = type;
+  r.key = key;
+  r.agency = agency;
+  r.data = std::move(data);
+  r.transitions = std::move(transitions);
+  r.share = std::move(share);
+  r.file = "demo";
+  r.line = static_cast<int>(rows.size()) + 1;
+  rows.push_back(std::move(r));
+}
+
 }  // namespace palermo::demo

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "records/import.hpp"
 
 namespace palermo::demo {
 
@@ -162,6 +163,13 @@ struct Region {
 extern const std::vector<Region> kRegions;
 extern const std::map<std::string, std::vector<const char*>> kCities;
 extern const std::vector<const char*> kStreets;
+
+// A region drawn by the regions' weights.
+const Region& pickRegion(Rng& rng);
+
+// Appends an import row of the demo (file "demo", the next line number).
+void addRow(std::vector<records::ImportRow>& rows, const std::string& type, const std::string& key,
+            const std::string& agency, Json data, Json transitions = Json::array(), Json share = Json::array());
 
 // A reference to an earlier import row by its key, and a workflow step of an import row.
 inline Json keyRef(const std::string& key) { return Json{{"_key", key}}; }

@@ -423,16 +423,7 @@ class National {
 
   void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
            Json transitions = Json::array(), Json share = Json::array()) {
-    ImportRow r;
-    r.type = type;
-    r.key = key;
-    r.agency = agency;
-    r.data = std::move(data);
-    r.transitions = std::move(transitions);
-    r.share = std::move(share);
-    r.file = "demo";
-    r.line = static_cast<int>(out_.rows.size()) + 1;
-    out_.rows.push_back(std::move(r));
+    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions), std::move(share));
   }
 
   // ---- agencies and facilities ----
@@ -502,11 +493,7 @@ class National {
 
   // ---- small draws ----
 
-  const Region& region() {
-    std::vector<int> w;
-    for (const auto& r : kRegions) w.push_back(r.weight);
-    return kRegions[rng_.weighted(w)];
-  }
+  const Region& region() { return pickRegion(rng_); }
 
   PersonName name(bool female, bool central_asian = false) {
     PersonName n;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "role_grants.hpp"
 #include "records/schema.hpp"
 
 using namespace palermo::test;
@@ -34,16 +35,6 @@ bool reaches(rec::Scope scope, Situation s) {
     case rec::Scope::Agency: return s == Situation::Own || s == Situation::SameAgency || s == Situation::SharedWithAgency;
     case rec::Scope::Region: return s != Situation::Elsewhere;
     case rec::Scope::National: return true;
-  }
-  return false;
-}
-
-bool grants(const rec::RoleDef& role, const std::string& type, const std::string& action) {
-  for (const std::string& key : {type, std::string("*")}) {
-    auto it = role.permissions.find(key);
-    if (it == role.permissions.end()) continue;
-    for (const auto& a : it->second)
-      if (a == "*" || a == action) return true;
   }
   return false;
 }
@@ -116,7 +107,7 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
     const auto& type = "test_case";
     const std::string base = std::string("/api/v1/records/") + type + "/";
     Client u = user("u_" + role_name, {role_name}, home_);
-    const bool may_create = grants(role, type, "create");
+    const bool may_create = roleGrants(role, type, "create");
     // The records of each situation, fresh for this role.
     std::map<Situation, int64_t> records;
     const bool writes_identity = role.identity == rec::IdentityAccess::Write;
@@ -134,7 +125,7 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
 
     // name search: only with identity access
     const auto search = u.call("GET", base + "?q=made");
-    if (grants(role, type, "read")) {
+    if (roleGrants(role, type, "read")) {
       EXPECT_EQ(search.status == 200, role.identity != rec::IdentityAccess::None) << role_name << " q=: " << search.body;
     }
     // create
@@ -143,7 +134,7 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
     ++checked;
 
     const auto list = u.call("GET", base + "?limit=500&fields=title,full_name");
-    const bool may_read = grants(role, type, "read");
+    const bool may_read = roleGrants(role, type, "read");
     std::set<int64_t> listed;
     if (list.status == 200) {
       const Json body = list.json();
@@ -162,7 +153,7 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
     // export: the export permission, the read scope, case facts only
     {
       const auto exp = u.call("GET", "/api/v1/exports/test_case?format=csv");
-      const bool export_ok = may_read && grants(role, type, "export");
+      const bool export_ok = may_read && roleGrants(role, type, "export");
       if (export_ok) {
         EXPECT_EQ(exp.status, 200) << role_name << " export: " << exp.body;
         std::set<int64_t> exported;
@@ -201,7 +192,7 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
         EXPECT_EQ(u.call("GET", url + sub).status, read_ok ? 200 : 404) << what << sub;
       checked += 3;
       // update (a fact, and an identity field)
-      const bool update_ok = grants(role, type, "update") && in_scope && may_read;
+      const bool update_ok = roleGrants(role, type, "update") && in_scope && may_read;
       auto upd = u.call("PATCH", url, {{"quantity", 5}}, {{"If-Match", std::to_string(version(id))}});
       EXPECT_EQ(upd.status == 200, update_ok) << what << " update: " << upd.body;
       if (!update_ok) {
@@ -213,23 +204,23 @@ TEST_F(AccessMatrix, EveryRoleTypeActionAndSituation) {
         ++checked;
       }
       // share with the police agency
-      const bool share_ok = grants(role, type, "share") && in_scope && may_read;
+      const bool share_ok = roleGrants(role, type, "share") && in_scope && may_read;
       auto sh = u.call("POST", url + "/grants", {{"agency_id", police_}, {"reason", "matrix"}});
       EXPECT_EQ(sh.status == 201, share_ok) << what << " share: " << sh.body;
       // the workflow transition
-      const bool decide_ok = grants(role, type, "decide") && in_scope && may_read;
+      const bool decide_ok = roleGrants(role, type, "decide") && in_scope && may_read;
       auto dec = u.call("POST", url + "/transitions/decide", {{"decided_on", "2020-01-01"}},
                         {{"If-Match", std::to_string(version(id))}});
       EXPECT_EQ(dec.status == 200, decide_ok) << what << " decide: " << dec.body;
       // delete, then restore
-      const bool delete_ok = grants(role, type, "delete") && in_scope && may_read;
+      const bool delete_ok = roleGrants(role, type, "delete") && in_scope && may_read;
       auto del = u.call("DELETE", url, {{"reason", "matrix"}}, {{"If-Match", std::to_string(version(id))}});
       EXPECT_EQ(del.status == 200, delete_ok) << what << " delete: " << del.body;
       if (!delete_ok) {
         ASSERT_EQ(admin_.call("DELETE", url, {{"reason", "matrix"}}, {{"If-Match", std::to_string(version(id))}}).status,
                   200);
       }
-      const bool restore_ok = grants(role, type, "restore") && in_scope && may_read;
+      const bool restore_ok = roleGrants(role, type, "restore") && in_scope && may_read;
       auto res = u.call("POST", url + "/restore", nullptr, {{"If-Match", std::to_string(version(id))}});
       EXPECT_EQ(res.status == 200, restore_ok) << what << " restore: " << res.body;
       checked += 6;

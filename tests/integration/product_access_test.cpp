@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "role_grants.hpp"
 #include "records/schema.hpp"
 
 using namespace palermo::test;
@@ -16,16 +17,6 @@ using palermo::Json;
 namespace rec = palermo::records;
 
 namespace {
-
-bool grants(const rec::RoleDef& role, const std::string& type, const std::string& action) {
-  for (const std::string& key : {type, std::string("*")}) {
-    auto it = role.permissions.find(key);
-    if (it == role.permissions.end()) continue;
-    for (const auto& a : it->second)
-      if (a == "*" || a == action) return true;
-  }
-  return false;
-}
 
 TEST(ProductAccess, EveryRoleTypeAndActionAnswersAsTheRoleFileSays) {
   const auto loaded = rec::loadSchemaDir(std::string(PALERMO_SOURCE_DIR) + "/schema");
@@ -39,16 +30,16 @@ TEST(ProductAccess, EveryRoleTypeAndActionAnswersAsTheRoleFileSays) {
     Client u = s.user("u_" + role_name, role_name, s.agency("Agency of " + role_name, agency_type));
     for (const auto& [type_name, type] : schema.types) {
       const std::string url = "/api/v1/records/" + type_name;
-      const bool read = grants(role, type_name, "read");
+      const bool read = roleGrants(role, type_name, "read");
       SCOPED_TRACE(role_name + " on " + type_name);
       EXPECT_EQ(u.call("GET", url + "?limit=1").status, read ? 200 : 404);
       const int create = u.call("POST", url, Json::object()).status;
-      if (grants(role, type_name, "create"))
+      if (roleGrants(role, type_name, "create"))
         EXPECT_TRUE(create == 422 || create == 201) << create;
       else
         EXPECT_EQ(create, 403);
       const int exported = u.call("GET", "/api/v1/exports/" + type_name + "?format=csv").status;
-      if (grants(role, type_name, "export"))
+      if (roleGrants(role, type_name, "export"))
         EXPECT_EQ(exported, 200);
       else
         EXPECT_TRUE(exported == 403 || exported == 404) << exported;
@@ -61,7 +52,7 @@ TEST(ProductAccess, EveryRoleTypeAndActionAnswersAsTheRoleFileSays) {
           if (!read)
             EXPECT_EQ(status, 404) << t.name;
           else
-            EXPECT_EQ(status, grants(role, type_name, action) ? 404 : 403) << t.name;
+            EXPECT_EQ(status, roleGrants(role, type_name, action) ? 404 : 403) << t.name;
           ++checked;
         }
       checked += 3;

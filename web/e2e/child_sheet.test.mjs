@@ -16,13 +16,12 @@ import {
   assertAccessible,
   config,
   createRecord,
-  enterTotp,
-  firstSignIn,
   h1,
   launch,
-  loadAdminState,
+  pageOpener,
   pickRecord,
   screenshot,
+  setUpAgenciesAndUsers,
 } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
@@ -64,14 +63,7 @@ describe('child protection screens, in Azerbaijani', () => {
   const pageErrors = [];
   const ids = {};
 
-  async function newPage(name) {
-    const context = await browser.newContext({ bypassCSP: true, locale: 'az-AZ', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
-    pages[name] = page;
-    return page;
-  }
+  const newPage = pageOpener(() => browser, pages, pageErrors);
 
   before(async () => {
     cfg = config();
@@ -85,39 +77,7 @@ describe('child protection screens, in Azerbaijani', () => {
   });
 
   it('the administrator creates the agencies and their users', async () => {
-    const state = loadAdminState(cfg.baseUrl);
-    assert.ok(state, 'run after auth.test.mjs (scripts/e2e.sh runs every file against one server)');
-    const page = await newPage('admin');
-    await page.goto(cfg.baseUrl + '/');
-    await page.locator('#login').fill(state.login);
-    await page.locator('#password').fill(state.password);
-    await page.keyboard.press('Enter');
-    await page.locator('#totp').waitFor();
-    await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ.home));
-    await page.locator('nav a', { hasText: 'Qurumlar' }).click();
-    await h1(page, 'Qurumlar');
-    for (const a of Object.values(AGENCIES)) {
-      await page.locator('#agency-name').fill(a.name);
-      await page.locator('#agency-type').selectOption(a.type);
-      await page.locator('#agency-region').fill(REGION);
-      await page.locator('form button[type=submit]').click();
-      await page.locator('[data-alert=success]', { hasText: a.name }).waitFor();
-    }
-    await page.locator('nav a', { hasText: 'İstifadəçilər' }).click();
-    await h1(page, 'İstifadəçilər');
-    for (const u of Object.values(USERS)) {
-      await page.locator('#user-login').fill(u.login);
-      await page.locator('#user-name').fill(u.name);
-      await page.locator('#user-agency').selectOption({ label: AGENCIES[u.agency].name });
-      await page.locator(`input[type=checkbox][value=${u.role}]`).check();
-      await page.locator('form button[type=submit]').first().click();
-      await page.locator('[data-alert=success]', { hasText: u.login }).waitFor();
-      u.oneTime = (await page.getByTestId('one-time-password').textContent()).trim();
-    }
-    for (const [key, u] of Object.entries(USERS)) {
-      const p = await newPage(key);
-      await firstSignIn(p, cfg.baseUrl, u.login, u.oneTime, true, AZ.home, AZ.changeTitle, AZ.totpTitle, AZ.totpStart);
-    }
+    await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, REGION);
   });
 
   it('the DOST worker fills a raid sheet: a refused save shows the error at its row and cell, the next one saves all', async () => {

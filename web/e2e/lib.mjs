@@ -215,3 +215,62 @@ export async function firstSignIn(page, baseUrl, login, oneTime, withTotp, homeT
   await enterTotp(page, page.locator('#code'), secret, () => h1(page, homeTitle));
   return { password, secret };
 }
+
+// ---- The setting of the register tests that run after auth.test.mjs ----
+
+/**
+ * A page factory for one test file: each page in its own context (Azerbaijani, 1280×900, CSP
+ * bypassed for axe), kept in `pages` by name, its uncaught errors collected in `pageErrors`.
+ */
+export function pageOpener(getBrowser, pages, pageErrors) {
+  return async (name) => {
+    const context = await getBrowser().newContext({ bypassCSP: true, locale: 'az-AZ', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
+    pages[name] = page;
+    return page;
+  };
+}
+
+/**
+ * The administrator (with the state auth.test.mjs saved) creates `agencies` ({key: {name, type}},
+ * all in `region`) and `users` ({key: {login, name, agency, role}}), and each user signs in for the
+ * first time on a page of its own (named by its key). Azerbaijani page titles.
+ */
+export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, region) {
+  const AZ = { home: 'Əsas səhifə', change: 'Şifrənin dəyişdirilməsi', totp: 'İkinci amili quraşdırın', start: 'Başla' };
+  const state = loadAdminState(baseUrl);
+  if (!state) throw new Error('run after auth.test.mjs (scripts/e2e.sh runs every file against one server)');
+  const page = await openPage('admin');
+  await page.goto(baseUrl + '/');
+  await page.locator('#login').fill(state.login);
+  await page.locator('#password').fill(state.password);
+  await page.keyboard.press('Enter');
+  await page.locator('#totp').waitFor();
+  await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ.home));
+  await page.locator('nav a', { hasText: 'Qurumlar' }).click();
+  await h1(page, 'Qurumlar');
+  for (const a of Object.values(agencies)) {
+    await page.locator('#agency-name').fill(a.name);
+    await page.locator('#agency-type').selectOption(a.type);
+    await page.locator('#agency-region').fill(region);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('[data-alert=success]', { hasText: a.name }).waitFor();
+  }
+  await page.locator('nav a', { hasText: 'İstifadəçilər' }).click();
+  await h1(page, 'İstifadəçilər');
+  for (const u of Object.values(users)) {
+    await page.locator('#user-login').fill(u.login);
+    await page.locator('#user-name').fill(u.name);
+    await page.locator('#user-agency').selectOption({ label: agencies[u.agency].name });
+    await page.locator(`input[type=checkbox][value=${u.role}]`).check();
+    await page.locator('form button[type=submit]').first().click();
+    await page.locator('[data-alert=success]', { hasText: u.login }).waitFor();
+    u.oneTime = (await page.getByTestId('one-time-password').textContent()).trim();
+  }
+  for (const [key, u] of Object.entries(users)) {
+    const p = await openPage(key);
+    await firstSignIn(p, baseUrl, u.login, u.oneTime, true, AZ.home, AZ.change, AZ.totp, AZ.start);
+  }
+}

@@ -21,6 +21,7 @@ import {
   forgetAdminState,
   h1 as h1Of,
   launch,
+  pageOpener,
   loadAdminState,
   pickRecord,
   saveAdminState,
@@ -72,14 +73,7 @@ describe('the victim path, in Azerbaijani', () => {
   const pageErrors = [];
   const ids = {};
 
-  async function newPage(name) {
-    const context = await browser.newContext({ bypassCSP: true, locale: 'az-AZ', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
-    pages[name] = page;
-    return page;
-  }
+  const newPage = pageOpener(() => browser, pages, pageErrors);
 
   const h1 = h1Of;
   const create = createRecord;
