@@ -163,8 +163,8 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     return res;
   });
 
-  // Identification screening: the indicator sets, one list as a form, and a live evaluation
-  // (nothing stored; the screening record stores its own result when saved).
+  // Bulk export of the records a list would show (its filters), CSV or JSON lines: needs the
+  // export permission; case facts only, never identity fields; audited (record.export).
   r.get("/api/v1/exports/{type}", [&ctx, &svc](Request& req) {
     auto p = requireUser(ctx.auth, req);
     std::string format = "csv";
