@@ -519,20 +519,34 @@ std::map<std::string, std::string> takeOverrides(const RecordType& type, Json& b
 
 }  // namespace
 
+// The checks every write makes of the record as it will be (created, updated, or moved by a
+// transition), written once: the type's named rules fill derived fields, then every field rule,
+// the rules' own errors, the fields the transition requires, references and attachments — all
+// errors at once (422) — and the computed fields are filled. Returns the attachments to bind.
+std::vector<std::string> RecordService::validated(const RecordType& type, int64_t id, Json& data,
+                                                  const Transition* transition) {
+  std::vector<FieldError> rule_errors;
+  applyRules(type, data, rule_errors);
+  auto errors = validateRecord(schema_, type, data);
+  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
+  if (transition)
+    for (const auto& f : transition->requires_fields)
+      if (!data.contains(f))
+        errors.push_back({f, "required_for_transition", fmt::format("is required to {}", transition->name)});
+  checkReferences(type, data, errors);
+  std::vector<std::string> attachments;
+  checkAttachments(type, id, data, errors, attachments);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  applyComputed(type, data);
+  return attachments;
+}
+
 Json RecordService::create(const Actor& actor, const std::string& typeName, const Json& body) {
   const auto& type = typeOr404(actor, typeName, "create");
   Json data = body;
   auto overrides = takeOverrides(type, data);
   dropAbsent(data);
-  std::vector<FieldError> rule_errors;
-  applyRules(type, data, rule_errors);
-  auto errors = validateRecord(schema_, type, data);
-  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
-  checkReferences(type, data, errors);
-  std::vector<std::string> attachments;
-  checkAttachments(type, 0, data, errors, attachments);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  applyComputed(type, data);
+  auto attachments = validated(type, 0, data);
   checkIdentityWrite(actor, type, Json::object(), data);
   RecordMutation m;
   m.attachments = std::move(attachments);
@@ -586,15 +600,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);
-  std::vector<FieldError> rule_errors;
-  applyRules(type, after, rule_errors);
-  auto errors = validateRecord(schema_, type, after);
-  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
-  checkReferences(type, after, errors);
-  std::vector<std::string> attachments;
-  checkAttachments(type, id, after, errors, attachments);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  applyComputed(type, after);
+  auto attachments = validated(type, id, after);
   Json full_before = fullData(type, stored);
   checkIdentityWrite(actor, type, full_before, after, stored.identity_blocked);
   RecordMutation m;
@@ -671,18 +677,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);
-  std::vector<FieldError> rule_errors;
-  applyRules(type, after, rule_errors);
-  auto errors = validateRecord(schema_, type, after);
-  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
-  for (const auto& f : t->requires_fields)
-    if (!after.contains(f))
-      errors.push_back({f, "required_for_transition", fmt::format("is required to {}", name)});
-  checkReferences(type, after, errors);
-  std::vector<std::string> attachments;
-  checkAttachments(type, id, after, errors, attachments);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  applyComputed(type, after);
+  auto attachments = validated(type, id, after, t);
   checkIdentityWrite(actor, type, fullData(type, stored), after, stored.identity_blocked);
   RecordMutation m;
   m.attachments = std::move(attachments);

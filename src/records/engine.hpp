@@ -163,6 +163,8 @@ class RecordService {
   Json fullData(const RecordType& type, const StoredRecord& r) const;  // data + decrypted identity
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;
   static Json createdBody(const Transition::Creates& c, const Json& from);
+  std::vector<std::string> validated(const RecordType& type, int64_t id, Json& data,
+                                     const Transition* transition = nullptr);
   void checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors);
   // Attachment fields must name attachments uploaded for that type and field, not bound to
   // another record; their ids are collected for binding.
