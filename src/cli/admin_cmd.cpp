@@ -6,7 +6,7 @@
 #include "audit/audit.hpp"
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
-#include "records/key_rotation.hpp"
+#include "keys/key_rotation.hpp"
 
 namespace palermo::cli {
 
@@ -89,7 +89,7 @@ void addAdminCommands(Commands& c) {
     auto store = openMigrated(config);
     auto keys = KeyRing::load(config.data_dir, false);
     const auto schema = loadSchemaOrThrow(config);
-    const auto r = records::rotateKeys(schema, *store, keys);
+    const auto r = keys::rotateKeys(schema, *store, keys);
     std::printf("keys rotated from version %d to %d: %lld records, %lld attachments, %lld second-factor secrets "
                 "re-encrypted; blind index rebuilt\n",
                 r.from_version, r.to_version, static_cast<long long>(r.counts.records),
@@ -102,7 +102,7 @@ void addAdminCommands(Commands& c) {
   c.add(keys_cmd, "status", "Show the key versions held and the one in use", [](const Config& config) {
     auto store = openMigrated(config);
     auto keys = KeyRing::load(config.data_dir, false);
-    records::activateStoreKeys(*store, keys);
+    keys::activateStoreKeys(*store, keys);
     const auto v = store->keyVersions();
     std::printf("key source:      %s\n", keys.file().empty() ? "PALERMO_MASTER_KEY" : keys.file().c_str());
     std::printf("versions held:   %d..%d\n", 1, keys.newestVersion());

@@ -4,7 +4,7 @@
 
 #include "audit/audit.hpp"
 #include "core/log.hpp"
-#include "records/key_rotation.hpp"
+#include "keys/key_rotation.hpp"
 
 namespace palermo::cli {
 
@@ -110,7 +110,7 @@ RecordsSetup::RecordsSetup(const Config& config)
 
 KeyRing RecordsSetup::activatedKeys(const Config& config, Store& store) {
   auto keys = KeyRing::load(config.data_dir, true);
-  records::activateStoreKeys(store, keys);
+  keys::activateStoreKeys(store, keys);
   store.setAuditHasher(audit::makeHasher(keys.auditKey()));
   return keys;
 }

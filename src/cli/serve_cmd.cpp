@@ -15,7 +15,7 @@
 #include "http/server.hpp"
 #include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
-#include "records/key_rotation.hpp"
+#include "keys/key_rotation.hpp"
 #include "stats/service.hpp"
 
 namespace palermo::cli {
@@ -47,7 +47,7 @@ int runServe(const Config& config, bool print_routes = false) {
   });
   auth::AuthService auth(*store, config);
   auto keys = KeyRing::load(config.data_dir, true);
-  records::activateStoreKeys(*store, keys);
+  keys::activateStoreKeys(*store, keys);
   store->setAuditHasher(audit::makeHasher(keys.auditKey()));
   const records::Schema schema = loadSchemaOrThrow(config);
   const rules::RuleBook rule_book = loadRulesOrThrow(config);

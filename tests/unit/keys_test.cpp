@@ -12,13 +12,14 @@
 #include "audit/audit.hpp"
 #include "core/keys.hpp"
 #include "records/engine.hpp"
-#include "records/key_rotation.hpp"
+#include "keys/key_rotation.hpp"
 #include "records/schema.hpp"
 #include "store/store.hpp"
 #include "support/test_database.hpp"
 
 using namespace palermo;
 using namespace palermo::records;
+using namespace palermo::keys;
 
 namespace {
 

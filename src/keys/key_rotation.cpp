@@ -1,4 +1,4 @@
-#include "records/key_rotation.hpp"
+#include "keys/key_rotation.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include "records/engine.hpp"
 #include "records/schema.hpp"
 
-namespace palermo::records {
+namespace palermo::keys {
 
 void activateStoreKeys(Store& store, KeyRing& ring) {
   auto versions = store.keyVersions();
@@ -55,7 +55,7 @@ RotationResult rotateKeys(const Schema& schema, Store& store, KeyRing& ring) {
   const int to = ring.newestVersion() > from ? ring.newestVersion() : ring.addVersionToFile();
   KeyRing next = ring;
   next.activate(to);
-  const RecordService sealer(schema, store, next);
+  const records::RecordService sealer(schema, store, next);
 
   ResealPlan plan;
   plan.identity = [&](const std::string& type, int64_t id, const std::string& sealed, std::vector<std::string>& terms) {
@@ -90,4 +90,4 @@ RotationResult rotateKeys(const Schema& schema, Store& store, KeyRing& ring) {
   return result;
 }
 
-}  // namespace palermo::records
+}  // namespace palermo::keys

@@ -8,8 +8,14 @@ class KeyRing;
 }
 
 namespace palermo::records {
-
 struct Schema;
+}
+
+// Not part of the record engine: key management over the store (every sealed part, the blind
+// index, TOTP secrets), used by the command line and the server's start.
+namespace palermo::keys {
+
+using records::Schema;
 
 // Makes the ring's active version the one the database is sealed with, recording it the first
 // time (a new database starts with the ring's newest version; one from before versions existed
@@ -29,4 +35,4 @@ struct RotationResult {
 // leaving the database as it was.
 RotationResult rotateKeys(const Schema& schema, Store& store, KeyRing& ring);
 
-}  // namespace palermo::records
+}  // namespace palermo::keys
