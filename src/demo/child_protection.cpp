@@ -211,7 +211,7 @@ class ChildProtection {
     for (int k : rng_.sample(e, child_total)) findings[static_cast<std::size_t>(eligible[static_cast<std::size_t>(k)])].child_material = true;
     for (int slot : rng_.sample(2 * e, parent_total))
       findings[static_cast<std::size_t>(eligible[static_cast<std::size_t>(slot / 2)])].parent_materials += 1;
-    for (const auto& f : findings) writeFinding(year, f, raids[static_cast<std::size_t>(f.raid)]);
+    for (const auto& f : findings) writeFinding(f, raids[static_cast<std::size_t>(f.raid)]);
     // Which parents' materials end in a sanction: exactly the year's figure.
     std::set<int> sanctioned;
     for (int k : rng_.sample(parent_total, plan.parents_sanctioned)) sanctioned.insert(k);
@@ -240,8 +240,7 @@ class ChildProtection {
     add("raid", raid.key, o.police, std::move(d), std::move(steps));
   }
 
-  void writeFinding(int year, const Finding& f, const Raid& raid) {
-    (void)year;
+  void writeFinding(const Finding& f, const Raid& raid) {
     const Office& o = officeOf(raid.region->name);
     static const std::vector<const char*> kWith = {"alone", "parent", "relative", "other_adult", "other_children"};
     Json d = {{"raid", keyRef(raid.key)},
@@ -387,8 +386,6 @@ class ChildProtection {
 };
 
 }  // namespace
-
-const std::vector<std::pair<int, ChildProtectionYear>>& childProtectionYears() { return kYearsCp; }
 
 void appendChildProtection(uint64_t seed, const std::vector<RaidVictim>& raid_victims, DemoDataset& out) {
   ChildProtection(seed, out).run(raid_victims);

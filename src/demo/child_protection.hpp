@@ -34,9 +34,6 @@ struct ChildProtectionYear {
   int care_children_visited = 0;
 };
 
-// The figures per year the generator states (2019: the annual report's).
-const std::vector<std::pair<int, ChildProtectionYear>>& childProtectionYears();
-
 // Appends the agencies (police juvenile units, DOST centres, commissions) and the rows, after
 // the victim's path rows (the raid victims' person and signal keys must exist already).
 void appendChildProtection(uint64_t seed, const std::vector<RaidVictim>& raid_victims, DemoDataset& out);

@@ -698,8 +698,6 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   store_.inTransaction([&] {
     const Json created = create(actor, t->creates->type, createdBody(*t->creates, after));
     after[t->creates->link_field] = created.at("id");
-    m.changes.clear();
-    if (stored.state != t->to) m.changes.push_back({"state", stored.state, t->to});
     result = mutate(actor, type, m, fullData(type, stored), after);
   });
   return render(actor, type, result->record, {}, false);
