@@ -123,6 +123,22 @@ Json schemaJson(const Schema& schema) {
     for (const auto& f : t.fields) fields.push_back(fieldJson(f));
     Json j = {{"name", name}, {"label", t.label.toJson()}, {"fields", fields}};
     if (!t.title_field.empty()) j["title_field"] = t.title_field;
+    if (!t.notice.empty()) j["notice"] = t.notice.toJson();
+    if (t.attachments_never) j["attachments"] = "never";
+    if (!t.checks.empty()) {
+      Json checks = Json::array();
+      for (const auto& c : t.checks)
+        checks.push_back({{"left", c.left}, {"op", c.op}, {"right", c.right}, {"message", c.message.toJson()}});
+      j["checks"] = checks;
+    }
+    if (t.periodic_return) {
+      static const char* kPeriods[] = {"month", "quarter", "year"};
+      const auto& r = *t.periodic_return;
+      j["periodic_return"] = {{"period", kPeriods[static_cast<int>(r.period)]},
+                              {"agency_types", r.agency_types},
+                              {"due_days", r.due_days},
+                              {"since", fmt::format("{:04}-{:02}-{:02}", r.since / 10000, r.since / 100 % 100, r.since % 100)}};
+    }
     if (t.workflow) {
       Json states = Json::array();
       for (const auto& s : t.workflow->states) {

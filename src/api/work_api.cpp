@@ -3,6 +3,7 @@
 #include "api/app.hpp"
 #include "api/common.hpp"
 #include "records/engine.hpp"
+#include "returns/returns_service.hpp"
 #include "rules/rulebook.hpp"
 
 namespace palermo::api {
@@ -78,10 +79,13 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
   // The signed-in user's tasks: records past or near their deadlines (declared per type).
   r.get("/api/v1/tasks", [&ctx, &svc](Request& req) {
     auto p = requireUser(ctx.auth, req);
-    auto res = Response::json(200, svc.tasks(actorFor(ctx, p),
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count()));
+    const auto actor = actorFor(ctx, p);
+    const int64_t now = nowMillis();
+    Json tasks = svc.tasks(actor, now);
+    // Periods of periodic returns the user's agency owes (they have no record to be late on).
+    if (ctx.returns)
+      for (auto& g : ctx.returns->tasks(actor, now)) tasks["groups"].push_back(std::move(g));
+    auto res = Response::json(200, tasks);
     res.set("Cache-Control", "no-store");
     return res;
   });

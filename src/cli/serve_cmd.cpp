@@ -15,6 +15,8 @@
 #include "http/server.hpp"
 #include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
+#include "monitoring/block_list.hpp"
+#include "returns/returns_service.hpp"
 #include "keys/key_rotation.hpp"
 #include "stats/service.hpp"
 
@@ -86,8 +88,10 @@ int runServe(const Config& config, bool print_routes = false) {
   std::unique_ptr<linkage::LinkageService> linkage_service;
   if (links) linkage_service = std::make_unique<linkage::LinkageService>(*links, *store);
   http::Router router;
+  returns::ReturnsService returns_service(schema, *store);
+  monitoring::BlockListService block_list(*store, records);
   api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
-                      &rule_book};
+                      &rule_book, &returns_service, &block_list};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())
@@ -120,3 +124,4 @@ void addServeCommands(Commands& c) {
 }
 
 }  // namespace palermo::cli
+

@@ -43,4 +43,9 @@ void appendChildProtection(uint64_t seed, const std::vector<RaidVictim>& raid_vi
 // plausible volumes (the sources state none of their figures).
 void appendFamilySafety(uint64_t seed, DemoDataset& out);
 
+// O1, L1, L2 and periodic returns (demo/monitoring_labour.cpp): internet monitoring items, labour
+// inspections and workers found, migration cases (2020) and the approved returns of the police,
+// the Ministry of Labour and the State Migration Service; 2019 states the annual report's figures.
+void appendMonitoringLabourMigration(uint64_t seed, DemoDataset& out);
+
 }  // namespace palermo::demo

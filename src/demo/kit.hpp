@@ -172,6 +172,11 @@ void addRow(std::vector<records::ImportRow>& rows, const std::string& type, cons
             const std::string& agency, Json data, Json transitions = Json::array(), Json share = Json::array());
 
 // A reference to an earlier import row by its key, and a workflow step of an import row.
+// Screening answers ({code: yes|no|unknown} as JSON text) that the ILO/EC rules of
+// rules/screening/ilo_ec_2009.yaml score as `result` (demo/national.cpp).
+enum class Screen { Indicated, PartlyIndicated, NotIndicated, Inconclusive };
+std::string screeningAnswers(Rng& rng, bool child, bool labour, Screen result);
+
 inline Json keyRef(const std::string& key) { return Json{{"_key", key}}; }
 inline Json step(const std::string& name, Json data) { return Json{{"name", name}, {"data", std::move(data)}}; }
 

@@ -104,7 +104,8 @@ const std::vector<IndicatorGrade> kIndicators = {
     {"personal_characteristics", 6, "WWMM"},
 };
 
-enum class Screen { Indicated, PartlyIndicated, NotIndicated, Inconclusive };
+}  // namespace
+
 
 // Answers ({code: yes|no|unknown} as JSON text) that the ILO/EC rules score as `result`: a
 // positive dimension gets one strong and one other "yes", or three medium ones; other dimensions
@@ -173,6 +174,8 @@ std::string screeningAnswers(Rng& rng, bool child, bool labour, Screen result) {
   }
   return answers.dump();
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Places.
@@ -287,20 +290,6 @@ const std::vector<int> kHistoryVictims = {22, 43, 56, 61, 53, 58, 64, 72, 75, 85
 const std::vector<int> kHistoryCrimes = {34, 52, 61, 70, 68, 74, 88, 96, 104, 113};       // 760
 const std::vector<int> kHistoryProsecuted = {21, 30, 38, 42, 45, 47, 51, 54, 56, 60};     // 444
 const std::vector<Aggregate> kAggregates2019 = {
-    {"monitoring_items_revealed", 2019, 100, "about"},
-    {"monitoring_confirmed_facts", 2019, 4, "exact"},
-    {"public_morality_offences", 2019, 53, "exact"},
-    {"public_morality_persons_prosecuted", 2019, 27, "exact"},
-    {"public_morality_administrative", 2019, 779, "exact"},
-    {"labour_inspections_construction_sites", 2019, 120, "exact"},
-    {"labour_inspections_workers_without_contract", 2019, 351, "exact"},
-    {"labour_inspections_employers_to_prosecutor", 2019, 4, "exact"},
-    {"labour_inspections_employers_fined", 2019, 39, "exact"},
-    {"labour_inspections_fines", 2019, 454000, "exact"},
-    {"employment_contracts_increase", 2019, 153000, "exact"},
-    {"employment_contracts_increase_private", 2019, 100000, "exact"},
-    {"foreigners_breaching_stay_rules", 2019, 11564, "exact"},
-    {"foreigners_deported", 2019, 8093, "exact"},
     {"awareness_seminars_places", 2019, 55, "exact"},
     {"awareness_printed_materials", 2019, 100000, "over"},
     {"awareness_foreigners_in_seminars", 2019, 1800, "over"},
@@ -405,6 +394,7 @@ class National {
     courtCalendar(2019, kConvicted2019);
     appendChildProtection(seed_, raid_victims, out_);
     appendFamilySafety(seed_, out_);
+    appendMonitoringLabourMigration(seed_, out_);
     return std::move(out_);
   }
 

@@ -132,10 +132,58 @@ std::optional<Json> compute(const Computed& c, const Json& data) {
 
 }  // namespace
 
-void applyComputed(const RecordType& type, Json& data) {
+bool periodBounds(RecordType::PeriodicReturn::Period kind, const std::string& period, std::string& from,
+                  std::string& to) {
+  using Period = RecordType::PeriodicReturn::Period;
+  const std::string_view s = period;
+  int year = 0, first_month = 1, last_month = 12;
+  if (s.size() < 4 || !digits(s, 0, 4, year) || year < 1900 || year > 2999) return false;
+  switch (kind) {
+    case Period::Year:
+      if (s.size() != 4) return false;
+      break;
+    case Period::Quarter: {
+      if (s.size() != 7 || s[4] != '-' || s[5] != 'Q' || s[6] < '1' || s[6] > '4') return false;
+      first_month = (s[6] - '1') * 3 + 1;
+      last_month = first_month + 2;
+      break;
+    }
+    case Period::Month: {
+      int m = 0;
+      if (s.size() != 7 || s[4] != '-' || !digits(s, 5, 2, m) || m < 1 || m > 12) return false;
+      first_month = last_month = m;
+      break;
+    }
+  }
+  from = fmt::format("{:04}-{:02}-01", year, first_month);
+  to = fmt::format("{:04}-{:02}-{:02}", year, last_month, daysIn(year, last_month));
+  return true;
+}
+
+namespace {
+
+// The engine-set fields of a periodic return (the loader gives them these functions).
+std::optional<Json> computePeriodic(const RecordType& type, const Computed& c, const Json& data, int64_t agency_id) {
+  if (c.function == "reporting_agency") return agency_id > 0 ? std::optional(Json(agency_id)) : std::nullopt;
+  auto it = data.find("period");
+  if (!type.periodic_return || it == data.end() || !it->is_string()) return std::nullopt;
+  std::string from, to;
+  if (!periodBounds(type.periodic_return->period, it->get<std::string>(), from, to)) return std::nullopt;
+  return Json(c.function == "period_start" ? from : to);
+}
+
+}  // namespace
+
+void applyComputed(const RecordType& type, Json& data, int64_t agency_id) {
   if (!data.is_object()) return;
   for (const auto& f : type.fields) {
     if (!f.computed) continue;
+    const auto& fn = f.computed->function;
+    if (fn == "period_start" || fn == "period_end" || fn == "reporting_agency") {
+      if (auto v = computePeriodic(type, *f.computed, data, agency_id)) data[f.name] = std::move(*v);
+      else data.erase(f.name);
+      continue;
+    }
     if (auto v = compute(*f.computed, data))
       data[f.name] = std::move(*v);
     else

@@ -467,7 +467,7 @@ void RecordService::rewriteForMigration(const RecordType& type, const StoredReco
   m.identity_changed = true;  // reseal under the current schema's partition
   Json after = raw;
   dropComputed(type, after);
-  applyComputed(type, after);
+  applyComputed(type, after, stored.agency_id);
   Json before = rawData(stored);
   auto result = mutate(system, type, m, before, after);
   (void)result;
@@ -482,9 +482,10 @@ Json RecordService::rawData(const StoredRecord& r) const {
   return data;
 }
 
-void RecordService::applyRules(const RecordType& type, Json& after, std::vector<FieldError>& errors) const {
+void RecordService::applyRules(const RecordType& type, Json& after, const std::string& state,
+                               std::vector<FieldError>& errors) const {
   if (!rules_) return;
-  for (const auto& r : type.rules) rules_->apply(r, type, store_, after, errors);
+  for (const auto& r : type.rules) rules_->apply(r, type, store_, after, state, errors);
 }
 
 namespace {
@@ -523,10 +524,10 @@ std::map<std::string, std::string> takeOverrides(const RecordType& type, Json& b
 // transition), written once: the type's named rules fill derived fields, then every field rule,
 // the rules' own errors, the fields the transition requires, references and attachments — all
 // errors at once (422) — and the computed fields are filled. Returns the attachments to bind.
-std::vector<std::string> RecordService::validated(const RecordType& type, int64_t id, Json& data,
-                                                  const Transition* transition) {
+std::vector<std::string> RecordService::validated(const RecordType& type, int64_t id, Json& data, const Write& write) {
+  const Transition* transition = write.transition;
   std::vector<FieldError> rule_errors;
-  applyRules(type, data, rule_errors);
+  applyRules(type, data, write.state, rule_errors);
   auto errors = validateRecord(schema_, type, data);
   errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
   if (transition)
@@ -537,7 +538,7 @@ std::vector<std::string> RecordService::validated(const RecordType& type, int64_
   std::vector<std::string> attachments;
   checkAttachments(type, id, data, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
-  applyComputed(type, data);
+  applyComputed(type, data, write.agency_id);
   return attachments;
 }
 
@@ -546,7 +547,7 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   Json data = body;
   auto overrides = takeOverrides(type, data);
   dropAbsent(data);
-  auto attachments = validated(type, 0, data);
+  auto attachments = validated(type, 0, data, {type.workflow ? type.workflow->initial : "", nullptr, actor.agency_id});
   checkIdentityWrite(actor, type, Json::object(), data);
   RecordMutation m;
   m.attachments = std::move(attachments);
@@ -600,7 +601,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);
-  auto attachments = validated(type, id, after);
+  auto attachments = validated(type, id, after, {stored.state, nullptr, stored.agency_id});
   Json full_before = fullData(type, stored);
   checkIdentityWrite(actor, type, full_before, after, stored.identity_blocked);
   RecordMutation m;
@@ -677,7 +678,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);
-  auto attachments = validated(type, id, after, t);
+  auto attachments = validated(type, id, after, {t->to, t, stored.agency_id});
   checkIdentityWrite(actor, type, fullData(type, stored), after, stored.identity_blocked);
   RecordMutation m;
   m.attachments = std::move(attachments);
@@ -913,6 +914,21 @@ Json RecordService::deadlinesOf(const RecordType& type, const StoredRecord& r, i
     const int64_t due = *from + d.within_seconds;
     out.push_back({{"name", d.name}, {"label", d.label.toJson()}, {"due_at", isoSeconds(due)},
                    {"overdue", due * 1000 < now_ms}});
+  }
+  return out;
+}
+
+std::vector<std::pair<int64_t, Json>> RecordService::identityValues(const Actor& actor, const RecordType& type,
+                                                                    const std::vector<StoredRecord>& records,
+                                                                    const std::string& field) const {
+  std::vector<std::pair<int64_t, Json>> out;
+  const auto* f = type.field(field);
+  if (!f || f->sensitivity != Sensitivity::Identity) return out;
+  for (const auto& r : records) {
+    if (r.type != type.name || r.identity.empty()) continue;
+    if (actor.identityFor(type.name, r.identity_blocked) == IdentityAccess::None) continue;
+    const Json identity = Json::parse(keys_.open(r.identity, sealContext(r.id)));
+    if (auto it = identity.find(field); it != identity.end()) out.emplace_back(r.id, *it);
   }
   return out;
 }

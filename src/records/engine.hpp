@@ -106,6 +106,12 @@ class RecordService {
   // (the deadline's permission), the records in its states, overdue first, with the due time.
   // At most `per_deadline` records each, with the totals.
   Json tasks(const Actor& actor, int64_t now_ms, int per_deadline = 50);
+  // One identity field's value of each given record (absent ones left out), for a purpose-built
+  // export such as the block list: the actor needs identity access to the type, and the caller
+  // writes one audit entry for the whole export. Empty when the actor has no identity access.
+  std::vector<std::pair<int64_t, Json>> identityValues(const Actor& actor, const RecordType& type,
+                                                       const std::vector<StoredRecord>& records,
+                                                       const std::string& field) const;
   // The workflow state of a record on a date (YYYY-MM-DD), from its history: each transition
   // counts from its effective date (the field the transition names, e.g. decision_date, as it
   // was when the transition was taken), the initial state from the workflow's initial_date.
@@ -163,8 +169,14 @@ class RecordService {
   Json fullData(const RecordType& type, const StoredRecord& r) const;  // data + decrypted identity
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;
   static Json createdBody(const Transition::Creates& c, const Json& from);
-  std::vector<std::string> validated(const RecordType& type, int64_t id, Json& data,
-                                     const Transition* transition = nullptr);
+  // What a write is: the state the record will be in, the transition taken (if any) and the
+  // registering agency (a periodic return's reporting_agency).
+  struct Write {
+    std::string state;
+    const Transition* transition = nullptr;
+    int64_t agency_id = 0;
+  };
+  std::vector<std::string> validated(const RecordType& type, int64_t id, Json& data, const Write& write);
   void checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors);
   // Attachment fields must name attachments uploaded for that type and field, not bound to
   // another record; their ids are collected for binding.
@@ -186,7 +198,7 @@ class RecordService {
   Store& store_;
   const KeyRing& keys_;
   const RecordRules* rules_ = nullptr;
-  void applyRules(const RecordType& type, Json& after, std::vector<FieldError>& errors) const;
+  void applyRules(const RecordType& type, Json& after, const std::string& state, std::vector<FieldError>& errors) const;
 };
 
 // The context a record's identity fields are sealed with (KeyRing::seal / open).

@@ -22,10 +22,10 @@ struct RecordType;
 class RecordRules {
  public:
   virtual ~RecordRules() = default;
-  // Applies `rule` to a record of `type` being written: derived values into `after`, mistakes
-  // into `errors` (naming the field).
+  // Applies `rule` to a record of `type` being written, which will be in workflow `state`:
+  // derived values into `after`, mistakes into `errors` (naming the field).
   virtual void apply(const std::string& rule, const RecordType& type, Store& store, Json& after,
-                     std::vector<FieldError>& errors) const = 0;
+                     const std::string& state, std::vector<FieldError>& errors) const = 0;
 };
 
 // The rule names a schema may use (checked by the schema loader; each one implemented by the

@@ -20,7 +20,8 @@
 namespace palermo::records {
 
 const std::vector<std::string>& recordRuleNames() {
-  static const std::vector<std::string> kNames = {"screening", "subsidy_amount", "person_facts"};
+  static const std::vector<std::string> kNames = {"screening", "subsidy_amount", "person_facts",
+                                                          "migration_decision"};
   return kNames;
 }
 
@@ -163,6 +164,7 @@ const std::vector<std::string>& agencyTypes() {
       "special_police", "ministry",     "assistance_center", "ngo",         "shelter",
       "hotline",        "prosecutor",   "court",             "statistics",  "inspectorate",
       "coordinator",    "local_authority", "child_protection", "police",       "education",
+      "migration",
       "other"};
   return kTypes;
 }
@@ -273,6 +275,8 @@ class FileLoader {
                                           const std::string& type_what);
   std::optional<Json> typedValue(const YAML::Node& node, const FieldDef& target, const std::string& what);
   std::optional<Transition::Creates> createsOf(const Entry& entry, const std::string& twhat, const RecordType& type);
+  // attachments, notice, checks, periodic_return (after the fields are read).
+  void typeExtras(const Object& o, RecordType& type, const std::string& what);
 
   std::string file_;
   std::vector<FileError>& errors_;
@@ -974,6 +978,108 @@ std::optional<Computed> FileLoader::computed(const YAML::Node& node, const Recor
   return c;
 }
 
+void FileLoader::typeExtras(const Object& o, RecordType& type, const std::string& what) {
+  if (auto a = string(o, "attachments", what)) {
+    if (*a != "never") error(o.get("attachments")->line, "'attachments' of " + what + " can only be 'never'");
+    type.attachments_never = true;
+    for (const auto& f : type.fields)
+      if (f.type == FieldType::Attachment)
+        error(f.line, "field " + quote(f.name) + " is an attachment, but " + what + " says attachments: never");
+  }
+  if (o.has("notice")) type.notice = labels(o, "notice", what, true);
+  if (const auto* cs = o.get("checks")) {
+    if (!cs->value.IsSequence()) error(cs->line, "'checks' of " + what + " must be a list");
+    else
+      for (const auto& item : cs->value) {
+        const std::string cwhat = "a check of " + what;
+        auto co = object(item, {"left", "op", "right", "message"}, cwhat, cs->line);
+        if (!co) continue;
+        RecordType::Check c;
+        c.line = co->line;
+        if (auto l = string(*co, "left", cwhat)) c.left = *l;
+        if (auto r = string(*co, "right", cwhat)) c.right = *r;
+        if (auto op = string(*co, "op", cwhat)) c.op = *op;
+        c.message = labels(*co, "message", cwhat, true);
+        static const std::set<std::string, std::less<>> kOps = {"<", "<=", ">", ">=", "==", "!="};
+        if (!kOps.count(c.op)) error(c.line, cwhat + ": 'op' is one of <, <=, >, >=, ==, !=");
+        const FieldDef* l = type.field(c.left);
+        const FieldDef* r = type.field(c.right);
+        auto comparable = [](const FieldDef* f) {
+          return f && (f->type == FieldType::Integer || f->type == FieldType::Decimal || f->type == FieldType::Money ||
+                       f->type == FieldType::Date);
+        };
+        if (!comparable(l) || !comparable(r))
+          error(c.line, cwhat + ": 'left' and 'right' must name integer, decimal, money or date fields");
+        else if ((l->type == FieldType::Date) != (r->type == FieldType::Date))
+          error(c.line, cwhat + ": a date can only be compared with a date");
+        else if (l->sensitivity == Sensitivity::Identity || r->sensitivity == Sensitivity::Identity)
+          error(c.line, cwhat + ": identity fields cannot be compared");
+        type.checks.push_back(std::move(c));
+      }
+  }
+  const auto* pr = o.get("periodic_return");
+  if (!pr) return;
+  const std::string pwhat = "'periodic_return' of " + what;
+  auto po = object(pr->value, {"period", "agency_types", "due_days", "since"}, pwhat, pr->line);
+  if (!po) return;
+  RecordType::PeriodicReturn r;
+  using Period = RecordType::PeriodicReturn::Period;
+  const auto kind = string(*po, "period", pwhat);
+  if (kind == "month") r.period = Period::Month;
+  else if (kind == "quarter") r.period = Period::Quarter;
+  else if (kind == "year") r.period = Period::Year;
+  else error(po->line, pwhat + ": 'period' is month, quarter or year");
+  if (auto ts = strings(*po, "agency_types", pwhat)) r.agency_types = *ts;
+  if (r.agency_types.empty()) error(po->line, pwhat + " needs 'agency_types' (who reports it)");
+  for (const auto& t : r.agency_types)
+    if (std::find(agencyTypes().begin(), agencyTypes().end(), t) == agencyTypes().end())
+      error(po->line, pwhat + ": unknown agency type " + quote(t));
+  if (auto d = integer(*po, "due_days", pwhat)) {
+    if (*d < 0 || *d > 366) error(po->line, pwhat + ": 'due_days' is 0 to 366");
+    else r.due_days = static_cast<int>(*d);
+  }
+  PartialDate since;
+  if (auto s = string(*po, "since", pwhat); !s || !parsePartialDate(*s, since) || !since.day)
+    error(po->line, pwhat + ": 'since' is the first day expected, YYYY-MM-DD");
+  else
+    r.since = since.year * 10000 + since.month * 100 + since.day;
+  // The fields the engine keeps: the period as typed, its bounds and the reporting agency.
+  auto need = [&](const char* name, FieldType t, const char* fn) {
+    FieldDef* f = nullptr;
+    for (auto& x : type.fields)
+      if (x.name == name) f = &x;
+    if (!f || f->type != t) {
+      error(po->line, pwhat + " needs a field " + quote(name) + " of type " + fieldTypeName(t));
+      return;
+    }
+    if (fn) {
+      if (f->required) error(f->line, "field " + quote(name) + " is computed by the engine and cannot be required");
+      f->computed = Computed{fn, {"period"}};
+    }
+  };
+  need("period", FieldType::Text, nullptr);
+  need("period_from", FieldType::Date, "period_start");
+  need("period_to", FieldType::Date, "period_end");
+  need("reporting_agency", FieldType::Integer, "reporting_agency");
+  for (auto& f : type.fields)
+    if (f.name == "period") {
+      if (!f.pattern.empty()) error(f.line, "the period's format comes from periodic_return.period; remove 'pattern'");
+      static const char* kPattern[] = {"^[0-9]{4}-(0[1-9]|1[0-2])$", "^[0-9]{4}-Q[1-4]$", "^[0-9]{4}$"};
+      static const Translated kMessage[] = {{"ay: YYYY-MM", "a month YYYY-MM", "месяц ГГГГ-ММ"},
+                                            {"rüb: YYYY-Qn", "a quarter YYYY-Qn", "квартал ГГГГ-Qn"},
+                                            {"il: YYYY", "a year YYYY", "год ГГГГ"}};
+      const auto k = static_cast<std::size_t>(r.period);
+      f.pattern = kPattern[k];
+      f.pattern_message = kMessage[k].en;
+      f.pattern_labels = kMessage[k];
+      f.pattern_regex = std::make_shared<const std::regex>(f.pattern, std::regex::ECMAScript);
+    }
+  if (!type.workflow || std::find(type.workflow->states.begin(), type.workflow->states.end(), "approved") ==
+                            type.workflow->states.end())
+    error(po->line, pwhat + ": the workflow needs a state 'approved' (the statistics read approved returns)");
+  type.periodic_return = std::move(r);
+}
+
 std::optional<Workflow> FileLoader::workflow(const YAML::Node& node, const RecordType& type) {
   const std::string what = "the workflow of " + quote(type.name);
   auto o = object(node, {"initial", "initial_date", "states", "transitions"}, what, type.line);
@@ -1111,7 +1217,9 @@ std::optional<Transition::Creates> FileLoader::createsOf(const Entry& entry, con
       return;
     }
     for (auto it = e->value.begin(); it != e->value.end(); ++it) {
-      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+      const bool list_of_plain = key == "set" && it->second.IsSequence() &&
+                                 std::all_of(it->second.begin(), it->second.end(), [](const YAML::Node& n) { return n.IsScalar(); });
+      if (!it->first.IsScalar() || (!it->second.IsScalar() && !list_of_plain)) {
         error(lineOf(it->first, e->line), "'" + std::string(key) + "' of " + what + " maps field names to plain values");
         continue;
       }
@@ -1126,6 +1234,12 @@ std::optional<Transition::Creates> FileLoader::createsOf(const Entry& entry, con
     c.copy.emplace_back(to, from.Scalar());
   });
   pairs("set", [&](const std::string& to, const YAML::Node& value, int) {
+    if (value.IsSequence()) {  // a multi_enum's codes
+      Json list = Json::array();
+      for (const auto& item : value) list.push_back(item.Scalar());
+      c.set.emplace_back(to, std::move(list));
+      return;
+    }
     const std::string& v = value.Scalar();
     Json j = v;
     if (value.Tag() != "!") {  // unquoted: true/false and integers keep their type
@@ -1153,7 +1267,7 @@ std::vector<std::string> FileLoader::workflowStates(const Object& o, std::string
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
                   {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules",
-                   "deadlines"},
+                   "deadlines", "attachments", "notice", "checks", "periodic_return"},
                   "the record type", 1);
   if (!o) return;
   RecordType type;
@@ -1212,6 +1326,7 @@ void FileLoader::loadType(const YAML::Node& root) {
       error(o->get("title_field")->line, "title_field " + quote(type.title_field) + " is not a field of " + what);
   }
   if (const auto* w = o->get("workflow")) type.workflow = workflow(w->value, type);
+  typeExtras(*o, type, what);
   if (const auto* ix = o->get("indexes")) {
     // indexes: [[field, field, ...], ...]
     if (!ix->value.IsSequence()) {
@@ -1226,7 +1341,7 @@ void FileLoader::loadType(const YAML::Node& root) {
             const std::string fname = f.IsScalar() ? f.Scalar() : std::string();
             const auto* def = type.field(fname);
             const bool column = fname == "state" || fname == "created_at" || fname == "updated_at";
-            if (!column && (!def || def->sensitivity == Sensitivity::Identity || def->computed)) {
+            if (!column && (!def || def->sensitivity == Sensitivity::Identity)) {
               error(line, "index of " + what + " names " + quote(fname) +
                               ", which is not a stored non-identity field (or state, created_at, updated_at)");
               ok = false;
@@ -1295,7 +1410,7 @@ void FileLoader::loadType(const YAML::Node& root) {
           if (c.fields.empty()) error(co->get("unique")->line, "'unique' of " + cwhat + " lists one or more fields");
           for (const auto& f : c.fields) {
             const auto* def = type.field(f);
-            if (!def || def->sensitivity == Sensitivity::Identity || def->computed ||
+            if (!def || def->sensitivity == Sensitivity::Identity ||
                 def->type == FieldType::MultiEnum || def->type == FieldType::LongText)
               error(co->get("unique")->line, "'unique' of " + cwhat + " names " + quote(f) +
                                                  ", which is not a stored single-valued non-identity field");

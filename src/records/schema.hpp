@@ -192,6 +192,30 @@ struct RecordType {
   // Named rules written in C++ (src/rules/): derived values and checks that the declarative
   // language cannot say (screening results, rate tables, copies from a referenced record).
   std::vector<std::string> rules;
+  // `attachments: never`: no attachment field may be declared (the loader refuses one), so no
+  // file can ever be uploaded for the type (monitoring items: child sexual abuse material is
+  // never stored).
+  bool attachments_never = false;
+  // Shown at the top of the type's form (what must never be entered).
+  Translated notice;
+  // Comparisons between two fields of a record (numbers, money or full dates), checked at every
+  // write when both are present: `{left: referred, op: "<=", right: screened, message: {...}}`.
+  struct Check {
+    std::string left, op, right;
+    Translated message;
+    int line = 0;
+  };
+  std::vector<Check> checks;
+  // A periodic return (docs/returns.md): figures an agency reports per period, in aggregate,
+  // the way DHIS2 data sets are. The type declares `period` (text), and the engine computes
+  // `period_from`, `period_to` (dates) and `reporting_agency` (the registering agency's id).
+  struct PeriodicReturn {
+    enum class Period { Month, Quarter, Year } period = Period::Month;
+    std::vector<std::string> agency_types;  // agencies of these types report it
+    int due_days = 0;                       // due this many days after the period's end
+    int since = 0;                          // YYYYMMDD: the first period expected
+  };
+  std::optional<PeriodicReturn> periodic_return;
   std::string file;
   int line = 0;
   [[nodiscard]] const FieldDef* field(const std::string& name) const;
@@ -288,7 +312,13 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files);
 std::vector<FieldError> validateRecord(const Schema& schema, const RecordType& type, const Json& data);
 
 // Fills computed fields of `data` in place (removing those that cannot be computed).
-void applyComputed(const RecordType& type, Json& data);
+// `agency_id` is the registering agency's (for a periodic return's reporting_agency).
+void applyComputed(const RecordType& type, Json& data, int64_t agency_id = 0);
+
+// A periodic return's period ("2019-03", "2019-Q1", "2019") as its first and last day
+// (YYYY-MM-DD); false when it is not a period of that kind.
+bool periodBounds(RecordType::PeriodicReturn::Period kind, const std::string& period, std::string& from,
+                  std::string& to);
 
 // Parses "YYYY", "YYYY-MM", "YYYY-MM-DD"; false when malformed or impossible (2019-02-30).
 struct PartialDate {

@@ -272,6 +272,32 @@ class Validator {
   std::vector<FieldError>& errors_;
 };
 
+// The type's `checks`: each compares two present fields (numbers, or full dates as text, which
+// sort as they read); a check whose fields are not both there says nothing.
+void checkComparisons(const RecordType& type, const Json& data, std::vector<FieldError>& errors) {
+  for (const auto& c : type.checks) {
+    auto l = data.find(c.left), r = data.find(c.right);
+    if (l == data.end() || r == data.end()) continue;
+    int cmp = 0;
+    if (l->is_number() && r->is_number()) {
+      const double a = l->get<double>(), b = r->get<double>();
+      cmp = a < b ? -1 : (a > b ? 1 : 0);
+    } else if (l->is_string() && r->is_string()) {
+      const auto& a = l->get_ref<const std::string&>();
+      const auto& b = r->get_ref<const std::string&>();
+      cmp = a < b ? -1 : (a > b ? 1 : 0);
+    } else {
+      continue;
+    }
+    const bool ok = c.op == "<" ? cmp < 0 : c.op == "<=" ? cmp <= 0 : c.op == ">" ? cmp > 0 : c.op == ">=" ? cmp >= 0
+                    : c.op == "==" ? cmp == 0 : cmp != 0;
+    if (!ok)
+      errors.push_back({c.left, "check",
+                        (c.message.en.empty() ? c.message.az : c.message.en) + " (" + c.left + " " + c.op + " " +
+                            c.right + ")"});
+  }
+}
+
 }  // namespace
 
 std::vector<FieldError> validateRecord(const Schema& schema, const RecordType& type, const Json& data) {
@@ -281,6 +307,7 @@ std::vector<FieldError> validateRecord(const Schema& schema, const RecordType& t
     return errors;
   }
   Validator(schema, type, data, errors).run();
+  if (errors.empty()) checkComparisons(type, data, errors);
   return errors;
 }
 

@@ -340,9 +340,59 @@ bool RuleBook::known(const std::string& rule) {
   return std::find(names.begin(), names.end(), rule) != names.end();
 }
 
+namespace {
+
+// A migration case's deportation (its state, or a deportation date by whatever route) needs a
+// screening of the person that found no indicators of trafficking; a screening with indicators,
+// or one not concluded, stops it, and so does any screening of the same person with indicators.
+// A presumed victim is never deported unscreened (docs/monitoring-labour-migration.md).
+void migrationDecision(Store& store, const Json& after, const std::string& state, std::vector<FieldError>& errors) {
+  const bool deporting = state == "deported" || after.contains("deported_on");
+  const bool cleared = state == "screened";  // "screened (no indicators)"
+  if (!deporting && !cleared) return;
+  if (!after.contains("screening") || !after["screening"].is_number_integer()) {
+    errors.push_back({"screening", "screening_required",
+                      "a person must be screened for trafficking indicators before a deportation is recorded"});
+    return;
+  }
+  const auto screening = store.getRecord("screening", after["screening"].get<int64_t>());
+  if (!screening || screening->deleted_at) return;  // the reference check reports it
+  const std::string result = screening->data.value("overall_result", "");
+  const auto person = after.find("person");
+  if (person != after.end() && person->is_number_integer() && screening->data.contains("person") &&
+      screening->data["person"] != *person)
+    errors.push_back({"screening", "other_person", "the screening is of another person"});
+  if (result == "indicated" || result == "partly_indicated") {
+    errors.push_back({"screening", "screening_positive",
+                      "the screening found indicators of trafficking: the person may not be deported; refer the "
+                      "case to the special police (refer_to_police)"});
+    return;
+  }
+  if (result != "not_indicated") {
+    errors.push_back({"screening", "screening_not_concluded",
+                      "the screening is not concluded (result '" + (result.empty() ? std::string("none") : result) +
+                          "'): complete it, or refer the case to the special police"});
+    return;
+  }
+  // Any other screening of the same person that found indicators.
+  if (person == after.end() || !person->is_number_integer()) return;
+  RecordQuery q;
+  q.type = "screening";
+  q.filters.push_back({"person", RecordFilter::Op::Eq, *person});
+  q.filters.push_back({"overall_result", RecordFilter::Op::In, Json::array({"indicated", "partly_indicated"})});
+  q.limit = 1;
+  if (!store.listRecords(q).items.empty())
+    errors.push_back({"screening", "screening_positive",
+                      "another screening of this person found indicators of trafficking: the person may not be "
+                      "deported; refer the case to the special police (refer_to_police)"});
+}
+
+}  // namespace
+
 void RuleBook::apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,
-                     std::vector<FieldError>& errors) const {
+                     const std::string& state, std::vector<FieldError>& errors) const {
   (void)type;
+  if (rule == "migration_decision") return migrationDecision(store, after, state, errors);
   if (rule == "screening") {
     // answers (JSON text) -> ruleset, positive_dimensions, overall_result, explanation,
     // dimension_results; computed_at when the result changes.

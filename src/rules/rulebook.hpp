@@ -105,7 +105,7 @@ class RuleBook : public records::RecordRules {
   // `after`; mistakes into `errors`).
   [[nodiscard]] static bool known(const std::string& rule);
   void apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,
-             std::vector<FieldError>& errors) const override;
+             const std::string& state, std::vector<FieldError>& errors) const override;
 
  private:
   std::vector<Ruleset> rulesets_;

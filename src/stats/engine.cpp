@@ -560,6 +560,41 @@ struct Evaluator::Impl {
     return found;
   }
 
+  // Approved periodic returns wholly inside the period, for the part records do not answer for.
+  // Returns whether any applied.
+  bool addReturns(const Indicator& ind, const Period& period, Figure& fig) {
+    if (ind.returns_from.empty()) return false;
+    const Table* t = snap.table(ind.returns_from);
+    if (!t) return false;
+    const Column* c_from = t->column("period_from");
+    const Column* c_to = t->column("period_to");
+    const Column* c_val = t->column(ind.returns_value);
+    const Column* c_state = t->column("state");
+    if (!c_from || !c_to || !c_val || !c_state) return false;
+    const int32_t approved = c_state->dict.find("approved");
+    if (!approved) return false;
+    int periods = 0;
+    int32_t first = 0, last = 0;
+    for (std::size_t r = 0; r < t->rows(); ++r) {
+      if (!t->alive[r] || c_state->code[r] != approved) continue;
+      const int32_t a = c_from->code[r], b = c_to->code[r];
+      if (a < period.from || b > period.to) continue;
+      if (!ind.from.empty() && b >= cat.records_from) continue;  // records answer for it
+      const double v = c_val->num[r];
+      if (std::isnan(v)) continue;
+      fig.from_returns += v;
+      ++periods;
+      first = first == 0 ? a : std::min(first, a);
+      last = std::max(last, b);
+    }
+    if (periods == 0) return false;
+    auto day = [](int32_t d) { return std::to_string(d / 10000) + "-" + std::to_string(d / 100 % 100 + 100).substr(1) + "-" +
+                                      std::to_string(d % 100 + 100).substr(1); };
+    fig.sources.push_back(ind.returns_from + ": " + std::to_string(periods) + " approved return" + (periods == 1 ? "" : "s") +
+                          ", " + day(first) + ".." + day(last));
+    return true;
+  }
+
   std::map<std::string, Figure> figure_cache;  // key(id, period) + "|b" / "|t"
   std::map<std::string, bool> kept_cache;      // register|date|period -> kept
 
@@ -685,9 +720,10 @@ struct Evaluator::Impl {
       fig.breakdowns.push_back(std::move(b));
     }
     const bool imported_found = addImported(*ind, period, fig);
-    fig.available = imported_found || (!ind->from.empty() && recordsPart(period).from <= period.to &&
-                                       registerKept(*ind, period));
-    fig.value = fig.from_records + fig.imported;
+    const bool returns_found = addReturns(*ind, period, fig);
+    fig.available = imported_found || returns_found ||
+                    (!ind->from.empty() && recordsPart(period).from <= period.to && registerKept(*ind, period));
+    fig.value = fig.from_records + fig.imported + fig.from_returns;
     // Imported totals without their breakdown: the unknown split is "not recorded".
     for (auto& b : fig.breakdowns) {
       if (b.additive) {

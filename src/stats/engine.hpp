@@ -52,9 +52,10 @@ struct Figure {
   double value = 0;
   double from_records = 0;   // the part counted from records ...
   double imported = 0;       // ... and the part from imported aggregates
+  double from_returns = 0;   // ... and the part from approved periodic returns
   std::string qualifier;     // of an imported aggregate: about, over, under ("" exact)
   bool available = true;     // false: neither records nor an imported aggregate cover the period
-  std::vector<std::string> sources;  // of imported aggregates
+  std::vector<std::string> sources;  // of imported aggregates and returns
   std::vector<BreakdownResult> breakdowns;
   [[nodiscard]] const BreakdownResult* breakdown(const std::string& dimension) const;
   [[nodiscard]] double cell(const std::string& dimension, const std::string& code) const;

@@ -209,6 +209,12 @@ struct Loader {
       else if (counts == "ratio") i.unit = Indicator::Unit::Ratio;
       else error(i.line, "indicator '" + i.id + "': counts must be records, persons, sum or ratio (say what is counted)");
       if (n["from"]) i.from = n["from"].as<std::string>();
+      if (const auto r = n["returns"]) {
+        if (!r.IsMap() || !r["from"] || !r["value"])
+          error(i.line, "indicator '" + i.id + "': returns is {from: <periodic return type>, value: <its number field>}");
+        else
+          i.returns_from = r["from"].as<std::string>(), i.returns_value = r["value"].as<std::string>();
+      }
       if (n["person"]) i.person = n["person"].as<std::string>();
       if (n["sum"]) i.sum = n["sum"].as<std::string>();
       if (n["date"]) i.date = n["date"].as<std::string>();
@@ -323,7 +329,18 @@ struct Loader {
           if (!cat.indicator(part)) out.errors.push_back({i.file, i.line, where + ": ratio needs known numerator and denominator"});
         continue;
       }
-      if (i.from.empty()) continue;  // imported aggregates only
+      if (!i.returns_from.empty()) {
+        const auto* rt = schema.type(i.returns_from);
+        const auto* vf = rt ? rt->field(i.returns_value) : nullptr;
+        if (!rt || !rt->periodic_return)
+          out.errors.push_back({i.file, i.line, where + ": returns.from '" + i.returns_from + "' is not a periodic return type"});
+        else if (!vf || (vf->type != records::FieldType::Integer && vf->type != records::FieldType::Decimal &&
+                         vf->type != records::FieldType::Money))
+          out.errors.push_back({i.file, i.line, where + ": returns.value '" + i.returns_value + "' is not a number field of '" + i.returns_from + "'"});
+        if (i.unit == Indicator::Unit::Ratio)
+          out.errors.push_back({i.file, i.line, where + ": a ratio cannot come from returns"});
+      }
+      if (i.from.empty()) continue;  // imported aggregates or returns only
       if (!schema.type(i.from)) {
         out.errors.push_back({i.file, i.line, where + ": unknown register '" + i.from + "'"});
         continue;
@@ -424,6 +441,9 @@ std::map<std::string, std::vector<std::string>> Catalogue::fieldsUsed(const reco
       }
   };
   for (const auto& [id, i] : indicators) {
+    if (!i.returns_from.empty())
+      for (const auto& f : {std::string("state"), std::string("period_from"), std::string("period_to"), i.returns_value})
+        used[i.returns_from].insert(f);
     if (i.from.empty()) continue;
     used[i.from];
     addPath(i.from, i.person);

@@ -66,6 +66,10 @@ struct Indicator {
   Translated definition;     // plain words, shown when a figure is explained
   Unit unit = Unit::Records;
   std::string from;     // the register counted; empty: imported aggregates only
+  // Approved periodic returns (docs/returns.md) that state this figure: the return type and its
+  // number field. A return counts in a period that holds its whole period, for the part of the
+  // period records do not answer for (all of it when `from` is empty).
+  std::string returns_from, returns_value;
   std::string person;   // Persons: the path to the person counted once
   std::string sum;      // Sum: the numeric field added up
   std::string date;     // the field placing a record in a period; empty: no period test

@@ -223,6 +223,8 @@ Json publishFigure(const Figure& fig, const Figure* prev, const Catalogue& cat, 
   out["available"] = fig.available;
   out["from_records"] = fig.from_records * scale;
   out["imported_value"] = fig.imported * scale;
+  out["from_returns"] = fig.from_returns * scale;
+  if (!ind->returns_from.empty()) out["returns_register"] = ind->returns_from;
   if (!fig.qualifier.empty()) out["qualifier"] = fig.qualifier;
   out["sources"] = fig.sources;
   const bool total_hidden = hidden(sdc::cellKey(fig.indicator, period));

@@ -16,13 +16,6 @@ namespace {
 
 const std::string R = "/api/v1/records/";
 
-int64_t created(const HttpResult& r, const std::string& what) {
-  EXPECT_EQ(r.status, 201) << what << ": " << r.body;
-  return r.status == 201 ? r.json()["id"].get<int64_t>() : 0;
-}
-std::string version(const Client& c, const std::string& type, int64_t id) {
-  return std::to_string(c.call("GET", R + type + "/" + std::to_string(id)).json()["version"].get<int64_t>());
-}
 int64_t total(const Client& c, const std::string& url) {
   auto r = c.call("GET", url);
   EXPECT_EQ(r.status, 200) << url << ": " << r.body;

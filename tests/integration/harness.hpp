@@ -304,6 +304,17 @@ struct Client {
   }
 };
 
+// The id of a record just created (a failure names `what` and shows the answer).
+inline int64_t created(const HttpResult& r, const std::string& what) {
+  EXPECT_EQ(r.status, 201) << what << ": " << r.body;
+  return r.status == 201 ? r.json()["id"].get<int64_t>() : 0;
+}
+// A record's current version, for If-Match.
+inline std::string version(const Client& c, const std::string& type, int64_t id) {
+  return std::to_string(
+      c.call("GET", "/api/v1/records/" + type + "/" + std::to_string(id)).json()["version"].get<int64_t>());
+}
+
 // Signs in; with `change`, replaces the one-time password by kPassword and enrols the second
 // factor when the user's roles need one.
 inline Client signIn(ServerProcess& s, const std::string& login, const std::string& password, bool change) {

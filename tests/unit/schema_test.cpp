@@ -91,7 +91,8 @@ TEST(Schema, ProductSchemaLoadsWithoutErrors) {
   EXPECT_EQ(signal.field("person_name")->sensitivity, Sensitivity::Identity);
   EXPECT_TRUE(signal.field("person_name")->name_search);
   EXPECT_EQ(signal.field("age_at_signal")->computed->function, "age_years");
-  EXPECT_EQ(r.schema.list("signal_source")->values.size(), 12U);  // child_labour_raid: a child referred from a raid
+  // child_labour_raid (a child referred from a raid), labour_inspection, migration_control
+  EXPECT_EQ(r.schema.list("signal_source")->values.size(), 14U);
   const auto* refer = r.schema.type("child_found")->workflow->find("refer_to_police");
   ASSERT_TRUE(refer && refer->creates);
   EXPECT_EQ(refer->creates->type, "signal");

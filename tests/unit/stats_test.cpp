@@ -302,11 +302,39 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   EXPECT_EQ(value("child_labour_raids_materials_to_commissions"), 670);
   EXPECT_EQ(value("children_in_care_monitored"), 78);
   EXPECT_FALSE(f["children_in_care_monitored"]["imported"].get<bool>());
-  // Hotline, and imported figures of registers the system does not keep.
+  // Hotline.
   EXPECT_EQ(value("hotline_152_appeals"), 6845);
+  // O1, L1, L2 (docs/monitoring-labour-migration.md): from records, or from approved periodic
+  // returns (docs/returns.md) — none imported.
+  EXPECT_EQ(value("monitoring_items_revealed"), 100);  // the report says "about 100"
+  EXPECT_EQ(value("monitoring_confirmed_facts"), 4);
+  EXPECT_EQ(value("public_morality_offences"), 53);
+  EXPECT_EQ(value("public_morality_persons_prosecuted"), 27);
+  EXPECT_EQ(value("public_morality_administrative"), 779);
+  EXPECT_EQ(value("labour_inspections_construction_sites"), 120);
+  EXPECT_EQ(value("labour_inspections_workers_without_contract"), 351);
+  EXPECT_EQ(value("labour_inspections_employers_to_prosecutor"), 4);
+  EXPECT_EQ(value("labour_inspections_employers_fined"), 39);
+  EXPECT_EQ(value("labour_inspections_fines"), 454000);  // manat (kept in qəpik)
+  EXPECT_EQ(value("employment_contracts_increase"), 153000);
+  EXPECT_EQ(value("employment_contracts_increase_private"), 100000);
   EXPECT_EQ(value("foreigners_breaching_stay_rules"), 11564);
-  EXPECT_EQ(value("labour_inspections_fines"), 454000);
-  EXPECT_EQ(f["monitoring_items_revealed"]["qualifier"], "about");
+  EXPECT_EQ(value("foreigners_deported"), 8093);
+  for (const char* id : {"monitoring_items_revealed", "monitoring_confirmed_facts", "labour_inspections_construction_sites",
+                         "labour_inspections_workers_without_contract", "labour_inspections_employers_to_prosecutor",
+                         "labour_inspections_employers_fined", "labour_inspections_fines"}) {
+    EXPECT_FALSE(f[id]["imported"].get<bool>()) << id;
+    EXPECT_EQ(f[id]["from_returns"], 0) << id;
+  }
+  for (const char* id : {"public_morality_offences", "public_morality_persons_prosecuted", "public_morality_administrative",
+                         "employment_contracts_increase", "employment_contracts_increase_private",
+                         "foreigners_breaching_stay_rules", "foreigners_deported"}) {
+    EXPECT_FALSE(f[id]["imported"].get<bool>()) << id;
+    EXPECT_EQ(f[id]["from_returns"], f[id]["value"]) << id;
+    EXPECT_EQ(f[id]["sources"].size(), 1U) << id;
+  }
+  EXPECT_NE(f["foreigners_deported"]["sources"][0].get<std::string>().find("12 approved returns, 2019-01-01..2019-12-31"),
+            std::string::npos);
   // Multi-year history: records from 2015 plus imported aggregates for 2005-2014.
   EXPECT_EQ(value("crimes_trafficking_and_forced_labour@2005..2019"), 1514);
   EXPECT_EQ(value("accused_prosecuted@2005..2019"), 570);

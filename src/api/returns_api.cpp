@@ -1,0 +1,68 @@
+// Routes of periodic returns and of the block list: GET /api/v1/returns (the return types the
+// user sees, with their completeness), GET /api/v1/returns/{type}/completeness (agency ×
+// period), GET /api/v1/block-list (O1: addresses in force for an access provider, audited). The
+// returns themselves are records (/api/v1/records/return_*): entered, sent by an API token,
+// submitted and approved through the record routes.
+#include <charconv>
+
+#include "api/app.hpp"
+#include "api/common.hpp"
+#include "monitoring/block_list.hpp"
+#include "records/engine.hpp"
+#include "records/schema.hpp"
+#include "returns/returns_service.hpp"
+
+namespace palermo::api {
+
+using http::Request;
+using http::Response;
+
+namespace {
+
+int yearParam(const Request& req, const char* name, int fallback) {
+  const std::string v = req.queryParam(name);
+  if (v.empty()) return fallback;
+  int y = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), y);
+  if (ec != std::errc() || end != v.data() + v.size() || v.size() != 4)
+    throw Problem::validation({{name, "year", "must be a year YYYY"}});
+  return y;
+}
+
+}  // namespace
+
+void registerReturnsRoutes(http::Router& r, AppContext& ctx) {
+  if (ctx.returns) {
+    r.get("/api/v1/returns", [&ctx](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      auto res = Response::json(200, ctx.returns->overview(actorFor(ctx, p), nowMillis()));
+      res.set("Cache-Control", "no-store");
+      return res;
+    });
+    r.get("/api/v1/returns/{type}/completeness", [&ctx](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      const int this_year = std::stoi(records::utcDate(nowMillis()).substr(0, 4));
+      const int to = yearParam(req, "to", this_year);
+      const int from = yearParam(req, "from", to);
+      auto res = Response::json(200, ctx.returns->completeness(actorFor(ctx, p), req.params.at("type"), from, to, nowMillis()));
+      res.set("Cache-Control", "no-store");
+      return res;
+    });
+  }
+  if (ctx.block_list) {
+    r.get("/api/v1/block-list", [&ctx](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      const int64_t now = nowMillis();
+      std::string day = req.queryParam("date");
+      if (day.empty()) day = records::utcDate(now);
+      const auto list = ctx.block_list->exportFor(actorFor(ctx, p), req.queryParam("recipient"), day, now);
+      auto res = Response::text(200, list.text);
+      res.set("Content-Disposition", "attachment; filename=\"block-list-" + day + ".txt\"");
+      res.set("Cache-Control", "no-store");
+      res.set("X-Entries", std::to_string(list.entries));
+      return res;
+    });
+  }
+}
+
+}  // namespace palermo::api
