@@ -569,6 +569,23 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
   op("/api/v1/reports/annual", "get", "annual_report",
      "The annual report (JSON, or a PDF / ODT / XLSX / CSV download)", "statistics", Json(), "200", anyObject);
 
+  // Periodic returns (docs/returns.md) and the block list (docs/monitoring-labour-migration.md).
+  op("/api/v1/returns", "get", "returns", "The periodic return types one sees, with their completeness", "returns",
+     Json(), "200", anyObject);
+  paths["/api/v1/returns/{type}/completeness"]["parameters"] = {
+      param("type", "path", str, true, "a periodic return type"), param("from", "query", integer, false, "first year"),
+      param("to", "query", integer, false, "last year (default this year)")};
+  op("/api/v1/returns/{type}/completeness", "get", "returns_completeness",
+     "Agency × period: each return's state, or missing, with its due day", "returns", Json(), "200", anyObject);
+  paths["/api/v1/block-list"]["parameters"] = {param("recipient", "query", str, true, "who receives it (1-200 characters)"),
+                                               param("date", "query", str, false, "the day in force (default today)")};
+  paths["/api/v1/block-list"]["get"] = {
+      {"operationId", "block_list"},
+      {"summary", "Addresses whose limitation of access is in force, for an access provider (audited)"},
+      {"tags", {"monitoring"}},
+      {"responses", withErrors({{"200", {{"description", "tab-separated text, '#' header lines"},
+                                         {"content", {{"text/plain", {{"schema", str}}}}}}}})}};
+
   return {{"openapi", "3.1.0"},
           {"info",
            {{"title", "Palermo API"},

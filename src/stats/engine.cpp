@@ -560,33 +560,40 @@ struct Evaluator::Impl {
     return found;
   }
 
-  // Approved periodic returns wholly inside the period, for the part records do not answer for.
-  // Returns whether any applied.
-  bool addReturns(const Indicator& ind, const Period& period, Figure& fig) {
-    if (ind.returns_from.empty()) return false;
+  // Calls fn(row, value) for each approved periodic return of the indicator wholly inside the
+  // period, for the part records do not answer for.
+  template <class Fn>
+  void eachApprovedReturn(const Indicator& ind, const Period& period, Fn&& fn) const {
+    if (ind.returns_from.empty()) return;
     const Table* t = snap.table(ind.returns_from);
-    if (!t) return false;
+    if (!t) return;
     const Column* c_from = t->column("period_from");
     const Column* c_to = t->column("period_to");
     const Column* c_val = t->column(ind.returns_value);
     const Column* c_state = t->column("state");
-    if (!c_from || !c_to || !c_val || !c_state) return false;
+    if (!c_from || !c_to || !c_val || !c_state) return;
     const int32_t approved = c_state->dict.find("approved");
-    if (!approved) return false;
-    int periods = 0;
-    int32_t first = 0, last = 0;
+    if (!approved) return;
     for (std::size_t r = 0; r < t->rows(); ++r) {
       if (!t->alive[r] || c_state->code[r] != approved) continue;
       const int32_t a = c_from->code[r], b = c_to->code[r];
       if (a < period.from || b > period.to) continue;
       if (!ind.from.empty() && b >= cat.records_from) continue;  // records answer for it
       const double v = c_val->num[r];
-      if (std::isnan(v)) continue;
+      if (!std::isnan(v)) fn(r, a, b, v);
+    }
+  }
+
+  // Adds the approved returns to the figure, with a source line. Returns whether any applied.
+  bool addReturns(const Indicator& ind, const Period& period, Figure& fig) {
+    int periods = 0;
+    int32_t first = 0, last = 0;
+    eachApprovedReturn(ind, period, [&](std::size_t, int32_t a, int32_t b, double v) {
       fig.from_returns += v;
       ++periods;
       first = first == 0 ? a : std::min(first, a);
       last = std::max(last, b);
-    }
+    });
     if (periods == 0) return false;
     auto day = [](int32_t d) { return std::to_string(d / 10000) + "-" + std::to_string(d / 100 % 100 + 100).substr(1) + "-" +
                                       std::to_string(d % 100 + 100).substr(1); };
@@ -755,6 +762,11 @@ std::vector<int64_t> Evaluator::recordsBehind(const std::string& indicator, cons
   const Indicator* ind = impl_->cat.indicator(indicator);
   if (!ind) throw std::invalid_argument("unknown indicator " + indicator);
   std::vector<int64_t> ids;
+  if (ind->from.empty() && !ind->returns_from.empty()) {  // the approved returns that state it
+    const Table* t = impl_->snap.table(ind->returns_from);
+    impl_->eachApprovedReturn(*ind, period, [&](std::size_t r, int32_t, int32_t, double) { ids.push_back(t->ids[r]); });
+    return ids;
+  }
   if (ind->from.empty() || ind->unit == Indicator::Unit::Ratio) return ids;
   auto s = impl_->prepare(*ind, period);
   impl_->scan(s, [&](int32_t r) { ids.push_back(s.table->ids[static_cast<std::size_t>(r)]); });

@@ -145,11 +145,13 @@ Json StatsService::recordsBehind(const records::Actor& actor, const std::string&
   const Indicator* ind = catalogue_.indicator(indicator);
   if (!ind) throw Problem::notFound("There is no indicator '" + indicator + "'.");
   const Period period = periodOr400(period_text);
-  if (ind->from.empty())
+  // A figure from periodic returns stands on the approved return records.
+  const std::string& reg = ind->from.empty() ? ind->returns_from : ind->from;
+  if (reg.empty())
     throw Problem(409, "statistics.no_records", "This figure is an imported aggregate: no records stand behind it.");
-  const auto scope = actor.scopeFor(ind->from, "read");
+  const auto scope = actor.scopeFor(reg, "read");
   if (!scope || *scope != records::Scope::National)
-    throw Problem::forbidden("The records behind a national figure need national read access to '" + ind->from + "'.");
+    throw Problem::forbidden("The records behind a national figure need national read access to '" + reg + "'.");
   ensureCurrent();
   std::vector<int64_t> ids;
   {
@@ -157,10 +159,10 @@ Json StatsService::recordsBehind(const records::Actor& actor, const std::string&
     Evaluator ev(catalogue_, *snapshot_);
     ids = ev.recordsBehind(indicator, period);
   }
-  store_.appendAudit(AuditDraft{actor.user_id, "statistics.records", ind->from, 0,
+  store_.appendAudit(AuditDraft{actor.user_id, "statistics.records", reg, 0,
                                 {{"indicator", indicator}, {"period", period.toString()}, {"count", ids.size()}}},
                      nowMs());
-  return {{"indicator", indicator}, {"version", ind->version}, {"period", period.toString()}, {"register", ind->from},
+  return {{"indicator", indicator}, {"version", ind->version}, {"period", period.toString()}, {"register", reg},
           {"count", ids.size()}, {"ids", ids}};
 }
 

@@ -301,6 +301,11 @@ TEST(MonitoringLabourMigration, AMonthlyReturnSentByTokenIsReturnedCorrectedAppr
   EXPECT_EQ(f["returns_register"], "return_migration_monthly");
   ASSERT_EQ(f["sources"].size(), 1U) << f.dump();
   EXPECT_NE(f["sources"][0].get<std::string>().find("1 approved return"), std::string::npos) << f.dump();
+  // Drill-down: the approved return behind the figure.
+  auto behind = coordinator.call("GET", "/api/v1/statistics/indicators/foreigners_deported/records?period=2019");
+  ASSERT_EQ(behind.status, 200) << behind.body;
+  EXPECT_EQ(behind.json()["register"], "return_migration_monthly");
+  EXPECT_EQ(behind.json()["ids"], Json::array({id})) << behind.body;
 
   // The periods still owed: on the coordinator's board and on the data manager's task list.
   auto board = coordinator.call("GET", "/api/v1/returns/return_migration_monthly/completeness?from=2019&to=2019");
