@@ -181,6 +181,33 @@ export async function pickRecord(page, id, recordId) {
   await page.locator(`a#${id}[data-ref-id="${recordId}"]`).waitFor();
 }
 
+/** Ticks a value of a multi-choice field (its checkboxes) on a record form. */
+export async function checkValue(page, id, code) {
+  await page.locator(`#${id} input[type=checkbox][value="${code}"]`).check();
+}
+
+/** Saves the record page's form (the details tab) and waits for the server's confirmation. */
+export async function saveRecord(page) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/records\//.test(r.url())),
+    page.locator('.tab-panel form button[type=submit]').click(),
+  ]);
+  if (!response.ok()) throw new Error(`saving the record failed: ${response.status()} ${await response.text()}`);
+  await page.locator('[data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı' }).waitFor();
+}
+
+/** Runs `action` (a click) and returns the text of the file the page downloads. */
+export async function downloadedText(page, action) {
+  const [download] = await Promise.all([page.waitForEvent('download'), action()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+/** A day `days` from today (UTC), as YYYY-MM-DD. */
+export function dayFromToday(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Takes a workflow transition from the record page: opens its panel, fills it, submits it. */
 export async function takeTransition(page, name, fill = async () => {}) {
   await page.locator(`[data-transition=${name}]`).click();
@@ -235,8 +262,9 @@ export function pageOpener(getBrowser, pages, pageErrors) {
 
 /**
  * The administrator (with the state auth.test.mjs saved) creates `agencies` ({key: {name, type}},
- * all in `region`) and `users` ({key: {login, name, agency, role}}), and each user signs in for the
- * first time on a page of its own (named by its key). Azerbaijani page titles.
+ * all in `region`) and `users` ({key: {login, name, agency, role, totp?}}), and each user signs in
+ * for the first time on a page of its own (named by its key), setting up the second factor unless
+ * `totp: false` (roles without identity access or administration need none). Azerbaijani titles.
  */
 export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, region) {
   const AZ = { home: 'Əsas səhifə', change: 'Şifrənin dəyişdirilməsi', totp: 'İkinci amili quraşdırın', start: 'Başla' };
@@ -271,6 +299,6 @@ export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, 
   }
   for (const [key, u] of Object.entries(users)) {
     const p = await openPage(key);
-    await firstSignIn(p, baseUrl, u.login, u.oneTime, true, AZ.home, AZ.change, AZ.totp, AZ.start);
+    await firstSignIn(p, baseUrl, u.login, u.oneTime, u.totp !== false, AZ.home, AZ.change, AZ.totp, AZ.start);
   }
 }

@@ -194,6 +194,26 @@ export class ApiClient {
     }
   }
 
+  /**
+   * A GET whose answer is not JSON (a text file to download): resolves to its text and headers,
+   * rejects with ApiError (the problem+json body of a failure parsed as for every other call).
+   */
+  async getText(path: string): Promise<{ text: string; headers: Headers; status: number }> {
+    const headers: Record<string, string> = {
+      Accept: 'text/plain, application/problem+json',
+      'Accept-Language': this.language(),
+    };
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.base + path, { method: 'GET', headers, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      throw new ApiError({ status: 0, code: NETWORK_ERROR, detail: e instanceof Error ? e.message : String(e) });
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) throw parseProblem(response.status, response.headers.get('Content-Type'), text, response.headers.get('Retry-After'));
+    return { text, headers: response.headers, status: response.status };
+  }
+
   /** POSTs a raw body (a file, a CSV text) with its media type; resolves to the parsed JSON answer. */
   async postRaw<T>(path: string, body: Blob | string, contentType: string): Promise<T> {
     const headers: Record<string, string> = {

@@ -62,12 +62,33 @@ export interface TransitionDef {
   permission: string;
   requires: string[];
 }
+/** A validation rule between two figures of a record ("referred_to_police <= screened"). */
+export interface CheckDef {
+  left: string;
+  op: string;
+  right: string;
+  message: Label;
+}
+/** A record type that is a periodic return (docs/returns.md): who reports it, how often, by when. */
+export interface PeriodicReturnDef {
+  period: 'month' | 'quarter' | 'year';
+  agency_types: string[];
+  due_days: number;
+  /** The first day of the first period owed, YYYY-MM-DD. */
+  since: string;
+}
 export interface TypeDef {
   name: string;
   label: Label;
   title_field?: string;
   fields: FieldDef[];
   workflow?: { initial: string; states: StateDef[]; transitions: TransitionDef[] };
+  /** Shown prominently at the top of the type's form (e.g. never upload the material itself). */
+  notice?: Label;
+  /** "never": the type takes no file at all (no upload control may appear). */
+  attachments?: 'never';
+  checks?: CheckDef[];
+  periodic_return?: PeriodicReturnDef;
 }
 export interface ListValue {
   code: string;
@@ -180,6 +201,16 @@ export class Meta {
       if (r.identity === 'read') best = 'read';
     }
     return best;
+  }
+
+  /** The periodic return types the user reads (the returns page), in schema order. */
+  returnTypes(): TypeDef[] {
+    return [...this.types.values()].filter((t) => t.periodic_return && this.may(t.name, 'read'));
+  }
+
+  /** May export the block list of monitoring items: export permission and identity access (the server's rule). */
+  get mayExportBlockList(): boolean {
+    return this.types.has('monitoring_item') && this.may('monitoring_item', 'export') && this.identity('monitoring_item') !== 'none';
   }
 
   readableTypes(): TypeDef[] {

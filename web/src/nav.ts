@@ -20,6 +20,10 @@ export function navItems(meta: Meta): NavItem[] {
   if (meta.may('child_found', 'create') && meta.may('person', 'create')) items.push({ href: '/raids/new', key: 'nav.raid_sheet' });
   if (meta.may('care_visit', 'read') && meta.may('care_visit', 'complete')) items.push({ href: '/visits', key: 'nav.visits' });
   if (meta.may('commission_material', 'read') && meta.may('commission_material', 'decide')) items.push({ href: '/commission', key: 'nav.commission' });
+  // O1: the block list for access providers (export and identity access on monitoring items).
+  if (meta.mayExportBlockList) items.push({ href: '/block-list', key: 'nav.block_list' });
+  // Periodic returns: the data managers who send them and the coordinator's office that approves them.
+  if (meta.returnTypes().some((t) => meta.may(t.name, 'submit') || meta.may(t.name, 'approve'))) items.push({ href: '/returns', key: 'nav.returns' });
   if (meta.may('criminal_case', 'read')) items.push({ href: '/records/criminal_case', key: 'nav.criminal_cases' });
   if (meta.may('subsidy', 'reconcile')) items.push({ href: '/subsidies/reconcile', key: 'nav.reconcile' });
   if (!meta.isAdmin && [...meta.types.keys()].some((t) => meta.may(t, 'create'))) items.push({ href: '/imports', key: 'nav.imports' });

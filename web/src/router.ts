@@ -80,6 +80,8 @@ export type Route =
   | { page: 'raid_sheet' }
   | { page: 'visits' }
   | { page: 'commission' }
+  | { page: 'returns' }
+  | { page: 'block_list' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -106,6 +108,8 @@ export function matchRoute(path: string): Route {
     '/raids/new': 'raid_sheet',
     '/visits': 'visits',
     '/commission': 'commission',
+    '/returns': 'returns',
+    '/block-list': 'block_list',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

@@ -18,6 +18,8 @@ import { LinkageReview } from './pages/LinkageReview';
 import { RaidSheet } from './pages/RaidSheet';
 import { VisitCalendar } from './pages/VisitCalendar';
 import { CommissionInbox } from './pages/CommissionInbox';
+import { Returns } from './pages/Returns';
+import { BlockList } from './pages/BlockList';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -63,6 +65,10 @@ export function Routes({ route }: { route: Route }) {
       return <VisitCalendar />;
     case 'commission':
       return <CommissionInbox />;
+    case 'returns':
+      return <Returns />;
+    case 'block_list':
+      return <BlockList />;
     default:
       return null;
   }

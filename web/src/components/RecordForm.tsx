@@ -41,11 +41,27 @@ export function otherErrors(error: unknown, fields: FieldDef[]): string[] {
   return error.errors.filter((e) => !names.has(e.field.split(/[.[]/)[0] ?? '')).map((e) => (e.field ? `${e.field}: ` : '') + (e.message || e.code));
 }
 
+/** The type's notice (e.g. never upload the material itself), prominently at the top of its forms. */
+export function TypeNotice({ type }: { type: TypeDef }) {
+  const { t, lang } = useI18n();
+  const text = label(type.notice, lang);
+  if (!text) return null;
+  return (
+    <div class="alert alert-warning type-notice" role="note" aria-label={t('form.notice')} data-testid="type-notice">
+      <p>
+        <strong>{t('form.notice')}:</strong> {text}
+      </p>
+    </div>
+  );
+}
+
 export function RecordForm({ type, meta, values, onChange, error, only, readOnly, idPrefix = 'f', identityReadOnly }: Props) {
   const { t, lang } = useI18n();
   const fields = type.fields.filter((f) => (only ? only.includes(f.name) : true));
   const out: ComponentChildren[] = [];
   for (const f of fields) {
+    // A type that takes no file at all (child sexual abuse material must never be stored): no upload control.
+    if (f.type === 'attachment' && type.attachments === 'never') continue;
     if (!isVisible(f, values) && !only) continue;
     if (f.computed) {
       if (values[f.name] !== undefined && values[f.name] !== null)

@@ -3,12 +3,13 @@
 import { api, records, type RecordBody, type User } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
-import { formatDateTime } from '../format';
+import { formatDate, formatDateTime } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, recordTitle, type Label } from '../meta';
 import { onLinkClick } from '../router';
 import { useLoad, useSession } from '../session';
 import { recentRecords } from '../recent';
+import { periodName, returnTaskHref } from '../returns';
 
 interface Props {
   user: User;
@@ -21,7 +22,8 @@ interface TaskGroup {
   type: string;
   total: number;
   overdue_in_shown: number;
-  items: Array<{ id: number; due_at: string; overdue: boolean; state?: string; title?: string }>;
+  /** A "return_due" group's items are periods: no id when the return is missing. */
+  items: Array<{ id?: number; period?: string; due_at: string; overdue: boolean; state?: string; title?: string }>;
 }
 
 /** The registers each role works in first (the home page shows their latest records). */
@@ -97,6 +99,9 @@ export function Home({ user, notice }: Props) {
                   {label(g.label, lang)} <span class="count">{g.total}</span>
                   {g.overdue_in_shown > 0 && <span class="badge badge-overdue">{t('home.overdue_n', { n: g.overdue_in_shown })}</span>}
                 </h3>
+                {g.deadline === 'return_due' ? (
+                  <ReturnDueList group={g} />
+                ) : (
                 <ul class="task-list">
                   {g.items.slice(0, 8).map((it) => (
                     <li key={it.id}>
@@ -109,7 +114,12 @@ export function Home({ user, notice }: Props) {
                     </li>
                   ))}
                 </ul>
-                {g.total > 8 && (
+                )}
+                {g.deadline === 'return_due' ? (
+                  <a href={`/returns?type=${g.type}`} onClick={onLinkClick}>
+                    {t('home.returns_page')}
+                  </a>
+                ) : g.total > 8 && (
                   <a href={`/records/${g.type}`} onClick={onLinkClick}>
                     {t('home.all_n', { n: g.total })}
                   </a>
@@ -158,5 +168,30 @@ export function Home({ user, notice }: Props) {
         </div>
       )}
     </Page>
+  );
+}
+
+/** Periods of a periodic return past due (missing, a draft or returned): enter or open each. */
+function ReturnDueList({ group: g }: { group: TaskGroup }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  return (
+    <ul class="task-list" data-testid={`return-due-${g.type}`}>
+      {g.items.slice(0, 8).map((it) => {
+        const period = it.period ?? '';
+        const hasReturn = typeof it.id === 'number';
+        return (
+          <li key={period || it.id} data-period={period}>
+            <a href={returnTaskHref(g.type, { ...it, period })} onClick={onLinkClick} data-action={hasReturn ? 'open' : 'create'}>
+              {hasReturn ? t('home.return_open', { period: periodName(period, lang) }) : t('home.return_enter', { period: periodName(period, lang) })}
+            </a>{' '}
+            {hasReturn && it.state && <span class="state">{meta.stateLabel(g.type, it.state, lang)}</span>}{' '}
+            <span class={it.overdue ? 'due overdue' : 'due'}>
+              {it.overdue ? t('home.was_due', { at: formatDate(it.due_at.slice(0, 10), lang) }) : t('home.due', { at: formatDate(it.due_at.slice(0, 10), lang) })}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, records, type RecordBody } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
-import { fieldErrors, otherErrors, RecordForm } from '../components/RecordForm';
+import { fieldErrors, otherErrors, RecordForm, TypeNotice } from '../components/RecordForm';
 import { RefLink, ValueView } from '../components/ValueView';
 import { formatDateTime, nowIso, todayIso } from '../format';
 import { useI18n } from '../i18n/context';
@@ -125,6 +125,7 @@ export function NewRecord({ type }: { type: string }) {
             }
           }}
         >
+          <TypeNotice type={td} />
           <FormErrors error={error} td={td} />
           <p class="muted">{t('form.required_note')}</p>
           <RecordForm type={td} meta={meta} values={values} onChange={setValues} error={error} identityReadOnly={meta.identity(type) !== 'write'} />
@@ -289,6 +290,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         )}
       </p>
       {notice && <Alert kind="success">{notice}</Alert>}
+      <TypeNotice type={td} />
       {Array.isArray(current.deadlines) && current.deadlines.length > 0 && (
         <ul class="deadlines" data-testid="deadlines" aria-label={t('record.deadlines')}>
           {(current.deadlines as Array<{ name: string; label: Label; due_at: string; overdue: boolean }>).map((d) => (
