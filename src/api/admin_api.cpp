@@ -70,7 +70,10 @@ std::optional<int64_t> agencyId(const Json& body, std::vector<FieldError>& error
 
 }  // namespace
 
-void registerAdminRoutes(http::Router& r, AppContext& ctx) {
+namespace {
+
+// Users: list, create (one-time password), change access, reset the second factor.
+void registerUserRoutes(http::Router& r, AppContext& ctx) {
   r.get("/api/v1/users", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
@@ -130,6 +133,10 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
     return Response::noContent();
   });
 
+}
+
+// Roles and agencies.
+void registerAgencyRoutes(http::Router& r, AppContext& ctx) {
   r.get("/api/v1/roles", [&ctx](Request& req) {
     requireUser(ctx.auth, req);
     Json items = Json::array();
@@ -164,6 +171,10 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
 
   // The audit viewer (administrators): newest first, filtered by action (or "record." prefix),
   // actor, record and time; paged with before_seq. Entries never hold identity values.
+}
+
+// The audit viewer.
+void registerAuditRoutes(http::Router& r, AppContext& ctx) {
   r.get("/api/v1/audit", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req);
     requireAdmin(ctx, p);
@@ -227,6 +238,14 @@ void registerAdminRoutes(http::Router& r, AppContext& ctx) {
     res.set("Cache-Control", "no-store");
     return res;
   });
+}
+
+}  // namespace
+
+void registerAdminRoutes(http::Router& r, AppContext& ctx) {
+  registerUserRoutes(r, ctx);
+  registerAgencyRoutes(r, ctx);
+  registerAuditRoutes(r, ctx);
 }
 
 }  // namespace palermo::api

@@ -172,8 +172,82 @@ Json schemaJson(const Schema& schema) {
   return {{"types", types}, {"lists", lists}};
 }
 
-Json openApiDocument(const Schema& schema, const std::string& version) {
-  Json schemas = {
+namespace {
+
+// Builds the OpenAPI document part by part: the shared schemas, each record type's routes, the
+// attachment routes, the routes of the services (sign-in, administration, access), and those of
+// counting (linkage, statistics, returns).
+class OpenApiBuilder {
+ public:
+  explicit OpenApiBuilder(const Schema& schema) : schema_(schema) {
+    sharedSchemas();
+    for (const auto& [name, t] : schema.types) {
+      typePaths(name, t);
+      uploadPaths(name, t);
+      transitionPaths(name, t);
+    }
+    attachmentPaths();
+    servicePaths();
+    countingPaths();
+  }
+  Json document(const std::string& version) const {
+    return {{"openapi", "3.1.0"},
+            {"info",
+             {{"title", "Palermo API"},
+              {"version", version},
+              {"description",
+               "National information system for combating trafficking in human beings. Generated from the record "
+               "schemas."}}},
+            {"servers", {{{"url", "/"}}}},
+            {"components",
+             {{"schemas", schemas},
+              {"responses", responses},
+              {"securitySchemes",
+               {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "palermo_session"}}},
+                {"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token (plm_...)"}}}}}}},
+            {"security", {{{"session", Json::array()}}, {{"token", Json::array()}}}},
+            {"paths", paths}};
+  }
+
+ private:
+  const Schema& schema_;
+  Json schemas, responses, paths = Json::object();
+  const Json idParam = param("id", "path", {{"type", "integer"}, {"minimum", 1}}, true, "record id");
+  const Json ifMatch = param("If-Match", "header", {{"type", "string"}}, true, "the version read (its ETag)");
+  const Json errors = {{"400", respRef("Problem")}, {"401", respRef("Problem")}, {"403", respRef("Problem")},
+                       {"404", respRef("Problem")}, {"409", respRef("Problem")}, {"412", respRef("Problem")},
+                       {"422", respRef("Problem")}, {"428", respRef("Problem")}};
+  const Json str = {{"type", "string"}};
+  const Json integer = {{"type", "integer"}};
+  const Json boolean = {{"type", "boolean"}};
+  const Json strings = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  const Json anyObject = {{"type", "object"}};
+  const Json recParams = {param("type", "path", str, true, "record type"), idParam};
+  const Json attIdParam = param("id", "path", {{"type", "string"}}, true, "attachment id");
+
+  Json withErrors(Json responsesObj) const {
+    for (const auto& [k, v] : errors.items())
+      if (!responsesObj.contains(k)) responsesObj[k] = v;
+    return responsesObj;
+  }
+  static Json obj(Json props, std::vector<std::string> required = {}) {
+    Json o = {{"type", "object"}, {"properties", std::move(props)}};
+    if (!required.empty()) o["required"] = required;
+    return o;
+  }
+  void op(const std::string& path, const std::string& method, const std::string& id, const std::string& summary,
+          const std::string& tag, const Json& request, const std::string& ok_code, const Json& ok_schema,
+          bool public_route = false) {
+    Json o = {{"operationId", id}, {"summary", summary}, {"tags", {tag}}};
+    if (!request.is_null()) o["requestBody"] = jsonBody(request);
+    Json ok = ok_schema.is_null() ? Json{{"description", "done"}} : okJson("result", ok_schema);
+    o["responses"] = withErrors({{ok_code, ok}, {"429", respRef("Problem")}});
+    if (public_route) o["security"] = Json::array();
+    paths[path][method] = o;
+  }
+
+  void sharedSchemas() {
+  schemas = {
       {"Problem",
        {{"type", "object"},
         {"required", {"type", "title", "status", "code", "request_id"}},
@@ -220,177 +294,180 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
                 {"type", {{"type", "string"}}},
                 {"id", {{"type", "integer"}}}}}}}}}}}}},
   };
-  Json responses = {
+  responses = {
       {"Problem",
        {{"description", "An error, as RFC 9457 problem details"},
         {"content", {{"application/problem+json", {{"schema", schemaRef("Problem")}}}}}}},
   };
-  Json paths = Json::object();
-  const Json idParam = param("id", "path", {{"type", "integer"}, {"minimum", 1}}, true, "record id");
-  const Json ifMatch = param("If-Match", "header", {{"type", "string"}}, true, "the version read (its ETag)");
-  const Json errors = {{"400", respRef("Problem")}, {"401", respRef("Problem")}, {"403", respRef("Problem")},
-                       {"404", respRef("Problem")}, {"409", respRef("Problem")}, {"412", respRef("Problem")},
-                       {"422", respRef("Problem")}, {"428", respRef("Problem")}};
-  auto withErrors = [&](Json responsesObj) {
-    for (const auto& [k, v] : errors.items())
-      if (!responsesObj.contains(k)) responsesObj[k] = v;
-    return responsesObj;
-  };
-  for (const auto& [name, t] : schema.types) {
+  }
+
+  // A record type's own routes: list, create, read, update, delete, restore, history, relations.
+  void typePaths(const std::string& name, const RecordType& t) {
+    const Schema& schema = schema_;
+  const std::string base = "/api/v1/records/" + name;
+  Json props = Json::object();
+  Json input_props = Json::object();
+  Json required = Json::array();
+  for (const auto& f : t.fields) {
+    const Json vs = valueSchema(schema, f);
+    props[f.name] = vs;
+    if (!f.computed) input_props[f.name] = vs;
+    if (f.required && !f.computed) required.push_back(f.name);
+  }
+  const std::string Cap = name;
+  schemas[Cap + "_data"] = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+  schemas[Cap + "_input"] = {{"type", "object"},
+                             {"properties", input_props},
+                             {"required", required},
+                             {"additionalProperties", false},
+                             {"description", t.label.en}};
+  Json patch_props = Json::object();
+  for (const auto& [k, v] : input_props.items()) patch_props[k] = {{"oneOf", {v, {{"type", "null"}}}}};
+  schemas[Cap + "_patch"] = {{"type", "object"},
+                             {"properties", patch_props},
+                             {"additionalProperties", false},
+                             {"description", "Fields to change; null removes a field."}};
+  Json record_props = {{"id", {{"type", "integer"}}},
+                       {"type", {{"const", name}}},
+                       {"version", {{"type", "integer"}}},
+                       {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+                       {"created_by", {{"type", "integer"}}},
+                       {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
+                       {"updated_by", {{"type", "integer"}}},
+                       {"identity_hidden", {{"type", "boolean"}}},
+                       {"deleted", {{"type", "object"}}},
+                       {"data", schemaRef(Cap + "_data")}};
+  if (t.workflow) record_props["state"] = {{"type", "string"}, {"enum", t.workflow->states}};
+  schemas[Cap] = {{"type", "object"},
+                  {"required", {"id", "type", "version", "data"}},
+                  {"properties", record_props}};
+  schemas[Cap + "_page"] = {{"type", "object"},
+                            {"properties",
+                             {{"items", {{"type", "array"}, {"items", schemaRef(Cap)}}},
+                              {"next_cursor", {{"type", "string"}}},
+                              {"total", {{"type", "integer"}}}}}};
+  Json list_params = Json::array({
+      param("q", "query", {{"type", "string"}}, false, "name search, tolerant of spelling and script"),
+      param("sort", "query", {{"type", "string"}}, false, "field to sort by; '-' in front for descending"),
+      param("cursor", "query", {{"type", "string"}}, false, "next_cursor of the previous page"),
+      param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size"),
+      param("fields", "query", {{"type", "string"}}, false, "comma-separated fields to return"),
+      param("include_deleted", "query", {{"type", "boolean"}}, false, "include deleted records"),
+      param("count", "query", {{"type", "boolean"}}, false, "also count all matches (total)"),
+  });
+  for (const auto& f : t.fields) {
+    if (f.sensitivity == Sensitivity::Identity) continue;
+    list_params.push_back(param(f.name, "query", {{"type", "string"}}, false,
+                                "equals; also " + f.name + "[gte|gt|lte|lt|ne|in]=…"));
+  }
+  paths[base] = {
+      {"get",
+       {{"operationId", "list_" + name},
+        {"summary", "List " + t.label.en},
+        {"tags", {name}},
+        {"parameters", list_params},
+        {"responses", withErrors({{"200", okJson("a page of records", schemaRef(Cap + "_page"))}})}}},
+      {"post",
+       {{"operationId", "create_" + name},
+        {"summary", "Create a " + t.label.en + " record"},
+        {"tags", {name}},
+        {"requestBody", jsonBody(schemaRef(Cap + "_input"))},
+        {"responses", withErrors({{"201", okJson("created", schemaRef(Cap), true)}})}}}};
+  paths[base + "/{id}"] = {
+      {"parameters", {idParam}},
+      {"get",
+       {{"operationId", "get_" + name},
+        {"summary", "Read a " + t.label.en + " record"},
+        {"tags", {name}},
+        {"parameters", {param("fields", "query", {{"type", "string"}}, false, "comma-separated fields to return")}},
+        {"responses", withErrors({{"200", okJson("the record", schemaRef(Cap), true)}})}}},
+      {"patch",
+       {{"operationId", "update_" + name},
+        {"summary", "Change fields of a " + t.label.en + " record"},
+        {"tags", {name}},
+        {"parameters", {ifMatch}},
+        {"requestBody", jsonBody(schemaRef(Cap + "_patch"))},
+        {"responses", withErrors({{"200", okJson("the record after the change", schemaRef(Cap), true)}})}}},
+      {"delete",
+       {{"operationId", "delete_" + name},
+        {"summary", "Delete (softly, with a reason) a " + t.label.en + " record"},
+        {"tags", {name}},
+        {"parameters", {ifMatch}},
+        {"requestBody",
+         jsonBody({{"type", "object"},
+                   {"required", {"reason"}},
+                   {"properties", {{"reason", {{"type", "string"}, {"minLength", 1}, {"maxLength", 1000}}}}}})},
+        {"responses", withErrors({{"200", okJson("the deleted record", schemaRef(Cap), true)}})}}}};
+  paths[base + "/{id}/restore"] = {
+      {"parameters", {idParam}},
+      {"post",
+       {{"operationId", "restore_" + name},
+        {"summary", "Restore a deleted " + t.label.en + " record"},
+        {"tags", {name}},
+        {"parameters", {ifMatch}},
+        {"responses", withErrors({{"200", okJson("the restored record", schemaRef(Cap), true)}})}}}};
+  paths[base + "/{id}/history"] = {
+      {"parameters", {idParam}},
+      {"get",
+       {{"operationId", "history_" + name},
+        {"summary", "Field-level history of a " + t.label.en + " record"},
+        {"tags", {name}},
+        {"responses", withErrors({{"200", okJson("changes, oldest first", schemaRef("HistoryList"))}})}}}};
+  paths[base + "/{id}/relations"] = {
+      {"parameters", {idParam}},
+      {"get",
+       {{"operationId", "relations_" + name},
+        {"summary", "Records this one refers to and records referring to it"},
+        {"tags", {name}},
+        {"responses", withErrors({{"200", okJson("related records", schemaRef("RelationList"))}})}}}};
+  }
+
+  // Uploads for the type's attachment fields.
+  void uploadPaths(const std::string& name, const RecordType& t) {
+  for (const auto& f : t.fields) {
+    if (f.type != FieldType::Attachment) continue;
+    Json body_content = Json::object();
+    for (const auto& media : f.accept)
+      body_content[media] = {{"schema", {{"type", "string"}, {"contentMediaType", media}}}};
+    if (body_content.empty())
+      body_content["application/octet-stream"] = {{"schema", {{"type", "string"}}}};
+    paths["/api/v1/attachments/" + name + "/" + f.name] = {
+        {"post",
+         {{"operationId", "upload_" + name + "_" + f.name},
+          {"summary", "Upload a file for " + (f.label.en.empty() ? f.name : f.label.en) + " of " + t.label.en},
+          {"description", fmt::format("The raw file is the body. At most {} bytes. The returned id is then the value "
+                                      "of the field in a create or update.",
+                                      f.max_bytes ? f.max_bytes : 10 * 1024 * 1024)},
+          {"tags", {name}},
+          {"parameters", {param("name", "query", {{"type", "string"}}, false, "the file's name")}},
+          {"requestBody", {{"required", true}, {"content", body_content}}},
+          {"responses", withErrors({{"201", okJson("the stored attachment", schemaRef("Attachment"))},
+                                    {"413", respRef("Problem")},
+                                    {"415", respRef("Problem")}})}}}};
+  }
+  }
+
+  void transitionPaths(const std::string& name, const RecordType& t) {
     const std::string base = "/api/v1/records/" + name;
-    Json props = Json::object();
-    Json input_props = Json::object();
-    Json required = Json::array();
-    for (const auto& f : t.fields) {
-      const Json vs = valueSchema(schema, f);
-      props[f.name] = vs;
-      if (!f.computed) input_props[f.name] = vs;
-      if (f.required && !f.computed) required.push_back(f.name);
-    }
-    const std::string Cap = name;
-    schemas[Cap + "_data"] = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
-    schemas[Cap + "_input"] = {{"type", "object"},
-                               {"properties", input_props},
-                               {"required", required},
-                               {"additionalProperties", false},
-                               {"description", t.label.en}};
-    Json patch_props = Json::object();
-    for (const auto& [k, v] : input_props.items()) patch_props[k] = {{"oneOf", {v, {{"type", "null"}}}}};
-    schemas[Cap + "_patch"] = {{"type", "object"},
-                               {"properties", patch_props},
-                               {"additionalProperties", false},
-                               {"description", "Fields to change; null removes a field."}};
-    Json record_props = {{"id", {{"type", "integer"}}},
-                         {"type", {{"const", name}}},
-                         {"version", {{"type", "integer"}}},
-                         {"created_at", {{"type", "string"}, {"format", "date-time"}}},
-                         {"created_by", {{"type", "integer"}}},
-                         {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
-                         {"updated_by", {{"type", "integer"}}},
-                         {"identity_hidden", {{"type", "boolean"}}},
-                         {"deleted", {{"type", "object"}}},
-                         {"data", schemaRef(Cap + "_data")}};
-    if (t.workflow) record_props["state"] = {{"type", "string"}, {"enum", t.workflow->states}};
-    schemas[Cap] = {{"type", "object"},
-                    {"required", {"id", "type", "version", "data"}},
-                    {"properties", record_props}};
-    schemas[Cap + "_page"] = {{"type", "object"},
-                              {"properties",
-                               {{"items", {{"type", "array"}, {"items", schemaRef(Cap)}}},
-                                {"next_cursor", {{"type", "string"}}},
-                                {"total", {{"type", "integer"}}}}}};
-    Json list_params = Json::array({
-        param("q", "query", {{"type", "string"}}, false, "name search, tolerant of spelling and script"),
-        param("sort", "query", {{"type", "string"}}, false, "field to sort by; '-' in front for descending"),
-        param("cursor", "query", {{"type", "string"}}, false, "next_cursor of the previous page"),
-        param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size"),
-        param("fields", "query", {{"type", "string"}}, false, "comma-separated fields to return"),
-        param("include_deleted", "query", {{"type", "boolean"}}, false, "include deleted records"),
-        param("count", "query", {{"type", "boolean"}}, false, "also count all matches (total)"),
-    });
-    for (const auto& f : t.fields) {
-      if (f.sensitivity == Sensitivity::Identity) continue;
-      list_params.push_back(param(f.name, "query", {{"type", "string"}}, false,
-                                  "equals; also " + f.name + "[gte|gt|lte|lt|ne|in]=…"));
-    }
-    paths[base] = {
-        {"get",
-         {{"operationId", "list_" + name},
-          {"summary", "List " + t.label.en},
-          {"tags", {name}},
-          {"parameters", list_params},
-          {"responses", withErrors({{"200", okJson("a page of records", schemaRef(Cap + "_page"))}})}}},
-        {"post",
-         {{"operationId", "create_" + name},
-          {"summary", "Create a " + t.label.en + " record"},
-          {"tags", {name}},
-          {"requestBody", jsonBody(schemaRef(Cap + "_input"))},
-          {"responses", withErrors({{"201", okJson("created", schemaRef(Cap), true)}})}}}};
-    paths[base + "/{id}"] = {
-        {"parameters", {idParam}},
-        {"get",
-         {{"operationId", "get_" + name},
-          {"summary", "Read a " + t.label.en + " record"},
-          {"tags", {name}},
-          {"parameters", {param("fields", "query", {{"type", "string"}}, false, "comma-separated fields to return")}},
-          {"responses", withErrors({{"200", okJson("the record", schemaRef(Cap), true)}})}}},
-        {"patch",
-         {{"operationId", "update_" + name},
-          {"summary", "Change fields of a " + t.label.en + " record"},
-          {"tags", {name}},
-          {"parameters", {ifMatch}},
-          {"requestBody", jsonBody(schemaRef(Cap + "_patch"))},
-          {"responses", withErrors({{"200", okJson("the record after the change", schemaRef(Cap), true)}})}}},
-        {"delete",
-         {{"operationId", "delete_" + name},
-          {"summary", "Delete (softly, with a reason) a " + t.label.en + " record"},
-          {"tags", {name}},
-          {"parameters", {ifMatch}},
-          {"requestBody",
-           jsonBody({{"type", "object"},
-                     {"required", {"reason"}},
-                     {"properties", {{"reason", {{"type", "string"}, {"minLength", 1}, {"maxLength", 1000}}}}}})},
-          {"responses", withErrors({{"200", okJson("the deleted record", schemaRef(Cap), true)}})}}}};
-    paths[base + "/{id}/restore"] = {
-        {"parameters", {idParam}},
-        {"post",
-         {{"operationId", "restore_" + name},
-          {"summary", "Restore a deleted " + t.label.en + " record"},
-          {"tags", {name}},
-          {"parameters", {ifMatch}},
-          {"responses", withErrors({{"200", okJson("the restored record", schemaRef(Cap), true)}})}}}};
-    paths[base + "/{id}/history"] = {
-        {"parameters", {idParam}},
-        {"get",
-         {{"operationId", "history_" + name},
-          {"summary", "Field-level history of a " + t.label.en + " record"},
-          {"tags", {name}},
-          {"responses", withErrors({{"200", okJson("changes, oldest first", schemaRef("HistoryList"))}})}}}};
-    paths[base + "/{id}/relations"] = {
-        {"parameters", {idParam}},
-        {"get",
-         {{"operationId", "relations_" + name},
-          {"summary", "Records this one refers to and records referring to it"},
-          {"tags", {name}},
-          {"responses", withErrors({{"200", okJson("related records", schemaRef("RelationList"))}})}}}};
-    for (const auto& f : t.fields) {
-      if (f.type != FieldType::Attachment) continue;
-      Json body_content = Json::object();
-      for (const auto& media : f.accept)
-        body_content[media] = {{"schema", {{"type", "string"}, {"contentMediaType", media}}}};
-      if (body_content.empty())
-        body_content["application/octet-stream"] = {{"schema", {{"type", "string"}}}};
-      paths["/api/v1/attachments/" + name + "/" + f.name] = {
+    const std::string& Cap = name;
+  if (t.workflow) {
+    for (const auto& tr : t.workflow->transitions) {
+      paths[base + "/{id}/transitions/" + tr.name] = {
+          {"parameters", {idParam}},
           {"post",
-           {{"operationId", "upload_" + name + "_" + f.name},
-            {"summary", "Upload a file for " + (f.label.en.empty() ? f.name : f.label.en) + " of " + t.label.en},
-            {"description", fmt::format("The raw file is the body. At most {} bytes. The returned id is then the value "
-                                        "of the field in a create or update.",
-                                        f.max_bytes ? f.max_bytes : 10 * 1024 * 1024)},
+           {{"operationId", name + "_" + tr.name},
+            {"summary", tr.label.en.empty() ? tr.name : tr.label.en},
+            {"description", fmt::format("Moves the record to '{}'. Needs permission {}.", tr.to, tr.permission)},
             {"tags", {name}},
-            {"parameters", {param("name", "query", {{"type", "string"}}, false, "the file's name")}},
-            {"requestBody", {{"required", true}, {"content", body_content}}},
-            {"responses", withErrors({{"201", okJson("the stored attachment", schemaRef("Attachment"))},
-                                      {"413", respRef("Problem")},
-                                      {"415", respRef("Problem")}})}}}};
-    }
-    if (t.workflow) {
-      for (const auto& tr : t.workflow->transitions) {
-        paths[base + "/{id}/transitions/" + tr.name] = {
-            {"parameters", {idParam}},
-            {"post",
-             {{"operationId", name + "_" + tr.name},
-              {"summary", tr.label.en.empty() ? tr.name : tr.label.en},
-              {"description", fmt::format("Moves the record to '{}'. Needs permission {}.", tr.to, tr.permission)},
-              {"tags", {name}},
-              {"parameters", {ifMatch}},
-              {"requestBody",
-               {{"required", false}, {"content", {{"application/json", {{"schema", schemaRef(Cap + "_patch")}}}}}}},
-              {"responses", withErrors({{"200", okJson("the record after the transition", schemaRef(Cap), true)}})}}}};
-      }
+            {"parameters", {ifMatch}},
+            {"requestBody",
+             {{"required", false}, {"content", {{"application/json", {{"schema", schemaRef(Cap + "_patch")}}}}}}},
+            {"responses", withErrors({{"200", okJson("the record after the transition", schemaRef(Cap), true)}})}}}};
     }
   }
-  const Json attIdParam = param("id", "path", {{"type", "string"}}, true, "attachment id");
+  }
+
+  void attachmentPaths() {
   schemas["Attachment"] = {{"type", "object"},
                            {"required", {"id", "media_type", "size"}},
                            {"properties",
@@ -419,29 +496,11 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
          withErrors({{"200",
                       {{"description", "the file, as a download"},
                        {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}}})}}}};
+  }
+
   // The routes that are not per record type: sign-in, sessions, tokens, administration, and
   // the access routes of every record (sharing, identity restrictions, break-glass).
-  auto obj = [](Json props, std::vector<std::string> required = {}) {
-    Json o = {{"type", "object"}, {"properties", std::move(props)}};
-    if (!required.empty()) o["required"] = required;
-    return o;
-  };
-  const Json str = {{"type", "string"}};
-  const Json integer = {{"type", "integer"}};
-  const Json boolean = {{"type", "boolean"}};
-  const Json strings = {{"type", "array"}, {"items", {{"type", "string"}}}};
-  const Json anyObject = {{"type", "object"}};
-  auto op = [&](const std::string& path, const std::string& method, const std::string& id, const std::string& summary,
-                const std::string& tag, const Json& request, const std::string& ok_code, const Json& ok_schema,
-                bool public_route = false) {
-    Json o = {{"operationId", id}, {"summary", summary}, {"tags", {tag}}};
-    if (!request.is_null()) o["requestBody"] = jsonBody(request);
-    Json ok = ok_schema.is_null() ? Json{{"description", "done"}} : okJson("result", ok_schema);
-    o["responses"] = withErrors({{ok_code, ok}, {"429", respRef("Problem")}});
-    if (public_route) o["security"] = Json::array();
-    paths[path][method] = o;
-  };
-  const Json recParams = {param("type", "path", str, true, "record type"), idParam};
+  void servicePaths() {
   op("/api/v1/auth/login", "post", "login", "Sign in (password, then the second factor when the roles need one)",
      "auth", obj({{"login", str}, {"password", str}, {"totp", str}}, {"login", "password"}), "200", anyObject, true);
   op("/api/v1/auth/logout", "post", "logout", "Sign out (ends this session)", "auth", Json(), "204", Json());
@@ -528,6 +587,9 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
   op("/api/v1/records/{type}/{id}/break-glass", "post", "break_glass",
      "Emergency access for one hour, with a mandatory reason (audited, flagged for review)", "access",
      obj({{"reason", str}}, {"reason"}), "200", anyObject);
+  }
+
+  void countingPaths() {
   // Counting persons once (S4, docs/linkage.md).
   op("/api/v1/linkage/search", "post", "linkage_search",
      "Persons that may be the one being typed (intake); registrations the user may not open are only counted",
@@ -586,22 +648,13 @@ Json openApiDocument(const Schema& schema, const std::string& version) {
       {"responses", withErrors({{"200", {{"description", "tab-separated text, '#' header lines"},
                                          {"content", {{"text/plain", {{"schema", str}}}}}}}})}};
 
-  return {{"openapi", "3.1.0"},
-          {"info",
-           {{"title", "Palermo API"},
-            {"version", version},
-            {"description",
-             "National information system for combating trafficking in human beings. Generated from the record "
-             "schemas."}}},
-          {"servers", {{{"url", "/"}}}},
-          {"components",
-           {{"schemas", schemas},
-            {"responses", responses},
-            {"securitySchemes",
-             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "palermo_session"}}},
-              {"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token (plm_...)"}}}}}}},
-          {"security", {{{"session", Json::array()}}, {{"token", Json::array()}}}},
-          {"paths", paths}};
+  }
+};
+
+}  // namespace
+
+Json openApiDocument(const Schema& schema, const std::string& version) {
+  return OpenApiBuilder(schema).document(version);
 }
 
 }  // namespace palermo::api

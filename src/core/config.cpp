@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include <yaml-cpp/yaml.h>
+#include "core/yaml_files.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -114,12 +114,10 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   }
   if (!path.empty()) {
     if (!std::filesystem::exists(path)) throw std::invalid_argument("config file not found: " + path);
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(path);
-    } catch (const YAML::Exception& e) {
-      throw std::invalid_argument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    }
+    std::vector<FileError> errors;
+    const auto parsed = yaml::load(path, errors);
+    if (!parsed) throw std::invalid_argument(errors.front().toString());
+    const YAML::Node& root = *parsed;
     std::map<std::string, std::string> fromFile;
     if (root.IsDefined() && !root.IsNull()) flatten(root, "", fromFile, path);
     for (auto& [k, v] : fromFile) {

@@ -4,7 +4,7 @@
 #include "records/schema.hpp"
 #include "records/record_rules.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "core/yaml_files.hpp"
 
 #include <algorithm>
 #include <array>
@@ -205,11 +205,7 @@ std::string quote(std::string_view s) {
 }
 
 // Mark lines are 0-based; absent nodes have none.
-int lineOf(const YAML::Node& n, int fallback) {
-  if (!n.IsDefined()) return fallback;
-  const auto m = n.Mark();
-  return m.line >= 0 ? m.line + 1 : fallback;
-}
+using yaml::lineOf;
 
 struct Entry {
   YAML::Node value;
@@ -277,6 +273,10 @@ class FileLoader {
   std::optional<Transition::Creates> createsOf(const Entry& entry, const std::string& twhat, const RecordType& type);
   // attachments, notice, checks, periodic_return (after the fields are read).
   void typeExtras(const Object& o, RecordType& type, const std::string& what);
+  // The type's indexes, constraints and deadlines (after the fields and the workflow).
+  void typeIndexes(const Object& o, RecordType& type, const std::string& what);
+  void typeConstraints(const Object& o, RecordType& type, const std::string& what);
+  void typeDeadlines(const Object& o, RecordType& type, const std::string& what);
 
   std::string file_;
   std::vector<FileError>& errors_;
@@ -1264,6 +1264,137 @@ std::vector<std::string> FileLoader::workflowStates(const Object& o, std::string
   return *v;
 }
 
+// indexes: [[field, field, ...], ...]: equality on the leading fields, range and sort on the last.
+void FileLoader::typeIndexes(const Object& o, RecordType& type, const std::string& what) {
+  if (const auto* ix = o.get("indexes")) {
+    // indexes: [[field, field, ...], ...]
+    if (!ix->value.IsSequence()) {
+      error(ix->line, "'indexes' of " + what + " is a list of field lists, e.g. [[source, received_at]]");
+    } else {
+      for (const auto& item : ix->value) {
+        const int line = lineOf(item, ix->line);
+        std::vector<std::string> fields;
+        bool ok = item.IsSequence() && item.size() >= 2 && item.size() <= 4;
+        if (ok)
+          for (const auto& f : item) {
+            const std::string fname = f.IsScalar() ? f.Scalar() : std::string();
+            const auto* def = type.field(fname);
+            const bool column = fname == "state" || fname == "created_at" || fname == "updated_at";
+            if (!column && (!def || def->sensitivity == Sensitivity::Identity)) {
+              error(line, "index of " + what + " names " + quote(fname) +
+                              ", which is not a stored non-identity field (or state, created_at, updated_at)");
+              ok = false;
+            }
+            fields.push_back(fname);
+          }
+        else
+          error(line, "an index of " + what + " lists 2 to 4 fields");
+        if (ok) type.indexes.push_back(std::move(fields));
+      }
+    }
+  }
+}
+
+// constraints: unique or capacity rules checked inside the write's transaction.
+void FileLoader::typeConstraints(const Object& o, RecordType& type, const std::string& what) {
+  if (const auto* cs = o.get("constraints")) {
+    if (!cs->value.IsSequence()) {
+      error(cs->line, "'constraints' of " + what + " must be a list");
+    } else {
+      for (const auto& item : cs->value) {
+        auto co = object(item,
+                         {"name", "unique", "capacity", "when", "states", "except_states", "override_permission",
+                          "message"},
+                         "a constraint of " + what, cs->line);
+        if (!co) continue;
+        Constraint c;
+        c.line = co->line;
+        c.name = name(*co, "name", "a constraint of " + what);
+        const std::string cwhat = "constraint " + quote(c.name) + " of " + what;
+        c.message = labels(*co, "message", cwhat, true);
+        c.states = workflowStates(*co, "states", cwhat, quote("states") + " of " + cwhat, type, what);
+        c.except_states =
+            workflowStates(*co, "except_states", cwhat, quote("except_states") + " of " + cwhat, type, what);
+        if (auto perm = string(*co, "override_permission", cwhat)) c.override_permission = *perm;
+        if (const auto* w = co->get("when")) {
+          FieldDef owner;
+          owner.name = "constraint " + c.name;
+          owner.line = w->line;
+          c.when = condition(w->value, type, owner, "when");
+        }
+        const bool unique = co->has("unique"), capacity = co->has("capacity");
+        if (unique == capacity) {
+          error(co->line, cwhat + " needs exactly one of 'unique' or 'capacity'");
+          continue;
+        }
+        if (unique) {
+          c.kind = Constraint::Kind::Unique;
+          if (auto fs = strings(*co, "unique", cwhat)) c.fields = *fs;
+          if (c.fields.empty()) error(co->get("unique")->line, "'unique' of " + cwhat + " lists one or more fields");
+          for (const auto& f : c.fields) {
+            const auto* def = type.field(f);
+            if (!def || def->sensitivity == Sensitivity::Identity ||
+                def->type == FieldType::MultiEnum || def->type == FieldType::LongText)
+              error(co->get("unique")->line, "'unique' of " + cwhat + " names " + quote(f) +
+                                                 ", which is not a stored single-valued non-identity field");
+          }
+        } else {
+          c.kind = Constraint::Kind::Capacity;
+          const auto* cap = co->get("capacity");
+          if (auto cap_o = object(cap->value, {"ref", "field"}, "'capacity' of " + cwhat, cap->line)) {
+            if (auto r = string(*cap_o, "ref", cwhat)) c.ref_field = *r;
+            if (auto f = string(*cap_o, "field", cwhat)) c.capacity_field = *f;
+            const auto* ref = type.field(c.ref_field);
+            if (!ref || ref->type != FieldType::Reference)
+              error(cap->line, "'capacity.ref' of " + cwhat + " must name a reference field");
+            if (c.capacity_field.empty()) error(cap->line, "'capacity.field' of " + cwhat + " is required");
+          }
+        }
+        type.constraints.push_back(std::move(c));
+      }
+    }
+  }
+}
+
+// deadlines: time limits on records in some states.
+void FileLoader::typeDeadlines(const Object& o, RecordType& type, const std::string& what) {
+  if (const auto* ds = o.get("deadlines")) {
+    if (!ds->value.IsSequence()) {
+      error(ds->line, "'deadlines' of " + what + " must be a list");
+    } else {
+      for (const auto& item : ds->value) {
+        auto d_o = object(item, {"name", "label", "states", "from", "within", "done_field", "permission"},
+                          "a deadline of " + what, ds->line);
+        if (!d_o) continue;
+        Deadline d;
+        d.line = d_o->line;
+        d.name = name(*d_o, "name", "a deadline of " + what);
+        const std::string dwhat = "deadline " + quote(d.name) + " of " + what;
+        d.label = labels(*d_o, "label", dwhat, true);
+        d.states = workflowStates(*d_o, "states", dwhat, dwhat, type, what);
+        if (auto f = string(*d_o, "from", dwhat)) d.from = *f;
+        const auto* from = type.field(d.from);
+        if (!from || (from->type != FieldType::Date && from->type != FieldType::DateTime) || !from->indexed)
+          error(d_o->line, dwhat + ": 'from' must name an indexed date or datetime field");
+        if (auto f = string(*d_o, "done_field", dwhat)) {
+          d.done_field = *f;
+          if (!type.field(d.done_field)) error(d_o->get("done_field")->line, dwhat + ": 'done_field' is not a field");
+        }
+        if (auto p = string(*d_o, "permission", dwhat)) d.permission = *p;
+        if (const auto* w = d_o->get("within")) {
+          if (auto wo = object(w->value, {"hours", "days"}, "'within' of " + dwhat, w->line)) {
+            if (auto h = integer(*wo, "hours", dwhat)) d.within_seconds += *h * 3600;
+            if (auto dd = integer(*wo, "days", dwhat)) d.within_seconds += *dd * 86400;
+          }
+        } else {
+          error(d_o->line, dwhat + " needs 'within': {hours: N} or {days: N} (0 for due on the date itself)");
+        }
+        type.deadlines.push_back(std::move(d));
+      }
+    }
+  }
+}
+
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
                   {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules",
@@ -1327,33 +1458,7 @@ void FileLoader::loadType(const YAML::Node& root) {
   }
   if (const auto* w = o->get("workflow")) type.workflow = workflow(w->value, type);
   typeExtras(*o, type, what);
-  if (const auto* ix = o->get("indexes")) {
-    // indexes: [[field, field, ...], ...]
-    if (!ix->value.IsSequence()) {
-      error(ix->line, "'indexes' of " + what + " is a list of field lists, e.g. [[source, received_at]]");
-    } else {
-      for (const auto& item : ix->value) {
-        const int line = lineOf(item, ix->line);
-        std::vector<std::string> fields;
-        bool ok = item.IsSequence() && item.size() >= 2 && item.size() <= 4;
-        if (ok)
-          for (const auto& f : item) {
-            const std::string fname = f.IsScalar() ? f.Scalar() : std::string();
-            const auto* def = type.field(fname);
-            const bool column = fname == "state" || fname == "created_at" || fname == "updated_at";
-            if (!column && (!def || def->sensitivity == Sensitivity::Identity)) {
-              error(line, "index of " + what + " names " + quote(fname) +
-                              ", which is not a stored non-identity field (or state, created_at, updated_at)");
-              ok = false;
-            }
-            fields.push_back(fname);
-          }
-        else
-          error(line, "an index of " + what + " lists 2 to 4 fields");
-        if (ok) type.indexes.push_back(std::move(fields));
-      }
-    }
-  }
+  typeIndexes(*o, type, what);
   if (const auto* c = o->get("consent")) {
     // consent: {share_with: <multi_enum field over agency types>}
     const std::string cwhat = "consent of " + what;
@@ -1374,99 +1479,9 @@ void FileLoader::loadType(const YAML::Node& root) {
       if (std::find(recordRuleNames().begin(), recordRuleNames().end(), r) == recordRuleNames().end())
         error(rs->line, "rule " + quote(r) + " of " + what + " is not a rule the engine has (src/rules/)");
   }
-  if (const auto* cs = o->get("constraints")) {
-    if (!cs->value.IsSequence()) {
-      error(cs->line, "'constraints' of " + what + " must be a list");
-    } else {
-      for (const auto& item : cs->value) {
-        auto co = object(item,
-                         {"name", "unique", "capacity", "when", "states", "except_states", "override_permission",
-                          "message"},
-                         "a constraint of " + what, cs->line);
-        if (!co) continue;
-        Constraint c;
-        c.line = co->line;
-        c.name = name(*co, "name", "a constraint of " + what);
-        const std::string cwhat = "constraint " + quote(c.name) + " of " + what;
-        c.message = labels(*co, "message", cwhat, true);
-        c.states = workflowStates(*co, "states", cwhat, quote("states") + " of " + cwhat, type, what);
-        c.except_states =
-            workflowStates(*co, "except_states", cwhat, quote("except_states") + " of " + cwhat, type, what);
-        if (auto perm = string(*co, "override_permission", cwhat)) c.override_permission = *perm;
-        if (const auto* w = co->get("when")) {
-          FieldDef owner;
-          owner.name = "constraint " + c.name;
-          owner.line = w->line;
-          c.when = condition(w->value, type, owner, "when");
-        }
-        const bool unique = co->has("unique"), capacity = co->has("capacity");
-        if (unique == capacity) {
-          error(co->line, cwhat + " needs exactly one of 'unique' or 'capacity'");
-          continue;
-        }
-        if (unique) {
-          c.kind = Constraint::Kind::Unique;
-          if (auto fs = strings(*co, "unique", cwhat)) c.fields = *fs;
-          if (c.fields.empty()) error(co->get("unique")->line, "'unique' of " + cwhat + " lists one or more fields");
-          for (const auto& f : c.fields) {
-            const auto* def = type.field(f);
-            if (!def || def->sensitivity == Sensitivity::Identity ||
-                def->type == FieldType::MultiEnum || def->type == FieldType::LongText)
-              error(co->get("unique")->line, "'unique' of " + cwhat + " names " + quote(f) +
-                                                 ", which is not a stored single-valued non-identity field");
-          }
-        } else {
-          c.kind = Constraint::Kind::Capacity;
-          const auto* cap = co->get("capacity");
-          if (auto cap_o = object(cap->value, {"ref", "field"}, "'capacity' of " + cwhat, cap->line)) {
-            if (auto r = string(*cap_o, "ref", cwhat)) c.ref_field = *r;
-            if (auto f = string(*cap_o, "field", cwhat)) c.capacity_field = *f;
-            const auto* ref = type.field(c.ref_field);
-            if (!ref || ref->type != FieldType::Reference)
-              error(cap->line, "'capacity.ref' of " + cwhat + " must name a reference field");
-            if (c.capacity_field.empty()) error(cap->line, "'capacity.field' of " + cwhat + " is required");
-          }
-        }
-        type.constraints.push_back(std::move(c));
-      }
-    }
-  }
+  typeConstraints(*o, type, what);
 
-  if (const auto* ds = o->get("deadlines")) {
-    if (!ds->value.IsSequence()) {
-      error(ds->line, "'deadlines' of " + what + " must be a list");
-    } else {
-      for (const auto& item : ds->value) {
-        auto d_o = object(item, {"name", "label", "states", "from", "within", "done_field", "permission"},
-                          "a deadline of " + what, ds->line);
-        if (!d_o) continue;
-        Deadline d;
-        d.line = d_o->line;
-        d.name = name(*d_o, "name", "a deadline of " + what);
-        const std::string dwhat = "deadline " + quote(d.name) + " of " + what;
-        d.label = labels(*d_o, "label", dwhat, true);
-        d.states = workflowStates(*d_o, "states", dwhat, dwhat, type, what);
-        if (auto f = string(*d_o, "from", dwhat)) d.from = *f;
-        const auto* from = type.field(d.from);
-        if (!from || (from->type != FieldType::Date && from->type != FieldType::DateTime) || !from->indexed)
-          error(d_o->line, dwhat + ": 'from' must name an indexed date or datetime field");
-        if (auto f = string(*d_o, "done_field", dwhat)) {
-          d.done_field = *f;
-          if (!type.field(d.done_field)) error(d_o->get("done_field")->line, dwhat + ": 'done_field' is not a field");
-        }
-        if (auto p = string(*d_o, "permission", dwhat)) d.permission = *p;
-        if (const auto* w = d_o->get("within")) {
-          if (auto wo = object(w->value, {"hours", "days"}, "'within' of " + dwhat, w->line)) {
-            if (auto h = integer(*wo, "hours", dwhat)) d.within_seconds += *h * 3600;
-            if (auto dd = integer(*wo, "days", dwhat)) d.within_seconds += *dd * 86400;
-          }
-        } else {
-          error(d_o->line, dwhat + " needs 'within': {hours: N} or {days: N} (0 for due on the date itself)");
-        }
-        type.deadlines.push_back(std::move(d));
-      }
-    }
-  }
+  typeDeadlines(*o, type, what);
 
   if (type.name.empty()) return;
   if (const auto* first = schema_.type(type.name)) {
@@ -1520,13 +1535,9 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
   std::vector<Doc> docs;
   std::set<std::string, std::less<>> type_names;
   for (const auto& [file, text] : files) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-      result.errors.push_back({file, std::max(e.mark.line + 1, 1), "YAML syntax error: " + e.msg});
-      continue;
-    }
+    auto parsed = yaml::parse(file, text, result.errors);
+    if (!parsed) continue;
+    YAML::Node root = *parsed;
     if (!root.IsMap()) {
       result.errors.push_back(
           {file, lineOf(root, 1),
@@ -1625,21 +1636,8 @@ LoadResult loadSchemaDir(const std::string& dir) {
     r.errors.push_back({dir, 0, "the schema directory does not exist"});
     return r;
   }
-  std::map<std::string, std::string> files;
   std::vector<FileError> read_errors;
-  for (fs::recursive_directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
-    const auto ext = it->path().extension();
-    if (!it->is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
-    const std::string name = (base.filename() / fs::relative(it->path(), base)).generic_string();
-    std::ifstream in(it->path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in)
-      read_errors.push_back({name, 0, "cannot be read"});
-    else
-      files.emplace(name, text.str());
-  }
-  if (ec) read_errors.push_back({dir, 0, "cannot be listed: " + ec.message()});
+  const auto files = yaml::readDir(base.string(), read_errors, true, base.filename().generic_string() + "/");
   LoadResult r = loadSchemaTexts(files);
   if (files.empty() && read_errors.empty()) r.errors.push_back({dir, 0, "no *.yaml files in the schema directory"});
   r.errors.insert(r.errors.begin(), read_errors.begin(), read_errors.end());

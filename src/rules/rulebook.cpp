@@ -1,7 +1,7 @@
 #include "rules/rulebook.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include "core/yaml_files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -170,7 +170,7 @@ RuleBook RuleBook::load(const std::string& dir, std::vector<FileError>& errors) 
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
       try {
-        fn(YAML::LoadFile(f.string()), f.string());
+        if (const auto root = yaml::load(f.string(), errors)) fn(*root, f.string());
       } catch (const YAML::Exception& e) {
         errors.push_back({f.string(), e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg});
       } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 #include "stats/indicators.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "core/yaml_files.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -91,23 +91,15 @@ struct Loader {
   std::string file;
 
   void error(int line, const std::string& message) { out.errors.push_back({file, line, message}); }
-  static int lineOf(const YAML::Node& n) { return n.Mark().line + 1; }
+  static int lineOf(const YAML::Node& n) { return yaml::lineOf(n, 1); }
 
   Translated text3(const YAML::Node& n) {
-    Translated t;
-    if (!n) return t;
-    if (n.IsScalar()) {
-      t.az = n.as<std::string>();
-      return t;
-    }
-    if (!n.IsMap()) {
+    if (n && !n.IsScalar() && !n.IsMap()) {
       error(lineOf(n), "expected {az, en, ru}");
-      return t;
+      return {};
     }
-    if (n["az"]) t.az = n["az"].as<std::string>();
-    if (n["en"]) t.en = n["en"].as<std::string>();
-    if (n["ru"]) t.ru = n["ru"].as<std::string>();
-    if (t.az.empty()) error(lineOf(n), "the Azerbaijani text (az) is required");
+    Translated t = yaml::texts(n);
+    if (n && n.IsMap() && t.az.empty()) error(lineOf(n), "the Azerbaijani text (az) is required");
     return t;
   }
 
@@ -255,8 +247,10 @@ struct Loader {
 
   void parse(const std::string& name, const std::string& text) {
     file = name;
+    const auto parsed = yaml::parse(name, text, out.errors);
+    if (!parsed) return;
     try {
-      YAML::Node root = YAML::Load(text);
+      const YAML::Node& root = *parsed;
       if (!root.IsMap()) {
         error(1, "expected a map with settings:, dimensions: or indicators:");
         return;
@@ -397,21 +391,16 @@ CatalogueLoad loadCatalogueTexts(const std::map<std::string, std::string>& files
 }
 
 CatalogueLoad loadCatalogue(const std::string& dir, const records::Schema& schema) {
-  std::map<std::string, std::string> files;
-  namespace fs = std::filesystem;
-  if (!fs::is_directory(dir)) {
+  if (!std::filesystem::is_directory(dir)) {
     CatalogueLoad out;
     out.errors.push_back({dir, 0, "not a directory"});
     return out;
   }
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (!e.is_regular_file() || e.path().extension() != ".yaml") continue;
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    files[e.path().string()] = ss.str();
-  }
-  return loadCatalogueTexts(files, schema);
+  std::vector<FileError> read_errors;
+  const auto files = yaml::readDir(dir, read_errors, false, (std::filesystem::path(dir) / "").string());
+  auto out = loadCatalogueTexts(files, schema);
+  out.errors.insert(out.errors.begin(), read_errors.begin(), read_errors.end());
+  return out;
 }
 
 std::map<std::string, std::vector<std::string>> Catalogue::fieldsUsed(const records::Schema& schema) const {

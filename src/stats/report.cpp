@@ -1,7 +1,7 @@
 #include "stats/report.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include "core/yaml_files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -17,18 +17,7 @@ namespace palermo::stats {
 
 namespace {
 
-Translated text3(const YAML::Node& n) {
-  Translated t;
-  if (!n) return t;
-  if (n.IsScalar()) {
-    t.az = n.as<std::string>();
-    return t;
-  }
-  if (n["az"]) t.az = n["az"].as<std::string>();
-  if (n["en"]) t.en = n["en"].as<std::string>();
-  if (n["ru"]) t.ru = n["ru"].as<std::string>();
-  return t;
-}
+Translated text3(const YAML::Node& n) { return yaml::texts(n); }
 
 const char* notRecorded(const std::string& lang) {
   if (lang == "en") return "not recorded";
@@ -84,12 +73,10 @@ std::string categoryLabel(const Catalogue& catalogue, const records::Schema& sch
 
 ReportLayout loadReportLayout(const std::string& file, const Catalogue& catalogue) {
   ReportLayout layout;
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.what()));
-  }
+  std::vector<FileError> errors;
+  const auto parsed = yaml::load(file, errors);
+  if (!parsed) throw std::runtime_error(errors.front().toString());
+  const YAML::Node& root = *parsed;
   auto fail = [&](const YAML::Node& n, const std::string& message) {
     throw std::runtime_error(fmt::format("{}:{}: {}", file, n.Mark().line + 1, message));
   };
