@@ -345,20 +345,45 @@ struct RelatedRecord {
   int64_t id = 0;
 };
 
-class Store {
+// Records, their history, relations, indexes, grants and identity restrictions (src/records).
+class RecordStore {
  public:
-  virtual ~Store() = default;
+  virtual ~RecordStore() = default;
 
-  // Applies pending forward-only migrations, each in its own transaction. Returns how many.
-  virtual int migrate() = 0;
-  [[nodiscard]] virtual std::vector<MigrationInfo> migrations() = 0;  // all known, applied or not
-  [[nodiscard]] virtual bool migrationsPending() = 0;
-  // Throws when the database cannot be reached.
-  virtual void ping() = 0;
-  [[nodiscard]] virtual StoreStats stats() const = 0;
-  [[nodiscard]] virtual std::string backendName() const = 0;
-  // Finishes queued writes and closes connections; later calls throw.
-  virtual void close() = 0;
+  // Records. Every mutation writes the row, its history entry, links, terms and the audit
+  // entry in one transaction.
+  virtual void setAuditHasher(AuditHasher hasher) = 0;
+  virtual MutationResult applyMutation(const RecordMutation& m) = 0;
+  virtual std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) = 0;
+  virtual RecordPage listRecords(const RecordQuery& q) = 0;
+  virtual std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) = 0;
+  virtual std::vector<RelatedRecord> relations(const std::string& type, int64_t id) = 0;
+  // Creates (once) what makes filtering and sorting on `field` of `type` fast.
+  virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
+  // An index over several fields in order (equality on the first ones, range or sort on the
+  // last), for the list views a register uses most.
+  virtual void ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) = 0;
+
+  // Sets the roles cut off from a record's identity, with its audit entry.
+  virtual void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) = 0;
+  // Whether `v` reaches the record (its scope, or a live grant on it or on a record linked to it).
+  virtual bool recordVisible(int64_t record_id, const Visibility& v) = 0;
+  // Grants. addGrant returns the new id; both write their audit entry in the same transaction.
+  virtual int64_t addGrant(const GrantRow& g, const AuditDraft& audit) = 0;
+  virtual bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) = 0;
+  virtual std::vector<GrantRow> grantsOf(int64_t record_id) = 0;
+
+  // Runs `fn` so that every store call it makes on this thread is one transaction: all of it
+  // becomes durable when fn returns, none of it when fn throws (imports are all-or-nothing).
+  // Other writers wait while it runs.
+  virtual void inTransaction(const std::function<void()>& fn) = 0;
+};
+
+// Users, agencies, sessions, API tokens, the second factor and sign-in throttling (src/auth,
+// src/admin).
+class AuthStore {
+ public:
+  virtual ~AuthStore() = default;
 
   // Users. createUser returns nullopt when the login is taken.
   virtual std::optional<UserRow> createUser(const NewUser& user) = 0;
@@ -391,29 +416,6 @@ class Store {
   virtual int deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) = 0;
   virtual int deleteExpiredSessions(int64_t now, int64_t idle_cutoff) = 0;
 
-  // Records. Every mutation writes the row, its history entry, links, terms and the audit
-  // entry in one transaction.
-  virtual void setAuditHasher(AuditHasher hasher) = 0;
-  virtual MutationResult applyMutation(const RecordMutation& m) = 0;
-  virtual std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) = 0;
-  virtual RecordPage listRecords(const RecordQuery& q) = 0;
-  virtual std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) = 0;
-  virtual std::vector<RelatedRecord> relations(const std::string& type, int64_t id) = 0;
-  // Creates (once) what makes filtering and sorting on `field` of `type` fast.
-  virtual void ensureFieldIndex(const std::string& type, const std::string& field) = 0;
-  // An index over several fields in order (equality on the first ones, range or sort on the
-  // last), for the list views a register uses most.
-  virtual void ensureCompositeIndex(const std::string& type, const std::vector<std::string>& fields) = 0;
-
-  // Sets the roles cut off from a record's identity, with its audit entry.
-  virtual void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) = 0;
-  // Whether `v` reaches the record (its scope, or a live grant on it or on a record linked to it).
-  virtual bool recordVisible(int64_t record_id, const Visibility& v) = 0;
-  // Grants. addGrant returns the new id; both write their audit entry in the same transaction.
-  virtual int64_t addGrant(const GrantRow& g, const AuditDraft& audit) = 0;
-  virtual bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) = 0;
-  virtual std::vector<GrantRow> grantsOf(int64_t record_id) = 0;
-
   // Agencies.
   virtual AgencyRow createAgency(const AgencyRow& a) = 0;
   virtual std::optional<AgencyRow> findAgency(int64_t id) = 0;
@@ -422,9 +424,28 @@ class Store {
   virtual void updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id,
                                 bool active, const AuditDraft& audit) = 0;
 
+  // Throttling counters (sign-in attempts per address), shared by every instance that uses the
+  // database. A counter counts the hits within `window` seconds of its first hit; after that it
+  // starts again. throttleHit returns the count including this hit.
+  virtual int throttleHit(const std::string& key, int64_t now, int64_t window) = 0;
+  virtual int throttleCount(const std::string& key, int64_t now, int64_t window) = 0;
+  virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
+};
+
+// Uploaded files, sealed by the engine.
+class AttachmentStore {
+ public:
+  virtual ~AttachmentStore() = default;
+
   // Attachments. putAttachment stores a new one with its audit entry, durably.
   virtual void putAttachment(const AttachmentRow& a, const AuditDraft& audit) = 0;
   virtual std::optional<AttachmentRow> getAttachment(const std::string& id, bool with_content) = 0;
+};
+
+// The audit chain: entries, search and its head (src/audit).
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
 
   // Audit: an entry on its own (reads of identity), durable when this returns.
   virtual void appendAudit(const AuditDraft& draft, int64_t at) = 0;
@@ -438,11 +459,38 @@ class Store {
     std::string mac;
   };
   virtual AuditHead auditHead() = 0;
+};
 
-  // Runs `fn` so that every store call it makes on this thread is one transaction: all of it
-  // becomes durable when fn returns, none of it when fn throws (imports are all-or-nothing).
-  // Other writers wait while it runs.
-  virtual void inTransaction(const std::function<void()>& fn) = 0;
+// Which person each registration belongs to (src/linkage).
+class LinkStore {
+ public:
+  virtual ~LinkStore() = default;
+
+  // ---- Person links (S4, src/linkage/person_links.*): which person each registration (a person
+  // record, a signal) belongs to. person_id is a record id: the person's first registration.
+  [[nodiscard]] virtual std::vector<PersonLinkRow> personLinks() = 0;
+  // Inserts or replaces the rows, atomically (a row with person_id 0 removes the registration's
+  // link); with replace_all, rows not given are removed.
+  virtual void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) = 0;
+};
+
+// The whole store: the parts above, and what belongs to the database as a whole — its
+// migrations, health, schema and key state, and copying it to another backend. Services take
+// the part they use; the server and the command line hold the whole.
+class Store : public RecordStore, public AuthStore, public AttachmentStore, public AuditStore, public LinkStore {
+ public:
+  ~Store() override = default;
+
+  // Applies pending forward-only migrations, each in its own transaction. Returns how many.
+  virtual int migrate() = 0;
+  [[nodiscard]] virtual std::vector<MigrationInfo> migrations() = 0;  // all known, applied or not
+  [[nodiscard]] virtual bool migrationsPending() = 0;
+  // Throws when the database cannot be reached.
+  virtual void ping() = 0;
+  [[nodiscard]] virtual StoreStats stats() const = 0;
+  [[nodiscard]] virtual std::string backendName() const = 0;
+  // Finishes queued writes and closes connections; later calls throw.
+  virtual void close() = 0;
 
   // Master key versions (see ResealPlan).
   virtual KeyVersions keyVersions() = 0;
@@ -453,20 +501,6 @@ class Store {
   // Schema state: the last schema text applied per record type (for evolution checks).
   virtual std::map<std::string, std::string> schemaState() = 0;
   virtual void saveSchemaState(const std::map<std::string, std::string>& state) = 0;
-
-  // Throttling counters (sign-in attempts per address), shared by every instance that uses the
-  // database. A counter counts the hits within `window` seconds of its first hit; after that it
-  // starts again. throttleHit returns the count including this hit.
-  virtual int throttleHit(const std::string& key, int64_t now, int64_t window) = 0;
-  virtual int throttleCount(const std::string& key, int64_t now, int64_t window) = 0;
-  virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
-
-  // ---- Person links (S4, src/linkage/person_links.*): which person each registration (a person
-  // record, a signal) belongs to. person_id is a record id: the person's first registration.
-  [[nodiscard]] virtual std::vector<PersonLinkRow> personLinks() = 0;
-  // Inserts or replaces the rows, atomically (a row with person_id 0 removes the registration's
-  // link); with replace_all, rows not given are removed.
-  virtual void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) = 0;
 
   // Copies everything this store holds (agencies, users, sessions, records with their history,
   // links and search terms, grants, attachments, the audit chain and its head, schema and key
