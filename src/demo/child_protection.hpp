@@ -48,4 +48,9 @@ void appendFamilySafety(uint64_t seed, DemoDataset& out);
 // the Ministry of Labour and the State Migration Service; 2019 states the annual report's figures.
 void appendMonitoringLabourMigration(uint64_t seed, DemoDataset& out);
 
+// P1-P4 and legal acts (demo/prevention.cpp): awareness and training events, grants and awards,
+// cooperation requests and agreements, legal acts, and the National Action Plan 2020-2024 with
+// answer 7's child-protection measures and their 2020 progress reports.
+void appendPrevention(uint64_t seed, DemoDataset& out);
+
 }  // namespace palermo::demo

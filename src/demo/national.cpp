@@ -290,17 +290,6 @@ const std::vector<int> kHistoryVictims = {22, 43, 56, 61, 53, 58, 64, 72, 75, 85
 const std::vector<int> kHistoryCrimes = {34, 52, 61, 70, 68, 74, 88, 96, 104, 113};       // 760
 const std::vector<int> kHistoryProsecuted = {21, 30, 38, 42, 45, 47, 51, 54, 56, 60};     // 444
 const std::vector<Aggregate> kAggregates2019 = {
-    {"awareness_seminars_places", 2019, 55, "exact"},
-    {"awareness_printed_materials", 2019, 100000, "over"},
-    {"awareness_foreigners_in_seminars", 2019, 1800, "over"},
-    {"associations_awarded", 2019, 18, "exact"},
-    {"ngo_grants_amount", 2019, 209000, "exact"},
-    {"ngo_grants_projects", 2019, 20, "exact"},
-    {"ngo_grants_shelters_amount", 2019, 105000, "exact"},
-    {"ngo_grants_shelters", 2019, 3, "exact"},
-    {"ngo_grants_rehabilitation_centres", 2019, 5, "exact"},
-    {"officer_training_events", 2019, 51, "exact"},
-    {"officer_training_as_instructors", 2019, 17, "exact"},
     {"organ_removal_groups_sss", 2019, 1, "exact"},
 };
 
@@ -395,6 +384,7 @@ class National {
     appendChildProtection(seed_, raid_victims, out_);
     appendFamilySafety(seed_, out_);
     appendMonitoringLabourMigration(seed_, out_);
+    appendPrevention(seed_, out_);
     return std::move(out_);
   }
 

@@ -264,12 +264,16 @@ Json RecordService::render(const Actor& actor, const RecordType& type, const Sto
   return out;
 }
 
-void RecordService::checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors) {
+void RecordService::checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors,
+                                    const Actor* writer) {
   for (const auto& f : type.fields) {
     if (f.type != FieldType::Reference || !data.contains(f.name) || !data[f.name].is_number_integer()) continue;
     const int64_t target = data[f.name].get<int64_t>();
     auto r = store_.getRecord(f.ref, target);
-    if (!r || r->deleted_at != 0)
+    // Out of the writer's reach reads the same as missing: nothing is learnt of the record.
+    const bool hidden = r && f.visible_to_writer && writer && !writer->system &&
+                        (!writer->may(f.ref, "read") || !store_.recordVisible(target, writer->visibility(f.ref, nowMs())));
+    if (!r || r->deleted_at != 0 || hidden)
       errors.push_back({f.name, "reference", fmt::format("there is no {} record with id {}", f.ref, target)});
   }
 }
@@ -502,7 +506,7 @@ std::vector<std::string> RecordService::validated(const RecordType& type, int64_
     for (const auto& f : transition->requires_fields)
       if (!data.contains(f))
         errors.push_back({f, "required_for_transition", fmt::format("is required to {}", transition->name)});
-  checkReferences(type, data, errors);
+  checkReferences(type, data, errors, write.actor);
   std::vector<std::string> attachments;
   checkAttachments(type, id, data, errors, attachments);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
@@ -515,7 +519,8 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   Json data = body;
   auto overrides = takeOverrides(type, data);
   dropAbsent(data);
-  auto attachments = validated(type, 0, data, {type.workflow ? type.workflow->initial : "", nullptr, actor.agency_id});
+  auto attachments =
+      validated(type, 0, data, {type.workflow ? type.workflow->initial : "", nullptr, actor.agency_id, &actor});
   checkIdentityWrite(actor, type, Json::object(), data);
   RecordMutation m;
   m.attachments = std::move(attachments);
@@ -569,7 +574,7 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);
-  auto attachments = validated(type, id, after, {stored.state, nullptr, stored.agency_id});
+  auto attachments = validated(type, id, after, {stored.state, nullptr, stored.agency_id, &actor});
   Json full_before = fullData(type, stored);
   checkIdentityWrite(actor, type, full_before, after, stored.identity_blocked);
   RecordMutation m;
@@ -646,7 +651,7 @@ Json RecordService::transition(const Actor& actor, const std::string& typeName, 
   Json patch_body = patch;
   auto overrides = takeOverrides(type, patch_body);
   Json after = patched(type, stored, patch_body);
-  auto attachments = validated(type, id, after, {t->to, t, stored.agency_id});
+  auto attachments = validated(type, id, after, {t->to, t, stored.agency_id, &actor});
   checkIdentityWrite(actor, type, fullData(type, stored), after, stored.identity_blocked);
   RecordMutation m;
   m.attachments = std::move(attachments);

@@ -175,9 +175,11 @@ class RecordService {
     std::string state;
     const Transition* transition = nullptr;
     int64_t agency_id = 0;
+    const Actor* actor = nullptr;  // the writer (references marked visible_to_writer)
   };
   std::vector<std::string> validated(const RecordType& type, int64_t id, Json& data, const Write& write);
-  void checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors);
+  void checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors,
+                       const Actor* writer = nullptr);
   // Attachment fields must name attachments uploaded for that type and field, not bound to
   // another record; their ids are collected for binding.
   void checkAttachments(const RecordType& type, int64_t record_id, const Json& data, std::vector<FieldError>& errors,

@@ -639,7 +639,7 @@ constexpr unsigned bit(FieldType t) {
 constexpr unsigned kNumeric = bit(FieldType::Integer) | bit(FieldType::Decimal) | bit(FieldType::Money);
 constexpr unsigned kDates = bit(FieldType::Date) | bit(FieldType::PartialDate) | bit(FieldType::DateTime);
 constexpr unsigned kTexts = bit(FieldType::Text) | bit(FieldType::LongText);
-constexpr std::array<std::pair<std::string_view, unsigned>, 13> kKeyScopes = {{
+constexpr std::array<std::pair<std::string_view, unsigned>, 14> kKeyScopes = {{
     {"min", kNumeric},
     {"max", kNumeric},
     {"min_year", kDates},
@@ -653,6 +653,7 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 13> kKeyScopes = {{
     {"ref", bit(FieldType::Reference)},
     {"accept", bit(FieldType::Attachment)},
     {"max_bytes", bit(FieldType::Attachment)},
+    {"visible_to_writer", bit(FieldType::Reference)},
 }};
 
 std::optional<FieldDef> FileLoader::field(const YAML::Node& node, const std::string& type_name, PendingField& pending) {
@@ -665,7 +666,8 @@ std::optional<FieldDef> FileLoader::field(const YAML::Node& node, const std::str
   auto o = object(node, {"name",       "type",     "label",       "help",        "required",  "required_if",
                          "visible_if", "indexed",  "sensitivity", "name_search", "min",       "max",
                          "min_year",   "max_year", "min_length",  "max_length",  "pattern",   "pattern_message",
-                         "scale",      "values",   "ref",         "accept",      "max_bytes", "computed"},
+                         "scale",      "values",   "ref",         "accept",      "max_bytes", "computed",
+                         "visible_to_writer"},
                   subject, 1);
   if (!o) return std::nullopt;
   FieldDef f;
@@ -677,6 +679,7 @@ std::optional<FieldDef> FileLoader::field(const YAML::Node& node, const std::str
   f.required = boolean(*o, "required", what).value_or(false);
   f.indexed = boolean(*o, "indexed", what).value_or(false);
   f.name_search = boolean(*o, "name_search", what).value_or(false);
+  f.visible_to_writer = boolean(*o, "visible_to_writer", what).value_or(false);
   if (auto s = string(*o, "sensitivity", what)) {
     auto it = std::find_if(kSensitivities.begin(), kSensitivities.end(), [&](const auto& p) { return p.second == *s; });
     if (it == kSensitivities.end())

@@ -99,6 +99,9 @@ struct FieldDef {
   Sensitivity sensitivity = Sensitivity::Case;
   bool indexed = false;     // filterable and sortable quickly
   bool name_search = false; // part of the tolerant name search (identity text fields)
+  // A reference the writer must be able to read: pointing at a record outside one's reach is
+  // refused like a missing one (a focal point reports on its own body's measures only).
+  bool visible_to_writer = false;
   std::optional<Computed> computed;
   int line = 0;
 };

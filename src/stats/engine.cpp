@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -696,6 +697,22 @@ struct Evaluator::Impl {
           for (double c : counts[k]) cells += c;
           if (cells != with_value) dims[k]->multi = true;  // a person in several categories
         }
+      } else if (ind->unit == Indicator::Unit::Distinct) {
+        // The different values of a field among the rows counted (the places of the year's
+        // seminars); rows without a value add none.
+        const Path field = compilePath(ind->from, ind->distinct);
+        std::unordered_set<int64_t> seen;
+        scan(s, [&](int32_t r) {
+          const int32_t e = field.ok ? field.follow(r) : -1;
+          if (e < 0 || !present(*field.col, static_cast<std::size_t>(e))) return;
+          const auto u = static_cast<std::size_t>(e);
+          const Column& c = *field.col;
+          seen.insert(c.kind == Column::Kind::Number ? static_cast<int64_t>(c.num[u])
+                      : c.kind == Column::Kind::Ref  ? static_cast<int64_t>(c.ref[u])
+                      : c.kind == Column::Kind::Multi ? static_cast<int64_t>(c.bits[u])
+                                                      : static_cast<int64_t>(c.code[u]));
+        });
+        total = static_cast<double>(seen.size());
       } else {
         const Path sum = ind->unit == Indicator::Unit::Sum ? compilePath(ind->from, ind->sum) : Path{};
         scan(s, [&](int32_t r) {

@@ -19,6 +19,7 @@ const char* countsName(Indicator::Unit unit) {
     case Indicator::Unit::Records: return "records";
     case Indicator::Unit::Sum: return "sum";
     case Indicator::Unit::Ratio: return "ratio";
+    case Indicator::Unit::Distinct: return "distinct";
   }
   return "records";
 }
@@ -198,6 +199,7 @@ struct Loader {
       if (counts == "records") i.unit = Indicator::Unit::Records;
       else if (counts == "persons") i.unit = Indicator::Unit::Persons;
       else if (counts == "sum") i.unit = Indicator::Unit::Sum;
+      else if (counts == "distinct") i.unit = Indicator::Unit::Distinct;
       else if (counts == "ratio") i.unit = Indicator::Unit::Ratio;
       else error(i.line, "indicator '" + i.id + "': counts must be records, persons, sum or ratio (say what is counted)");
       if (n["from"]) i.from = n["from"].as<std::string>();
@@ -209,6 +211,7 @@ struct Loader {
       }
       if (n["person"]) i.person = n["person"].as<std::string>();
       if (n["sum"]) i.sum = n["sum"].as<std::string>();
+      if (n["distinct"]) i.distinct = n["distinct"].as<std::string>();
       if (n["date"]) i.date = n["date"].as<std::string>();
       if (n["numerator"]) i.numerator = n["numerator"].as<std::string>();
       if (n["denominator"]) i.denominator = n["denominator"].as<std::string>();
@@ -343,6 +346,13 @@ struct Loader {
         if (i.person.empty()) out.errors.push_back({i.file, i.line, where + ": counts persons, so 'person' (the path to the person) is required"});
         else checkPath(where, i.from, i.person, i.line, i.file);
       }
+      if (i.unit == Indicator::Unit::Distinct) {
+        if (i.distinct.empty())
+          out.errors.push_back({i.file, i.line, where + ": counts distinct values, so 'distinct' (the field) is required"});
+        else checkPath(where, i.from, i.distinct, i.line, i.file);
+        if (!i.breakdowns.empty())
+          out.errors.push_back({i.file, i.line, where + ": a count of distinct values has no breakdowns (they would not add up)"});
+      }
       if (i.unit == Indicator::Unit::Sum) {
         if (i.sum.empty()) out.errors.push_back({i.file, i.line, where + ": counts a sum, so 'sum' (a number field) is required"});
         else checkPath(where, i.from, i.sum, i.line, i.file);
@@ -437,6 +447,7 @@ std::map<std::string, std::vector<std::string>> Catalogue::fieldsUsed(const reco
     used[i.from];
     addPath(i.from, i.person);
     addPath(i.from, i.sum);
+    addPath(i.from, i.distinct);
     addPath(i.from, i.date);
     for (const auto& f : i.where) addFilter(i.from, f);
     for (const auto& b : i.breakdowns)

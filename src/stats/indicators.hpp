@@ -58,7 +58,7 @@ struct Dimension {
 };
 
 struct Indicator {
-  enum class Unit { Records, Persons, Sum, Ratio };
+  enum class Unit { Records, Persons, Sum, Ratio, Distinct };
   std::string id;
   int version = 1;
   Translated label;
@@ -72,6 +72,7 @@ struct Indicator {
   std::string returns_from, returns_value;
   std::string person;   // Persons: the path to the person counted once
   std::string sum;      // Sum: the numeric field added up
+  std::string distinct; // Distinct: the field whose different values are counted (places)
   std::string date;     // the field placing a record in a period; empty: no period test
                         // (the period then comes only through a CountedBy filter)
   std::vector<Filter> where;
