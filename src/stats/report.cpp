@@ -66,6 +66,11 @@ std::string categoryLabel(const Catalogue& catalogue, const records::Schema& sch
     return code;
   }
   if (d->list == "boolean") return code;
+  // A workflow state: the state's label in the register's workflow.
+  for (const auto& [type, path] : d->paths)
+    if (path == "state")
+      if (const auto* t = schema.type(type); t && t->workflow)
+        if (auto it = t->workflow->state_labels.find(code); it != t->workflow->state_labels.end()) return it->second.in(lang);
   if (const auto* l = schema.list(d->list))
     if (const auto* v = l->find(code)) return v->label.toJson()[lang == "en" || lang == "ru" ? lang : "az"].get<std::string>();
   return code;
@@ -105,9 +110,18 @@ ReportLayout loadReportLayout(const std::string& file, const Catalogue& catalogu
           for (std::sregex_iterator m(t->begin(), t->end(), cells), end; m != end; ++m)
             if (std::find(ind->breakdowns.begin(), ind->breakdowns.end(), (*m)[1].str()) == ind->breakdowns.end())
               fail(i, "sentence of '" + item.figure + "' names breakdown '" + (*m)[1].str() + "' the indicator does not have");
+      } else if (const auto l = i["list"]) {
+        ReportLayout::Item::List list;
+        for (auto [field, key] : {std::pair{&list.from, "from"}, {&list.date, "date"}, {&list.title, "title"}, {&list.number, "number"}})
+          if (l[key]) *field = l[key].as<std::string>();
+        if (list.from.empty() || list.date.empty() || list.title.empty())
+          fail(i, "a list names its register (from), date field and title field");
+        item.list = list;
+        item.text = text3(i["text"]);
+        if (item.text.empty()) fail(i, "a list says what to print when there is nothing (text:)");
       } else {
         item.text = text3(i["text"]);
-        if (item.text.empty()) fail(i, "an item has either figure: or text:");
+        if (item.text.empty()) fail(i, "an item has either figure:, list: or text:");
       }
       section.items.push_back(std::move(item));
     }
@@ -519,6 +533,24 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
     Json paragraphs = Json::array();
     std::vector<std::string> missing;  // figures without records or imported aggregates for the year
     for (const auto& item : s.items) {
+      if (item.list) {
+        const auto& l = *item.list;
+        std::vector<Json> rows;
+        if (opt.records)
+          rows = opt.records(l.from, l.date, std::to_string(opt.year) + "-01-01", std::to_string(opt.year) + "-12-31");
+        for (const auto& r : rows) {
+          std::string title = r.value(l.title + "_" + opt.lang, std::string());
+          if (title.empty()) title = r.value(l.title + "_az", r.value(l.title, std::string()));
+          const std::string day = r.value(l.date, std::string());
+          std::string text = (day.size() == 10 ? day.substr(8, 2) + "." + day.substr(5, 2) + "." + day.substr(0, 4) : day) +
+                             " — " + title;
+          if (!l.number.empty() && r.contains(l.number) && r[l.number].is_string())
+            text += " (№ " + r[l.number].get<std::string>() + ")";
+          paragraphs.push_back({{"text", text}, {"register", l.from}});
+        }
+        if (rows.empty()) paragraphs.push_back({{"text", render(item.text.in(opt.lang), Json::object(), opt.lang, opt.year)}});
+        continue;
+      }
       if (item.figure.empty()) {
         paragraphs.push_back({{"text", render(item.text.in(opt.lang), Json::object(), opt.lang, opt.year)}});
         continue;

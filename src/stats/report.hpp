@@ -3,6 +3,8 @@
 // disclosure control for public editions, and rendered as PDF, ODT, XLSX, CSV or JSON.
 // See docs/statistics.md.
 #pragma once
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,13 @@ struct ReportLayout {
     Translated sentence;                   // with {value}, {change}, {cells:dim}, {cell:dim:code}, {year}
     Translated text;                       // a paragraph of the edition (no figure)
     int from_year = 0;                // multi-year: the figure over from_year..year (no change shown)
+    // A list of the year's records of a register, one paragraph each (the legal acts):
+    // `list: {from: legal_act, date: adopted_on, title: title, number: number}`; the title is
+    // read from <title>_<lang> (falling back to <title>_az); `text` is said when there are none.
+    struct List {
+      std::string from, date, title, number;
+    };
+    std::optional<List> list;
   };
   struct Chart {
     std::string kind;                 // bars | trend
@@ -55,6 +64,11 @@ struct ReportOptions {
   int year = 0;
   std::string lang = "az";      // az | en | ru
   bool restricted = false;      // exact values (authorised roles); otherwise the public edition
+  // The records of `type` whose `date_field` lies in [from, to] (YYYY-MM-DD), oldest first, as
+  // their non-identity data: for list items. Unset: lists say their `text`.
+  std::function<std::vector<Json>(const std::string& type, const std::string& date_field, const std::string& from,
+                                  const std::string& to)>
+      records;
 };
 
 // One figure as published: exact values in restricted editions; in public editions the cells

@@ -175,7 +175,24 @@ Json StatsService::annualReport(const records::Actor& actor, int year, const std
   {
     std::shared_lock lock(mutex_);
     Evaluator ev(catalogue_, *snapshot_);
-    report = buildReport(layout_, ev, catalogue_, schema_, ReportOptions{year, lang, restricted});
+    ReportOptions options{year, lang, restricted, {}};
+    // List items (the year's legal acts): public registers' records, their non-identity fields.
+    options.records = [this](const std::string& type, const std::string& date_field, const std::string& from,
+                             const std::string& to) {
+      std::vector<Json> rows;
+      const auto* t = schema_.type(type);
+      const auto* f = t ? t->field(date_field) : nullptr;
+      if (!f || f->sensitivity == records::Sensitivity::Identity) return rows;
+      RecordQuery q;
+      q.type = type;
+      q.filters.push_back({date_field, RecordFilter::Op::Ge, from});
+      q.filters.push_back({date_field, RecordFilter::Op::Le, to});
+      q.sort_field = date_field;
+      q.limit = 500;
+      for (auto& r : store_.listRecords(q).items) rows.push_back(std::move(r.data));
+      return rows;
+    };
+    report = buildReport(layout_, ev, catalogue_, schema_, options);
   }
   store_.appendAudit(AuditDraft{actor.user_id, "statistics.report", "", 0,
                                 {{"report", "annual"}, {"year", year}, {"lang", lang},

@@ -315,6 +315,13 @@ inline std::string version(const Client& c, const std::string& type, int64_t id)
       c.call("GET", "/api/v1/records/" + type + "/" + std::to_string(id)).json()["version"].get<int64_t>());
 }
 
+// Takes a workflow transition on the record's current version.
+inline HttpResult step(const Client& c, const std::string& type, int64_t id, const std::string& transition,
+                       const Json& body) {
+  return c.call("POST", "/api/v1/records/" + type + "/" + std::to_string(id) + "/transitions/" + transition, body,
+                {{"If-Match", version(c, type, id)}});
+}
+
 // Signs in; with `change`, replaces the one-time password by kPassword and enrols the second
 // factor when the user's roles need one.
 inline Client signIn(ServerProcess& s, const std::string& login, const std::string& password, bool change) {

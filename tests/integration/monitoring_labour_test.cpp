@@ -16,10 +16,6 @@ namespace {
 
 const std::string R = "/api/v1/records/";
 
-HttpResult step(const Client& c, const std::string& type, int64_t id, const std::string& transition, const Json& body) {
-  return c.call("POST", R + type + "/" + std::to_string(id) + "/transitions/" + transition, body,
-                {{"If-Match", version(c, type, id)}});
-}
 bool hasField(const HttpResult& r, const std::string& field) {
   return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
 }

@@ -335,6 +335,33 @@ TEST_F(Report2019, StatesTheReportsFiguresAndStaysCurrent) {
   }
   EXPECT_NE(f["foreigners_deported"]["sources"][0].get<std::string>().find("12 approved returns, 2019-01-01..2019-12-31"),
             std::string::npos);
+  // P1, P2, P4 (docs/prevention-plans-cooperation.md): from records.
+  EXPECT_EQ(value("awareness_seminars_places"), 55);           // distinct places of the year's seminars
+  EXPECT_GT(value("awareness_printed_materials"), 100000);      // "over 100,000"
+  EXPECT_GT(value("awareness_foreigners_in_seminars"), 1800);   // "over 1,800"
+  EXPECT_EQ(value("associations_awarded"), 18);
+  EXPECT_EQ(value("ngo_grants_amount"), 209000);
+  EXPECT_EQ(value("ngo_grants_projects"), 20);
+  EXPECT_EQ(value("ngo_grants_shelters_amount"), 105000);
+  EXPECT_EQ(value("ngo_grants_shelters"), 3);
+  EXPECT_EQ(value("ngo_grants_rehabilitation_centres"), 5);
+  EXPECT_EQ(value("officer_training_events"), 51);
+  EXPECT_EQ(value("officer_training_as_instructors"), 17);
+  for (const char* id : {"awareness_seminars_places", "awareness_printed_materials", "awareness_foreigners_in_seminars",
+                         "associations_awarded", "ngo_grants_amount", "ngo_grants_projects", "ngo_grants_shelters_amount",
+                         "ngo_grants_shelters", "ngo_grants_rehabilitation_centres", "officer_training_events",
+                         "officer_training_as_instructors"})
+    EXPECT_FALSE(f[id]["imported"].get<bool>()) << id;
+  // The legal section lists the year's acts from records (three in the demo's 2019).
+  int acts = 0;
+  for (const auto& section : r["sections"])
+    if (section["id"] == "legal")
+      for (const auto& p : section["paragraphs"])
+        if (p.value("register", "") == "legal_act") {
+          ++acts;
+          EXPECT_NE(p["text"].get<std::string>().find("2019 — "), std::string::npos) << p.dump();
+        }
+  EXPECT_EQ(acts, 3);
   // Multi-year history: records from 2015 plus imported aggregates for 2005-2014.
   EXPECT_EQ(value("crimes_trafficking_and_forced_labour@2005..2019"), 1514);
   EXPECT_EQ(value("accused_prosecuted@2005..2019"), 570);
