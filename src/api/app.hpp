@@ -39,6 +39,10 @@ namespace palermo::monitoring {
 class BlockListService;
 }
 
+namespace palermo::plans {
+class ImplementationReports;
+}
+
 namespace palermo::api {
 
 // The services the handlers call. Handlers never hold the store: every read and write, check and
@@ -54,6 +58,7 @@ struct AppContext {
   const rules::RuleBook* rules = nullptr;      // the screening rule sets and rate tables
   returns::ReturnsService* returns = nullptr;  // periodic returns: completeness and due periods
   monitoring::BlockListService* block_list = nullptr;  // O1: the block list for access providers
+  plans::ImplementationReports* plan_reports = nullptr;  // P3: a plan's implementation report
 };
 
 // Every route, in one place (app.cpp); one file per resource:
@@ -66,7 +71,7 @@ void registerImportRoutes(http::Router& router, AppContext& ctx);   // imports_a
 void registerAccessRoutes(http::Router& router, AppContext& ctx);   // access_api.cpp: grants, restrictions, break-glass
 void registerStatsRoutes(http::Router& router, AppContext& ctx);    // stats_api.cpp: indicators, reports
 void registerLinkageRoutes(http::Router& router, AppContext& ctx);  // linkage_api.cpp: search, persons, review
-void registerReturnsRoutes(http::Router& router, AppContext& ctx);  // returns_api.cpp: returns, block list
+void registerReturnsRoutes(http::Router& router, AppContext& ctx);  // returns_api.cpp: returns, block list, plan reports
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);

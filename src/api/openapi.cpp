@@ -639,6 +639,12 @@ class OpenApiBuilder {
       param("to", "query", integer, false, "last year (default this year)")};
   op("/api/v1/returns/{type}/completeness", "get", "returns_completeness",
      "Agency × period: each return's state, or missing, with its due day", "returns", Json(), "200", anyObject);
+  paths["/api/v1/plans/{id}/implementation-report"]["parameters"] = {
+      param("id", "path", integer, true, "action plan id"), param("year", "query", integer, true, "the year"),
+      param("lang", "query", {{"type", "string"}, {"enum", {"az", "en", "ru"}}}, false, "default az"),
+      param("format", "query", {{"type", "string"}, {"enum", {"json", "pdf", "odt"}}}, false, "default json")};
+  op("/api/v1/plans/{id}/implementation-report", "get", "plan_implementation_report",
+     "An action plan's implementation report for a year (coordinator's office)", "plans", Json(), "200", anyObject);
   paths["/api/v1/block-list"]["parameters"] = {param("recipient", "query", str, true, "who receives it (1-200 characters)"),
                                                param("date", "query", str, false, "the day in force (default today)")};
   paths["/api/v1/block-list"]["get"] = {

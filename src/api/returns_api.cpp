@@ -1,6 +1,7 @@
-// Routes of periodic returns and of the block list: GET /api/v1/returns (the return types the
-// user sees, with their completeness), GET /api/v1/returns/{type}/completeness (agency ×
-// period), GET /api/v1/block-list (O1: addresses in force for an access provider, audited). The
+// Routes of periodic returns, the block list and plan reports: GET /api/v1/returns (the return
+// types the user sees, with their completeness), GET /api/v1/returns/{type}/completeness (agency
+// × period), GET /api/v1/block-list (O1: addresses in force for an access provider, audited),
+// GET /api/v1/plans/{id}/implementation-report (P3: json, pdf or odt, az/en/ru). The
 // returns themselves are records (/api/v1/records/return_*): entered, sent by an API token,
 // submitted and approved through the record routes.
 #include <charconv>
@@ -8,6 +9,7 @@
 #include "api/app.hpp"
 #include "api/common.hpp"
 #include "monitoring/block_list.hpp"
+#include "plans/implementation_report.hpp"
 #include "records/engine.hpp"
 #include "records/schema.hpp"
 #include "returns/returns_service.hpp"
@@ -46,6 +48,21 @@ void registerReturnsRoutes(http::Router& r, AppContext& ctx) {
       const int from = yearParam(req, "from", to);
       auto res = Response::json(200, ctx.returns->completeness(actorFor(ctx, p), req.params.at("type"), from, to, nowMillis()));
       res.set("Cache-Control", "no-store");
+      return res;
+    });
+  }
+  if (ctx.plan_reports) {
+    r.get("/api/v1/plans/{id}/implementation-report", [&ctx](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      const int64_t now = nowMillis();
+      const int year = yearParam(req, "year", std::stoi(records::utcDate(now).substr(0, 4)));
+      std::string lang = req.queryParam("lang"), format = req.queryParam("format");
+      if (lang.empty()) lang = "az";
+      if (format.empty()) format = "json";
+      auto doc = ctx.plan_reports->document(actorFor(ctx, p), pathId(req, "id"), year, lang, format, now);
+      Response res{200, doc.content_type, {}, std::move(doc.bytes)};
+      res.set("Cache-Control", "no-store");
+      if (format != "json") res.set("Content-Disposition", "attachment; filename=\"" + doc.file_name + "\"");
       return res;
     });
   }

@@ -16,6 +16,7 @@
 #include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
 #include "monitoring/block_list.hpp"
+#include "plans/implementation_report.hpp"
 #include "returns/returns_service.hpp"
 #include "keys/key_rotation.hpp"
 #include "stats/service.hpp"
@@ -90,8 +91,9 @@ int runServe(const Config& config, bool print_routes = false) {
   http::Router router;
   returns::ReturnsService returns_service(schema, *store);
   monitoring::BlockListService block_list(*store, records);
+  plans::ImplementationReports plan_reports(schema, *store);
   api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
-                      &rule_book, &returns_service, &block_list};
+                      &rule_book, &returns_service, &block_list, &plan_reports};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())

@@ -78,14 +78,14 @@ TEST(ActionPlan, AFocalPointReportsOnItsOwnBodysMeasuresOnly) {
                               {{"Cookie", teacher.cookie}, {"X-CSRF-Token", teacher.csrf}, {"Content-Type", "application/pdf"}});
   ASSERT_EQ(up.status, 201) << up.body;
   const int64_t report = created(teacher.call("POST", R + "progress_report",
-                                              {{"measure", schools}, {"period", "2020"}, {"body", "Təhsil Nazirliyi"},
+                                              {{"measure", schools}, {"period", "2021"}, {"body", "Təhsil Nazirliyi"},
                                                {"status", "in_progress"}, {"report", "Risk qrupundakı uşaqlarla iş aparılıb."},
-                                               {"evidence", up.json()["id"]}, {"submitted_on", "2021-01-20"}}),
+                                               {"evidence", up.json()["id"]}, {"submitted_on", "2021-12-15"}}),
                                  "progress report");
   EXPECT_EQ(family.call("GET", R + "progress_report/" + std::to_string(report)).status, 404);
   // The office assesses: accepts the report, marks the measure done; the tasks go.
-  EXPECT_EQ(step(teacher, "progress_report", report, "accept", {{"assessed_on", "2021-01-25"}}).status, 403);
-  ASSERT_EQ(step(office, "progress_report", report, "accept", {{"assessed_on", "2021-01-25"}}).status, 200);
+  EXPECT_EQ(step(teacher, "progress_report", report, "accept", {{"assessed_on", "2021-12-18"}}).status, 403);
+  ASSERT_EQ(step(office, "progress_report", report, "accept", {{"assessed_on", "2021-12-18"}}).status, 200);
   ASSERT_EQ(step(office, "plan_measure", schools, "mark_done", {{"assessed_on", "2021-12-20"}}).status, 200);
   EXPECT_FALSE(hasTask(teacher, "measure_due", schools));
   EXPECT_FALSE(hasTask(office, "measure_due", schools));
@@ -100,6 +100,35 @@ TEST(ActionPlan, AFocalPointReportsOnItsOwnBodysMeasuresOnly) {
     if (b["dimension"] == "measure_state")
       for (const auto& c : b["cells"]) done = done || (c["code"] == "done" && c["value"] == 1);
   EXPECT_TRUE(done) << fig.body;
+
+  // The plan's implementation report for 2021, in three languages, for the office only.
+  const std::string url = "/api/v1/plans/" + std::to_string(plan) + "/implementation-report?year=2021";
+  EXPECT_EQ(teacher.call("GET", url + "&format=json").status, 403);
+  EXPECT_EQ(office.call("GET", "/api/v1/plans/999999/implementation-report?year=2021").status, 404);
+  EXPECT_EQ(office.call("GET", url + "&format=doc").status, 422);
+  for (const char* lang : {"az", "en", "ru"}) {
+    auto json = office.call("GET", url + "&lang=" + lang + "&format=json");
+    ASSERT_EQ(json.status, 200) << json.body;
+    EXPECT_NE(json.body.find("7.11. Tədbir 7.11"), std::string::npos) << json.body;  // no text_en/ru: the az text
+    EXPECT_NE(json.body.find("Risk qrupundakı uşaqlarla iş aparılıb."), std::string::npos) << json.body;
+  }
+  auto en = office.call("GET", url + "&lang=en&format=json").json();
+  EXPECT_NE(en["subtitle"].get<std::string>().find("Measures: 2 (done 1, open 1, not done 0)"), std::string::npos) << en.dump();
+  auto plan_pdf = office.call("GET", url + "&lang=az&format=pdf");
+  ASSERT_EQ(plan_pdf.status, 200);
+  EXPECT_EQ(plan_pdf.header("content-type"), "application/pdf");
+  writeFile(s.dir / "plan.pdf", plan_pdf.body);
+  const std::string text = flat(shell("pdftotext -enc UTF-8 '" + (s.dir / "plan.pdf").string() + "' - 2>&1"));
+  EXPECT_NE(text.find("2021-ci il üzrə icra hesabatı"), std::string::npos) << text.substr(0, 2000);
+  auto odt = office.call("GET", url + "&lang=ru&format=odt");
+  ASSERT_EQ(odt.status, 200);
+  writeFile(s.dir / "plan.odt", odt.body);
+  const std::string conv = shell("cd '" + s.dir.string() + "' && timeout 90 libreoffice --headless --norestore -env:UserInstallation=file://" +
+                                 (s.dir / "lo-profile").string() + " --convert-to pdf --outdir '" + (s.dir / "lo").string() +
+                                 "' plan.odt 2>&1");
+  ASSERT_TRUE(std::filesystem::exists(s.dir / "lo" / "plan.pdf")) << "LibreOffice did not convert the ODT: " << conv;
+  const std::string odt_text = flat(shell("pdftotext -enc UTF-8 '" + (s.dir / "lo" / "plan.pdf").string() + "' - 2>&1"));
+  EXPECT_NE(odt_text.find("отчёт об исполнении за 2021 год"), std::string::npos) << odt_text.substr(0, 2000);
 }
 
 }  // namespace

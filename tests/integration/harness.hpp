@@ -322,6 +322,24 @@ inline HttpResult step(const Client& c, const std::string& type, int64_t id, con
                 {{"If-Match", version(c, type, id)}});
 }
 
+// A shell command's output (documents converted and read back in report tests).
+inline std::string shell(const std::string& cmd) {
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+// Extracted text with line breaks and runs of spaces as single spaces (lines wrap anywhere).
+inline std::string flat(const std::string& text) { return std::regex_replace(text, std::regex("[\\s\\f]+"), " "); }
+
+inline void writeFile(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f << bytes;
+}
+
 // Signs in; with `change`, replaces the one-time password by kPassword and enrols the second
 // factor when the user's roles need one.
 inline Client signIn(ServerProcess& s, const std::string& login, const std::string& password, bool change) {

@@ -15,25 +15,6 @@ using palermo::Json;
 
 namespace {
 
-std::string shell(const std::string& cmd) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-// Extracted text with line breaks and runs of spaces as single spaces (lines wrap anywhere).
-std::string flat(const std::string& text) {
-  return std::regex_replace(text, std::regex("[\\s\\f]+"), " ");
-}
-
-void writeFile(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f << bytes;
-}
-
 TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   DemoServer demo("palermo-report");
   Client& admin = demo.admin;
