@@ -24,6 +24,8 @@ export function navItems(meta: Meta): NavItem[] {
   if (meta.mayExportBlockList) items.push({ href: '/block-list', key: 'nav.block_list' });
   // Periodic returns: the data managers who send them and the coordinator's office that approves them.
   if (meta.returnTypes().some((t) => meta.may(t.name, 'submit') || meta.may(t.name, 'approve'))) items.push({ href: '/returns', key: 'nav.returns' });
+  // Action plans (P3): the coordinator's office and the bodies' focal points (their own measures).
+  if (meta.may('plan_measure', 'read')) items.push({ href: '/plans', key: 'nav.plans' });
   if (meta.may('criminal_case', 'read')) items.push({ href: '/records/criminal_case', key: 'nav.criminal_cases' });
   if (meta.may('subsidy', 'reconcile')) items.push({ href: '/subsidies/reconcile', key: 'nav.reconcile' });
   if (!meta.isAdmin && [...meta.types.keys()].some((t) => meta.may(t, 'create'))) items.push({ href: '/imports', key: 'nav.imports' });

@@ -82,6 +82,7 @@ export type Route =
   | { page: 'commission' }
   | { page: 'returns' }
   | { page: 'block_list' }
+  | { page: 'plans' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -110,6 +111,7 @@ export function matchRoute(path: string): Route {
     '/commission': 'commission',
     '/returns': 'returns',
     '/block-list': 'block_list',
+    '/plans': 'plans',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

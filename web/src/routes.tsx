@@ -20,6 +20,7 @@ import { VisitCalendar } from './pages/VisitCalendar';
 import { CommissionInbox } from './pages/CommissionInbox';
 import { Returns } from './pages/Returns';
 import { BlockList } from './pages/BlockList';
+import { Plans } from './pages/Plans';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -69,6 +70,8 @@ export function Routes({ route }: { route: Route }) {
       return <Returns />;
     case 'block_list':
       return <BlockList />;
+    case 'plans':
+      return <Plans />;
     default:
       return null;
   }

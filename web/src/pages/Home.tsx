@@ -115,6 +115,11 @@ export function Home({ user, notice }: Props) {
                   ))}
                 </ul>
                 )}
+                {g.type === 'plan_measure' && (
+                  <a href="/plans" onClick={onLinkClick} data-testid="plans-link">
+                    {t('home.plans_page')}
+                  </a>
+                )}{' '}
                 {g.deadline === 'return_due' ? (
                   <a href={`/returns?type=${g.type}`} onClick={onLinkClick}>
                     {t('home.returns_page')}

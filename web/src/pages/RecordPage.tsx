@@ -15,6 +15,7 @@ import { rememberRecord } from '../recent';
 import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
 import { recordHref } from './RecordList';
+import { newProgressReportHref, plansHref } from '../plans';
 
 /** Initial values of a new record from the address: ?field=value, and ?from=type:id copies refs. */
 async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
@@ -281,6 +282,20 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         {type === 'raid' && !current.deleted && meta.may('child_found', 'create') && meta.may('person', 'create') && (
           <a href={`/raids/new?raid=${id}`} onClick={onLinkClick} data-testid="raid-sheet-link">
             {t('sheet.open_for_raid')}
+          </a>
+        )}
+        {type === 'plan_measure' && typeof current.data.plan === 'number' && (
+          <a href={plansHref(current.data.plan, undefined)} onClick={onLinkClick} data-testid="plan-dashboard-link">
+            {t('plans.dashboard_link')}
+          </a>
+        )}
+        {type === 'plan_measure' && !current.deleted && meta.may('progress_report', 'create') && (
+          <a
+            href={newProgressReportHref({ id, responsibleBody: typeof current.data.responsible_body === 'string' ? current.data.responsible_body : '' }, todayIso().slice(0, 4), todayIso())}
+            onClick={onLinkClick}
+            data-testid="file-progress-report"
+          >
+            {t('plans.file_report')}
           </a>
         )}
         {!current.deleted && meta.may(type, 'delete') && !deleting && (
