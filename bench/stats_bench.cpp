@@ -1398,7 +1398,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < o.engine_runs; ++r) {
       const auto start = Clock::now();
       st::Evaluator ev(cat, snap);
-      const Json report = st::buildReport(layout, ev, cat, schema, st::ReportOptions{kYear, "az", false});
+      const Json report = st::buildReport(layout, ev, cat, schema, st::ReportOptions{kYear, "az", false, {}});
       report_ms.push_back(msSince(start));
       report_figures = report["figures"].size();
       // The disclosure auditor's part (linear programs over what the public edition shows).

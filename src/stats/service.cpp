@@ -131,7 +131,7 @@ Json StatsService::figure(const records::Actor& actor, const std::string& indica
     Evaluator ev(catalogue_, *snapshot_);
     const Figure f = ev.evaluate(indicator, period);
     const Figure p = ev.evaluate(indicator, period.previous());
-    out = publishFigure(f, &p, catalogue_, schema_, ReportOptions{0, lang, restricted});
+    out = publishFigure(f, &p, catalogue_, schema_, ReportOptions{0, lang, restricted, {}});
   }
   out["edition"] = restricted ? "restricted" : "public";
   if (restricted)

@@ -139,7 +139,7 @@ TEST(Statistics, DisclosureControlOverLinkedTablesPassesTheAuditor) {
     prev.breakdowns.clear();
     prev.value = rng() % 4 == 0 ? rng() % 5 : rng() % 80;
 
-    const Json pub = publishFigure(f, &prev, catalogue(), schema(), ReportOptions{2019, "en", false});
+    const Json pub = publishFigure(f, &prev, catalogue(), schema(), ReportOptions{2019, "en", false, {}});
     // Everything published, against the truth.
     auto check = [&](const Json& cell, double truth) {
       const std::string display = cell["display"];
