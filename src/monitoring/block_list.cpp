@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "records/engine.hpp"
 #include "records/schema.hpp"
 #include "store/store.hpp"
@@ -13,10 +14,10 @@ namespace {
 
 constexpr const char* kType = "monitoring_item";
 
-// 1–200 characters, none of them a control character (the name goes into the file's header
-// and the audit log): printable ASCII and any UTF-8 beyond it.
+// 1–200 characters of valid UTF-8, none of them a control character (the name goes into the
+// file's header and the audit log).
 bool validRecipient(const std::string& s) {
-  if (s.empty() || s.size() > 600) return false;
+  if (s.empty() || s.size() > 800 || !isValidUtf8(s)) return false;
   std::size_t chars = 0;
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) return false;

@@ -188,8 +188,7 @@ Json ReturnsService::tasks(const records::Actor& actor, int64_t now_ms) {
   for (const auto& [name, type] : schema_.types)
     any = any || (type.periodic_return && actor.may(name, "submit"));
   if (!any || !actor.agency_id) return groups;
-  for (const auto& a : store_.listAgencies())
-    if (a.id == actor.agency_id) agency_type = a.type;
+  if (const auto a = store_.findAgency(actor.agency_id)) agency_type = a->type;
   for (const auto& [name, type] : schema_.types) {
     if (!type.periodic_return || !actor.may(name, "create") || !actor.may(name, "submit")) continue;
     const auto& pr = *type.periodic_return;

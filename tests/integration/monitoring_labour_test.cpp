@@ -67,6 +67,14 @@ TEST(MonitoringLabourMigration, MonitoringItemFromFindingToTheBlockList) {
   EXPECT_EQ(officer.call("GET", "/api/v1/block-list?date=2019-04-01&recipient=A%0AB").status, 422);
   EXPECT_EQ(officer.call("GET", "/api/v1/block-list?date=2019-13-01&recipient=Provider").status, 422);
   EXPECT_EQ(inspector.call("GET", "/api/v1/block-list?recipient=Provider").status, 404);
+  // Hostile input: invalid UTF-8, an oversized name, an impossible day, paths spelled otherwise.
+  EXPECT_EQ(officer.call("GET", "/api/v1/block-list?date=2019-04-01&recipient=%FF%FE").status, 422);
+  EXPECT_EQ(officer.call("GET", "/api/v1/block-list?date=2019-04-01&recipient=" + std::string(300, 'a')).status, 422);
+  EXPECT_EQ(officer.call("GET", "/api/v1/block-list?date=2019-02-30&recipient=Provider").status, 422);
+  for (const char* path : {"/api/v1/block-list%2F..%2F..%2Fetc%2Fpasswd?recipient=P", "/api/v1/returns/..%2F..%2Fetc/completeness",
+                           "/api/v1/returns/monitoring_item/completeness", "/api/v1/plans/99999999999999999999/implementation-report"})
+    EXPECT_NE(officer.call("GET", path).status, 200) << path;
+  EXPECT_EQ(s.admin.call("GET", "/api/v1/returns/return_migration_monthly/completeness?from=99999999999999999999").status, 422);
   auto before = officer.call("GET", "/api/v1/block-list?date=2019-03-14&recipient=Provider");
   ASSERT_EQ(before.status, 200) << before.body;
   EXPECT_EQ(before.body.find(kAddress), std::string::npos);  // not ordered yet
