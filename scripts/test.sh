@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 export PALERMO_SETUP_TESTS=1
 
 # 1. Release build (the binary the browser tests and benchmarks use), warnings as errors.
-PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON" bash scripts/setup.sh
+# The server (e2e, OpenAPI) and the benchmarks; the tests run in the sanitizer build below.
+PALERMO_BUILD_TARGETS="palermo palermo_sqlite_reference palermo_stats_bench palermo_linkage_bench" \
+  PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON" bash scripts/setup.sh
 
 # 2. Sanitizer build of the unit and integration tests.
 PALERMO_BUILD_DIR=build-asan PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON -DPALERMO_SANITIZE=ON -DPALERMO_BENCH=OFF" \
