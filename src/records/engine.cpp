@@ -918,6 +918,10 @@ Json RecordService::tasks(const Actor& actor, int64_t now_ms, int per_deadline) 
       if (!d.states.empty()) q.filters.push_back({"state", RecordFilter::Op::In, Json(d.states)});
       q.filters.push_back({d.from, RecordFilter::Op::NotNull, Json()});
       if (!d.done_field.empty()) q.filters.push_back({d.done_field, RecordFilter::Op::IsNull, Json()});
+      if (!d.agency_field.empty()) {
+        if (actor.agency_id == 0) continue;  // a task for an agency: users without one have none
+        q.filters.push_back({d.agency_field, RecordFilter::Op::Eq, Json(actor.agency_id)});
+      }
       q.sort_field = d.from;  // oldest first: the most overdue
       q.limit = per_deadline;
       q.count_total = true;

@@ -21,7 +21,7 @@ namespace palermo::records {
 
 const std::vector<std::string>& recordRuleNames() {
   static const std::vector<std::string> kNames = {"screening", "subsidy_amount", "person_facts",
-                                                          "migration_decision"};
+                                                          "migration_decision", "rehabilitation_plan"};
   return kNames;
 }
 
@@ -1366,7 +1366,7 @@ void FileLoader::typeDeadlines(const Object& o, RecordType& type, const std::str
       error(ds->line, "'deadlines' of " + what + " must be a list");
     } else {
       for (const auto& item : ds->value) {
-        auto d_o = object(item, {"name", "label", "states", "from", "within", "done_field", "permission"},
+        auto d_o = object(item, {"name", "label", "states", "from", "within", "done_field", "permission", "agency_field"},
                           "a deadline of " + what, ds->line);
         if (!d_o) continue;
         Deadline d;
@@ -1384,6 +1384,13 @@ void FileLoader::typeDeadlines(const Object& o, RecordType& type, const std::str
           if (!type.field(d.done_field)) error(d_o->get("done_field")->line, dwhat + ": 'done_field' is not a field");
         }
         if (auto p = string(*d_o, "permission", dwhat)) d.permission = *p;
+        if (auto a = string(*d_o, "agency_field", dwhat)) {
+          d.agency_field = *a;
+          const auto* f = type.field(d.agency_field);
+          if (!f || f->type != FieldType::Integer || !f->indexed)
+            error(d_o->get("agency_field")->line,
+                  dwhat + ": 'agency_field' must name an indexed integer field (an agency id), not " + quote(*a));
+        }
         if (const auto* w = d_o->get("within")) {
           if (auto wo = object(w->value, {"hours", "days"}, "'within' of " + dwhat, w->line)) {
             if (auto h = integer(*wo, "hours", dwhat)) d.within_seconds += *h * 3600;

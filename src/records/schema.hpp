@@ -175,6 +175,9 @@ struct Deadline {
   int64_t within_seconds = 0;
   std::string done_field;           // optional
   std::string permission;           // who is to act (e.g. signal.refer); empty: readers of the type
+  // An integer field naming the agency that is to act (a rehabilitation measure's responsible
+  // agency): the task goes to that agency's users only, not to every agency reading the record.
+  std::string agency_field;
   int line = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -387,12 +388,57 @@ void migrationDecision(Store& store, const Json& after, const std::string& state
                       "deported; refer the case to the special police (refer_to_police)"});
 }
 
+// The records of an individual rehabilitation plan belong to one victim's case. A measure takes
+// its case from its plan (so that whoever the case is shared with reads the measures too: one
+// link away), and its responsible agency must already reach the case (the agency that holds it,
+// or one it is shared with): otherwise the agency could not see the task it is given. A service
+// or reintegration outcome recorded against a measure must be of the measure's own case.
+void rehabilitationPlan(Store& store, Json& after, std::vector<FieldError>& errors) {
+  auto idOf = [&after](const char* field) -> std::optional<int64_t> {
+    auto it = after.find(field);
+    if (it == after.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<int64_t>();
+  };
+  if (const auto plan_id = idOf("plan")) {
+    const auto plan = store.getRecord("rehabilitation_plan", *plan_id);
+    if (!plan || plan->deleted_at || !plan->data.contains("victim_case")) return;  // the reference check names it
+    const Json case_id = plan->data["victim_case"];
+    if (after.contains("victim_case") && after["victim_case"] != case_id) {
+      errors.push_back({"victim_case", "plan_case", "must be the plan's victim case (" + case_id.dump() + ")"});
+      return;
+    }
+    after["victim_case"] = case_id;
+    if (const auto agency = idOf("responsible_agency_id")) {
+      const auto vcase = store.getRecord("victim_case", case_id.get<int64_t>());
+      bool reaches = vcase && vcase->agency_id == *agency;
+      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+      if (vcase && !reaches)
+        for (const auto& g : store.grantsOf(vcase->id))
+          if (g.agency_id == *agency && !g.revoked_at && (!g.expires_at || g.expires_at > now)) reaches = true;
+      if (!reaches)
+        errors.push_back({"responsible_agency_id", "case_not_shared",
+                          "this agency cannot read the victim's case: share the case with it first (its consent "
+                          "permitting), or choose the agency that holds the case"});
+    }
+    return;
+  }
+  if (const auto measure_id = idOf("rehabilitation_measure")) {
+    const auto measure = store.getRecord("rehabilitation_measure", *measure_id);
+    if (!measure || measure->deleted_at) return;  // the reference check names it
+    if (after.contains("victim_case") && measure->data.value("victim_case", Json()) != after["victim_case"])
+      errors.push_back({"rehabilitation_measure", "other_case",
+                        "the measure belongs to another victim's rehabilitation plan"});
+  }
+}
+
 }  // namespace
 
 void RuleBook::apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,
                      const std::string& state, std::vector<FieldError>& errors) const {
   (void)type;
   if (rule == "migration_decision") return migrationDecision(store, after, state, errors);
+  if (rule == "rehabilitation_plan") return rehabilitationPlan(store, after, errors);
   if (rule == "screening") {
     // answers (JSON text) -> ruleset, positive_dimensions, overall_result, explanation,
     // dimension_results; computed_at when the result changes.
