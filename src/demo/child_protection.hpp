@@ -53,4 +53,31 @@ void appendMonitoringLabourMigration(uint64_t seed, DemoDataset& out);
 // answer 7's child-protection measures and their 2020 progress reports.
 void appendPrevention(uint64_t seed, DemoDataset& out);
 
+// What demo/rehabilitation.cpp builds on, collected by the victim's path (without random draws,
+// so that the rest of the dataset does not move).
+struct CaseForPlan {
+  std::string case_key;
+  int year = 0;
+  int decision = 0;            // days since 1970-01-01
+  bool child = false;
+  std::string holder;          // the shelter or NGO working the case: it draws up the plan
+  std::vector<std::string> reach;  // agencies that reach the case (registering, shared with)
+};
+struct CrimeForParties {
+  std::string key, article;
+  int year = 0, registered = 0, verdict = 0;  // days; verdict 0: none yet
+  bool cross_border = false;
+};
+struct RehabilitationInput {
+  std::vector<CaseForPlan> cases;
+  std::vector<CrimeForParties> crimes;
+};
+
+// Issue 31 (demo/rehabilitation.cpp): individual rehabilitation plans of identified victims of
+// 2019-2020 drawn up by the shelter or NGO working the case, with measures for the agencies the
+// case is shared with (some done, a 2020 service recorded against each done one, some past their
+// day), and the legal entities of the forced-labour and cross-border trafficking cases with
+// their sanctions.
+void appendRehabilitationAndParties(uint64_t seed, const RehabilitationInput& in, DemoDataset& out);
+
 }  // namespace palermo::demo

@@ -385,6 +385,7 @@ class National {
     appendFamilySafety(seed_, out_);
     appendMonitoringLabourMigration(seed_, out_);
     appendPrevention(seed_, out_);
+    appendRehabilitationAndParties(seed_, parties_, out_);
     return std::move(out_);
   }
 
@@ -397,6 +398,8 @@ class National {
     int total = 0, sexual = 0, boys_sexual = 0;
   } minors_;
   DemoDataset out_;
+  RehabilitationInput parties_;  // cases and criminal cases for demo/rehabilitation.cpp
+  int charged_since_2019_ = 0;
   std::map<std::string, Facility> facilities_;
   std::map<std::pair<std::string, int>, int> appeals_written_;  // (line, year) -> appeals so far
   int payment_ = 0;
@@ -1125,6 +1128,28 @@ class National {
         c["case_status"] = "active";
         break;
     }
+    // The presumed victim's protection from registration (no random draw): shelter or not,
+    // help, and for a foreigner no removal during the 30 days.
+    c["protection_period_started_on"] = iso(v.registered);
+    Json protection_measures = Json::array({"medical", "psychological", "legal_aid"});
+    if (to_shelter || !v.facility.empty()) protection_measures.push_back("shelter");
+    if (v.citizenship != "AZ") {
+      protection_measures.push_back("interpreter");
+      protection_measures.push_back("no_removal");
+      c["removal_suspended_until"] = iso(v.registered + 30);
+    }
+    c["protection_measures"] = protection_measures;
+    if (c.contains("residence_permit_granted_on")) {
+      c["residence_permit_decision"] = "granted";
+      c["residence_permit_decided_on"] = c["residence_permit_granted_on"];
+    }
+    if (v.identified() && year >= 2019) {
+      CaseForPlan cp{v.case_key, year, v.decision, v.child, to_shelter ? kShelter : ngo ? ngo : "", {kPolice}};
+      if (to_shelter) cp.reach.push_back(kShelter);
+      if (ngo) cp.reach.push_back(ngo);
+      if (to_assistance) cp.reach.push_back(kAssistance);
+      if (!cp.holder.empty()) parties_.cases.push_back(std::move(cp));
+    }
     Json share = Json::array();
     if (to_shelter) share.push_back(grant(kShelter, "Sığınacaqda yerləşdirmə"));
     if (ngo) share.push_back(grant(ngo, "Yardım və reinteqrasiya"));
@@ -1696,6 +1721,7 @@ class National {
                                              {"suspension_reason", "accused_wanted"}}));
     }
     add("criminal_case", c.key, kPolice, std::move(data), std::move(transitions), std::move(share));
+    parties_.crimes.push_back({c.key, c.article, year, c.registered, c.verdict, c.cross_border});
     // Groups, neutralised when their organiser was charged.
     std::map<int, std::string> group_keys;
     for (const auto& [g, members] : groups) {
@@ -1733,6 +1759,18 @@ class National {
       if (p.group >= 0) a["criminal_group"] = keyRef(group_keys.at(p.group));
       if (p.charged) {
         a["charged_on"] = iso(d.charged);
+        // Officials who allowed the exploitation (a police officer, a migration officer, a
+        // municipal employee): every ninth person charged from 2019 on, without a random draw.
+        if (year >= 2019 && ++charged_since_2019_ % 9 == 5) {
+          static const std::vector<std::pair<const char*, const char*>> kOffices = {
+              {"Rayon polis şöbəsinin əməkdaşı", "Daxili İşlər Nazirliyi"},
+              {"Miqrasiya xidmətinin inspektoru", "Dövlət Miqrasiya Xidməti"},
+              {"Bələdiyyə qulluqçusu", "Bələdiyyə"}};
+          const auto& office = kOffices[static_cast<std::size_t>(charged_since_2019_ / 9) % kOffices.size()];
+          a["is_official"] = true;
+          a["official_position"] = office.first;
+          a["official_body"] = office.second;
+        }
         if (c.verdict) {
           const bool convicted = rng_.chance(95);
           a["procedural_status"] = convicted ? "convicted" : "acquitted";

@@ -252,6 +252,17 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
         Json data = row.data;
         bool ok = true;
         for (auto& [name, value] : data.items()) {
+          // An agency by name in an agency-id field (a measure's responsible agency).
+          if (value.is_object() && value.contains("_agency")) {
+            const std::string agency = value["_agency"].is_string() ? value["_agency"].get<std::string>() : std::string();
+            if (auto it = agencies.find(agency); it != agencies.end()) {
+              value = it->second.id;
+            } else {
+              fail(name, "unknown", "'" + agency.substr(0, 100) + "' is not the name of an agency");
+              ok = false;
+            }
+            continue;
+          }
           if (!value.is_object() || !value.contains("_key")) continue;
           const std::string key = value["_key"].is_string() ? value["_key"].get<std::string>() : std::string();
           if (auto it = keys.find(key); it != keys.end()) {

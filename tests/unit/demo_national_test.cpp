@@ -73,7 +73,7 @@ Json finalData(const ImportRow& r) {
 // {"_key": ...} references replaced by an id, as the import does.
 Json resolved(Json data) {
   for (auto& [k, v] : data.items())
-    if (v.is_object() && v.contains("_key")) v = 1;
+    if (v.is_object() && (v.contains("_key") || v.contains("_agency"))) v = 1;  // a record's, an agency's id
   return data;
 }
 
@@ -370,6 +370,10 @@ TEST(NationalDemo, KeysAreUniqueReferencesPointBackAgenciesExist) {
   for (const auto& r : d.rows) {
     for (const auto& [field, value] : r.data.items()) {
       if (!value.is_object()) continue;
+      if (value.contains("_agency")) {  // an agency's id, by name: an agency of the dataset
+        EXPECT_TRUE(agency_type.count(str(value, "_agency"))) << r.type << "." << field << ": " << value.dump();
+        continue;
+      }
       const std::string key = str(value, "_key");
       ASSERT_TRUE(seen.count(key)) << r.type << " " << r.key << "." << field << " refers to '" << key
                                    << "', not an earlier row";
@@ -426,6 +430,7 @@ TEST(NationalDemo, EveryRowIsValidForTheSchemaAndTheEngine) {
   const std::map<std::string, std::set<std::string>> by_rules = {
       {"screening", {"ruleset", "positive_dimensions", "overall_result", "explanation", "dimension_results", "computed_at"}},
       {"victim_case", {"person_birth"}},
+      {"rehabilitation_measure", {"victim_case"}},
       {"subsidy", {"amount", "rate_rule"}}};
   std::map<std::string, int64_t> capacity;        // facility key -> places
   std::map<std::string, int64_t> occupied;        // facility key -> placements never discharged

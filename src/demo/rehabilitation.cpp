@@ -1,0 +1,155 @@
+// Issue 31's registers in the national demo: individual rehabilitation plans and their measures,
+// and legal entities in criminal cases. The sources state no figure for them, so the volumes are
+// plausible rather than stated; the tests count the rows and compare with the statistics.
+// Its own random source (seeded from the demo's), so nothing before it moves.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "demo/child_protection.hpp"
+#include "demo/kit.hpp"
+
+namespace palermo::demo {
+namespace {
+
+const char* const kPoliceAgency = "İnsan alverinə qarşı mübarizə baş idarəsi (demo)";
+const char* const kAssistanceAgency = "İnsan alverinin qurbanlarına yardım mərkəzi (demo)";
+const char* const kShelterAgency = "İnsan alverinin qurbanları üçün sığınacaq (demo)";
+
+Json agencyRef(const std::string& name) { return Json{{"_agency", name}}; }
+
+class Rehabilitation {
+ public:
+  Rehabilitation(uint64_t seed, DemoDataset& out) : rng_(seed ^ 0x5245484142ULL), out_(out) {}
+
+  void run(const RehabilitationInput& in) {
+    for (const auto& c : in.cases)
+      if (rng_.chance(60)) plan(c);
+    for (const auto& c : in.crimes) parties(c);
+  }
+
+ private:
+  Rng rng_;
+  DemoDataset& out_;
+  int n_ = 0;
+
+  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
+           Json transitions = Json::array()) {
+    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
+  }
+
+  // What each agency reaching the case does in a plan.
+  struct Offer {
+    const char* kind;
+    const char* title;
+  };
+  static std::vector<Offer> offersOf(const std::string& agency) {
+    if (agency == kShelterAgency)
+      return {{"psychological_rehabilitation", "Fərdi psixoloji reabilitasiya kursu"},
+              {"medical", "Tibbi müayinə və müalicənin davamı"}};
+    if (agency == kAssistanceAgency)
+      return {{"vocational_course", "Peşə kursuna yazılma"},
+              {"employment", "İşə düzəlməyə köməklik"},
+              {"social", "Ünvanlı sosial yardımın rəsmiləşdirilməsi"}};
+    if (agency == kPoliceAgency) return {{"documents", "Şəxsiyyət vəsiqəsinin bərpası"}};
+    return {{"legal", "Hüquqi məsləhət və məhkəmədə təmsilçilik"},
+            {"psychological", "Psixoloji dəstək görüşləri"},
+            {"education", "Təhsilin davam etdirilməsi"}};
+  }
+
+  // A plan drawn up by the agency working the case, approved with consent; measures for the
+  // agencies that reach the case. Measures due by the end of 2020 are mostly done (a 2020 one
+  // with the service that carried it out), some not: those are the overdue tasks.
+  void plan(const CaseForPlan& c) {
+    const int end2020 = dec(2020, 31);
+    const int drawn = std::min(c.decision + rng_.range(3, 20), dec(c.year, 20));
+    const std::string key = fmt::format("rp-{}", ++n_);
+    Json p = {{"victim_case", keyRef(c.case_key)},
+              {"drawn_up_on", iso(drawn)},
+              {"needs", "Psixoloji bərpa, sənədlər, peşə və iş, ailə ilə əlaqənin bərpası."},
+              {"goals", "Təhlükəsiz yaşayış, sağlamlığın bərpası, müstəqil gəlir və ya təhsilin davamı."},
+              {"victim_participated", rng_.chance(95)},
+              {"consent_given_by", c.child ? "legal_representative" : "person"},
+              {"consent_on", iso(drawn)},
+              {"next_review_on", iso(drawn + 90)}};
+    Json steps = Json::array({step("approve", {})});
+    if (c.year == 2019 && rng_.chance(70)) {
+      const int closed = std::min(drawn + rng_.range(180, 330), end2020);
+      steps.push_back(step("close", {{"closed_on", iso(closed)},
+                                     {"closure_reason", rng_.chance(80) ? "goals_achieved" : "moved_or_returned"},
+                                     {"closure_note", "Planın məqsədlərinə əsasən çatılıb."}}));
+    }
+    add("rehabilitation_plan", key, c.holder, std::move(p), std::move(steps));
+
+    std::vector<std::pair<std::string, Offer>> offers;
+    for (const auto& agency : c.reach)
+      for (const auto& o : offersOf(agency)) offers.emplace_back(agency, o);
+    rng_.shuffle(offers);
+    const int count = std::min<int>(static_cast<int>(offers.size()), rng_.range(2, 4));
+    for (int i = 0; i < count; ++i) {
+      const auto& [agency, offer] = offers[static_cast<std::size_t>(i)];
+      const int due = drawn + rng_.range(20, 150);
+      const std::string mkey = fmt::format("rm-{}", ++n_);
+      Json m = {{"plan", keyRef(key)},
+                {"kind", offer.kind},
+                {"title", offer.title},
+                {"responsible_agency_id", agencyRef(agency)},
+                {"starts_on", iso(drawn + rng_.range(0, 10))},
+                {"due_on", iso(due)}};
+      Json msteps = Json::array();
+      const bool done = due <= end2020 && rng_.chance(80);
+      const int done_on = std::min(due - rng_.range(0, 15), end2020);
+      if (done) {
+        msteps.push_back(step("complete", {{"done_on", iso(done_on)}, {"result", "Tədbir plana uyğun icra edilib."}}));
+      } else if (rng_.chance(50)) {
+        msteps.push_back(step("start", {}));
+      }
+      add("rehabilitation_measure", mkey, c.holder, std::move(m), std::move(msteps));
+      // The service that carried out a measure done in 2020 (2019's services are the annual
+      // report's own figures and stay as they are).
+      if (done && done_on >= jan1(2020) && std::string(offer.kind) != "employment" &&
+          std::string(offer.kind) != "vocational_course")
+        add("service", "", agency,
+            {{"victim_case", keyRef(c.case_key)},
+             {"rehabilitation_measure", keyRef(mkey)},
+             {"kind", offer.kind},
+             {"given_on", iso(done_on)},
+             {"provider", agency}});
+    }
+  }
+
+  // The legal entities of forced-labour cases (the employer) and of cross-border trafficking
+  // cases (a recruitment or travel agency), sanctioned with the verdict: a fine, and for an
+  // agency its licence withdrawn.
+  void parties(const CrimeForParties& c) {
+    const bool labour = c.article == "art_144_2";
+    if (!labour && !(c.cross_border && rng_.chance(40))) return;
+    static const std::vector<const char*> kSectors = {"construction", "agriculture", "manufacturing", "hospitality"};
+    Json d = {{"criminal_case", keyRef(c.key)},
+              {"name", labour ? fmt::format("\"{}-{}\" MMC (demo)", "İnşaat", rng_.range(10, 999))
+                              : fmt::format("\"{}-{}\" Turizm şirkəti (demo)", "Səyahət", rng_.range(10, 999))},
+              {"registration_number", fmt::format("{:010}", 1000000000LL + rng_.range(0, 899999999))},
+              {"country", "AZ"},
+              {"role", labour ? "employer" : "recruitment_agency"}};
+    if (labour) d["sector"] = rng_.pick(kSectors);
+    if (c.verdict) {
+      Json sanctions = Json::array({"fine"});
+      if (!labour) sanctions.push_back("licence_withdrawn"), d["licence"] = "Turizm fəaliyyəti lisenziyası";
+      d["sanctions"] = sanctions;
+      d["sanctioned_on"] = iso(c.verdict);
+      d["sanctioned_by"] = "Ağır Cinayətlər Məhkəməsi";
+      d["fine_amount"] = static_cast<int64_t>(rng_.range(4, 40)) * 500 * 100;  // qəpik
+    }
+    add("legal_entity_party", "", kPoliceAgency, std::move(d));
+  }
+};
+
+}  // namespace
+
+void appendRehabilitationAndParties(uint64_t seed, const RehabilitationInput& in, DemoDataset& out) {
+  Rehabilitation(seed, out).run(in);
+}
+
+}  // namespace palermo::demo
