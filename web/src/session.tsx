@@ -2,6 +2,7 @@
 // and small hooks over the API (load with progress and error, countries, agencies, titles).
 import { createContext } from 'preact';
 import { useContext, useEffect, useState, useCallback } from 'preact/hooks';
+import type { Agency } from './agencies';
 import { api, records, type User } from './api';
 import type { Lang } from './i18n';
 import { label, Meta, type RoleDef, type Schema } from './meta';
@@ -73,13 +74,7 @@ export function countryName(items: Array<{ code: string; label: { az: string; en
   return c ? label(c.label, lang) : code;
 }
 
-export interface Agency {
-  id: number;
-  name: string;
-  type: string;
-  region: string;
-  active: boolean;
-}
+export type { Agency };
 
 let agenciesPromise: Promise<Agency[]> | undefined;
 export function invalidateAgencies() {

@@ -1,6 +1,7 @@
 // One field of a record form, generated from its schema definition: the control by type, the
 // label in the chosen language, a required mark, the help text and the server's errors.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
 import { formatNumber, fromLocalInput, isPartialDate, moneyInput, parseMoney, toLocalInput } from '../format';
 import { useI18n } from '../i18n/context';
@@ -58,7 +59,7 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
       break;
     case 'integer':
     case 'decimal':
-      if (f.type === 'integer' && /(^|_)agency_id$/.test(f.name)) {
+      if (isAgencyField(f)) {
         // Agencies are not records: the schema holds their id as a plain integer (referral.to_agency_id).
         control = <AgencySelect common={common} field={f} value={value} onChange={onChange} siblings={siblings} />;
         break;
@@ -205,21 +206,25 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
 
 type Common = Record<string, unknown> & { id: string };
 
-function AgencySelect({ common, field, value, onChange, siblings }: { common: Common; field: FieldDef; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> }) {
-  const { t } = useI18n();
+/** An agency id field: a choice of agencies ("name (region)"), narrowed by the agency type chosen beside it. */
+function AgencySelect({ common, field, value, onChange, siblings }: { common: Common; field: FieldDef; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> | undefined }) {
+  const { t, lang } = useI18n();
   const agencies = useAgencies();
-  const typeField = field.name.replace(/agency_id$/, 'agency_type');
-  const wanted = siblings?.[typeField];
-  const shown = agencies.filter((a) => a.active !== false && (typeof wanted !== 'string' || a.type === wanted || a.id === value));
+  const options = agencyOptions(agencies, value, siblings?.[agencyTypeField(field.name)], lang);
   return (
-    <select {...common} value={typeof value === 'number' ? String(value) : ''} onChange={(e) => {
-      const v = (e.currentTarget as HTMLSelectElement).value;
-      onChange(v ? Number(v) : undefined);
-    }}>
+    <select
+      {...common}
+      value={typeof value === 'number' ? String(value) : ''}
+      onChange={(e) => {
+        const v = (e.currentTarget as HTMLSelectElement).value;
+        onChange(v ? Number(v) : undefined);
+      }}
+    >
       <option value="">{t('form.choose')}</option>
-      {typeof value === 'number' && !agencies.some((a) => a.id === value) && <option value={value}>№ {value}</option>}
-      {shown.map((a) => (
-        <option key={a.id} value={a.id}>{a.name}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
       ))}
     </select>
   );

@@ -1,9 +1,10 @@
 // A stored value shown for reading, in the chosen language.
+import { agencyName, isAgencyField } from '../agencies';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPartialDate } from '../format';
 import { useI18n } from '../i18n/context';
 import type { FieldDef, Meta } from '../meta';
 import { onLinkClick } from '../router';
-import { countryName, useCountries, useRecordTitle } from '../session';
+import { countryName, useAgencies, useCountries, useRecordTitle } from '../session';
 
 export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldDef; value: unknown }) {
   const { t, lang } = useI18n();
@@ -24,6 +25,8 @@ export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldD
     case 'money':
       return <>{typeof value === 'number' ? formatMoney(value, lang) : String(value)}</>;
     case 'integer':
+      if (isAgencyField(f)) return <AgencyName id={value} />;
+      return <>{typeof value === 'number' ? formatNumber(value, lang) : String(value)}</>;
     case 'decimal':
       return <>{typeof value === 'number' ? formatNumber(value, lang) : String(value)}</>;
     case 'country':
@@ -33,6 +36,12 @@ export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldD
     default:
       return <>{String(value)}</>;
   }
+}
+
+/** An agency id read as the agency's name. */
+export function AgencyName({ id }: { id: unknown }) {
+  const agencies = useAgencies();
+  return <span data-agency-id={typeof id === 'number' ? id : undefined}>{agencyName(agencies, id)}</span>;
 }
 
 function Country({ code }: { code: string }) {
