@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <random>
 #include <unistd.h>
 
@@ -505,6 +507,47 @@ TEST_F(Report2019, StatesOnlyTrueThings) {
     EXPECT_EQ(text->find(": ."), std::string::npos) << *text;
     EXPECT_EQ(text->find("— ;"), std::string::npos) << *text;
     EXPECT_EQ(text->find("— ."), std::string::npos) << *text;
+  }
+}
+
+// Rehabilitation plans, their measures, officials and legal entities (issue 31): the sources
+// state no figure for them, so each is checked against a count made here from the demo's rows.
+TEST_F(Report2019, RehabilitationAndPartyFiguresCountTheirRecords) {
+  const auto system = records::Actor::systemActor();
+  const auto rows = demo::nationalDemo(2019).rows;
+  auto in = [](const Json& d, const char* f, int year) {
+    return d.contains(f) && d[f].get<std::string>().substr(0, 4) == std::to_string(year);
+  };
+  auto transition = [](const records::ImportRow& r, const std::string& name) -> Json {
+    for (const auto& t : r.transitions)
+      if (t.value("name", "") == name) return t.contains("data") && t["data"].is_object() ? t["data"] : Json::object();
+    return Json();  // not taken
+  };
+  for (int year : {2019, 2020}) {
+    std::map<std::string, std::string> person_of_case;
+    int officials = 0, entities = 0, measures_done = 0;
+    std::set<std::string> planned_persons;
+    for (const auto& r : rows) {
+      if (r.type == "victim_case") person_of_case[r.key] = r.data["person"]["_key"];
+      if (r.type == "accused" && r.data.value("is_official", false) && in(r.data, "charged_on", year)) ++officials;
+      if (r.type == "legal_entity_party" && r.data.contains("sanctions") && in(r.data, "sanctioned_on", year)) ++entities;
+      if (r.type == "rehabilitation_plan" && in(r.data, "drawn_up_on", year) && !transition(r, "approve").is_null())
+        planned_persons.insert(person_of_case.at(r.data["victim_case"]["_key"]));
+      if (r.type == "rehabilitation_measure") {
+        const Json done = transition(r, "complete");
+        if (!done.is_null() && in(done, "done_on", year)) ++measures_done;
+      }
+    }
+    const std::string period = std::to_string(year);
+    EXPECT_GT(officials, 0) << year;
+    EXPECT_GT(entities, 0) << year;
+    EXPECT_GT(measures_done, 0) << year;
+    EXPECT_EQ(stats_->figure(system, "officials_prosecuted", period, "en", true)["value"], officials) << year;
+    EXPECT_EQ(stats_->figure(system, "legal_entities_sanctioned", period, "en", true)["value"], entities) << year;
+    EXPECT_EQ(stats_->figure(system, "rehabilitation_measures_done", period, "en", true)["value"], measures_done) << year;
+    EXPECT_EQ(stats_->figure(system, "victims_with_rehabilitation_plan", period, "en", true)["value"],
+              static_cast<double>(planned_persons.size()))
+        << year;
   }
 }
 
