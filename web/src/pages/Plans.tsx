@@ -31,7 +31,7 @@ import { navigate, onLinkClick, useLocation } from '../router';
 import { useLoad, useSession } from '../session';
 
 /** Every page of a list (the cursor followed to the end). */
-async function listAll(type: string, params: Record<string, string | number | boolean | undefined>): Promise<RecordBody[]> {
+export async function listAll(type: string, params: Record<string, string | number | boolean | undefined>): Promise<RecordBody[]> {
   const out: RecordBody[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {

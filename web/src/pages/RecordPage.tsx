@@ -16,6 +16,7 @@ import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
 import { recordHref } from './RecordList';
 import { newProgressReportHref, plansHref } from '../plans';
+import { CaseRehabilitationPlans, PlanMeasures } from './Rehabilitation';
 
 /** Initial values of a new record from the address: ?field=value, and ?from=type:id copies refs. */
 async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
@@ -407,6 +408,8 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           </div>
         </form>
       )}
+      {type === 'victim_case' && meta.may('rehabilitation_plan', 'read') && <CaseRehabilitationPlans victimCase={current} />}
+      {type === 'rehabilitation_plan' && meta.may('rehabilitation_measure', 'read') && <PlanMeasures plan={current} />}
       <div class="tabs" role="tablist" aria-label={t('record.tabs')}>
         {tabs.map(([k, text]) => (
           <button key={k} type="button" role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} class="tab" onClick={() => setTab(k)}>
