@@ -1,5 +1,6 @@
 // The schema (GET /api/v1/schema), the roles (GET /api/v1/roles) and what follows from them for
 // the signed-in user: labels in a language, field conditions, permissions. Pure: unit-tested.
+import { formatDate } from './format';
 import type { Lang } from './i18n';
 
 export type Label = { az: string; en?: string; ru?: string };
@@ -246,11 +247,22 @@ export class Meta {
   }
 }
 
+/**
+ * A title field's value as a title: text as it is; a day (a type titled by a date, such as a
+ * rehabilitation plan by the day it was drawn up) as "<type label>, 6 dekabr 2026". Empty when absent.
+ */
+export function titleText(t: TypeDef | undefined, v: unknown, lang: Lang): string {
+  if (typeof v !== 'string' || !v.trim()) return '';
+  const f = t?.title_field ? t.fields.find((x) => x.name === t.title_field) : undefined;
+  if (f?.type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `${label(t?.label, lang)}, ${formatDate(v, lang)}`;
+  return v;
+}
+
 /** The title of a record: its title field, else "<type label> № id". */
 export function recordTitle(t: TypeDef | undefined, rec: { id: number; data: Record<string, unknown> }, lang: Lang): string {
   const tf = t?.title_field;
-  const v = tf ? rec.data[tf] : undefined;
-  if (typeof v === 'string' && v.trim()) return v.length > 80 ? `${v.slice(0, 77)}…` : v;
+  const v = titleText(t, tf ? rec.data[tf] : undefined, lang);
+  if (v) return v.length > 80 ? `${v.slice(0, 77)}…` : v;
   return `${label(t?.label, lang)} № ${rec.id}`;
 }
 

@@ -5,7 +5,7 @@ import { useContext, useEffect, useState, useCallback } from 'preact/hooks';
 import type { Agency } from './agencies';
 import { api, records, type User } from './api';
 import type { Lang } from './i18n';
-import { label, Meta, type RoleDef, type Schema } from './meta';
+import { label, Meta, titleText, type RoleDef, type Schema } from './meta';
 
 export interface SessionValue {
   user: User;
@@ -119,7 +119,7 @@ export function useRecordTitle(meta: Meta, type: string | undefined, id: unknown
       titles.set(key, p);
     }
     let live = true;
-    void p.then((v) => live && setTitle(v === null ? null : v || `${label(t?.label, lang)} № ${id}`));
+    void p.then((v) => live && setTitle(v === null ? null : titleText(t, v, lang) || `${label(t?.label, lang)} № ${id}`));
     return () => {
       live = false;
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, diff, holds, isRequired, isVisible, listColumns, Meta, recordTitle, type FieldDef, type Schema, type RoleDef } from '../src/meta';
+import { compact, diff, holds, isRequired, isVisible, listColumns, Meta, recordTitle, titleText, type FieldDef, type Schema, type RoleDef, type TypeDef } from '../src/meta';
 import { navItems } from '../src/nav';
 import { matchRoute } from '../src/router';
 
@@ -86,6 +86,17 @@ describe('Meta', () => {
     expect(recordTitle(vc, { id: 3, data: { case_number: 'V-1' } }, 'az')).toBe('V-1');
     expect(recordTitle(schema.types[2], { id: 9, data: {} }, 'az')).toBe('Subsidiya № 9');
     expect(listColumns(vc).map((c) => c.name)).toEqual(['person', 'kind']);
+  });
+  it('a type titled by a day reads "<type>, <day>"', () => {
+    const plan: TypeDef = { name: 'rehabilitation_plan', label: { az: 'Fərdi reabilitasiya planı', en: 'Individual rehabilitation plan' }, title_field: 'drawn_up_on', fields: [f('drawn_up_on', { type: 'date' })] };
+    expect(titleText(plan, '2024-03-05', 'az')).toBe('Fərdi reabilitasiya planı, 5 mart 2024');
+    expect(titleText(plan, '2024-03-05', 'en')).toBe('Individual rehabilitation plan, 5 March 2024');
+    expect(recordTitle(plan, { id: 2, data: { drawn_up_on: '2024-03-05' } }, 'az')).toBe('Fərdi reabilitasiya planı, 5 mart 2024');
+    expect(recordTitle(plan, { id: 2, data: {} }, 'az')).toBe('Fərdi reabilitasiya planı № 2');
+    // text titles stay as they are; nothing for an absent value
+    expect(titleText(schema.types[0], '2024-03-05', 'az')).toBe('2024-03-05');
+    expect(titleText(plan, '  ', 'az')).toBe('');
+    expect(titleText(plan, undefined, 'az')).toBe('');
   });
   it('navigation follows the roles', () => {
     const keys = (r: string[]) => navItems(new Meta(schema, roles, r)).map((i) => i.key);

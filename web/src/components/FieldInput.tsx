@@ -5,7 +5,7 @@ import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
 import { formatNumber, fromLocalInput, isPartialDate, moneyInput, parseMoney, toLocalInput } from '../format';
 import { useI18n } from '../i18n/context';
-import { label, type FieldDef, type Meta } from '../meta';
+import { label, titleText, type FieldDef, type Meta } from '../meta';
 import { onLinkClick } from '../router';
 import { useAgencies, useCountries, useRecordTitle } from '../session';
 
@@ -359,7 +359,7 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
       const hits = new Map<number, string>();
       const add = (items: Array<{ id: number; data: Record<string, unknown> }>) => {
         for (const r of items) {
-          const title = (tf && typeof r.data[tf] === 'string' ? (r.data[tf] as string) : '') || `${label(td?.label, lang)} № ${r.id}`;
+          const title = titleText(td, tf ? r.data[tf] : undefined, lang) || `${label(td?.label, lang)} № ${r.id}`;
           const who = names.map((n) => r.data[n]).filter((v) => typeof v === 'string' && v).join(' ');
           hits.set(r.id, who ? `${title} — ${who}` : title);
         }

@@ -5,7 +5,7 @@ import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { formatDate, formatDateTime } from '../format';
 import { useI18n } from '../i18n/context';
-import { label, recordTitle, type Label } from '../meta';
+import { label, recordTitle, titleText, type Label } from '../meta';
 import { onLinkClick } from '../router';
 import { useLoad, useSession } from '../session';
 import { recentRecords } from '../recent';
@@ -106,7 +106,7 @@ export function Home({ user, notice }: Props) {
                   {g.items.slice(0, 8).map((it) => (
                     <li key={it.id}>
                       <a href={`/records/${g.type}/${it.id}`} onClick={onLinkClick}>
-                        {it.title || `${label(meta.type(g.type)?.label, lang)} № ${it.id}`}
+                        {titleText(meta.type(g.type), it.title, lang) || `${label(meta.type(g.type)?.label, lang)} № ${it.id}`}
                       </a>{' '}
                       <span class={it.overdue ? 'due overdue' : 'due'}>
                         {it.overdue ? t('home.was_due', { at: formatDateTime(it.due_at, lang) }) : t('home.due', { at: formatDateTime(it.due_at, lang) })}
