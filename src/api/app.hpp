@@ -43,6 +43,10 @@ namespace palermo::plans {
 class ImplementationReports;
 }
 
+namespace palermo::international {
+class RequestAnswers;
+}
+
 namespace palermo::api {
 
 // The services the handlers call. Handlers never hold the store: every read and write, check and
@@ -59,6 +63,7 @@ struct AppContext {
   returns::ReturnsService* returns = nullptr;  // periodic returns: completeness and due periods
   monitoring::BlockListService* block_list = nullptr;  // O1: the block list for access providers
   plans::ImplementationReports* plan_reports = nullptr;  // P3: a plan's implementation report
+  international::RequestAnswers* answers = nullptr;      // P4: answers to international requests
 };
 
 // Every route, in one place (app.cpp); one file per resource:
@@ -71,7 +76,7 @@ void registerImportRoutes(http::Router& router, AppContext& ctx);   // imports_a
 void registerAccessRoutes(http::Router& router, AppContext& ctx);   // access_api.cpp: grants, restrictions, break-glass
 void registerStatsRoutes(http::Router& router, AppContext& ctx);    // stats_api.cpp: indicators, reports
 void registerLinkageRoutes(http::Router& router, AppContext& ctx);  // linkage_api.cpp: search, persons, review
-void registerReturnsRoutes(http::Router& router, AppContext& ctx);  // returns_api.cpp: returns, block list, plan reports
+void registerReturnsRoutes(http::Router& router, AppContext& ctx);  // returns_api.cpp: returns, block list, plan reports, answers
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);

@@ -645,6 +645,23 @@ class OpenApiBuilder {
       param("format", "query", {{"type", "string"}, {"enum", {"json", "pdf", "odt"}}}, false, "default json")};
   op("/api/v1/plans/{id}/implementation-report", "get", "plan_implementation_report",
      "An action plan's implementation report for a year (coordinator's office)", "plans", Json(), "200", anyObject);
+  paths["/api/v1/international-requests/{id}/answer"]["parameters"] = {
+      param("id", "path", integer, true, "international request id"),
+      param("If-Match", "header", str, false, "the request's ETag")};
+  op("/api/v1/international-requests/{id}/answer", "post", "international_request_answer",
+     "Send the answer to an international request: its figures computed now and frozen (quoted_figure)", "plans",
+     Json{{"type", "object"},
+          {"properties",
+           {{"answered_on", {{"type", "string"}, {"format", "date"}}},
+            {"answer_text", str},
+            {"figures",
+             {{"type", "array"},
+              {"maxItems", 100},
+              {"items",
+               {{"type", "object"},
+                {"required", {"indicator", "period"}},
+                {"properties", {{"indicator", str}, {"period", str}}}}}}}}}},
+     "200", anyObject);
   paths["/api/v1/block-list"]["parameters"] = {param("recipient", "query", str, true, "who receives it (1-200 characters)"),
                                                param("date", "query", str, false, "the day in force (default today)")};
   paths["/api/v1/block-list"]["get"] = {

@@ -1,13 +1,15 @@
 // Routes of periodic returns, the block list and plan reports: GET /api/v1/returns (the return
 // types the user sees, with their completeness), GET /api/v1/returns/{type}/completeness (agency
 // × period), GET /api/v1/block-list (O1: addresses in force for an access provider, audited),
-// GET /api/v1/plans/{id}/implementation-report (P3: json, pdf or odt, az/en/ru). The
+// GET /api/v1/plans/{id}/implementation-report (P3: json, pdf or odt, az/en/ru),
+// POST /api/v1/international-requests/{id}/answer (P4: the answer sent, its figures frozen). The
 // returns themselves are records (/api/v1/records/return_*): entered, sent by an API token,
 // submitted and approved through the record routes.
 #include <charconv>
 
 #include "api/app.hpp"
 #include "api/common.hpp"
+#include "international/answers.hpp"
 #include "monitoring/block_list.hpp"
 #include "plans/implementation_report.hpp"
 #include "records/engine.hpp"
@@ -63,6 +65,23 @@ void registerReturnsRoutes(http::Router& r, AppContext& ctx) {
       Response res{200, doc.content_type, {}, std::move(doc.bytes)};
       res.set("Cache-Control", "no-store");
       if (format != "json") res.set("Content-Disposition", "attachment; filename=\"" + doc.file_name + "\"");
+      return res;
+    });
+  }
+  if (ctx.answers) {
+    r.post("/api/v1/international-requests/{id}/answer", [&ctx](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      std::optional<int64_t> if_match;
+      if (const auto h = req.header("if-match"); !h.empty()) {
+        if_match = records::parseIfMatch(h);
+        if (!if_match)
+          throw Problem::badRequest("request.if_match", "If-Match must be the record's ETag, e.g. \"3\".",
+                                    {{"If-Match", "format", "is not a record version"}});
+      }
+      const Json out = ctx.answers->answer(actorFor(ctx, p), pathId(req, "id"), if_match, req.jsonBody());
+      auto res = Response::json(200, out);
+      res.set("ETag", records::etagFor(out["version"].get<int64_t>()));
+      res.set("Cache-Control", "no-store");
       return res;
     });
   }

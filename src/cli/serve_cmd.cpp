@@ -15,6 +15,7 @@
 #include "http/server.hpp"
 #include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
+#include "international/answers.hpp"
 #include "monitoring/block_list.hpp"
 #include "plans/implementation_report.hpp"
 #include "returns/returns_service.hpp"
@@ -92,8 +93,10 @@ int runServe(const Config& config, bool print_routes = false) {
   returns::ReturnsService returns_service(schema, *store);
   monitoring::BlockListService block_list(*store, records);
   plans::ImplementationReports plan_reports(schema, *store);
+  std::unique_ptr<international::RequestAnswers> answers;
+  if (statistics) answers = std::make_unique<international::RequestAnswers>(records, *statistics);
   api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
-                      &rule_book, &returns_service, &block_list, &plan_reports};
+                      &rule_book, &returns_service, &block_list, &plan_reports, answers.get()};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())

@@ -17,6 +17,9 @@ namespace {
 const char* const kPoliceAgency = "İnsan alverinə qarşı mübarizə baş idarəsi (demo)";
 const char* const kAssistanceAgency = "İnsan alverinin qurbanlarına yardım mərkəzi (demo)";
 const char* const kShelterAgency = "İnsan alverinin qurbanları üçün sığınacaq (demo)";
+const char* const kCoordinatorAgency = "Milli Koordinatorun aparatı (demo)";
+const char* const kLabourMinistryAgency = "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi (demo)";
+const char* const kFamilyCommitteeAgency = "Ailə, Qadın və Uşaq Problemləri üzrə Dövlət Komitəsi (demo)";
 
 Json agencyRef(const std::string& name) { return Json{{"_agency", name}}; }
 
@@ -28,6 +31,7 @@ class Rehabilitation {
     for (const auto& c : in.cases)
       if (rng_.chance(60)) plan(c);
     for (const auto& c : in.crimes) parties(c);
+    internationalRequests();
   }
 
  private:
@@ -143,6 +147,91 @@ class Rehabilitation {
       d["fine_amount"] = static_cast<int64_t>(rng_.range(4, 40)) * 500 * 100;  // qəpik
     }
     add("legal_entity_party", "", kPoliceAgency, std::move(d));
+  }
+
+  // P4: the UN Special Rapporteur's questionnaire answered in 2021 (the source document 000 is
+  // that answer) with the bodies' contributions and the figures it quoted, as the answer route
+  // freezes them (the tests check each against the records); and UNODC's GLOTIP questionnaire of
+  // 2020, one contribution still owed.
+  void internationalRequests() {
+    const std::string un = "ir-un-2021";
+    add("international_request", un, kCoordinatorAgency,
+        {{"body", "un_special_rapporteur"},
+         {"title", "BMT-nin insan alveri üzrə xüsusi məruzəçisinin sorğu vərəqəsi (demo)"},
+         {"reference", "SR-TIP/2021/Q (demo)"},
+         {"received_on", "2021-01-18"},
+         {"deadline", "2021-03-31"},
+         {"questions", "İnsan alverinin qurbanı olmuş uşaqlar, məişət zorakılığı və erkən nikah; 2005-2020-ci illərin rəqəmləri."}},
+        Json::array({step("prepare", {}),
+                     step("answer", {{"answered_on", "2021-03-26"},
+                                     {"answer_text", "2005-2020-ci illərdə 25 yetkinlik yaşına çatmayan insan alveri qurbanı "
+                                                     "müəyyən edilib, onlardan 7-si cinsi istismara məruz qalıb (oğlan yoxdur)."}})}));
+    struct Contribution {
+      const char* agency;
+      const char* asked;
+    };
+    const std::vector<Contribution> contributions = {
+        {kPoliceAgency, "Qurbanlar, cinayət işləri, uşaq qurbanlar (2005-2020)."},
+        {kFamilyCommitteeAgency, "Erkən nikah və məişət zorakılığı ilə bağlı tədbirlər."},
+        {kLabourMinistryAgency, "Sosial yardım və reinteqrasiya."}};
+    for (const auto& c : contributions)
+      add("request_contribution", "", kCoordinatorAgency,
+          {{"request", keyRef(un)},
+           {"contributing_agency_id", agencyRef(c.agency)},
+           {"body_name", c.agency},
+           {"asked_on", "2021-01-20"},
+           {"due_on", "2021-02-26"},
+           {"questions", c.asked}},
+          Json::array({step("submit", {{"contribution", "Məlumat əlavə olunur (demo)."}, {"submitted_on", "2021-02-24"}}),
+                       step("accept", {})}));
+    // The figures the answer quoted, as they were on 2021-03-26.
+    struct Quoted {
+      const char* indicator;
+      const char* period;
+      int value;
+      const char* label;
+    };
+    const std::vector<Quoted> quoted = {
+        {"minor_victims_identified", "2005..2020", 25, "Minor victims identified"},
+        {"minor_victims_sexual_exploitation", "2005..2020", 7, "Minor victims of sexual exploitation"},
+        {"victims_domestic_violence", "2015..2020", 48, "Victims who had suffered domestic violence"},
+        {"victims_early_marriage", "2015..2020", 46, "Victims who had married early"},
+        {"hotline_116_111_children_assisted", "2020", 6657, "Children assisted by the 116-111 hotline"}};
+    for (const auto& q : quoted)
+      add("quoted_figure", "", kCoordinatorAgency,
+          {{"request", keyRef(un)},
+           {"indicator", q.indicator},
+           {"indicator_version", 1},
+           {"label", q.label},
+           {"period", q.period},
+           {"value", q.value},
+           {"display", std::to_string(q.value)},
+           {"edition", "restricted"},
+           {"computed_at", "2021-03-26T09:30:00Z"}});
+
+    const std::string glotip = "ir-glotip-2020";
+    add("international_request", glotip, kCoordinatorAgency,
+        {{"body", "unodc_glotip"},
+         {"title", "UNODC: insan alveri üzrə qlobal hesabat sorğusu 2020 (demo)"},
+         {"received_on", "2020-09-01"},
+         {"deadline", "2020-11-30"},
+         {"questions", "Aşkar edilmiş qurbanlar, təqib olunanlar və məhkum edilənlər, 2017-2019."}},
+        Json::array({step("prepare", {})}));
+    add("request_contribution", "", kCoordinatorAgency,
+        {{"request", keyRef(glotip)},
+         {"contributing_agency_id", agencyRef(kPoliceAgency)},
+         {"body_name", kPoliceAgency},
+         {"asked_on", "2020-09-03"},
+         {"due_on", "2020-10-15"},
+         {"questions", "Qurbanlar və təqib olunan şəxslər, 2017-2019."}},
+        Json::array({step("submit", {{"contribution", "Cədvəllər əlavə olunur (demo)."}, {"submitted_on", "2020-10-12"}})}));
+    add("request_contribution", "", kCoordinatorAgency,
+        {{"request", keyRef(glotip)},
+         {"contributing_agency_id", agencyRef(kLabourMinistryAgency)},
+         {"body_name", kLabourMinistryAgency},
+         {"asked_on", "2020-09-03"},
+         {"due_on", "2020-10-15"},
+         {"questions", "Məcburi əmək qurbanlarına göstərilən yardım, 2017-2019."}});
   }
 };
 

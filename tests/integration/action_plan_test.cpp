@@ -13,14 +13,6 @@ namespace {
 
 const std::string R = "/api/v1/records/";
 
-bool hasTask(const Client& c, const std::string& deadline, int64_t id) {
-  const Json tasks = c.call("GET", "/api/v1/tasks").json();  // kept: the loop reads into it
-  for (const auto& g : tasks["groups"])
-    if (g["deadline"] == deadline)
-      for (const auto& item : g["items"])
-        if (item["id"] == id) return true;
-  return false;
-}
 
 TEST(ActionPlan, AFocalPointReportsOnItsOwnBodysMeasuresOnly) {
   DemoServer s("palermo-plan", false);

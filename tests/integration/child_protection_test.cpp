@@ -21,14 +21,6 @@ int64_t total(const Client& c, const std::string& url) {
   EXPECT_EQ(r.status, 200) << url << ": " << r.body;
   return static_cast<int64_t>(r.json()["items"].size());
 }
-bool hasTask(const Client& c, const std::string& deadline, int64_t id) {
-  const Json tasks = c.call("GET", "/api/v1/tasks").json();  // kept: the loop reads into it
-  for (const auto& g : tasks["groups"])
-    if (g["deadline"] == deadline)
-      for (const auto& item : g["items"])
-        if (item["id"] == id) return true;
-  return false;
-}
 
 TEST(ChildProtection, RaidFromTheStreetToTheCommissionsDecision) {
   DemoServer s("palermo-cp", false);

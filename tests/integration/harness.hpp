@@ -322,6 +322,21 @@ inline HttpResult step(const Client& c, const std::string& type, int64_t id, con
                 {{"If-Match", version(c, type, id)}});
 }
 
+// Whether a 422 answer names the field (its "errors" list).
+inline bool hasField(const HttpResult& r, const std::string& field) {
+  return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
+}
+
+// Whether the user's task list (GET /api/v1/tasks) holds the record under the deadline.
+inline bool hasTask(const Client& c, const std::string& deadline, int64_t id) {
+  const Json tasks = c.call("GET", "/api/v1/tasks").json();  // kept: the loops read into it
+  for (const auto& g : tasks["groups"])
+    if (g["deadline"] == deadline)
+      for (const auto& item : g["items"])
+        if (item["id"] == id) return true;
+  return false;
+}
+
 // A shell command's output (documents converted and read back in report tests).
 inline std::string shell(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");

@@ -16,9 +16,6 @@ namespace {
 
 const std::string R = "/api/v1/records/";
 
-bool hasField(const HttpResult& r, const std::string& field) {
-  return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
-}
 
 const char* const kAddress = "https://vakansiya-qadin-xaric.example/elan/7731";
 

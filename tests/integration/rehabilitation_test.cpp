@@ -4,7 +4,8 @@
 // refused, naming why); the measure's case taken from its plan; an overdue measure a task for its
 // responsible agency only; a service recorded against a measure of its own case only; the presumed
 // victim's 30-day protection period and a foreigner's residence decision as deadlines; legal
-// entities and officials in criminal cases, an employer's sanctions in an administrative one.
+// entities and officials in criminal cases, an employer's sanctions in an administrative one; an
+// international request answered with contributions from the bodies and its figures frozen.
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -16,18 +17,7 @@ namespace {
 
 const std::string R = "/api/v1/records/";
 
-bool hasField(const HttpResult& r, const std::string& field) {
-  return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
-}
 
-bool hasTask(const Client& c, const std::string& deadline, int64_t id) {
-  const Json tasks = c.call("GET", "/api/v1/tasks").json();  // kept: the loop reads into it
-  for (const auto& g : tasks["groups"])
-    if (g["deadline"] == deadline)
-      for (const auto& item : g["items"])
-        if (item["id"] == id) return true;
-  return false;
-}
 
 TEST(Rehabilitation, APlanIsDrawnUpWithConsentAndItsMeasuresReachTheirAgencies) {
   DemoServer s("palermo-rehab", false);
@@ -230,6 +220,107 @@ TEST(Rehabilitation, LegalEntitiesAndOfficialsAreParties) {
                         return a;
                       }()),
           "official");
+}
+
+TEST(Rehabilitation, AnInternationalRequestIsAnsweredWithItsFiguresFrozen) {
+  DemoServer s("palermo-intl", false);
+  Client office = s.user("nc", "coordinator", s.agency("Milli Koordinatorun aparatı", "coordinator"));
+  const int64_t ministry = s.agency("Ailə Komitəsi", "ministry");
+  const int64_t other_body = s.agency("Təhsil Nazirliyi", "education");
+  Client focal = s.user("fp", "focal_point", ministry);
+  Client other = s.user("fp2", "focal_point", other_body);
+
+  const int64_t request = created(office.call("POST", R + "international_request",
+                                              {{"body", "un_special_rapporteur"}, {"title", "Sorğu vərəqəsi"},
+                                               {"received_on", "2021-01-18"}, {"deadline", "2021-03-31"}}),
+                                  "request");
+  EXPECT_TRUE(hasTask(office, "international_answer_due", request));
+  const int64_t contribution = created(office.call("POST", R + "request_contribution",
+                                                   {{"request", request}, {"contributing_agency_id", ministry},
+                                                    {"body_name", "Ailə Komitəsi"}, {"asked_on", "2021-01-20"},
+                                                    {"due_on", "2021-02-26"}, {"questions", "Erkən nikah."}}),
+                                       "contribution");
+  ASSERT_EQ(office.call("POST", R + "request_contribution/" + std::to_string(contribution) + "/grants",
+                        {{"agency_id", ministry}, {"reason", "Töhfə"}})
+                .status,
+            201);
+  // Overdue: the body's task, not another body's; the body reads the request it belongs to.
+  EXPECT_TRUE(hasTask(focal, "contribution_due", contribution));
+  EXPECT_FALSE(hasTask(other, "contribution_due", contribution));
+  EXPECT_FALSE(hasTask(office, "contribution_due", contribution));
+  EXPECT_EQ(focal.call("GET", R + "international_request/" + std::to_string(request)).status, 200);
+  EXPECT_EQ(other.call("GET", R + "request_contribution/" + std::to_string(contribution)).status, 404);
+  auto empty = step(focal, "request_contribution", contribution, "submit", Json::object());
+  EXPECT_EQ(empty.status, 422);
+  EXPECT_TRUE(hasField(empty, "contribution")) << empty.body;
+  ASSERT_EQ(step(focal, "request_contribution", contribution, "submit",
+                 {{"contribution", "Erkən nikahın qarşısının alınması üzrə tədbirlər."}, {"submitted_on", "2021-02-24"}})
+                .status,
+            200);
+  EXPECT_FALSE(hasTask(focal, "contribution_due", contribution));
+  ASSERT_EQ(step(office, "request_contribution", contribution, "accept", Json::object()).status, 200);
+
+  // The answer: a wrong figure names itself and nothing is written.
+  const std::string answer_url = "/api/v1/international-requests/" + std::to_string(request) + "/answer";
+  const Json figures_bad = {{{"indicator", "victims_identified"}, {"period", "2020"}},
+                            {{"indicator", "no_such_indicator"}, {"period", "2020"}},
+                            {{"indicator", "victims_identified"}, {"period", "20x0"}}};
+  auto bad = office.call("POST", answer_url,
+                         {{"answered_on", "2021-03-26"}, {"answer_text", "Cavab."}, {"figures", figures_bad}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_TRUE(hasField(bad, "figures[1].indicator")) << bad.body;
+  EXPECT_TRUE(hasField(bad, "figures[2].period")) << bad.body;
+  EXPECT_EQ(office.call("GET", R + "international_request/" + std::to_string(request)).json()["state"], "received");
+  EXPECT_EQ(office.call("GET", R + "quoted_figure").json()["items"].size(), 0U);
+  // Hostile bodies: not a list, too many, nested nonsense.
+  EXPECT_EQ(office.call("POST", answer_url, {{"figures", "victims_identified"}}).status, 422);
+  EXPECT_EQ(office.call("POST", answer_url, {{"figures", Json::array({Json::array({1, 2})})}}).status, 422);
+  Json many = Json::array();
+  for (int i = 0; i < 101; ++i) many.push_back({{"indicator", "victims_identified"}, {"period", "2020"}});
+  EXPECT_EQ(office.call("POST", answer_url, {{"figures", many}}).status, 422);
+  // Only who may answer: the body's focal point may not, nor reach another's request.
+  EXPECT_EQ(focal.call("POST", answer_url, {{"answered_on", "2021-03-26"}, {"answer_text", "X"}}).status, 403);
+  EXPECT_EQ(other.call("POST", answer_url, {{"answered_on", "2021-03-26"}, {"answer_text", "X"}}).status, 404);
+  // Missing text: the transition names it.
+  // The request's version is required, as for any transition.
+  EXPECT_EQ(office.call("POST", answer_url, {{"answered_on", "2021-03-26"}, {"answer_text", "X"}}).status, 428);
+  auto ifMatch = [&] { return std::vector<std::pair<std::string, std::string>>{{"If-Match", version(office, "international_request", request)}}; };
+  auto no_text = office.call("POST", answer_url, {{"answered_on", "2021-03-26"}}, ifMatch());
+  EXPECT_EQ(no_text.status, 422);
+  EXPECT_TRUE(hasField(no_text, "answer_text")) << no_text.body;
+
+  auto sent = office.call("POST", answer_url,
+                          {{"answered_on", "2021-03-26"},
+                           {"answer_text", "2020-ci ildə qurbanlar müəyyən edilib."},
+                           {"figures", {{{"indicator", "victims_identified"}, {"period", "2020"}},
+                                        {{"indicator", "minor_victims_identified"}, {"period", "2005..2020"}}}}},
+                          ifMatch());
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json()["state"], "answered");
+  ASSERT_EQ(sent.json()["quoted_figures"].size(), 2U);
+  EXPECT_FALSE(hasTask(office, "international_answer_due", request));
+  const Json quoted = office.call("GET", R + "quoted_figure").json();
+  ASSERT_EQ(quoted["items"].size(), 2U) << quoted.dump();
+  const int64_t q = quoted["items"][0]["id"];
+  const Json one = office.call("GET", R + "quoted_figure/" + std::to_string(q)).json();
+  EXPECT_EQ(one["data"]["indicator_version"], 1);
+  EXPECT_EQ(one["data"]["edition"], "restricted");
+  EXPECT_TRUE(one["data"].contains("definition")) << one.dump();
+  // Frozen: nobody writes a quoted figure by the records API.
+  EXPECT_EQ(office.call("POST", R + "quoted_figure",
+                        {{"request", request}, {"indicator", "victims_identified"}, {"indicator_version", 1},
+                         {"period", "2020"}, {"value", 999}, {"computed_at", "2021-03-26T09:00:00Z"}})
+                .status,
+            403);
+  EXPECT_EQ(office.call("PATCH", R + "quoted_figure/" + std::to_string(q), {{"value", 999}},
+                        {{"If-Match", version(office, "quoted_figure", q)}})
+                .status,
+            403);
+  // The contributing body reads the answer's figures through its contribution's request? No:
+  // the grant reaches the contribution and the request, not the figures two links away.
+  EXPECT_EQ(focal.call("GET", R + "quoted_figure/" + std::to_string(q)).status, 404);
+  // Answering twice is refused (the request is answered).
+  EXPECT_EQ(office.call("POST", answer_url, {{"answered_on", "2021-03-27"}, {"answer_text", "Y"}}, ifMatch()).status, 409);
 }
 
 }  // namespace
