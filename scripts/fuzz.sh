@@ -2,12 +2,12 @@
 # Fuzzing the parsers of untrusted input with clang's libFuzzer (AddressSanitizer and
 # UndefinedBehaviorSanitizer on): tests/fuzz/fuzz_*.cpp, each built with the few sources it
 # exercises, seeded from tests/fuzz/corpus/<name>/.
-#   bash scripts/fuzz.sh                 # every target, FUZZ_SECONDS each (default 15: the CI smoke)
+#   bash scripts/fuzz.sh                 # every target, FUZZ_SECONDS each (default 10: the CI smoke)
 #   FUZZ_SECONDS=600 bash scripts/fuzz.sh json   # one target, long (a benchmark-length run)
 # Prints "fuzz: N passed, N failed"; a crash leaves its input in build-fuzz/<target>/crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_EACH=${FUZZ_SECONDS:-15}
+SECONDS_EACH=${FUZZ_SECONDS:-10}
 CXX=${FUZZ_CXX:-clang++}
 OUT=build-fuzz
 mkdir -p "$OUT"
@@ -17,16 +17,24 @@ declare -A SOURCES=(
   [json]="tests/fuzz/fuzz_json_input.cpp src/core/json_input.cpp"
   [csv]="tests/fuzz/fuzz_csv.cpp src/core/csv.cpp"
   [http]="tests/fuzz/fuzz_http_path.cpp src/http/message.cpp src/core/json_input.cpp"
+  [totp]="tests/fuzz/fuzz_totp.cpp src/auth/totp.cpp src/core/random.cpp"
+  [dates]="tests/fuzz/fuzz_dates.cpp src/records/dates.cpp"
+  [schema]="tests/fuzz/fuzz_schema_yaml.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
+)
+declare -A LIBS=(
+  [totp]="-lcrypto -lsodium"
+  [dates]="-lfmt"
+  [schema]="-lfmt -lyaml-cpp"
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http totp dates schema); fi
 
 passed=0
 failed=0
 for t in "${targets[@]}"; do
   bin="$OUT/fuzz_$t"
   # shellcheck disable=SC2086
-  if ! "$CXX" "${FLAGS[@]}" ${SOURCES[$t]} -o "$bin" 2>"$OUT/$t.build.log"; then
+  if ! "$CXX" "${FLAGS[@]}" ${SOURCES[$t]} -o "$bin" ${LIBS[$t]:-} 2>"$OUT/$t.build.log"; then
     echo "fuzz $t: build failed"; cat "$OUT/$t.build.log"; failed=$((failed + 1)); continue
   fi
   work="$OUT/$t"

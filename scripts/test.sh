@@ -50,7 +50,7 @@ run_ctest() {  # run_ctest <label> [VAR=value ...]
 run_ctest SQLite PALERMO_TEST_BACKEND=sqlite
 run_ctest PostgreSQL PALERMO_TEST_BACKEND=postgres
 
-echo "== fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-15} s; long runs: docs/security.md)"
+echo "== fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-10} s; long runs: docs/security.md)"
 log=$(mktemp)
 set +e
 bash scripts/fuzz.sh 2>&1 | tee "$log"

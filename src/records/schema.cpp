@@ -1608,14 +1608,15 @@ LoadResult loadSchemaTexts(const std::map<std::string, std::string>& files) {
                                  "transition " + t.name + " creates the unknown record type " + t.creates->type});
         continue;
       }
+      const std::string& file = type.file;  // clang (the fuzz build) cannot capture a structured binding
       auto check = [&](const std::string& field, bool copied) {
         const auto* f = target->field(field);
         if (!f || f->computed)
-          result.errors.push_back({type.file, t.creates->line,
+          result.errors.push_back({file, t.creates->line,
                                    "transition " + t.name + " sets " + field + ", which is not a field of " + target->name +
                                        " that can be written"});
         else if (copied && f->sensitivity == Sensitivity::Identity)
-          result.errors.push_back({type.file, t.creates->line,
+          result.errors.push_back({file, t.creates->line,
                                    "transition " + t.name + " copies into the identity field " + target->name + "." + field +
                                        " (identity is never copied between records)"});
       };
