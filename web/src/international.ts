@@ -6,6 +6,7 @@
 // figures quoted in the answer as rows.
 import { ApiError, query, type FieldError, type RecordBody } from './api';
 import { agencyName, type Agency } from './agencies';
+import type { TypeDef } from './meta';
 
 export const REQUEST_TYPE = 'international_request';
 export const CONTRIBUTION_TYPE = 'request_contribution';
@@ -40,6 +41,20 @@ export function hiddenTransition(type: string, transition: string): boolean {
 /** Whether a request may still be answered (received or in preparation, not deleted). */
 export function requestAnswerable(r: Pick<RecordBody, 'state' | 'deleted'>): boolean {
   return !r.deleted && ANSWERABLE_STATES.includes(r.state ?? '');
+}
+
+/**
+ * Whether the answer form is offered: as the record page decides for a workflow step, by the
+ * schema's "answer" transition (its states and its permission), which the route takes.
+ */
+export function answerOffered(
+  td: Pick<TypeDef, 'workflow'> | undefined,
+  r: Pick<RecordBody, 'state' | 'deleted'>,
+  mayPermission: (permission: string) => boolean,
+): boolean {
+  const tr = td?.workflow?.transitions.find((x) => x.name === 'answer');
+  if (!tr || r.deleted) return false;
+  return (tr.from.length === 0 || tr.from.includes(r.state ?? '')) && tr.to !== r.state && mayPermission(tr.permission);
 }
 
 // ---- Contributions ----

@@ -3,6 +3,7 @@ import { ApiError, parseProblem, type RecordBody } from '../src/api';
 import type { Agency } from '../src/agencies';
 import {
   answerBody,
+  answerOffered,
   answerErrors,
   answerPath,
   checkAnswer,
@@ -57,6 +58,29 @@ describe('which transitions and forms an international request offers', () => {
     expect(requestAnswerable({ state: 'answered' })).toBe(false);
     expect(requestAnswerable({ state: 'closed' })).toBe(false);
     expect(requestAnswerable({ state: 'received', deleted: { at: '2024-01-01T00:00:00Z', by: 1 } })).toBe(false);
+  });
+
+  it('the answer form follows the schema\'s "answer" step: its states and its permission', () => {
+    const td = {
+      workflow: {
+        initial: 'received',
+        states: [],
+        transitions: [
+          { name: 'prepare', label: { az: 'x' }, from: ['received'], to: 'in_preparation', permission: 'international_request.update', requires: [] },
+          { name: 'answer', label: { az: 'x' }, from: ['received', 'in_preparation'], to: 'answered', permission: 'international_request.answer', requires: [] },
+        ],
+      },
+    };
+    const office = (p: string) => p === 'international_request.answer';
+    const focal = () => false;
+    expect(answerOffered(td, { state: 'received' }, office)).toBe(true);
+    expect(answerOffered(td, { state: 'in_preparation' }, office)).toBe(true);
+    expect(answerOffered(td, { state: 'answered' }, office)).toBe(false);
+    expect(answerOffered(td, { state: 'closed' }, office)).toBe(false);
+    expect(answerOffered(td, { state: 'received' }, focal)).toBe(false);
+    expect(answerOffered(td, { state: 'received', deleted: { at: '2024-01-01T00:00:00Z', by: 1 } }, office)).toBe(false);
+    expect(answerOffered({ workflow: { ...td.workflow, transitions: td.workflow.transitions.slice(0, 1) } }, { state: 'received' }, office)).toBe(false);
+    expect(answerOffered(undefined, { state: 'received' }, office)).toBe(false);
   });
 
   it('the answer route of a request', () => {

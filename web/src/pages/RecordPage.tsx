@@ -17,6 +17,8 @@ import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
 import { recordHref } from './RecordList';
 import { newProgressReportHref, plansHref } from '../plans';
 import { CaseRehabilitationPlans, PlanMeasures } from './Rehabilitation';
+import { AnswerRequest, QuotedFigures, RequestContributions } from './International';
+import { answerOffered, hiddenTransition, withBodyName } from '../international';
 
 /** Initial values of a new record from the address: ?field=value, and ?from=type:id copies refs. */
 async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
@@ -75,9 +77,12 @@ export function NewRecord({ type }: { type: string }) {
   const [values, setValues] = useState<Record<string, unknown> | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [saving, setSaving] = useState(false);
+  const agencies = useAgencies();
   useEffect(() => {
     if (td) void initialValues(meta, td).then(setValues);
   }, [type]);
+  // A contribution's body name (its title) follows the contributing agency chosen, unless typed.
+  const change = (next: Record<string, unknown>) => setValues(type === 'request_contribution' && values ? withBodyName(values, next, agencies) : next);
 
   if (!td || !meta.may(type, 'read')) {
     return (
@@ -130,7 +135,7 @@ export function NewRecord({ type }: { type: string }) {
           <TypeNotice type={td} />
           <FormErrors error={error} td={td} />
           <p class="muted">{t('form.required_note')}</p>
-          <RecordForm type={td} meta={meta} values={values} onChange={setValues} error={error} identityReadOnly={meta.identity(type) !== 'write'} />
+          <RecordForm type={td} meta={meta} values={values} onChange={change} error={error} identityReadOnly={meta.identity(type) !== 'write'} />
           <div class="actions">
             <button type="submit" class="button" disabled={saving}>
               {saving ? t('form.saving') : t('form.create')}
@@ -199,7 +204,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     if (!current || !td || !name) return;
     wantedTransition.current = undefined;
     const tr = td.workflow?.transitions.find(
-      (x) => x.name === name && (x.from.length === 0 || x.from.includes(current.state ?? '')) && x.to !== current.state && meta.mayPermission(x.permission),
+      (x) => x.name === name && (x.from.length === 0 || x.from.includes(current.state ?? '')) && x.to !== current.state && meta.mayPermission(x.permission) && !hiddenTransition(type, x.name),
     );
     if (tr && !current.deleted) {
       setTransition(tr);
@@ -226,7 +231,11 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   const changes = diff(current.data, visibleValues(td, values));
   const dirty = Object.keys(changes).length > 0;
   const transitions = (td.workflow?.transitions ?? []).filter(
-    (tr) => (tr.from.length === 0 || tr.from.includes(current.state ?? '')) && tr.to !== current.state && meta.mayPermission(tr.permission),
+    (tr) =>
+      (tr.from.length === 0 || tr.from.includes(current.state ?? '')) &&
+      tr.to !== current.state &&
+      meta.mayPermission(tr.permission) &&
+      !hiddenTransition(type, tr.name),
   );
 
   const applied = (r: RecordBody, message: string) => {
@@ -410,6 +419,18 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
       )}
       {type === 'victim_case' && meta.may('rehabilitation_plan', 'read') && <CaseRehabilitationPlans victimCase={current} />}
       {type === 'rehabilitation_plan' && meta.may('rehabilitation_measure', 'read') && <PlanMeasures plan={current} />}
+      {type === 'international_request' && answerOffered(td, current, (p) => meta.mayPermission(p)) && !transition && (
+        <AnswerRequest
+          request={current}
+          onAnswered={(r) => {
+            const { quoted_figures: quoted, ...answered } = r;
+            applied(answered, t('intl.answer_sent', { n: Array.isArray(quoted) ? quoted.length : 0 }));
+            rec.reload();
+          }}
+        />
+      )}
+      {type === 'international_request' && meta.may('request_contribution', 'read') && <RequestContributions request={current} />}
+      {type === 'international_request' && meta.may('quoted_figure', 'read') && <QuotedFigures request={current} />}
       <div class="tabs" role="tablist" aria-label={t('record.tabs')}>
         {tabs.map(([k, text]) => (
           <button key={k} type="button" role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} class="tab" onClick={() => setTab(k)}>
