@@ -144,20 +144,6 @@ bool decodeCursor(const std::string& text, Cursor& out) {
 
 std::string sealContext(int64_t id) { return "record:" + std::to_string(id); }
 
-std::string etagFor(int64_t version) { return "\"" + std::to_string(version) + "\""; }
-
-std::optional<int64_t> parseIfMatch(std::string_view h) {
-  if (h.rfind("W/", 0) == 0) h.remove_prefix(2);
-  if (h.size() >= 2 && h.front() == '"' && h.back() == '"') h = h.substr(1, h.size() - 2);
-  if (h.empty() || h.size() > 18) return std::nullopt;
-  int64_t v = 0;
-  for (char c : h) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
 RecordService::RecordService(const Schema& schema, Store& store, const KeyRing& keys)
     : schema_(schema), store_(store), keys_(keys) {}
 

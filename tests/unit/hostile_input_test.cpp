@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/json_input.hpp"
 #include "core/utf8.hpp"
+#include "records/engine.hpp"
 #include "http/message.hpp"
 
 using palermo::Json;
@@ -171,4 +172,20 @@ TEST(WebFiles, TheManifestHoldsOnlyTheFilesUnderTheRoot) {
   EXPECT_EQ(urls, (std::set<std::string>{"/index.html", "/assets/app-1.js", "/home.html"}));
   EXPECT_TRUE(palermo::api::webManifest(dir / "missing").empty());
   fs::remove_all(dir);
+}
+
+// Found by the fuzzer (tests/fuzz/corpus/headers/crash-webp-short): a "WebP" upload shorter than
+// its header read past the end (std::out_of_range, a 500 instead of a refusal).
+TEST(HostileInput, ShortFilesNeverMatchTheirTypesHeader) {
+  using palermo::records::contentMatchesMediaType;
+  EXPECT_FALSE(contentMatchesMediaType("image/webp", "RIFF\""));
+  EXPECT_FALSE(contentMatchesMediaType("image/webp", "RIFF"));
+  EXPECT_TRUE(contentMatchesMediaType("image/webp", std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)));
+  for (const char* type : {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff", "application/zip",
+                           "application/msword"})
+    for (const std::string& bytes : {std::string(), std::string(1, '\0'), std::string("%"), std::string("\x89P")})
+      EXPECT_FALSE(contentMatchesMediaType(type, bytes)) << type;
+  EXPECT_EQ(palermo::records::parseIfMatch("\"99999999999999999999\""), std::nullopt);  // over 18 digits
+  EXPECT_EQ(palermo::records::parseIfMatch("W/\"7\""), 7);
+  EXPECT_FALSE(contentMatchesMediaType("text/csv", std::string("a,b\0", 4)));  // NUL is not text
 }
