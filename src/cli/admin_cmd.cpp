@@ -1,5 +1,6 @@
-// Administration on the command line: `user add|list`, `audit verify`, `keys rotate|status`,
-// `config` and `version`. Users are created through admin::AdminService, like the API does.
+// Administration on the command line: `agency add|list`, `user add|list`, `audit verify`,
+// `keys rotate|status`, `config` and `version`. Agencies and users are created through
+// admin::AdminService, like the API does: checked the same way and audited (by the system).
 #include <cstdio>
 
 #include "admin/admin_service.hpp"
@@ -12,8 +13,39 @@ namespace palermo::cli {
 
 namespace {
 
+void printProblem(const Problem& p) {
+  std::string why = p.detail();
+  for (const auto& e : p.errors()) why += " " + e.field + ": " + e.message + ".";
+  std::fprintf(stderr, "error: %s\n", why.c_str());
+}
+
+// An agency named by id or by its exact name; 0 when none is named, -1 when not found.
+int64_t agencyIdOf(Store& store, const std::string& name_or_id) {
+  if (name_or_id.empty()) return 0;
+  for (const auto& a : store.listAgencies())
+    if (a.name == name_or_id || std::to_string(a.id) == name_or_id) return a.id;
+  return -1;
+}
+
+int runAgencyAdd(const Config& config, const std::string& name, const std::string& type, const std::string& region) {
+  auto store = openMigrated(config);
+  const KeyRing keys = RecordsSetup::activatedKeys(config, *store);  // the audit chain's key
+  admin::AdminService administration(*store, nullptr, auth::hashCostFrom(config.password_cost));
+  try {
+    const auto a = administration.createAgency(0, AgencyRow{0, name, type, region, true, 0});
+    std::printf("Created agency '%s' (id %lld, %s%s%s).\n", a.name.c_str(), static_cast<long long>(a.id), a.type.c_str(),
+                a.region.empty() ? "" : ", ", a.region.c_str());
+  } catch (const Problem& p) {
+    printProblem(p);
+    store->close();
+    return 1;
+  }
+  store->close();
+  return 0;
+}
+
 int runUserAdd(const Config& config, const std::string& login, const std::string& display, const std::vector<std::string>& roles,
-               bool if_no_users) {
+               const std::string& agency, bool if_no_users) {
   auto store = openMigrated(config);
   if (if_no_users && store->countUsers() > 0) {
     std::printf("Users exist already; no administrator created.\n");
@@ -23,15 +55,19 @@ int runUserAdd(const Config& config, const std::string& login, const std::string
   // so the audit chain's key is needed.
   const KeyRing keys = RecordsSetup::activatedKeys(config, *store);
   admin::AdminService administration(*store, nullptr, auth::hashCostFrom(config.password_cost));
+  const int64_t agency_id = agencyIdOf(*store, agency);
+  if (agency_id < 0) {
+    std::fprintf(stderr, "error: --agency: no agency is named or numbered '%s' (palermo agency list)\n", agency.c_str());
+    store->close();
+    return 1;
+  }
   try {
-    const auto created = administration.createUser(0, admin::UserRequest{login, display, roles, 0});
+    const auto created = administration.createUser(0, admin::UserRequest{login, display, roles, agency_id});
     std::printf("Created user '%s' (id %lld).\n", created.user.login.c_str(), static_cast<long long>(created.user.id));
     std::printf("One-time password: %s\n", created.one_time_password.c_str());
     std::printf("It must be changed at first sign-in.\n");
   } catch (const Problem& p) {
-    std::string why = p.detail();
-    for (const auto& e : p.errors()) why += " " + e.field + ": " + e.message + ".";
-    std::fprintf(stderr, "error: %s\n", why.c_str());
+    printProblem(p);
     store->close();
     return 1;
   }
@@ -42,19 +78,41 @@ int runUserAdd(const Config& config, const std::string& login, const std::string
 }  // namespace
 
 void addAdminCommands(Commands& c) {
+  CLI::App* agency = c.group("agency", "Manage the agencies of the mechanism");
+  struct AgencyOptions {
+    std::string name, type, region;
+  };
+  auto aopts = std::make_shared<AgencyOptions>();
+  CLI::App* agency_add = c.add(agency, "add", "Create an agency (audited as agency.create)", [aopts](const Config& config) {
+    return runAgencyAdd(config, aopts->name, aopts->type, aopts->region);
+  });
+  agency_add->add_option("--name", aopts->name, "Its name, unique")->required();
+  agency_add->add_option("--type", aopts->type, "Its type, e.g. special_police, ngo, shelter (docs/security.md)")->required();
+  agency_add->add_option("--region", aopts->region, "Its region code; empty for a national body");
+  c.add(agency, "list", "List the agencies", [](const Config& config) {
+    auto store = openMigrated(config);
+    for (const auto& a : store->listAgencies())
+      std::printf("%6lld  %-22s %-12s %s%s\n", static_cast<long long>(a.id), a.type.c_str(), a.region.c_str(),
+                  a.name.c_str(), a.active ? "" : " (inactive)");
+    store->close();
+    return 0;
+  });
+
   CLI::App* user = c.group("user", "Manage user accounts");
   struct UserOptions {
-    std::string login, display;
+    std::string login, display, agency;
     std::vector<std::string> roles;
     bool if_no_users = false;
   };
   auto opts = std::make_shared<UserOptions>();
   CLI::App* add = c.add(user, "add", "Create a user with a one-time password (printed once)", [opts](const Config& config) {
-    return runUserAdd(config, opts->login, opts->display.empty() ? opts->login : opts->display, opts->roles, opts->if_no_users);
+    return runUserAdd(config, opts->login, opts->display.empty() ? opts->login : opts->display, opts->roles, opts->agency,
+                      opts->if_no_users);
   });
   add->add_option("--login", opts->login, "Login name")->required();
   add->add_option("--display-name", opts->display, "Name shown in the application");
   add->add_option("--role", opts->roles, "Role (repeatable), e.g. admin");
+  add->add_option("--agency", opts->agency, "The user's agency, by name or id (roles of an agency need one)");
   add->add_flag("--if-no-users", opts->if_no_users, "Do nothing when any user exists (first administrator)");
   c.add(user, "list", "List user accounts", [](const Config& config) {
     auto store = openMigrated(config);

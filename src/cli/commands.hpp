@@ -59,7 +59,7 @@ class Commands {
 
 // The areas (one file each).
 void addServeCommands(Commands& c);   // serve, routes
-void addAdminCommands(Commands& c);   // user add|list, audit verify, keys rotate|status, config, version
+void addAdminCommands(Commands& c);   // agency add|list, user add|list, audit verify, keys rotate|status, config, version
 void addDataCommands(Commands& c);    // migrate, store copy, import, demo, schema check, openapi
 void addReportCommands(Commands& c);  // report annual, stats check|figure
 void addLinkCommands(Commands& c);    // link

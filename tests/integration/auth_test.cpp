@@ -275,3 +275,32 @@ TEST(Auth, UserAddOnTheCommandLineIsCheckedAndAuditedLikeTheApi) {
   }
   std::filesystem::remove_all(dir);
 }
+
+// A ministry moving onto the system sets up its agencies and their users from the command line,
+// checked and audited as the API does it (issue 28).
+TEST(Auth, AgenciesAndTheirUsersFromTheCommandLine) {
+  auto dir = makeTempDir("palermo-it");
+  const std::string d = " --data-dir " + dir.string();
+  auto [added, out] = runCli("agency add" + d + " --name 'Sınaq QHT' --type ngo --region baku");
+  EXPECT_EQ(added, 0) << out;
+  EXPECT_NE(out.find("Created agency 'Sınaq QHT'"), std::string::npos) << out;
+  auto [twice, out2] = runCli("agency add" + d + " --name 'Sınaq QHT' --type ngo");
+  EXPECT_EQ(twice, 1);
+  EXPECT_NE(out2.find("name: an agency has this name already"), std::string::npos) << out2;
+  auto [bad_type, out3] = runCli("agency add" + d + " --name 'Başqa' --type 'ngo; DROP TABLE agencies'");
+  EXPECT_EQ(bad_type, 1);
+  EXPECT_NE(out3.find("type: is not an agency type"), std::string::npos) << out3;
+  auto [listed, list] = runCli("agency list" + d);
+  EXPECT_EQ(listed, 0);
+  EXPECT_NE(list.find("ngo"), std::string::npos) << list;
+  EXPECT_NE(list.find("Sınaq QHT"), std::string::npos) << list;
+  auto [user_ok, out4] = runCli("user add" + d + " --login cw1 --role case_worker --agency 'Sınaq QHT'");
+  EXPECT_EQ(user_ok, 0) << out4;
+  auto [no_agency, out5] = runCli("user add" + d + " --login cw2 --role case_worker --agency 'Yoxdur'");
+  EXPECT_EQ(no_agency, 1);
+  EXPECT_NE(out5.find("--agency: no agency is named or numbered 'Yoxdur'"), std::string::npos) << out5;
+  auto [verified, audit] = runCli("audit verify" + d);
+  EXPECT_EQ(verified, 0) << audit;
+  EXPECT_NE(audit.find("audit chain intact: 2 entries"), std::string::npos) << audit;  // agency.create, user.create
+  std::filesystem::remove_all(dir);
+}
