@@ -12,7 +12,11 @@ namespace {
 
 void addCommon(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("-c,--config", o.config_file, "YAML configuration file (or PALERMO_CONFIG)");
-  cmd->add_option("--set", o.overrides, "Override a configuration key: --set server.port=9000")->take_all();
+  // One value per use (repeat --set for more), so that positional arguments after it (import
+  // files) are not taken as overrides.
+  cmd->add_option("--set", o.overrides, "Override a configuration key: --set server.port=9000 (repeatable)")
+      ->allow_extra_args(false)
+      ->take_all();
   cmd->add_option("--data-dir", o.data_dir, "Data directory (same as --set data_dir=...)");
 }
 

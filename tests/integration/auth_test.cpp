@@ -304,3 +304,14 @@ TEST(Auth, AgenciesAndTheirUsersFromTheCommandLine) {
   EXPECT_NE(audit.find("audit chain intact: 2 entries"), std::string::npos) << audit;  // agency.create, user.create
   std::filesystem::remove_all(dir);
 }
+
+// `--set` takes one value per use: the files after it are files (issue 28).
+TEST(Auth, SetTakesOneValueSoTheFilesAfterItAreFiles) {
+  auto dir = makeTempDir("palermo-it");
+  writeFile(dir / "one.jsonl", "{\"_type\":\"person\",\"sex\":\"female\"}\n");
+  auto [code, out] = runCli("import --data-dir " + dir.string() + " --set schema.dir=" + PALERMO_SOURCE_DIR +
+                            "/schema --set rules.dir=" + PALERMO_SOURCE_DIR + "/rules " + (dir / "one.jsonl").string());
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("imported 1 person"), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
+}
