@@ -489,6 +489,16 @@ void RuleBook::apply(const std::string& rule, const records::RecordType& type, S
       errors.push_back({"decision_date", "rate", "no one-time subsidy rate is in force on this date"});
       return;
     }
+    // An amount given that is not the rate's is refused, never replaced quietly (a history
+    // import's figure that disagrees with the rate table must be looked at, not overwritten).
+    if (after.contains("amount") && after["amount"].is_number_integer() && after["amount"].get<int64_t>() != rate->amount) {
+      errors.push_back({"amount", "rate",
+                        fmt::format("a one-time subsidy decided on {} is {:.2f} AZN ({}); {:.2f} AZN was given — leave the "
+                                    "amount out to take the rate, or correct the decision date",
+                                    after["decision_date"].get<std::string>(), static_cast<double>(rate->amount) / 100,
+                                    rate->basis, static_cast<double>(after["amount"].get<int64_t>()) / 100)});
+      return;
+    }
     after["amount"] = rate->amount;
     after["rate_rule"] = "one_time_subsidy: " + rate->basis;
   } else if (rule == "person_facts") {

@@ -306,6 +306,13 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
   const int64_t other = created(police.call("POST", R + "person", {{"sex", "male"}}), "second person");
   EXPECT_EQ(police.call("PATCH", case_url, {{"person", other}}, {{"If-Match", v(police.call("GET", case_url))}}).status,
             200);
+  // An amount that is not the rate in force on the decision date is refused, never replaced.
+  auto wrong_amount = officer.call("POST", R + "subsidy",
+                                   {{"victim_case", vcase}, {"person", other}, {"kind", "one_time"},
+                                    {"decision_date", "2019-05-20"}, {"amount", 70000}});
+  EXPECT_EQ(wrong_amount.status, 422) << wrong_amount.body;
+  EXPECT_NE(wrong_amount.body.find("\"field\":\"amount\""), std::string::npos) << wrong_amount.body;
+  EXPECT_NE(wrong_amount.body.find("400.00 AZN"), std::string::npos) << wrong_amount.body;
   auto early = officer.call("POST", R + "subsidy",
                             {{"victim_case", vcase}, {"person", other}, {"kind", "one_time"},
                              {"decision_date", "2019-05-20"}});
