@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "audit/audit.hpp"
@@ -154,4 +155,33 @@ TEST_F(Import, CsvCellsAreTypedByTheSchema) {
   (void)readCsv(unknown, "x.csv", "person", schema_, e2);
   ASSERT_EQ(e2.size(), 1U);
   EXPECT_EQ(e2[0].code, "unknown_field");
+}
+
+// History as it happened (issue 28): a person identified in 2016 and found in 2017 not to be a
+// victim goes through the explicit correction, audited, and is identified on a day of 2016 and
+// not a victim on a day of 2017; a subsidy amount that is not the rate is refused, not replaced.
+TEST_F(Import, AReversedIdentificationAndAWrongAmountAreHistoryNotSilence) {
+  const char* history =
+      R"({"_type":"person","_key":"p1","sex":"female"}
+{"_type":"victim_case","_key":"c1","person":{"_key":"p1"},"registered_on":"2016-02-01","_transitions":[{"name":"identify","data":{"decision_date":"2016-03-01"}},{"name":"revoke_identification","data":{"identification_revoked_on":"2017-04-10","revocation_reason":"Court found the facts otherwise."}}]}
+)";
+  const auto report = importRows(*service_, Actor::systemActor(), jsonl(history), {});
+  ASSERT_TRUE(report.committed) << (report.errors.empty() ? "" : report.errors[0].toString());
+  const int64_t id = report.ids.at("c1");
+  const Actor system = Actor::systemActor();
+  EXPECT_EQ(service_->get(system, "victim_case", id)["state"], "not_victim");
+  EXPECT_EQ(service_->stateOn(system, "victim_case", id, "2016-12-31")["state"], "identified");
+  EXPECT_EQ(service_->stateOn(system, "victim_case", id, "2017-12-31")["state"], "not_victim");
+  // Without the reason, the correction is refused naming it.
+  const char* no_reason =
+      R"({"_type":"person","_key":"p2","sex":"male"}
+{"_type":"victim_case","person":{"_key":"p2"},"registered_on":"2016-02-01","_transitions":[{"name":"identify","data":{"decision_date":"2016-03-01"}},{"name":"revoke_identification","data":{"identification_revoked_on":"2017-04-10"}}]}
+{"_type":"subsidy","person":{"_key":"p2"},"kind":"one_time","decision_date":"2019-05-20","amount":70000}
+)";
+  const auto refused = importRows(*service_, Actor::systemActor(), jsonl(no_reason), {});
+  EXPECT_FALSE(refused.committed);
+  std::set<std::string> fields;
+  for (const auto& e : refused.errors) fields.insert(e.field);
+  EXPECT_TRUE(fields.count("revocation_reason")) << refused.toJson().dump();
+  EXPECT_TRUE(fields.count("amount")) << refused.toJson().dump();
 }
