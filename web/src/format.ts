@@ -20,20 +20,9 @@ export function formatNumber(n: number, lang: Lang, digits?: number): string {
   return new Intl.NumberFormat(locale(lang), options).format(n);
 }
 
-/** Money is stored in qəpik (1/100 manat). */
+/** Money is stored in qəpik (1/100 manat); typing manat is src/money.ts. */
 export function formatMoney(qepik: number, lang: Lang): string {
   return `${formatNumber(qepik / 100, lang, 2)} ₼`;
-}
-
-/** "700", "700.5", "700,50" -> qəpik; undefined when not an amount. */
-export function parseMoney(text: string): number | undefined {
-  const t = text.trim().replace(/\s/g, '').replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return undefined;
-  return Math.round(Number(t) * 100);
-}
-
-export function moneyInput(qepik: unknown): string {
-  return typeof qepik === 'number' ? (qepik / 100).toFixed(2) : typeof qepik === 'string' ? qepik : '';
 }
 
 // Browsers' ICU data for Azerbaijani is often incomplete ("2020 M12"): months are spelt here.

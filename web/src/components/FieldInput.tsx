@@ -3,9 +3,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
-import { formatNumber, fromLocalInput, isPartialDate, moneyInput, parseMoney, toLocalInput } from '../format';
+import { formatNumber, fromLocalInput, isPartialDate, toLocalInput } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, titleText, type FieldDef, type Meta } from '../meta';
+import { moneyMessage, parseManat, qepikToManatInput, sameMoney, type MoneyError, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
 import { useAgencies, useCountries, useRecordTitle } from '../session';
 
@@ -24,8 +25,13 @@ interface Props {
   disabled?: boolean;
 }
 
-export function FieldInput({ siblings, recordType, field: f, meta, value, onChange, required, errors, idPrefix = 'f', disabled }: Props) {
+export function FieldInput({ siblings, recordType, field: f, meta, value, onChange, required, errors: serverErrors, idPrefix = 'f', disabled }: Props) {
   const { t, lang } = useI18n();
+  // A money field checks its text as it is typed (manat, two decimals, the schema's limits); that
+  // error is the current one, so it is shown instead of the server's (from the last save).
+  const [moneyError, setMoneyError] = useState<MoneyError | undefined>(undefined);
+  const limits: MoneyLimits = { min: f.min, max: f.max };
+  const errors = f.type === 'money' && moneyError ? [moneyMessage(moneyError, limits, t, lang)] : serverErrors;
   const id = `${idPrefix}-${f.name}`;
   const hint = f.help ? label(f.help, lang) : f.type === 'partial_date' ? t('form.partial_date_hint') : undefined;
   const hintId = hint ? `${id}-hint` : undefined;
@@ -80,7 +86,7 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
       );
       break;
     case 'money':
-      control = <MoneyInput common={common} value={value} onChange={onChange} />;
+      control = <MoneyInput common={common} limits={limits} value={value} onChange={onChange} onError={setMoneyError} />;
       break;
     case 'date':
       control = <input {...common} type="date" class="short" value={(value as string) ?? ''} onInput={(e) => onChange(text(e) || undefined)} />;
@@ -286,10 +292,31 @@ function AttachmentInput({ common, type, field, value, onChange }: { common: Com
   );
 }
 
-function MoneyInput({ common, value, onChange }: { common: Common; value: unknown; onChange: (v: unknown) => void }) {
-  const [textValue, setText] = useState(moneyInput(value));
+/**
+ * An amount in manat ("700", "700.50", "700,50"); the form holds qəpik (an integer), or the text
+ * itself while it is not an acceptable amount (the error is reported to the field).
+ */
+function MoneyInput({
+  common,
+  limits,
+  value,
+  onChange,
+  onError,
+}: {
+  common: Common;
+  limits: MoneyLimits;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  onError: (e: MoneyError | undefined) => void;
+}) {
+  const [textValue, setText] = useState(qepikToManatInput(value));
   useEffect(() => {
-    if (parseMoney(textValue) !== value) setText(moneyInput(value));
+    // A value set from outside (a reset, the record reloaded, the amount filled by the server).
+    if (!sameMoney(textValue, value, limits)) {
+      const next = qepikToManatInput(value);
+      setText(next);
+      onError(parseManat(next, limits).error);
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
@@ -298,12 +325,15 @@ function MoneyInput({ common, value, onChange }: { common: Common; value: unknow
         {...common}
         type="text"
         inputMode="decimal"
+        autoComplete="off"
         class="short"
         value={textValue}
         onInput={(e) => {
           const s = (e.currentTarget as HTMLInputElement).value;
+          const r = parseManat(s, limits);
           setText(s);
-          onChange(s.trim() === '' ? undefined : (parseMoney(s) ?? s));
+          onError(r.error);
+          onChange(r.value);
         }}
       />{' '}
       ₼

@@ -5,6 +5,7 @@ import { ApiError } from '../api';
 import { hasKey, type Translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { isRequired, isVisible, label, type FieldDef, type Meta, type TypeDef } from '../meta';
+import { moneyServerMessage } from '../money';
 import { ValueView } from './ValueView';
 import { FieldInput } from './FieldInput';
 
@@ -22,12 +23,17 @@ interface Props {
   identityReadOnly?: boolean;
 }
 
-/** The server's errors of one field (and its items, "roles[0]"), worded by code when we can. */
-export function fieldErrors(error: unknown, field: string, t?: Translate): string[] {
+/**
+ * The server's errors of one field (and its items, "roles[0]"), worded by code when we can;
+ * `word` words a code for this field first (money: its limits in manat, not qəpik).
+ */
+export function fieldErrors(error: unknown, field: string, t?: Translate, word?: (code: string) => string | undefined): string[] {
   if (!(error instanceof ApiError)) return [];
   return error.errors
     .filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`))
     .map((e) => {
+      const own = word?.(e.code);
+      if (own !== undefined) return own;
       const key = `rec.${e.code}`;
       // The server's message names limits and lists ("at most 200 characters"): keep it when the code has no wording.
       return t && hasKey(key) ? t(key) : e.message || e.code;
@@ -82,7 +88,7 @@ export function RecordForm({ type, meta, values, onChange, error, only, readOnly
         meta={meta}
         value={values[f.name]}
         required={isRequired(f, values)}
-        errors={fieldErrors(error, f.name, t)}
+        errors={fieldErrors(error, f.name, t, f.type === 'money' ? (code) => moneyServerMessage(code, { min: f.min, max: f.max }, t, lang) : undefined)}
         idPrefix={idPrefix}
         disabled={readOnly || (identityReadOnly && f.sensitivity === 'identity')}
         onChange={(v) => {

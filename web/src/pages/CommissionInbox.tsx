@@ -9,9 +9,10 @@ import { ErrorAlert, Loading, Page } from '../components/Page';
 import { fieldErrors } from '../components/RecordForm';
 import { ValueView } from '../components/ValueView';
 import { COMMISSION_DAYS, materialWaiting } from '../childProtection';
-import { formatNumber, parseMoney, todayIso } from '../format';
+import { formatNumber, todayIso } from '../format';
 import { useI18n } from '../i18n/context';
 import { label } from '../meta';
+import { moneyMessage, moneyServerMessage, parseManat, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
 import { forgetTitle, useLoad, useSession } from '../session';
 
@@ -35,6 +36,8 @@ export function CommissionInbox() {
   if (!td) return <Page title={t('commission.title')}>{null}</Page>;
   const field = (n: string) => td.fields.find((f) => f.name === n);
   const today = todayIso();
+  const fine = field('fine_amount');
+  const fineLimits: MoneyLimits = { min: fine?.min, max: fine?.max };
   const draftOf = (id: number): Draft => drafts[id] ?? { decision: '', decided_on: today, fine: '' };
   const setDraft = (id: number, d: Partial<Draft>) => setDrafts((all) => ({ ...all, [id]: { ...draftOf(id), ...d } }));
 
@@ -43,7 +46,7 @@ export function CommissionInbox() {
     const patch: Record<string, unknown> = {};
     if (d.decision) patch.decision = d.decision;
     if (d.decided_on) patch.decided_on = d.decided_on;
-    if (d.decision === 'administrative_fine' && d.fine.trim()) patch.fine_amount = parseMoney(d.fine) ?? d.fine;
+    if (d.decision === 'administrative_fine' && d.fine.trim()) patch.fine_amount = parseManat(d.fine, fineLimits).value;
     setBusy(r.id);
     setDone('');
     setConflict(false);
@@ -108,7 +111,14 @@ export function CommissionInbox() {
                   const w = materialWaiting(r.data.sent_on, today);
                   const d = draftOf(r.id);
                   const err = errors[r.id];
-                  const fe = (n: string) => fieldErrors(err, n, t);
+                  // The fine is typed in manat and checked as it is typed: that error is the current one.
+                  const fineError = parseManat(d.fine, fineLimits).error;
+                  const fe = (n: string) =>
+                    n === 'fine_amount'
+                      ? fineError
+                        ? [moneyMessage(fineError, fineLimits, t, lang)]
+                        : fieldErrors(err, n, t, (code) => moneyServerMessage(code, fineLimits, t, lang))
+                      : fieldErrors(err, n, t);
                   const p = `cm-${r.id}`;
                   const fieldError = (n: string) =>
                     fe(n).length > 0 && (
@@ -207,7 +217,8 @@ export function CommissionInbox() {
                                   aria-describedby={fe('fine_amount').length ? `${p}-fine_amount-error` : undefined}
                                   value={d.fine}
                                   onInput={(e) => setDraft(r.id, { fine: (e.currentTarget as HTMLInputElement).value })}
-                                />
+                                />{' '}
+                                ₼
                               </div>
                             )}
                             {err !== undefined && !(err instanceof ApiError && err.errors.length > 0) && <ErrorAlert error={err} />}

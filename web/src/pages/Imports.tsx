@@ -6,7 +6,8 @@ import { api, ApiError } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { fieldErrors } from '../components/RecordForm';
-import { formatNumber, todayIso } from '../format';
+import { formatMoney, formatNumber, todayIso } from '../format';
+import type { Lang } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { label } from '../meta';
 import { onLinkClick } from '../router';
@@ -190,7 +191,7 @@ export function Reconcile() {
               <h2>{t('reconcile.problems')}</h2>
               <ul>
                 {result.problems.map((p, i) => (
-                  <li key={i}><code class="small">{JSON.stringify(p)}</code></li>
+                  <li key={i}><code class="small">{JSON.stringify(problemInManat(p, lang))}</code></li>
                 ))}
               </ul>
             </>
@@ -211,4 +212,11 @@ export function Reconcile() {
       )}
     </Page>
   );
+}
+
+/** A reconciliation problem with its amounts (the server's qəpik) read in manat. */
+function problemInManat(p: Record<string, unknown>, lang: Lang): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) out[k] = (k === 'expected' || k === 'stated') && typeof v === 'number' ? formatMoney(v, lang) : v;
+  return out;
 }
