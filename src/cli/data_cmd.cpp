@@ -26,6 +26,7 @@ void addImportCommand(Commands& c) {
     std::vector<std::string> files;
     std::string type;
     bool dry_run = false;
+    bool create_agencies = false;
   };
   auto o = std::make_shared<ImportOptions>();
   CLI::App* cmd = c.add(
@@ -59,6 +60,9 @@ void addImportCommand(Commands& c) {
     options.audit_type = o->type;
     options.format = "files";
     options.progress = printProgress;
+    admin::AdminService administration(*store, &schema, auth::hashCostFrom(config.password_cost));
+    if (o->create_agencies)
+      options.create_agency = [&administration](const AgencyRow& a) { return administration.createAgency(0, a); };
     const auto report = records::importRows(service, records::Actor::systemActor(), rows, options);
     for (const auto& e : report.errors) std::fprintf(stderr, "%s\n", e.toString().c_str());
     store->close();
@@ -75,6 +79,8 @@ void addImportCommand(Commands& c) {
   cmd->add_option("files", o->files, "CSV (.csv) or JSON lines (.jsonl, .ndjson) files, imported in order")->required();
   cmd->add_option("--type", o->type, "Record type of rows that do not say (_type); required for CSV");
   cmd->add_flag("--dry-run", o->dry_run, "Check every row, then write nothing");
+  cmd->add_flag("--create-agencies", o->create_agencies,
+                "Rows of _type agency ({name, type, region}) create their agency (checked and audited)");
 }
 
 void addDemoCommand(Commands& c) {

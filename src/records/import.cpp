@@ -225,6 +225,31 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
           addError({row.file, row.line, field, code, message});
           if (!row.key.empty()) failed_keys.insert(row.key);
         };
+        if (!type && row.type == "agency") {
+          // An agency the rows after it may name (history brings its own agencies).
+          if (!options.create_agency) {
+            fail("_type", "agency",
+                 "agency rows create agencies only when asked to (palermo import --create-agencies)");
+            continue;
+          }
+          AgencyRow wanted{0, row.data.value("name", ""), row.data.value("type", ""), row.data.value("region", ""),
+                           true, 0};
+          if (auto it = agencies.find(wanted.name); it != agencies.end()) {
+            if (it->second.type != wanted.type)
+              fail("type", "agency_type",
+                   "an agency named so exists already with the type '" + it->second.type + "'");
+            continue;  // there already: used as it is
+          }
+          try {
+            const AgencyRow made = options.create_agency(wanted);
+            agencies.emplace(made.name, made);
+            ++created["agency"];
+          } catch (const Problem& p) {
+            if (p.errors().empty()) fail("", p.code(), p.detail());
+            for (const auto& e : p.errors()) fail(e.field, e.code, e.message);
+          }
+          continue;
+        }
         if (!type) {
           fail("_type", "unknown", "'" + row.type.substr(0, 60) + "' is not a record type");
           continue;

@@ -12,6 +12,10 @@
 
 #include "core/json.hpp"
 
+namespace palermo {
+struct AgencyRow;
+}
+
 namespace palermo::records {
 
 class RecordService;
@@ -65,6 +69,12 @@ struct ImportOptions {
   // Called every `progress_every` rows and at the end with (rows done, rows in all).
   std::function<void(int64_t, int64_t)> progress;
   int64_t progress_every = 1000;
+  // Rows of `_type: "agency"` ({name, type, region}) create the agency they describe, in the
+  // import's transaction, when this is set (the command line's `--create-agencies` hands in the
+  // administration service, which checks and audits as the API does); later rows may name it in
+  // `_agency`. An agency of that name already there with the same type is used as it is. Unset:
+  // such a row is refused.
+  std::function<AgencyRow(const AgencyRow&)> create_agency;
 };
 
 // Reads JSON lines: one object per line with the fields and the "_type", "_key", "_agency",

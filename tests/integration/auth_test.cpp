@@ -315,3 +315,36 @@ TEST(Auth, SetTakesOneValueSoTheFilesAfterItAreFiles) {
   EXPECT_NE(out.find("imported 1 person"), std::string::npos) << out;
   std::filesystem::remove_all(dir);
 }
+
+// A history import brings its agencies (issue 28): with --create-agencies, agency rows create
+// them (checked and audited as the API does) and later rows register under them; without it, the
+// import refuses and writes nothing.
+TEST(Auth, AHistoryImportCreatesTheAgenciesItNamesWhenAsked) {
+  auto dir = makeTempDir("palermo-it");
+  writeFile(dir / "history.jsonl",
+            "{\"_type\":\"agency\",\"name\":\"Köhnə QHT\",\"type\":\"ngo\",\"region\":\"ganja\"}\n"
+            "{\"_type\":\"person\",\"_key\":\"p1\",\"_agency\":\"Köhnə QHT\",\"sex\":\"female\"}\n"
+            "{\"_type\":\"signal\",\"_agency\":\"Köhnə QHT\",\"person\":{\"_key\":\"p1\"},\"received_at\":\"2012-03-01T09:00:00Z\","
+            "\"source\":\"ngo\",\"channel\":\"in_person\",\"summary\":\"Tarixi qeyd.\"}\n");
+  const std::string common = " --data-dir " + dir.string() + " --set schema.dir=" + PALERMO_SOURCE_DIR +
+                             "/schema --set rules.dir=" + PALERMO_SOURCE_DIR + "/rules ";
+  auto [refused, out] = runCli("import" + common + (dir / "history.jsonl").string());
+  EXPECT_EQ(refused, 1) << out;
+  EXPECT_NE(out.find("--create-agencies"), std::string::npos) << out;
+  auto [listed, none] = runCli("agency list --data-dir " + dir.string());
+  EXPECT_EQ(none.find("Köhnə QHT"), std::string::npos) << none;  // nothing half written
+  auto [code, out2] = runCli("import --create-agencies" + common + (dir / "history.jsonl").string());
+  EXPECT_EQ(code, 0) << out2;
+  EXPECT_NE(out2.find("imported 1 agency"), std::string::npos) << out2;
+  EXPECT_NE(out2.find("imported 1 signal"), std::string::npos) << out2;
+  auto [listed2, list] = runCli("agency list --data-dir " + dir.string());
+  EXPECT_NE(list.find("Köhnə QHT"), std::string::npos) << list;
+  // Imported again: the agency is there and used as it is; a clash of types is refused.
+  writeFile(dir / "clash.jsonl", "{\"_type\":\"agency\",\"name\":\"Köhnə QHT\",\"type\":\"shelter\"}\n");
+  auto [clash, out3] = runCli("import --create-agencies" + common + (dir / "clash.jsonl").string());
+  EXPECT_EQ(clash, 1);
+  EXPECT_NE(out3.find("with the type 'ngo'"), std::string::npos) << out3;
+  auto [verified, audit] = runCli("audit verify --data-dir " + dir.string());
+  EXPECT_EQ(verified, 0) << audit;
+  std::filesystem::remove_all(dir);
+}
