@@ -19,6 +19,7 @@ declare -A SOURCES=(
   [http]="tests/fuzz/fuzz_http_path.cpp src/http/message.cpp src/core/json_input.cpp"
   [totp]="tests/fuzz/fuzz_totp.cpp src/auth/totp.cpp src/core/random.cpp"
   [dates]="tests/fuzz/fuzz_dates.cpp src/records/dates.cpp"
+  [list_params]="tests/fuzz/fuzz_list_params.cpp src/api/list_params.cpp src/http/message.cpp src/core/json_input.cpp"
   [headers]="tests/fuzz/fuzz_headers.cpp src/records/http_values.cpp src/core/utf8.cpp"
   [schema]="tests/fuzz/fuzz_schema_yaml.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
 )
@@ -28,7 +29,7 @@ declare -A LIBS=(
   [schema]="-lfmt -lyaml-cpp"
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http headers totp dates schema); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http list_params headers totp dates schema); fi
 
 passed=0
 failed=0

@@ -130,6 +130,15 @@ TEST(Rehabilitation, APlanIsDrawnUpWithConsentAndItsMeasuresReachTheirAgencies) 
                 .status,
             200);
   EXPECT_FALSE(hasTask(ngo, "rehabilitation_plan_review", plan));
+  // Hostile list parameters: a limit that is not wholly a number, one beyond any integer, an
+  // unknown operator, broken percent-encoding: each refused naming itself.
+  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
+           {"limit=12abc", "limit"}, {"limit=99999999999", "limit"}, {"due_on[zz]=1", "due_on"}, {"%ZZ=1", "query"}}) {
+    auto r = ngo.call("GET", R + "rehabilitation_measure?" + query);
+    EXPECT_EQ(r.status, 422) << query << ": " << r.body;
+    EXPECT_TRUE(hasField(r, field)) << query << ": " << r.body;
+  }
+  EXPECT_EQ(ngo.call("GET", R + "rehabilitation_measure?limit=2&sort=-due_on&due_on[gte]=2020-01-01").status, 200);
   // Hostile input: an agency id that is not a number, or absurd.
   for (const Json& bad : {Json("1; DROP TABLE records"), Json(-1), Json(1e300), Json::array({ngo_id})}) {
     auto r = ngo.call("POST", R + "rehabilitation_measure",
