@@ -2,6 +2,7 @@
 // `keys rotate|status`, `config` and `version`. Agencies and users are created through
 // admin::AdminService, like the API does: checked the same way and audited (by the system).
 #include <cstdio>
+#include <functional>
 
 #include "admin/admin_service.hpp"
 #include "audit/audit.hpp"
@@ -27,52 +28,50 @@ int64_t agencyIdOf(Store& store, const std::string& name_or_id) {
   return -1;
 }
 
-int runAgencyAdd(const Config& config, const std::string& name, const std::string& type, const std::string& region) {
+// Runs `act` with the administration service over the configured store, as the API does it:
+// checked and audited (by the system), so the audit chain's key is activated first. A refusal
+// (Problem) is printed with every field at fault and gives exit code 1.
+int withAdministration(const Config& config, const std::function<int(Store&, admin::AdminService&)>& act) {
   auto store = openMigrated(config);
-  const KeyRing keys = RecordsSetup::activatedKeys(config, *store);  // the audit chain's key
+  const KeyRing keys = RecordsSetup::activatedKeys(config, *store);
   admin::AdminService administration(*store, nullptr, auth::hashCostFrom(config.password_cost));
+  int code = 1;
   try {
+    code = act(*store, administration);
+  } catch (const Problem& p) {
+    printProblem(p);
+  }
+  store->close();
+  return code;
+}
+
+int runAgencyAdd(const Config& config, const std::string& name, const std::string& type, const std::string& region) {
+  return withAdministration(config, [&](Store&, admin::AdminService& administration) {
     const auto a = administration.createAgency(0, AgencyRow{0, name, type, region, true, 0});
     std::printf("Created agency '%s' (id %lld, %s%s%s).\n", a.name.c_str(), static_cast<long long>(a.id), a.type.c_str(),
                 a.region.empty() ? "" : ", ", a.region.c_str());
-  } catch (const Problem& p) {
-    printProblem(p);
-    store->close();
-    return 1;
-  }
-  store->close();
-  return 0;
+    return 0;
+  });
 }
 
 int runUserAdd(const Config& config, const std::string& login, const std::string& display, const std::vector<std::string>& roles,
                const std::string& agency, bool if_no_users) {
-  auto store = openMigrated(config);
-  if (if_no_users && store->countUsers() > 0) {
-    std::printf("Users exist already; no administrator created.\n");
-    return 0;
-  }
-  // Through the administration service, as the API does it: checked and audited (by the system),
-  // so the audit chain's key is needed.
-  const KeyRing keys = RecordsSetup::activatedKeys(config, *store);
-  admin::AdminService administration(*store, nullptr, auth::hashCostFrom(config.password_cost));
-  const int64_t agency_id = agencyIdOf(*store, agency);
-  if (agency_id < 0) {
-    std::fprintf(stderr, "error: --agency: no agency is named or numbered '%s' (palermo agency list)\n", agency.c_str());
-    store->close();
-    return 1;
-  }
-  try {
+  return withAdministration(config, [&](Store& store, admin::AdminService& administration) {
+    if (if_no_users && store.countUsers() > 0) {
+      std::printf("Users exist already; no administrator created.\n");
+      return 0;
+    }
+    const int64_t agency_id = agencyIdOf(store, agency);
+    if (agency_id < 0) {
+      std::fprintf(stderr, "error: --agency: no agency is named or numbered '%s' (palermo agency list)\n", agency.c_str());
+      return 1;
+    }
     const auto created = administration.createUser(0, admin::UserRequest{login, display, roles, agency_id});
     std::printf("Created user '%s' (id %lld).\n", created.user.login.c_str(), static_cast<long long>(created.user.id));
     std::printf("One-time password: %s\n", created.one_time_password.c_str());
     std::printf("It must be changed at first sign-in.\n");
-  } catch (const Problem& p) {
-    printProblem(p);
-    store->close();
-    return 1;
-  }
-  store->close();
-  return 0;
+    return 0;
+  });
 }
 
 }  // namespace

@@ -167,6 +167,16 @@ extern const std::vector<const char*> kStreets;
 // A region drawn by the regions' weights.
 const Region& pickRegion(Rng& rng);
 
+// Agencies that more than one generator names (rows register under them, measures and
+// contributions are given to them); each generator's own agencies stay in its file.
+inline constexpr const char* kPolice = "İnsan alverinə qarşı mübarizə baş idarəsi (demo)";
+inline constexpr const char* kAssistance = "İnsan alverinin qurbanlarına yardım mərkəzi (demo)";
+inline constexpr const char* kShelter = "İnsan alverinin qurbanları üçün sığınacaq (demo)";
+inline constexpr const char* kCoordinator = "Milli Koordinatorun aparatı (demo)";
+inline constexpr const char* kLabourMinistry = "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi (demo)";
+inline constexpr const char* kInteriorMinistry = "Daxili İşlər Nazirliyi: Baş Polis İdarəsi (demo)";
+inline constexpr const char* kFamilyCommittee = "Ailə, Qadın və Uşaq Problemləri üzrə Dövlət Komitəsi (demo)";
+
 // Appends an import row of the demo (file "demo", the next line number).
 void addRow(std::vector<records::ImportRow>& rows, const std::string& type, const std::string& key,
             const std::string& agency, Json data, Json transitions = Json::array(), Json share = Json::array());

@@ -23,9 +23,7 @@ namespace {
 
 const char* const kInternetUnit = "İnsan alverinə qarşı mübarizə baş idarəsi: internet monitorinqi şöbəsi (demo)";
 const char* const kLabourInspection = "Dövlət Əmək Müfəttişliyi Xidməti (demo)";
-const char* const kLabourMinistry = "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi (demo)";
 const char* const kMigration = "Dövlət Miqrasiya Xidməti (demo)";
-const char* const kInteriorMinistry = "Daxili İşlər Nazirliyi: Baş Polis İdarəsi (demo)";
 
 // `total` split into `n` parts of at least `least` each, unevenly (weights 1..3).
 std::vector<int> split(Rng& rng, int total, int n, int least) {

@@ -183,9 +183,6 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Agencies (by name) and facilities (by row key).
 
-const char* const kPolice = "İnsan alverinə qarşı mübarizə baş idarəsi (demo)";
-const char* const kAssistance = "İnsan alverinin qurbanlarına yardım mərkəzi (demo)";
-const char* const kShelter = "İnsan alverinin qurbanları üçün sığınacaq (demo)";
 const char* const kNgoBaku = "Ümid körpüsü ictimai birliyi (demo)";
 const char* const kNgoGanja = "Gəncə qadınlara dəstək mərkəzi (demo)";
 const char* const kNgoLankaran = "Lənkəran sosial təşəbbüslər birliyi (demo)";
@@ -194,7 +191,6 @@ const char* const kHotline116 = "116-111 uşaq qaynar xətti (demo)";
 const char* const kProsecutor = "Baş Prokurorluq (demo)";
 const char* const kCourt = "Bakı Ağır Cinayətlər Məhkəməsi (demo)";
 const char* const kStatistics = "Dövlət Statistika Komitəsi (demo)";
-const char* const kCoordinator = "Milli Koordinatorun aparatı (demo)";
 
 // The agency's name without the " (demo)" suffix, as other records write it.
 std::string plainName(const char* agency) {

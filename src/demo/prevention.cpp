@@ -17,13 +17,8 @@ namespace palermo::demo {
 
 namespace {
 
-const char* const kCoordinatorOffice = "Milli Koordinatorun aparatı (demo)";
-const char* const kSpecialPolice = "İnsan alverinə qarşı mübarizə baş idarəsi (demo)";
 const char* const kGrantsCouncil = "QHT-lərə Dövlət Dəstəyi Şurası (demo)";
 const char* const kEducationMinistry = "Təhsil Nazirliyi (demo)";
-const char* const kFamilyCommittee = "Ailə, Qadın və Uşaq Problemləri üzrə Dövlət Komitəsi (demo)";
-const char* const kLabourMinistryName = "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi (demo)";
-const char* const kInteriorPolice = "Daxili İşlər Nazirliyi: Baş Polis İdarəsi (demo)";
 
 // Cities and districts where seminars are held (55 or more distinct places a year).
 const std::vector<const char*> kPlaces = {
@@ -80,19 +75,19 @@ struct Measure {
 const std::vector<Measure> kMeasures = {
     {"Qurbanların (xüsusilə uşaqların) müəyyən edilməsi göstəricilərinin və metodik vasitələrin təkmilləşdirilməsi üzrə təkliflər",
      "Proposals to improve the indicators for identifying victims (especially children) and the methodical tools of investigation",
-     "Предложения по совершенствованию индикаторов выявления жертв (особенно детей) и методических средств", kSpecialPolice, 2021},
+     "Предложения по совершенствованию индикаторов выявления жертв (особенно детей) и методических средств", kPolice, 2021},
     {"İnsan alveri probleminin xüsusiyyətlərinə və uşaqların həssaslığına dair elmi və sosial tədqiqatlar",
      "Scientific and social research on trafficking in the country and children's vulnerability to it",
      "Научные и социальные исследования торговли людьми и уязвимости детей", kFamilyCommittee, 2022},
     {"İnternetdə uşaq pornoqrafiyasının yayılmasının qarşısının alınması və belə məzmuna girişin məhdudlaşdırılması",
      "Preventing child pornography on the internet and limiting access to such content",
-     "Предотвращение распространения детской порнографии в интернете и ограничение доступа к ней", kSpecialPolice, 2024},
+     "Предотвращение распространения детской порнографии в интернете и ограничение доступа к ней", kPolice, 2024},
     {"Uşaqlar, əcnəbilər və vətəndaşlığı olmayan şəxslər də daxil olmaqla qurbanların müəyyən edilməsi; istismara yol verənlərə sanksiyalar",
      "Identifying victims of trafficking and forced labour, children, foreigners and stateless persons included; sanctions on those allowing exploitation",
-     "Выявление жертв, включая детей, иностранцев и лиц без гражданства; санкции к допускающим эксплуатацию", kSpecialPolice, 2024},
+     "Выявление жертв, включая детей, иностранцев и лиц без гражданства; санкции к допускающим эксплуатацию", kPolice, 2024},
     {"Dilənçiliyə cəlb edilmiş uşaqlarla xüsusi iş, valideynlərlə müsahibələr və onlara qarşı tədbirlər",
      "Special work with children involved in begging, interviews with their parents and measures against them",
-     "Специальная работа с детьми, вовлечёнными в попрошайничество, беседы с родителями и меры к ним", kInteriorPolice, 2024},
+     "Специальная работа с детьми, вовлечёнными в попрошайничество, беседы с родителями и меры к ним", kInteriorMinistry, 2024},
     {"Erkən nikahların qarşısının alınması üzrə səylərin gücləndirilməsi", "Strengthening efforts to prevent child marriage",
      "Усиление мер по предотвращению детских браков", kFamilyCommittee, 2024},
     {"Tibb müəssisələrindən kənar doğuşlara nəzarət və bunlar əsasında erkən nikahların aşkarlanması",
@@ -100,13 +95,13 @@ const std::vector<Measure> kMeasures = {
      "Контроль родов вне медицинских учреждений и выявление по ним детских браков", kFamilyCommittee, 2023},
     {"Yetkinlik yaşına çatmayanlarla, xüsusilə əlilliyi olan uşaqlarla sosial iş institutunun formalaşdırılması",
      "Building social work with minors, children with disabilities above all, on the best international practice",
-     "Формирование института социальной работы с несовершеннолетними, особенно детьми с инвалидностью", kLabourMinistryName, 2023},
+     "Формирование института социальной работы с несовершеннолетними, особенно детьми с инвалидностью", kLabourMinistry, 2023},
     {"Qurban, ehtimal olunan və potensial qurban uşaqlar üçün təhsil imkanlarının genişləndirilməsi",
      "More educational opportunities for child victims, presumed and potential child victims",
      "Расширение образовательных возможностей для детей-жертв, предполагаемых и потенциальных жертв", kEducationMinistry, 2022},
     {"Dövlət uşaq müəssisələrini tərk edənlərə sosial-hüquqi, psixoloji və məşğulluq xidmətləri",
      "Social-legal, psychological and employment services to leavers of state children's institutions",
-     "Социально-правовые, психологические услуги и трудоустройство выпускникам детских учреждений", kLabourMinistryName, 2024},
+     "Социально-правовые, психологические услуги и трудоустройство выпускникам детских учреждений", kLabourMinistry, 2024},
     {"Təhsildən yayınma və baxımsızlıq hallarının monitorinqi, risk qrupundakı uşaqlarla fərdi profilaktik iş",
      "Monitoring education avoidance and neglect; individual preventive work with out-of-school children at risk",
      "Мониторинг уклонения от учёбы и безнадзорности; индивидуальная профилактика с детьми группы риска", kEducationMinistry, 2021},
@@ -114,19 +109,19 @@ const std::vector<Measure> kMeasures = {
      "Monitoring adopted children and children under guardianship or custody in their families",
      "Мониторинг усыновлённых детей и детей под опекой или попечительством в семьях", kEducationMinistry, 2024},
     {"Şəxsiyyət sənədi olmayan uşaqlara sənədlərin verilməsi", "Identity documents for children who have none",
-     "Выдача документов детям, не имеющим удостоверений личности", kInteriorPolice, 2022},
+     "Выдача документов детям, не имеющим удостоверений личности", kInteriorMinistry, 2022},
     {"Hüquq-mühafizə əməkdaşlarının qurban uşaqlarla ünsiyyəti üzrə ümumi standartların hazırlanması",
      "General standards for officers communicating with child victims, and procedures to transfer their cases",
-     "Общие стандарты общения сотрудников с детьми-жертвами и порядок передачи дел", kSpecialPolice, 2021},
+     "Общие стандарты общения сотрудников с детьми-жертвами и порядок передачи дел", kPolice, 2021},
     {"Təlim proqramlarına qurbanların hüquqlarının müdafiəsi və internetdə uşaqların istismarı mövzularının daxil edilməsi",
      "Victims' rights, gender, children and online sexual exploitation in anti-trafficking training programmes",
      "Включение в учебные программы тем прав жертв, гендера, детей и сексуальной эксплуатации в интернете", kEducationMinistry, 2022},
     {"Qurban uşaqların müəyyən edilməsi və müdafiəsi üzrə təlimlər və təlimat kitabçaları",
      "Training on identifying and protecting child victims, and instruction booklets",
-     "Тренинги по выявлению и защите детей-жертв и инструктивные буклеты", kSpecialPolice, 2023},
+     "Тренинги по выявлению и защите детей-жертв и инструктивные буклеты", kPolice, 2023},
     {"Uşaq əməyinin istismarının qarşısının alınması üçün sahibkarlar və işəgötürənlər arasında maarifləndirmə",
      "Awareness for entrepreneurs and employers to prevent the exploitation of child labour",
-     "Просвещение предпринимателей и работодателей для предотвращения эксплуатации детского труда", kLabourMinistryName, 2024},
+     "Просвещение предпринимателей и работодателей для предотвращения эксплуатации детского труда", kLabourMinistry, 2024},
 };
 
 class Prevention {
@@ -192,7 +187,7 @@ class Prevention {
         d["participants_male"] = f / 2 + rng_.range(0, 20);
         d["participants_female"] = f - f / 2 + rng_.range(0, 20);
       }
-      add("awareness_event", key("ev"), kCoordinatorOffice, std::move(d));
+      add("awareness_event", key("ev"), kCoordinator, std::move(d));
     }
     // Officers' training: the first `as_instructors` abroad with officers as instructors.
     static const std::vector<const char*> kAbroad = {"TR", "GE", "DE", "AT", "UA", "KZ", "US", "FR"};
@@ -202,7 +197,7 @@ class Prevention {
                 {"kind", i % 5 == 0 ? "conference" : "training"},
                 {"held_on", iso(dayIn(y.year))},
                 {"international", abroad},
-                {"organiser", abroad ? "ATƏT / BMqT (demo)" : kSpecialPolice},
+                {"organiser", abroad ? "ATƏT / BMqT (demo)" : kPolice},
                 {"audiences", Json::array({"officers"})},
                 {"participants_female", rng_.range(2, 12)},
                 {"participants_male", rng_.range(8, 30)},
@@ -210,7 +205,7 @@ class Prevention {
                 {"officers", abroad ? "instructors" : "participants"}};
       if (abroad) d["country"] = kAbroad[static_cast<std::size_t>(rng_.range(0, 7))];
       else d["region"] = "Bakı";
-      add("awareness_event", key("ev"), kSpecialPolice, std::move(d));
+      add("awareness_event", key("ev"), kPolice, std::move(d));
     }
   }
 
@@ -256,7 +251,7 @@ class Prevention {
 
   void awards(const Year& y) {
     for (int i = 0; i < y.awards; ++i)
-      add("association_award", key("aw"), kInteriorPolice,
+      add("association_award", key("aw"), kInteriorMinistry,
           {{"association", fmt::format("İnsan alverinə qarşı ictimai birlik №{} (demo)", i + 1)},
            {"awarded_on", iso(dayOf(y.year, 12, 10) + rng_.range(0, 15))},
            {"awarding_body", "Daxili İşlər Nazirliyi"},
@@ -279,9 +274,9 @@ class Prevention {
                 {"subject", "Cinayət işi üzrə məlumat (şəxslərin adları işdədir)."}};
       Json steps = Json::array();
       if (y.year < 2020 || rng_.chance(60)) steps.push_back(step("answer", {{"answered_on", iso(day + rng_.range(10, 55))}}));
-      add("cooperation_request", key("co"), kSpecialPolice, std::move(d), std::move(steps));
+      add("cooperation_request", key("co"), kPolice, std::move(d), std::move(steps));
     }
-    add("cooperation_agreement", key("ag"), kCoordinatorOffice,
+    add("cooperation_agreement", key("ag"), kCoordinator,
         {{"title", fmt::format("İnsan alverinə qarşı mübarizədə əməkdaşlıq haqqında memorandum ({}, demo)", y.year)},
          {"partner_organisation", "Beynəlxalq Miqrasiya Təşkilatı"},
          {"signed_on", iso(dayOf(y.year, 9, 20))}});
@@ -309,7 +304,7 @@ class Prevention {
          "Утверждение Национального плана действий по борьбе с торговлей людьми на 2020–2024 годы (демо)"},
     };
     for (const auto& a : kActs)
-      add("legal_act", key("la"), kCoordinatorOffice,
+      add("legal_act", key("la"), kCoordinator,
           {{"kind", a.kind}, {"adopted_on", iso(dayOf(a.y, a.m, a.d))}, {"number", fmt::format("{}-{}", a.y, rng_.range(100, 999))},
            {"title_az", a.az}, {"title_en", a.en}, {"title_ru", a.ru}});
   }
@@ -317,7 +312,7 @@ class Prevention {
   // P3: the plan, its measures shared with their bodies, and the 2020 progress reports.
   void actionPlan() {
     const std::string plan = key("ap");
-    add("action_plan", plan, kCoordinatorOffice,
+    add("action_plan", plan, kCoordinator,
         {{"title_az", "İnsan alverinə qarşı mübarizəyə dair 2020–2024-cü illər üçün Milli Fəaliyyət Planı"},
          {"title_en", "National Action Plan to Combat Trafficking in Human Beings 2020–2024"},
          {"title_ru", "Национальный план действий по борьбе с торговлей людьми на 2020–2024 годы"},
@@ -330,7 +325,7 @@ class Prevention {
     for (const auto& m : kMeasures) {
       ++number;
       const std::string measure = key("pm");
-      add("plan_measure", measure, kCoordinatorOffice,
+      add("plan_measure", measure, kCoordinator,
           {{"plan", keyRef(plan)},
            {"number", fmt::format("7.{}", number)},
            {"chapter", "Uşaqların müdafiəsi"},

@@ -14,13 +14,6 @@
 namespace palermo::demo {
 namespace {
 
-const char* const kPoliceAgency = "İnsan alverinə qarşı mübarizə baş idarəsi (demo)";
-const char* const kAssistanceAgency = "İnsan alverinin qurbanlarına yardım mərkəzi (demo)";
-const char* const kShelterAgency = "İnsan alverinin qurbanları üçün sığınacaq (demo)";
-const char* const kCoordinatorAgency = "Milli Koordinatorun aparatı (demo)";
-const char* const kLabourMinistryAgency = "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi (demo)";
-const char* const kFamilyCommitteeAgency = "Ailə, Qadın və Uşaq Problemləri üzrə Dövlət Komitəsi (demo)";
-
 Json agencyRef(const std::string& name) { return Json{{"_agency", name}}; }
 
 class Rehabilitation {
@@ -50,14 +43,14 @@ class Rehabilitation {
     const char* title;
   };
   static std::vector<Offer> offersOf(const std::string& agency) {
-    if (agency == kShelterAgency)
+    if (agency == kShelter)
       return {{"psychological_rehabilitation", "Fərdi psixoloji reabilitasiya kursu"},
               {"medical", "Tibbi müayinə və müalicənin davamı"}};
-    if (agency == kAssistanceAgency)
+    if (agency == kAssistance)
       return {{"vocational_course", "Peşə kursuna yazılma"},
               {"employment", "İşə düzəlməyə köməklik"},
               {"social", "Ünvanlı sosial yardımın rəsmiləşdirilməsi"}};
-    if (agency == kPoliceAgency) return {{"documents", "Şəxsiyyət vəsiqəsinin bərpası"}};
+    if (agency == kPolice) return {{"documents", "Şəxsiyyət vəsiqəsinin bərpası"}};
     return {{"legal", "Hüquqi məsləhət və məhkəmədə təmsilçilik"},
             {"psychological", "Psixoloji dəstək görüşləri"},
             {"education", "Təhsilin davam etdirilməsi"}};
@@ -146,7 +139,7 @@ class Rehabilitation {
       d["sanctioned_by"] = "Ağır Cinayətlər Məhkəməsi";
       d["fine_amount"] = static_cast<int64_t>(rng_.range(4, 40)) * 500 * 100;  // qəpik
     }
-    add("legal_entity_party", "", kPoliceAgency, std::move(d));
+    add("legal_entity_party", "", kPolice, std::move(d));
   }
 
   // P4: the UN Special Rapporteur's questionnaire answered in 2021 (the source document 000 is
@@ -155,7 +148,7 @@ class Rehabilitation {
   // 2020, one contribution still owed.
   void internationalRequests() {
     const std::string un = "ir-un-2021";
-    add("international_request", un, kCoordinatorAgency,
+    add("international_request", un, kCoordinator,
         {{"body", "un_special_rapporteur"},
          {"title", "BMT-nin insan alveri üzrə xüsusi məruzəçisinin sorğu vərəqəsi (demo)"},
          {"reference", "SR-TIP/2021/Q (demo)"},
@@ -171,11 +164,11 @@ class Rehabilitation {
       const char* asked;
     };
     const std::vector<Contribution> contributions = {
-        {kPoliceAgency, "Qurbanlar, cinayət işləri, uşaq qurbanlar (2005-2020)."},
-        {kFamilyCommitteeAgency, "Erkən nikah və məişət zorakılığı ilə bağlı tədbirlər."},
-        {kLabourMinistryAgency, "Sosial yardım və reinteqrasiya."}};
+        {kPolice, "Qurbanlar, cinayət işləri, uşaq qurbanlar (2005-2020)."},
+        {kFamilyCommittee, "Erkən nikah və məişət zorakılığı ilə bağlı tədbirlər."},
+        {kLabourMinistry, "Sosial yardım və reinteqrasiya."}};
     for (const auto& c : contributions)
-      add("request_contribution", "", kCoordinatorAgency,
+      add("request_contribution", "", kCoordinator,
           {{"request", keyRef(un)},
            {"contributing_agency_id", agencyRef(c.agency)},
            {"body_name", c.agency},
@@ -198,7 +191,7 @@ class Rehabilitation {
         {"victims_early_marriage", "2015..2020", 46, "Victims who had married early"},
         {"hotline_116_111_children_assisted", "2020", 6657, "Children assisted by the 116-111 hotline"}};
     for (const auto& q : quoted)
-      add("quoted_figure", "", kCoordinatorAgency,
+      add("quoted_figure", "", kCoordinator,
           {{"request", keyRef(un)},
            {"indicator", q.indicator},
            {"indicator_version", 1},
@@ -210,25 +203,25 @@ class Rehabilitation {
            {"computed_at", "2021-03-26T09:30:00Z"}});
 
     const std::string glotip = "ir-glotip-2020";
-    add("international_request", glotip, kCoordinatorAgency,
+    add("international_request", glotip, kCoordinator,
         {{"body", "unodc_glotip"},
          {"title", "UNODC: insan alveri üzrə qlobal hesabat sorğusu 2020 (demo)"},
          {"received_on", "2020-09-01"},
          {"deadline", "2020-11-30"},
          {"questions", "Aşkar edilmiş qurbanlar, təqib olunanlar və məhkum edilənlər, 2017-2019."}},
         Json::array({step("prepare", {})}));
-    add("request_contribution", "", kCoordinatorAgency,
+    add("request_contribution", "", kCoordinator,
         {{"request", keyRef(glotip)},
-         {"contributing_agency_id", agencyRef(kPoliceAgency)},
-         {"body_name", kPoliceAgency},
+         {"contributing_agency_id", agencyRef(kPolice)},
+         {"body_name", kPolice},
          {"asked_on", "2020-09-03"},
          {"due_on", "2020-10-15"},
          {"questions", "Qurbanlar və təqib olunan şəxslər, 2017-2019."}},
         Json::array({step("submit", {{"contribution", "Cədvəllər əlavə olunur (demo)."}, {"submitted_on", "2020-10-12"}})}));
-    add("request_contribution", "", kCoordinatorAgency,
+    add("request_contribution", "", kCoordinator,
         {{"request", keyRef(glotip)},
-         {"contributing_agency_id", agencyRef(kLabourMinistryAgency)},
-         {"body_name", kLabourMinistryAgency},
+         {"contributing_agency_id", agencyRef(kLabourMinistry)},
+         {"body_name", kLabourMinistry},
          {"asked_on", "2020-09-03"},
          {"due_on", "2020-10-15"},
          {"questions", "Məcburi əmək qurbanlarına göstərilən yardım, 2017-2019."}});

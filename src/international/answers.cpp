@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "records/engine.hpp"
+#include "records/schema.hpp"
 #include "stats/service.hpp"
 #include "store/store.hpp"
 
@@ -14,16 +15,6 @@ namespace palermo::international {
 namespace {
 
 constexpr std::size_t kMaxFigures = 100;
-
-std::string nowIsoSeconds() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -44,7 +35,9 @@ Json RequestAnswers::answer(const records::Actor& actor, int64_t request_id, std
 
   // Every figure first, so that a mistake writes nothing.
   const bool restricted = stats_.mayRestricted(actor);
-  const std::string computed_at = nowIsoSeconds();
+  const std::string computed_at = records::utcTimestamp(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
+      false);
   std::vector<Json> frozen;
   for (std::size_t i = 0; i < figures.size(); ++i) {
     const std::string at = "figures[" + std::to_string(i) + "]";

@@ -121,12 +121,12 @@ bool victimRule(const std::vector<bool>& p, bool child) {
   return child ? recruitment && p[3] : recruitment && p[3] && (p[4] || p[5]);
 }
 
-std::string nowIso() {
-  return records::utcTimestamp(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count(),
-      false);
+int64_t nowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
+
+std::string nowIso() { return records::utcTimestamp(nowMillis(), false); }
 
 }  // namespace
 
@@ -411,8 +411,7 @@ void rehabilitationPlan(Store& store, Json& after, std::vector<FieldError>& erro
     if (const auto agency = idOf("responsible_agency_id")) {
       const auto vcase = store.getRecord("victim_case", case_id.get<int64_t>());
       bool reaches = vcase && vcase->agency_id == *agency;
-      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
+      const int64_t now = nowMillis();
       if (vcase && !reaches)
         for (const auto& g : store.grantsOf(vcase->id))
           if (g.agency_id == *agency && !g.revoked_at && (!g.expires_at || g.expires_at > now)) reaches = true;
