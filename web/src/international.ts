@@ -6,6 +6,7 @@
 // figures quoted in the answer as rows.
 import { ApiError, query, type FieldError, type RecordBody } from './api';
 import { agencyName, type Agency } from './agencies';
+import { fieldText, isPastDeadline } from './deadlines';
 import type { TypeDef } from './meta';
 
 export const REQUEST_TYPE = 'international_request';
@@ -20,9 +21,6 @@ export const ANSWERABLE_STATES: readonly string[] = ['received', 'in_preparation
 /** At most this many figures in one answer (the server refuses more). */
 export const MAX_FIGURES = 100;
 
-function text(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
 
 /** The route that sends the answer (not the generic "answer" transition). */
 export function answerPath(requestId: number): string {
@@ -76,12 +74,7 @@ export interface ContributionRow {
  * awaited with its due day before today.
  */
 export function isContributionOverdue(c: Pick<RecordBody, 'state' | 'data' | 'deadlines'>, today: string): boolean {
-  if (Array.isArray(c.deadlines)) {
-    const d = (c.deadlines as Array<{ name?: unknown; overdue?: unknown }>).find((x) => x?.name === CONTRIBUTION_DEADLINE);
-    if (d) return d.overdue === true;
-  }
-  const due = text(c.data.due_on);
-  return CONTRIBUTION_OPEN_STATES.includes(c.state ?? '') && /^\d{4}-\d{2}-\d{2}$/.test(due) && due < today;
+  return isPastDeadline(c, CONTRIBUTION_DEADLINE, CONTRIBUTION_OPEN_STATES, today);
 }
 
 /** A request's contributions as rows, by due day (then number). */
@@ -93,9 +86,9 @@ export function contributionRows(items: readonly RecordBody[], agencies: readonl
       const row: ContributionRow = {
         id: c.id,
         state: c.state ?? '',
-        bodyName: known ? agencyName(agencies, agency) : text(c.data.body_name) || agencyName(agencies, agency),
-        dueOn: text(c.data.due_on),
-        submittedOn: text(c.data.submitted_on),
+        bodyName: known ? agencyName(agencies, agency) : fieldText(c.data.body_name) || agencyName(agencies, agency),
+        dueOn: fieldText(c.data.due_on),
+        submittedOn: fieldText(c.data.submitted_on),
         overdue: isContributionOverdue(c, today),
       };
       if (typeof agency === 'number') row.agencyId = agency;
@@ -117,7 +110,7 @@ export function withBodyName(prev: Record<string, unknown>, next: Record<string,
   const before = prev.contributing_agency_id;
   const after = next.contributing_agency_id;
   if (after === before) return next;
-  const name = text(next.body_name);
+  const name = fieldText(next.body_name);
   const previousName = typeof before === 'number' ? (agencies.find((a) => a.id === before)?.name ?? '') : '';
   if (name !== '' && name !== previousName) return next;
   const agency = typeof after === 'number' ? agencies.find((a) => a.id === after) : undefined;
@@ -266,7 +259,7 @@ export interface IndicatorOption {
 /** The choice of indicators: by label in the language's order; the id when it has no label. */
 export function indicatorOptions(items: readonly IndicatorItem[], locale = 'az'): IndicatorOption[] {
   return items
-    .map((i) => ({ value: i.id, label: text(i.label) || i.id }))
+    .map((i) => ({ value: i.id, label: fieldText(i.label) || i.id }))
     .sort((a, b) => a.label.localeCompare(b.label, locale) || a.value.localeCompare(b.value));
 }
 
@@ -295,12 +288,12 @@ export function quotedFigureRows(items: readonly RecordBody[], catalogue: readon
     .map((q) => {
       const row: QuotedFigureRow = {
         id: q.id,
-        indicator: text(q.data.indicator),
-        label: text(catalogue.find((i) => i.id === q.data.indicator)?.label) || text(q.data.label) || text(q.data.indicator),
-        period: text(q.data.period),
-        display: text(q.data.display),
-        edition: text(q.data.edition),
-        computedAt: text(q.data.computed_at),
+        indicator: fieldText(q.data.indicator),
+        label: fieldText(catalogue.find((i) => i.id === q.data.indicator)?.label) || fieldText(q.data.label) || fieldText(q.data.indicator),
+        period: fieldText(q.data.period),
+        display: fieldText(q.data.display),
+        edition: fieldText(q.data.edition),
+        computedAt: fieldText(q.data.computed_at),
       };
       if (typeof q.data.value === 'number') row.value = q.data.value;
       if (typeof q.data.indicator_version === 'number') row.version = q.data.indicator_version;

@@ -3,6 +3,7 @@
 // report), grouped by chapter in the order of their numbers, the totals by responsible body, the
 // plan's years, and the links the page offers (the implementation report, a new progress report).
 import { query, type RecordBody } from './api';
+import { fieldText } from './deadlines';
 import type { Lang } from './i18n';
 
 /** The states of a measure's workflow. */
@@ -49,13 +50,10 @@ export interface BodyTotals {
   total: number;
 }
 
-function text(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
 
 /** A plan's or a measure's text in a language: `<field>_<lang>`, else the Azerbaijani one. */
 export function localText(data: Record<string, unknown>, field: string, lang: Lang): string {
-  return text(data[`${field}_${lang}`]) || text(data[`${field}_az`]);
+  return fieldText(data[`${field}_${lang}`]) || fieldText(data[`${field}_az`]);
 }
 
 /** A measure is overdue while open after its due day (the day itself still counts as in time). */
@@ -88,9 +86,9 @@ export function latestReports(reports: RecordBody[]): Map<number, ReportSummary>
     const s: ReportSummary = {
       id: r.id,
       state: r.state ?? '',
-      status: text(r.data.status),
-      period: text(r.data.period),
-      submittedOn: text(r.data.submitted_on),
+      status: fieldText(r.data.status),
+      period: fieldText(r.data.period),
+      submittedOn: fieldText(r.data.submitted_on),
     };
     const had = out.get(measure);
     if (!had || s.submittedOn > had.submittedOn || (s.submittedOn === had.submittedOn && s.id > had.id)) out.set(measure, s);
@@ -104,14 +102,14 @@ export function measureRows(measures: RecordBody[], reports: Map<number, ReportS
     .map((m) => {
       const row: MeasureRow = {
         id: m.id,
-        number: text(m.data.number),
-        chapter: text(m.data.chapter),
+        number: fieldText(m.data.number),
+        chapter: fieldText(m.data.chapter),
         text: localText(m.data, 'text', lang),
-        responsibleBody: text(m.data.responsible_body),
-        dueOn: text(m.data.due_on),
-        nextReportDue: text(m.data.next_report_due),
+        responsibleBody: fieldText(m.data.responsible_body),
+        dueOn: fieldText(m.data.due_on),
+        nextReportDue: fieldText(m.data.next_report_due),
         state: m.state ?? '',
-        overdue: isOverdue(m.state, text(m.data.due_on), today),
+        overdue: isOverdue(m.state, fieldText(m.data.due_on), today),
       };
       if (typeof m.data.due_year === 'number') row.dueYear = m.data.due_year;
       const latest = reports.get(m.id);

@@ -4,6 +4,7 @@
 // the parent filled in (?field=value, as a progress report from a plan measure).
 import { query, type RecordBody } from './api';
 import { agencyName, type Agency } from './agencies';
+import { fieldText, isPastDeadline } from './deadlines';
 
 /** The deadline of a measure (schema rehabilitation_measure: due_on, for the responsible agency). */
 export const MEASURE_DEADLINE = 'rehabilitation_measure_due';
@@ -37,9 +38,6 @@ export interface MeasureCounts {
   overdue: number;
 }
 
-function text(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
 
 /**
  * Whether a measure is overdue: the server's verdict when the record carries its deadline (the
@@ -47,12 +45,7 @@ function text(v: unknown): string {
  * still open with its due day before today.
  */
 export function isMeasureOverdue(m: Pick<RecordBody, 'state' | 'data' | 'deadlines'>, today: string): boolean {
-  if (Array.isArray(m.deadlines)) {
-    const d = (m.deadlines as Array<{ name?: unknown; overdue?: unknown }>).find((x) => x?.name === MEASURE_DEADLINE);
-    if (d) return d.overdue === true;
-  }
-  const due = text(m.data.due_on);
-  return MEASURE_OPEN_STATES.includes(m.state ?? '') && /^\d{4}-\d{2}-\d{2}$/.test(due) && due < today;
+  return isPastDeadline(m, MEASURE_DEADLINE, MEASURE_OPEN_STATES, today);
 }
 
 /** A plan's measures as rows, by due day (then number): the responsible agency by name. */
@@ -62,12 +55,12 @@ export function rehabMeasureRows(measures: readonly RecordBody[], agencies: read
       const agency = m.data.responsible_agency_id;
       const row: RehabMeasureRow = {
         id: m.id,
-        title: text(m.data.title),
-        kind: text(m.data.kind),
+        title: fieldText(m.data.title),
+        kind: fieldText(m.data.kind),
         state: m.state ?? '',
         agencyName: agencyName(agencies, agency),
-        dueOn: text(m.data.due_on),
-        doneOn: text(m.data.done_on),
+        dueOn: fieldText(m.data.due_on),
+        doneOn: fieldText(m.data.done_on),
         overdue: isMeasureOverdue(m, today),
       };
       if (typeof agency === 'number') row.agencyId = agency;
@@ -91,7 +84,7 @@ export function measureCounts(rows: readonly RehabMeasureRow[]): MeasureCounts {
 /** A victim case's plans as rows, the latest drawn up first. */
 export function rehabPlanRows(plans: readonly RecordBody[]): RehabPlanRow[] {
   return plans
-    .map((p) => ({ id: p.id, drawnUpOn: text(p.data.drawn_up_on), nextReviewOn: text(p.data.next_review_on), state: p.state ?? '' }))
+    .map((p) => ({ id: p.id, drawnUpOn: fieldText(p.data.drawn_up_on), nextReviewOn: fieldText(p.data.next_review_on), state: p.state ?? '' }))
     .sort((a, b) => b.drawnUpOn.localeCompare(a.drawnUpOn) || b.id - a.id);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, parseProblem, type RecordBody } from '../src/api';
+import { ApiError, parseProblem } from '../src/api';
 import type { Agency } from '../src/agencies';
 import {
   answerBody,
@@ -20,21 +20,11 @@ import {
   type FigureRow,
 } from '../src/international';
 import { matchRoute } from '../src/router';
+import { recordsOf } from './records';
 
 const TODAY = '2024-05-20';
 
-const rec = (id: number, data: Record<string, unknown>, state: string, extra: Partial<RecordBody> = {}): RecordBody => ({
-  id,
-  type: 'request_contribution',
-  version: 1,
-  state,
-  data,
-  created_at: '2024-01-01T00:00:00Z',
-  created_by: 1,
-  updated_at: '2024-01-01T00:00:00Z',
-  updated_by: 1,
-  ...extra,
-});
+const rec = recordsOf('request_contribution');
 
 const agencies: Agency[] = [
   { id: 7, name: 'Ailə, Qadın və Uşaq Problemləri üzrə Dövlət Komitəsi', type: 'ministry', region: 'Bakı', active: true },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordBody } from '../src/api';
 import type { Agency } from '../src/agencies';
 import {
   isMeasureOverdue,
@@ -12,21 +11,11 @@ import {
   rehabPlanRows,
 } from '../src/rehabilitation';
 import { matchRoute } from '../src/router';
+import { recordsOf } from './records';
 
 const TODAY = '2024-05-20';
 
-const rec = (id: number, data: Record<string, unknown>, state: string, extra: Partial<RecordBody> = {}): RecordBody => ({
-  id,
-  type: 'rehabilitation_measure',
-  version: 1,
-  state,
-  data,
-  created_at: '2024-01-01T00:00:00Z',
-  created_by: 1,
-  updated_at: '2024-01-01T00:00:00Z',
-  updated_by: 1,
-  ...extra,
-});
+const rec = recordsOf('rehabilitation_measure');
 
 const agencies: Agency[] = [
   { id: 4, name: 'QHT «Ümid yolu»', type: 'ngo', region: 'Bakı', active: true },
