@@ -10,14 +10,12 @@
 // path.test.mjs. All names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   h1,
-  launch,
-  pageOpener,
   pickRecord,
   screenshot,
   setUpAgenciesAndUsers,
@@ -53,24 +51,9 @@ function localNow() {
 const today = new Date().toISOString().slice(0, 10);
 
 describe('child protection, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('cp');
   const ids = {};
 
-  const newPage = pageOpener(() => browser, pages, pageErrors);
-
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `cp-last-${name}`).catch(() => {});
-  });
 
   it('the administrator creates the agencies and their users', async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, `sınaq-${run}`);

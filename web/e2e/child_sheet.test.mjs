@@ -11,14 +11,12 @@
 // All names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   h1,
-  launch,
-  pageOpener,
   pickRecord,
   screenshot,
   setUpAgenciesAndUsers,
@@ -57,24 +55,9 @@ function day(offset) {
 const today = day(0);
 
 describe('child protection screens, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('cs');
   const ids = {};
 
-  const newPage = pageOpener(() => browser, pages, pageErrors);
-
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `cs-last-${name}`).catch(() => {});
-  });
 
   it('the administrator creates the agencies and their users', async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, REGION);

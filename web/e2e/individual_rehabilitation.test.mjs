@@ -13,15 +13,13 @@
 // in name order; path.test.mjs forgets the administrator's state at its end). Names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   dayFromToday,
   h1,
-  launch,
-  pageOpener,
   screenshot,
   setUpAgenciesAndUsers,
   takeTransition,
@@ -62,27 +60,12 @@ const NGO_MEASURE = 'Psixoloji dəstək seansları (sınaq)';
 const CENTER_MEASURE = 'Peşə kursuna yazılma (sınaq)';
 
 describe('individual rehabilitation plans, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('rehab');
   const ids = {};
-
-  const newPage = pageOpener(() => browser, pages, pageErrors);
   const planUrl = () => `${cfg.baseUrl}/records/rehabilitation_plan/${ids.plan}`;
   const measureRow = (page, id) => page.locator(`[data-testid=rehabilitation-measures] tr[data-measure="${id}"]`);
   const labelOf = async (page, id) => (await page.locator(`label[for=${id}]`).textContent()).replace(/\*/g, '').trim();
 
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `rehab-last-${name}`).catch(() => {});
-  });
 
   it('the administrator creates the police, the NGO and the assistance centre and their users', async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, REGION);

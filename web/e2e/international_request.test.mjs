@@ -14,15 +14,13 @@
 // in name order). All names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   dayFromToday,
   h1,
-  launch,
-  pageOpener,
   screenshot,
   setUpAgenciesAndUsers,
   takeTransition,
@@ -55,26 +53,11 @@ const AZ = {
 const TITLE = `Qadın və uşaq alverinə dair sorğu vərəqəsi (sınaq ${run})`;
 
 describe('international requests and their answers, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('intl');
   const ids = {};
-
-  const newPage = pageOpener(() => browser, pages, pageErrors);
   const requestUrl = () => `${cfg.baseUrl}/records/international_request/${ids.request}`;
   const contributionRow = (page) => page.locator(`[data-testid=contributions] tr[data-contribution="${ids.contribution}"]`);
 
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `intl-last-${name}`).catch(() => {});
-  });
 
   it("the administrator creates the coordinator's office, the ministry and their users", async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, REGION);

@@ -9,15 +9,13 @@
 // names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   dayFromToday,
   h1,
-  launch,
-  pageOpener,
   pickRecord,
   screenshot,
   setUpAgenciesAndUsers,
@@ -43,24 +41,9 @@ async function apiGet(page, path) {
 }
 
 describe('labour inspections, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('lab');
   const ids = {};
 
-  const newPage = pageOpener(() => browser, pages, pageErrors);
-
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `lab-last-${name}`).catch(() => {});
-  });
 
   it('the administrator creates the inspection office, the child protection body and their users', async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, `sınaq-${run}`);

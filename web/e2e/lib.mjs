@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -258,6 +259,30 @@ export function pageOpener(getBrowser, pages, pageErrors) {
     pages[name] = page;
     return page;
   };
+}
+
+/**
+ * The frame every role-scenario suite shares; call it inside describe(). Before the tests: the
+ * configuration (filled into `cfg`, which throws when the server is not given) and a browser;
+ * after them, the browser closed; after each, a screenshot of every open page
+ * (`<shotPrefix>-last-<page name>`) to see where a failure left it. `newPage(name)` opens a page
+ * of its own context, kept in `pages[name]`; page errors gather in `pageErrors`.
+ */
+export function browserSuite(shotPrefix) {
+  const suite = { cfg: {}, browser: null, pages: {}, pageErrors: [] };
+  suite.newPage = pageOpener(() => suite.browser, suite.pages, suite.pageErrors);
+  before(async () => {
+    Object.assign(suite.cfg, config());
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+  });
+  afterEach(async () => {
+    for (const [name, page] of Object.entries(suite.pages))
+      await screenshot(page, `${shotPrefix}-last-${name}`).catch(() => {});
+  });
+  return suite;
 }
 
 /**

@@ -9,17 +9,15 @@
 // names and addresses are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
+  browserSuite,
   checkValue,
-  config,
   createRecord,
   dayFromToday,
   downloadedText,
   h1,
-  launch,
-  pageOpener,
   saveRecord,
   screenshot,
   setUpAgenciesAndUsers,
@@ -37,24 +35,9 @@ const ADDRESS = `https://nümunə-${run}.example.invalid/elan/41`;
 const RECIPIENT = `Sınaq Provayder ${run} MMC`;
 
 describe('internet monitoring and the block list, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('imo');
   const ids = {};
 
-  const newPage = pageOpener(() => browser, pages, pageErrors);
-
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `imo-last-${name}`).catch(() => {});
-  });
 
   it('the administrator creates the internet unit and its officer', async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, `sınaq-${run}`);

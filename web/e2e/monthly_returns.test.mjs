@@ -10,14 +10,12 @@
 // in name order). All names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   h1,
-  launch,
-  pageOpener,
   saveRecord,
   screenshot,
   setUpAgenciesAndUsers,
@@ -56,25 +54,10 @@ async function openGrid(page, year) {
 }
 
 describe('periodic returns, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('ret');
   const ids = {};
   let period;
 
-  const newPage = pageOpener(() => browser, pages, pageErrors);
-
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `ret-last-${name}`).catch(() => {});
-  });
 
   it('the administrator creates the migration office, the coordinator\'s office and their users', async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, `sınaq-${run}`);

@@ -10,15 +10,13 @@
 // in name order). All names are made up.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   assertAccessible,
-  config,
+  browserSuite,
   createRecord,
   dayFromToday,
   h1,
-  launch,
-  pageOpener,
   screenshot,
   setUpAgenciesAndUsers,
   takeTransition,
@@ -62,25 +60,10 @@ async function openDashboard(page, planId) {
 }
 
 describe('action plans, in Azerbaijani', () => {
-  let cfg;
-  let browser;
-  const pages = {};
-  const pageErrors = [];
+  const { cfg, pages, pageErrors, newPage } = browserSuite('plan');
   const ids = {};
-
-  const newPage = pageOpener(() => browser, pages, pageErrors);
   const row = (page) => page.locator(`[data-testid=plan-measures] tr[data-measure="${ids.measure}"]`);
 
-  before(async () => {
-    cfg = config();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    for (const [name, page] of Object.entries(pages)) await screenshot(page, `plan-last-${name}`).catch(() => {});
-  });
 
   it("the administrator creates the coordinator's office, the ministry and their users", async () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, `sınaq-${run}`);
