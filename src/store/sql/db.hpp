@@ -65,6 +65,12 @@ class StmtImpl {
   virtual void reset() = 0;
 };
 
+// Markers for bindAll: a value bound as a blob, and SQL NULL.
+struct Blob {
+  std::string_view bytes;
+};
+struct Null {};
+
 // A prepared statement borrowed from its connection's cache; reset when it goes.
 class Stmt {
  public:
@@ -87,6 +93,15 @@ class Stmt {
   Stmt& bindBlob(int i, std::string_view v) { return s_->bindBlob(i, v), *this; }
   Stmt& bindNull(int i) { return s_->bindNull(i), *this; }
   Stmt& bindJson(int i, const Json& v) { return s_->bindJson(i, v), *this; }
+  Stmt& bind(int i, Blob v) { return bindBlob(i, v.bytes); }
+  Stmt& bind(int i, Null) { return bindNull(i); }
+  // Binds the parameters in order, the first to ?1: db.prepare(sql).bindAll(a, b, Blob{c}).run().
+  template <class... Values>
+  Stmt& bindAll(const Values&... values) {
+    int i = 0;
+    (bind(++i, values), ...);
+    return *this;
+  }
   // A JSON scalar compared with a plain column (id, state, agency_id …).
   Stmt& bindScalar(int i, const Json& v) {
     if (v.is_null()) return bindNull(i);

@@ -45,8 +45,10 @@ struct Param {
 void bindParams(Stmt& s, const std::vector<Param>& params, int first = 1) {
   int i = first;
   for (const auto& p : params) {
-    if (p.json) s.bindJson(i++, p.value);
-    else s.bindScalar(i++, p.value);
+    if (p.json)
+      s.bindJson(i++, p.value);
+    else
+      s.bindScalar(i++, p.value);
   }
 }
 
@@ -88,7 +90,6 @@ std::optional<StoredRecord> selectRecord(Db& db, int64_t id) {
   return readRecord(s);
 }
 
-
 Json changesJson(const std::vector<FieldChange>& changes) {
   Json out = Json::array();
   for (const auto& c : changes) out.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
@@ -103,7 +104,9 @@ std::string SqlStore::columnSql(const std::string& field) const {
   return dialect_.data_field(checked(field));
 }
 
-void SqlStore::setAuditHasher(AuditHasher hasher) { audit_hasher_ = std::move(hasher); }
+void SqlStore::setAuditHasher(AuditHasher hasher) {
+  audit_hasher_ = std::move(hasher);
+}
 
 void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at) {
   if (!audit_hasher_) throw std::logic_error("audit hasher not set");
@@ -127,15 +130,7 @@ void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int
   db.prepare(
         "INSERT INTO audit_log(seq, at, actor, action, record_type, record_id, details, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, e.seq)
-      .bind(2, e.at)
-      .bind(3, e.actor)
-      .bind(4, e.action)
-      .bind(5, e.record_type)
-      .bind(6, e.record_id)
-      .bind(7, e.details)
-      .bind(8, e.prev_hash)
-      .bind(9, e.hash)
+      .bindAll(e.seq, e.at, e.actor, e.action, e.record_type, e.record_id, e.details, e.prev_hash, e.hash)
       .run();
   // The head row is written once per transaction (flushAuditHead), not once per entry: a long
   // transaction (an import) would otherwise pile up versions of that one row, which PostgreSQL
@@ -145,11 +140,11 @@ void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int
 
 void SqlStore::flushAuditHead(Db& db) {
   if (!pending_head_) return;
-  db.prepare("INSERT INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?) "
-             "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac")
-      .bind(1, pending_head_->seq)
-      .bind(2, pending_head_->hash)
-      .bind(3, audit_hasher_(auditHeadEntry(pending_head_->seq, pending_head_->hash)))
+  db.prepare(
+        "INSERT INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac")
+      .bindAll(pending_head_->seq, pending_head_->hash,
+               audit_hasher_(auditHeadEntry(pending_head_->seq, pending_head_->hash)))
       .run();
   pending_head_.reset();
 }
@@ -233,16 +228,15 @@ GrantRow readGrant(const Stmt& s) {
 
 }  // namespace
 
-void SqlStore::setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles,
-                                     const AuditDraft& audit) {
+void SqlStore::setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) {
   std::string joined;
   for (const auto& r : roles) joined += (joined.empty() ? "" : ",") + r;
   write([&](Db& db) {
-    db.prepare("UPDATE records SET identity_blocked = ? WHERE id = ?").bind(1, joined).bind(2, record_id).run();
-    appendAuditIn(db, audit, record_id,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count());
+    db.prepare("UPDATE records SET identity_blocked = ? WHERE id = ?").bindAll(joined, record_id).run();
+    appendAuditIn(
+        db, audit, record_id,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
   });
 }
 
@@ -262,14 +256,7 @@ int64_t SqlStore::addGrant(const GrantRow& g, const AuditDraft& audit) {
     auto insert = db.prepare(
         "INSERT INTO record_grants(record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    insert.bind(1, g.record_id)
-        .bind(2, g.agency_id)
-        .bind(3, g.user_id)
-        .bind(4, g.kind)
-        .bind(5, g.reason)
-        .bind(6, g.granted_by)
-        .bind(7, g.granted_at)
-        .bind(8, g.expires_at);
+    insert.bindAll(g.record_id, g.agency_id, g.user_id, g.kind, g.reason, g.granted_by, g.granted_at, g.expires_at);
     if (!insert.step()) throw std::logic_error("insert returned no id");
     const int64_t id = insert.int64(0);
     AuditDraft d = audit;
@@ -281,9 +268,10 @@ int64_t SqlStore::addGrant(const GrantRow& g, const AuditDraft& audit) {
 
 bool SqlStore::revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) {
   return write<bool>([&](Db& db) {
-    auto s = db.prepare("UPDATE record_grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND record_id = ? AND "
-                        "revoked_at = 0");
-    s.bind(1, at).bind(2, by).bind(3, grant_id).bind(4, record_id).run();
+    auto s = db.prepare(
+        "UPDATE record_grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND record_id = ? AND "
+        "revoked_at = 0");
+    s.bindAll(at, by, grant_id, record_id).run();
     if (db.changes() == 0) return false;
     appendAuditIn(db, audit, record_id, at);
     return true;
@@ -347,19 +335,11 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
       auto insert = db.prepare(
           "INSERT INTO records(type, version, state, data, created_at, created_by, updated_at, updated_by, "
           "agency_id, region) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-      insert.bind(1, m.type)
-          .bind(2, m.state)
-          .bind(3, m.data.dump())
-          .bind(4, m.at)
-          .bind(5, m.actor)
-          .bind(6, m.at)
-          .bind(7, m.actor)
-          .bind(8, m.agency_id)
-          .bind(9, m.region);
+      insert.bindAll(m.type, m.state, m.data.dump(), m.at, m.actor, m.at, m.actor, m.agency_id, m.region);
       if (!insert.step()) throw std::logic_error("insert returned no id");
       id = insert.int64(0);
       if (m.seal_identity) {
-        db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindBlob(1, m.seal_identity(id)).bind(2, id).run();
+        db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindAll(Blob{m.seal_identity(id)}, id).run();
       }
     } else {
       auto current = selectRecord(db, id);
@@ -387,40 +367,29 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
         auto s = db.prepare(
             "UPDATE records SET version = ?, state = ?, data = ?, updated_at = ?, updated_by = ?, "
             "identity = CASE WHEN ? THEN ? ELSE identity END WHERE id = ?");
-        s.bind(1, version).bind(2, m.state).bind(3, m.data.dump()).bind(4, m.at).bind(5, m.actor);
+        s.bindAll(version, m.state, m.data.dump(), m.at, m.actor);
         s.bind(6, m.identity_changed ? 1 : 0);
-        if (m.identity.empty()) s.bindNull(7); else s.bindBlob(7, m.identity);
+        if (m.identity.empty())
+          s.bindNull(7);
+        else
+          s.bindBlob(7, m.identity);
         s.bind(8, id).run();
       } else if (m.kind == Kind::Delete) {
         db.prepare(
               "UPDATE records SET version = ?, deleted_at = ?, deleted_by = ?, deleted_reason = ?, updated_at = ?, "
               "updated_by = ? WHERE id = ?")
-            .bind(1, version)
-            .bind(2, m.at)
-            .bind(3, m.actor)
-            .bind(4, m.reason)
-            .bind(5, m.at)
-            .bind(6, m.actor)
-            .bind(7, id)
+            .bindAll(version, m.at, m.actor, m.reason, m.at, m.actor, id)
             .run();
       } else {
         db.prepare(
               "UPDATE records SET version = ?, deleted_at = 0, deleted_by = 0, deleted_reason = '', updated_at = ?, "
               "updated_by = ? WHERE id = ?")
-            .bind(1, version)
-            .bind(2, m.at)
-            .bind(3, m.actor)
-            .bind(4, id)
+            .bindAll(version, m.at, m.actor, id)
             .run();
       }
     }
     db.prepare("INSERT INTO record_history(record_id, version, at, by, action, changes) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(1, id)
-        .bind(2, version)
-        .bind(3, m.at)
-        .bind(4, m.actor)
-        .bind(5, m.action)
-        .bind(6, changesJson(m.changes).dump())
+        .bindAll(id, version, m.at, m.actor, m.action, changesJson(m.changes).dump())
         .run();
     if (m.kind == Kind::Create || m.kind == Kind::Update) {
       if (m.kind == Kind::Update) {
@@ -429,21 +398,18 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
       }
       for (const auto& [field, target] : m.links)
         db.prepare("INSERT INTO record_links(from_id, field, to_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(1, id)
-            .bind(2, field)
-            .bind(3, target)
+            .bindAll(id, field, target)
             .run();
       for (const auto& term : m.terms)
-        db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(1, term).bind(2, id).run();
+        db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bindAll(term, id)
+            .run();
       // The engine checked these are unbound or already this record's; the WHERE keeps it so.
       for (const auto& att : m.attachments)
         db.prepare(
               "UPDATE attachments SET record_id = ? WHERE id = ? AND record_type = ? AND (record_id = 0 OR "
               "record_id = ?)")
-            .bind(1, id)
-            .bind(2, att)
-            .bind(3, m.type)
-            .bind(4, id)
+            .bindAll(id, att, m.type, id)
             .run();
     }
     appendAuditIn(db, m.audit, id, m.at);
@@ -471,8 +437,12 @@ RecordPage SqlStore::listRecords(const RecordQuery& q) {
     const std::string col = columnSql(f.field);
     using Op = RecordFilter::Op;
     switch (f.op) {
-      case Op::IsNull: where += " AND " + col + " IS NULL"; break;
-      case Op::NotNull: where += " AND " + col + " IS NOT NULL"; break;
+      case Op::IsNull:
+        where += " AND " + col + " IS NULL";
+        break;
+      case Op::NotNull:
+        where += " AND " + col + " IS NOT NULL";
+        break;
       case Op::In: {
         if (!f.value.is_array() || f.value.empty()) {
           where += " AND false";
@@ -522,8 +492,8 @@ RecordPage SqlStore::listRecords(const RecordQuery& q) {
   const std::string& nulls = q.descending ? dialect_.desc_nulls : dialect_.asc_nulls;
   const std::string sql =
       by_id ? fmt::format("SELECT {} FROM records WHERE {} ORDER BY id {} LIMIT ?", kRecordColumns, page_where, dir)
-            : fmt::format("SELECT {} FROM records WHERE {} ORDER BY {} {}{}, id {} LIMIT ?", kRecordColumns,
-                          page_where, sort, dir, nulls, dir);
+            : fmt::format("SELECT {} FROM records WHERE {} ORDER BY {} {}{}, id {} LIMIT ?", kRecordColumns, page_where,
+                          sort, dir, nulls, dir);
   return read<RecordPage>([&](Db& db) {
     RecordPage page;
     auto s = db.prepare(sql);
@@ -550,7 +520,7 @@ std::vector<HistoryEntry> SqlStore::recordHistory(const std::string& type, int64
     auto s = db.prepare(
         "SELECT h.version, h.at, h.by, h.action, h.changes FROM record_history h JOIN records r ON r.id = h.record_id "
         "WHERE h.record_id = ? AND r.type = ? ORDER BY h.version");
-    s.bind(1, id).bind(2, type);
+    s.bindAll(id, type);
     while (s.step()) {
       HistoryEntry e;
       e.version = s.int64(0);
@@ -568,7 +538,7 @@ std::vector<RelatedRecord> SqlStore::relations(const std::string& type, int64_t 
   return read<std::vector<RelatedRecord>>([&](Db& db) {
     std::vector<RelatedRecord> out;
     auto check = db.prepare("SELECT 1 FROM records WHERE id = ? AND type = ?");
-    check.bind(1, id).bind(2, type);
+    check.bindAll(id, type);
     if (!check.step()) return out;
     auto o = db.prepare(
         "SELECT l.field, r.type, r.id FROM record_links l JOIN records r ON r.id = l.to_id "
@@ -628,10 +598,10 @@ std::vector<AuditEntry> SqlStore::auditEntries(int64_t from_seq, int limit) {
     auto s = db.prepare(
         "SELECT seq, at, actor, action, record_type, record_id, details, prev_hash, hash FROM audit_log "
         "WHERE seq >= ? ORDER BY seq LIMIT ?");
-    s.bind(1, from_seq).bind(2, static_cast<int64_t>(limit));
+    s.bindAll(from_seq, static_cast<int64_t>(limit));
     while (s.step())
-      out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7),
-                     s.text(8)});
+      out.push_back(
+          {s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7), s.text(8)});
     return out;
   });
 }
@@ -674,13 +644,15 @@ std::vector<AuditEntry> SqlStore::searchAudit(const AuditQuery& q) {
   }
   return read<std::vector<AuditEntry>>([&](Db& db) {
     std::vector<AuditEntry> out;
-    auto s = db.prepare("SELECT seq, at, actor, action, record_type, record_id, details, prev_hash, hash FROM audit_log "
-                        "WHERE " + where + " ORDER BY seq DESC LIMIT ?");
+    auto s = db.prepare(
+        "SELECT seq, at, actor, action, record_type, record_id, details, prev_hash, hash FROM audit_log "
+        "WHERE " +
+        where + " ORDER BY seq DESC LIMIT ?");
     bindParams(s, binds);
     s.bind(static_cast<int>(binds.size()) + 1, static_cast<int64_t>(q.limit));
     while (s.step())
-      out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7),
-                     s.text(8)});
+      out.push_back(
+          {s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7), s.text(8)});
     return out;
   });
 }
@@ -707,7 +679,7 @@ void SqlStore::saveSchemaState(const std::map<std::string, std::string>& state) 
   write([&](Db& db) {
     db.prepare("DELETE FROM schema_state").run();
     for (const auto& [type, def] : state)
-      db.prepare("INSERT INTO schema_state(type, definition) VALUES (?, ?)").bind(1, type).bind(2, def).run();
+      db.prepare("INSERT INTO schema_state(type, definition) VALUES (?, ?)").bindAll(type, def).run();
   });
 }
 
@@ -716,15 +688,8 @@ void SqlStore::putAttachment(const AttachmentRow& a, const AuditDraft& audit) {
     db.prepare(
           "INSERT INTO attachments(id, record_type, field, record_id, media_type, size, name, content, created_at, "
           "created_by) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)")
-        .bind(1, a.id)
-        .bind(2, a.record_type)
-        .bind(3, a.field)
-        .bind(4, a.media_type)
-        .bind(5, a.size)
-        .bindBlob(6, a.name)
-        .bindBlob(7, a.content)
-        .bind(8, a.created_at)
-        .bind(9, a.created_by)
+        .bindAll(a.id, a.record_type, a.field, a.media_type, a.size, Blob{a.name}, Blob{a.content}, a.created_at,
+                 a.created_by)
         .run();
     appendAuditIn(db, audit, 0, a.created_at);
   });
@@ -768,8 +733,7 @@ KeyVersions SqlStore::keyVersions() {
 void SqlStore::initKeyVersions(int initial, int active) {
   write([&](Db& db) {
     db.prepare("INSERT INTO key_state(id, initial_version, active_version) VALUES (1, ?, ?) ON CONFLICT DO NOTHING")
-        .bind(1, initial)
-        .bind(2, active)
+        .bindAll(initial, active)
         .run();
   });
 }
@@ -795,10 +759,12 @@ ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
         for (const auto& [id, type, sealed] : batch) {
           std::vector<std::string> terms;
           const std::string resealed = plan.identity(type, id, sealed, terms);
-          db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindBlob(1, resealed).bind(2, id).run();
+          db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindAll(Blob{resealed}, id).run();
           db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
           for (const auto& term : terms)
-            db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(1, term).bind(2, id).run();
+            db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .bindAll(term, id)
+                .run();
           ++counts.records;
           after = id;
         }
@@ -815,9 +781,7 @@ ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
         for (const auto& [id, name, content] : batch) {
           const auto [new_name, new_content] = plan.attachment(id, name, content);
           db.prepare("UPDATE attachments SET name = ?, content = ? WHERE id = ?")
-              .bindBlob(1, new_name)
-              .bindBlob(2, new_content)
-              .bind(3, id)
+              .bindAll(Blob{new_name}, Blob{new_content}, id)
               .run();
           ++counts.attachments;
           last = id;
@@ -825,11 +789,12 @@ ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
       }
       std::vector<std::pair<int64_t, std::string>> secrets;
       {
-        auto s = db.prepare("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND length(totp_secret) > 0");
+        auto s =
+            db.prepare("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND length(totp_secret) > 0");
         while (s.step()) secrets.emplace_back(s.int64(0), s.blob(1));
       }
       for (const auto& [id, sealed] : secrets) {
-        db.prepare("UPDATE users SET totp_secret = ? WHERE id = ?").bindBlob(1, plan.totp(id, sealed)).bind(2, id).run();
+        db.prepare("UPDATE users SET totp_secret = ? WHERE id = ?").bindAll(Blob{plan.totp(id, sealed)}, id).run();
         ++counts.users;
       }
       db.prepare("UPDATE key_state SET active_version = ? WHERE id = 1").bind(1, plan.new_version).run();
@@ -839,10 +804,10 @@ ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
       draft.details["attachments"] = counts.attachments;
       draft.details["users"] = counts.users;
       audit_hasher_ = plan.new_hasher;
-      appendAuditIn(db, draft, 0,
-                    std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count());
+      appendAuditIn(
+          db, draft, 0,
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
     });
   } catch (...) {
     audit_hasher_ = old_hasher;

@@ -127,7 +127,9 @@ thread_local Db* tl_tx_db = nullptr;
 thread_local const SqlStore* tl_tx_store = nullptr;
 }  // namespace
 
-Db* SqlStore::currentTransaction() const { return tl_tx_store == this ? tl_tx_db : nullptr; }
+Db* SqlStore::currentTransaction() const {
+  return tl_tx_store == this ? tl_tx_db : nullptr;
+}
 
 void SqlStore::inTransaction(const std::function<void()>& fn) {
   if (currentTransaction()) {
@@ -252,9 +254,8 @@ SqlStore::ReaderLease SqlStore::acquireReader() {
   ensureOpen();
   {
     std::unique_lock lock(readers_mu_);
-    readers_cv_.wait(lock, [&] {
-      return closed_ || !readers_.empty() || max_readers_ == 0 || open_readers_ < max_readers_;
-    });
+    readers_cv_.wait(lock,
+                     [&] { return closed_ || !readers_.empty() || max_readers_ == 0 || open_readers_ < max_readers_; });
     ensureOpen();
     if (!readers_.empty()) {
       auto db = std::move(readers_.back());
@@ -274,9 +275,7 @@ SqlStore::ReaderLease SqlStore::acquireReader() {
 }
 
 int SqlStore::migrate() {
-  write([this](Db& db) {
-    db.exec(dialect_.create_migrations_table);
-  });
+  write([this](Db& db) { db.exec(dialect_.create_migrations_table); });
   int applied = 0;
   for (const auto& m : migrations_) {
     const bool done = write<bool>([&](Db& db) {
@@ -285,9 +284,7 @@ int SqlStore::migrate() {
       if (s.step()) return false;
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
-          .bind(1, m.version)
-          .bind(2, m.name)
-          .bind(3, unixNow())
+          .bindAll(m.version, m.name, unixNow())
           .run();
       return true;
     });
@@ -348,14 +345,8 @@ std::optional<UserRow> SqlStore::createUser(const NewUser& user) {
     auto insert = db.prepare(
         "INSERT INTO users(login, display_name, password_hash, roles, must_change_password, created_at, "
         "password_changed_at, agency_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    insert.bind(1, user.login)
-        .bind(2, user.display_name)
-        .bind(3, user.password_hash)
-        .bind(4, joinRoles(user.roles))
-        .bind(5, user.must_change_password ? 1 : 0)
-        .bind(6, now)
-        .bind(7, now)
-        .bind(8, user.agency_id);
+    insert.bindAll(user.login, user.display_name, user.password_hash, joinRoles(user.roles),
+                   user.must_change_password ? 1 : 0, now, now, user.agency_id);
     if (!insert.step()) throw std::logic_error("insert returned no id");
     const int64_t id = insert.int64(0);
     auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
@@ -405,10 +396,7 @@ void SqlStore::setPassword(int64_t user_id, const std::string& password_hash, bo
     db.prepare(
           "UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, failed_logins = 0, "
           "locked_until = 0 WHERE id = ?")
-        .bind(1, password_hash)
-        .bind(2, must_change ? 1 : 0)
-        .bind(3, now)
-        .bind(4, user_id)
+        .bindAll(password_hash, must_change ? 1 : 0, now, user_id)
         .run();
   });
 }
@@ -418,9 +406,7 @@ int SqlStore::recordLoginFailure(int64_t user_id, int max_failures, int64_t lock
     db.prepare(
           "UPDATE users SET failed_logins = failed_logins + 1, "
           "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE id = ?")
-        .bind(1, max_failures)
-        .bind(2, lock_until)
-        .bind(3, user_id)
+        .bindAll(max_failures, lock_until, user_id)
         .run();
     auto s = db.prepare("SELECT failed_logins FROM users WHERE id = ?");
     s.bind(1, user_id);
@@ -439,13 +425,7 @@ void SqlStore::createSession(const SessionRow& r) {
     db.prepare(
           "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, r.token_hash)
-        .bind(2, r.user_id)
-        .bind(3, r.csrf_token)
-        .bind(4, r.created_at)
-        .bind(5, r.last_seen_at)
-        .bind(6, r.expires_at)
-        .bind(7, r.user_agent)
+        .bindAll(r.token_hash, r.user_id, r.csrf_token, r.created_at, r.last_seen_at, r.expires_at, r.user_agent)
         .run();
   });
 }
@@ -461,7 +441,7 @@ std::optional<SessionRow> SqlStore::findSession(const std::string& token_hash) {
 
 void SqlStore::touchSession(const std::string& token_hash, int64_t now) {
   write([&](Db& db) {
-    db.prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").bind(1, now).bind(2, token_hash).run();
+    db.prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").bindAll(now, token_hash).run();
   });
 }
 
@@ -482,17 +462,14 @@ std::vector<SessionRow> SqlStore::listSessions(int64_t user_id) {
 
 int SqlStore::deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) {
   return write<int>([&](Db& db) {
-    db.prepare("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
-        .bind(1, user_id)
-        .bind(2, except_token_hash)
-        .run();
+    db.prepare("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?").bindAll(user_id, except_token_hash).run();
     return db.changes();
   });
 }
 
 int SqlStore::deleteExpiredSessions(int64_t now, int64_t idle_cutoff) {
   return write<int>([&](Db& db) {
-    db.prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?").bind(1, now).bind(2, idle_cutoff).run();
+    db.prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?").bindAll(now, idle_cutoff).run();
     return db.changes();
   });
 }
@@ -513,9 +490,10 @@ constexpr const char* kAgencyColumns = "id, name, type, region, active, created_
 
 AgencyRow SqlStore::createAgency(const AgencyRow& a) {
   return write<AgencyRow>([&](Db& db) {
-    auto insert = db.prepare("INSERT INTO agencies(name, type, region, active, created_at) VALUES (?, ?, ?, ?, ?) "
-                             "RETURNING id");
-    insert.bind(1, a.name).bind(2, a.type).bind(3, a.region).bind(4, a.active ? 1 : 0).bind(5, unixNow());
+    auto insert = db.prepare(
+        "INSERT INTO agencies(name, type, region, active, created_at) VALUES (?, ?, ?, ?, ?) "
+        "RETURNING id");
+    insert.bindAll(a.name, a.type, a.region, a.active ? 1 : 0, unixNow());
     if (!insert.step()) throw std::logic_error("insert returned no id");
     const int64_t id = insert.int64(0);
     auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?");
@@ -543,14 +521,11 @@ std::vector<AgencyRow> SqlStore::listAgencies() {
   });
 }
 
-void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id,
-                                   bool active, const AuditDraft& audit) {
+void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id, bool active,
+                                const AuditDraft& audit) {
   write([&](Db& db) {
     db.prepare("UPDATE users SET roles = ?, agency_id = ?, active = ? WHERE id = ?")
-        .bind(1, joinRoles(roles))
-        .bind(2, agency_id)
-        .bind(3, active ? 1 : 0)
-        .bind(4, user_id)
+        .bindAll(joinRoles(roles), agency_id, active ? 1 : 0, user_id)
         .run();
     if (!active) db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
     appendAuditIn(db, audit, user_id, unixNow() * 1000);
@@ -560,8 +535,10 @@ void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>&
 void SqlStore::setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) {
   write([&](Db& db) {
     auto st = db.prepare("UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?");
-    if (sealed_secret.empty()) st.bindNull(1);
-    else st.bindBlob(1, sealed_secret);
+    if (sealed_secret.empty())
+      st.bindNull(1);
+    else
+      st.bindBlob(1, sealed_secret);
     st.bind(2, enabled ? 1 : 0).bind(3, user_id).run();
   });
 }
@@ -569,9 +546,7 @@ void SqlStore::setTotp(int64_t user_id, const std::string& sealed_secret, bool e
 bool SqlStore::useTotpStep(int64_t user_id, int64_t step) {
   return write<bool>([&](Db& db) {
     db.prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
-        .bind(1, step)
-        .bind(2, user_id)
-        .bind(3, step)
+        .bindAll(step, user_id, step)
         .run();
     return db.changes() == 1;
   });
@@ -601,13 +576,8 @@ int64_t SqlStore::createApiToken(const ApiTokenRow& t, const AuditDraft& audit) 
     auto insert = db.prepare(
         "INSERT INTO api_tokens(user_id, name, token_hash, roles, read_only, created_at, expires_at) VALUES (?, ?, "
         "?, ?, ?, ?, ?) RETURNING id");
-    insert.bind(1, t.user_id)
-        .bind(2, t.name)
-        .bind(3, t.token_hash)
-        .bind(4, joinRoles(t.roles))
-        .bind(5, t.read_only ? 1 : 0)
-        .bind(6, t.created_at)
-        .bind(7, t.expires_at);
+    insert.bindAll(t.user_id, t.name, t.token_hash, joinRoles(t.roles), t.read_only ? 1 : 0, t.created_at,
+                   t.expires_at);
     if (!insert.step()) throw std::logic_error("insert returned no id");
     const int64_t id = insert.int64(0);
     AuditDraft d = audit;
@@ -639,9 +609,7 @@ std::vector<ApiTokenRow> SqlStore::listApiTokens(int64_t user_id) {
 bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) {
   return write<bool>([&](Db& db) {
     db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0")
-        .bind(1, now)
-        .bind(2, token_id)
-        .bind(3, user_id)
+        .bindAll(now, token_id, user_id)
         .run();
     if (db.changes() == 0) return false;
     appendAuditIn(db, audit, user_id, now * 1000);
@@ -650,7 +618,8 @@ bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, co
 }
 
 void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
-  write([&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(1, now).bind(2, token_id).run(); });
+  write(
+      [&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bindAll(now, token_id).run(); });
 }
 
 }  // namespace palermo::sql
@@ -665,7 +634,7 @@ int SqlStore::throttleHit(const std::string& key, int64_t now, int64_t window) {
         "hits = CASE WHEN throttle.window_start <= ? THEN 1 ELSE throttle.hits + 1 END, "
         "window_start = CASE WHEN throttle.window_start <= ? THEN excluded.window_start ELSE throttle.window_start END "
         "RETURNING hits");
-    s.bind(1, key).bind(2, now).bind(3, now - window).bind(4, now - window);
+    s.bindAll(key, now, now - window, now - window);
     return s.step() ? static_cast<int>(s.int64(0)) : 0;
   });
 }
@@ -673,7 +642,7 @@ int SqlStore::throttleHit(const std::string& key, int64_t now, int64_t window) {
 int SqlStore::throttleCount(const std::string& key, int64_t now, int64_t window) {
   return read<int>([&](Db& db) {
     auto s = db.prepare("SELECT hits FROM throttle WHERE bucket = ? AND window_start > ?");
-    s.bind(1, key).bind(2, now - window);
+    s.bindAll(key, now - window);
     return s.step() ? static_cast<int>(s.int64(0)) : 0;
   });
 }
@@ -688,9 +657,9 @@ int SqlStore::deleteExpiredThrottles(int64_t cutoff) {
 std::vector<PersonLinkRow> SqlStore::personLinks() {
   return read<std::vector<PersonLinkRow>>([&](Db& db) {
     std::vector<PersonLinkRow> out;
-    auto s = db.prepare("SELECT record_id, person_id, probability_milli, method, linked_at FROM person_links ORDER BY record_id");
-    while (s.step())
-      out.push_back({s.int64(0), s.int64(1), static_cast<int>(s.int64(2)), s.text(3), s.int64(4)});
+    auto s = db.prepare(
+        "SELECT record_id, person_id, probability_milli, method, linked_at FROM person_links ORDER BY record_id");
+    while (s.step()) out.push_back({s.int64(0), s.int64(1), static_cast<int>(s.int64(2)), s.text(3), s.int64(4)});
     return out;
   });
 }
@@ -704,14 +673,11 @@ void SqlStore::savePersonLinks(const std::vector<PersonLinkRow>& rows, bool repl
         continue;
       }
       db.prepare(
-            "INSERT INTO person_links(record_id, person_id, probability_milli, method, linked_at) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO person_links(record_id, person_id, probability_milli, method, linked_at) VALUES (?, ?, ?, ?, "
+            "?) "
             "ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id, "
             "probability_milli = excluded.probability_milli, method = excluded.method, linked_at = excluded.linked_at")
-          .bind(1, r.record_id)
-          .bind(2, r.person_id)
-          .bind(3, r.probability_milli)
-          .bind(4, r.method)
-          .bind(5, r.linked_at)
+          .bindAll(r.record_id, r.person_id, r.probability_milli, r.method, r.linked_at)
           .run();
     }
     return 0;
