@@ -2,6 +2,7 @@
 import { az } from './az';
 import { en } from './en';
 import { ru } from './ru';
+import { pluralForm } from '../plural';
 
 /** Every message key; Azerbaijani (the default language) defines the set. */
 export type MessageKey = keyof typeof az;
@@ -24,16 +25,24 @@ export function hasKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(az, key);
 }
 
-/** Replaces {name} placeholders; unknown placeholders are left as they are. */
-export function format(template: string, params?: Params): string {
+/**
+ * Replaces {name} placeholders; unknown placeholders are left as they are. {name|form|form...}
+ * is the word counted by the number `name`, in the form the language's plural rules pick
+ * (src/plural.ts: en one|other, ru one|few|many): "{n} {n|visit|visits}".
+ */
+export function format(template: string, params?: Params, lang: Lang = DEFAULT_LANG): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  const has = (name: string) => Object.prototype.hasOwnProperty.call(params, name);
+  return template
+    .replace(/\{(\w+)\|([^{}]*)\}/g, (whole, name: string, forms: string) => {
+      const n = has(name) ? Number(String(params[name]).replace(/[\s.\u00a0]/g, '').replace(',', '.')) : NaN;
+      return Number.isNaN(n) ? whole : pluralForm(lang, n, forms.split('|'));
+    })
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (has(name) ? String(params[name]) : whole));
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  return format(catalogs[lang][key] ?? catalogs[DEFAULT_LANG][key], params);
+  return format(catalogs[lang][key] ?? catalogs[DEFAULT_LANG][key], params, lang);
 }
 
 export type Translate = (key: MessageKey, params?: Params) => string;

@@ -6,11 +6,10 @@ import { api, ApiError, parseProblem } from '../api';
 import { Alert } from '../components/Alert';
 import { BarChart } from '../components/BarChart';
 import { ErrorAlert, Loading, Page } from '../components/Page';
-import { formatNumber } from '../format';
 import { LANGS, type Lang } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage } from '../messages';
-import type { Figure } from './Dashboard';
+import { useDefaultYear, type Figure } from './Dashboard';
 import { FigureDetails } from './FigureDetails';
 
 interface Report {
@@ -39,7 +38,9 @@ const FORMATS = [
 export function AnnualReport() {
   const { t, lang } = useI18n();
   const thisYear = new Date().getFullYear();
-  const [year, setYear] = useState(String(thisYear - 1));
+  const defaultYear = useDefaultYear();
+  const [chosen, setYear] = useState<string | undefined>(undefined);
+  const year = chosen ?? defaultYear ?? String(thisYear - 1);
   const [rlang, setRlang] = useState<Lang>(lang);
   const [edition, setEdition] = useState<'public' | 'restricted'>('public');
   const [report, setReport] = useState<Report | undefined>(undefined);
@@ -142,7 +143,6 @@ export function AnnualReport() {
         <article class="report panel" lang={report.lang} data-testid="report-preview">
           <h2>{report.title}</h2>
           {report.subtitle && <p class="muted">{report.subtitle}</p>}
-          {report.compute_ms !== undefined && <p class="small muted">{t('report.computed', { ms: formatNumber(Math.round(report.compute_ms * 10) / 10, lang) })}</p>}
           {report.sections.map((s) => (
             <section key={s.id} class="report-section">
               <h3>{s.title}</h3>

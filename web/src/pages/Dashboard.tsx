@@ -8,7 +8,9 @@ import { BarChart } from '../components/BarChart';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
+import { unitFor } from '../plural';
 import { useLoad } from '../session';
+import { latestYearWithData, recentYears } from '../years';
 import { FigureDetails } from './FigureDetails';
 
 export interface Cell {
@@ -41,13 +43,31 @@ export function figureUrl(id: string, period: string, lang: string): string {
   return `/statistics/indicators/${encodeURIComponent(id)}?period=${encodeURIComponent(period)}&lang=${lang}`;
 }
 
+/**
+ * The year the statistics pages open on: the latest of the last ten years in which victims were
+ * identified (or, failing that, last year), from the same figure the victims-by-year chart shows.
+ * Undefined while it is being found out.
+ */
+export function useDefaultYear(): string | undefined {
+  const thisYear = new Date().getFullYear();
+  const probe = useLoad(async () => {
+    const years = recentYears(thisYear);
+    const figs = await Promise.all(years.map((y) => api.request<Figure>('GET', figureUrl('victims_identified', String(y), 'az')).catch(() => undefined)));
+    return String(latestYearWithData(years, figs, thisYear));
+  }, []);
+  return probe.data ?? (probe.error ? String(thisYear - 1) : undefined);
+}
+
 export function Dashboard() {
   const { t, lang } = useI18n();
   const thisYear = new Date().getFullYear();
-  const [year, setYear] = useState(String(thisYear - 1));
+  const defaultYear = useDefaultYear();
+  const [chosen, setYear] = useState<string | undefined>(undefined);
+  const year = chosen ?? defaultYear;
   const [open, setOpen] = useState<Figure | undefined>(undefined);
   const years = Array.from({ length: 6 }, (_, i) => Number(year) - 5 + i);
   const data = useLoad(async () => {
+    if (!year) return undefined;
     const figs = await Promise.all(KEY_FIGURES.map((id) => api.request<Figure>('GET', figureUrl(id, year, lang)).catch(() => undefined)));
     const trend = await Promise.all(years.map((y) => api.request<Figure>('GET', figureUrl('victims_identified', String(y), lang)).catch(() => undefined)));
     return { figs: figs.filter((f): f is Figure => !!f && f.available !== false), trend };
@@ -58,14 +78,15 @@ export function Dashboard() {
       <div class="toolbar">
         <div class="field">
           <label for="dash-year">{t('dash.year')}</label>
-          <select id="dash-year" value={year} onChange={(e) => setYear((e.currentTarget as HTMLSelectElement).value)}>
+          <select id="dash-year" value={year ?? ''} disabled={!year} onChange={(e) => setYear((e.currentTarget as HTMLSelectElement).value)}>
+            {!year && <option value="">…</option>}
             {Array.from({ length: 20 }, (_, i) => thisYear - i).map((y) => (
               <option key={y} value={y}>{y}</option>
             ))}
           </select>
         </div>
       </div>
-      {data.loading && <Loading label={t('dash.computing')} />}
+      {(data.loading || !year) && <Loading label={t('dash.computing')} />}
       <ErrorAlert error={data.error} />
       {open && <FigureDetails figure={open} onClose={() => setOpen(undefined)} />}
       {data.data && (
@@ -78,7 +99,7 @@ export function Dashboard() {
                   <button type="button" class="figure-button" onClick={() => setOpen(f)} aria-label={t('dash.figure_about', { label: f.label, value: f.display })}>
                     {f.display}
                   </button>{' '}
-                  <span class="muted small">{f.unit}</span>
+                  <span class="muted small">{unitFor(f.unit, f.value, lang)}</span>
                 </p>
                 {f.previous && (
                   <p class="small muted">

@@ -3,13 +3,14 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { ErrorAlert, Loading } from '../components/Page';
 import { useI18n } from '../i18n/context';
+import { unitFor } from '../plural';
 import { onLinkClick } from '../router';
 import { useSession } from '../session';
 import { RefLink } from '../components/ValueView';
 import type { Figure } from './Dashboard';
 
 export function FigureDetails({ figure, onClose }: { figure: Figure; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { meta } = useSession();
   const [recs, setRecs] = useState<{ ids: number[]; register: string; count: number } | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -18,7 +19,7 @@ export function FigureDetails({ figure, onClose }: { figure: Figure; onClose: ()
   return (
     <section class="panel figure-details" aria-labelledby="fig-h" data-testid="figure-details">
       <h2 id="fig-h" tabIndex={-1} ref={(el) => el?.focus()}>
-        {figure.label}: {figure.display} {figure.unit}
+        {figure.label}: {figure.display} {unitFor(figure.unit, figure.value, lang)}
       </h2>
       <p>
         <strong>{t('dash.definition')}:</strong> {figure.definition}
