@@ -3,12 +3,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
-import { formatNumber, fromLocalInput, isPartialDate, toLocalInput } from '../format';
+import type { DateError } from '../dates';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, titleText, type FieldDef, type Meta } from '../meta';
 import { moneyMessage, parseManat, qepikToManatInput, sameMoney, type MoneyError, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
 import { useAgencies, useCountries, useRecordTitle } from '../session';
+import { DateInput, dateErrorText, type DateKind } from './DateInput';
+import { FileInput } from './FileInput';
 
 interface Props {
   /** The other values of the form (an agency picker narrows by the agency type chosen beside it). */
@@ -30,8 +33,16 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
   // A money field checks its text as it is typed (manat, two decimals, the schema's limits); that
   // error is the current one, so it is shown instead of the server's (from the last save).
   const [moneyError, setMoneyError] = useState<MoneyError | undefined>(undefined);
+  // A date field likewise checks its text (dd.mm.yyyy) as it is typed.
+  const [dateError, setDateError] = useState<DateError | undefined>(undefined);
   const limits: MoneyLimits = { min: f.min, max: f.max };
-  const errors = f.type === 'money' && moneyError ? [moneyMessage(moneyError, limits, t, lang)] : serverErrors;
+  const isDate = f.type === 'date' || f.type === 'datetime' || f.type === 'partial_date';
+  const errors =
+    f.type === 'money' && moneyError
+      ? [moneyMessage(moneyError, limits, t, lang)]
+      : isDate && dateError
+        ? [dateErrorText(dateError, f.type as DateKind, t)]
+        : serverErrors;
   const id = `${idPrefix}-${f.name}`;
   const hint = f.help ? label(f.help, lang) : f.type === 'partial_date' ? t('form.partial_date_hint') : undefined;
   const hintId = hint ? `${id}-hint` : undefined;
@@ -89,24 +100,9 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
       control = <MoneyInput common={common} limits={limits} value={value} onChange={onChange} onError={setMoneyError} />;
       break;
     case 'date':
-      control = <input {...common} type="date" class="short" value={(value as string) ?? ''} onInput={(e) => onChange(text(e) || undefined)} />;
-      break;
     case 'datetime':
-      control = (
-        <input {...common} type="datetime-local" class="short" value={toLocalInput(value)} onInput={(e) => onChange(fromLocalInput(text(e)))} />
-      );
-      break;
     case 'partial_date':
-      control = (
-        <input
-          {...common}
-          type="text"
-          class="short"
-          placeholder={t('form.partial_date_placeholder')}
-          value={(value as string) ?? ''}
-          onInput={(e) => onChange(text(e).trim() || undefined)}
-        />
-      );
+      control = <DateInput {...common} kind={f.type} value={value} keepInvalid onChange={onChange} onError={setDateError} />;
       break;
     case 'boolean':
       control = (
@@ -190,9 +186,8 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
         />
       );
   }
-  const partialBad = f.type === 'partial_date' && typeof value === 'string' && value !== '' && !isPartialDate(value);
   return (
-    <div class={errors.length || partialBad ? 'field field-invalid' : 'field'} data-field={f.name}>
+    <div class={errors.length ? 'field field-invalid' : 'field'} data-field={f.name}>
       <label for={id}>{fieldLabel}</label>
       {hint && (
         <p class="field-hint" id={hintId}>
@@ -204,7 +199,6 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
           {errors.join(' ')}
         </p>
       )}
-      {partialBad && errors.length === 0 && <p class="field-error">{t('form.partial_date_bad')}</p>}
       {control}
     </div>
   );
@@ -265,13 +259,11 @@ function AttachmentInput({ common, type, field, value, onChange }: { common: Com
         common.disabled && <p class="muted">{t('form.attachment_none')}</p>
       )}
       {!common.disabled && (
-        <input
+        <FileInput
           {...common}
-          type="file"
           accept={field.accept?.join(',')}
           disabled={busy}
-          onChange={async (e) => {
-            const file = (e.currentTarget as HTMLInputElement).files?.[0];
+          onFile={async (file) => {
             if (!file) return;
             setBusy(true);
             setError('');

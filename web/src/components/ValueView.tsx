@@ -1,6 +1,7 @@
 // A stored value shown for reading, in the chosen language.
 import { agencyName, isAgencyField } from '../agencies';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPartialDate } from '../format';
+import { readableValue } from '../display';
 import { useI18n } from '../i18n/context';
 import type { FieldDef, Meta } from '../meta';
 import { onLinkClick } from '../router';
@@ -34,7 +35,7 @@ export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldD
     case 'reference':
       return <RefLink meta={meta} type={f.ref!} id={value as number} />;
     default:
-      return <>{String(value)}</>;
+      return <>{typeof value === 'object' ? readableValue(value, lang, t) : String(value)}</>;
   }
 }
 

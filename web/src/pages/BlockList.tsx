@@ -10,6 +10,7 @@ import { formatDate, formatNumber, todayIso } from '../format';
 import { useI18n } from '../i18n/context';
 import { blockListErrors, blockListPath, downloadName, parseEntries, type BlockListField } from '../returns';
 import { useSession } from '../session';
+import { DateInput } from '../components/DateInput';
 
 /** Hands a text to the browser as a downloaded file. */
 function saveFile(text: string, name: string): void {
@@ -143,14 +144,13 @@ export function BlockList() {
               {fieldMessage.date}
             </p>
           )}
-          <input
+          <DateInput
             id="bl-date"
-            type="date"
-            class="short"
             value={date}
+            keepInvalid
             aria-invalid={invalid('date') ? true : undefined}
             aria-describedby={invalid('date') ? 'bl-date-hint bl-date-error' : 'bl-date-hint'}
-            onInput={(e) => setDate((e.currentTarget as HTMLInputElement).value)}
+            onChange={(v) => setDate(v ?? '')}
           />
         </div>
         <p class="muted small">{t('blocklist.audited')}</p>

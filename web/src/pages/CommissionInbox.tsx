@@ -15,6 +15,7 @@ import { label } from '../meta';
 import { moneyMessage, moneyServerMessage, parseManat, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
 import { forgetTitle, useLoad, useSession } from '../session';
+import { DateInput } from '../components/DateInput';
 
 interface Draft {
   decision: string;
@@ -193,15 +194,14 @@ export function CommissionInbox() {
                                 </span>
                               </label>
                               {fieldError('decided_on')}
-                              <input
+                              <DateInput
                                 id={`${p}-decided_on`}
-                                type="date"
-                                class="short"
                                 aria-required="true"
                                 aria-invalid={fe('decided_on').length ? true : undefined}
                                 aria-describedby={fe('decided_on').length ? `${p}-decided_on-error` : undefined}
                                 value={d.decided_on}
-                                onInput={(e) => setDraft(r.id, { decided_on: (e.currentTarget as HTMLInputElement).value })}
+                                keepInvalid
+                                onChange={(v) => setDraft(r.id, { decided_on: v ?? '' })}
                               />
                             </div>
                             {d.decision === 'administrative_fine' && field('fine_amount') && (

@@ -12,6 +12,8 @@ import { useI18n } from '../i18n/context';
 import { label } from '../meta';
 import { onLinkClick } from '../router';
 import { useSession } from '../session';
+import { DateInput } from '../components/DateInput';
+import { FileInput } from '../components/FileInput';
 
 interface ImportReport {
   committed: boolean;
@@ -84,7 +86,7 @@ export function Imports() {
         </div>
         <div class="field">
           <label for="imp-file">{t('imports.file')}</label>
-          <input id="imp-file" type="file" accept={format === 'csv' ? '.csv,text/csv' : '.jsonl,.ndjson,application/x-ndjson'} onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0])} />
+          <FileInput id="imp-file" accept={format === 'csv' ? '.csv,text/csv' : '.jsonl,.ndjson,application/x-ndjson'} onFile={setFile} />
         </div>
         <div class="actions">
           <button type="submit" class="button" disabled={busy || !file}>{t('imports.check')}</button>
@@ -168,11 +170,11 @@ export function Reconcile() {
       <form class="panel narrow-form" onSubmit={(e) => { e.preventDefault(); void send(true); }}>
         <div class="field">
           <label for="rec-file">{t('reconcile.file')}</label>
-          <input id="rec-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0])} />
+          <FileInput id="rec-file" accept=".csv,text/csv" onFile={setFile} />
         </div>
         <div class="field">
           <label for="rec-date">{t('reconcile.date')}</label>
-          <input id="rec-date" type="date" class="short" value={date} onInput={(e) => setDate((e.currentTarget as HTMLInputElement).value)} />
+          <DateInput id="rec-date" value={date || undefined} onChange={(v) => setDate(v ?? '')} />
         </div>
         <div class="actions">
           <button type="submit" class="button" disabled={busy || !file}>{t('imports.check')}</button>

@@ -32,6 +32,7 @@ import { label, recordTitle } from '../meta';
 import { onLinkClick } from '../router';
 import { useAgencies, useLoad, useSession } from '../session';
 import { listAll } from './Plans';
+import { DateInput } from '../components/DateInput';
 
 /** A request's contributions by due day, and a new one asked with the request filled in. */
 export function RequestContributions({ request }: { request: RecordBody }) {
@@ -394,7 +395,7 @@ function TextField({
         </p>
       )}
       {type === 'date' ? (
-        <input {...common} type="date" class="short" value={value} onInput={(e) => onInput(read(e))} />
+        <DateInput {...common} value={value} keepInvalid onChange={(v) => onInput(v ?? '')} />
       ) : (
         <textarea {...common} rows={6} maxLength={20000} value={value} onInput={(e) => onInput(read(e))} />
       )}

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/context';
 import { label, listColumns, recordTitle, type FieldDef } from '../meta';
 import { currentQuery, navigate, onLinkClick, useLocation } from '../router';
 import { useLoad, useSession } from '../session';
+import { DateInput } from '../components/DateInput';
 
 const PAGE = 25;
 
@@ -164,11 +165,11 @@ export function RecordList({ type }: { type: string }) {
           <>
             <div class="field">
               <label for="filter-from">{t('list.from', { field: label(dateField.label, lang) })}</label>
-              <input id="filter-from" type="date" value={q[`${dateField.name}[gte]`] ?? ''} onChange={(e) => setQuery({ [`${dateField.name}[gte]`]: (e.currentTarget as HTMLInputElement).value || undefined })} />
+              <DateInput id="filter-from" class="" value={q[`${dateField.name}[gte]`]} onChange={(v) => setQuery({ [`${dateField.name}[gte]`]: v })} />
             </div>
             <div class="field">
               <label for="filter-to">{t('list.to')}</label>
-              <input id="filter-to" type="date" value={q[`${dateField.name}[lte]`] ?? ''} onChange={(e) => setQuery({ [`${dateField.name}[lte]`]: (e.currentTarget as HTMLInputElement).value || undefined })} />
+              <DateInput id="filter-to" class="" value={q[`${dateField.name}[lte]`]} onChange={(v) => setQuery({ [`${dateField.name}[lte]`]: v })} />
             </div>
           </>
         )}

@@ -8,6 +8,7 @@ import { ErrorAlert, Loading, Page } from '../components/Page';
 import { fieldErrors, otherErrors, RecordForm, TypeNotice } from '../components/RecordForm';
 import { RefLink, ValueView } from '../components/ValueView';
 import { formatDateTime, nowIso, todayIso } from '../format';
+import { isHiddenChange, keyWords, readableValue } from '../display';
 import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
 import { compact, diff, label, recordTitle, visibleValues, type Label, type Meta, type TransitionDef, type TypeDef } from '../meta';
@@ -19,6 +20,7 @@ import { newProgressReportHref, plansHref } from '../plans';
 import { CaseRehabilitationPlans, PlanMeasures } from './Rehabilitation';
 import { AnswerRequest, QuotedFigures, RequestContributions } from './International';
 import { answerOffered, hiddenTransition, withBodyName } from '../international';
+import { DateInput } from '../components/DateInput';
 
 /** Initial values of a new record from the address: ?field=value, and ?from=type:id copies refs. */
 async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
@@ -509,21 +511,34 @@ function History({ type, id, td, version }: { type: string; id: number; td: Type
           <p>
             <strong>{actionLabel(e.action, td, lang, t)}</strong> · {formatDateTime(e.at, lang)} · {e.by_name || t('record.by_user', { id: e.by })}
           </p>
-          <table class="table compact">
+          <div class="table-wrap">
+          <table class="table compact history-changes">
             <tbody>
               {e.changes.map((c) => {
                 const f = td.fields.find((x) => x.name === c.field);
+                const name = f ? label(f.label, lang) : c.field === 'state' ? t('list.state') : keyWords(c.field);
+                // Identity fields: the history says that they changed, never what they hold.
+                if (isHiddenChange(c.to) || isHiddenChange(c.from))
+                  return (
+                    <tr key={c.field} data-hidden-change>
+                      <th scope="row">{name}</th>
+                      <td colSpan={3} class="muted">{e.action === 'create' ? t('history.identity_set') : t('history.identity_hidden')}</td>
+                    </tr>
+                  );
+                const shown = (v: unknown) =>
+                  f ? <ValueView meta={meta} field={f} value={v} /> : c.field === 'state' ? meta.stateLabel(type, String(v ?? ''), lang) || '—' : readableValue(v, lang, t);
                 return (
                   <tr key={c.field}>
-                    <th scope="row">{f ? label(f.label, lang) : c.field === 'state' ? t('list.state') : c.field}</th>
-                    <td>{f ? <ValueView meta={meta} field={f} value={c.from} /> : c.field === 'state' ? meta.stateLabel(type, String(c.from ?? ''), lang) : String(c.from ?? '—')}</td>
+                    <th scope="row">{name}</th>
+                    <td>{shown(c.from)}</td>
                     <td aria-hidden="true">→</td>
-                    <td>{f ? <ValueView meta={meta} field={f} value={c.to} /> : c.field === 'state' ? meta.stateLabel(type, String(c.to ?? ''), lang) : String(c.to ?? '—')}</td>
+                    <td>{shown(c.to)}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          </div>
         </li>
       ))}
     </ol>
@@ -675,7 +690,7 @@ function Sharing({ type, id }: { type: string; id: number }) {
         </div>
         <div class="field">
           <label for="share-expires">{t('share.expires')}</label>
-          <input id="share-expires" type="date" class="short" value={expires} onInput={(e) => setExpires((e.currentTarget as HTMLInputElement).value)} />
+          <DateInput id="share-expires" value={expires || undefined} onChange={(v) => setExpires(v ?? '')} />
         </div>
         <button type="submit" class="button" disabled={busy || !agency}>
           {busy ? t('form.saving') : t('share.submit')}

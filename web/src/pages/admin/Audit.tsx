@@ -2,10 +2,13 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../../api';
 import { ErrorAlert, Loading, Page } from '../../components/Page';
+import { agencyName } from '../../agencies';
+import { auditActionLabel, auditDetails, type AuditNames } from '../../display';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n/context';
 import { label } from '../../meta';
-import { useLoad, useSession } from '../../session';
+import { useAgencies, useLoad, useSession } from '../../session';
+import { DateInput } from '../../components/DateInput';
 
 interface Entry {
   seq: number;
@@ -30,10 +33,27 @@ export function Audit() {
     () => api.request<{ items: Entry[]; next_before_seq?: number }>('GET', `/audit${query({ ...applied, limit: 50, before_seq: before })}`),
     [JSON.stringify(applied), before],
   );
+  const agencies = useAgencies();
+  const typeLabel = (type: string) =>
+    type === 'user' ? t('audit.type_user') : type === 'agency' ? t('audit.type_agency') : label(meta.type(type)?.label, lang) || type;
+  const names: AuditNames = {
+    lang,
+    t,
+    typeLabel,
+    fieldLabel: (type, field) => label(meta.type(type)?.fields.find((f) => f.name === field)?.label, lang) || field,
+    transitionLabel: (type, tr) => label(meta.type(type)?.workflow?.transitions.find((x) => x.name === tr)?.label, lang) || tr,
+    agencyName: (id) => agencyName(agencies, id),
+    roleLabel: (r) => meta.roleLabel(r, lang),
+    agencyTypeLabel: (code) => meta.valueLabel('agency_types', code, lang),
+  };
   const input = (k: keyof typeof form, lbl: string, type: 'text' | 'date' = 'text') => (
     <div class="field">
       <label for={`audit-${k}`}>{lbl}</label>
-      <input id={`audit-${k}`} {...(type === 'date' ? { type: 'date' as const } : { type: 'text' as const })} value={form[k]} onInput={(e) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value })} />
+      {type === 'date' ? (
+        <DateInput id={`audit-${k}`} value={form[k] || undefined} onChange={(v) => setForm({ ...form, [k]: typeof v === 'string' ? v : '' })} />
+      ) : (
+        <input id={`audit-${k}`} type="text" value={form[k]} onInput={(e) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value })} />
+      )}
     </div>
   );
   return (
@@ -54,8 +74,8 @@ export function Audit() {
           <label for="audit-record_type">{t('audit.record_type')}</label>
           <select id="audit-record_type" value={form.record_type} onChange={(e) => setForm({ ...form, record_type: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">{t('list.any')}</option>
-            <option value="user">user</option>
-            <option value="agency">agency</option>
+            <option value="user">{t('audit.type_user')}</option>
+            <option value="agency">{t('audit.type_agency')}</option>
             {[...meta.types.values()].map((ty) => (
               <option key={ty.name} value={ty.name}>{label(ty.label, lang)}</option>
             ))}
@@ -86,16 +106,35 @@ export function Audit() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.items.map((e) => (
-                  <tr key={e.seq}>
-                    <td>{e.seq}</td>
-                    <td class="nowrap">{formatDateTime(e.at, lang)}</td>
-                    <td>{who(e.actor)}</td>
-                    <td><code>{e.action}</code></td>
-                    <td>{e.record_type} {e.record_id ? `№ ${e.record_id}` : ''}</td>
-                    <td><code class="small">{JSON.stringify(e.details)}</code></td>
-                  </tr>
-                ))}
+                {list.data.items.map((e) => {
+                  const lines = auditDetails(e.details, e.record_type, names);
+                  return (
+                    <tr key={e.seq} data-action={e.action}>
+                      <td>{e.seq}</td>
+                      <td class="nowrap">{formatDateTime(e.at, lang)}</td>
+                      <td>{who(e.actor)}</td>
+                      <td>
+                        {auditActionLabel(e.action, t)}
+                        {/* The code, for the action filter above. */}
+                        <div class="small muted">{t('audit.code', { code: e.action })}</div>
+                      </td>
+                      <td>
+                        {e.record_type ? typeLabel(e.record_type) : ''} {e.record_id ? `№ ${e.record_id}` : ''}
+                      </td>
+                      <td>
+                        {lines.length > 0 && (
+                          <dl class="detail-lines small">
+                            {lines.map((l) => (
+                              <div key={l.key}>
+                                {l.label && <dt>{l.label}:</dt>} <dd>{l.value}</dd>
+                              </div>
+                            ))}
+                          </dl>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
