@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useContext, useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { navItems } from '../nav';
 import { SessionContext } from '../session';
 import type { User } from '../api';
@@ -24,6 +24,11 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
   const session = useContext(SessionContext);
   const items = session ? navItems(session.meta) : [{ href: ROUTES.home, key: 'nav.home' as const }];
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+  // On a narrow screen the navigation, the languages and the user's line fold behind a menu
+  // button (styles.css); on a wide one the button is hidden and everything shows as before.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => setMenuOpen(false), [path]);
 
   useEffect(() => {
     document.title = `${title} — ${t('app.name')}`;
@@ -38,16 +43,38 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
       <a class="skip-link" href="#main">
         {t('app.skip_to_content')}
       </a>
-      <header class="site-header">
+      <header
+        class={`site-header${user ? ' has-menu' : ''}${menuOpen ? ' menu-open' : ''}`}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && menuOpen) {
+            setMenuOpen(false);
+            menuButton.current?.focus();
+          }
+        }}
+      >
         <div class="container header-row">
           <div class="brand">
             <span class="brand-name">{t('app.name')}</span>
             <span class="brand-tagline">{t('app.tagline')}</span>
           </div>
           <LanguageSwitcher />
+          {user && (
+            <button
+              type="button"
+              ref={menuButton}
+              class="menu-button"
+              aria-expanded={menuOpen}
+              aria-controls="site-menu"
+              data-testid="menu-button"
+              onClick={() => setMenuOpen(!menuOpen)}
+            >
+              <span class="menu-icon" aria-hidden="true" />
+              {t('nav.menu')}
+            </button>
+          )}
         </div>
         {user && (
-          <nav class="site-nav" aria-label={t('nav.label')}>
+          <nav class="site-nav" id="site-menu" aria-label={t('nav.label')}>
             <div class="container nav-row">
               {/* Pages are added here as the system grows; none until the one-time password is changed. */}
               {user.must_change_password ? (

@@ -6,6 +6,7 @@ import { api, ApiError, records } from '../api';
 import { Alert } from '../components/Alert';
 import { FieldInput } from '../components/FieldInput';
 import { Page } from '../components/Page';
+import { useMedia } from '../components/useMedia';
 import { fieldErrors, otherErrors } from '../components/RecordForm';
 import { formatNumber, nowIso } from '../format';
 import { useI18n } from '../i18n/context';
@@ -88,6 +89,8 @@ export function HotlineIntake() {
   const [matches, setMatches] = useState<{ candidates: LinkageCandidate[]; took_ms?: number } | undefined>(undefined);
   const first = useRef<HTMLDivElement>(null);
   const mayRefer = meta.may('signal', 'create');
+  const narrow = useMedia('(max-width: 60rem)');
+  const inline = narrow && mayRefer && withSignal;
   // Keyboard first: the first field is focused when the page opens (after the layout has moved
   // focus to the heading, which it does after an in-app navigation).
   useEffect(() => {
@@ -215,6 +218,65 @@ export function HotlineIntake() {
       </div>
     );
   };
+  // Possible matches: beside the form on a wide screen; on a narrow one (the columns stacked)
+  // right under the name fields, where the operator is typing, not below the whole form.
+  const matchesContent = (
+    <>
+            <h2 id="matches-h">{t('hotline.matches')}</h2>
+            {!matches && <p class="muted">{t('hotline.matches_hint')}</p>}
+            {matches && matches.candidates.length === 0 && <p>{t('hotline.no_matches')}</p>}
+            {matches && matches.candidates.length > 0 && (
+              <ol class="match-list" data-testid="matches">
+                {matches.candidates.map((c) => (
+                  <li key={c.person_id} class="card">
+                    <h3>
+                      {/* A person id is the id of the person's first registration (a person or a signal record), not always a person record. */}
+                      {t('hotline.person_n', { id: c.person_id })}{' '}
+                      <span class={c.band === 'link' ? 'badge badge-overdue' : 'badge badge-identity'}>
+                        {c.band === 'link' ? t('hotline.band_link') : t('hotline.band_review')}
+                      </span>
+                    </h3>
+                    <p class="small">{t('hotline.probability', { p: formatNumber(Math.round(c.probability * 100), lang) })}</p>
+                    {c.agreements?.length > 0 && (
+                      <p class="small muted">
+                        {c.agreements
+                          .filter((a) => a.level !== 'missing')  // only what was compared
+                          .map((a) => {
+                            const name = a.field === 'document' ? 'document_number' : a.field;
+                            return `${label(meta.type('person')?.fields.find((f) => f.name === name)?.label, lang) || a.field}: ${levelText(a.level, t)}`;
+                          })
+                          .join('; ')}
+                      </p>
+                    )}
+                    <ul class="link-list">
+                      {(c.registrations ?? []).map((r) => (
+                        <li key={`${r.type}/${r.id}`}>
+                          <a href={`/records/${r.type}/${r.id}`} onClick={onLinkClick}>
+                            {label(meta.type(r.type)?.label, lang) || r.type}: {r.title ?? `№ ${r.id}`}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                    {c.hidden_registrations > 0 && <p class="small muted">{t('hotline.hidden', { n: c.hidden_registrations })}</p>}
+                    {withSignal && personRecord(c) !== undefined && (
+                      <button type="button" class="link-button" onClick={() => setSignal({ ...signal, person: personRecord(c) })}>
+                        {t('hotline.use_person')}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            )}
+            {typeof signal.person === 'number' && (
+              <p>
+                {t('hotline.linked_person', { id: signal.person })}{' '}
+                <button type="button" class="link-button" onClick={() => { const s = { ...signal }; delete s.person; setSignal(s); }}>
+                  {t('form.ref_clear')}
+                </button>
+              </p>
+            )}
+    </>
+  );
   const errs = error ? otherErrors(error.error, (error.on === 'appeal' ? appealType : signalType).fields) : [];
 
   return (
@@ -280,6 +342,11 @@ export function HotlineIntake() {
                     {personField('last_name')}
                     {personField('first_name')}
                     {personField('patronymic')}
+                    {inline && (
+                      <div class="panel matches matches-inline" role="region" aria-labelledby="matches-h" aria-live="polite">
+                        {matchesContent}
+                      </div>
+                    )}
                     {SIGNAL_FIELDS.map((n) => field(signalType, n, signal, setSignal, 'signal', 's'))}
                   </div>
                 )}
@@ -292,61 +359,11 @@ export function HotlineIntake() {
               <span class="muted small">{t('form.ctrl_enter')}</span>
             </div>
           </div>
-          <aside class="panel matches" aria-labelledby="matches-h" aria-live="polite">
-            <h2 id="matches-h">{t('hotline.matches')}</h2>
-            {!matches && <p class="muted">{t('hotline.matches_hint')}</p>}
-            {matches && matches.candidates.length === 0 && <p>{t('hotline.no_matches')}</p>}
-            {matches && matches.candidates.length > 0 && (
-              <ol class="match-list" data-testid="matches">
-                {matches.candidates.map((c) => (
-                  <li key={c.person_id} class="card">
-                    <h3>
-                      {/* A person id is the id of the person's first registration (a person or a signal record), not always a person record. */}
-                      {t('hotline.person_n', { id: c.person_id })}{' '}
-                      <span class={c.band === 'link' ? 'badge badge-overdue' : 'badge badge-identity'}>
-                        {c.band === 'link' ? t('hotline.band_link') : t('hotline.band_review')}
-                      </span>
-                    </h3>
-                    <p class="small">{t('hotline.probability', { p: formatNumber(Math.round(c.probability * 100), lang) })}</p>
-                    {c.agreements?.length > 0 && (
-                      <p class="small muted">
-                        {c.agreements
-                          .filter((a) => a.level !== 'missing')  // only what was compared
-                          .map((a) => {
-                            const name = a.field === 'document' ? 'document_number' : a.field;
-                            return `${label(meta.type('person')?.fields.find((f) => f.name === name)?.label, lang) || a.field}: ${levelText(a.level, t)}`;
-                          })
-                          .join('; ')}
-                      </p>
-                    )}
-                    <ul class="link-list">
-                      {(c.registrations ?? []).map((r) => (
-                        <li key={`${r.type}/${r.id}`}>
-                          <a href={`/records/${r.type}/${r.id}`} onClick={onLinkClick}>
-                            {label(meta.type(r.type)?.label, lang) || r.type}: {r.title ?? `№ ${r.id}`}
-                          </a>
-                        </li>
-                      ))}
-                    </ul>
-                    {c.hidden_registrations > 0 && <p class="small muted">{t('hotline.hidden', { n: c.hidden_registrations })}</p>}
-                    {withSignal && personRecord(c) !== undefined && (
-                      <button type="button" class="link-button" onClick={() => setSignal({ ...signal, person: personRecord(c) })}>
-                        {t('hotline.use_person')}
-                      </button>
-                    )}
-                  </li>
-                ))}
-              </ol>
-            )}
-            {typeof signal.person === 'number' && (
-              <p>
-                {t('hotline.linked_person', { id: signal.person })}{' '}
-                <button type="button" class="link-button" onClick={() => { const s = { ...signal }; delete s.person; setSignal(s); }}>
-                  {t('form.ref_clear')}
-                </button>
-              </p>
-            )}
-          </aside>
+          {!inline && (
+            <aside class="panel matches" aria-labelledby="matches-h" aria-live="polite">
+              {matchesContent}
+            </aside>
+          )}
         </div>
       </form>
     </Page>

@@ -8,6 +8,7 @@ import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { RecordForm } from '../components/RecordForm';
 import { todayIso } from '../format';
+import type { Translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { compact, label, type Label, type Meta } from '../meta';
 import { currentQuery, navigate } from '../router';
@@ -33,6 +34,11 @@ interface Evaluation {
 }
 
 type Answer = 'yes' | 'no' | 'unknown';
+
+/** An indicator's grade (S, M, W in the rule book) in words. */
+function gradeText(grade: string, t: Translate): string {
+  return grade === 'S' ? t('screening.grade_S') : grade === 'M' ? t('screening.grade_M') : grade === 'W' ? t('screening.grade_W') : grade;
+}
 
 async function prefill(meta: Meta): Promise<Record<string, unknown>> {
   const q = currentQuery();
@@ -148,7 +154,8 @@ export function ScreeningPage() {
                       {d.number}. {label(d.label, lang)}
                     </strong>
                   </legend>
-                  <table class="table compact">
+                  <div class="table-wrap">
+                  <table class="table compact screening-table">
                     <thead>
                       <tr>
                         <th scope="col">{t('screening.indicator')}</th>
@@ -164,24 +171,31 @@ export function ScreeningPage() {
                           <th scope="row" id={`ind-${i.code}`} class="indicator">
                             {label(i.label, lang)}
                           </th>
-                          <td title={t('screening.grade_help')}>{i.grade}</td>
+                          <td data-grade={i.grade}>{gradeText(i.grade, t)}</td>
                           {(['yes', 'no', 'unknown'] as const).map((a) => (
-                            <td key={a}>
-                              <input
-                                type="radio"
-                                name={`ans-${i.code}`}
-                                value={a}
-                                aria-labelledby={`ind-${i.code}`}
-                                aria-label={a === 'yes' ? t('form.yes') : a === 'no' ? t('form.no') : t('screening.unknown')}
-                                checked={answers[i.code] === a}
-                                onChange={() => setAnswers({ ...answers, [i.code]: a })}
-                              />
+                            <td key={a} class="answer-cell">
+                              <label class="answer">
+                                <input
+                                  type="radio"
+                                  name={`ans-${i.code}`}
+                                  value={a}
+                                  aria-labelledby={`ind-${i.code}`}
+                                  aria-label={a === 'yes' ? t('form.yes') : a === 'no' ? t('form.no') : t('screening.unknown')}
+                                  checked={answers[i.code] === a}
+                                  onChange={() => setAnswers({ ...answers, [i.code]: a })}
+                                />
+                                {/* The column's heading says it on a wide screen; a phone stacks the cells. */}
+                                <span class="answer-text" aria-hidden="true">
+                                  {a === 'yes' ? t('form.yes') : a === 'no' ? t('form.no') : t('screening.unknown')}
+                                </span>
+                              </label>
                             </td>
                           ))}
                         </tr>
                       ))}
                     </tbody>
                   </table>
+                  </div>
                 </fieldset>
               ))}
             </section>
