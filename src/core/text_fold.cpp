@@ -1,29 +1,21 @@
 #include "core/text_fold.hpp"
 
-#include <unicode/translit.h>
+#include "core/icu_transforms.hpp"
+
 #include <unicode/unistr.h>
 
 #include <algorithm>
-#include <memory>
-#include <stdexcept>
 
 namespace palermo::text {
 
 std::vector<std::string> searchTokens(const std::string& text) {
   // Any script to Latin, strip diacritics, lower case (spelling variants of Azerbaijani names
   // are folded further by the linkage normaliser).
-  thread_local std::unique_ptr<icu::Transliterator> translit = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
-    if (U_FAILURE(status)) throw std::runtime_error("ICU transliterator unavailable");
-    return t;
-  }();
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
   // Latin-ASCII would turn the schwa into '@'; Russian-mediated spellings write it as e
   // (Şəbnəm / Шебнем / Sebnem), so fold it to e first, Latin and Cyrillic forms alike.
   for (UChar32 schwa : {0x0259, 0x018F, 0x04D9, 0x04D8}) u.findAndReplace(icu::UnicodeString(schwa), u"e");
-  translit->transliterate(u);
+  transliterator("Any-Latin; Latin-ASCII; Lower").transliterate(u);
   std::string folded;
   u.toUTF8String(folded);
   std::vector<std::string> tokens;

@@ -1,6 +1,6 @@
-// Folding text for the tolerant name search (the blind index of identity text fields): the one
-// place besides the linkage normaliser (src/linkage/normalize.hpp, which folds further for
-// matching) that calls ICU's transliteration. Changing the folding changes the stored search
+// Folding text for the tolerant name search (the blind index of identity text fields): ICU's
+// transliteration through core/icu_transforms, like the linkage normaliser
+// (src/linkage/normalize.hpp, which folds further for matching). Changing the folding changes the stored search
 // terms: a data migration must rebuild the blind index (`palermo keys rotate` does).
 #pragma once
 

@@ -1,6 +1,8 @@
 // Name and identifier normalisation for record linkage; see normalize.hpp for the steps and why.
 #include "linkage/normalize.hpp"
 
+#include "core/icu_transforms.hpp"
+
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -10,7 +12,6 @@
 
 #include <array>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -19,36 +20,16 @@
 namespace palermo::linkage {
 namespace {
 
-// ---- ICU transforms: one prototype each, built on first use, cloned once per thread (a
-// Transliterator must not be used by two threads at once).
+// ---- ICU transforms (built and cached per thread by core/icu_transforms).
 
 enum Transform : std::size_t { kRussian, kAzerbaijani, kAnyLatin, kLatinAscii, kTransformCount };
 constexpr std::array<const char*, kTransformCount> kTransformIds = {"Russian-Latin/BGN", "Azerbaijani-Latin/BGN",
                                                                     "Any-Latin", "Latin-ASCII"};
 
-std::unique_ptr<icu::Transliterator> cloneOfPrototype(Transform t) {
-  static std::mutex mu;
-  static std::array<std::unique_ptr<icu::Transliterator>, kTransformCount> prototypes;
-  std::lock_guard lock(mu);
-  auto& p = prototypes[t];
-  if (!p) {
-    UErrorCode status = U_ZERO_ERROR;
-    p.reset(icu::Transliterator::createInstance(kTransformIds[t], UTRANS_FORWARD, status));
-    if (U_FAILURE(status) || !p) {
-      p.reset();
-      throw std::runtime_error(std::string("ICU transform unavailable: ") + kTransformIds[t]);
-    }
-  }
-  std::unique_ptr<icu::Transliterator> copy(p->clone());
-  if (!copy) throw std::runtime_error(std::string("ICU transform not cloned: ") + kTransformIds[t]);
-  return copy;
-}
-
 icu::Transliterator& transform(Transform t) {
-  thread_local std::array<std::unique_ptr<icu::Transliterator>, kTransformCount> mine;
-  auto& m = mine[t];
-  if (!m) m = cloneOfPrototype(t);
-  return *m;
+  thread_local std::array<icu::Transliterator*, kTransformCount> mine{};  // skips the adapter's lookup
+  if (!mine[t]) mine[t] = &text::transliterator(kTransformIds[t]);
+  return *mine[t];
 }
 
 const icu::Normalizer2& nfkc() {

@@ -12,7 +12,7 @@
 #include "core/json.hpp"
 
 namespace palermo {
-class Store;
+class RecordStore;
 }
 
 namespace palermo::records {
@@ -24,7 +24,7 @@ class RecordRules {
   virtual ~RecordRules() = default;
   // Applies `rule` to a record of `type` being written, which will be in workflow `state`:
   // derived values into `after`, mistakes into `errors` (naming the field).
-  virtual void apply(const std::string& rule, const RecordType& type, Store& store, Json& after,
+  virtual void apply(const std::string& rule, const RecordType& type, RecordStore& store, Json& after,
                      const std::string& state, std::vector<FieldError>& errors) const = 0;
 };
 

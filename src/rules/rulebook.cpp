@@ -347,7 +347,7 @@ namespace {
 // screening of the person that found no indicators of trafficking; a screening with indicators,
 // or one not concluded, stops it, and so does any screening of the same person with indicators.
 // A presumed victim is never deported unscreened (docs/monitoring-labour-migration.md).
-void migrationDecision(Store& store, const Json& after, const std::string& state, std::vector<FieldError>& errors) {
+void migrationDecision(RecordStore& store, const Json& after, const std::string& state, std::vector<FieldError>& errors) {
   const bool deporting = state == "deported" || after.contains("deported_on");
   const bool cleared = state == "screened";  // "screened (no indicators)"
   if (!deporting && !cleared) return;
@@ -393,7 +393,7 @@ void migrationDecision(Store& store, const Json& after, const std::string& state
 // link away), and its responsible agency must already reach the case (the agency that holds it,
 // or one it is shared with): otherwise the agency could not see the task it is given. A service
 // or reintegration outcome recorded against a measure must be of the measure's own case.
-void rehabilitationPlan(Store& store, Json& after, std::vector<FieldError>& errors) {
+void rehabilitationPlan(RecordStore& store, Json& after, std::vector<FieldError>& errors) {
   auto idOf = [&after](const char* field) -> std::optional<int64_t> {
     auto it = after.find(field);
     if (it == after.end() || !it->is_number_integer()) return std::nullopt;
@@ -433,7 +433,7 @@ void rehabilitationPlan(Store& store, Json& after, std::vector<FieldError>& erro
 
 }  // namespace
 
-void RuleBook::apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,
+void RuleBook::apply(const std::string& rule, const records::RecordType& type, RecordStore& store, Json& after,
                      const std::string& state, std::vector<FieldError>& errors) const {
   (void)type;
   if (rule == "migration_decision") return migrationDecision(store, after, state, errors);

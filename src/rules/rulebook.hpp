@@ -12,7 +12,7 @@
 #include "records/schema.hpp"
 
 namespace palermo {
-class Store;
+class RecordStore;
 struct FieldError;
 }  // namespace palermo
 
@@ -104,7 +104,7 @@ class RuleBook : public records::RecordRules {
   // Whether a named rule exists, and applies it to a record being written (derived values into
   // `after`; mistakes into `errors`).
   [[nodiscard]] static bool known(const std::string& rule);
-  void apply(const std::string& rule, const records::RecordType& type, Store& store, Json& after,
+  void apply(const std::string& rule, const records::RecordType& type, RecordStore& store, Json& after,
              const std::string& state, std::vector<FieldError>& errors) const override;
 
  private:

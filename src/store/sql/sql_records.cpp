@@ -279,15 +279,10 @@ bool SqlStore::revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int6
 }
 
 std::vector<GrantRow> SqlStore::grantsOf(int64_t record_id) {
-  return read<std::vector<GrantRow>>([&](Db& db) {
-    std::vector<GrantRow> out;
-    auto s = db.prepare(
-        "SELECT id, record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at, revoked_at, "
-        "revoked_by FROM record_grants WHERE record_id = ? ORDER BY id");
-    s.bind(1, record_id);
-    while (s.step()) out.push_back(readGrant(s));
-    return out;
-  });
+  return selectAll(
+      "SELECT id, record_id, agency_id, user_id, kind, reason, granted_by, granted_at, expires_at, revoked_at, "
+      "revoked_by FROM record_grants WHERE record_id = ? ORDER BY id",
+      readGrant, record_id);
 }
 
 MutationResult SqlStore::applyMutation(const RecordMutation& m) {

@@ -357,30 +357,15 @@ std::optional<UserRow> SqlStore::createUser(const NewUser& user) {
 }
 
 std::optional<UserRow> SqlStore::findUserByLogin(const std::string& login) {
-  return read<std::optional<UserRow>>([&](Db& db) -> std::optional<UserRow> {
-    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + dialect_.login_eq);
-    s.bind(1, login);
-    if (!s.step()) return std::nullopt;
-    return readUser(s);
-  });
+  return selectOne(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + dialect_.login_eq, readUser, login);
 }
 
 std::optional<UserRow> SqlStore::findUserById(int64_t id) {
-  return read<std::optional<UserRow>>([&](Db& db) -> std::optional<UserRow> {
-    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return readUser(s);
-  });
+  return selectOne(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?", readUser, id);
 }
 
 std::vector<UserRow> SqlStore::listUsers() {
-  return read<std::vector<UserRow>>([&](Db& db) {
-    std::vector<UserRow> out;
-    auto s = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY login");
-    while (s.step()) out.push_back(readUser(s));
-    return out;
-  });
+  return selectAll(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY login", readUser);
 }
 
 int64_t SqlStore::countUsers() {
@@ -431,12 +416,8 @@ void SqlStore::createSession(const SessionRow& r) {
 }
 
 std::optional<SessionRow> SqlStore::findSession(const std::string& token_hash) {
-  return read<std::optional<SessionRow>>([&](Db& db) -> std::optional<SessionRow> {
-    auto s = db.prepare(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE token_hash = ?");
-    s.bind(1, token_hash);
-    if (!s.step()) return std::nullopt;
-    return readSession(s);
-  });
+  return selectOne(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE token_hash = ?", readSession,
+                   token_hash);
 }
 
 void SqlStore::touchSession(const std::string& token_hash, int64_t now) {
@@ -450,14 +431,9 @@ void SqlStore::deleteSession(const std::string& token_hash) {
 }
 
 std::vector<SessionRow> SqlStore::listSessions(int64_t user_id) {
-  return read<std::vector<SessionRow>>([&](Db& db) {
-    std::vector<SessionRow> out;
-    auto s = db.prepare(std::string("SELECT ") + kSessionColumns +
-                        " FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC");
-    s.bind(1, user_id);
-    while (s.step()) out.push_back(readSession(s));
-    return out;
-  });
+  return selectAll(
+      std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC",
+      readSession, user_id);
 }
 
 int SqlStore::deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) {
@@ -504,21 +480,11 @@ AgencyRow SqlStore::createAgency(const AgencyRow& a) {
 }
 
 std::optional<AgencyRow> SqlStore::findAgency(int64_t id) {
-  return read<std::optional<AgencyRow>>([&](Db& db) -> std::optional<AgencyRow> {
-    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return readAgency(s);
-  });
+  return selectOne(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE id = ?", readAgency, id);
 }
 
 std::vector<AgencyRow> SqlStore::listAgencies() {
-  return read<std::vector<AgencyRow>>([&](Db& db) {
-    std::vector<AgencyRow> out;
-    auto s = db.prepare(std::string("SELECT ") + kAgencyColumns + " FROM agencies ORDER BY name");
-    while (s.step()) out.push_back(readAgency(s));
-    return out;
-  });
+  return selectAll(std::string("SELECT ") + kAgencyColumns + " FROM agencies ORDER BY name", readAgency);
 }
 
 void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>& roles, int64_t agency_id, bool active,
@@ -588,22 +554,13 @@ int64_t SqlStore::createApiToken(const ApiTokenRow& t, const AuditDraft& audit) 
 }
 
 std::optional<ApiTokenRow> SqlStore::findApiToken(const std::string& token_hash) {
-  return read<std::optional<ApiTokenRow>>([&](Db& db) -> std::optional<ApiTokenRow> {
-    auto s = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?");
-    s.bind(1, token_hash);
-    if (!s.step()) return std::nullopt;
-    return readToken(s);
-  });
+  return selectOne(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?", readToken,
+                   token_hash);
 }
 
 std::vector<ApiTokenRow> SqlStore::listApiTokens(int64_t user_id) {
-  return read<std::vector<ApiTokenRow>>([&](Db& db) {
-    std::vector<ApiTokenRow> out;
-    auto s = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE user_id = ? ORDER BY id");
-    s.bind(1, user_id);
-    while (s.step()) out.push_back(readToken(s));
-    return out;
-  });
+  return selectAll(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE user_id = ? ORDER BY id", readToken,
+                   user_id);
 }
 
 bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) {

@@ -132,6 +132,30 @@ class SqlStore : public Store {
   }
   void inTransaction(const std::function<void()>& fn) override;
 
+  // The first row of a query (or none), read by `row` from the statement.
+  template <class ReadRow, class... Params>
+  auto selectOne(const std::string& sql, ReadRow row, const Params&... params) {
+    using Row = decltype(row(std::declval<const Stmt&>()));
+    return read<std::optional<Row>>([&](Db& db) -> std::optional<Row> {
+      auto s = db.prepare(sql);
+      s.bindAll(params...);
+      if (!s.step()) return std::nullopt;
+      return row(s);
+    });
+  }
+  // Every row of a query, in the query's order.
+  template <class ReadRow, class... Params>
+  auto selectAll(const std::string& sql, ReadRow row, const Params&... params) {
+    using Row = decltype(row(std::declval<const Stmt&>()));
+    return read<std::vector<Row>>([&](Db& db) {
+      std::vector<Row> out;
+      auto s = db.prepare(sql);
+      s.bindAll(params...);
+      while (s.step()) out.push_back(row(s));
+      return out;
+    });
+  }
+
   static constexpr std::size_t kMaxBatch = 512;
 
   // Throttling counters shared by every instance (sign-in attempts per address).
