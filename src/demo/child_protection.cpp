@@ -75,9 +75,9 @@ struct Raid {
   const Region* region = nullptr;
 };
 
-class ChildProtection {
+class ChildProtection : Appender {
  public:
-  ChildProtection(uint64_t seed, DemoDataset& out) : rng_(seed ^ 0x43502d64656d6fULL), out_(out) {}
+  ChildProtection(uint64_t seed, DemoDataset& out) : Appender(seed ^ 0x43502d64656d6fULL, out) {}
 
   void run(const std::vector<RaidVictim>& victims) {
     for (const auto& o : kOffices) {
@@ -95,15 +95,9 @@ class ChildProtection {
   }
 
  private:
-  Rng rng_;
-  DemoDataset& out_;
   int children_ = 0;
   int visit_no_ = 0;
 
-  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
-           Json transitions = Json::array()) {
-    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
-  }
 
   const Region& region() { return pickRegion(rng_); }
 

@@ -12,9 +12,26 @@
 #include <string>
 #include <vector>
 
+#include "demo/kit.hpp"
 #include "demo/national.hpp"
 
 namespace palermo::demo {
+
+// The frame of the generators that append to the national dataset, each from its own random
+// stream (the seed mixed with the generator's constant, so that one generator's changes do not
+// move the others' records).
+class Appender {
+ protected:
+  Appender(uint64_t seed, DemoDataset& out) : rng_(seed), out_(out) {}
+
+  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
+           Json transitions = Json::array(), Json share = Json::array()) {
+    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions), std::move(share));
+  }
+
+  Rng rng_;
+  DemoDataset& out_;
+};
 
 // A child victim of the victim's path found in a raid: the raid's child_found points at the
 // victim's person and signal (rows the victim's path wrote), so the child is one person.

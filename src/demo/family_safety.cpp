@@ -43,9 +43,9 @@ const Area& areaOf(const Region& r) {
   return kAreas.front();
 }
 
-class FamilySafety {
+class FamilySafety : Appender {
  public:
-  FamilySafety(uint64_t seed, DemoDataset& out) : rng_(seed ^ 0x46532d64656d6fULL), out_(out) {}
+  FamilySafety(uint64_t seed, DemoDataset& out) : Appender(seed ^ 0x46532d64656d6fULL, out) {}
 
   void run() {
     for (const auto& a : kAreas) {
@@ -62,16 +62,10 @@ class FamilySafety {
   }
 
  private:
-  Rng rng_;
-  DemoDataset& out_;
   int n_ = 0;
   std::vector<std::string> experts_;  // keys of experts certified (usable for examinations)
   std::vector<int> expert_since_;      // their certification day
 
-  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
-           Json transitions = Json::array()) {
-    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
-  }
 
   const Region& region() { return pickRegion(rng_); }
   int dayIn(int year, int from = 0, int to = 350) { return dayOf(year, 1, 1) + rng_.range(from, to); }

@@ -65,9 +65,9 @@ const std::vector<Year> kYears = {
     {2020, 74, 5, 88, 34, 240, 3, 28, 318000, 2, 118000, 71000, 41, 19, 602, 6210, 4117},
 };
 
-class MonitoringLabour {
+class MonitoringLabour : Appender {
  public:
-  MonitoringLabour(uint64_t seed, DemoDataset& out) : rng_(seed ^ 0x4f4c4c2d64656dULL), out_(out) {}
+  MonitoringLabour(uint64_t seed, DemoDataset& out) : Appender(seed ^ 0x4f4c4c2d64656dULL, out) {}
 
   void run() {
     out_.agencies.push_back({kInternetUnit, "special_police", "baku"});
@@ -84,14 +84,8 @@ class MonitoringLabour {
   }
 
  private:
-  Rng rng_;
-  DemoDataset& out_;
   int n_ = 0;
 
-  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
-           Json transitions = Json::array()) {
-    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
-  }
   std::string key(const char* prefix) { return fmt::format("{}-{}", prefix, ++n_); }
 
   // ---- O1: `items` found in the year, `confirmed` of them confirmed with measures; the rest

@@ -124,9 +124,9 @@ const std::vector<Measure> kMeasures = {
      "Просвещение предпринимателей и работодателей для предотвращения эксплуатации детского труда", kLabourMinistry, 2024},
 };
 
-class Prevention {
+class Prevention : Appender {
  public:
-  Prevention(uint64_t seed, DemoDataset& out) : rng_(seed ^ 0x50524556454eULL), out_(out) {}
+  Prevention(uint64_t seed, DemoDataset& out) : Appender(seed ^ 0x50524556454eULL, out) {}
 
   void run() {
     out_.agencies.push_back({kGrantsCouncil, "other", "baku"});
@@ -143,15 +143,8 @@ class Prevention {
   }
 
  private:
-  Rng rng_;
-  DemoDataset& out_;
   int n_ = 0;
 
-  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
-           Json transitions = Json::array(), Json share = Json::array()) {
-    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
-    out_.rows.back().share = std::move(share);
-  }
   std::string key(const char* prefix) { return fmt::format("{}-{}", prefix, ++n_); }
   int dayIn(int year) { return dayOf(year, 1, 15) + rng_.range(0, 330); }
 

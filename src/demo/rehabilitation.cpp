@@ -16,9 +16,9 @@ namespace {
 
 Json agencyRef(const std::string& name) { return Json{{"_agency", name}}; }
 
-class Rehabilitation {
+class Rehabilitation : Appender {
  public:
-  Rehabilitation(uint64_t seed, DemoDataset& out) : rng_(seed ^ 0x5245484142ULL), out_(out) {}
+  Rehabilitation(uint64_t seed, DemoDataset& out) : Appender(seed ^ 0x5245484142ULL, out) {}
 
   void run(const RehabilitationInput& in) {
     for (const auto& c : in.cases)
@@ -28,14 +28,8 @@ class Rehabilitation {
   }
 
  private:
-  Rng rng_;
-  DemoDataset& out_;
   int n_ = 0;
 
-  void add(const std::string& type, const std::string& key, const std::string& agency, Json data,
-           Json transitions = Json::array()) {
-    addRow(out_.rows, type, key, agency, std::move(data), std::move(transitions));
-  }
 
   // What each agency reaching the case does in a plan.
   struct Offer {
