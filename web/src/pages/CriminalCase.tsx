@@ -61,30 +61,32 @@ export function CriminalCase({ id }: { id: number }) {
       <section aria-labelledby="acc-h">
         <h2 id="acc-h">{t('cc.accused', { n: accused.length })} {addLink('accused')}</h2>
         {accused.length === 0 ? <p class="muted">{t('list.empty')}</p> : (
-          <table class="table" data-testid="accused">
-            <thead>
-              <tr>
-                <th scope="col">{t('cc.name')}</th>
-                <th scope="col">{label(f('accused', 'sex').label, lang)}</th>
-                <th scope="col">{label(f('accused', 'citizenship').label, lang)}</th>
-                <th scope="col">{label(f('accused', 'perpetrator_role').label, lang)}</th>
-                <th scope="col">{label(f('accused', 'procedural_status').label, lang)}</th>
-                <th scope="col">{label(f('accused', 'criminal_group').label, lang)}</th>
-                <th scope="col">{label(f('accused', 'wanted').label, lang)}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accused.map((a) => (
-                <tr key={a.id}>
-                  <td><a href={`/records/accused/${a.id}`} onClick={onLinkClick}>{accusedName(a)}</a></td>
-                  {['sex', 'citizenship', 'perpetrator_role', 'procedural_status', 'criminal_group'].map((n) => (
-                    <td key={n}><ValueView meta={meta} field={f('accused', n)} value={a.data[n]} /></td>
-                  ))}
-                  <td>{a.data.wanted === true ? <span class="badge badge-overdue">{t('cc.wanted')}</span> : '—'}</td>
+          <div class="table-wrap">
+            <table class="table" data-testid="accused">
+              <thead>
+                <tr>
+                  <th scope="col">{t('cc.name')}</th>
+                  <th scope="col">{label(f('accused', 'sex').label, lang)}</th>
+                  <th scope="col">{label(f('accused', 'citizenship').label, lang)}</th>
+                  <th scope="col">{label(f('accused', 'perpetrator_role').label, lang)}</th>
+                  <th scope="col">{label(f('accused', 'procedural_status').label, lang)}</th>
+                  <th scope="col">{label(f('accused', 'criminal_group').label, lang)}</th>
+                  <th scope="col">{label(f('accused', 'wanted').label, lang)}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {accused.map((a) => (
+                  <tr key={a.id}>
+                    <td><a href={`/records/accused/${a.id}`} onClick={onLinkClick}>{accusedName(a)}</a></td>
+                    {['sex', 'citizenship', 'perpetrator_role', 'procedural_status', 'criminal_group'].map((n) => (
+                      <td key={n}><ValueView meta={meta} field={f('accused', n)} value={a.data[n]} /></td>
+                    ))}
+                    <td>{a.data.wanted === true ? <span class="badge badge-overdue">{t('cc.wanted')}</span> : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
       <section aria-labelledby="wanted-h">
@@ -120,24 +122,26 @@ export function CriminalCase({ id }: { id: number }) {
       <section aria-labelledby="vic-h">
         <h2 id="vic-h">{t('cc.victims', { n: victims.length })} {addLink('case_victim')}</h2>
         {victims.length === 0 ? <p class="muted">{t('list.empty')}</p> : (
-          <table class="table" data-testid="case-victims">
-            <thead>
-              <tr>
-                <th scope="col">{label(f('case_victim', 'victim_case').label, lang)}</th>
-                <th scope="col">{label(f('case_victim', 'participation').label, lang)}</th>
-                <th scope="col">{label(f('case_victim', 'compensation_awarded').label, lang)}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {victims.map((v) => (
-                <tr key={v.id}>
-                  <td>{typeof v.data.victim_case === 'number' ? <RefLink meta={meta} type="victim_case" id={v.data.victim_case} /> : '—'}</td>
-                  <td><ValueView meta={meta} field={f('case_victim', 'participation')} value={v.data.participation} /></td>
-                  <td><ValueView meta={meta} field={f('case_victim', 'compensation_awarded')} value={v.data.compensation_awarded} /></td>
+          <div class="table-wrap">
+            <table class="table" data-testid="case-victims">
+              <thead>
+                <tr>
+                  <th scope="col">{label(f('case_victim', 'victim_case').label, lang)}</th>
+                  <th scope="col">{label(f('case_victim', 'participation').label, lang)}</th>
+                  <th scope="col">{label(f('case_victim', 'compensation_awarded').label, lang)}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {victims.map((v) => (
+                  <tr key={v.id}>
+                    <td>{typeof v.data.victim_case === 'number' ? <RefLink meta={meta} type="victim_case" id={v.data.victim_case} /> : '—'}</td>
+                    <td><ValueView meta={meta} field={f('case_victim', 'participation')} value={v.data.participation} /></td>
+                    <td><ValueView meta={meta} field={f('case_victim', 'compensation_awarded')} value={v.data.compensation_awarded} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </Page>

@@ -108,24 +108,26 @@ export function Imports() {
           ) : (
             <>
               <Alert kind="error"><p>{t('imports.failed', { n: formatNumber(report.errors.length, lang) })}</p></Alert>
-              <table class="table compact">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('imports.line')}</th>
-                    <th scope="col">{t('imports.field')}</th>
-                    <th scope="col">{t('imports.problem')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.errors.map((e, i) => (
-                    <tr key={i}>
-                      <td>{e.line}</td>
-                      <td>{e.field}</td>
-                      <td>{fieldErrors(new ApiError({ status: 422, code: 'x', errors: [{ field: 'f', code: e.code, message: e.message }] }), 'f', t).join(' ')} <span class="muted small">({e.code})</span></td>
+              <div class="table-wrap">
+                <table class="table compact">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('imports.line')}</th>
+                      <th scope="col">{t('imports.field')}</th>
+                      <th scope="col">{t('imports.problem')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {report.errors.map((e, i) => (
+                      <tr key={i}>
+                        <td>{e.line}</td>
+                        <td>{e.field}</td>
+                        <td>{fieldErrors(new ApiError({ status: 422, code: 'x', errors: [{ field: 'f', code: e.code, message: e.message }] }), 'f', t).join(' ')} <span class="muted small">({e.code})</span></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
               {report.errors_truncated && <p class="muted">{t('imports.truncated')}</p>}
             </>
           )}

@@ -591,30 +591,32 @@ function Relations({ type, id }: { type: string; id: number }) {
       <ErrorAlert error={rel.error} />
       {rel.data && rel.data.items.length === 0 && <p class="muted">{t('record.no_relations')}</p>}
       {rel.data && rel.data.items.length > 0 && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('record.rel_type')}</th>
-              <th scope="col">{t('record.rel_record')}</th>
-              <th scope="col">{t('record.rel_via')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rel.data.items.map((r) => {
-              const via = r.direction === 'outgoing' ? meta.type(type) : meta.type(r.type);
-              const f = via?.fields.find((x) => x.name === r.field);
-              return (
-                <tr key={`${r.type}/${r.id}/${r.field}`} data-rel={r.type}>
-                  <td>{label(meta.type(r.type)?.label, lang) || r.type}</td>
-                  <td>
-                    <RefLink meta={meta} type={r.type} id={r.id} />
-                  </td>
-                  <td class="muted">{f ? label(f.label, lang) : r.field}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('record.rel_type')}</th>
+                <th scope="col">{t('record.rel_record')}</th>
+                <th scope="col">{t('record.rel_via')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rel.data.items.map((r) => {
+                const via = r.direction === 'outgoing' ? meta.type(type) : meta.type(r.type);
+                const f = via?.fields.find((x) => x.name === r.field);
+                return (
+                  <tr key={`${r.type}/${r.id}/${r.field}`} data-rel={r.type}>
+                    <td>{label(meta.type(r.type)?.label, lang) || r.type}</td>
+                    <td>
+                      <RefLink meta={meta} type={r.type} id={r.id} />
+                    </td>
+                    <td class="muted">{f ? label(f.label, lang) : r.field}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
@@ -700,45 +702,47 @@ function Sharing({ type, id }: { type: string; id: number }) {
       {grants.loading && !grants.data && <Loading />}
       {grants.data && grants.data.items.length === 0 && <p class="muted">{t('share.none')}</p>}
       {grants.data && grants.data.items.length > 0 && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('share.agency')}</th>
-              <th scope="col">{t('share.reason')}</th>
-              <th scope="col">{t('share.granted_at')}</th>
-              <th scope="col">{t('share.status')}</th>
-              <th scope="col"><span class="visually-hidden">{t('share.revoke')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {grants.data.items.map((g) => (
-              <tr key={g.id}>
-                <td>{g.agency_id ? name(g.agency_id) : g.kind}</td>
-                <td>{g.reason}</td>
-                <td>{formatDateTime(g.granted_at, lang)}</td>
-                <td>{g.active ? t('share.active') : g.revoked_at ? t('share.revoked') : t('share.expired')}</td>
-                <td>
-                  {g.active && g.kind === 'share' && (
-                    <button
-                      type="button"
-                      class="link-button"
-                      onClick={async () => {
-                        try {
-                          await api.request('DELETE', `/records/${type}/${id}/grants/${g.id}`);
-                          grants.reload();
-                        } catch (err) {
-                          setError(err);
-                        }
-                      }}
-                    >
-                      {t('share.revoke')}
-                    </button>
-                  )}
-                </td>
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('share.agency')}</th>
+                <th scope="col">{t('share.reason')}</th>
+                <th scope="col">{t('share.granted_at')}</th>
+                <th scope="col">{t('share.status')}</th>
+                <th scope="col"><span class="visually-hidden">{t('share.revoke')}</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {grants.data.items.map((g) => (
+                <tr key={g.id}>
+                  <td>{g.agency_id ? name(g.agency_id) : g.kind}</td>
+                  <td>{g.reason}</td>
+                  <td>{formatDateTime(g.granted_at, lang)}</td>
+                  <td>{g.active ? t('share.active') : g.revoked_at ? t('share.revoked') : t('share.expired')}</td>
+                  <td>
+                    {g.active && g.kind === 'share' && (
+                      <button
+                        type="button"
+                        class="link-button"
+                        onClick={async () => {
+                          try {
+                            await api.request('DELETE', `/records/${type}/${id}/grants/${g.id}`);
+                            grants.reload();
+                          } catch (err) {
+                            setError(err);
+                          }
+                        }}
+                      >
+                        {t('share.revoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

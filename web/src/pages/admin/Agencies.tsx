@@ -77,26 +77,28 @@ export function Agencies() {
       {list.loading && !list.data && <Loading />}
       <ErrorAlert error={list.error} />
       {list.data && (
-        <table class="table" data-testid="agencies">
-          <thead>
-            <tr>
-              <th scope="col">№</th>
-              <th scope="col">{t('agencies.name')}</th>
-              <th scope="col">{t('agencies.type')}</th>
-              <th scope="col">{t('agencies.region')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((a) => (
-              <tr key={a.id}>
-                <td>{a.id}</td>
-                <td>{a.name}</td>
-                <td>{typeLabel(a.type)}</td>
-                <td>{a.region}</td>
+        <div class="table-wrap">
+          <table class="table" data-testid="agencies">
+            <thead>
+              <tr>
+                <th scope="col">№</th>
+                <th scope="col">{t('agencies.name')}</th>
+                <th scope="col">{t('agencies.type')}</th>
+                <th scope="col">{t('agencies.region')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.items.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.id}</td>
+                  <td>{a.name}</td>
+                  <td>{typeLabel(a.type)}</td>
+                  <td>{a.region}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Page>
   );

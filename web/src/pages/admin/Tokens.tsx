@@ -101,35 +101,37 @@ export function Tokens() {
       <ErrorAlert error={list.error} />
       {list.data && list.data.items.length === 0 && <p class="muted">{t('tokens.none')}</p>}
       {list.data && list.data.items.length > 0 && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('tokens.name')}</th>
-              <th scope="col">{t('tokens.roles')}</th>
-              <th scope="col">{t('tokens.expires')}</th>
-              <th scope="col"><span class="visually-hidden">{t('tokens.revoke')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.filter((k) => !(k as { revoked_at?: unknown }).revoked_at).map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}{k.read_only ? ` (${t('tokens.read_only')})` : ''}</td>
-                <td>{(k.roles ?? []).map((r) => meta.roleLabel(r, lang)).join(', ')}</td>
-                <td>{when(k.expires_at, lang)}</td>
-                <td>
-                  <button type="button" class="link-button" onClick={async () => {
-                    try {
-                      await api.request('DELETE', `/auth/tokens/${k.id}`);
-                      list.reload();
-                    } catch (err) {
-                      setError(err);
-                    }
-                  }}>{t('tokens.revoke')}</button>
-                </td>
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('tokens.name')}</th>
+                <th scope="col">{t('tokens.roles')}</th>
+                <th scope="col">{t('tokens.expires')}</th>
+                <th scope="col"><span class="visually-hidden">{t('tokens.revoke')}</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.items.filter((k) => !(k as { revoked_at?: unknown }).revoked_at).map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}{k.read_only ? ` (${t('tokens.read_only')})` : ''}</td>
+                  <td>{(k.roles ?? []).map((r) => meta.roleLabel(r, lang)).join(', ')}</td>
+                  <td>{when(k.expires_at, lang)}</td>
+                  <td>
+                    <button type="button" class="link-button" onClick={async () => {
+                      try {
+                        await api.request('DELETE', `/auth/tokens/${k.id}`);
+                        list.reload();
+                      } catch (err) {
+                        setError(err);
+                      }
+                    }}>{t('tokens.revoke')}</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Page>
   );
@@ -156,24 +158,26 @@ export function Sessions() {
       {ended !== undefined && <Alert kind="success"><p>{t('sessions.ended', { n: ended })}</p></Alert>}
       <ErrorAlert error={list.error ?? error} />
       {list.data && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('sessions.browser')}</th>
-              <th scope="col">{t('sessions.started')}</th>
-              <th scope="col">{t('sessions.last_seen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((s) => (
-              <tr key={s.id}>
-                <td>{s.user_agent || '—'} {s.current && <span class="state">{t('sessions.this')}</span>}</td>
-                <td>{when(s.created_at, lang)}</td>
-                <td>{when(s.last_seen_at, lang)}</td>
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('sessions.browser')}</th>
+                <th scope="col">{t('sessions.started')}</th>
+                <th scope="col">{t('sessions.last_seen')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.items.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.user_agent || '—'} {s.current && <span class="state">{t('sessions.this')}</span>}</td>
+                  <td>{when(s.created_at, lang)}</td>
+                  <td>{when(s.last_seen_at, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <div class="actions">
         <button

@@ -123,43 +123,45 @@ export function Users() {
       {list.loading && !list.data && <Loading />}
       <ErrorAlert error={list.error} />
       {list.data && (
-        <table class="table" data-testid="users">
-          <thead>
-            <tr>
-              <th scope="col">{t('users.login')}</th>
-              <th scope="col">{t('users.display_name')}</th>
-              <th scope="col">{t('users.agency')}</th>
-              <th scope="col">{t('users.roles')}</th>
-              <th scope="col">{t('users.status')}</th>
-              <th scope="col"><span class="visually-hidden">{t('users.edit')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((u) =>
-              editing === u.id ? (
-                <EditUser key={u.id} u={u} onDone={() => { setEditing(undefined); list.reload(); }} />
-              ) : (
-                <tr key={u.id} data-login={u.login}>
-                  <td>{u.login}</td>
-                  <td>{u.display_name}</td>
-                  <td>{agencies.find((a) => a.id === u.agency_id)?.name ?? '—'}</td>
-                  <td>{u.roles.map((r) => meta.roleLabel(r, lang)).join(', ')}</td>
-                  <td>
-                    {!u.active ? t('users.inactive') : u.must_change_password ? t('users.pending') : t('users.active')}
-                    {u.totp_enabled ? ` · ${t('users.totp_on')}` : ''}
-                  </td>
-                  <td>
-                    {u.id !== me.id && (
-                      <button type="button" class="link-button" onClick={() => setEditing(u.id)}>
-                        {t('users.edit')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ),
-            )}
-          </tbody>
-        </table>
+        <div class="table-wrap">
+          <table class="table" data-testid="users">
+            <thead>
+              <tr>
+                <th scope="col">{t('users.login')}</th>
+                <th scope="col">{t('users.display_name')}</th>
+                <th scope="col">{t('users.agency')}</th>
+                <th scope="col">{t('users.roles')}</th>
+                <th scope="col">{t('users.status')}</th>
+                <th scope="col"><span class="visually-hidden">{t('users.edit')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((u) =>
+                editing === u.id ? (
+                  <EditUser key={u.id} u={u} onDone={() => { setEditing(undefined); list.reload(); }} />
+                ) : (
+                  <tr key={u.id} data-login={u.login}>
+                    <td>{u.login}</td>
+                    <td>{u.display_name}</td>
+                    <td>{agencies.find((a) => a.id === u.agency_id)?.name ?? '—'}</td>
+                    <td>{u.roles.map((r) => meta.roleLabel(r, lang)).join(', ')}</td>
+                    <td>
+                      {!u.active ? t('users.inactive') : u.must_change_password ? t('users.pending') : t('users.active')}
+                      {u.totp_enabled ? ` · ${t('users.totp_on')}` : ''}
+                    </td>
+                    <td>
+                      {u.id !== me.id && (
+                        <button type="button" class="link-button" onClick={() => setEditing(u.id)}>
+                          {t('users.edit')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ),
+              )}
+            </tbody>
+          </table>
+        </div>
       )}
     </Page>
   );
