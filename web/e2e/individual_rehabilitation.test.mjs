@@ -23,6 +23,7 @@ import {
   screenshot,
   setUpAgenciesAndUsers,
   takeTransition,
+  shownDate,
 } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
@@ -110,7 +111,7 @@ describe('individual rehabilitation plans, in Azerbaijani', () => {
     await h1(page, AZ.newPlan);
     // The case and the day are filled in; the labels are the schema's, in Azerbaijani.
     await page.locator(`a#f-victim_case[data-ref-id="${ids.victimCase}"]`, { hasText: `REAB-${run}` }).waitFor();
-    assert.equal(await page.locator('#f-drawn_up_on').inputValue(), LOCAL_TODAY);
+    assert.equal(await page.locator('#f-drawn_up_on').inputValue(), shownDate(LOCAL_TODAY));
     assert.equal(await labelOf(page, 'f-goals'), 'Məqsədlər');
     assert.equal(await labelOf(page, 'f-victim_participated'), 'Şəxs planın tərtibində iştirak edib');
     await page.locator('#f-needs').fill('Psixoloji dəstək, peşə hazırlığı, sənədlərin bərpası.');
@@ -124,7 +125,7 @@ describe('individual rehabilitation plans, in Azerbaijani', () => {
     await takeTransition(page, 'approve', async () => {
       assert.match(await page.locator('#transition-h').textContent(), /Razılıqla təsdiq et/);
       await page.locator('#t-consent_given_by').selectOption('person');
-      assert.equal(await page.locator('#t-consent_on').inputValue(), LOCAL_TODAY);
+      assert.equal(await page.locator('#t-consent_on').inputValue(), shownDate(LOCAL_TODAY));
     });
     await page.locator('[data-testid=record-state]', { hasText: AZ.inForce }).waitFor();
 
@@ -165,7 +166,7 @@ describe('individual rehabilitation plans, in Azerbaijani', () => {
     await page.locator('[data-testid=record-state]', { hasText: AZ.planned }).waitFor();
     await takeTransition(page, 'complete', async () => {
       assert.match(await page.locator('#transition-h').textContent(), new RegExp(AZ.done));
-      assert.equal(await page.locator('#t-done_on').inputValue(), LOCAL_TODAY);
+      assert.equal(await page.locator('#t-done_on').inputValue(), shownDate(LOCAL_TODAY));
     });
     await page.locator('[data-testid=record-state]', { hasText: AZ.doneState }).waitFor();
   });

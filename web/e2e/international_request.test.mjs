@@ -24,6 +24,7 @@ import {
   screenshot,
   setUpAgenciesAndUsers,
   takeTransition,
+  shownDate,
 } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
@@ -87,7 +88,7 @@ describe('international requests and their answers, in Azerbaijani', () => {
     await page.getByTestId('new-contribution').click();
     await h1(page, AZ.newContribution);
     await page.locator(`a#f-request[data-ref-id="${ids.request}"]`).waitFor();
-    assert.equal(await page.locator('#f-asked_on').inputValue(), LOCAL_TODAY);
+    assert.equal(await page.locator('#f-asked_on').inputValue(), shownDate(LOCAL_TODAY));
     const picker = page.locator('select#f-contributing_agency_id');
     await picker.locator('option', { hasText: AGENCIES.ministry.name }).waitFor({ state: 'attached' });
     await picker.selectOption({ label: `${AGENCIES.ministry.name} (${REGION})` });
@@ -128,7 +129,7 @@ describe('international requests and their answers, in Azerbaijani', () => {
     await page.locator('[data-testid=record-state]', { hasText: AZ.requested }).waitFor();
     await takeTransition(page, 'submit', async () => {
       assert.match(await page.locator('#transition-h').textContent(), /Təqdim et/);
-      assert.equal(await page.locator('#t-submitted_on').inputValue(), LOCAL_TODAY);
+      assert.equal(await page.locator('#t-submitted_on').inputValue(), shownDate(LOCAL_TODAY));
       await page.locator('#t-contribution').fill('Komitə 2023-cü ildə erkən nikahın qarşısının alınmasına dair 14 seminar keçirib.');
     });
     await page.locator('[data-testid=record-state]', { hasText: AZ.submitted }).waitFor();
@@ -164,7 +165,7 @@ describe('international requests and their answers, in Azerbaijani', () => {
     await page.getByTestId('open-answer').click();
     const form = page.getByTestId('answer-form');
     await form.locator('#answer-h', { hasText: 'Cavabın göndərilməsi' }).waitFor();
-    assert.equal(await page.locator('#answer-answered_on').inputValue(), LOCAL_TODAY);
+    assert.equal(await page.locator('#answer-answered_on').inputValue(), shownDate(LOCAL_TODAY));
     await page.locator('#answer-answer_text').fill(`Hörmətli xüsusi məruzəçi, ${LAST_YEAR}-ci ildə müəyyən edilmiş qurbanların sayı əlavə olunur.`);
     // Two rows: the second one added and removed again.
     await page.getByTestId('add-figure').click();
@@ -205,7 +206,7 @@ describe('international requests and their answers, in Azerbaijani', () => {
     assert.equal(await page.getByTestId('answer-form').count(), 0);
     assert.equal(await page.getByTestId('open-answer').count(), 0);
     // The answer's day and text are on the request now.
-    assert.equal(await page.locator('#f-answered_on').inputValue(), LOCAL_TODAY);
+    assert.equal(await page.locator('#f-answered_on').inputValue(), shownDate(LOCAL_TODAY));
     assert.match(await page.locator('#f-answer_text').inputValue(), /xüsusi məruzəçi/);
   });
 

@@ -204,6 +204,12 @@ export async function downloadedText(page, action) {
   return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
+/** A YYYY-MM-DD day as a date field shows it (dd.mm.yyyy, in every language). */
+export function shownDate(iso) {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
 /** A day `days` from today (UTC), as YYYY-MM-DD. */
 export function dayFromToday(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

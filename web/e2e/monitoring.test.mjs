@@ -83,8 +83,8 @@ describe('internet monitoring and the block list, in Azerbaijani', () => {
     const page = pages.officer;
     await page.locator('nav a', { hasText: 'Bloklama siyahısı' }).click();
     await h1(page, 'Bloklama siyahısı');
-    // Today is the default day.
-    assert.match(await page.locator('#bl-date').inputValue(), /^\d{4}-\d{2}-\d{2}$/);
+    // Today is the default day, shown dd.mm.yyyy.
+    assert.match(await page.locator('#bl-date').inputValue(), /^\d{2}\.\d{2}\.\d{4}$/);
 
     // Without a recipient: refused, naming the field.
     await page.locator('[data-action=download-block-list]').click();
