@@ -45,6 +45,7 @@ class ImplementationReports;
 
 namespace palermo::international {
 class RequestAnswers;
+class InternationalReturns;
 }
 
 namespace palermo::api {
@@ -64,6 +65,7 @@ struct AppContext {
   monitoring::BlockListService* block_list = nullptr;  // O1: the block list for access providers
   plans::ImplementationReports* plan_reports = nullptr;  // P3: a plan's implementation report
   international::RequestAnswers* answers = nullptr;      // P4: answers to international requests
+  international::InternationalReturns* international_returns = nullptr;  // S3: GLOTIP, Eurostat / GRETA
 };
 
 // Every route, in one place (app.cpp); one file per resource:

@@ -630,6 +630,17 @@ class OpenApiBuilder {
             "json (default), pdf, odt, xlsx or csv")};
   op("/api/v1/reports/annual", "get", "annual_report",
      "The annual report (JSON, or a PDF / ODT / XLSX / CSV download)", "statistics", Json(), "200", anyObject);
+  // International returns (docs/international-returns.md).
+  paths["/api/v1/reports/international"]["parameters"] = {lang};
+  op("/api/v1/reports/international", "get", "international_returns",
+     "The international returns (UNODC GLOTIP, Eurostat / GRETA) and their tables", "statistics", Json(), "200",
+     anyObject);
+  paths["/api/v1/reports/international/{id}"]["parameters"] = {
+      param("id", "path", str, true, "glotip or eurostat"), param("year", "query", integer, true, "the year"), lang,
+      param("format", "query", {{"type", "string"}, {"enum", {"json", "csv"}}}, false, "json (default) or csv")};
+  op("/api/v1/reports/international/{id}", "get", "international_return",
+     "A return for a year from the records through the declared crosswalks (exact values; audited)", "statistics",
+     Json(), "200", anyObject);
 
   // Periodic returns (docs/returns.md) and the block list (docs/monitoring-labour-migration.md).
   op("/api/v1/returns", "get", "returns", "The periodic return types one sees, with their completeness", "returns",

@@ -4,9 +4,14 @@
 //   GET /api/v1/statistics/indicators/{id}/records?period=  the records behind it (audited)
 //   GET /api/v1/statistics/status                          the snapshot's state
 //   GET /api/v1/reports/annual?year=&lang=&format=&edition= the annual report (pdf, odt, xlsx, csv, json)
+//   GET /api/v1/reports/international                     the international returns (S3)
+//   GET /api/v1/reports/international/{id}?year=&lang=&format=  one return for a year (json, csv)
+#include <algorithm>
+
 #include "api/app.hpp"
 #include "api/common.hpp"
 #include "records/engine.hpp"
+#include "international/returns.hpp"
 #include "stats/service.hpp"
 
 namespace palermo::api {
@@ -26,6 +31,14 @@ bool restrictedEdition(const Request& req) {
 std::string langOf(const Request& req) {
   const std::string l = req.queryParam("lang");
   return l.empty() ? "az" : l;
+}
+
+// A year given as digits only ("2019"), else a 422 naming the parameter.
+int yearOf(const Request& req) {
+  const std::string y = req.queryParam("year");
+  const bool digits = y.size() == 4 && std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) throw Problem::validation({{"year", "format", "the year, four digits, e.g. 2019"}});
+  return std::stoi(y);
 }
 
 }  // namespace
@@ -74,6 +87,31 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
     res.set("X-Compute-Ms", std::to_string(static_cast<int>(file.compute_ms + 0.5)));
     return res;
   });
+  if (ctx.international_returns) {
+    auto& intl = *ctx.international_returns;
+    r.get("/api/v1/reports/international", [&ctx, &intl](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      if (!ctx.stats->mayRestricted(actorFor(ctx, p))) throw Problem::notFound();
+      return Response::json(200, intl.list(langOf(req)));
+    });
+    r.get("/api/v1/reports/international/{id}", [&ctx, &intl](Request& req) {
+      auto p = requireUser(ctx.auth, req);
+      std::string format = req.queryParam("format");
+      if (format.empty()) format = "json";
+      if (format != "json" && format != "csv") throw Problem::validation({{"format", "enum", "json or csv"}});
+      const std::string lang = langOf(req);
+      if (lang != "az" && lang != "en" && lang != "ru") throw Problem::validation({{"lang", "enum", "az, en or ru"}});
+      const int year = yearOf(req);
+      const std::string& id = req.params.at("id");
+      Json out = intl.compute(actorFor(ctx, p), id, year, lang);
+      Response res = format == "json" ? Response::json(200, out)
+                                      : Response{200, "text/csv; charset=utf-8", {}, international::InternationalReturns::csv(out)};
+      res.set("Cache-Control", "no-store");
+      if (format == "csv")
+        res.set("Content-Disposition", "attachment; filename=\"palermo-" + id + "-" + std::to_string(year) + ".csv\"");
+      return res;
+    });
+  }
 }
 
 }  // namespace palermo::api

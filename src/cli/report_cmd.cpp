@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cli/commands.hpp"
+#include "international/returns.hpp"
 #include "linkage/person_links.hpp"
 #include "stats/report.hpp"
 #include "stats/service.hpp"
@@ -60,6 +61,48 @@ void addReportCommands(Commands& c) {
   annual->add_option("--output,-o", r->output, "File to write (default: palermo-annual-report-YEAR-LANG.FORMAT)");
   annual->add_flag("--restricted", r->restricted,
                    "Exact values (for authorised use); the default is the public edition with disclosure control");
+
+  // The international returns (S3): one subcommand per return declared in indicators/international.
+  struct ReturnOptions {
+    int year = 0;
+    std::string lang = "en", format = "csv", output;
+  };
+  for (const char* id : {"glotip", "eurostat"}) {
+    auto o = std::make_shared<ReturnOptions>();
+    const std::string name = id;
+    CLI::App* cmd = c.add(report, name,
+                          name == "glotip" ? "UNODC GLOTIP tables for a year (long format), from the records"
+                                           : "Eurostat / GRETA tables for a year, from the records",
+                          [o, name](const Config& config) {
+      StatsSetup s(config);
+      international::InternationalReturns returns(s.statistics, *s.records.store, config.statistics_dir);
+      const Json result = returns.compute(records::Actor::systemActor(), name, o->year, o->lang);
+      const std::string bytes = o->format == "json" ? result.dump(2) + "\n" : international::InternationalReturns::csv(result);
+      const std::string out =
+          o->output.empty() ? "palermo-" + name + "-" + std::to_string(o->year) + "." + o->format : o->output;
+      std::ofstream f(out, std::ios::binary);
+      f << bytes;
+      f.close();
+      if (!f) throw std::runtime_error("cannot write " + out);
+      std::size_t rows = 0;
+      for (const auto& t : result["tables"]) rows += t["rows"].size();
+      std::fprintf(stderr, "%s: %zu tables, %zu rows; %zu national codes without an equivalent\n", out.c_str(),
+                   result["tables"].size(), rows, result["unmapped"].size());
+      for (const auto& u : result["unmapped"])
+        std::fprintf(stderr, "  not mappable: %s %s = %s (%g)\n", u["table"].get<std::string>().c_str(),
+                     u["column"].get<std::string>().c_str(), u["national_code"].get<std::string>().c_str(),
+                     u["rows"].get<double>());
+      for (const auto& g : result["gaps"])
+        std::fprintf(stderr, "  not stated: %s (%s)\n", g["measure"].get<std::string>().c_str(),
+                     g["reason"].get<std::string>().c_str());
+      s.records.store->close();
+      return 0;
+    });
+    cmd->add_option("--year", o->year, "The year, e.g. 2019")->required();
+    cmd->add_option("--lang", o->lang, "az, en or ru (titles and notes)")->check(CLI::IsMember({"az", "en", "ru"}));
+    cmd->add_option("--format", o->format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
+    cmd->add_option("--output,-o", o->output, "File to write (default: palermo-RETURN-YEAR.FORMAT)");
+  }
 
   CLI::App* stats_cmd = c.group("stats", "Statistical indicators");
   c.add(stats_cmd, "check", "Check indicators/ against the schema; list every mistake", [](const Config& config) {

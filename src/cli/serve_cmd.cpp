@@ -16,6 +16,7 @@
 #include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
 #include "international/answers.hpp"
+#include "international/returns.hpp"
 #include "monitoring/block_list.hpp"
 #include "plans/implementation_report.hpp"
 #include "returns/returns_service.hpp"
@@ -95,8 +96,13 @@ int runServe(const Config& config, bool print_routes = false) {
   plans::ImplementationReports plan_reports(schema, *store);
   std::unique_ptr<international::RequestAnswers> answers;
   if (statistics) answers = std::make_unique<international::RequestAnswers>(records, *statistics);
+  std::unique_ptr<international::InternationalReturns> international_returns;
+  if (statistics)
+    international_returns =
+        std::make_unique<international::InternationalReturns>(*statistics, *store, config.statistics_dir);
   api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
-                      &rule_book, &returns_service, &block_list, &plan_reports, answers.get()};
+                      &rule_book, &returns_service, &block_list, &plan_reports, answers.get(),
+                      international_returns.get()};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())

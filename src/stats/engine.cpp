@@ -775,6 +775,129 @@ Figure Evaluator::evaluate(const std::string& indicator, const Period& period, b
   return f;
 }
 
+CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
+  auto& im = *impl_;
+  const Indicator* ind = im.cat.indicator(q.indicator);
+  if (!ind) throw std::invalid_argument("unknown indicator " + q.indicator);
+  const bool persons = ind->unit == Indicator::Unit::Persons;
+  if (ind->from.empty() || !(persons || ind->unit == Indicator::Unit::Records || ind->unit == Indicator::Unit::Sum))
+    throw std::invalid_argument("indicator " + q.indicator + " cannot be cross-tabulated (it counts no register's rows)");
+  CrossTab out;
+  out.dimensions = q.dimensions;
+  out.unmapped.resize(q.dimensions.size());
+  // Per dimension: the compiled dimension and, for each of its categories, the output index.
+  struct Axis {
+    std::shared_ptr<Impl::Dim> dim;
+    std::vector<int32_t> out_of_category;
+    std::vector<std::string> codes;  // output codes; [0] not recorded, [1] not mappable
+    const std::map<std::string, std::string>* recode = nullptr;
+  };
+  std::vector<Axis> axes;
+  uint64_t combinations = 1;
+  for (std::size_t k = 0; k < q.dimensions.size(); ++k) {
+    const Dimension* d = im.cat.dimension(q.dimensions[k]);
+    if (!d) throw std::invalid_argument("unknown dimension " + q.dimensions[k]);
+    Axis a;
+    a.dim = im.compileDim(*d, ind->from, ind);
+    a.recode = k < q.recode.size() ? q.recode[k] : nullptr;
+    a.codes = {CrossTab::kNotRecorded, CrossTab::kNotMappable};
+    std::map<std::string, int32_t> index;
+    for (const auto& national : a.dim->categories) {
+      int32_t o = 1;
+      std::string code = national;
+      if (a.recode) {
+        const auto it = a.recode->find(national);
+        if (it == a.recode->end() || it->second.empty()) code.clear();
+        else code = it->second;
+      }
+      if (!code.empty()) {
+        auto [pos, added] = index.emplace(code, static_cast<int32_t>(a.codes.size()));
+        if (added) a.codes.push_back(code);
+        o = pos->second;
+      }
+      a.out_of_category.push_back(o);
+    }
+    combinations *= a.codes.size();
+    if (combinations > (uint64_t{1} << 32)) throw std::invalid_argument("too many combinations of categories");
+    axes.push_back(std::move(a));
+  }
+  std::vector<uint64_t> keys;           // persons: person << 32 | combination
+  std::map<uint64_t, double> weights;   // records and sums: combination -> value
+  std::vector<uint8_t> seen;
+  const Table* ptable = nullptr;
+  Impl::Path person;
+  if (persons) {
+    person = im.compileRowPath(ind->from, ind->person);
+    ptable = person.ok ? person.hops.back().target : nullptr;
+    seen.assign(ptable ? ptable->rows() : 0, 0);
+  }
+  const Impl::Path sum = ind->unit == Indicator::Unit::Sum ? im.compilePath(ind->from, ind->sum) : Impl::Path{};
+  std::vector<std::vector<int32_t>> outs(axes.size());
+  std::vector<int32_t> cats;
+  std::vector<uint64_t> combos;
+  Impl::Scan s = im.prepare(*ind, q.period);
+  im.scan(s, [&](int32_t r) {
+    int32_t p = -1;
+    double w = 1;
+    if (persons) {
+      p = ptable ? ptable->canonical(person.follow(r)) : -1;
+      if (p < 0) return;
+      if (!seen[static_cast<std::size_t>(p)]) seen[static_cast<std::size_t>(p)] = 1, out.total += 1;
+    } else if (ind->unit == Indicator::Unit::Sum) {
+      const int32_t e = sum.ok ? sum.follow(r) : -1;
+      w = e < 0 ? 0 : sum.col->num[static_cast<std::size_t>(e)];
+      if (std::isnan(w)) w = 0;
+      out.total += w;
+    } else {
+      out.total += 1;
+    }
+    // The row's output codes on each axis (several for multi-valued fields), then every combination.
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+      cats.clear();
+      im.categoriesOf(*axes[k].dim, r, cats);
+      auto& o = outs[k];
+      o.clear();
+      for (int32_t c : cats) {
+        const int32_t x = axes[k].out_of_category[static_cast<std::size_t>(c)];
+        if (x == 1) out.unmapped[k][axes[k].dim->categories[static_cast<std::size_t>(c)]] += 1;
+        if (std::find(o.begin(), o.end(), x) == o.end()) o.push_back(x);
+      }
+      if (o.empty()) o.push_back(0);
+    }
+    combos.assign(1, 0);
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+      const std::size_t n = combos.size();
+      const uint64_t radix = axes[k].codes.size();
+      for (std::size_t j = 1; j < outs[k].size(); ++j)
+        for (std::size_t i = 0; i < n; ++i) combos.push_back(combos[i] * radix + static_cast<uint64_t>(outs[k][j]));
+      for (std::size_t i = 0; i < n; ++i) combos[i] = combos[i] * radix + static_cast<uint64_t>(outs[k][0]);
+    }
+    for (uint64_t c : combos) {
+      if (persons) keys.push_back((static_cast<uint64_t>(p) << 32) | c);
+      else weights[c] += w;
+    }
+  });
+  if (persons) {
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (uint64_t k : keys) weights[k & 0xFFFFFFFFULL] += 1;
+  }
+  for (const auto& [combo, value] : weights) {
+    if (value == 0) continue;
+    CrossTab::Row row;
+    row.codes.resize(axes.size());
+    uint64_t c = combo;
+    for (std::size_t k = axes.size(); k-- > 0;) {
+      const uint64_t radix = axes[k].codes.size();
+      row.codes[k] = axes[k].codes[static_cast<std::size_t>(c % radix)];
+      c /= radix;
+    }
+    row.value = value;
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
 std::vector<int64_t> Evaluator::recordsBehind(const std::string& indicator, const Period& period) {
   const Indicator* ind = impl_->cat.indicator(indicator);
   if (!ind) throw std::invalid_argument("unknown indicator " + indicator);

@@ -61,6 +61,32 @@ struct Figure {
   [[nodiscard]] double cell(const std::string& dimension, const std::string& code) const;
 };
 
+// Counts by a combination of dimensions (the international returns' long tables). Each
+// dimension's categories may be recoded first (national code -> output code, several national
+// codes to one); a person is counted once per combination of output codes.
+struct CrossTabRequest {
+  std::string indicator;
+  Period period;
+  std::vector<std::string> dimensions;
+  // Per dimension: null keeps the national codes; else the recoding, and a code not in it is
+  // counted as kNotMappable (and listed in CrossTab::unmapped).
+  std::vector<const std::map<std::string, std::string>*> recode;
+};
+
+struct CrossTab {
+  static constexpr const char* kNotRecorded = "not_recorded";  // no value for the dimension
+  static constexpr const char* kNotMappable = "not_mappable";  // a national code without an equivalent
+  std::vector<std::string> dimensions;
+  struct Row {
+    std::vector<std::string> codes;  // one per dimension
+    double value = 0;
+  };
+  std::vector<Row> rows;  // the combinations counted (value > 0), in dimension order
+  double total = 0;       // persons (or records, or the sum) counted, each once
+  // Per dimension, the national codes met that the recoding does not map, with how many rows had them.
+  std::vector<std::map<std::string, double>> unmapped;
+};
+
 class Evaluator {
  public:
   Evaluator(const Catalogue& catalogue, const Snapshot& snapshot);
@@ -69,6 +95,9 @@ class Evaluator {
   // Results are remembered for the evaluator's life (a report asks for some figures twice);
   // without breakdowns only the total is computed (trends, multi-year totals).
   Figure evaluate(const std::string& indicator, const Period& period, bool with_breakdowns = true);
+  // From the records only (imported aggregates and returns have no combinations): persons,
+  // records and sums; throws std::invalid_argument for other units and unknown dimensions.
+  CrossTab crossTab(const CrossTabRequest& request);
   // The ids of the records counted (for a Persons indicator: the counted records, not the persons).
   std::vector<int64_t> recordsBehind(const std::string& indicator, const Period& period);
 

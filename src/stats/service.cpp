@@ -227,6 +227,13 @@ ReportFile StatsService::annualReportFile(const records::Actor& actor, int year,
   return f;
 }
 
+void StatsService::withEvaluator(const std::function<void(Evaluator&)>& fn) {
+  ensureCurrent();
+  std::shared_lock lock(mutex_);
+  Evaluator ev(catalogue_, *snapshot_);
+  fn(ev);
+}
+
 Json StatsService::status() {
   ensureCurrent();
   std::shared_lock lock(mutex_);

@@ -2,6 +2,7 @@
 // (loaded once), the column snapshot (loaded at the first use, then kept current from the
 // audit chain before every answer), permission checks and auditing. Thread-safe.
 #pragma once
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -57,6 +58,9 @@ class StatsService {
   // Person links (S4): person-counting figures count linked persons, not person records. Null
   // (the default): each person record is a person.
   void setPersonLinks(linkage::PersonLinks* links) { links_ = links; }
+  // Runs `fn` with an evaluator over the current snapshot (the international returns' cross
+  // tables). The caller checks permissions and audits.
+  void withEvaluator(const std::function<void(Evaluator&)>& fn);
   // Snapshot state: rows, bytes, audit sequence reflected, load and refresh times.
   Json status();
   // Exact (restricted) figures: national export of every register the catalogue counts.

@@ -2,7 +2,8 @@
 // coordinator downloads the 2019 report as PDF (its text, extracted by pdftotext, states the
 // figures in Azerbaijani letters), as ODT (LibreOffice converts it headless) and as XLSX; a
 // case worker is refused the restricted edition and the records behind a figure; the
-// coordinator's look at the records behind a figure is in the audit log.
+// coordinator's look at the records behind a figure is in the audit log; the international
+// returns (GLOTIP, Eurostat) come from the same records.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -74,6 +75,31 @@ TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   auto audit = admin.call("GET", "/api/v1/audit?action=statistics.records");
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_EQ(audit.json()["items"].size(), 1U) << audit.body;
+
+  // The international returns (S3): the coordinator lists them and downloads GLOTIP's long table
+  // for 2019, whose total is the report's 91; the case worker is refused; bad parameters name
+  // themselves; each download is audited.
+  auto listed = coordinator.call("GET", "/api/v1/reports/international?lang=en");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_NE(listed.body.find("\"glotip\""), std::string::npos);
+  EXPECT_NE(listed.body.find("\"eurostat\""), std::string::npos);
+  EXPECT_EQ(ngo.call("GET", "/api/v1/reports/international").status, 404);
+  auto glotip = coordinator.call("GET", "/api/v1/reports/international/glotip?year=2019&format=csv");
+  ASSERT_EQ(glotip.status, 200) << glotip.body;
+  EXPECT_EQ(glotip.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(glotip.header("content-disposition").find("palermo-glotip-2019.csv"), std::string::npos);
+  EXPECT_NE(glotip.body.find("AZE,2019,glotip,detected_victims,Detected victims,Total,Total,Total,,91,91,"), std::string::npos)
+      << glotip.body.substr(0, 2000);
+  EXPECT_EQ(ngo.call("GET", "/api/v1/reports/international/glotip?year=2019").status, 403);
+  EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/glotip?year=2019%00&format=csv").status, 400);
+  auto bad_year = coordinator.call("GET", "/api/v1/reports/international/glotip?year=+2019&format=csv");
+  EXPECT_EQ(bad_year.status, 422);
+  EXPECT_NE(bad_year.body.find("\"year\""), std::string::npos) << bad_year.body;
+  EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/glotip?year=2019&format=xls").status, 422);
+  EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/..%2Fglotip?year=2019").status, 404);
+  auto returns_audit = admin.call("GET", "/api/v1/audit?action=statistics.international_return");
+  ASSERT_EQ(returns_audit.status, 200) << returns_audit.body;
+  EXPECT_EQ(returns_audit.json()["items"].size(), 1U) << returns_audit.body;
 }
 
 }  // namespace

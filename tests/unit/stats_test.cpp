@@ -2,9 +2,12 @@
 // disclosure control (no published cell below the threshold, directly or by subtraction), and
 // the 2019 report computed from the national demo dataset, stating the figures of
 // ../shared/reference/annual-report-2019.yaml; the snapshot kept current as records change.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <random>
@@ -14,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/keys.hpp"
 #include "demo/national.hpp"
+#include "international/returns.hpp"
 #include "records/engine.hpp"
 #include "records/import.hpp"
 #include "records/schema.hpp"
@@ -608,3 +612,173 @@ TEST_F(Report2019, EveryGeneratedYearsPublicEditionPassesTheAuditor) {
 
 }  // namespace
 
+
+namespace {
+
+// The value of a return's row whose columns are `codes` (the others "Total"); -1 when absent.
+double returnValue(const Json& table, const std::map<std::string, std::string>& codes) {
+  for (const auto& row : table["rows"]) {
+    bool match = true;
+    for (const auto& col : table["columns"]) {
+      const auto it = codes.find(col.get<std::string>());
+      if (row["codes"][col.get<std::string>()] != (it == codes.end() ? std::string("Total") : it->second)) match = false;
+    }
+    if (match) return row["value"].get<double>();
+  }
+  return -1;
+}
+
+const Json& returnTable(const Json& r, const std::string& id) {
+  for (const auto& t : r["tables"])
+    if (t["id"] == id) return t;
+  throw std::runtime_error("no table " + id);
+}
+
+}  // namespace
+
+// S3: every table of the GLOTIP and Eurostat returns agrees, cell by cell, with the annual
+// report's figure it re-counts: its total, and each breakdown of the figure summed through the
+// crosswalk (sex, minor/adult, citizenship); the small-value convention marks only 1..4.
+TEST_F(Report2019, InternationalReturnsAgreeWithTheReportCellByCell) {
+  const auto system = records::Actor::systemActor();
+  const std::string dir = std::string(PALERMO_SOURCE_DIR) + "/indicators";
+  international::InternationalReturns returns(*stats_, *store_, dir);
+  const auto& cat = returns.catalogue();
+  int compared = 0;
+  for (const std::string id : {"glotip", "eurostat"}) {
+    const Json r = returns.compute(system, id, 2019, "en");
+    EXPECT_TRUE(r["unmapped"].empty()) << r["unmapped"].dump();
+    for (const auto& def : cat.returns.at(id).tables) {
+      const Json& table = returnTable(r, def.id);
+      const Json fig = stats_->figure(system, def.indicator, "2019", "en", true);
+      EXPECT_EQ(table["total"].get<double>(), fig["value"].get<double>()) << id << " " << def.id;
+      EXPECT_EQ(returnValue(table, {}), fig["value"].get<double>()) << id << " " << def.id;
+      ++compared;
+      for (const auto& axis : def.by) {
+        const auto& walk = cat.crosswalks.at(axis.crosswalk);
+        if (walk.dimension == "form_of_exploitation") continue;  // multi-valued: compared below
+        bool broken_down = false;
+        for (const auto& b : fig["breakdowns"]) broken_down = broken_down || b["dimension"] == walk.dimension;
+        if (!broken_down) continue;
+        std::map<std::string, double> expected;
+        for (const auto& b : fig["breakdowns"])
+          if (b["dimension"] == walk.dimension) {
+            for (const auto& c : b["cells"]) {
+              const std::string code = c["code"];
+              const std::string to = walk.keep ? code : (walk.codes.count(code) ? walk.codes.at(code) : "Not mappable");
+              expected[to] += c["value"].get<double>();
+            }
+            if (!b["not_recorded"].is_null()) expected[walk.not_recorded] += b["not_recorded"]["value"].get<double>();
+          }
+        for (const auto& [code, value] : expected) {
+          if (value == 0) continue;
+          EXPECT_EQ(returnValue(table, {{axis.column, code}}), value) << id << " " << def.id << " " << axis.column << "=" << code;
+          ++compared;
+        }
+      }
+      for (const auto& row : table["rows"]) {
+        const double v = row["value"].get<double>();
+        EXPECT_EQ(row["published"], v >= 1 && v < r["small_values_below"].get<int>() ? "<5" : fmt::format("{}", v));
+      }
+    }
+  }
+  EXPECT_GT(compared, 40);
+  // The 2019 report's own figures, through GLOTIP's categories.
+  const Json g = returns.compute(system, "glotip", 2019, "en");
+  const Json& victims = returnTable(g, "detected_victims");
+  EXPECT_EQ(returnValue(victims, {}), 91);
+  EXPECT_EQ(returnValue(victims, {{"sex", "Female"}}), 85);
+  EXPECT_EQ(returnValue(victims, {{"sex", "Male"}}), 5);
+  EXPECT_EQ(returnValue(victims, {{"age", "0-17"}}), 1);
+  EXPECT_EQ(returnValue(victims, {{"age", "18+"}}), 90);
+  EXPECT_EQ(returnValue(victims, {{"form", "Sexual exploitation"}}), 85);
+  EXPECT_EQ(returnValue(victims, {{"form", "Forced labour"}}), 6);
+  EXPECT_EQ(returnValue(returnTable(g, "victims_by_citizenship"), {{"citizenship", "AZ"}}), 89);
+  // The CSV is the same table in long format, one line per row, with a header.
+  std::size_t rows = 0;
+  for (const auto& t : g["tables"]) rows += t["rows"].size();
+  const std::string csv = international::InternationalReturns::csv(g);
+  EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), rows + 1);
+  EXPECT_EQ(csv.rfind("country,year,return,table,indicator,form,sex,age,citizenship,value,published,note", 0), 0U);
+  // Without the right to exact statistics: refused.
+  const auto clerk = records::Actor::of(schema(), 99, {"hotline_operator"}, 1, "baku");
+  EXPECT_THROW(returns.compute(clerk, "glotip", 2019, "en"), Problem);
+  EXPECT_THROW(returns.compute(system, "no_such_return", 2019, "en"), Problem);
+}
+
+// A national code the crosswalk does not map is counted as "Not mappable" and named, never
+// dropped or guessed; persons with several such codes are counted once in that row.
+TEST_F(Report2019, AnUnmappedNationalCodeIsCountedAndNamed) {
+  const auto dir = std::filesystem::temp_directory_path() / ("palermo-intl-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "international");
+  {
+    std::ofstream f(dir / "international" / "test.yaml");
+    f << R"(crosswalks:
+  - id: only_sexual
+    dimension: form_of_exploitation
+    codes: {sexual_prostitution: SEX, sexual_pornography: SEX, forced_labour: null}
+return:
+  id: partial
+  title: {en: Partial}
+  tables:
+    - id: victims
+      measure: V
+      indicator: victims_identified
+      by: [{column: form, crosswalk: only_sexual}]
+)";
+  }
+  international::InternationalReturns returns(*stats_, *store_, dir.string());
+  const Json r = returns.compute(records::Actor::systemActor(), "partial", 2019, "en");
+  std::filesystem::remove_all(dir);
+  const Json& t = returnTable(r, "victims");
+  // The 6 forced-labour victims and those sexually exploited in forms the crosswalk leaves out.
+  const double not_mappable = returnValue(t, {{"form", "Not mappable"}});
+  EXPECT_GE(not_mappable, 6) << t.dump();
+  EXPECT_LE(not_mappable + returnValue(t, {{"form", "SEX"}}), 91 + 85) << t.dump();
+  EXPECT_EQ(returnValue(t, {}), 91);
+  double forced_labour_rows = 0;
+  std::set<std::string> named;
+  for (const auto& u : r["unmapped"]) {
+    named.insert(u["national_code"].get<std::string>());
+    if (u["national_code"] == "forced_labour") forced_labour_rows = u["rows"].get<double>();
+  }
+  EXPECT_EQ(forced_labour_rows, 6) << r["unmapped"].dump();
+  EXPECT_FALSE(named.count("sexual_prostitution")) << r["unmapped"].dump();
+  EXPECT_NE(international::InternationalReturns::csv(r).find("national codes without an equivalent: forced_labour"),
+            std::string::npos);
+}
+
+TEST_F(Report2019, TheReturnLoaderNamesEveryMistake) {
+  const auto dir = std::filesystem::temp_directory_path() / ("palermo-intl-bad-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "international");
+  {
+    std::ofstream f(dir / "international" / "bad.yaml");
+    f << R"(crosswalks:
+  - id: w
+    dimension: no_such_dimension
+    codes: {a: b}
+  - id: both
+    dimension: sex
+    keep: true
+    codes: {female: F}
+return:
+  id: bad
+  tables:
+    - id: t
+      indicator: no_such_indicator
+      by: [{column: x, crosswalk: missing}]
+)";
+  }
+  try {
+    international::InternationalReturns returns(*stats_, *store_, dir.string());
+    ADD_FAILURE() << "loaded";
+  } catch (const std::runtime_error& e) {
+    const std::string all = e.what();
+    EXPECT_NE(all.find("unknown dimension 'no_such_dimension'"), std::string::npos) << all;
+    EXPECT_NE(all.find("give either codes or keep: true"), std::string::npos) << all;
+    EXPECT_NE(all.find("unknown indicator 'no_such_indicator'"), std::string::npos) << all;
+    EXPECT_NE(all.find("unknown crosswalk 'missing'"), std::string::npos) << all;
+    EXPECT_NE(all.find("bad.yaml:"), std::string::npos) << all;
+  }
+  std::filesystem::remove_all(dir);
+}

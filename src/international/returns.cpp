@@ -1,0 +1,256 @@
+#include "international/returns.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "core/csv.hpp"
+#include "core/error.hpp"
+#include "core/yaml_files.hpp"
+#include "records/engine.hpp"
+#include "stats/engine.hpp"
+#include "stats/service.hpp"
+#include "store/store.hpp"
+
+namespace palermo::international {
+namespace {
+
+constexpr const char* kTotal = "Total";
+constexpr const char* kNotMappable = "Not mappable";
+
+std::string str(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : std::string(); }
+
+Crosswalk readCrosswalk(const std::string& file, const YAML::Node& n, const stats::Catalogue& cat,
+                        std::vector<FileError>& errors) {
+  Crosswalk c;
+  const int line = yaml::lineOf(n);
+  c.id = str(n["id"]);
+  c.dimension = str(n["dimension"]);
+  c.keep = n["keep"] && n["keep"].as<bool>(false);
+  if (n["not_recorded"]) c.not_recorded = str(n["not_recorded"]);
+  if (c.id.empty()) errors.push_back({file, line, "a crosswalk needs an id"});
+  if (!cat.dimension(c.dimension))
+    errors.push_back({file, line, "crosswalk " + c.id + ": unknown dimension '" + c.dimension + "'"});
+  if (n["codes"] && !n["codes"].IsMap()) errors.push_back({file, line, "crosswalk " + c.id + ": codes must be a mapping"});
+  if (n["codes"] && n["codes"].IsMap())
+    for (const auto& kv : n["codes"]) {
+      const std::string national = kv.first.as<std::string>();
+      if (!kv.second.IsNull() && !kv.second.IsScalar())
+        errors.push_back({file, yaml::lineOf(kv.second, line), "crosswalk " + c.id + ": " + national + " must map to one code or null"});
+      c.codes[national] = kv.second.IsNull() ? "" : kv.second.as<std::string>();
+    }
+  if (c.keep == !c.codes.empty())
+    errors.push_back({file, line, "crosswalk " + c.id + ": give either codes or keep: true"});
+  return c;
+}
+
+ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const ReturnCatalogue& rc,
+                            const stats::Catalogue& cat, std::vector<FileError>& errors) {
+  ReturnDefinition d;
+  const int line = yaml::lineOf(n);
+  d.id = str(n["id"]);
+  if (d.id.empty()) errors.push_back({file, line, "a return needs an id"});
+  if (n["country"]) d.country = str(n["country"]);
+  d.title = yaml::texts(n["title"]);
+  d.notes = yaml::texts(n["notes"]);
+  if (n["small_values_below"]) d.small_values_below = n["small_values_below"].as<int>(0);
+  if (d.small_values_below < 0 || d.small_values_below > 100)
+    errors.push_back({file, line, "return " + d.id + ": small_values_below must be between 0 and 100"});
+  for (const auto& t : n["tables"]) {
+    ReturnTable table;
+    const int tl = yaml::lineOf(t, line);
+    table.id = str(t["id"]);
+    table.measure = str(t["measure"]);
+    table.indicator = str(t["indicator"]);
+    table.label = yaml::texts(t["label"]);
+    const auto* ind = cat.indicator(table.indicator);
+    if (!ind) errors.push_back({file, tl, "table " + table.id + ": unknown indicator '" + table.indicator + "'"});
+    else if (ind->from.empty() || ind->unit == stats::Indicator::Unit::Ratio || ind->unit == stats::Indicator::Unit::Distinct)
+      errors.push_back({file, tl, "table " + table.id + ": indicator " + table.indicator + " counts no register's rows"});
+    for (const auto& a : t["by"]) {
+      ReturnTable::Axis axis{str(a["column"]), str(a["crosswalk"])};
+      const auto cw = rc.crosswalks.find(axis.crosswalk);
+      if (axis.column.empty()) errors.push_back({file, yaml::lineOf(a, tl), "table " + table.id + ": a column needs a name"});
+      if (cw == rc.crosswalks.end()) {
+        errors.push_back({file, yaml::lineOf(a, tl), "table " + table.id + ": unknown crosswalk '" + axis.crosswalk + "'"});
+      } else if (ind) {
+        const auto* dim = cat.dimension(cw->second.dimension);
+        if (dim && dim->kind != stats::Dimension::Kind::Age && dim->kind != stats::Dimension::Kind::Classes &&
+            !dim->paths.count(ind->from))
+          errors.push_back({file, yaml::lineOf(a, tl), "table " + table.id + ": dimension " + cw->second.dimension +
+                                                           " has no path in " + ind->from});
+      }
+      table.by.push_back(std::move(axis));
+    }
+    if (table.by.empty() || table.by.size() > 5)
+      errors.push_back({file, tl, "table " + table.id + ": give one to five columns in by"});
+    d.tables.push_back(std::move(table));
+  }
+  for (const auto& g : n["gaps"]) d.gaps.push_back({str(g["measure"]), yaml::texts(g["reason"])});
+  return d;
+}
+
+// "<5" for 1..4 under UNODC's convention; the exact value otherwise (0 is a true 0).
+std::string published(double value, int below) {
+  if (below > 0 && value > 0 && value < below) return "<" + std::to_string(below);
+  return fmt::format("{}", value);
+}
+
+int64_t nowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::StatsService& stats) {
+  ReturnCatalogue rc;
+  std::vector<FileError> errors;
+  const std::string folder = dir + "/international";
+  if (!std::filesystem::is_directory(folder)) return rc;
+  const auto files = yaml::readDir(folder, errors);
+  std::vector<std::pair<std::string, YAML::Node>> docs;
+  for (const auto& [file, text] : files)
+    if (auto doc = yaml::parse(file, text, errors)) docs.emplace_back(file, *doc);
+  const auto& cat = stats.catalogue();
+  for (const auto& [file, doc] : docs)
+    for (const auto& n : doc["crosswalks"]) {
+      auto c = readCrosswalk(file, n, cat, errors);
+      if (!rc.crosswalks.emplace(c.id, c).second) errors.push_back({file, yaml::lineOf(n), "crosswalk " + c.id + " is declared twice"});
+    }
+  for (const auto& [file, doc] : docs)
+    if (doc["return"]) {
+      auto d = readReturn(file, doc["return"], rc, cat, errors);
+      if (!rc.returns.emplace(d.id, d).second) errors.push_back({file, yaml::lineOf(doc["return"]), "return " + d.id + " is declared twice"});
+    }
+  if (!errors.empty()) {
+    std::string msg = "international returns:";
+    for (const auto& e : errors) msg += "\n  " + e.toString();
+    throw std::runtime_error(msg);
+  }
+  return rc;
+}
+
+InternationalReturns::InternationalReturns(stats::StatsService& stats, AuditStore& audit, const std::string& statistics_dir)
+    : stats_(stats), audit_(audit), catalogue_(ReturnCatalogue::load(statistics_dir, stats)) {}
+
+Json InternationalReturns::list(const std::string& lang) const {
+  Json out = Json::array();
+  for (const auto& [id, d] : catalogue_.returns) {
+    Json tables = Json::array();
+    for (const auto& t : d.tables) tables.push_back({{"id", t.id}, {"label", t.label.in(lang)}, {"measure", t.measure}});
+    out.push_back({{"id", id}, {"title", d.title.in(lang)}, {"tables", tables}});
+  }
+  return out;
+}
+
+Json InternationalReturns::compute(const records::Actor& actor, const std::string& id, int year, const std::string& lang) {
+  const auto it = catalogue_.returns.find(id);
+  if (it == catalogue_.returns.end()) throw Problem::notFound("There is no international return '" + id + "'.");
+  if (year < 1900 || year > 2200)
+    throw Problem::validation({{"year", "range", "must be a year between 1900 and 2200"}});
+  if (!stats_.mayRestricted(actor))
+    throw Problem::forbidden("International returns state exact figures: they need the right to restricted statistics.");
+  const ReturnDefinition& d = it->second;
+  Json tables = Json::array(), unmapped = Json::array();
+  stats_.withEvaluator([&](stats::Evaluator& ev) {
+    for (const auto& t : d.tables) {
+      std::vector<const Crosswalk*> walks;
+      std::vector<std::string> columns;
+      for (const auto& a : t.by) walks.push_back(&catalogue_.crosswalks.at(a.crosswalk)), columns.push_back(a.column);
+      Json rows = Json::array();
+      double total = 0;
+      // Every subset of the columns, the others summed as "Total" (each person once in a total).
+      const std::size_t n = t.by.size();
+      for (std::size_t mask = (std::size_t{1} << n); mask-- > 0;) {
+        stats::CrossTabRequest q;
+        q.indicator = t.indicator;
+        q.period = stats::Period::year(year);
+        std::vector<std::size_t> used;
+        for (std::size_t k = 0; k < n; ++k)
+          if (mask & (std::size_t{1} << k)) {
+            used.push_back(k);
+            q.dimensions.push_back(walks[k]->dimension);
+            q.recode.push_back(walks[k]->keep ? nullptr : &walks[k]->codes);
+          }
+        const stats::CrossTab ct = ev.crossTab(q);
+        if (used.empty()) total = ct.total;
+        for (const auto& r : ct.rows) {
+          Json codes = Json::object();
+          for (std::size_t k = 0; k < n; ++k) codes[columns[k]] = kTotal;
+          for (std::size_t j = 0; j < used.size(); ++j) {
+            const std::string& c = r.codes[j];
+            codes[columns[used[j]]] = c == stats::CrossTab::kNotRecorded   ? walks[used[j]]->not_recorded
+                                      : c == stats::CrossTab::kNotMappable ? std::string(kNotMappable)
+                                                                           : c;
+          }
+          rows.push_back({{"codes", codes}, {"value", r.value}, {"published", published(r.value, d.small_values_below)}});
+        }
+        if (used.empty() && ct.rows.empty())  // nothing counted: the total row states 0
+          rows.push_back({{"codes", [&] {
+                             Json c = Json::object();
+                             for (const auto& col : columns) c[col] = kTotal;
+                             return c;
+                           }()},
+                          {"value", 0},
+                          {"published", "0"}});
+        if (used.size() == 1)
+          for (const auto& [national, count] : ct.unmapped[0])
+            unmapped.push_back({{"table", t.id}, {"column", columns[used[0]]}, {"crosswalk", walks[used[0]]->id},
+                                {"national_code", national}, {"rows", count}});
+      }
+      tables.push_back({{"id", t.id},
+                        {"label", t.label.in(lang)},
+                        {"measure", t.measure},
+                        {"indicator", t.indicator},
+                        {"columns", columns},
+                        {"total", total},
+                        {"rows", rows}});
+    }
+  });
+  Json gaps = Json::array();
+  for (const auto& g : d.gaps) gaps.push_back({{"measure", g.measure}, {"reason", g.reason.in(lang)}});
+  audit_.appendAudit(AuditDraft{actor.user_id, "statistics.international_return", "", 0,
+                                Json{{"return", id}, {"year", year}}},
+                     nowMillis());
+  return {{"return", id},       {"year", year},         {"country", d.country}, {"title", d.title.in(lang)},
+          {"notes", d.notes.in(lang)}, {"gaps", gaps}, {"tables", tables},    {"unmapped", unmapped},
+          {"small_values_below", d.small_values_below}};
+}
+
+std::string InternationalReturns::csv(const Json& r) {
+  // One long table: the columns of every table side by side ("" where a table has no such column).
+  std::vector<std::string> columns;
+  for (const auto& t : r["tables"])
+    for (const auto& c : t["columns"])
+      if (std::find(columns.begin(), columns.end(), c.get<std::string>()) == columns.end()) columns.push_back(c);
+  std::vector<std::string> head = {"country", "year", "return", "table", "indicator"};
+  head.insert(head.end(), columns.begin(), columns.end());
+  for (const char* c : {"value", "published", "note"}) head.emplace_back(c);
+  std::string out = csv::row(head);
+  // The national codes behind each table's "Not mappable" rows.
+  std::map<std::string, std::string> notes;
+  for (const auto& u : r["unmapped"]) {
+    auto& n = notes[u["table"].get<std::string>() + "|" + u["column"].get<std::string>()];
+    n += (n.empty() ? "national codes without an equivalent: " : ", ") + u["national_code"].get<std::string>();
+  }
+  for (const auto& t : r["tables"])
+    for (const auto& row : t["rows"]) {
+      std::vector<std::string> cells = {r["country"], std::to_string(r["year"].get<int>()), r["return"], t["id"], t["measure"]};
+      std::string note;
+      for (const auto& c : columns) {
+        const auto& codes = row["codes"];
+        cells.push_back(codes.contains(c) ? codes[c].get<std::string>() : "");
+        if (codes.contains(c) && codes[c] == kNotMappable) note = notes[t["id"].get<std::string>() + "|" + c];
+      }
+      cells.push_back(fmt::format("{}", row["value"].get<double>()));
+      cells.push_back(row["published"]);
+      cells.push_back(note);
+      out += csv::row(cells);
+    }
+  return out;
+}
+
+}  // namespace palermo::international

@@ -1,0 +1,86 @@
+// International returns (S3, docs/international-returns.md): UNODC GLOTIP and Eurostat / GRETA
+// tables derived at export time from the national records through declared crosswalks
+// (indicators/international/*.yaml: national code -> international code; a code without an
+// equivalent is counted as "not mappable" and named in the notes, never guessed). Every table is
+// an indicator of the catalogue cross-tabulated by the return's dimensions, each person counted
+// once per combination and once in every total.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/translated.hpp"
+
+namespace palermo {
+class AuditStore;
+namespace records {
+struct Actor;
+}
+namespace stats {
+class StatsService;
+}
+}  // namespace palermo
+
+namespace palermo::international {
+
+struct Crosswalk {
+  std::string id, dimension;
+  bool keep = false;                         // the national codes pass through
+  std::map<std::string, std::string> codes;  // national -> international ("" = not mappable)
+  std::string not_recorded = "Unknown";      // the category of records without a value
+};
+
+struct ReturnTable {
+  struct Axis {
+    std::string column, crosswalk;
+  };
+  std::string id, measure, indicator;
+  Translated label;
+  std::vector<Axis> by;
+};
+
+struct ReturnGap {
+  std::string measure;
+  Translated reason;
+};
+
+struct ReturnDefinition {
+  std::string id, country = "AZE";
+  Translated title, notes;
+  int small_values_below = 0;  // values from 1 to this - 1 published as "<this" (0: exact)
+  std::vector<ReturnTable> tables;
+  std::vector<ReturnGap> gaps;
+};
+
+// The definitions, checked against the statistics catalogue. Throws std::runtime_error listing
+// every mistake (file and line).
+struct ReturnCatalogue {
+  std::map<std::string, Crosswalk> crosswalks;
+  std::map<std::string, ReturnDefinition> returns;
+  static ReturnCatalogue load(const std::string& dir, const stats::StatsService& stats);
+};
+
+class InternationalReturns {
+ public:
+  // Reads `statistics_dir`/international/*.yaml.
+  InternationalReturns(stats::StatsService& stats, AuditStore& audit, const std::string& statistics_dir);
+
+  [[nodiscard]] const ReturnCatalogue& catalogue() const { return catalogue_; }
+  // The returns there are, in a language.
+  [[nodiscard]] Json list(const std::string& lang) const;
+  // A return for a year: {return, year, country, title, notes, gaps, tables: [{id, label,
+  // measure, indicator, columns, rows: [{codes, value, published}], total}], unmapped: [...]}.
+  // Exact values (who may read restricted statistics; Problem 403 otherwise), audited.
+  Json compute(const records::Actor& actor, const std::string& id, int year, const std::string& lang);
+  // The long-format file of a computed return: one row per table, combination and year.
+  static std::string csv(const Json& computed);
+
+ private:
+  stats::StatsService& stats_;
+  AuditStore& audit_;
+  ReturnCatalogue catalogue_;
+};
+
+}  // namespace palermo::international
