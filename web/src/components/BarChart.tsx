@@ -1,6 +1,7 @@
 // A horizontal bar chart as plain SVG (no chart library): one bar per labelled value; values
 // hidden by disclosure control (null) are drawn as an empty bar with their display text ("x").
 import { useI18n } from '../i18n/context';
+import { useMedia } from './useMedia';
 
 export interface Bar {
   label: string;
@@ -11,11 +12,14 @@ export interface Bar {
 export function BarChart({ title, bars, id }: { title: string; bars: Bar[]; id: string }) {
   const { t } = useI18n();
   const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
+  // A phone draws it narrower (shorter labels and bars) rather than shrinking the text.
+  const narrow = useMedia('(max-width: 48rem)');
   const row = 26;
-  const labelW = 210;
-  const barW = 300;
+  const labelW = narrow ? 130 : 210;
+  const barW = narrow ? 150 : 300;
   const h = bars.length * row + 8;
-  const short = (s: string) => (s.length > 32 ? `${s.slice(0, 31)}…` : s);
+  const room = narrow ? 19 : 32;
+  const short = (s: string) => (s.length > room ? `${s.slice(0, room - 1)}…` : s);
   return (
     <figure class="chart-figure">
       <figcaption id={`${id}-t`}>{title}</figcaption>
