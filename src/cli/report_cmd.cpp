@@ -111,8 +111,10 @@ void addReportCommands(Commands& c) {
     for (const auto& e : loaded.errors) std::printf("%s\n", e.toString().c_str());
     if (!loaded.errors.empty()) return 1;
     stats::loadReportLayout(config.statistics_dir + "/reports/annual.yaml", loaded.catalogue);
-    std::printf("%zu indicators, %zu dimensions: no mistakes\n", loaded.catalogue.indicators.size(),
-                loaded.catalogue.dimensions.size());
+    const auto returns = international::ReturnCatalogue::load(config.statistics_dir, loaded.catalogue);
+    std::printf("%zu indicators, %zu dimensions, %zu international returns, %zu crosswalks: no mistakes\n",
+                loaded.catalogue.indicators.size(), loaded.catalogue.dimensions.size(), returns.returns.size(),
+                returns.crosswalks.size());
     return 0;
   });
   struct FigureOptions {

@@ -79,6 +79,19 @@ Translated texts(const YAML::Node& n) {
   return t;
 }
 
+std::string textMistake(const YAML::Node& n) {
+  if (!n || n.IsScalar()) return "";
+  if (!n.IsMap()) return "expected a text or {az, en, ru}";
+  for (const auto& kv : n) {
+    const std::string key = kv.first.IsScalar() ? kv.first.as<std::string>() : std::string("?");
+    if (key != "az" && key != "en" && key != "ru")
+      return "a text has az, en and ru only, not '" + key +
+             "' (a comma or colon inside an unquoted text splits it: put the text in quotes)";
+    if (!kv.second.IsScalar()) return "the " + key + " text must be one text (put it in quotes)";
+  }
+  return "";
+}
+
 std::string where(const std::string& file, const YAML::Node& n) { return file + ":" + std::to_string(lineOf(n, 1)); }
 
 }  // namespace palermo::yaml

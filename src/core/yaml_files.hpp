@@ -34,6 +34,11 @@ int lineOf(const YAML::Node& n, int fallback = 0);
 // A text in three languages: a mapping {az, en, ru}, or one plain text (taken as Azerbaijani).
 Translated texts(const YAML::Node& n);
 
+// What is wrong with a text node, or "" when nothing: a mapping must hold only az, en and ru,
+// each one text. An unquoted comma in a flow mapping ({az: Qadınlar, kişilər, en: …}) makes
+// "kişilər" a key of its own and cuts the text short: refused with a hint to quote it.
+std::string textMistake(const YAML::Node& n);
+
 // "file:line: message" for errors thrown by loaders that stop at the first mistake.
 std::string where(const std::string& file, const YAML::Node& n);
 

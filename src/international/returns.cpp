@@ -23,6 +23,12 @@ constexpr const char* kNotMappable = "Not mappable";
 
 std::string str(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : std::string(); }
 
+// A {az, en, ru} text; a mistake (an unquoted comma splitting it) is an error with its line.
+Translated text(const std::string& file, const YAML::Node& n, std::vector<FileError>& errors) {
+  if (const std::string m = yaml::textMistake(n); !m.empty()) errors.push_back({file, yaml::lineOf(n), m});
+  return yaml::texts(n);
+}
+
 Crosswalk readCrosswalk(const std::string& file, const YAML::Node& n, const stats::Catalogue& cat,
                         std::vector<FileError>& errors) {
   Crosswalk c;
@@ -54,8 +60,8 @@ ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const 
   d.id = str(n["id"]);
   if (d.id.empty()) errors.push_back({file, line, "a return needs an id"});
   if (n["country"]) d.country = str(n["country"]);
-  d.title = yaml::texts(n["title"]);
-  d.notes = yaml::texts(n["notes"]);
+  d.title = text(file, n["title"], errors);
+  d.notes = text(file, n["notes"], errors);
   if (n["small_values_below"]) d.small_values_below = n["small_values_below"].as<int>(0);
   if (d.small_values_below < 0 || d.small_values_below > 100)
     errors.push_back({file, line, "return " + d.id + ": small_values_below must be between 0 and 100"});
@@ -65,7 +71,7 @@ ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const 
     table.id = str(t["id"]);
     table.measure = str(t["measure"]);
     table.indicator = str(t["indicator"]);
-    table.label = yaml::texts(t["label"]);
+    table.label = text(file, t["label"], errors);
     const auto* ind = cat.indicator(table.indicator);
     if (!ind) errors.push_back({file, tl, "table " + table.id + ": unknown indicator '" + table.indicator + "'"});
     else if (ind->from.empty() || ind->unit == stats::Indicator::Unit::Ratio || ind->unit == stats::Indicator::Unit::Distinct)
@@ -89,7 +95,7 @@ ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const 
       errors.push_back({file, tl, "table " + table.id + ": give one to five columns in by"});
     d.tables.push_back(std::move(table));
   }
-  for (const auto& g : n["gaps"]) d.gaps.push_back({str(g["measure"]), yaml::texts(g["reason"])});
+  for (const auto& g : n["gaps"]) d.gaps.push_back({str(g["measure"]), text(file, g["reason"], errors)});
   return d;
 }
 
@@ -105,7 +111,7 @@ int64_t nowMillis() {
 
 }  // namespace
 
-ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::StatsService& stats) {
+ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::Catalogue& cat) {
   ReturnCatalogue rc;
   std::vector<FileError> errors;
   const std::string folder = dir + "/international";
@@ -114,7 +120,6 @@ ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::Stats
   std::vector<std::pair<std::string, YAML::Node>> docs;
   for (const auto& [file, text] : files)
     if (auto doc = yaml::parse(file, text, errors)) docs.emplace_back(file, *doc);
-  const auto& cat = stats.catalogue();
   for (const auto& [file, doc] : docs)
     for (const auto& n : doc["crosswalks"]) {
       auto c = readCrosswalk(file, n, cat, errors);
@@ -134,7 +139,7 @@ ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::Stats
 }
 
 InternationalReturns::InternationalReturns(stats::StatsService& stats, AuditStore& audit, const std::string& statistics_dir)
-    : stats_(stats), audit_(audit), catalogue_(ReturnCatalogue::load(statistics_dir, stats)) {}
+    : stats_(stats), audit_(audit), catalogue_(ReturnCatalogue::load(statistics_dir, stats.catalogue())) {}
 
 Json InternationalReturns::list(const std::string& lang) const {
   Json out = Json::array();

@@ -20,6 +20,7 @@ struct Actor;
 }
 namespace stats {
 class StatsService;
+struct Catalogue;
 }
 }  // namespace palermo
 
@@ -54,12 +55,12 @@ struct ReturnDefinition {
   std::vector<ReturnGap> gaps;
 };
 
-// The definitions, checked against the statistics catalogue. Throws std::runtime_error listing
+// The definitions in `dir`/international, checked against the statistics catalogue. Throws std::runtime_error listing
 // every mistake (file and line).
 struct ReturnCatalogue {
   std::map<std::string, Crosswalk> crosswalks;
   std::map<std::string, ReturnDefinition> returns;
-  static ReturnCatalogue load(const std::string& dir, const stats::StatsService& stats);
+  static ReturnCatalogue load(const std::string& dir, const stats::Catalogue& catalogue);
 };
 
 class InternationalReturns {

@@ -19,6 +19,8 @@ namespace {
 
 Translated labelsOf(const YAML::Node& n) {
   Translated l;
+  if (const std::string m = yaml::textMistake(n); !m.empty())
+    throw std::runtime_error("line " + std::to_string(yaml::lineOf(n, 1)) + ": " + m);
   if (!n || !n.IsMap()) return l;
   if (n["az"]) l.az = n["az"].as<std::string>();
   if (n["en"]) l.en = n["en"].as<std::string>();

@@ -99,6 +99,7 @@ struct Loader {
       error(lineOf(n), "expected {az, en, ru}");
       return {};
     }
+    if (const std::string m = yaml::textMistake(n); !m.empty()) error(lineOf(n), m);
     Translated t = yaml::texts(n);
     if (n && n.IsMap() && t.az.empty()) error(lineOf(n), "the Azerbaijani text (az) is required");
     return t;

@@ -17,7 +17,6 @@ namespace palermo::stats {
 
 namespace {
 
-Translated text3(const YAML::Node& n) { return yaml::texts(n); }
 
 const char* notRecorded(const std::string& lang) {
   if (lang == "en") return "not recorded";
@@ -84,6 +83,10 @@ ReportLayout loadReportLayout(const std::string& file, const Catalogue& catalogu
   const YAML::Node& root = *parsed;
   auto fail = [&](const YAML::Node& n, const std::string& message) {
     throw std::runtime_error(fmt::format("{}:{}: {}", file, n.Mark().line + 1, message));
+  };
+  auto text3 = [&](const YAML::Node& n) {
+    if (const std::string m = yaml::textMistake(n); !m.empty()) fail(n, m);
+    return yaml::texts(n);
   };
   layout.title = text3(root["title"]);
   layout.subtitle = text3(root["subtitle"]);

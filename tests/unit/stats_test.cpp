@@ -82,6 +82,11 @@ TEST(Statistics, CatalogueLoadsAndNamesEveryMistake) {
     version: 1
     label: {az: C}
     counts: things
+  - id: d
+    version: 1
+    label: {az: Qadınlar, kişilər, en: Women, ru: Женщины}
+    counts: records
+    from: victim_case
 )"}},
       schema());
   std::string all;
@@ -92,6 +97,8 @@ TEST(Statistics, CatalogueLoadsAndNamesEveryMistake) {
   EXPECT_NE(all.find("no field 'no_such_field'"), std::string::npos) << all;
   EXPECT_NE(all.find("unknown breakdown dimension 'no_dimension'"), std::string::npos) << all;
   EXPECT_NE(all.find("counts must be records, persons, sum or ratio"), std::string::npos) << all;
+  // An unquoted comma cuts a label short ("Qadınlar", and a key "kişilər"): refused, not truncated.
+  EXPECT_NE(all.find("not 'kişilər' (a comma or colon inside an unquoted text splits it"), std::string::npos) << all;
   EXPECT_NE(all.find("bad.yaml:"), std::string::npos) << all;
 }
 
