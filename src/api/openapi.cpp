@@ -636,8 +636,10 @@ class OpenApiBuilder {
      "The international returns (UNODC GLOTIP, Eurostat / GRETA) and their tables", "statistics", Json(), "200",
      anyObject);
   paths["/api/v1/reports/international/{id}"]["parameters"] = {
-      param("id", "path", str, true, "glotip or eurostat"), param("year", "query", integer, true, "the year"), lang,
-      param("format", "query", {{"type", "string"}, {"enum", {"json", "csv"}}}, false, "json (default) or csv")};
+      param("id", "path", str, true, "glotip, eurostat or ctdc (the victim-level file, CSV)"),
+      param("year", "query", integer, true, "the year"), lang,
+      param("format", "query", {{"type", "string"}, {"enum", {"json", "csv"}}}, false, "json (default) or csv"),
+      param("k", "query", integer, false, "ctdc: k of the k-anonymity, 11 (default) or more")};
   op("/api/v1/reports/international/{id}", "get", "international_return",
      "A return for a year from the records through the declared crosswalks (exact values; audited)", "statistics",
      Json(), "200", anyObject);

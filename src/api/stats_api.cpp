@@ -103,6 +103,22 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
       if (lang != "az" && lang != "en" && lang != "ru") throw Problem::validation({{"lang", "enum", "az, en or ru"}});
       const int year = yearOf(req);
       const std::string& id = req.params.at("id");
+      if (id == "ctdc") {  // the victim-level file: CSV only
+        int k = 0;
+        if (const std::string kt = req.queryParam("k"); !kt.empty()) {
+          const bool digits = kt.size() <= 4 && std::all_of(kt.begin(), kt.end(), [](char c) { return c >= '0' && c <= '9'; });
+          if (!digits) throw Problem::validation({{"k", "format", "a whole number, 11 or more"}});
+          k = std::stoi(kt);
+          if (k == 0) throw Problem::validation({{"k", "range", "a whole number, 11 or more"}});
+        }
+        auto file = intl.ctdc(actorFor(ctx, p), year, k);
+        Response res{200, "text/csv; charset=utf-8", {}, std::move(file.csv)};
+        res.set("Cache-Control", "no-store");
+        res.set("Content-Disposition", "attachment; filename=\"palermo-ctdc-" + std::to_string(year) + ".csv\"");
+        res.set("X-Ctdc-Rows", std::to_string(file.rows));
+        res.set("X-Ctdc-Suppressed", std::to_string(file.suppressed));
+        return res;
+      }
       Json out = intl.compute(actorFor(ctx, p), id, year, lang);
       Response res = format == "json" ? Response::json(200, out)
                                       : Response{200, "text/csv; charset=utf-8", {}, international::InternationalReturns::csv(out)};

@@ -92,6 +92,11 @@ void addReportCommands(Commands& c) {
         std::fprintf(stderr, "  not mappable: %s %s = %s (%g)\n", u["table"].get<std::string>().c_str(),
                      u["column"].get<std::string>().c_str(), u["national_code"].get<std::string>().c_str(),
                      u["rows"].get<double>());
+      for (const auto& t : result["tables"])
+        if (t["coverage"] != "records")
+          std::fprintf(stderr, "  %s: %s\n", t["id"].get<std::string>().c_str(),
+                       t["coverage"] == "no_data" ? "no data for the year"
+                                                  : "the year is kept as aggregates: the total only, no breakdowns");
       for (const auto& g : result["gaps"])
         std::fprintf(stderr, "  not stated: %s (%s)\n", g["measure"].get<std::string>().c_str(),
                      g["reason"].get<std::string>().c_str());
@@ -103,6 +108,35 @@ void addReportCommands(Commands& c) {
     cmd->add_option("--format", o->format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
     cmd->add_option("--output,-o", o->output, "File to write (default: palermo-RETURN-YEAR.FORMAT)");
   }
+
+  // The CTDC victim-level file (k-anonymised), for IOM's Counter Trafficking Data Collaborative.
+  struct CtdcOptions {
+    int year = 0, k = 0;
+    std::string output;
+  };
+  auto co = std::make_shared<CtdcOptions>();
+  CLI::App* export_cmd = c.group("export", "Victim-level files for international partners");
+  CLI::App* ctdc = c.add(export_cmd, "ctdc", "The CTDC file of a year: consenting victims only, k-anonymised", [co](const Config& config) {
+    StatsSetup s(config);
+    international::InternationalReturns returns(s.statistics, *s.records.store, config.statistics_dir);
+    const auto file = returns.ctdc(records::Actor::systemActor(), co->year, co->k);
+    const std::string out = co->output.empty() ? "palermo-ctdc-" + std::to_string(co->year) + ".csv" : co->output;
+    std::ofstream f(out, std::ios::binary);
+    f << file.csv;
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + out);
+    std::fprintf(stderr,
+                 "%s: %zu of %zu consenting victims written, %zu suppressed (%.1f%%), k = %d, smallest combination %zu; "
+                 "generalised: %s\n",
+                 out.c_str(), file.rows, file.victims, file.suppressed,
+                 file.victims ? 100.0 * static_cast<double>(file.suppressed) / static_cast<double>(file.victims) : 0.0,
+                 file.k, file.smallest_class, file.generalised.dump().c_str());
+    s.records.store->close();
+    return 0;
+  });
+  ctdc->add_option("--year", co->year, "The year of registration, e.g. 2019")->required();
+  ctdc->add_option("--k", co->k, "Every published combination describes at least k persons (default and minimum: the layout's, 11)");
+  ctdc->add_option("--output,-o", co->output, "File to write (default: palermo-ctdc-YEAR.csv)");
 
   CLI::App* stats_cmd = c.group("stats", "Statistical indicators");
   c.add(stats_cmd, "check", "Check indicators/ against the schema; list every mistake", [](const Config& config) {

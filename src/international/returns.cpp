@@ -126,6 +126,11 @@ ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::Catal
       if (!rc.crosswalks.emplace(c.id, c).second) errors.push_back({file, yaml::lineOf(n), "crosswalk " + c.id + " is declared twice"});
     }
   for (const auto& [file, doc] : docs)
+    if (doc["ctdc"]) {
+      if (rc.ctdc.declared) errors.push_back({file, yaml::lineOf(doc["ctdc"]), "the CTDC layout is declared twice"});
+      rc.ctdc = CtdcLayout::read(file, doc["ctdc"], cat, errors);
+    }
+  for (const auto& [file, doc] : docs)
     if (doc["return"]) {
       auto d = readReturn(file, doc["return"], rc, cat, errors);
       if (!rc.returns.emplace(d.id, d).second) errors.push_back({file, yaml::lineOf(doc["return"]), "return " + d.id + " is declared twice"});
@@ -148,6 +153,12 @@ Json InternationalReturns::list(const std::string& lang) const {
     for (const auto& t : d.tables) tables.push_back({{"id", t.id}, {"label", t.label.in(lang)}, {"measure", t.measure}});
     out.push_back({{"id", id}, {"title", d.title.in(lang)}, {"tables", tables}});
   }
+  if (catalogue_.ctdc.declared)
+    out.push_back({{"id", "ctdc"},
+                   {"title", lang == "ru"   ? "CTDC – файл по жертвам (k-анонимизированный)"
+                             : lang == "en" ? "CTDC – victim-level file (k-anonymised)"
+                                            : "CTDC – qurbanlar üzrə fayl (k-anonimləşdirilmiş)"},
+                   {"k", catalogue_.ctdc.k}});
   return out;
 }
 
@@ -166,6 +177,25 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
       std::vector<std::string> columns;
       for (const auto& a : t.by) walks.push_back(&catalogue_.crosswalks.at(a.crosswalk)), columns.push_back(a.column);
       Json rows = Json::array();
+      Json all_total = Json::object();
+      for (const auto& col : columns) all_total[col] = kTotal;
+      // A year (partly) before the records, or kept by imported aggregates or periodic returns:
+      // those carry no combinations, so only the total is stated - or nothing, when nothing
+      // covers the year. A cross-table of the records alone would state a false 0 or too little.
+      const stats::Figure whole = ev.evaluate(t.indicator, stats::Period::year(year), false);
+      if (!whole.available || whole.imported != 0 || whole.from_returns != 0) {
+        if (whole.available)
+          rows.push_back({{"codes", all_total}, {"value", whole.value}, {"published", published(whole.value, d.small_values_below)}});
+        tables.push_back({{"id", t.id},
+                          {"label", t.label.in(lang)},
+                          {"measure", t.measure},
+                          {"indicator", t.indicator},
+                          {"columns", columns},
+                          {"coverage", whole.available ? "total_only" : "no_data"},
+                          {"total", whole.available ? Json(whole.value) : Json()},
+                          {"rows", rows}});
+        continue;
+      }
       double total = 0;
       // Every subset of the columns, the others summed as "Total" (each person once in a total).
       const std::size_t n = t.by.size();
@@ -194,13 +224,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
           rows.push_back({{"codes", codes}, {"value", r.value}, {"published", published(r.value, d.small_values_below)}});
         }
         if (used.empty() && ct.rows.empty())  // nothing counted: the total row states 0
-          rows.push_back({{"codes", [&] {
-                             Json c = Json::object();
-                             for (const auto& col : columns) c[col] = kTotal;
-                             return c;
-                           }()},
-                          {"value", 0},
-                          {"published", "0"}});
+          rows.push_back({{"codes", all_total}, {"value", 0}, {"published", "0"}});
         if (used.size() == 1)
           for (const auto& [national, count] : ct.unmapped[0])
             unmapped.push_back({{"table", t.id}, {"column", columns[used[0]]}, {"crosswalk", walks[used[0]]->id},
@@ -211,6 +235,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
                         {"measure", t.measure},
                         {"indicator", t.indicator},
                         {"columns", columns},
+                        {"coverage", "records"},
                         {"total", total},
                         {"rows", rows}});
     }
@@ -223,6 +248,23 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
   return {{"return", id},       {"year", year},         {"country", d.country}, {"title", d.title.in(lang)},
           {"notes", d.notes.in(lang)}, {"gaps", gaps}, {"tables", tables},    {"unmapped", unmapped},
           {"small_values_below", d.small_values_below}};
+}
+
+CtdcFile InternationalReturns::ctdc(const records::Actor& actor, int year, int k) {
+  if (!catalogue_.ctdc.declared) throw Problem::notFound("The CTDC layout is not declared.");
+  if (year < 1900 || year > 2200) throw Problem::validation({{"year", "range", "must be a year between 1900 and 2200"}});
+  if (k == 0) k = catalogue_.ctdc.k;
+  if (k < catalogue_.ctdc.k || k > 1000)
+    throw Problem::validation({{"k", "range", "must be between " + std::to_string(catalogue_.ctdc.k) + " and 1000"}});
+  if (!stats_.mayRestricted(actor))
+    throw Problem::forbidden("The CTDC file is built from victims' records: it needs the right to restricted statistics.");
+  CtdcFile file;
+  stats_.withEvaluator([&](stats::Evaluator& ev) { file = buildCtdc(catalogue_.ctdc, ev, year, k); });
+  audit_.appendAudit(AuditDraft{actor.user_id, "statistics.ctdc_export", "victim_case", 0,
+                                Json{{"year", year}, {"k", k}, {"victims", file.victims}, {"rows", file.rows},
+                                     {"suppressed", file.suppressed}}},
+                     nowMillis());
+  return file;
 }
 
 std::string InternationalReturns::csv(const Json& r) {
@@ -253,6 +295,7 @@ std::string InternationalReturns::csv(const Json& r) {
       cells.push_back(fmt::format("{}", row["value"].get<double>()));
       cells.push_back(row["published"]);
       cells.push_back(note);
+      for (auto& c : cells) c = csv::safeCell(c);  // quoted where needed ("a, b" in a note)
       out += csv::row(cells);
     }
   return out;

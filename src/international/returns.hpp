@@ -12,6 +12,7 @@
 
 #include "core/json.hpp"
 #include "core/translated.hpp"
+#include "international/ctdc.hpp"
 
 namespace palermo {
 class AuditStore;
@@ -60,6 +61,7 @@ struct ReturnDefinition {
 struct ReturnCatalogue {
   std::map<std::string, Crosswalk> crosswalks;
   std::map<std::string, ReturnDefinition> returns;
+  CtdcLayout ctdc;  // declared: the CTDC victim-level file (international/ctdc.hpp)
   static ReturnCatalogue load(const std::string& dir, const stats::Catalogue& catalogue);
 };
 
@@ -72,9 +74,15 @@ class InternationalReturns {
   // The returns there are, in a language.
   [[nodiscard]] Json list(const std::string& lang) const;
   // A return for a year: {return, year, country, title, notes, gaps, tables: [{id, label,
-  // measure, indicator, columns, rows: [{codes, value, published}], total}], unmapped: [...]}.
+  // measure, indicator, columns, coverage, rows: [{codes, value, published}], total}],
+  // unmapped: [...]}. coverage: "records" (every combination), "total_only" (the year comes
+  // from imported aggregates or periodic returns, which have no combinations: the total row
+  // only) or "no_data" (nothing covers the year: no rows, total null).
   // Exact values (who may read restricted statistics; Problem 403 otherwise), audited.
   Json compute(const records::Actor& actor, const std::string& id, int year, const std::string& lang);
+  // The CTDC victim-level file for a year, k-anonymised with `k` (0: the layout's; at least the
+  // layout's). Same permission as compute(); audited with the counts.
+  CtdcFile ctdc(const records::Actor& actor, int year, int k);
   // The long-format file of a computed return: one row per table, combination and year.
   static std::string csv(const Json& computed);
 

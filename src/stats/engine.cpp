@@ -898,6 +898,52 @@ CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
   return out;
 }
 
+RowListing Evaluator::listRows(const std::string& indicator, const Period& period,
+                               const std::vector<std::string>& dimensions) {
+  auto& im = *impl_;
+  const Indicator* ind = im.cat.indicator(indicator);
+  if (!ind) throw std::invalid_argument("unknown indicator " + indicator);
+  const bool persons = ind->unit == Indicator::Unit::Persons;
+  if (ind->from.empty() || ind->unit == Indicator::Unit::Ratio || ind->unit == Indicator::Unit::Distinct)
+    throw std::invalid_argument("indicator " + indicator + " counts no register's rows");
+  RowListing out;
+  out.dimensions = dimensions;
+  std::vector<std::shared_ptr<Impl::Dim>> dims;
+  for (const auto& id : dimensions) {
+    const Dimension* d = im.cat.dimension(id);
+    if (!d) throw std::invalid_argument("unknown dimension " + id);
+    dims.push_back(im.compileDim(*d, ind->from, ind));
+  }
+  const Table* ptable = nullptr;
+  Impl::Path person;
+  std::vector<uint8_t> seen;
+  if (persons) {
+    person = im.compileRowPath(ind->from, ind->person);
+    ptable = person.ok ? person.hops.back().target : nullptr;
+    seen.assign(ptable ? ptable->rows() : 0, 0);
+  }
+  std::vector<int32_t> counted;
+  Impl::Scan s = im.prepare(*ind, period);
+  im.scan(s, [&](int32_t r) { counted.push_back(r); });
+  std::sort(counted.begin(), counted.end());  // the first record of a person is its earliest row
+  std::vector<int32_t> cats;
+  for (int32_t r : counted) {
+    if (persons) {
+      const int32_t p = ptable ? ptable->canonical(person.follow(r)) : -1;
+      if (p < 0 || seen[static_cast<std::size_t>(p)]) continue;
+      seen[static_cast<std::size_t>(p)] = 1;
+    }
+    std::vector<std::vector<std::string>> row(dims.size());
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      cats.clear();
+      im.categoriesOf(*dims[k], r, cats);
+      for (int32_t c : cats) row[k].push_back(dims[k]->categories[static_cast<std::size_t>(c)]);
+    }
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
 std::vector<int64_t> Evaluator::recordsBehind(const std::string& indicator, const Period& period) {
   const Indicator* ind = impl_->cat.indicator(indicator);
   if (!ind) throw std::invalid_argument("unknown indicator " + indicator);

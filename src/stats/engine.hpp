@@ -87,6 +87,14 @@ struct CrossTab {
   std::vector<std::map<std::string, double>> unmapped;
 };
 
+// The counted rows one by one with their categories (victim-level exports such as CTDC's).
+struct RowListing {
+  std::vector<std::string> dimensions;
+  // rows[i][k]: the national categories of dimension k for row i (several for a multi-valued
+  // field, none when not recorded).
+  std::vector<std::vector<std::vector<std::string>>> rows;
+};
+
 class Evaluator {
  public:
   Evaluator(const Catalogue& catalogue, const Snapshot& snapshot);
@@ -98,6 +106,9 @@ class Evaluator {
   // From the records only (imported aggregates and returns have no combinations): persons,
   // records and sums; throws std::invalid_argument for other units and unknown dimensions.
   CrossTab crossTab(const CrossTabRequest& request);
+  // The rows counted, from the records; a Persons indicator gives one row per person (the
+  // person's first record counted). Throws std::invalid_argument like crossTab.
+  RowListing listRows(const std::string& indicator, const Period& period, const std::vector<std::string>& dimensions);
   // The ids of the records counted (for a Persons indicator: the counted records, not the persons).
   std::vector<int64_t> recordsBehind(const std::string& indicator, const Period& period);
 

@@ -97,6 +97,20 @@ TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   EXPECT_NE(bad_year.body.find("\"year\""), std::string::npos) << bad_year.body;
   EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/glotip?year=2019&format=xls").status, 422);
   EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/..%2Fglotip?year=2019").status, 404);
+  // The CTDC victim-level file: CSV in CTDC's 63 columns; k below 11 refused; audited with counts.
+  auto ctdc = coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019");
+  ASSERT_EQ(ctdc.status, 200) << ctdc.body;
+  EXPECT_EQ(ctdc.body.rfind("yearOfRegistration,Datasource,gender,ageBroad,", 0), 0U) << ctdc.body.substr(0, 300);
+  EXPECT_NE(ctdc.header("content-disposition").find("palermo-ctdc-2019.csv"), std::string::npos);
+  EXPECT_FALSE(ctdc.header("x-ctdc-rows").empty());
+  auto low_k = coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019&k=5");
+  EXPECT_EQ(low_k.status, 422);
+  EXPECT_NE(low_k.body.find("\"k\""), std::string::npos) << low_k.body;
+  EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019&k=1e3").status, 422);
+  EXPECT_EQ(ngo.call("GET", "/api/v1/reports/international/ctdc?year=2019").status, 403);
+  auto ctdc_audit = admin.call("GET", "/api/v1/audit?action=statistics.ctdc_export");
+  ASSERT_EQ(ctdc_audit.status, 200) << ctdc_audit.body;
+  EXPECT_EQ(ctdc_audit.json()["items"].size(), 1U) << ctdc_audit.body;
   auto returns_audit = admin.call("GET", "/api/v1/audit?action=statistics.international_return");
   ASSERT_EQ(returns_audit.status, 200) << returns_audit.body;
   EXPECT_EQ(returns_audit.json()["items"].size(), 1U) << returns_audit.body;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <random>
@@ -17,6 +18,8 @@
 #include "core/error.hpp"
 #include "core/keys.hpp"
 #include "demo/national.hpp"
+#include "core/csv.hpp"
+#include "international/kanon.hpp"
 #include "international/returns.hpp"
 #include "records/engine.hpp"
 #include "records/import.hpp"
@@ -710,6 +713,27 @@ TEST_F(Report2019, InternationalReturnsAgreeWithTheReportCellByCell) {
   // Without the right to exact statistics: refused.
   const auto clerk = records::Actor::of(schema(), 99, {"hotline_operator"}, 1, "baku");
   EXPECT_THROW(returns.compute(clerk, "glotip", 2019, "en"), Problem);
+  // A year before the records (imported aggregates) has no combinations: the total alone, or
+  // nothing when nothing covers the year - never a cross-table of no records stating 0.
+  for (int year : {2012, 1990}) {
+    const Json old = returns.compute(system, "glotip", year, "en");
+    for (const auto& table : old["tables"]) {
+      const Json fig = stats_->figure(system, table["indicator"], std::to_string(year), "en", true);
+      if (fig["available"].get<bool>()) {
+        EXPECT_EQ(table["coverage"], fig["imported"].get<bool>() || fig["from_returns"].get<double>() != 0 ? "total_only" : "records")
+            << year << " " << table.dump();
+        if (table["coverage"] == "total_only") {
+          ASSERT_EQ(table["rows"].size(), 1U) << table.dump();
+          EXPECT_EQ(table["rows"][0]["value"], fig["value"]) << table.dump();
+        }
+      } else {
+        EXPECT_EQ(table["coverage"], "no_data") << year << " " << table.dump();
+        EXPECT_TRUE(table["rows"].empty()) << table.dump();
+        EXPECT_TRUE(table["total"].is_null()) << table.dump();
+      }
+    }
+  }
+  EXPECT_EQ(returnTable(returns.compute(system, "glotip", 1990, "en"), "detected_victims")["coverage"], "no_data");
   EXPECT_THROW(returns.compute(system, "no_such_return", 2019, "en"), Problem);
 }
 
@@ -788,4 +812,114 @@ return:
     EXPECT_NE(all.find("bad.yaml:"), std::string::npos) << all;
   }
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// The independent k-anonymity check: every combination of the quasi-identifier columns in a
+// CSV file (header first) describes at least k rows. Returns the smallest combination's size.
+std::size_t smallestCombination(const std::string& file_text, const std::vector<std::string>& quasi, std::size_t& rows) {
+  std::istringstream in(file_text);
+  csv::Reader reader(in, ',');
+  std::vector<std::string> cells, header;
+  reader.next(header);
+  std::vector<std::size_t> at;
+  for (const auto& q : quasi) {
+    const auto it = std::find(header.begin(), header.end(), q);
+    if (it == header.end()) throw std::runtime_error("no column " + q);
+    at.push_back(static_cast<std::size_t>(it - header.begin()));
+  }
+  std::map<std::vector<std::string>, std::size_t> combos;
+  rows = 0;
+  while (reader.next(cells)) {
+    if (cells.size() != header.size()) throw std::runtime_error("a row of " + std::to_string(cells.size()) + " cells");
+    std::vector<std::string> key;
+    for (std::size_t a : at) key.push_back(cells[a]);
+    ++combos[key];
+    ++rows;
+  }
+  std::size_t smallest = 0;
+  for (const auto& [key, n] : combos)
+    if (smallest == 0 || n < smallest) smallest = n;
+  return smallest;
+}
+
+const std::vector<std::string> kCtdcQuasi = {"yearOfRegistration", "gender", "ageBroad", "citizenship",
+                                             "CountryOfExploitation", "typeOfExploitConcatenated"};
+
+}  // namespace
+
+// The k-anonymiser over made-up rows shaped like victims' (skewed: most citizens of one country,
+// a long tail of others): every kept combination has at least k rows (checked from the output
+// alone), generalisation comes before suppression, and at most the allowed share is suppressed
+// while a generalisation is left.
+TEST(KAnonymity, GeneralisesFirstAndSuppressesTheRestWithinTheShare) {
+  std::mt19937_64 rng(7);
+  const std::vector<std::string> sexes = {"Female", "Male", ""};
+  const std::vector<std::string> ages = {"0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+", ""};
+  const std::vector<std::string> countries = {"AZ", "AZ", "AZ", "AZ", "AZ", "AZ", "TR", "RU", "AE", "GE", "UZ", "TJ", "IR", "KZ", "IN"};
+  for (std::size_t n : {50UL, 2000UL, 20000UL}) {
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < n; ++i)
+      rows.push_back({sexes[rng() % 3], ages[rng() % ages.size()], countries[rng() % countries.size()],
+                      countries[rng() % countries.size()]});
+    std::vector<palermo::international::Hierarchy> h(4);
+    h[0].levels = {[](const std::string&) { return std::string(); }};
+    h[1].levels = {[](const std::string& v) { return v.empty() ? v : (v == "0--8" || v == "9--17") ? "0--17" : "18+"; },
+                   [](const std::string&) { return std::string(); }};
+    for (int c : {2, 3})
+      h[static_cast<std::size_t>(c)].levels = {[](const std::string& v) { return v == "AZ" ? v : std::string("abroad"); },
+                                               [](const std::string&) { return std::string(); }};
+    auto result = palermo::international::kAnonymise(rows, h, 11, 0.05);
+    std::map<std::vector<std::string>, std::size_t> combos;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (!result.suppressed[i]) ++combos[rows[i]];
+    for (const auto& [key, count] : combos) EXPECT_GE(count, 11U) << n;
+    const bool exhausted = result.levels == std::vector<int>{1, 2, 2, 2};
+    if (!exhausted) { EXPECT_LE(result.suppressed_rows, n / 20) << n; }
+    if (n == 20000) {
+      EXPECT_FALSE(exhausted);
+      EXPECT_LT(result.suppressed_rows, n / 20);
+    }
+  }
+  std::vector<std::vector<std::string>> bad = {{"a"}};
+  EXPECT_THROW(palermo::international::kAnonymise(bad, {}, 11, 0.05), std::invalid_argument);
+}
+
+// The CTDC file of 2019: CTDC's 63 columns, only victims whose consent to statistical use is
+// recorded, every combination of the quasi-identifiers CTDC names shared by at least 11 persons
+// (checked from the file alone), rows written + suppressed = consenting victims.
+TEST_F(Report2019, TheCtdcFileHoldsConsentingVictimsKAnonymised) {
+  const auto system = records::Actor::systemActor();
+  international::InternationalReturns returns(*stats_, *store_, std::string(PALERMO_SOURCE_DIR) + "/indicators");
+  const auto file = returns.ctdc(system, 2019, 0);
+  EXPECT_EQ(file.k, 11);
+  const double consenting = stats_->figure(system, "victims_registered_consenting", "2019", "en", true)["value"].get<double>();
+  const double registered = stats_->figure(system, "victims_registered", "2019", "en", true)["value"].get<double>();
+  EXPECT_EQ(static_cast<double>(file.victims), consenting);
+  EXPECT_LE(consenting, registered);
+  EXPECT_GT(consenting, 0);
+  EXPECT_EQ(file.rows + file.suppressed, file.victims);
+  std::size_t rows = 0;
+  const std::size_t smallest = smallestCombination(file.csv, kCtdcQuasi, rows);
+  EXPECT_EQ(rows, file.rows);
+  if (rows > 0) { EXPECT_GE(smallest, 11U) << file.csv.substr(0, 3000); }
+  std::istringstream in(file.csv);
+  csv::Reader reader(in, ',');
+  std::vector<std::string> header;
+  reader.next(header);
+  EXPECT_EQ(header.size(), 63U);
+  EXPECT_EQ(header.front(), "yearOfRegistration");
+  EXPECT_EQ(header.back(), "recruiterRelationUnknown");
+  // A larger k generalises or suppresses more, never less; k below the layout's is refused.
+  const auto k20 = returns.ctdc(system, 2019, 20);
+  EXPECT_LE(k20.rows, file.rows);
+  if (k20.rows > 0) { EXPECT_GE(smallestCombination(k20.csv, kCtdcQuasi, rows), 20U); }
+  EXPECT_THROW(returns.ctdc(system, 2019, 5), Problem);
+  EXPECT_THROW(returns.ctdc(records::Actor::of(schema(), 99, {"case_worker"}, 1, "baku"), 2019, 0), Problem);
+  // The years together: 2015-2020 each k-anonymous on its own.
+  for (int year = 2015; year <= 2020; ++year) {
+    const auto f = returns.ctdc(system, year, 0);
+    if (f.rows > 0) { EXPECT_GE(smallestCombination(f.csv, kCtdcQuasi, rows), 11U) << year; }
+  }
 }

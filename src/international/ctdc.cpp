@@ -1,0 +1,215 @@
+#include "international/ctdc.hpp"
+
+#include <unicode/locid.h>
+#include <unicode/region.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/csv.hpp"
+#include "core/yaml_files.hpp"
+#include "international/kanon.hpp"
+#include "stats/engine.hpp"
+#include "stats/indicators.hpp"
+
+namespace palermo::international {
+namespace {
+
+std::string str(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : std::string(); }
+
+// "Western Asia" for "AZ": the UN M49 sub-region containing a country (ICU's region data);
+// "" when unknown.
+std::string subRegion(const std::string& country) {
+  if (country.empty()) return "";
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Region* r = icu::Region::getInstance(country.c_str(), status);
+  if (U_FAILURE(status) || !r) return "";
+  const icu::Region* up = r->getContainingRegion();
+  if (!up) return "";
+  icu::UnicodeString name;
+  icu::Locale("", up->getRegionCode()).getDisplayCountry(icu::Locale::getEnglish(), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+CtdcLayout CtdcLayout::read(const std::string& file, const YAML::Node& n, const stats::Catalogue& cat,
+                            std::vector<FileError>& errors) {
+  CtdcLayout l;
+  l.declared = true;
+  const int line = yaml::lineOf(n);
+  l.indicator = str(n["indicator"]);
+  const auto* ind = cat.indicator(l.indicator);
+  if (!ind || ind->unit != stats::Indicator::Unit::Persons)
+    errors.push_back({file, line, "ctdc: indicator '" + l.indicator + "' must be an indicator counting persons"});
+  if (n["k"]) l.k = n["k"].as<int>(0);
+  if (l.k < 2 || l.k > 1000) errors.push_back({file, line, "ctdc: k must be between 2 and 1000"});
+  if (n["max_suppressed_share"]) l.max_suppressed_share = n["max_suppressed_share"].as<double>(-1);
+  if (l.max_suppressed_share < 0 || l.max_suppressed_share > 1)
+    errors.push_back({file, line, "ctdc: max_suppressed_share must be between 0 and 1"});
+  std::set<std::string> names;
+  for (const auto& c : n["columns"]) {
+    CtdcColumn col;
+    const int cl = yaml::lineOf(c, line);
+    col.name = str(c["name"]);
+    if (col.name.empty() || !names.insert(col.name).second)
+      errors.push_back({file, cl, "ctdc: a column needs a name of its own ('" + col.name + "')"});
+    col.dimension = str(c["dimension"]);
+    if (c["year"]) {
+      col.kind = CtdcColumn::Kind::Year;
+    } else if (c["both"]) {
+      col.kind = CtdcColumn::Kind::Both;
+      if (c["both"].size() != 2) errors.push_back({file, cl, "ctdc: " + col.name + ": both names two flag columns"});
+      else col.first = c["both"][0].as<std::string>(), col.second = c["both"][1].as<std::string>();
+      for (const auto& other : {col.first, col.second})
+        if (!names.count(other)) errors.push_back({file, cl, "ctdc: " + col.name + ": no earlier column " + other});
+    } else if (c["concatenate"]) {
+      col.kind = CtdcColumn::Kind::Concatenate;
+      col.prefix = str(c["concatenate"]);
+    } else {
+      col.kind = c["flag"] ? CtdcColumn::Kind::Flag : c["keep"] ? CtdcColumn::Kind::Keep : CtdcColumn::Kind::Value;
+      const auto* dim = cat.dimension(col.dimension);
+      if (!dim) errors.push_back({file, cl, "ctdc: " + col.name + ": unknown dimension '" + col.dimension + "'"});
+      else if (ind && dim->kind != stats::Dimension::Kind::Age && !dim->paths.count(ind->from))
+        errors.push_back({file, cl, "ctdc: " + col.name + ": dimension " + col.dimension + " has no path in " + ind->from});
+      for (const auto& f : c["flag"]) col.flag.insert(f.as<std::string>());
+      if (c["codes"]) {
+        if (!c["codes"].IsMap()) errors.push_back({file, cl, "ctdc: " + col.name + ": codes must be a mapping"});
+        else
+          for (const auto& kv : c["codes"]) col.codes[kv.first.as<std::string>()] = kv.second.IsNull() ? "" : kv.second.as<std::string>();
+      }
+      col.other = str(c["other"]);
+      if (col.kind == CtdcColumn::Kind::Value && col.codes.empty())
+        errors.push_back({file, cl, "ctdc: " + col.name + ": give codes, keep: true, flag or year"});
+    }
+    l.columns.push_back(std::move(col));
+  }
+  for (const auto& q : n["quasi_identifiers"]) {
+    CtdcQuasiIdentifier qi;
+    qi.column = str(q["column"]);
+    if (!names.count(qi.column)) errors.push_back({file, yaml::lineOf(q, line), "ctdc: quasi-identifier " + qi.column + " is no column"});
+    for (const auto& lv : q["levels"]) {
+      CtdcLevel level;
+      if (lv.IsMap()) {
+        level.kind = CtdcLevel::Kind::Map;
+        for (const auto& kv : lv) level.map[kv.first.as<std::string>()] = kv.second.IsNull() ? "" : kv.second.as<std::string>();
+      } else if (str(lv) == "region") {
+        level.kind = CtdcLevel::Kind::Region;
+      } else if (str(lv) != "suppress") {
+        errors.push_back({file, yaml::lineOf(lv, line), "ctdc: a level is a mapping, region or suppress"});
+      }
+      qi.levels.push_back(std::move(level));
+    }
+    l.quasi_identifiers.push_back(std::move(qi));
+  }
+  if (l.quasi_identifiers.empty()) errors.push_back({file, line, "ctdc: name the quasi-identifiers"});
+  return l;
+}
+
+CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int k) {
+  if (k < 2) throw std::invalid_argument("k must be at least 2");
+  // The dimensions the columns read, once each.
+  std::vector<std::string> dims;
+  std::map<std::string, std::size_t> dim_index;
+  for (const auto& c : layout.columns)
+    if (!c.dimension.empty() && !dim_index.count(c.dimension)) dim_index[c.dimension] = dims.size(), dims.push_back(c.dimension);
+  const stats::RowListing listing = ev.listRows(layout.indicator, stats::Period::year(year), dims);
+
+  std::map<std::string, std::size_t> col_index;
+  for (std::size_t i = 0; i < layout.columns.size(); ++i) col_index[layout.columns[i].name] = i;
+  std::vector<std::vector<std::string>> table;
+  table.reserve(listing.rows.size());
+  for (const auto& src : listing.rows) {
+    std::vector<std::string> row(layout.columns.size());
+    for (std::size_t i = 0; i < layout.columns.size(); ++i) {
+      const auto& c = layout.columns[i];
+      const std::vector<std::string>* cats = c.dimension.empty() ? nullptr : &src[dim_index.at(c.dimension)];
+      switch (c.kind) {
+        case CtdcColumn::Kind::Year: row[i] = std::to_string(year); break;
+        case CtdcColumn::Kind::Keep: row[i] = cats->empty() ? "" : cats->front(); break;
+        case CtdcColumn::Kind::Value:
+          if (!cats->empty()) {
+            const auto it = c.codes.find(cats->front());
+            row[i] = it != c.codes.end() ? it->second : c.other;
+          }
+          break;
+        case CtdcColumn::Kind::Flag:
+          if (!cats->empty())
+            row[i] = std::any_of(cats->begin(), cats->end(), [&](const std::string& v) { return c.flag.count(v) > 0; }) ? "1" : "0";
+          break;
+        case CtdcColumn::Kind::Both: {
+          const auto& a = row[col_index.at(c.first)];
+          const auto& b = row[col_index.at(c.second)];
+          if (!a.empty() && !b.empty()) row[i] = a == "1" && b == "1" ? "1" : "0";
+          break;
+        }
+        case CtdcColumn::Kind::Concatenate: {
+          std::string joined;
+          for (std::size_t j = 0; j < i; ++j)
+            if (layout.columns[j].kind == CtdcColumn::Kind::Flag && row[j] == "1" &&
+                layout.columns[j].name.rfind(c.prefix, 0) == 0)
+              joined += (joined.empty() ? "" : ";") + layout.columns[j].name.substr(c.prefix.size());
+          row[i] = joined;
+          break;
+        }
+      }
+    }
+    table.push_back(std::move(row));
+  }
+
+  // k-anonymity over the quasi-identifiers.
+  std::vector<Hierarchy> hierarchies;
+  std::vector<std::size_t> qi_cols;
+  for (const auto& q : layout.quasi_identifiers) {
+    Hierarchy h;
+    h.column = q.column;
+    for (const auto& level : q.levels) {
+      if (level.kind == CtdcLevel::Kind::Suppress) {
+        h.levels.emplace_back([](const std::string&) { return std::string(); });
+      } else if (level.kind == CtdcLevel::Kind::Region) {
+        h.levels.emplace_back([](const std::string& v) { return subRegion(v); });
+      } else {
+        const auto* map = &level.map;
+        h.levels.emplace_back([map](const std::string& v) {
+          if (const auto it = map->find(v); it != map->end()) return it->second;
+          if (const auto it = map->find("*"); it != map->end()) return it->second;
+          return v;
+        });
+      }
+    }
+    hierarchies.push_back(std::move(h));
+    qi_cols.push_back(col_index.at(q.column));
+  }
+  std::vector<std::vector<std::string>> qi(table.size());
+  for (std::size_t r = 0; r < table.size(); ++r)
+    for (std::size_t c : qi_cols) qi[r].push_back(table[r][c]);
+  const KAnonymity result = kAnonymise(qi, hierarchies, k, layout.max_suppressed_share);
+
+  CtdcFile out;
+  out.victims = table.size();
+  out.k = k;
+  out.suppressed = result.suppressed_rows;
+  out.smallest_class = result.smallest_class;
+  out.generalised = Json::object();
+  for (std::size_t q = 0; q < hierarchies.size(); ++q) out.generalised[hierarchies[q].column] = result.levels[q];
+  std::vector<std::string> lines;
+  for (std::size_t r = 0; r < table.size(); ++r) {
+    if (result.suppressed[r]) continue;
+    for (std::size_t q = 0; q < qi_cols.size(); ++q) table[r][qi_cols[q]] = qi[r][q];
+    std::vector<std::string> cells;
+    for (const auto& v : table[r]) cells.push_back(csv::safeCell(v));
+    lines.push_back(csv::row(cells));
+  }
+  std::sort(lines.begin(), lines.end());  // no trace of the order of registration
+  out.rows = lines.size();
+  std::vector<std::string> head;
+  for (const auto& c : layout.columns) head.push_back(c.name);
+  out.csv = csv::row(head);
+  for (const auto& l : lines) out.csv += l;
+  return out;
+}
+
+}  // namespace palermo::international
