@@ -109,6 +109,30 @@ CtdcLayout CtdcLayout::read(const std::string& file, const YAML::Node& n, const 
   return l;
 }
 
+std::vector<Hierarchy> hierarchiesOf(const CtdcLayout& layout) {
+  std::vector<Hierarchy> hierarchies;
+  for (const auto& q : layout.quasi_identifiers) {
+    Hierarchy h;
+    h.column = q.column;
+    for (const auto& level : q.levels) {
+      if (level.kind == CtdcLevel::Kind::Suppress) {
+        h.levels.emplace_back([](const std::string&) { return std::string(); });
+      } else if (level.kind == CtdcLevel::Kind::Region) {
+        h.levels.emplace_back([](const std::string& v) { return subRegion(v); });
+      } else {
+        const auto* map = &level.map;
+        h.levels.emplace_back([map](const std::string& v) {
+          if (const auto it = map->find(v); it != map->end()) return it->second;
+          if (const auto it = map->find("*"); it != map->end()) return it->second;
+          return v;
+        });
+      }
+    }
+    hierarchies.push_back(std::move(h));
+  }
+  return hierarchies;
+}
+
 CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int k) {
   if (k < 2) throw std::invalid_argument("k must be at least 2");
   // The dimensions the columns read, once each.
@@ -161,28 +185,9 @@ CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int
   }
 
   // k-anonymity over the quasi-identifiers.
-  std::vector<Hierarchy> hierarchies;
+  const std::vector<Hierarchy> hierarchies = hierarchiesOf(layout);
   std::vector<std::size_t> qi_cols;
-  for (const auto& q : layout.quasi_identifiers) {
-    Hierarchy h;
-    h.column = q.column;
-    for (const auto& level : q.levels) {
-      if (level.kind == CtdcLevel::Kind::Suppress) {
-        h.levels.emplace_back([](const std::string&) { return std::string(); });
-      } else if (level.kind == CtdcLevel::Kind::Region) {
-        h.levels.emplace_back([](const std::string& v) { return subRegion(v); });
-      } else {
-        const auto* map = &level.map;
-        h.levels.emplace_back([map](const std::string& v) {
-          if (const auto it = map->find(v); it != map->end()) return it->second;
-          if (const auto it = map->find("*"); it != map->end()) return it->second;
-          return v;
-        });
-      }
-    }
-    hierarchies.push_back(std::move(h));
-    qi_cols.push_back(col_index.at(q.column));
-  }
+  for (const auto& q : layout.quasi_identifiers) qi_cols.push_back(col_index.at(q.column));
   std::vector<std::vector<std::string>> qi(table.size());
   for (std::size_t r = 0; r < table.size(); ++r)
     for (std::size_t c : qi_cols) qi[r].push_back(table[r][c]);

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "international/kanon.hpp"
 
 namespace YAML {
 class Node;
@@ -66,6 +67,9 @@ struct CtdcFile {
   std::size_t smallest_class = 0;   // the smallest combination of quasi-identifiers written
   Json generalised;                 // {column: levels}
 };
+
+// The quasi-identifiers' hierarchies as the layout declares them (kanon.hpp), in its order.
+std::vector<Hierarchy> hierarchiesOf(const CtdcLayout& layout);
 
 // The file for `year` with k (>= 2); the caller checks permission and audits.
 CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& evaluator, int year, int k);
