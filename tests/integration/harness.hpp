@@ -234,7 +234,9 @@ class ServerProcess {
 
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-    Conn c(port_);
+    // A minute: the first statistics request loads the snapshot and the person links, which
+    // under the sanitizers on a busy 2-core machine has taken over 10 s (a report's PDF then).
+    Conn c(port_, 60000);
     const bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return h.first == "Content-Type"; });
     if (!body.empty() && !typed) headers.emplace_back("Content-Type", "application/json");
     headers.emplace_back("Connection", "close");
