@@ -214,6 +214,25 @@ export class Meta {
     return this.types.has('monitoring_item') && this.may('monitoring_item', 'export') && this.identity('monitoring_item') !== 'none';
   }
 
+  /**
+   * May read exact statistics (the restricted edition, the international returns): national
+   * export of every register, as the server's StatsService::mayRestricted asks of the registers
+   * its indicators count. The client checks every type of the schema (a superset), so that at
+   * worst it hides an entry the server would allow, never shows one that answers 404.
+   */
+  get mayExactStatistics(): boolean {
+    if (this.types.size === 0) return false;
+    for (const type of this.types.keys()) {
+      const ok = this.mine.some((r) => {
+        if (r.scope !== 'national') return false;
+        const own = r.permissions[type] ?? r.permissions['*'] ?? [];
+        return own.includes('export') || own.includes('*');
+      });
+      if (!ok) return false;
+    }
+    return true;
+  }
+
   readableTypes(): TypeDef[] {
     return [...this.types.values()].filter((t) => this.may(t.name, 'read'));
   }

@@ -35,6 +35,8 @@ export function navItems(meta: Meta): NavItem[] {
     items.push({ href: '/dashboard', key: 'nav.dashboard' });
     items.push({ href: '/reports/annual', key: 'nav.report' });
   }
+  // International returns (S3): exact figures, for those who may read them (coordinator, statistician).
+  if (meta.mayExactStatistics) items.push({ href: '/reports/international', key: 'nav.intl_returns' });
   if (meta.isAdmin) {
     items.push({ href: '/admin/agencies', key: 'nav.agencies' });
     items.push({ href: '/admin/users', key: 'nav.users' });

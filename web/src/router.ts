@@ -70,6 +70,7 @@ export type Route =
   | { page: 'criminal_case'; id: number }
   | { page: 'dashboard' }
   | { page: 'report' }
+  | { page: 'intl_returns' }
   | { page: 'agencies' }
   | { page: 'users' }
   | { page: 'tokens' }
@@ -100,6 +101,7 @@ export function matchRoute(path: string): Route {
     '/facilities': 'facilities',
     '/dashboard': 'dashboard',
     '/reports/annual': 'report',
+    '/reports/international': 'intl_returns',
     '/admin/agencies': 'agencies',
     '/admin/users': 'users',
     '/tokens': 'tokens',

@@ -9,6 +9,7 @@ import { Facilities } from './pages/Facilities';
 import { CriminalCase } from './pages/CriminalCase';
 import { Dashboard } from './pages/Dashboard';
 import { AnnualReport } from './pages/AnnualReport';
+import { InternationalReturns } from './pages/InternationalReturns';
 import { Agencies } from './pages/admin/Agencies';
 import { Users } from './pages/admin/Users';
 import { Tokens } from './pages/admin/Tokens';
@@ -46,6 +47,8 @@ export function Routes({ route }: { route: Route }) {
       return <Dashboard />;
     case 'report':
       return <AnnualReport />;
+    case 'intl_returns':
+      return <InternationalReturns />;
     case 'agencies':
       return <Agencies />;
     case 'users':
