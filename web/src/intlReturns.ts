@@ -19,9 +19,11 @@ export interface ReturnRow {
   codes: Record<string, string>;
   value: number | null;
   published: string;
-  /** SDG 16.2.2: the population of the row's group and victims per 100,000. */
+  /** SDG 16.2.2: the population of the row's group and victims per `rate_per` (100,000). */
   population?: number | null;
   rate?: number | null;
+  /** The rate as published ("0.27", or "<0.05" where the value is published as "<5"); "" when none. */
+  published_rate?: string;
 }
 
 export type Coverage = 'records' | 'total_only' | 'no_data';
@@ -34,14 +36,28 @@ export interface ReturnTable {
   columns: string[];
   coverage: Coverage | string;
   total: number | null;
+  /** Rates per this many persons (SDG 16.2.2: 100000); 0 or absent when the table has none. */
+  rate_per?: number;
   rows: ReturnRow[];
 }
 
+/** A national code a crosswalk does not map (the server names it `national_code`). */
 export interface Unmapped {
   table: string;
   column: string;
-  code: string;
+  crosswalk?: string;
+  national_code?: string;
+  code?: string;
   rows: number;
+}
+
+/** A group of a table with a rate whose population the reference table does not state. */
+export interface MissingPopulation {
+  table: string;
+  population: string;
+  population_label?: string;
+  year: number;
+  codes: Record<string, string>;
 }
 
 /** GET /reports/international/{id}?format=json. */
@@ -55,6 +71,10 @@ export interface ReturnResult {
   gaps?: Array<{ measure: string; reason: string }>;
   unmapped?: Unmapped[];
   tables: ReturnTable[];
+  /** Groups left without a rate (no population stated for them), never estimated. */
+  no_population?: MissingPopulation[];
+  /** The population tables the rates divide by, with their sources. */
+  populations?: Array<{ id: string; label: string; source: string; columns?: string[] }>;
 }
 
 export const CTDC_ID = 'ctdc';
@@ -85,14 +105,19 @@ export function ctdcPath(year: number | string, k: number): string {
  * The check of the k field before asking for the CTDC file: the whole number it holds, or the
  * message key saying what is wrong (empty; not a whole number; below 11; above 1000).
  */
-export function checkK(text: string): { k: number } | { error: MessageKey } {
+export function checkK(text: string, min: number = MIN_K, max: number = MAX_K): { k: number } | { error: MessageKey } {
   const v = text.trim();
   if (v === '') return { error: 'ir.k_required' };
   if (!/^\d+$/.test(v)) return { error: 'ir.k_whole' };
   const k = Number(v);
-  if (k < MIN_K) return { error: 'ir.k_min' };
-  if (k > MAX_K) return { error: 'ir.k_max' };
+  if (k < min) return { error: 'ir.k_min' };
+  if (k > max) return { error: 'ir.k_max' };
   return { k };
+}
+
+/** The smallest k the server takes for a listed CTDC layout (its declared k, never below 11). */
+export function minK(item: Pick<ReturnItem, 'k'>): number {
+  return Math.max(item.k ?? MIN_K, MIN_K);
 }
 
 /** A non-negative whole number from a header; undefined when absent or not one. */
@@ -120,10 +145,10 @@ export function downloadName(contentDisposition: string | null | undefined, fall
 }
 
 /** The extra columns of a table whose rows carry them (SDG 16.2.2: population, rate). */
-export function extraColumns(t: Pick<ReturnTable, 'rows'>): Array<'population' | 'rate'> {
+export function extraColumns(t: Pick<ReturnTable, 'rows'> & { rate_per?: number }): Array<'population' | 'rate'> {
   const out: Array<'population' | 'rate'> = [];
-  if (t.rows.some((r) => r.population !== undefined)) out.push('population');
-  if (t.rows.some((r) => r.rate !== undefined)) out.push('rate');
+  if ((t.rate_per ?? 0) > 0 || t.rows.some((r) => r.population !== undefined)) out.push('population');
+  if ((t.rate_per ?? 0) > 0 || t.rows.some((r) => r.rate !== undefined || r.published_rate !== undefined)) out.push('rate');
   return out;
 }
 
@@ -149,9 +174,41 @@ export function columnKey(column: string): MessageKey | undefined {
 }
 
 /** The unmapped national codes, each with its table's label (the table's id when not listed). */
-export function unmappedRows(r: Pick<ReturnResult, 'unmapped' | 'tables'>): Array<Unmapped & { tableLabel: string }> {
+export function unmappedRows(r: Pick<ReturnResult, 'unmapped' | 'tables'>): Array<{ table: string; tableLabel: string; column: string; code: string; rows: number }> {
   const labels = new Map(r.tables.map((t) => [t.id, t.label]));
-  return (r.unmapped ?? []).map((u) => ({ ...u, tableLabel: labels.get(u.table) ?? u.table }));
+  return (r.unmapped ?? []).map((u) => ({
+    table: u.table,
+    tableLabel: labels.get(u.table) ?? u.table,
+    column: u.column,
+    code: u.national_code ?? u.code ?? '',
+    rows: u.rows,
+  }));
+}
+
+/** The groups left without a rate, each with its table's label and its codes as "sex: Female, age: 0-17". */
+export function missingPopulations(r: Pick<ReturnResult, 'no_population' | 'tables'>): Array<{ tableLabel: string; population: string; year: number; codes: string }> {
+  const labels = new Map(r.tables.map((t) => [t.id, t.label]));
+  return (r.no_population ?? []).map((m) => ({
+    tableLabel: labels.get(m.table) ?? m.table,
+    population: m.population_label || m.population,
+    year: m.year,
+    codes: Object.entries(m.codes ?? {})
+      .map(([c, v]) => `${c}: ${v}`)
+      .join(', '),
+  }));
+}
+
+/**
+ * A row's rate as shown: the published rate when the server gives one ("0.27" in the language's
+ * digits, "<0.05" kept below), else the rate itself to two decimals, else a dash (no population).
+ */
+export function rateText(row: Pick<ReturnRow, 'rate' | 'published_rate'>, formatDecimal: (n: number) => string): string {
+  const p = row.published_rate;
+  if (typeof p === 'string' && p !== '') {
+    const m = /^(<?)(\d+(?:\.\d+)?)$/.exec(p.trim());
+    return m ? `${m[1]}${formatDecimal(Number(m[2]))}` : p;
+  }
+  return typeof row.rate === 'number' ? formatDecimal(row.rate) : '—';
 }
 
 /** A published cell as shown: a whole number in the language's digits, else as published ("<5"). */

@@ -9,7 +9,10 @@ import {
   extraColumns,
   isCtdc,
   lowerFirst,
+  minK,
+  missingPopulations,
   publishedText,
+  rateText,
   returnPath,
   unmappedRows,
   type ReturnResult,
@@ -50,6 +53,12 @@ describe('k of the CTDC file', () => {
     expect(checkK('10')).toEqual({ error: 'ir.k_min' });
     expect(checkK('0')).toEqual({ error: 'ir.k_min' });
     expect(checkK('1001')).toEqual({ error: 'ir.k_max' });
+    // a layout that declares a larger k raises the floor
+    expect(checkK('15', 20)).toEqual({ error: 'ir.k_min' });
+    expect(checkK('20', 20)).toEqual({ k: 20 });
+    expect(minK({ k: 20 })).toBe(20);
+    expect(minK({ k: 5 })).toBe(11);
+    expect(minK({})).toBe(11);
     for (const bad of ['11.5', '11,0', '-12', '1e2', 'abc', '12a']) expect(checkK(bad), bad).toEqual({ error: 'ir.k_whole' });
   });
   it('the messages name the field and the rule, in every language', () => {
@@ -93,7 +102,7 @@ const result: ReturnResult = {
   title: 'GLOTIP',
   gaps: [{ measure: 'Persons brought into formal contact', reason: 'Şübhəli şəxslər ayrıca reyestrdə saxlanılmır' }],
   unmapped: [
-    { table: 'detected_victims', column: 'form', code: 'organ_removal', rows: 2 },
+    { table: 'detected_victims', column: 'form', crosswalk: 'glotip_form', national_code: 'organ_removal', rows: 2 },
     { table: 'gone', column: 'sex', code: 'x', rows: 1 },
   ],
   tables: [
@@ -122,6 +131,24 @@ describe('the preview', () => {
     expect(extraColumns(result.tables[0]!)).toEqual([]);
     expect(extraColumns({ rows: [{ codes: {}, value: 3, published: '3', population: 1_000_000, rate: 0.3 }] })).toEqual(['population', 'rate']);
     expect(extraColumns({ rows: [{ codes: {}, value: 3, published: '3', population: null, rate: null }] })).toEqual(['population', 'rate']);
+  });
+  it('a rate as published (in the language\'s digits), else the rate, else a dash', () => {
+    const az = (n: number) => formatNumber(n, 'az', 2);
+    expect(rateText({ rate: 0.2734, published_rate: '0.27' }, az)).toBe('0,27');
+    expect(rateText({ rate: 0.01, published_rate: '<0.05' }, az)).toBe('<0,05');
+    expect(rateText({ rate: 1.5 }, az)).toBe('1,50');
+    expect(rateText({ rate: null, published_rate: '' }, az)).toBe('—');
+    expect(rateText({ published_rate: 'n/a' }, az)).toBe('n/a');
+    expect(extraColumns({ rate_per: 100000, rows: [] })).toEqual(['population', 'rate']);
+  });
+  it('groups without a population are named, with their table', () => {
+    expect(
+      missingPopulations({
+        tables: result.tables,
+        no_population: [{ table: 'detected_victims', population: 'pop_az', population_label: 'Əhali', year: 2019, codes: { sex: 'Unknown', age: 'Total' } }],
+      }),
+    ).toEqual([{ tableLabel: 'Aşkar edilmiş qurbanlar', population: 'Əhali', year: 2019, codes: 'sex: Unknown, age: Total' }]);
+    expect(missingPopulations({ tables: [] })).toEqual([]);
   });
   it('coverage in words when it is not records', () => {
     expect(coverageKey('records')).toBeUndefined();

@@ -735,7 +735,7 @@ export const az = {
   'ir.col_value': "Dəyər",
   'ir.col_published': "Dərc olunan",
   'ir.col_population': "Əhali",
-  'ir.col_rate': "100 000 nəfərə",
+  'ir.col_rate': "{per} nəfərə",
   'ir.col_form': "İstismar forması",
   'ir.col_sex': "Cins",
   'ir.col_age': "Yaş",
@@ -758,4 +758,7 @@ export const az = {
   'ir.ctdc_counts_unknown': "Server yazılan və çıxarılan sətirlərin sayını bildirməyib.",
   'ir.not_permitted': "Beynəlxalq hesabatlar yalnız milli koordinator aparatı və statistiklər üçündür.",
   'ir.no_returns': "Hesabat yoxdur.",
+  'ir.population_source': "Əhali: {population} (mənbə: {source}).",
+  'ir.no_population': "Əmsalı verilməyən qruplar (əhali cədvəlində rəqəm yoxdur; təxmin edilmir)",
+  'ir.no_population_item': "{table}: {codes} — {population}, {year}",
 } as const satisfies Record<string, string>;

@@ -733,7 +733,7 @@ export const en: Messages = {
   'ir.col_value': "Value",
   'ir.col_published': "Published",
   'ir.col_population': "Population",
-  'ir.col_rate': "Per 100,000",
+  'ir.col_rate': "Per {per}",
   'ir.col_form': "Form of exploitation",
   'ir.col_sex': "Sex",
   'ir.col_age': "Age",
@@ -756,4 +756,7 @@ export const en: Messages = {
   'ir.ctdc_counts_unknown': "The server did not say how many rows were written and suppressed.",
   'ir.not_permitted': "The international returns are for the National Coordinator's office and statisticians only.",
   'ir.no_returns': "There are no returns.",
+  'ir.population_source': "Population: {population} (source: {source}).",
+  'ir.no_population': "Groups without a rate (the population table states no figure; none is estimated)",
+  'ir.no_population_item': "{table}: {codes} — {population}, {year}",
 };

@@ -734,7 +734,7 @@ export const ru: Messages = {
   'ir.col_value': "Значение",
   'ir.col_published': "Публикуется",
   'ir.col_population': "Население",
-  'ir.col_rate': "На 100 000",
+  'ir.col_rate': "На {per}",
   'ir.col_form': "Форма эксплуатации",
   'ir.col_sex': "Пол",
   'ir.col_age': "Возраст",
@@ -757,4 +757,7 @@ export const ru: Messages = {
   'ir.ctdc_counts_unknown': "Сервер не сообщил, сколько строк записано и исключено.",
   'ir.not_permitted': "Международная отчётность доступна только аппарату национального координатора и статистикам.",
   'ir.no_returns': "Форм отчётности нет.",
+  'ir.population_source': "Население: {population} (источник: {source}).",
+  'ir.no_population': "Группы без коэффициента (в таблице населения нет цифры; не оценивается)",
+  'ir.no_population_item': "{table}: {codes} — {population}, {year}",
 };

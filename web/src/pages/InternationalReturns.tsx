@@ -25,8 +25,10 @@ import {
   isCtdc,
   lowerFirst,
   MAX_K,
-  MIN_K,
+  minK,
+  missingPopulations,
   publishedText,
+  rateText,
   RETURN_FORMATS,
   returnPath,
   unmappedRows,
@@ -230,14 +232,20 @@ function ReturnPreview({ result }: { result: ReturnResult }) {
   const unmapped = unmappedRows(result);
   const gaps = result.gaps ?? [];
   const below = result.small_values_below ?? 0;
+  const missing = missingPopulations(result);
   return (
     <div class="ir-preview" data-testid="ir-preview" data-year={result.year}>
       <h3>{t('ir.result', { year: result.year, country: result.country })}</h3>
-      {(result.notes || below > 1) && (
+      {(result.notes || below > 1 || (result.populations ?? []).length > 0) && (
         <div class="ir-notes" data-testid="ir-notes">
           <h4>{t('ir.notes')}</h4>
           {result.notes && <p>{result.notes}</p>}
           {below > 1 && <p class="small muted">{t('ir.small_values', { max: below - 1, below })}</p>}
+          {(result.populations ?? []).map((p) => (
+            <p key={p.id} class="small muted" data-population={p.id}>
+              {t('ir.population_source', { population: p.label, source: p.source })}
+            </p>
+          ))}
         </div>
       )}
       <div class="ir-gaps" data-testid="ir-gaps">
@@ -286,6 +294,16 @@ function ReturnPreview({ result }: { result: ReturnResult }) {
           </>
         )}
       </div>
+      {missing.length > 0 && (
+        <div class="ir-no-population" data-testid="ir-no-population">
+          <h4>{t('ir.no_population')}</h4>
+          <ul class="small">
+            {missing.map((m, i) => (
+              <li key={i}>{t('ir.no_population_item', { table: m.tableLabel, population: m.population, year: m.year, codes: m.codes })}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {result.tables.map((table) => (
         <ReturnTableView key={table.id} table={table} />
       ))}
@@ -332,7 +350,7 @@ function ReturnTableView({ table }: { table: ReturnTable }) {
                 <th scope="col" class="num">{t('ir.col_value')}</th>
                 <th scope="col" class="num">{t('ir.col_published')}</th>
                 {extras.includes('population') && <th scope="col" class="num">{t('ir.col_population')}</th>}
-                {extras.includes('rate') && <th scope="col" class="num">{t('ir.col_rate')}</th>}
+                {extras.includes('rate') && <th scope="col" class="num">{t('ir.col_rate', { per: formatNumber(table.rate_per || 100_000, lang) })}</th>}
               </tr>
             </thead>
             <tbody>
@@ -346,7 +364,7 @@ function ReturnTableView({ table }: { table: ReturnTable }) {
                   <td class="num" data-column="value">{n(r.value)}</td>
                   <td class="num" data-column="published">{publishedText(r.published, (x) => formatNumber(x, lang))}</td>
                   {extras.includes('population') && <td class="num" data-column="population">{n(r.population)}</td>}
-                  {extras.includes('rate') && <td class="num" data-column="rate">{n(r.rate, 2)}</td>}
+                  {extras.includes('rate') && <td class="num" data-column="rate">{rateText(r, (x) => formatNumber(x, lang, 2))}</td>}
                 </tr>
               ))}
             </tbody>
@@ -360,7 +378,7 @@ function ReturnTableView({ table }: { table: ReturnTable }) {
 /** The CTDC victim-level file: a k, the download, and how many rows it holds and were suppressed. */
 function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
   const { t, lang } = useI18n();
-  const [k, setK] = useState(String(Math.max(item.k ?? MIN_K, MIN_K)));
+  const [k, setK] = useState(String(minK(item)));
   const [kError, setKError] = useState<MessageKey | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [downloading, setDownloading] = useState(false);
@@ -369,12 +387,13 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
   const input = useRef<HTMLInputElement>(null);
   const headingId = `ir-${item.id}-h`;
   const serverKErrors = error instanceof ApiError ? error.fieldErrors('k').map((e) => fieldErrorMessage(e, t)) : [];
-  const kErrors = kError ? [t(kError, { min: MIN_K, max: MAX_K })] : serverKErrors.map((m) => `${t('ir.k')}: ${m}`);
+  const min = minK(item);
+  const kErrors = kError ? [t(kError, { min, max: MAX_K })] : serverKErrors.map((m) => `${t('ir.k')}: ${m}`);
 
   const download = async () => {
     setDone(undefined);
     setError(undefined);
-    const checked = checkK(k);
+    const checked = checkK(k, min);
     if ('error' in checked) {
       setKError(checked.error);
       input.current?.focus();
@@ -418,7 +437,7 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
           autoComplete="off"
           inputMode="numeric"
           maxLength={6}
-          hint={t('ir.k_hint', { min: MIN_K, max: MAX_K })}
+          hint={t('ir.k_hint', { min, max: MAX_K })}
           errors={kErrors}
           inputRef={input}
         />
