@@ -169,6 +169,8 @@ export function columnKey(column: string): MessageKey | undefined {
     citizenship: 'ir.col_citizenship',
     country: 'ir.col_country',
     country_of_exploitation: 'ir.col_country_of_exploitation',
+    reporting_entity: 'ir.col_reporting_entity',
+    role: 'ir.col_role',
   };
   return known[column];
 }
@@ -185,15 +187,18 @@ export function unmappedRows(r: Pick<ReturnResult, 'unmapped' | 'tables'>): Arra
   }));
 }
 
-/** The groups left without a rate, each with its table's label and its codes as "sex: Female, age: 0-17". */
-export function missingPopulations(r: Pick<ReturnResult, 'no_population' | 'tables'>): Array<{ tableLabel: string; population: string; year: number; codes: string }> {
+/** The groups left without a rate, each with its table's label and its codes as "Sex: Female, Age: 0-17". */
+export function missingPopulations(
+  r: Pick<ReturnResult, 'no_population' | 'tables'>,
+  columnLabel: (column: string) => string = (c) => c,
+): Array<{ tableLabel: string; population: string; year: number; codes: string }> {
   const labels = new Map(r.tables.map((t) => [t.id, t.label]));
   return (r.no_population ?? []).map((m) => ({
     tableLabel: labels.get(m.table) ?? m.table,
     population: m.population_label || m.population,
     year: m.year,
     codes: Object.entries(m.codes ?? {})
-      .map(([c, v]) => `${c}: ${v}`)
+      .map(([c, v]) => `${columnLabel(c)}: ${v}`)
       .join(', '),
   }));
 }

@@ -149,6 +149,11 @@ describe('the preview', () => {
       }),
     ).toEqual([{ tableLabel: 'Aşkar edilmiş qurbanlar', population: 'Əhali', year: 2019, codes: 'sex: Unknown, age: Total' }]);
     expect(missingPopulations({ tables: [] })).toEqual([]);
+    const labelled = missingPopulations(
+      { tables: [], no_population: [{ table: 't', population: 'pop', year: 2020, codes: { sex: 'Male' } }] },
+      (c) => translate('az', columnKey(c)!),
+    );
+    expect(labelled).toEqual([{ tableLabel: 't', population: 'pop', year: 2020, codes: 'Cins: Male' }]);
   });
   it('coverage in words when it is not records', () => {
     expect(coverageKey('records')).toBeUndefined();
@@ -157,7 +162,7 @@ describe('the preview', () => {
     expect(coverageKey('partial')).toBe('ir.coverage_other');
   });
   it('known columns have labels; others show their id', () => {
-    for (const c of ['form', 'sex', 'age', 'citizenship']) expect(hasKey(columnKey(c) ?? '')).toBe(true);
+    for (const c of ['form', 'sex', 'age', 'citizenship', 'reporting_entity', 'role']) expect(hasKey(columnKey(c) ?? '')).toBe(true);
     expect(columnKey('region_m49')).toBeUndefined();
   });
   it('published cells: numbers in the language, "<5" as it is, nothing as a dash', () => {

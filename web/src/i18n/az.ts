@@ -761,4 +761,6 @@ export const az = {
   'ir.population_source': "Əhali: {population} (mənbə: {source}).",
   'ir.no_population': "Əmsalı verilməyən qruplar (əhali cədvəlində rəqəm yoxdur; təxmin edilmir)",
   'ir.no_population_item': "{table}: {codes} — {population}, {year}",
+  'ir.col_reporting_entity': "Məlumat verən qurum",
+  'ir.col_role': "Rolu (insan alverində)",
 } as const satisfies Record<string, string>;

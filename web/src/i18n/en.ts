@@ -759,4 +759,6 @@ export const en: Messages = {
   'ir.population_source': "Population: {population} (source: {source}).",
   'ir.no_population': "Groups without a rate (the population table states no figure; none is estimated)",
   'ir.no_population_item': "{table}: {codes} — {population}, {year}",
+  'ir.col_reporting_entity': "Reporting entity",
+  'ir.col_role': "Role (in the trafficking)",
 };

@@ -760,4 +760,6 @@ export const ru: Messages = {
   'ir.population_source': "Население: {population} (источник: {source}).",
   'ir.no_population': "Группы без коэффициента (в таблице населения нет цифры; не оценивается)",
   'ir.no_population_item': "{table}: {codes} — {population}, {year}",
+  'ir.col_reporting_entity': "Сообщающая организация",
+  'ir.col_role': "Роль (в торговле людьми)",
 };

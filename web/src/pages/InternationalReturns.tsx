@@ -232,7 +232,7 @@ function ReturnPreview({ result }: { result: ReturnResult }) {
   const unmapped = unmappedRows(result);
   const gaps = result.gaps ?? [];
   const below = result.small_values_below ?? 0;
-  const missing = missingPopulations(result);
+  const missing = missingPopulations(result, (c) => (columnKey(c) ? t(columnKey(c)!) : c));
   return (
     <div class="ir-preview" data-testid="ir-preview" data-year={result.year}>
       <h3>{t('ir.result', { year: result.year, country: result.country })}</h3>
@@ -240,7 +240,7 @@ function ReturnPreview({ result }: { result: ReturnResult }) {
         <div class="ir-notes" data-testid="ir-notes">
           <h4>{t('ir.notes')}</h4>
           {result.notes && <p>{result.notes}</p>}
-          {below > 1 && <p class="small muted">{t('ir.small_values', { max: below - 1, below })}</p>}
+          {below > 1 && !(result.notes ?? '').includes(`<${below}`) && <p class="small muted">{t('ir.small_values', { max: below - 1, below })}</p>}
           {(result.populations ?? []).map((p) => (
             <p key={p.id} class="small muted" data-population={p.id}>
               {t('ir.population_source', { population: p.label, source: p.source })}
