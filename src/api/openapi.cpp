@@ -633,12 +633,12 @@ class OpenApiBuilder {
   // International returns (docs/international-returns.md).
   paths["/api/v1/reports/international"]["parameters"] = {lang};
   op("/api/v1/reports/international", "get", "international_returns",
-     "The international returns (UNODC GLOTIP, Eurostat / GRETA) and their tables", "statistics", Json(), "200",
+     "The international returns (UNODC GLOTIP, SDG 16.2.2, Eurostat / GRETA, IC-TIP, CTDC) and their tables", "statistics", Json(), "200",
      anyObject);
   paths["/api/v1/reports/international/{id}"]["parameters"] = {
-      param("id", "path", str, true, "glotip, eurostat or ctdc (the victim-level file, CSV)"),
+      param("id", "path", str, true, "glotip, sdg, eurostat, ictip or ctdc (the victim-level file, CSV)"),
       param("year", "query", integer, true, "the year"), lang,
-      param("format", "query", {{"type", "string"}, {"enum", {"json", "csv"}}}, false, "json (default) or csv"),
+      param("format", "query", {{"type", "string"}, {"enum", {"json", "csv", "xlsx"}}}, false, "json (default), csv or xlsx"),
       param("k", "query", integer, false, "ctdc: k of the k-anonymity, 11 (default) or more")};
   op("/api/v1/reports/international/{id}", "get", "international_return",
      "A return for a year from the records through the declared crosswalks (exact values; audited)", "statistics",

@@ -5,7 +5,7 @@
 //   GET /api/v1/statistics/status                          the snapshot's state
 //   GET /api/v1/reports/annual?year=&lang=&format=&edition= the annual report (pdf, odt, xlsx, csv, json)
 //   GET /api/v1/reports/international                     the international returns (S3)
-//   GET /api/v1/reports/international/{id}?year=&lang=&format=  one return for a year (json, csv)
+//   GET /api/v1/reports/international/{id}?year=&lang=&format=  one return for a year (json, csv, xlsx)
 #include <algorithm>
 
 #include "api/app.hpp"
@@ -98,7 +98,8 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
       auto p = requireUser(ctx.auth, req);
       std::string format = req.queryParam("format");
       if (format.empty()) format = "json";
-      if (format != "json" && format != "csv") throw Problem::validation({{"format", "enum", "json or csv"}});
+      if (format != "json" && format != "csv" && format != "xlsx")
+        throw Problem::validation({{"format", "enum", "json, csv or xlsx"}});
       const std::string lang = langOf(req);
       if (lang != "az" && lang != "en" && lang != "ru") throw Problem::validation({{"lang", "enum", "az, en or ru"}});
       const int year = yearOf(req);
@@ -121,10 +122,13 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
       }
       Json out = intl.compute(actorFor(ctx, p), id, year, lang);
       Response res = format == "json" ? Response::json(200, out)
-                                      : Response{200, "text/csv; charset=utf-8", {}, international::InternationalReturns::csv(out)};
+                     : format == "xlsx"
+                         ? Response{200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {},
+                                    international::InternationalReturns::xlsx(out, lang)}
+                         : Response{200, "text/csv; charset=utf-8", {}, international::InternationalReturns::csv(out)};
       res.set("Cache-Control", "no-store");
-      if (format == "csv")
-        res.set("Content-Disposition", "attachment; filename=\"palermo-" + id + "-" + std::to_string(year) + ".csv\"");
+      if (format != "json")
+        res.set("Content-Disposition", "attachment; filename=\"palermo-" + id + "-" + std::to_string(year) + "." + format + "\"");
       return res;
     });
   }

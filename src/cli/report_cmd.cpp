@@ -67,17 +67,21 @@ void addReportCommands(Commands& c) {
     int year = 0;
     std::string lang = "en", format = "csv", output;
   };
-  for (const char* id : {"glotip", "eurostat"}) {
+  const std::pair<const char*, const char*> kReturns[] = {
+      {"glotip", "UNODC GLOTIP tables for a year (long format), from the records"},
+      {"eurostat", "Eurostat / GRETA tables for a year, from the records"},
+      {"sdg", "SDG 16.2.2: detected victims per 100,000 population, by sex, age and form"},
+      {"ictip", "The records in IC-TIP's classification of the victim, the perpetrator and the reporting entity"}};
+  for (const auto& [id, what] : kReturns) {
     auto o = std::make_shared<ReturnOptions>();
     const std::string name = id;
-    CLI::App* cmd = c.add(report, name,
-                          name == "glotip" ? "UNODC GLOTIP tables for a year (long format), from the records"
-                                           : "Eurostat / GRETA tables for a year, from the records",
-                          [o, name](const Config& config) {
+    CLI::App* cmd = c.add(report, name, what, [o, name](const Config& config) {
       StatsSetup s(config);
       international::InternationalReturns returns(s.statistics, *s.records.store, config.statistics_dir);
       const Json result = returns.compute(records::Actor::systemActor(), name, o->year, o->lang);
-      const std::string bytes = o->format == "json" ? result.dump(2) + "\n" : international::InternationalReturns::csv(result);
+      const std::string bytes = o->format == "json"   ? result.dump(2) + "\n"
+                                : o->format == "xlsx" ? international::InternationalReturns::xlsx(result, o->lang)
+                                                      : international::InternationalReturns::csv(result);
       const std::string out =
           o->output.empty() ? "palermo-" + name + "-" + std::to_string(o->year) + "." + o->format : o->output;
       std::ofstream f(out, std::ios::binary);
@@ -97,6 +101,9 @@ void addReportCommands(Commands& c) {
           std::fprintf(stderr, "  %s: %s\n", t["id"].get<std::string>().c_str(),
                        t["coverage"] == "no_data" ? "no data for the year"
                                                   : "the year is kept as aggregates: the total only, no breakdowns");
+      if (!result["no_population"].empty())
+        std::fprintf(stderr, "  %zu combinations have no population declared: no rate for them\n",
+                     result["no_population"].size());
       for (const auto& g : result["gaps"])
         std::fprintf(stderr, "  not stated: %s (%s)\n", g["measure"].get<std::string>().c_str(),
                      g["reason"].get<std::string>().c_str());
@@ -105,7 +112,7 @@ void addReportCommands(Commands& c) {
     });
     cmd->add_option("--year", o->year, "The year, e.g. 2019")->required();
     cmd->add_option("--lang", o->lang, "az, en or ru (titles and notes)")->check(CLI::IsMember({"az", "en", "ru"}));
-    cmd->add_option("--format", o->format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
+    cmd->add_option("--format", o->format, "csv (default), xlsx or json")->check(CLI::IsMember({"csv", "xlsx", "json"}));
     cmd->add_option("--output,-o", o->output, "File to write (default: palermo-RETURN-YEAR.FORMAT)");
   }
 

@@ -53,6 +53,40 @@ Crosswalk readCrosswalk(const std::string& file, const YAML::Node& n, const stat
   return c;
 }
 
+Population readPopulation(const std::string& file, const YAML::Node& n, std::vector<FileError>& errors) {
+  Population p;
+  const int line = yaml::lineOf(n);
+  p.id = str(n["id"]);
+  if (p.id.empty()) errors.push_back({file, line, "a population needs an id"});
+  p.label = text(file, n["label"], errors);
+  p.source = text(file, n["source"], errors);
+  if (p.source.in("en").empty()) errors.push_back({file, line, "population " + p.id + ": name its source"});
+  for (const auto& c : n["columns"]) p.columns.push_back(str(c));
+  for (const auto& f : n["figures"]) {
+    const int fl = yaml::lineOf(f, line);
+    int year = 0;
+    double value = -1;
+    std::map<std::string, std::string> codes;
+    if (!f.IsMap()) {
+      errors.push_back({file, fl, "population " + p.id + ": a figure is {year, value} and the codes of its columns"});
+      continue;
+    }
+    for (const auto& kv : f) {
+      const std::string k = kv.first.as<std::string>();
+      if (k == "year") year = kv.second.as<int>(0);
+      else if (k == "value") value = kv.second.IsScalar() ? kv.second.as<double>(-1) : -1;
+      else if (std::find(p.columns.begin(), p.columns.end(), k) != p.columns.end()) codes[k] = str(kv.second);
+      else errors.push_back({file, fl, "population " + p.id + ": '" + k + "' is not one of its columns"});
+    }
+    if (year < 1900 || year > 2200) errors.push_back({file, fl, "population " + p.id + ": year must be between 1900 and 2200"});
+    if (!(value > 0) || value > 1e10)
+      errors.push_back({file, fl, "population " + p.id + ": value must be a number of persons above 0"});
+    if (!p.figures.emplace(Population::key(year, p.columns, codes), value).second)
+      errors.push_back({file, fl, "population " + p.id + ": this year and combination is declared twice"});
+  }
+  return p;
+}
+
 ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const ReturnCatalogue& rc,
                             const stats::Catalogue& cat, std::vector<FileError>& errors) {
   ReturnDefinition d;
@@ -93,6 +127,14 @@ ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const 
     }
     if (table.by.empty() || table.by.size() > 5)
       errors.push_back({file, tl, "table " + table.id + ": give one to five columns in by"});
+    if (const auto rate = t["rate"]) {
+      table.rate_per = rate["per"] ? rate["per"].as<int>(0) : 0;
+      table.population = str(rate["population"]);
+      if (table.rate_per != 1000 && table.rate_per != 100000 && table.rate_per != 1000000)
+        errors.push_back({file, yaml::lineOf(rate, tl), "table " + table.id + ": rate per must be 1000, 100000 or 1000000"});
+      if (!rc.populations.count(table.population))
+        errors.push_back({file, yaml::lineOf(rate, tl), "table " + table.id + ": unknown population '" + table.population + "'"});
+    }
     d.tables.push_back(std::move(table));
   }
   for (const auto& g : n["gaps"]) d.gaps.push_back({str(g["measure"]), text(file, g["reason"], errors)});
@@ -103,6 +145,38 @@ ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const 
 std::string published(double value, int below) {
   if (below > 0 && value > 0 && value < below) return "<" + std::to_string(below);
   return fmt::format("{}", value);
+}
+
+// Rates per `t.rate_per` persons of the declared population, for every row of a table: the row's
+// codes pick the population's combination ("Total" where the table is not broken down by one of
+// its columns). A combination the reference table does not declare (e.g. sex "Unknown", or no
+// breakdown by age for that year) gets no rate and is named in `missing`, never estimated. A value
+// published as "<5" has its rate published as "<" the rate of 5, so the rate cannot reveal it.
+void addRates(Json& rows, const ReturnTable& t, const Population& pop, int year, int small_below, Json& missing,
+              const std::string& lang) {
+  for (auto& row : rows) {
+    std::map<std::string, std::string> codes;
+    for (const auto& c : pop.columns)
+      codes[c] = row["codes"].contains(c) ? row["codes"][c].get<std::string>() : std::string(kTotal);
+    const double* persons = pop.at(year, codes);
+    if (!persons) {
+      row["population"] = nullptr;
+      row["rate"] = nullptr;
+      row["published_rate"] = "";
+      Json which = Json::object();
+      for (const auto& [c, code] : codes) which[c] = code;
+      Json entry = {{"table", t.id}, {"population", pop.id}, {"population_label", pop.label.in(lang)}, {"year", year}, {"codes", which}};
+      if (std::find(missing.begin(), missing.end(), entry) == missing.end()) missing.push_back(std::move(entry));
+      continue;
+    }
+    const double value = row["value"].get<double>();
+    const double rate = value / *persons * t.rate_per;
+    row["population"] = *persons;
+    row["rate"] = rate;
+    row["published_rate"] = small_below > 0 && value > 0 && value < small_below
+                                ? fmt::format("<{:.2f}", small_below / *persons * t.rate_per)
+                                : fmt::format("{:.2f}", rate);
+  }
 }
 
 int64_t nowMillis() {
@@ -126,6 +200,12 @@ ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::Catal
       if (!rc.crosswalks.emplace(c.id, c).second) errors.push_back({file, yaml::lineOf(n), "crosswalk " + c.id + " is declared twice"});
     }
   for (const auto& [file, doc] : docs)
+    if (doc["population"]) {
+      auto p = readPopulation(file, doc["population"], errors);
+      if (!rc.populations.emplace(p.id, p).second)
+        errors.push_back({file, yaml::lineOf(doc["population"]), "population " + p.id + " is declared twice"});
+    }
+  for (const auto& [file, doc] : docs)
     if (doc["ctdc"]) {
       if (rc.ctdc.declared) errors.push_back({file, yaml::lineOf(doc["ctdc"]), "the CTDC layout is declared twice"});
       rc.ctdc = CtdcLayout::read(file, doc["ctdc"], cat, errors);
@@ -141,6 +221,20 @@ ReturnCatalogue ReturnCatalogue::load(const std::string& dir, const stats::Catal
     throw std::runtime_error(msg);
   }
   return rc;
+}
+
+std::string Population::key(int year, const std::vector<std::string>& columns, const std::map<std::string, std::string>& codes) {
+  std::string k = std::to_string(year);
+  for (const auto& c : columns) {
+    const auto it = codes.find(c);
+    k += '|' + (it == codes.end() || it->second.empty() ? std::string(kTotal) : it->second);
+  }
+  return k;
+}
+
+const double* Population::at(int year, const std::map<std::string, std::string>& codes) const {
+  const auto it = figures.find(key(year, columns, codes));
+  return it == figures.end() ? nullptr : &it->second;
 }
 
 InternationalReturns::InternationalReturns(stats::StatsService& stats, AuditStore& audit, const std::string& statistics_dir)
@@ -170,7 +264,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
   if (!stats_.mayRestricted(actor))
     throw Problem::forbidden("International returns state exact figures: they need the right to restricted statistics.");
   const ReturnDefinition& d = it->second;
-  Json tables = Json::array(), unmapped = Json::array();
+  Json tables = Json::array(), unmapped = Json::array(), no_population = Json::array();
   stats_.withEvaluator([&](stats::Evaluator& ev) {
     for (const auto& t : d.tables) {
       std::vector<const Crosswalk*> walks;
@@ -183,15 +277,21 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
       // those carry no combinations, so only the total is stated - or nothing, when nothing
       // covers the year. A cross-table of the records alone would state a false 0 or too little.
       const stats::Figure whole = ev.evaluate(t.indicator, stats::Period::year(year), false);
+      const auto withRates = [&](Json& rs) {
+        if (t.rate_per > 0)
+          addRates(rs, t, catalogue_.populations.at(t.population), year, d.small_values_below, no_population, lang);
+      };
       if (!whole.available || whole.imported != 0 || whole.from_returns != 0) {
         if (whole.available)
           rows.push_back({{"codes", all_total}, {"value", whole.value}, {"published", published(whole.value, d.small_values_below)}});
+        withRates(rows);
         tables.push_back({{"id", t.id},
                           {"label", t.label.in(lang)},
                           {"measure", t.measure},
                           {"indicator", t.indicator},
                           {"columns", columns},
                           {"coverage", whole.available ? "total_only" : "no_data"},
+                          {"rate_per", t.rate_per},
                           {"total", whole.available ? Json(whole.value) : Json()},
                           {"rows", rows}});
         continue;
@@ -230,16 +330,27 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
             unmapped.push_back({{"table", t.id}, {"column", columns[used[0]]}, {"crosswalk", walks[used[0]]->id},
                                 {"national_code", national}, {"rows", count}});
       }
+      withRates(rows);
       tables.push_back({{"id", t.id},
                         {"label", t.label.in(lang)},
                         {"measure", t.measure},
                         {"indicator", t.indicator},
                         {"columns", columns},
                         {"coverage", "records"},
+                        {"rate_per", t.rate_per},
                         {"total", total},
                         {"rows", rows}});
     }
   });
+  // The population tables used, with their sources (stated in the file's notes).
+  Json populations = Json::array();
+  for (const auto& t : d.tables)
+    if (t.rate_per > 0) {
+      const Population& pop = catalogue_.populations.at(t.population);
+      const auto seen = std::find_if(populations.begin(), populations.end(), [&](const Json& j) { return j["id"] == pop.id; });
+      if (seen == populations.end())
+        populations.push_back({{"id", pop.id}, {"label", pop.label.in(lang)}, {"source", pop.source.in(lang)}, {"columns", pop.columns}});
+    }
   Json gaps = Json::array();
   for (const auto& g : d.gaps) gaps.push_back({{"measure", g.measure}, {"reason", g.reason.in(lang)}});
   audit_.appendAudit(AuditDraft{actor.user_id, "statistics.international_return", "", 0,
@@ -247,7 +358,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
                      nowMillis());
   return {{"return", id},       {"year", year},         {"country", d.country}, {"title", d.title.in(lang)},
           {"notes", d.notes.in(lang)}, {"gaps", gaps}, {"tables", tables},    {"unmapped", unmapped},
-          {"small_values_below", d.small_values_below}};
+          {"small_values_below", d.small_values_below}, {"no_population", no_population}, {"populations", populations}};
 }
 
 CtdcFile InternationalReturns::ctdc(const records::Actor& actor, int year, int k) {
@@ -267,16 +378,27 @@ CtdcFile InternationalReturns::ctdc(const records::Actor& actor, int year, int k
   return file;
 }
 
-std::string InternationalReturns::csv(const Json& r) {
+InternationalReturns::LongTable InternationalReturns::longTable(const Json& r) {
   // One long table: the columns of every table side by side ("" where a table has no such column).
   std::vector<std::string> columns;
-  for (const auto& t : r["tables"])
+  bool rates = false;
+  for (const auto& t : r["tables"]) {
     for (const auto& c : t["columns"])
       if (std::find(columns.begin(), columns.end(), c.get<std::string>()) == columns.end()) columns.push_back(c);
-  std::vector<std::string> head = {"country", "year", "return", "table", "indicator"};
-  head.insert(head.end(), columns.begin(), columns.end());
-  for (const char* c : {"value", "published", "note"}) head.emplace_back(c);
-  std::string out = csv::row(head);
+    rates = rates || t.value("rate_per", 0) > 0;
+  }
+  LongTable out;
+  out.header = {"country", "year", "return", "table", "indicator"};
+  out.header.insert(out.header.end(), columns.begin(), columns.end());
+  out.header.emplace_back("value");
+  out.header.emplace_back("published");
+  if (rates)
+    for (const char* c : {"population", "rate", "published_rate"}) out.header.emplace_back(c);
+  out.header.emplace_back("note");
+  out.numeric.assign(out.header.size(), false);
+  out.numeric[1] = true;
+  for (std::size_t i = 0; i < out.header.size(); ++i)
+    if (out.header[i] == "value" || out.header[i] == "population" || out.header[i] == "rate") out.numeric[i] = true;
   // The national codes behind each table's "Not mappable" rows.
   std::map<std::string, std::string> notes;
   for (const auto& u : r["unmapped"]) {
@@ -294,10 +416,27 @@ std::string InternationalReturns::csv(const Json& r) {
       }
       cells.push_back(fmt::format("{}", row["value"].get<double>()));
       cells.push_back(row["published"]);
+      if (rates) {
+        const bool has = row.contains("population") && !row["population"].is_null();
+        cells.push_back(has ? fmt::format("{}", row["population"].get<double>()) : "");
+        cells.push_back(has ? fmt::format("{:.6g}", row["rate"].get<double>()) : "");
+        cells.push_back(row.value("published_rate", std::string()));
+        if (row.contains("population") && !has)
+          note += std::string(note.empty() ? "" : "; ") + "no population declared for this combination";
+      }
       cells.push_back(note);
-      for (auto& c : cells) c = csv::safeCell(c);  // quoted where needed ("a, b" in a note)
-      out += csv::row(cells);
+      out.rows.push_back(std::move(cells));
     }
+  return out;
+}
+
+std::string InternationalReturns::csv(const Json& r) {
+  const LongTable t = longTable(r);
+  std::string out = csv::row(t.header);
+  for (auto cells : t.rows) {
+    for (auto& c : cells) c = csv::safeCell(c);  // quoted where needed ("a, b" in a note)
+    out += csv::row(cells);
+  }
   return out;
 }
 

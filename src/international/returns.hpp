@@ -41,6 +41,25 @@ struct ReturnTable {
   std::string id, measure, indicator;
   Translated label;
   std::vector<Axis> by;
+  // A rate per `rate_per` persons of a declared population (SDG 16.2.2: victims per 100,000);
+  // 0: counts only.
+  int rate_per = 0;
+  std::string population;
+};
+
+// A population reference table (indicators/international/population.yaml): persons by year and
+// by the international codes of some columns (sex, age), "Total" where not broken down. Only
+// what is declared is used: a combination without a figure gets no rate, and says so.
+struct Population {
+  std::string id;
+  Translated label, source;
+  std::vector<std::string> columns;
+  std::map<std::string, double> figures;  // key(year, codes) -> persons
+  static std::string key(int year, const std::vector<std::string>& columns,
+                         const std::map<std::string, std::string>& codes);
+  // The persons of `year` for a row's codes (columns the population has not: any; the row's
+  // columns the population is not broken down by are ignored). Null when not declared.
+  [[nodiscard]] const double* at(int year, const std::map<std::string, std::string>& codes) const;
 };
 
 struct ReturnGap {
@@ -61,6 +80,7 @@ struct ReturnDefinition {
 struct ReturnCatalogue {
   std::map<std::string, Crosswalk> crosswalks;
   std::map<std::string, ReturnDefinition> returns;
+  std::map<std::string, Population> populations;
   CtdcLayout ctdc;  // declared: the CTDC victim-level file (international/ctdc.hpp)
   static ReturnCatalogue load(const std::string& dir, const stats::Catalogue& catalogue);
 };
@@ -85,6 +105,17 @@ class InternationalReturns {
   CtdcFile ctdc(const records::Actor& actor, int year, int k);
   // The long-format file of a computed return: one row per table, combination and year.
   static std::string csv(const Json& computed);
+  // The same rows as an XLSX workbook (numbers as numbers), with a sheet of notes: what is
+  // counted and how, what the return asks and the records cannot state, the unmapped codes.
+  static std::string xlsx(const Json& computed, const std::string& lang);
+  // The long format's header and rows (shared by csv() and xlsx(); `numeric` marks the columns
+  // that hold numbers).
+  struct LongTable {
+    std::vector<std::string> header;
+    std::vector<bool> numeric;
+    std::vector<std::vector<std::string>> rows;
+  };
+  static LongTable longTable(const Json& computed);
 
  private:
   stats::StatsService& stats_;

@@ -459,6 +459,17 @@ std::map<std::string, std::vector<std::string>> Catalogue::fieldsUsed(const reco
           for (const auto& cf : c.where) addFilter(i.from, cf);
       }
   }
+  // Every dimension on every counted register it has a path in, not only the indicators'
+  // breakdowns: the cross-tabulations of the international returns break an indicator down by
+  // any dimension that reaches its register (GLOTIP's prosecuted persons by citizenship, IC-TIP's
+  // perpetrators by role); a column left out of the snapshot would read as "not recorded".
+  for (const auto& [did, d] : dimensions)
+    for (const auto& [from, path] : d.paths)
+      if (used.count(from)) {
+        addPath(from, path);
+        for (const auto& c : d.classes)
+          for (const auto& cf : c.where) addFilter(from, cf);
+      }
   // Imported aggregates.
   if (schema.type("statistic_aggregate"))
     for (const char* f : {"indicator", "period_from", "period_to", "dimension", "category", "value", "qualifier", "source"})

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "harness.hpp"
+#include "support/table_schema.hpp"
 
 using namespace palermo::test;
 using palermo::Json;
@@ -97,6 +98,34 @@ TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   EXPECT_NE(bad_year.body.find("\"year\""), std::string::npos) << bad_year.body;
   EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/glotip?year=2019&format=xls").status, 422);
   EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/..%2Fglotip?year=2019").status, 404);
+  // SDG 16.2.2 as a workbook: it opens in LibreOffice, and its data sheet, read back by
+  // LibreOffice, validates against the layout's declared schema, as does IC-TIP's CSV.
+  auto sdg = coordinator.call("GET", "/api/v1/reports/international/sdg?year=2019&format=xlsx&lang=az");
+  ASSERT_EQ(sdg.status, 200) << sdg.body;
+  EXPECT_EQ(sdg.header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_NE(sdg.header("content-disposition").find("palermo-sdg-2019.xlsx"), std::string::npos);
+  writeFile(dir / "sdg.xlsx", sdg.body);
+  const std::string sheets = shell("cd '" + dir.string() + "' && timeout 90 libreoffice --headless --norestore -env:UserInstallation=file://" +
+                                   (dir / "lo-profile").string() +
+                                   " --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' --outdir '" +
+                                   (dir / "lo").string() + "' sdg.xlsx 2>&1");
+  ASSERT_TRUE(std::filesystem::exists(dir / "lo" / "sdg-data.csv")) << "LibreOffice did not open the XLSX: " << sheets;
+  auto readText = [](const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  auto schemaOf = [&](const std::string& id) {
+    return Json::parse(readText(std::string(PALERMO_SOURCE_DIR) + "/indicators/international/layouts/" + id + ".schema.json"));
+  };
+  const std::string sdg_data = readText(dir / "lo" / "sdg-data.csv");
+  const auto sdg_violations = palermo::tableSchemaViolations(schemaOf("sdg"), sdg_data);
+  EXPECT_TRUE(sdg_violations.empty()) << sdg_violations.front() << "\n" << sdg_data.substr(0, 1000);
+  EXPECT_NE(sdg_data.find(",Total,Total,Total,91,91,9981457,"), std::string::npos) << sdg_data.substr(0, 2000);
+  EXPECT_NE(readText(dir / "lo" / "sdg-notes.csv").find("Dövlət Statistika Komitəsi"), std::string::npos);
+  auto ictip = coordinator.call("GET", "/api/v1/reports/international/ictip?year=2019&format=csv");
+  ASSERT_EQ(ictip.status, 200) << ictip.body;
+  const auto ictip_violations = palermo::tableSchemaViolations(schemaOf("ictip"), ictip.body);
+  EXPECT_TRUE(ictip_violations.empty()) << ictip_violations.front();
   // The CTDC victim-level file: CSV in CTDC's 63 columns; k below 11 refused; audited with counts.
   auto ctdc = coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019");
   ASSERT_EQ(ctdc.status, 200) << ctdc.body;
@@ -113,7 +142,7 @@ TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   EXPECT_EQ(ctdc_audit.json()["items"].size(), 1U) << ctdc_audit.body;
   auto returns_audit = admin.call("GET", "/api/v1/audit?action=statistics.international_return");
   ASSERT_EQ(returns_audit.status, 200) << returns_audit.body;
-  EXPECT_EQ(returns_audit.json()["items"].size(), 1U) << returns_audit.body;
+  EXPECT_EQ(returns_audit.json()["items"].size(), 3U) << returns_audit.body;  // GLOTIP, SDG, IC-TIP
 }
 
 }  // namespace
