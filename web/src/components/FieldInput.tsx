@@ -102,7 +102,19 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
     case 'date':
     case 'datetime':
     case 'partial_date':
-      control = <DateInput {...common} kind={f.type} value={value} keepInvalid onChange={onChange} onError={setDateError} />;
+      // The schema's min_year / max_year (min / max of a date field) bound the calendar.
+      control = (
+        <DateInput
+          {...common}
+          kind={f.type}
+          value={value}
+          keepInvalid
+          onChange={onChange}
+          onError={setDateError}
+          min={typeof f.min === 'number' ? `${String(f.min).padStart(4, '0')}-01-01` : undefined}
+          max={typeof f.max === 'number' ? `${String(f.max).padStart(4, '0')}-12-31` : undefined}
+        />
+      );
       break;
     case 'boolean':
       control = (
