@@ -25,7 +25,9 @@ import {
   type SheetRaid,
   type SheetRow,
 } from '../childProtection';
-import { formatNumber, isPartialDate, todayIso } from '../format';
+import { DateInput, dateErrorText } from '../components/DateInput';
+import { parseDate } from '../dates';
+import { formatNumber, todayIso } from '../format';
 import { hasKey, type Translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { isRequired, label, type FieldDef } from '../meta';
@@ -216,9 +218,12 @@ export function RaidSheet() {
     const f = colField(c);
     const value = row.values[c.name];
     const cellErrors = msgs(errors.rows[row.uid]?.[c.name]);
-    // A birth date the server would refuse is shown before saving too.
-    if (c.kind === 'partial_date' && !cellErrors.length && typeof value === 'string' && value.trim() !== '' && !isPartialDate(value.trim()))
-      cellErrors.push(t('form.partial_date_bad'));
+    // A birth date the server would refuse is shown before saving too (typed as dd.mm.yyyy,
+    // mm.yyyy or yyyy; the cell holds ISO, or the text as typed when it is not a date).
+    if (c.kind === 'partial_date' && !cellErrors.length && typeof value === 'string' && value.trim() !== '') {
+      const parsed = parseDate(value, true);
+      if (parsed.error) cellErrors.push(dateErrorText(parsed.error, 'partial_date', t));
+    }
     const id = `c-${index}-${c.name}`;
     const errorId = cellErrors.length ? `${id}-error` : undefined;
     const name = `${label(f?.label, lang) || c.name}, ${t('sheet.row_n', { n: index + 1 })}`;
@@ -284,6 +289,20 @@ export function RaidSheet() {
             ))}
         </fieldset>
       );
+    } else if (c.kind === 'partial_date') {
+      // Shown and typed as dd.mm.yyyy, mm.yyyy or yyyy like every date field; ISO to the import.
+      control = (
+        <DateInput
+          {...common}
+          kind="partial_date"
+          class="sheet-date"
+          value={value}
+          keepInvalid
+          noCalendar
+          onError={() => undefined}
+          onChange={(v) => setCell(row.uid, c.name, v)}
+        />
+      );
     } else {
       control = (
         <input
@@ -292,8 +311,6 @@ export function RaidSheet() {
           autoComplete="off"
           spellcheck={false}
           maxLength={f?.max_length}
-          placeholder={c.kind === 'partial_date' ? t('form.partial_date_placeholder') : undefined}
-          class={c.kind === 'partial_date' ? 'sheet-date' : undefined}
           value={typeof value === 'string' ? value : ''}
           onInput={(e) => setCell(row.uid, c.name, (e.currentTarget as HTMLInputElement).value)}
         />
