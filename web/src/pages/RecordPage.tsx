@@ -21,6 +21,7 @@ import { CaseRehabilitationPlans, PlanMeasures } from './Rehabilitation';
 import { AnswerRequest, QuotedFigures, RequestContributions } from './International';
 import { answerOffered, hiddenTransition, withBodyName } from '../international';
 import { DateInput } from '../components/DateInput';
+import { DecisionScreening, ScreeningSaved } from './DecisionScreening';
 
 /** Initial values of a new record from the address: ?field=value, and ?from=type:id copies refs. */
 async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
@@ -183,6 +184,8 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(currentQuery().created ? t('record.created') : undefined);
+  // Back from the screening page: the screening just saved for this record.
+  const [screened] = useState(() => (/^\d+$/.test(currentQuery().screened ?? '') ? Number(currentQuery().screened) : undefined));
   const [saving, setSaving] = useState(false);
   const [transition, setTransition] = useState<TransitionDef | undefined>(undefined);
   const [tValues, setTValues] = useState<Record<string, unknown>>({});
@@ -317,6 +320,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         )}
       </p>
       {notice && <Alert kind="success">{notice}</Alert>}
+      {screened !== undefined && !notice && <ScreeningSaved id={screened} />}
       <TypeNotice type={td} />
       {Array.isArray(current.deadlines) && current.deadlines.length > 0 && (
         <ul class="deadlines" data-testid="deadlines" aria-label={t('record.deadlines')}>
@@ -404,6 +408,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         >
           <h2 id="transition-h">{label(transition.label, lang)}</h2>
           <FormErrors error={tError} td={td} />
+          {type === 'victim_case' && (transition.name === 'identify' || transition.name === 'reject') && <DecisionScreening victimCase={current} />}
           {transition.requires.length > 0 ? (
             <RecordForm type={td} meta={meta} values={tValues} onChange={setTValues} error={tError} only={transitionFields(td, transition)} idPrefix="t" />
           ) : (

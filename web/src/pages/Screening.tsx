@@ -1,7 +1,9 @@
 // Identification screening: the interview facts, the indicator questions of the list chosen by
 // "child" × "exploitation" grouped by dimension, the live result with its explanation
 // (POST /screening/evaluate), and saving it as a screening record. The decision stays with the
-// special police (the victim case's identify / reject transitions).
+// special police (the victim case's identify / reject transitions). Opened from a victim case, the
+// list is chosen from the case's forms of exploitation and the person's age (src/screening.ts),
+// with the reason shown; saving goes back to the case, which confirms it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, records } from '../api';
 import { Alert } from '../components/Alert';
@@ -12,6 +14,7 @@ import type { Translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { compact, label, type Label, type Meta } from '../meta';
 import { currentQuery, navigate } from '../router';
+import { afterScreeningHref, choiceMessages, defaultList, type ListChoice } from '../screening';
 import { useLoad, useSession } from '../session';
 import { FormErrors } from './RecordPage';
 
@@ -40,10 +43,20 @@ function gradeText(grade: string, t: Translate): string {
   return grade === 'S' ? t('screening.grade_S') : grade === 'M' ? t('screening.grade_M') : grade === 'W' ? t('screening.grade_W') : grade;
 }
 
-async function prefill(meta: Meta): Promise<Record<string, unknown>> {
+interface Prefill {
+  values: Record<string, unknown>;
+  /** The list chosen from the case (or person), when there was something to choose it from. */
+  choice?: ListChoice;
+}
+
+async function prefill(meta: Meta): Promise<Prefill> {
   const q = currentQuery();
-  const v: Record<string, unknown> = { screened_on: todayIso(), is_child: false, exploitation_focus: 'labour' };
-  for (const k of ['person', 'victim_case', 'signal']) if (q[k]) v[k] = Number(q[k]);
+  const today = todayIso();
+  const v: Record<string, unknown> = { screened_on: today, is_child: false, exploitation_focus: 'labour' };
+  for (const k of ['person', 'victim_case', 'signal']) if (q[k] && /^\d+$/.test(q[k]!)) v[k] = Number(q[k]);
+  let caseData: Record<string, unknown> | undefined;
+  let birth: unknown;
+  let isChild: unknown;
   if (q.from) {
     const [type, id] = q.from.split(':');
     if (type && id && meta.type(type)) {
@@ -51,13 +64,32 @@ async function prefill(meta: Meta): Promise<Record<string, unknown>> {
       try {
         const src = await records.get(type, Number(id));
         for (const k of ['person', 'signal', 'victim_case']) if (typeof src.data[k] === 'number' && v[k] === undefined) v[k] = src.data[k];
-        if (typeof src.data.is_child === 'boolean') v.is_child = src.data.is_child;
+        if (typeof src.data.is_child === 'boolean') isChild = src.data.is_child;
+        if (type === 'victim_case') caseData = src.data;
+        birth = src.data.person_birth ?? src.data.birth;
       } catch {
         // out of reach
       }
     }
   }
-  return v;
+  // ?victim_case=<id> (or a case reached through ?from=): the case chooses the list.
+  if (!caseData && typeof v.victim_case === 'number') {
+    try {
+      caseData = (await records.get('victim_case', v.victim_case)).data;
+      if (typeof v.person !== 'number' && typeof caseData.person === 'number') v.person = caseData.person;
+    } catch {
+      // out of reach
+    }
+  }
+  if (caseData) {
+    birth = caseData.person_birth ?? birth;
+    if (typeof caseData.is_child === 'boolean') isChild = caseData.is_child;
+  }
+  if (!caseData && birth === undefined && isChild === undefined) return { values: v };
+  const choice = defaultList({ forms: caseData?.forms_of_exploitation, birth, caseIsChild: isChild }, today);
+  v.is_child = choice.isChild;
+  v.exploitation_focus = choice.focus;
+  return { values: v, choice };
 }
 
 export function ScreeningPage() {
@@ -65,6 +97,7 @@ export function ScreeningPage() {
   const { meta } = useSession();
   const td = meta.type('screening');
   const [values, setValues] = useState<Record<string, unknown> | undefined>(undefined);
+  const [choice, setChoice] = useState<ListChoice | undefined>(undefined);
   const [answers, setAnswers] = useState<Record<string, Answer>>({});
   const [result, setResult] = useState<Evaluation | undefined>(undefined);
   const [evaluating, setEvaluating] = useState(false);
@@ -80,7 +113,10 @@ export function ScreeningPage() {
   );
 
   useEffect(() => {
-    void prefill(meta).then(setValues);
+    void prefill(meta).then((p) => {
+      setValues(p.values);
+      setChoice(p.choice);
+    });
   }, []);
 
   // The live result, a moment after the last answer.
@@ -108,7 +144,8 @@ export function ScreeningPage() {
     try {
       const kept = Object.fromEntries(Object.entries(answers).filter(([k]) => codes.has(k)));
       const r = await records.create('screening', { ...compact(values), answers: JSON.stringify(kept) });
-      navigate(`/records/screening/${r.id}?created=1`);
+      // Back to the case it was made for (which confirms it), not to the screening record.
+      navigate(afterScreeningHref(values, currentQuery().from, r.id));
     } catch (e) {
       setError(e);
       setSaving(false);
@@ -141,6 +178,21 @@ export function ScreeningPage() {
               const f = td.fields.find((x) => x.name === n)!;
               return !f.visible_if || (f.visible_if.field === 'is_child' ? isChild : true);
             })} idPrefix="sc" />
+            {choice && (
+              <div class="list-reason" data-testid="screening-list-reason" data-focus={choice.focus} data-child={String(choice.isChild)}>
+                <h2>{t('screening.why_title')}</h2>
+                <ul>
+                  {choiceMessages(choice, (c) => meta.valueLabel('exploitation_form', c, lang)).map((m) => (
+                    <li key={m.key}>{t(m.key, m.params)}</li>
+                  ))}
+                </ul>
+                {(values.exploitation_focus !== choice.focus || values.is_child !== choice.isChild) && (
+                  <p class="small muted" data-testid="screening-list-changed">
+                    {t('screening.why_changed')}
+                  </p>
+                )}
+              </div>
+            )}
           </section>
           <div class="two-col">
             <section aria-labelledby="q-h">
