@@ -115,6 +115,15 @@ export function DateInput({ id, value, onChange, kind = 'date', keepInvalid = fa
           onError?.(r.error);
           onChange(r.error ? (keepInvalid ? s : undefined) : r.value);
         }}
+        onKeyDown={(e: KeyboardEvent) => {
+          // Alt+ArrowDown opens the calendar from the text, as a select's list opens.
+          if (!noCalendar && !disabled && e.altKey && e.key === 'ArrowDown') {
+            e.preventDefault();
+            setOpen(true);
+            return;
+          }
+          (rest.onKeyDown as ((e: KeyboardEvent) => void) | undefined)?.(e);
+        }}
         onBlur={() => {
           const r = parse(text, kind);
           if (!r.error && r.value) setText(shown(r.value, kind));
@@ -179,6 +188,8 @@ function CalendarPopup({ id, value, min, max, lang, t, onPick, onClose }: Calend
   const today = todayIso();
   const [focused, setFocused] = useState(() => startDay(value, today, min, max));
   const [moveFocus, setMoveFocus] = useState(true);
+  // The day the keys act on, ahead of the render (keys pressed quickly follow one another).
+  const current = useRef(focused);
   const grid = useRef<HTMLTableElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const names = calendarNames(lang);
@@ -200,10 +211,12 @@ function CalendarPopup({ id, value, min, max, lang, t, onPick, onClose }: Calend
   }, []);
 
   const go = (day: string, focusDay: boolean) => {
+    const next = clampDay(day, min, max);
+    current.current = next;
     setMoveFocus(focusDay);
-    setFocused(clampDay(day, min, max));
+    setFocused(next);
   };
-  const step = (months: number) => go(addMonths(focused, months), false);
+  const step = (months: number) => go(addMonths(current.current, months), false);
   return (
     <div
       class="calendar"
@@ -265,7 +278,13 @@ function CalendarPopup({ id, value, min, max, lang, t, onPick, onClose }: Calend
                       aria-current={d.iso === today ? 'date' : undefined}
                       onClick={() => ok && onPick(d.iso)}
                       onKeyDown={(e) => {
-                        const next = keyMove(d.iso, e.key, e.shiftKey);
+                        if (e.key === 'Enter' || e.key === ' ') {
+                          // The day the keys reached, even if the focus has not followed yet.
+                          e.preventDefault();
+                          if (inRange(current.current, min, max)) onPick(current.current);
+                          return;
+                        }
+                        const next = keyMove(current.current, e.key, e.shiftKey);
                         if (next) {
                           e.preventDefault();
                           go(next, true);

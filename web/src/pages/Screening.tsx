@@ -195,7 +195,7 @@ export function ScreeningPage() {
             )}
           </section>
           <div class="two-col">
-            <section aria-labelledby="q-h">
+            <section aria-labelledby="q-h" data-list={questions.data?.list}>
               <h2 id="q-h">{questions.data ? label(questions.data.label, lang) : t('screening.questions')}</h2>
               {questions.loading && <Loading />}
               <ErrorAlert error={questions.error ?? sets.error} />
