@@ -83,8 +83,18 @@ describe('child protection screens, in Azerbaijani', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'c-1-last_name');
     // Row 2 without the activity, which a child found must have: nothing is saved.
     await page.keyboard.type('Vərəqova');
-    await page.locator('#c-1-birth').fill('2014-05');
-    await page.locator('#c-1-birth').press('Control+Enter');
+    // A partial birth date typed as the app writes dates (mm.yyyy), not ISO; month 13 is refused
+    // at the cell before anything is sent.
+    const birth = page.locator('#c-1-birth');
+    assert.equal(await birth.getAttribute('placeholder'), 'gg.aa.iiii, aa.iiii, iiii');
+    await birth.pressSequentially('13.2014');
+    await page.locator('#cell-1-birth .field-error', { hasText: 'Ay 1-dən 12-yə qədər olmalıdır.' }).waitFor();
+    assert.equal(await birth.getAttribute('aria-invalid'), 'true');
+    await birth.fill('');
+    await birth.pressSequentially('05.2014');
+    await page.locator('#cell-1-birth .field-error').waitFor({ state: 'detached' });
+    assert.equal(await birth.getAttribute('data-iso'), '2014-05');
+    await birth.press('Control+Enter');
     await page.getByTestId('sheet-failed').waitFor();
     await page.locator('#cell-1-activity .field-error').waitFor();
     assert.equal(await page.locator('#cell-0-activity .field-error').count(), 0);
@@ -98,6 +108,17 @@ describe('child protection screens, in Azerbaijani', () => {
     ids.found = Number((await children.first().getAttribute('href')).split('/').pop());
     ids.raid = Number((await page.getByTestId('saved-raid').getAttribute('href')).split('/').pop());
     assert.ok(ids.found > 0 && ids.raid > 0);
+    // The second child's birth went to the import as ISO (yyyy-mm), the first's year as typed.
+    const births = await page.evaluate(async (hrefs) => {
+      const get = async (path) => (await fetch(`/api/v1${path}`, { headers: { Accept: 'application/json' } })).json();
+      const out = [];
+      for (const href of hrefs) {
+        const found = await get(`/records/child_found/${href.split('/').pop()}`);
+        out.push((await get(`/records/person/${found.data.person}`)).data.birth);
+      }
+      return out;
+    }, await children.evaluateAll((as) => as.map((a) => a.getAttribute('href'))));
+    assert.deepEqual(births, ['2012', '2014-05']);
     await screenshot(page, '64-raid-sheet-saved');
     await assertAccessible(page, 'the raid sheet');
     await page.getByTestId('saved-children').click();

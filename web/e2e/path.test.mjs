@@ -308,7 +308,9 @@ describe('the victim path, in Azerbaijani', () => {
     await screenshot(page, '26-screening');
     await assertAccessible(page, 'the screening page');
     await page.locator('form button[type=submit]').click();
-    await page.waitForURL(/\/records\/screening\/\d+/);
+    // Saving goes back to the case, which confirms it.
+    await page.waitForURL(new RegExp(`/records/victim_case/${ids.victimCase}\\?screened=\\d+`));
+    await page.getByTestId('screening-saved').waitFor();
   });
 
   it('a second call about her: the name typed without Azerbaijani letters finds the person the police registered', async () => {
@@ -346,7 +348,10 @@ describe('the victim path, in Azerbaijani', () => {
     await page.locator('[data-field=consent_document] a', { hasText: 'razılıq-sınaq.pdf' }).waitFor();
     await page.locator('form button[type=submit]', { hasText: 'Yadda saxla' }).click();
     await page.locator('[data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı.' }).waitFor();
-    await transition(page, 'identify');
+    await transition(page, 'identify', async () => {
+      // The decision beside the screening's result.
+      await page.locator('.transition-panel [data-testid=decision-screening][data-result=indicated]').waitFor();
+    });
     await page.locator('[data-testid=record-state]', { hasText: AZ.identified }).waitFor();
     await tab(page, 'sharing');
     for (const key of ['ngo', 'assistance']) {
