@@ -639,7 +639,9 @@ class OpenApiBuilder {
       param("id", "path", str, true, "glotip, sdg, eurostat, ictip or ctdc (the victim-level file, CSV)"),
       param("year", "query", integer, true, "the year"), lang,
       param("format", "query", {{"type", "string"}, {"enum", {"json", "csv", "xlsx"}}}, false, "json (default), csv or xlsx"),
-      param("k", "query", integer, false, "ctdc: k of the k-anonymity, 11 (default) or more")};
+      param("k", "query", integer, false, "ctdc: k of the k-anonymity, 11 (default) or more"),
+      param("synthetic", "query", {{"type", "string"}, {"enum", {"true", "false"}}}, false,
+            "ctdc: the synthetic variant (counts per combination of the quasi-identifiers, multiples of k, none below k)")};
   op("/api/v1/reports/international/{id}", "get", "international_return",
      "A return for a year from the records through the declared crosswalks (exact values; audited)", "statistics",
      Json(), "200", anyObject);

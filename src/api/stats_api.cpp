@@ -112,10 +112,14 @@ void registerStatsRoutes(http::Router& r, AppContext& ctx) {
           k = std::stoi(kt);
           if (k == 0) throw Problem::validation({{"k", "range", "a whole number, 11 or more"}});
         }
-        auto file = intl.ctdc(actorFor(ctx, p), year, k);
+        const std::string synthetic = req.queryParam("synthetic");
+        if (!synthetic.empty() && synthetic != "true" && synthetic != "false")
+          throw Problem::validation({{"synthetic", "enum", "true or false"}});
+        auto file = intl.ctdc(actorFor(ctx, p), year, k, synthetic == "true");
         Response res{200, "text/csv; charset=utf-8", {}, std::move(file.csv)};
         res.set("Cache-Control", "no-store");
-        res.set("Content-Disposition", "attachment; filename=\"palermo-ctdc-" + std::to_string(year) + ".csv\"");
+        res.set("Content-Disposition", "attachment; filename=\"palermo-ctdc-" + std::string(synthetic == "true" ? "synthetic-" : "") +
+                                           std::to_string(year) + ".csv\"");
         res.set("X-Ctdc-Rows", std::to_string(file.rows));
         res.set("X-Ctdc-Suppressed", std::to_string(file.suppressed));
         return res;

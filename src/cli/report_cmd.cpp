@@ -119,6 +119,7 @@ void addReportCommands(Commands& c) {
   // The CTDC victim-level file (k-anonymised), for IOM's Counter Trafficking Data Collaborative.
   struct CtdcOptions {
     int year = 0, k = 0;
+    bool synthetic = false;
     std::string output;
   };
   auto co = std::make_shared<CtdcOptions>();
@@ -126,23 +127,35 @@ void addReportCommands(Commands& c) {
   CLI::App* ctdc = c.add(export_cmd, "ctdc", "The CTDC file of a year: consenting victims only, k-anonymised", [co](const Config& config) {
     StatsSetup s(config);
     international::InternationalReturns returns(s.statistics, *s.records.store, config.statistics_dir);
-    const auto file = returns.ctdc(records::Actor::systemActor(), co->year, co->k);
-    const std::string out = co->output.empty() ? "palermo-ctdc-" + std::to_string(co->year) + ".csv" : co->output;
+    const auto file = returns.ctdc(records::Actor::systemActor(), co->year, co->k, co->synthetic);
+    const std::string out = co->output.empty()
+                                ? "palermo-ctdc-" + std::string(co->synthetic ? "synthetic-" : "") + std::to_string(co->year) + ".csv"
+                                : co->output;
     std::ofstream f(out, std::ios::binary);
     f << file.csv;
     f.close();
     if (!f) throw std::runtime_error("cannot write " + out);
+    if (co->synthetic) {
+      std::fprintf(stderr,
+                   "%s: %zu combinations standing for %zu of %zu consenting victims (counts rounded down to multiples of "
+                   "k = %d, none below it; %zu not represented)\n",
+                   out.c_str(), file.rows, file.victims - file.suppressed, file.victims, file.k, file.suppressed);
+      s.records.store->close();
+      return 0;
+    }
     std::fprintf(stderr,
-                 "%s: %zu of %zu consenting victims written, %zu suppressed (%.1f%%), k = %d, smallest combination %zu; "
+                 "%s: %zu of %zu consenting victims written, %zu suppressed (%.1f%%), k = %d, smallest %s %zu; "
                  "generalised: %s\n",
                  out.c_str(), file.rows, file.victims, file.suppressed,
                  file.victims ? 100.0 * static_cast<double>(file.suppressed) / static_cast<double>(file.victims) : 0.0,
-                 file.k, file.smallest_class, file.generalised.dump().c_str());
+                 file.k, "combination", file.smallest_class, file.generalised.dump().c_str());
     s.records.store->close();
     return 0;
   });
   ctdc->add_option("--year", co->year, "The year of registration, e.g. 2019")->required();
   ctdc->add_option("--k", co->k, "Every published combination describes at least k persons (default and minimum: the layout's, 11)");
+  ctdc->add_flag("--synthetic", co->synthetic,
+                 "The synthetic variant: counts per combination of the quasi-identifiers, rounded down to multiples of k (none below k)");
   ctdc->add_option("--output,-o", co->output, "File to write (default: palermo-ctdc-YEAR.csv)");
 
   CLI::App* stats_cmd = c.group("stats", "Statistical indicators");

@@ -133,8 +133,10 @@ std::vector<Hierarchy> hierarchiesOf(const CtdcLayout& layout) {
   return hierarchies;
 }
 
-CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int k) {
-  if (k < 2) throw std::invalid_argument("k must be at least 2");
+namespace {
+
+// One row per consenting victim of the year, in the layout's columns, before any anonymisation.
+std::vector<std::vector<std::string>> ctdcTable(const CtdcLayout& layout, stats::Evaluator& ev, int year) {
   // The dimensions the columns read, once each.
   std::vector<std::string> dims;
   std::map<std::string, std::size_t> dim_index;
@@ -183,6 +185,16 @@ CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int
     }
     table.push_back(std::move(row));
   }
+  return table;
+}
+
+}  // namespace
+
+CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int k) {
+  if (k < 2) throw std::invalid_argument("k must be at least 2");
+  std::map<std::string, std::size_t> col_index;
+  for (std::size_t i = 0; i < layout.columns.size(); ++i) col_index[layout.columns[i].name] = i;
+  std::vector<std::vector<std::string>> table = ctdcTable(layout, ev, year);
 
   // k-anonymity over the quasi-identifiers.
   const std::vector<Hierarchy> hierarchies = hierarchiesOf(layout);
@@ -214,6 +226,42 @@ CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& ev, int year, int
   for (const auto& c : layout.columns) head.push_back(c.name);
   out.csv = csv::row(head);
   for (const auto& l : lines) out.csv += l;
+  return out;
+}
+
+CtdcFile buildCtdcSynthetic(const CtdcLayout& layout, stats::Evaluator& ev, int year, int k) {
+  if (k < 2) throw std::invalid_argument("k must be at least 2");
+  const std::vector<std::vector<std::string>> table = ctdcTable(layout, ev, year);
+  std::vector<std::size_t> qi_cols;
+  std::vector<std::string> head;
+  for (const auto& q : layout.quasi_identifiers)
+    for (std::size_t i = 0; i < layout.columns.size(); ++i)
+      if (layout.columns[i].name == q.column) qi_cols.push_back(i), head.push_back(q.column);
+  std::map<std::vector<std::string>, std::size_t> combinations;  // sorted: no order of registration
+  for (const auto& row : table) {
+    std::vector<std::string> key;
+    for (std::size_t c : qi_cols) key.push_back(row[c]);
+    ++combinations[key];
+  }
+  CtdcFile out;
+  out.k = k;
+  out.victims = table.size();
+  out.generalised = Json::object();
+  head.emplace_back("count");
+  out.csv = csv::row(head);
+  std::size_t represented = 0;
+  for (const auto& [key, n] : combinations) {
+    const std::size_t count = n / static_cast<std::size_t>(k) * static_cast<std::size_t>(k);
+    if (count == 0) continue;
+    std::vector<std::string> cells;
+    for (const auto& v : key) cells.push_back(csv::safeCell(v));
+    cells.push_back(std::to_string(count));
+    out.csv += csv::row(cells);
+    ++out.rows;
+    represented += count;
+    out.smallest_class = out.smallest_class == 0 ? count : std::min(out.smallest_class, count);
+  }
+  out.suppressed = out.victims - represented;
   return out;
 }
 

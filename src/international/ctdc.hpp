@@ -74,4 +74,11 @@ std::vector<Hierarchy> hierarchiesOf(const CtdcLayout& layout);
 // The file for `year` with k (>= 2); the caller checks permission and audits.
 CtdcFile buildCtdc(const CtdcLayout& layout, stats::Evaluator& evaluator, int year, int k);
 
+// The synthetic variant for `year`: counts per combination of the quasi-identifiers at their
+// finest grain (not generalised), each rounded down to a multiple of k, a combination of fewer
+// than k victims left out - every line of the file is backed by at least k records. Columns: the
+// quasi-identifiers and `count`; `rows` counts the lines, `suppressed` the victims not
+// represented (left out or rounded away), `smallest_class` the smallest count written.
+CtdcFile buildCtdcSynthetic(const CtdcLayout& layout, stats::Evaluator& evaluator, int year, int k);
+
 }  // namespace palermo::international

@@ -137,7 +137,8 @@ ReturnDefinition readReturn(const std::string& file, const YAML::Node& n, const 
     }
     d.tables.push_back(std::move(table));
   }
-  for (const auto& g : n["gaps"]) d.gaps.push_back({str(g["measure"]), text(file, g["reason"], errors)});
+  for (const auto& g : n["gaps"])
+    d.gaps.push_back({str(g["measure"]), g["label"] ? text(file, g["label"], errors) : Translated{}, text(file, g["reason"], errors)});
   return d;
 }
 
@@ -270,6 +271,10 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
       std::vector<const Crosswalk*> walks;
       std::vector<std::string> columns;
       for (const auto& a : t.by) walks.push_back(&catalogue_.crosswalks.at(a.crosswalk)), columns.push_back(a.column);
+      // Each column named in words: the label of the national dimension it is derived from.
+      Json column_labels = Json::object();
+      for (std::size_t k = 0; k < columns.size(); ++k)
+        if (const auto* dim = stats_.catalogue().dimension(walks[k]->dimension)) column_labels[columns[k]] = dim->label.in(lang);
       Json rows = Json::array();
       Json all_total = Json::object();
       for (const auto& col : columns) all_total[col] = kTotal;
@@ -290,6 +295,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
                           {"measure", t.measure},
                           {"indicator", t.indicator},
                           {"columns", columns},
+                          {"column_labels", column_labels},
                           {"coverage", whole.available ? "total_only" : "no_data"},
                           {"rate_per", t.rate_per},
                           {"total", whole.available ? Json(whole.value) : Json()},
@@ -336,6 +342,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
                         {"measure", t.measure},
                         {"indicator", t.indicator},
                         {"columns", columns},
+                        {"column_labels", column_labels},
                         {"coverage", "records"},
                         {"rate_per", t.rate_per},
                         {"total", total},
@@ -352,7 +359,10 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
         populations.push_back({{"id", pop.id}, {"label", pop.label.in(lang)}, {"source", pop.source.in(lang)}, {"columns", pop.columns}});
     }
   Json gaps = Json::array();
-  for (const auto& g : d.gaps) gaps.push_back({{"measure", g.measure}, {"reason", g.reason.in(lang)}});
+  for (const auto& g : d.gaps) {
+    const std::string label = g.label.in(lang);
+    gaps.push_back({{"measure", g.measure}, {"label", label.empty() ? g.measure : label}, {"reason", g.reason.in(lang)}});
+  }
   audit_.appendAudit(AuditDraft{actor.user_id, "statistics.international_return", "", 0,
                                 Json{{"return", id}, {"year", year}}},
                      nowMillis());
@@ -361,7 +371,7 @@ Json InternationalReturns::compute(const records::Actor& actor, const std::strin
           {"small_values_below", d.small_values_below}, {"no_population", no_population}, {"populations", populations}};
 }
 
-CtdcFile InternationalReturns::ctdc(const records::Actor& actor, int year, int k) {
+CtdcFile InternationalReturns::ctdc(const records::Actor& actor, int year, int k, bool synthetic) {
   if (!catalogue_.ctdc.declared) throw Problem::notFound("The CTDC layout is not declared.");
   if (year < 1900 || year > 2200) throw Problem::validation({{"year", "range", "must be a year between 1900 and 2200"}});
   if (k == 0) k = catalogue_.ctdc.k;
@@ -370,9 +380,11 @@ CtdcFile InternationalReturns::ctdc(const records::Actor& actor, int year, int k
   if (!stats_.mayRestricted(actor))
     throw Problem::forbidden("The CTDC file is built from victims' records: it needs the right to restricted statistics.");
   CtdcFile file;
-  stats_.withEvaluator([&](stats::Evaluator& ev) { file = buildCtdc(catalogue_.ctdc, ev, year, k); });
+  stats_.withEvaluator([&](stats::Evaluator& ev) {
+    file = synthetic ? buildCtdcSynthetic(catalogue_.ctdc, ev, year, k) : buildCtdc(catalogue_.ctdc, ev, year, k);
+  });
   audit_.appendAudit(AuditDraft{actor.user_id, "statistics.ctdc_export", "victim_case", 0,
-                                Json{{"year", year}, {"k", k}, {"victims", file.victims}, {"rows", file.rows},
+                                Json{{"year", year}, {"k", k}, {"synthetic", synthetic}, {"victims", file.victims}, {"rows", file.rows},
                                      {"suppressed", file.suppressed}}},
                      nowMillis());
   return file;

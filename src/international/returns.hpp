@@ -63,8 +63,8 @@ struct Population {
 };
 
 struct ReturnGap {
-  std::string measure;
-  Translated reason;
+  std::string measure;  // the receiver's code or words
+  Translated label, reason;  // label: the measure in words (optional; the code where absent)
 };
 
 struct ReturnDefinition {
@@ -101,8 +101,9 @@ class InternationalReturns {
   // Exact values (who may read restricted statistics; Problem 403 otherwise), audited.
   Json compute(const records::Actor& actor, const std::string& id, int year, const std::string& lang);
   // The CTDC victim-level file for a year, k-anonymised with `k` (0: the layout's; at least the
-  // layout's). Same permission as compute(); audited with the counts.
-  CtdcFile ctdc(const records::Actor& actor, int year, int k);
+  // layout's). Same permission as compute(); audited with the counts. `synthetic`: the synthetic
+  // variant (buildCtdcSynthetic: counts per combination, multiples of k, each >= k).
+  CtdcFile ctdc(const records::Actor& actor, int year, int k, bool synthetic = false);
   // The long-format file of a computed return: one row per table, combination and year.
   static std::string csv(const Json& computed);
   // The same rows as an XLSX workbook (numbers as numbers), with a sheet of notes: what is

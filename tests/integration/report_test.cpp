@@ -136,10 +136,15 @@ TEST(AnnualReport, CoordinatorDownloadsThe2019ReportFromRecords) {
   EXPECT_EQ(low_k.status, 422);
   EXPECT_NE(low_k.body.find("\"k\""), std::string::npos) << low_k.body;
   EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019&k=1e3").status, 422);
+  auto synthetic = coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019&synthetic=true");
+  ASSERT_EQ(synthetic.status, 200) << synthetic.body;
+  EXPECT_EQ(synthetic.body.rfind("yearOfRegistration,gender,ageBroad,citizenship,CountryOfExploitation,typeOfExploitConcatenated,count", 0), 0U);
+  EXPECT_NE(synthetic.header("content-disposition").find("palermo-ctdc-synthetic-2019.csv"), std::string::npos);
+  EXPECT_EQ(coordinator.call("GET", "/api/v1/reports/international/ctdc?year=2019&synthetic=yes").status, 422);
   EXPECT_EQ(ngo.call("GET", "/api/v1/reports/international/ctdc?year=2019").status, 403);
   auto ctdc_audit = admin.call("GET", "/api/v1/audit?action=statistics.ctdc_export");
   ASSERT_EQ(ctdc_audit.status, 200) << ctdc_audit.body;
-  EXPECT_EQ(ctdc_audit.json()["items"].size(), 1U) << ctdc_audit.body;
+  EXPECT_EQ(ctdc_audit.json()["items"].size(), 2U) << ctdc_audit.body;  // the file and its synthetic variant
   auto returns_audit = admin.call("GET", "/api/v1/audit?action=statistics.international_return");
   ASSERT_EQ(returns_audit.status, 200) << returns_audit.body;
   EXPECT_EQ(returns_audit.json()["items"].size(), 3U) << returns_audit.body;  // GLOTIP, SDG, IC-TIP

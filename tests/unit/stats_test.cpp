@@ -1045,6 +1045,37 @@ TEST_F(Report2019, EveryReturnFileValidatesAgainstItsDeclaredLayout) {
   EXPECT_FALSE(tableSchemaViolations(schemaOf("eurostat"), wrong_code).empty());
 }
 
+// The synthetic CTDC variant: counts per combination of the quasi-identifiers, each a multiple of
+// k and at least k, none standing for more victims than there are; checked from the file alone.
+TEST_F(Report2019, TheSyntheticCtdcVariantStatesOnlyMultiplesOfK) {
+  const auto system = records::Actor::systemActor();
+  international::InternationalReturns returns(*stats_, *store_, std::string(PALERMO_SOURCE_DIR) + "/indicators");
+  for (const int k : {11, 20}) {
+    const auto file = returns.ctdc(system, 2019, k, true);
+    std::istringstream in(file.csv);
+    csv::Reader reader(in, ',');
+    std::vector<std::string> cells;
+    ASSERT_TRUE(reader.next(cells));
+    EXPECT_EQ(cells, (std::vector<std::string>{"yearOfRegistration", "gender", "ageBroad", "citizenship",
+                                               "CountryOfExploitation", "typeOfExploitConcatenated", "count"}));
+    std::size_t lines = 0, represented = 0;
+    std::set<std::vector<std::string>> seen;
+    while (reader.next(cells)) {
+      ++lines;
+      const std::size_t count = std::stoul(cells.back());
+      EXPECT_GE(count, static_cast<std::size_t>(k));
+      EXPECT_EQ(count % static_cast<std::size_t>(k), 0U);
+      EXPECT_EQ(cells.front(), "2019");
+      cells.pop_back();
+      EXPECT_TRUE(seen.insert(cells).second) << "a combination twice";
+      represented += count;
+    }
+    EXPECT_EQ(lines, file.rows);
+    EXPECT_EQ(represented + file.suppressed, file.victims);
+    if (k == 11) { EXPECT_GT(lines, 0U) << file.csv; }  // the demo's women exploited in Türkiye
+  }
+}
+
 // The XLSX of a return: a workbook with the long format's rows (and the notes).
 TEST_F(Report2019, AReturnIsAlsoAWorkbook) {
   international::InternationalReturns returns(*stats_, *store_, std::string(PALERMO_SOURCE_DIR) + "/indicators");

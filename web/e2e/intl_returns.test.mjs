@@ -211,7 +211,7 @@ describe('the international returns, in Azerbaijani', () => {
     await table.locator('td[data-column=sex]', { hasText: 'Female' }).first().waitFor();
     // Notes, the gap with its reason, the unmapped codes stated (none, here) — never left out.
     await preview.getByTestId('ir-notes').locator('p', { hasText: 'Hər şəxs bir dəfə sayılır' }).waitFor();
-    await preview.getByTestId('ir-gaps').locator('li', { hasText: /^Göstərilmir: Persons brought into formal contact, çünki şübhəli şəxslər/ }).waitFor();
+    await preview.getByTestId('ir-gaps').locator('li', { hasText: /^Göstərilmir: Rəsmi əlaqəyə cəlb edilmiş şəxslər, çünki şübhəli şəxslər/ }).waitFor();
     const unmapped = preview.getByTestId('ir-unmapped');
     const n = Number(await unmapped.getAttribute('data-count'));
     if (n === 0) await unmapped.locator('p', { hasText: 'Bütün milli kodların beynəlxalq qarşılığı var.' }).waitFor();
@@ -289,6 +289,17 @@ describe('the international returns, in Azerbaijani', () => {
     // This run's consenting victims of the year are in the file or suppressed, none lost.
     assert.ok(rows + suppressed >= VICTIMS, `${rows} written + ${suppressed} suppressed < ${VICTIMS}`);
     assert.equal((await result.textContent()).trim(), `Faylda ${rows} sətir var; k-anonimlik üçün ${suppressed} sətir çıxarılıb (k = 11).`);
+    // The synthetic variant: counts per combination, each a multiple of k and at least k.
+    const synthetic = await download(page, () => ctdc.locator('[data-action=ctdc-synthetic-download]').click());
+    assert.equal(synthetic.name, `palermo-ctdc-synthetic-${YEAR}.csv`);
+    const slines = synthetic.bytes.toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    assert.equal(slines[0], 'yearOfRegistration,gender,ageBroad,citizenship,CountryOfExploitation,typeOfExploitConcatenated,count');
+    for (const l of slines.slice(1)) {
+      const count = Number(l.split(',').pop());
+      assert.ok(count >= 11 && count % 11 === 0, `a synthetic count of ${count}`);
+    }
+    await result.waitFor();
+    assert.match((await result.textContent()).trim(), /^Faylda \d+ birləşmə var; \d+ qurban göstərilməyib/);
     await screenshot(page, '91-intl-returns-ctdc');
     await assertAccessible(page, 'the international returns after the CTDC download');
   });

@@ -34,6 +34,8 @@ export interface ReturnTable {
   measure: string;
   indicator: string;
   columns: string[];
+  /** Each column in words (the national dimension's label), in the requested language. */
+  column_labels?: Record<string, string>;
   coverage: Coverage | string;
   total: number | null;
   /** Rates per this many persons (SDG 16.2.2: 100000); 0 or absent when the table has none. */
@@ -68,7 +70,8 @@ export interface ReturnResult {
   title: string;
   notes?: string;
   small_values_below?: number;
-  gaps?: Array<{ measure: string; reason: string }>;
+  /** label: the measure in words (the server falls back to the code). */
+  gaps?: Array<{ measure: string; label?: string; reason: string }>;
   unmapped?: Unmapped[];
   tables: ReturnTable[];
   /** Groups left without a rate (no population stated for them), never estimated. */
@@ -96,9 +99,9 @@ export function returnPath(id: string, year: number | string, lang: string, form
   return `/reports/international/${encodeURIComponent(id)}${query({ year, lang, format })}`;
 }
 
-/** The API path of the CTDC file of a year with k. */
-export function ctdcPath(year: number | string, k: number): string {
-  return `/reports/international/${CTDC_ID}${query({ year, k })}`;
+/** The API path of the CTDC file of a year with k (or of its synthetic variant: counts per combination). */
+export function ctdcPath(year: number | string, k: number, synthetic = false): string {
+  return `/reports/international/${CTDC_ID}${query(synthetic ? { year, k, synthetic: 'true' } : { year, k })}`;
 }
 
 /**

@@ -755,6 +755,8 @@ export const az = {
   'ir.k_max': "«k (anonimlik həddi)» ən çoxu {max} ola bilər.",
   'ir.ctdc_download': "CTDC faylını yüklə (CSV)",
   'ir.ctdc_result': "Faylda {rows} sətir var; k-anonimlik üçün {suppressed} sətir çıxarılıb (k = {k}).",
+  'ir.ctdc_synthetic_download': "Sintetik variantı yüklə (CSV: birləşmələr üzrə saylar)",
+  'ir.ctdc_synthetic_result': "Faylda {rows} birləşmə var; {suppressed} qurban göstərilməyib (saylar k = {k}-nın mislinə qədər aşağı yuvarlaqlaşdırılıb, k-dan azı yoxdur).",
   'ir.ctdc_counts_unknown': "Server yazılan və çıxarılan sətirlərin sayını bildirməyib.",
   'ir.not_permitted': "Beynəlxalq hesabatlar yalnız milli koordinator aparatı və statistiklər üçündür.",
   'ir.no_returns': "Hesabat yoxdur.",

@@ -753,6 +753,8 @@ export const en: Messages = {
   'ir.k_max': "“k (anonymity threshold)” may be at most {max}.",
   'ir.ctdc_download': "Download the CTDC file (CSV)",
   'ir.ctdc_result': "The file holds {rows} {rows|row|rows}; {suppressed} {suppressed|row was|rows were} suppressed for k-anonymity (k = {k}).",
+  'ir.ctdc_synthetic_download': "Download the synthetic variant (CSV: counts per combination)",
+  'ir.ctdc_synthetic_result': "The file holds {rows} {rows|combination|combinations}; {suppressed} {suppressed|victim is|victims are} not represented (counts rounded down to multiples of k = {k}, none below it).",
   'ir.ctdc_counts_unknown': "The server did not say how many rows were written and suppressed.",
   'ir.not_permitted': "The international returns are for the National Coordinator's office and statisticians only.",
   'ir.no_returns': "There are no returns.",

@@ -255,7 +255,7 @@ function ReturnPreview({ result }: { result: ReturnResult }) {
         ) : (
           <ul>
             {gaps.map((g, i) => (
-              <li key={i}>{t('ir.gap', { measure: g.measure, reason: lowerFirst(g.reason, locale(lang)) })}</li>
+              <li key={i}>{t('ir.gap', { measure: g.label ?? g.measure, reason: lowerFirst(g.reason, locale(lang)) })}</li>
             ))}
           </ul>
         )}
@@ -344,7 +344,7 @@ function ReturnTableView({ table }: { table: ReturnTable }) {
               <tr>
                 {table.columns.map((c) => (
                   <th key={c} scope="col">
-                    {columnKey(c) ? t(columnKey(c)!) : c}
+                    {columnKey(c) ? t(columnKey(c)!) : (table.column_labels?.[c] ?? c)}
                   </th>
                 ))}
                 <th scope="col" class="num">{t('ir.col_value')}</th>
@@ -382,7 +382,7 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
   const [kError, setKError] = useState<MessageKey | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [downloading, setDownloading] = useState(false);
-  const [done, setDone] = useState<{ name: string; rows?: number; suppressed?: number; k: number } | undefined>(undefined);
+  const [done, setDone] = useState<{ name: string; rows?: number; suppressed?: number; k: number; synthetic: boolean } | undefined>(undefined);
   const seconds = useElapsed(downloading);
   const input = useRef<HTMLInputElement>(null);
   const headingId = `ir-${item.id}-h`;
@@ -390,7 +390,7 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
   const min = minK(item);
   const kErrors = kError ? [t(kError, { min, max: MAX_K })] : serverKErrors.map((m) => `${t('ir.k')}: ${m}`);
 
-  const download = async () => {
+  const download = async (synthetic: boolean) => {
     setDone(undefined);
     setError(undefined);
     const checked = checkK(k, min);
@@ -402,10 +402,10 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
     setKError(undefined);
     setDownloading(true);
     try {
-      const { blob, headers } = await fetchFile(ctdcPath(year, checked.k), lang);
-      const name = downloadName(headers.get('Content-Disposition'), `palermo-ctdc-${year}.csv`);
+      const { blob, headers } = await fetchFile(ctdcPath(year, checked.k, synthetic), lang);
+      const name = downloadName(headers.get('Content-Disposition'), `palermo-ctdc-${synthetic ? 'synthetic-' : ''}${year}.csv`);
       saveFile(blob, name);
-      setDone({ name, ...ctdcCounts(headers), k: checked.k });
+      setDone({ name, ...ctdcCounts(headers), k: checked.k, synthetic });
     } catch (e) {
       setError(e);
       if (e instanceof ApiError && e.fieldErrors('k').length > 0) input.current?.focus();
@@ -423,7 +423,7 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void download();
+          void download(false);
         }}
       >
         <Field
@@ -445,6 +445,15 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
           <button type="submit" class="button button-plain" data-action="ctdc-download" disabled={downloading} aria-busy={downloading}>
             {downloading ? t('ir.computing') : t('ir.ctdc_download')}
           </button>
+          <button
+            type="button"
+            class="button button-plain"
+            data-action="ctdc-synthetic-download"
+            disabled={downloading}
+            onClick={() => void download(true)}
+          >
+            {t('ir.ctdc_synthetic_download')}
+          </button>
         </div>
       </form>
       {downloading && <Loading label={t('ir.downloading', { seconds: formatNumber(seconds, lang) })} />}
@@ -453,7 +462,7 @@ function CtdcPanel({ item, year }: { item: ReturnItem; year: string }) {
           <p data-testid="downloaded">{t('ir.downloaded', { name: done.name })}</p>
           <p data-testid="ctdc-result" data-rows={done.rows ?? ''} data-suppressed={done.suppressed ?? ''}>
             {done.rows !== undefined && done.suppressed !== undefined
-              ? t('ir.ctdc_result', { rows: formatNumber(done.rows, lang), suppressed: formatNumber(done.suppressed, lang), k: formatNumber(done.k, lang) })
+              ? t(done.synthetic ? 'ir.ctdc_synthetic_result' : 'ir.ctdc_result', { rows: formatNumber(done.rows, lang), suppressed: formatNumber(done.suppressed, lang), k: formatNumber(done.k, lang) })
               : t('ir.ctdc_counts_unknown')}
           </p>
         </Alert>
