@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "harness.hpp"
@@ -49,8 +50,29 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
   std::mt19937 rng(20261206);
   const int n_rounds = rounds();
 
+  // Checks every record in `ids` against what was acknowledged; what the server holds then is what
+  // the next round builds on.
+  auto verify = [&](const std::set<int64_t>& ids, int round) {
+    for (const int64_t id : ids) {
+      Expected& e = expected.at(id);
+      const auto r = writers[0].call("GET", R + "/" + std::to_string(id));
+      ASSERT_EQ(r.status, 200) << "round " << round << ": acknowledged signal " << id << " is gone: " << r.body;
+      const Json rec = r.json();
+      const std::string summary = rec["data"].value("summary", "");
+      const std::string state = rec.value("state", "");
+      EXPECT_TRUE(summary == e.summary || (!e.pending_summary.empty() && summary == e.pending_summary))
+          << "round " << round << ", signal " << id << ": '" << summary << "', acknowledged '" << e.summary << "'";
+      EXPECT_TRUE(state == e.state || (!e.pending_state.empty() && state == e.pending_state))
+          << "round " << round << ", signal " << id << ": state " << state << ", acknowledged " << e.state;
+      e.summary = summary, e.state = state, e.pending_summary.clear(), e.pending_state.clear();
+      e.version = rec["version"].get<int64_t>();
+    }
+  };
+  std::set<int64_t> touched;  // the records written to in the round
+
   for (int round = 0; round < n_rounds; ++round) {
     std::atomic<bool> stop{false};
+    touched.clear();
     std::vector<std::thread> threads;
     for (int t = 0; t < static_cast<int>(writers.size()); ++t)
       threads.emplace_back([&, t] {
@@ -71,6 +93,7 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
                 refer = e.state == "registered" && n % 2 == 0;
                 if (refer) e.pending_state = "referred";
                 else e.pending_summary = summary;
+                touched.insert(id);
               }
               const std::string path = R + "/" + std::to_string(id);
               const auto r = refer ? c.call("POST", path + "/transitions/refer",
@@ -97,6 +120,7 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
             mine.push_back(id);
             std::lock_guard<std::mutex> l(mu);
             expected[id] = Expected{summary, "", r.json()["state"].get<std::string>(), "", r.json()["version"].get<int64_t>()};
+            touched.insert(id);
             ++acknowledged_creates;
           }
         } catch (const std::exception&) {
@@ -110,23 +134,14 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
     s.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
                      std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"});
 
-    // Every acknowledged record, as acknowledged (or as the write in flight when it died).
+    // Every record written in the round, as acknowledged (or as the write in flight when it died).
     std::lock_guard<std::mutex> l(mu);
-    for (auto& [id, e] : expected) {
-      const auto r = writers[0].call("GET", R + "/" + std::to_string(id));
-      ASSERT_EQ(r.status, 200) << "round " << round << ": acknowledged signal " << id << " is gone: " << r.body;
-      const Json rec = r.json();
-      const std::string summary = rec["data"].value("summary", "");
-      const std::string state = rec.value("state", "");
-      EXPECT_TRUE(summary == e.summary || (!e.pending_summary.empty() && summary == e.pending_summary))
-          << "round " << round << ", signal " << id << ": '" << summary << "', acknowledged '" << e.summary << "'";
-      EXPECT_TRUE(state == e.state || (!e.pending_state.empty() && state == e.pending_state))
-          << "round " << round << ", signal " << id << ": state " << state << ", acknowledged " << e.state;
-      // What the server holds now is what the next round builds on.
-      e.summary = summary, e.state = state, e.pending_summary.clear(), e.pending_state.clear();
-      e.version = rec["version"].get<int64_t>();
-    }
+    verify(touched, round);
   }
+  // And at the end every acknowledged record of every round.
+  std::set<int64_t> all;
+  for (const auto& [id, e] : expected) all.insert(id);
+  verify(all, n_rounds);
   s.server->stop();
   auto [code, out] = runCli("audit verify --data-dir " + s.dir.string());
   EXPECT_EQ(code, 0) << out;
