@@ -235,6 +235,25 @@ for f in "${units[@]}"; do
   fi
 done
 
+# The installed layout: `cmake --install` into a throw-away prefix, then `palermo doctor` run
+# from / must find the schema, rules, indicators and web application under share/palermo.
+build_dir="${PALERMO_BUILD_DIR:-build}"
+if [[ -x "$build_dir/palermo" ]] && command -v cmake >/dev/null; then
+  prefix="$tmp/prefix"
+  if out=$(cmake --install "$build_dir" --prefix "$prefix" 2>&1); then
+    if out=$(cd / && "$prefix/bin/palermo" doctor --data-dir "$tmp/data" 2>&1) &&
+       grep -q "schema.dir .*\[installed\]" <<<"$out" && grep -q "statistics.dir .*\[installed\]" <<<"$out"; then
+      ok "cmake --install" "palermo doctor from / finds everything under $(basename "$prefix")/share/palermo"
+    else
+      fail "cmake --install" "palermo doctor from / in the installed layout:"$'\n'"$(sed 's/^/    /' <<<"$out")"
+    fi
+  else
+    fail "cmake --install" "$out"
+  fi
+else
+  echo "check-deploy: skip cmake --install ($build_dir/palermo not built)"
+fi
+
 if ((failures)); then
   echo "check-deploy: $failures failure(s)" >&2
   exit 1

@@ -1,5 +1,5 @@
 // Administration on the command line: `agency add|list`, `user add|list`, `audit verify`,
-// `keys rotate|status`, `config` and `version`. Agencies and users are created through
+// `keys rotate|status`, `config`, `doctor` and `version`. Agencies and users are created through
 // admin::AdminService, like the API does: checked the same way and audited (by the system).
 #include <cstdio>
 #include <functional>
@@ -8,7 +8,12 @@
 #include "audit/audit.hpp"
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
+#include "international/returns.hpp"
 #include "keys/key_rotation.hpp"
+#include "stats/indicators.hpp"
+
+#include <filesystem>
+#include <unistd.h>
 
 namespace palermo::cli {
 
@@ -43,6 +48,75 @@ int withAdministration(const Config& config, const std::function<int(Store&, adm
   }
   store->close();
   return code;
+}
+
+// `palermo doctor`: what an administrator checks first when the server does not start, or starts
+// from another directory than expected. Exit 1 when something is missing or does not load.
+int runDoctor(const Config& config) {
+  namespace fs = std::filesystem;
+  int problems = 0;
+  auto line = [&](const char* what, const std::string& where, const std::string& how, const std::string& verdict, bool ok) {
+    std::printf("%-16s %s%s\n%-16s %s %s\n", what, where.c_str(), how.empty() ? "" : ("  [" + how + "]").c_str(), "",
+                ok ? "ok:" : "PROBLEM:", verdict.c_str());
+    if (!ok) ++problems;
+  };
+  std::error_code ec;
+  const auto exe = fs::read_symlink("/proc/self/exe", ec);
+  std::printf("palermo %s  (%s; working directory %s)\n\n", PALERMO_VERSION, ec ? "?" : exe.c_str(), fs::current_path(ec).c_str());
+  const bool data_exists = fs::is_directory(config.data_dir, ec);
+  line("data directory", fs::absolute(config.data_dir, ec).string(), "",
+       data_exists ? (::access(config.data_dir.c_str(), W_OK) == 0 ? "exists, writable" : "exists but is not writable")
+                   : "does not exist yet (created on first start)",
+       !data_exists || ::access(config.data_dir.c_str(), W_OK) == 0);
+  const std::string db = redactDatabaseUrl(config.database_url);
+  if (config.database_url.rfind("sqlite:", 0) == 0)
+    line("database", db, "", fs::exists(config.sqlitePath(), ec) ? "the SQLite file exists" : "a new SQLite file (created on first start)", true);
+  else
+    line("database", db, "", "PostgreSQL (not contacted: `palermo migrate` connects)", true);
+  auto how = [&](const char* key) {
+    const auto it = config.found_by.find(key);
+    return it == config.found_by.end() ? std::string() : it->second;
+  };
+  const bool web = fs::exists(fs::path(config.web_root) / "index.html", ec);
+  line("web.root", config.web_root, how("web.root"), web ? "index.html found" : "no index.html (build the web application: npm run build in web/)", web);
+  records::Schema schema;
+  bool schema_ok = false;
+  try {
+    schema = loadSchemaOrThrow(config);
+    schema_ok = true;
+    line("schema.dir", config.schema_dir, how("schema.dir"), "loads without mistakes", true);
+  } catch (const std::exception& e) {
+    line("schema.dir", config.schema_dir, how("schema.dir"), e.what(), false);
+  }
+  try {
+    (void)loadRulesOrThrow(config);
+    line("rules.dir", config.rules_dir, how("rules.dir"), "loads without mistakes", true);
+  } catch (const std::exception& e) {
+    line("rules.dir", config.rules_dir, how("rules.dir"), e.what(), false);
+  }
+  if (config.statistics_dir.empty()) {
+    line("statistics.dir", "(empty)", how("statistics.dir"), "statistics are switched off", true);
+  } else if (!schema_ok) {
+    line("statistics.dir", config.statistics_dir, how("statistics.dir"), "not checked: the schema does not load", false);
+  } else {
+    auto loaded = stats::loadCatalogue(config.statistics_dir, schema);
+    if (!loaded.errors.empty()) {
+      line("statistics.dir", config.statistics_dir, how("statistics.dir"),
+           std::to_string(loaded.errors.size()) + " mistake(s), the first: " + loaded.errors.front().toString(), false);
+    } else {
+      try {
+        const auto returns = international::ReturnCatalogue::load(config.statistics_dir, loaded.catalogue);
+        line("statistics.dir", config.statistics_dir, how("statistics.dir"),
+             std::to_string(loaded.catalogue.indicators.size()) + " indicators, " + std::to_string(returns.returns.size()) +
+                 " international returns: no mistakes",
+             true);
+      } catch (const std::exception& e) {
+        line("statistics.dir", config.statistics_dir, how("statistics.dir"), e.what(), false);
+      }
+    }
+  }
+  std::printf("\n%s\n", problems == 0 ? "Everything palermo needs was found." : (std::to_string(problems) + " problem(s).").c_str());
+  return problems == 0 ? 0 : 1;
 }
 
 int runAgencyAdd(const Config& config, const std::string& name, const std::string& type, const std::string& region) {
@@ -172,6 +246,8 @@ void addAdminCommands(Commands& c) {
     for (const auto& [k, v] : describeConfig(config)) std::printf("%-34s %s\n", k.c_str(), v.c_str());
     return 0;
   });
+  c.add(nullptr, "doctor", "Say where the data files, the database and the web application were found, and whether they load",
+        [](const Config& config) { return runDoctor(config); });
   c.addPlain("version", "Print the version", [] {
     std::printf("palermo %s\n", PALERMO_VERSION);
     return 0;

@@ -92,6 +92,31 @@ long long toInt(const std::string& key, const std::string& v, long long lo, long
   return out;
 }
 
+// The directory holding the running executable ("" when it cannot be told).
+std::filesystem::path executableDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+// A data directory left at its default ("./schema" ...) that is not in the working directory is
+// looked for beside the binary: installed (<prefix>/bin/palermo, <prefix>/share/palermo/<name>)
+// or in the source tree (<source>/build/palermo, <source>/<name>), so that palermo runs from
+// any directory. Returns the path and how it was found.
+std::pair<std::string, std::string> locateDataDir(const std::string& value, const std::string& installed_name,
+                                                  const std::string& source_name) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(value, ec)) return {value, "working directory"};
+  const auto dir = executableDir();
+  if (!dir.empty()) {
+    const auto installed = dir.parent_path() / "share" / "palermo" / installed_name;
+    if (std::filesystem::is_directory(installed, ec)) return {installed.string(), "installed"};
+    const auto source = dir.parent_path() / source_name;
+    if (std::filesystem::is_directory(source, ec)) return {source.string(), "source tree"};
+  }
+  return {value, "missing"};
+}
+
 bool toBool(const std::string& key, const std::string& v) {
   if (v == "true" || v == "yes" || v == "1" || v == "on") return true;
   if (v == "false" || v == "no" || v == "0" || v == "off") return false;
@@ -101,7 +126,7 @@ bool toBool(const std::string& key, const std::string& v) {
 }  // namespace
 
 Config loadConfig(const std::string& file, const std::vector<std::string>& overrides) {
-  std::set<std::string> known;
+  std::set<std::string> known, given;  // given: set by a file, the environment or --set
   std::map<std::string, std::string> values;
   for (const auto& k : kConfigKeys) {
     known.insert(k.key);
@@ -123,10 +148,11 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
     for (auto& [k, v] : fromFile) {
       if (!known.count(k)) throw std::invalid_argument(path + ": unknown configuration key '" + k + "'");
       values[k] = v;
+      given.insert(k);
     }
   }
   for (const auto& k : kConfigKeys) {
-    if (const char* env = std::getenv(envNameFor(k.key).c_str())) values[k.key] = env;
+    if (const char* env = std::getenv(envNameFor(k.key).c_str())) values[k.key] = env, given.insert(k.key);
   }
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
@@ -134,6 +160,7 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
     const std::string k = o.substr(0, eq);
     if (!known.count(k)) throw std::invalid_argument("unknown configuration key '" + k + "'");
     values[k] = o.substr(eq + 1);
+    given.insert(k);
   }
 
   Config c;
@@ -173,10 +200,24 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.shutdown_grace_ms =
       static_cast<int>(toInt("limits.shutdown_grace_ms", values["limits.shutdown_grace_ms"], 0, 3600000));
   c.max_connections = static_cast<int>(toInt("limits.max_connections", values["limits.max_connections"], 1, 1000000));
-  c.web_root = values["web.root"];
-  c.schema_dir = values["schema.dir"];
-  c.rules_dir = values["rules.dir"];
-  c.statistics_dir = values["statistics.dir"];
+  const struct {
+    const char* key;
+    std::string* target;
+    const char *installed, *source;
+  } kDataDirs[] = {{"web.root", &c.web_root, "web", "web/dist"},
+                   {"schema.dir", &c.schema_dir, "schema", "schema"},
+                   {"rules.dir", &c.rules_dir, "rules", "rules"},
+                   {"statistics.dir", &c.statistics_dir, "indicators", "indicators"}};
+  for (const auto& d : kDataDirs) {
+    *d.target = values[d.key];
+    if (given.count(d.key)) {
+      c.found_by[d.key] = "set";
+      continue;
+    }
+    auto [located, how] = locateDataDir(*d.target, d.installed, d.source);
+    *d.target = located;
+    c.found_by[d.key] = how;
+  }
   c.log_level = values["log.level"];
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) throw std::invalid_argument("config 'log.level': '" + c.log_level + "' is not one of trace, debug, info, warn, error");

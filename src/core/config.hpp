@@ -48,6 +48,11 @@ struct Config {
   std::string schema_dir;
   std::string rules_dir;
   std::string statistics_dir;
+  // How each of web.root, schema.dir, rules.dir and statistics.dir was found: "set" (a config
+  // file, the environment or --set), "working directory" (the default, relative to where palermo
+  // runs), "installed" (<prefix>/share/palermo beside <prefix>/bin), "source tree" (the build
+  // directory's parent), or "missing" (none of those: the default is kept, and names itself).
+  std::map<std::string, std::string> found_by;
 
   std::string log_level = "info";
   std::string log_file;  // empty: standard error

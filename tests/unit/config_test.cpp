@@ -63,3 +63,23 @@ TEST(Config, ErrorsNameTheKeyAndTheRule) {
 }
 
 TEST(Config, EnvironmentNames) { EXPECT_EQ(envNameFor("limits.body_bytes"), "PALERMO_LIMITS_BODY_BYTES"); }
+
+// The data directories: a value given is used as given; a default that is not in the working
+// directory is found beside the binary (here the test binary in <source>/build*: the source tree).
+TEST(Config, DataDirectoriesAreFoundBesideTheBinaryFromAnyDirectory) {
+  const auto here = std::filesystem::current_path();
+  const auto elsewhere = std::filesystem::temp_directory_path() / ("palermo-cwd-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(elsewhere);
+  std::filesystem::current_path(elsewhere);
+  const Config found = loadConfig("", {"rules.dir=/given/rules"});
+  const Config given = loadConfig("", {"schema.dir=relative/schema"});
+  std::filesystem::current_path(here);
+  std::filesystem::remove_all(elsewhere);
+  EXPECT_EQ(found.rules_dir, "/given/rules");
+  EXPECT_EQ(found.found_by.at("rules.dir"), "set");
+  EXPECT_EQ(found.found_by.at("schema.dir"), "source tree");
+  EXPECT_EQ(std::filesystem::canonical(found.schema_dir), std::filesystem::canonical(std::string(PALERMO_SOURCE_DIR) + "/schema"));
+  EXPECT_EQ(found.found_by.at("statistics.dir"), "source tree");
+  EXPECT_EQ(given.schema_dir, "relative/schema");  // given, even where it does not exist
+  EXPECT_EQ(given.found_by.at("schema.dir"), "set");
+}
