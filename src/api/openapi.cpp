@@ -148,13 +148,17 @@ Json schemaJson(const Schema& schema) {
         states.push_back(st);
       }
       Json transitions = Json::array();
-      for (const auto& tr : t.workflow->transitions)
-        transitions.push_back({{"name", tr.name},
-                               {"from", tr.from},
-                               {"to", tr.to},
-                               {"permission", tr.permission},
-                               {"label", tr.label.toJson()},
-                               {"requires", tr.requires_fields}});
+      for (const auto& tr : t.workflow->transitions) {
+        Json one = {{"name", tr.name},
+                    {"from", tr.from},
+                    {"to", tr.to},
+                    {"permission", tr.permission},
+                    {"label", tr.label.toJson()},
+                    {"requires", tr.requires_fields}};
+        // Only users of the agency the record names there may take it (a referral's receiver).
+        if (!tr.actor_agency_field.empty()) one["actor_agency_field"] = tr.actor_agency_field;
+        transitions.push_back(std::move(one));
+      }
       j["workflow"] = {{"initial", t.workflow->initial}, {"states", states}, {"transitions", transitions}};
     }
     types.push_back(j);

@@ -516,8 +516,72 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   m.action = "create";
   m.state = type.workflow ? type.workflow->initial : "";
   m.overrides = std::move(overrides);
+  const auto sharing = checkSharesOnCreate(actor, type, data);  // before anything is written
   auto result = mutate(actor, type, m, Json::object(), data);
+  shareOnCreate(actor, type, result.record.id, sharing);
   return render(actor, type, result.record, {}, false);
+}
+
+// A record that sends itself to an agency (type.shares_on_create: a referral): the agency it
+// names must exist, and each referenced record's recorded consent must include the agency's type
+// - otherwise nothing is written and the sender is told why. Returns what to share.
+RecordService::Sharing RecordService::checkSharesOnCreate(const Actor& actor, const RecordType& type, const Json& data) {
+  Sharing out;
+  const auto& rule = type.shares_on_create;
+  if (rule.agency_field.empty()) return out;
+  const auto named = data.find(rule.agency_field);
+  if (named == data.end() || !named->is_number_integer()) return out;  // no agency named: nothing to share
+  const auto agency = store_.findAgency(named->get<int64_t>());
+  if (!agency || !agency->active)
+    throw Problem::validation({{rule.agency_field, "unknown", "is not the id of an active agency"}});
+  out.agency_id = agency->id;
+  for (const auto& ref_field : rule.records) {
+    const auto ref = data.find(ref_field);
+    if (ref == data.end() || !ref->is_number_integer()) continue;
+    const auto& ref_type = *schema_.type(type.field(ref_field)->ref);
+    const auto stored = loadOr404(actor, ref_type, ref->get<int64_t>(), "read");
+    if (!ref_type.consent_share_field.empty()) {
+      const Json ref_data = fullData(ref_type, stored);
+      bool consented = false;
+      if (auto it = ref_data.find(ref_type.consent_share_field); it != ref_data.end() && it->is_array())
+        for (const auto& v : *it) consented = consented || v == agency->type;
+      if (!consented)
+        throw Problem(409, "access.consent_missing",
+                      fmt::format("The person has not consented to sharing with agencies of type '{}', so the {} "
+                                  "cannot be sent to {}: nothing was sent. Record the consent on the {} first, or "
+                                  "send it to another agency.",
+                                  agency->type, type.label.en.empty() ? type.name : type.label.en, agency->name,
+                                  ref_type.label.en.empty() ? ref_type.name : ref_type.label.en),
+                      {{rule.agency_field, "consent", "the person's consent does not include " + agency->type},
+                       {ref_field, "consent", ref_type.consent_share_field + " does not include " + agency->type}});
+    }
+    out.records.emplace_back(ref_type.name, ref->get<int64_t>());
+  }
+  return out;
+}
+
+// Shares the new record and the records it references with the agency (audited as record.share,
+// naming the record that shared them); an agency that already holds an active grant gets none.
+void RecordService::shareOnCreate(const Actor& actor, const RecordType& type, int64_t id, const Sharing& sharing) {
+  if (sharing.agency_id == 0) return;
+  auto targets = sharing.records;
+  targets.emplace(targets.begin(), type.name, id);
+  const int64_t now = nowMs();
+  for (const auto& [type_name, record_id] : targets) {
+    bool held = false;
+    for (const auto& g : store_.grantsOf(record_id))
+      held = held || (g.agency_id == sharing.agency_id && g.revoked_at == 0 && (g.expires_at == 0 || g.expires_at > now));
+    if (held) continue;
+    GrantRow g;
+    g.record_id = record_id;
+    g.kind = "share";
+    g.agency_id = sharing.agency_id;
+    g.reason = type.name + " " + std::to_string(id);
+    g.granted_by = actor.user_id;
+    g.granted_at = now;
+    store_.addGrant(g, AuditDraft{actor.user_id, "record.share", type_name, record_id,
+                                  {{"agency_id", sharing.agency_id}, {"kind", "share"}, {"by", type.name}, {"record", id}}});
+  }
 }
 
 Json RecordService::get(const Actor& actor, const std::string& typeName, int64_t id,

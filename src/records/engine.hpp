@@ -167,6 +167,13 @@ class RecordService {
   Json render(const Actor& actor, const RecordType& type, const StoredRecord& r,
               const std::vector<std::string>& fields, bool audit_identity_read);
   Json fullData(const RecordType& type, const StoredRecord& r) const;  // data + decrypted identity
+  // type.shares_on_create: what a new record shares, checked before it is written, then shared.
+  struct Sharing {
+    int64_t agency_id = 0;
+    std::vector<std::pair<std::string, int64_t>> records;  // (type, id) referenced
+  };
+  Sharing checkSharesOnCreate(const Actor& actor, const RecordType& type, const Json& data);
+  void shareOnCreate(const Actor& actor, const RecordType& type, int64_t id, const Sharing& sharing);
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;
   static Json createdBody(const Transition::Creates& c, const Json& from);
   // What a write is: the state the record will be in, the transition taken (if any) and the

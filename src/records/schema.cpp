@@ -1407,8 +1407,8 @@ void FileLoader::typeDeadlines(const Object& o, RecordType& type, const std::str
 
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
-                  {"type", "label", "title_field", "fields", "workflow", "consent", "indexes", "constraints", "rules",
-                   "deadlines", "attachments", "notice", "checks", "periodic_return"},
+                  {"type", "label", "title_field", "fields", "workflow", "consent", "shares_on_create", "indexes",
+                   "constraints", "rules", "deadlines", "attachments", "notice", "checks", "periodic_return"},
                   "the record type", 1);
   if (!o) return;
   RecordType type;
@@ -1480,6 +1480,26 @@ void FileLoader::loadType(const YAML::Node& root) {
         else
           type.consent_share_field = *field_name;
       }
+    }
+  }
+
+  if (const auto* sc = o->get("shares_on_create")) {
+    // shares_on_create: {agency_field: <integer field>, records: [<reference fields>]}
+    const std::string swhat = "shares_on_create of " + what;
+    if (auto so = object(sc->value, {"agency_field", "records"}, swhat, sc->line)) {
+      if (auto field_name = string(*so, "agency_field", swhat)) {
+        const auto* f = type.field(*field_name);
+        if (!f || f->type != FieldType::Integer)
+          error(sc->line, "agency_field of " + swhat + " must name an integer field (the agency's id)");
+        else
+          type.shares_on_create.agency_field = *field_name;
+      }
+      if (auto refs = strings(*so, "records", swhat))
+        for (const auto& r : *refs) {
+          const auto* f = type.field(r);
+          if (!f || f->type != FieldType::Reference) error(sc->line, "records of " + swhat + ": " + quote(r) + " is not a reference field");
+          else type.shares_on_create.records.push_back(r);
+        }
     }
   }
 

@@ -190,6 +190,14 @@ struct RecordType {
   // Field (multi_enum of agency types) holding the person's consent to sharing: sharing the
   // record with an agency of another type needs an audited override. Empty: no consent rule.
   std::string consent_share_field;
+  // A record that sends something to another agency (a referral) shares itself and the records
+  // it references in `records` with the agency named in `agency_field` (an integer field: the
+  // agency's id) when it is created - checked against each referenced record's consent first,
+  // so that a referral the person did not consent to is refused, not sent. Empty: no sharing.
+  struct SharesOnCreate {
+    std::string agency_field;
+    std::vector<std::string> records;  // reference fields of this type
+  } shares_on_create;
   // Composite indexes for the register's common list views, e.g. [source, received_at]:
   // equality on the leading fields, range and sort on the last.
   std::vector<std::vector<std::string>> indexes;

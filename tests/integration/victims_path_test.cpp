@@ -232,6 +232,46 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
   auto accepted = worker.call("POST", R + "referral/" + std::to_string(referral) + "/transitions/accept",
                               {{"responded_at", "2019-07-05T15:00:00Z"}}, {{"If-Match", v(ref)}});
   EXPECT_EQ(accepted.status, 200) << accepted.body;
+  // Sending a referral shares the referral and the case with the receiving agency, against the
+  // case's consent: a second shelter reaches both without anyone sharing by hand, and answers it;
+  // the first shelter may not answer for it. A referral to an agency type the person did not
+  // consent to (an NGO) is refused, names why, and writes nothing.
+  const int64_t shelter2_agency = agency("Shelter Two", "shelter");
+  const int64_t ngo_agency = agency("Clean Start NGO", "ngo");
+  Client worker2 = user("cw2", "case_worker", shelter2_agency);
+  Client ngo_worker = user("ngo1", "case_worker", ngo_agency);
+  EXPECT_EQ(worker2.call("GET", case_url).status, 404);
+  const int64_t referral2 = created(police.call("POST", R + "referral",
+                                                {{"victim_case", vcase}, {"to_agency_type", "shelter"},
+                                                 {"to_agency_id", shelter2_agency}, {"sent_at", "2019-07-06T09:00:00Z"}}),
+                                    "referral to the second shelter");
+  const std::string ref2_url = R + "referral/" + std::to_string(referral2);
+  auto ref2 = worker2.call("GET", ref2_url);
+  ASSERT_EQ(ref2.status, 200) << ref2.body;
+  EXPECT_EQ(worker2.call("GET", case_url).status, 200);
+  EXPECT_EQ(worker.call("POST", ref2_url + "/transitions/accept", {{"responded_at", "2019-07-06T10:00:00Z"}},
+                        {{"If-Match", v(ref2)}})
+                .status,
+            worker.call("GET", ref2_url).status == 200 ? 403 : 404);
+  EXPECT_EQ(worker2.call("POST", ref2_url + "/transitions/decline",
+                         {{"responded_at", "2019-07-06T10:00:00Z"}, {"decline_reason", "no_capacity"}}, {{"If-Match", v(ref2)}})
+                .status,
+            200);
+  const int64_t referrals_before = police.call("GET", R + "referral?count=true").json()["total"].get<int64_t>();
+  auto no_consent = police.call("POST", R + "referral",
+                                {{"victim_case", vcase}, {"to_agency_type", "ngo"}, {"to_agency_id", ngo_agency},
+                                 {"sent_at", "2019-07-06T11:00:00Z"}});
+  EXPECT_EQ(no_consent.status, 409) << no_consent.body;
+  EXPECT_EQ(no_consent.json()["code"], "access.consent_missing");
+  EXPECT_NE(no_consent.body.find("nothing was sent"), std::string::npos) << no_consent.body;
+  EXPECT_NE(no_consent.body.find("\"victim_case\""), std::string::npos) << no_consent.body;
+  EXPECT_EQ(police.call("GET", R + "referral?count=true").json()["total"].get<int64_t>(), referrals_before);
+  EXPECT_EQ(ngo_worker.call("GET", case_url).status, 404);
+  auto unknown_agency = police.call("POST", R + "referral",
+                                    {{"victim_case", vcase}, {"to_agency_type", "shelter"}, {"to_agency_id", 999999},
+                                     {"sent_at", "2019-07-06T11:00:00Z"}});
+  EXPECT_EQ(unknown_agency.status, 422) << unknown_agency.body;
+  EXPECT_NE(unknown_agency.body.find("to_agency_id"), std::string::npos) << unknown_agency.body;
   const int64_t facility = created(worker.call("POST", R + "facility",
                                                {{"name", "Shelter One"}, {"facility_kind", "shelter"},
                                                 {"operated_by", "ngo"}, {"capacity", 1}}),

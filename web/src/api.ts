@@ -6,6 +6,8 @@ export interface User {
   login: string;
   display_name: string;
   roles: string[];
+  /** The user's agency (null: none, e.g. an administrator of the system). */
+  agency_id?: number | null;
   must_change_password: boolean;
   /** Whether the user's roles need a second factor (identity access, administration). */
   second_factor_required?: boolean;

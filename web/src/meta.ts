@@ -62,6 +62,19 @@ export interface TransitionDef {
   to: string;
   permission: string;
   requires: string[];
+  /** Only users of the agency the record names in this field may take it (a referral's receiver). */
+  actor_agency_field?: string;
+}
+
+/**
+ * Whether the user's agency may take a transition the workflow keeps to the agency a record
+ * names (referral.to_agency_id): when the record names none, anyone with the permission may.
+ */
+export function agencyMayTake(tr: Pick<TransitionDef, 'actor_agency_field'>, data: Record<string, unknown>, agencyId: number | null | undefined): boolean {
+  if (!tr.actor_agency_field) return true;
+  const named = data[tr.actor_agency_field];
+  if (named === undefined || named === null || named === '') return true;
+  return named === agencyId;
 }
 /** A validation rule between two figures of a record ("referred_to_police <= screened"). */
 export interface CheckDef {

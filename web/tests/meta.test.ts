@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, diff, holds, isRequired, isVisible, listColumns, Meta, recordTitle, titleText, type FieldDef, type Schema, type RoleDef, type TypeDef } from '../src/meta';
+import { agencyMayTake, compact, diff, holds, isRequired, isVisible, listColumns, Meta, recordTitle, titleText, type FieldDef, type Schema, type RoleDef, type TypeDef } from '../src/meta';
 import { navItems } from '../src/nav';
 import { matchRoute } from '../src/router';
 
@@ -170,5 +170,18 @@ describe('linkage candidates', () => {
     expect(personRecord({ ...c, registrations: [{ type: 'signal', id: 7, visible: true }] })).toBeUndefined();
     expect(personRecord({ ...c, registrations: [{ type: 'signal', id: 7 }, { type: 'person', id: 9, visible: true }] })).toBe(9);
     expect(personRecord({ ...c, registrations: [{ type: 'person', id: 9, visible: false }] })).toBeUndefined();
+  });
+});
+
+describe('agencyMayTake', () => {
+  const accept = { actor_agency_field: 'to_agency_id' };
+  it('keeps a referral answer to the agency it names', () => {
+    expect(agencyMayTake(accept, { to_agency_id: 7 }, 7)).toBe(true);
+    expect(agencyMayTake(accept, { to_agency_id: 7 }, 8)).toBe(false);
+    expect(agencyMayTake(accept, { to_agency_id: 7 }, null)).toBe(false);
+  });
+  it('lets anyone with the permission take it when the record names no agency, or the workflow does not ask', () => {
+    expect(agencyMayTake(accept, {}, 8)).toBe(true);
+    expect(agencyMayTake({}, { to_agency_id: 7 }, 8)).toBe(true);
   });
 });

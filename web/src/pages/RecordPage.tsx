@@ -11,7 +11,7 @@ import { formatDateTime, nowIso, todayIso } from '../format';
 import { isHiddenChange, keyWords, readableValue } from '../display';
 import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
-import { compact, diff, label, recordTitle, visibleValues, type Label, type Meta, type TransitionDef, type TypeDef } from '../meta';
+import { agencyMayTake, compact, diff, label, recordTitle, visibleValues, type Label, type Meta, type TransitionDef, type TypeDef } from '../meta';
 import { rememberRecord } from '../recent';
 import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
@@ -176,7 +176,7 @@ type Tab = 'details' | 'history' | 'relations' | 'sharing' | 'identity';
 
 export function RecordPage({ type, id }: { type: string; id: number }) {
   const { t, lang } = useI18n();
-  const { meta } = useSession();
+  const { meta, user } = useSession();
   const td = meta.type(type);
   const rec = useLoad(() => records.get(type, id), [type, id]);
   const [tab, setTab] = useState<Tab>('details');
@@ -240,6 +240,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
       (tr.from.length === 0 || tr.from.includes(current.state ?? '')) &&
       tr.to !== current.state &&
       meta.mayPermission(tr.permission) &&
+      agencyMayTake(tr, current.data, user.agency_id) &&
       !hiddenTransition(type, tr.name),
   );
 

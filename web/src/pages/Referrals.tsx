@@ -8,15 +8,20 @@ import { RecordForm } from '../components/RecordForm';
 import { RefLink, ValueView } from '../components/ValueView';
 import { nowIso } from '../format';
 import { useI18n } from '../i18n/context';
-import { diff, label } from '../meta';
+import { agencyMayTake, diff, label } from '../meta';
 import { onLinkClick } from '../router';
 import { forgetTitle, useLoad, useSession } from '../session';
 import { FormErrors } from './RecordPage';
 
 export function Referrals() {
   const { t, lang } = useI18n();
-  const { meta } = useSession();
+  const { meta, user } = useSession();
   const td = meta.type('referral');
+  // Accept and decline are the receiving agency's (the server refuses anyone else).
+  const mayAnswer = (r: RecordBody, name: string) => {
+    const tr = td?.workflow?.transitions.find((x) => x.name === name);
+    return !!tr && meta.mayPermission(tr.permission) && agencyMayTake(tr, r.data, user.agency_id);
+  };
   const [state, setState] = useState('sent');
   const list = useLoad(() => records.list('referral', { state: state || undefined, sort: '-sent_at', limit: 50, count: true }), [state]);
   const [declining, setDeclining] = useState<RecordBody | undefined>(undefined);
@@ -118,12 +123,12 @@ export function Referrals() {
                   <td>
                     {r.state === 'sent' && (
                       <div class="actions">
-                        {meta.mayPermission('referral.accept') && (
+                        {mayAnswer(r, 'accept') && (
                           <button type="button" class="button" data-action="accept" onClick={() => void accept(r)}>
                             {t('referrals.accept')}
                           </button>
                         )}
-                        {meta.mayPermission('referral.decline') && (
+                        {mayAnswer(r, 'decline') && (
                           <button type="button" class="button button-plain" data-action="decline" onClick={() => { setDeclining(r); setError(undefined); setDeclineValues({ ...r.data, responded_at: nowIso() }); }}>
                             {t('referrals.decline')}
                           </button>
