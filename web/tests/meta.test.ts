@@ -185,3 +185,13 @@ describe('agencyMayTake', () => {
     expect(agencyMayTake({}, { to_agency_id: 7 }, 8)).toBe(true);
   });
 });
+
+import { refersAtIntake } from '../src/pages/HotlineIntake';
+describe('refersAtIntake', () => {
+  it('refers the new signal when the call is routed to the special police and the unit is picked', () => {
+    expect(refersAtIntake({ routed_to_agency_type: 'special_police' }, 'Baş idarə')).toBe(true);
+    expect(refersAtIntake({ routed_to_agency_type: 'special_police' }, '  ')).toBe(false);
+    expect(refersAtIntake({ routed_to_agency_type: 'ngo' }, 'Təmiz Dünya')).toBe(false);
+    expect(refersAtIntake({}, 'Baş idarə')).toBe(false);
+  });
+});

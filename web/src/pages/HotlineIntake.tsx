@@ -14,7 +14,8 @@ import { az } from '../i18n/az';
 import type { MessageKey, Translate } from '../i18n';
 import { isRequired, isVisible, label, type FieldDef } from '../meta';
 import { onLinkClick } from '../router';
-import { useSession } from '../session';
+import { useAgencies, useSession } from '../session';
+import { agencyLabel } from '../agencies';
 
 export interface LinkageCandidate {
   person_id: number;
@@ -84,7 +85,8 @@ export function HotlineIntake() {
   const [names, setNames] = useState({ last_name: '', first_name: '', patronymic: '' });
   const [error, setError] = useState<{ on: 'appeal' | 'signal'; error: unknown } | undefined>(undefined);
   const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<{ appeal: number; signal?: number } | undefined>(undefined);
+  const [saved, setSaved] = useState<{ appeal: number; signal?: number; referredTo?: string; referFailed?: boolean } | undefined>(undefined);
+  const agencies = useAgencies();
   const [signalId, setSignalId] = useState<number | undefined>(undefined);
   const [matches, setMatches] = useState<{ candidates: LinkageCandidate[]; took_ms?: number } | undefined>(undefined);
   const first = useRef<HTMLDivElement>(null);
@@ -137,6 +139,9 @@ export function HotlineIntake() {
     setError(undefined);
     setSaved(undefined);
     let sid = signalId;
+    let signalVersion: number | undefined;
+    let referredTo: string | undefined;
+    let referFailed = false;
     try {
       if (withSignal && mayRefer && sid === undefined) {
         const personName = [names.last_name, names.first_name, names.patronymic].map((s) => s.trim()).filter(Boolean).join(' ');
@@ -149,11 +154,24 @@ export function HotlineIntake() {
         };
         if (personName) body.person_name = personName;
         try {
-          sid = (await records.create('signal', body)).id;
+          const created = await records.create('signal', body);
+          sid = created.id;
           setSignalId(sid);
+          signalVersion = created.version;
         } catch (e) {
           setError({ on: 'signal', error: e });
           return;
+        }
+      }
+      // Routed to the special police with the unit picked: the signal is referred to it now (the
+      // 24-hour deadline met at intake), not in a second step on the record.
+      const routedTo = typeof appeal.routed_to === 'string' ? appeal.routed_to : '';
+      if (sid !== undefined && signalVersion !== undefined && refersAtIntake(appeal, routedTo)) {
+        try {
+          await records.transition('signal', sid, signalVersion, 'refer', { referred_at: nowIso(), referred_to: routedTo });
+          referredTo = routedTo;
+        } catch {
+          referFailed = true;  // the appeal is still saved; the signal waits for its referral (a task)
         }
       }
       try {
@@ -161,7 +179,7 @@ export function HotlineIntake() {
         if (sid !== undefined) body.signal = sid;
         for (const k of Object.keys(body)) if (body[k] === undefined || body[k] === '') delete body[k];
         const a = await records.create('hotline_appeal', body);
-        setSaved({ appeal: a.id, signal: sid });
+        setSaved({ appeal: a.id, signal: sid, referredTo, referFailed });
         const f = fresh();
         setAppeal(f.appeal);
         setSignal({});
@@ -300,6 +318,8 @@ export function HotlineIntake() {
               </>
             )}
           </p>
+          {saved.referredTo && <p data-testid="saved-referred">{t('hotline.referred_to', { agency: saved.referredTo })}</p>}
+          {saved.referFailed && <p data-testid="saved-refer-failed">{t('hotline.refer_failed')}</p>}
         </Alert>
       )}
       {error && (
@@ -328,7 +348,17 @@ export function HotlineIntake() {
           <div>
             <section class="panel" aria-labelledby="call-h" ref={first}>
               <h2 id="call-h">{t('hotline.call')}</h2>
-              <div class="record-form">{APPEAL_FIELDS.map((n) => field(appealType, n, appeal, setAppeal, 'appeal', 'h'))}</div>
+              <div class="record-form">
+                {APPEAL_FIELDS.map((n) => field(appealType, n, appeal, setAppeal, 'appeal', 'h'))}
+                {typeof appeal.routed_to_agency_type === 'string' && (
+                  <RoutedTo
+                    agencies={agencies.filter((a) => a.active && a.type === appeal.routed_to_agency_type)}
+                    value={typeof appeal.routed_to === 'string' ? appeal.routed_to : ''}
+                    refers={mayRefer && withSignal && meta.mayPermission('signal.refer') && appeal.routed_to_agency_type === 'special_police'}
+                    onChange={(v) => setAppeal({ ...appeal, routed_to: v || undefined })}
+                  />
+                )}
+              </div>
             </section>
             {mayRefer && (
               <section class="panel" aria-labelledby="sig-h">
@@ -367,5 +397,33 @@ export function HotlineIntake() {
         </div>
       </form>
     </Page>
+  );
+}
+
+/** Whether saving the intake also refers its new signal: routed to the special police, a unit picked. */
+export function refersAtIntake(appeal: Record<string, unknown>, routedTo: string): boolean {
+  return appeal.routed_to_agency_type === 'special_police' && routedTo.trim() !== '';
+}
+
+/** The agency the call was routed to, picked from the agencies of the chosen type (or typed when there are none). */
+function RoutedTo({ agencies, value, refers, onChange }: { agencies: { id: number; name: string; region: string }[]; value: string; refers: boolean; onChange: (v: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="field">
+      <label for="h-routed_to">{t('hotline.routed_to')}</label>
+      {agencies.length > 0 ? (
+        <select id="h-routed_to" value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)} aria-describedby="h-routed_to-hint">
+          <option value="">{t('hotline.routed_to_choose')}</option>
+          {agencies.map((a) => (
+            <option key={a.id} value={a.name}>
+              {agencyLabel(a)}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input id="h-routed_to" type="text" maxLength={200} value={value} onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)} aria-describedby="h-routed_to-hint" />
+      )}
+      <p class="hint small" id="h-routed_to-hint">{refers ? t('hotline.routed_to_refers') : t('hotline.routed_to_hint')}</p>
+    </div>
   );
 }
