@@ -640,6 +640,20 @@ double returnValue(const Json& table, const std::map<std::string, std::string>& 
   return -1;
 }
 
+// A statistics directory holding one international-returns file (international/<file>),
+// removed when it goes out of scope.
+struct ReturnFiles {
+  std::filesystem::path dir;
+  ReturnFiles(const std::string& name, const std::string& file, const std::string& yaml)
+      : dir(std::filesystem::temp_directory_path() / ("palermo-" + name + "-" + std::to_string(getpid()))) {
+    std::filesystem::create_directories(dir / "international");
+    std::ofstream(dir / "international" / file) << yaml;
+  }
+  ~ReturnFiles() { std::filesystem::remove_all(dir); }
+  ReturnFiles(const ReturnFiles&) = delete;
+  ReturnFiles& operator=(const ReturnFiles&) = delete;
+};
+
 const Json& returnTable(const Json& r, const std::string& id) {
   for (const auto& t : r["tables"])
     if (t["id"] == id) return t;
@@ -745,11 +759,7 @@ TEST_F(Report2019, InternationalReturnsAgreeWithTheReportCellByCell) {
 // A national code the crosswalk does not map is counted as "Not mappable" and named, never
 // dropped or guessed; persons with several such codes are counted once in that row.
 TEST_F(Report2019, AnUnmappedNationalCodeIsCountedAndNamed) {
-  const auto dir = std::filesystem::temp_directory_path() / ("palermo-intl-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir / "international");
-  {
-    std::ofstream f(dir / "international" / "test.yaml");
-    f << R"(crosswalks:
+  const ReturnFiles files("intl", "test.yaml", R"(crosswalks:
   - id: only_sexual
     dimension: form_of_exploitation
     codes: {sexual_prostitution: SEX, sexual_pornography: SEX, forced_labour: null}
@@ -761,11 +771,9 @@ return:
       measure: V
       indicator: victims_identified
       by: [{column: form, crosswalk: only_sexual}]
-)";
-  }
-  international::InternationalReturns returns(*stats_, *store_, dir.string());
+)");
+  international::InternationalReturns returns(*stats_, *store_, files.dir.string());
   const Json r = returns.compute(records::Actor::systemActor(), "partial", 2019, "en");
-  std::filesystem::remove_all(dir);
   const Json& t = returnTable(r, "victims");
   // The 6 forced-labour victims and those sexually exploited in forms the crosswalk leaves out.
   const double not_mappable = returnValue(t, {{"form", "Not mappable"}});
@@ -785,11 +793,7 @@ return:
 }
 
 TEST_F(Report2019, TheReturnLoaderNamesEveryMistake) {
-  const auto dir = std::filesystem::temp_directory_path() / ("palermo-intl-bad-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir / "international");
-  {
-    std::ofstream f(dir / "international" / "bad.yaml");
-    f << R"(crosswalks:
+  const ReturnFiles files("intl-bad", "bad.yaml", R"(crosswalks:
   - id: w
     dimension: no_such_dimension
     codes: {a: b}
@@ -803,10 +807,9 @@ return:
     - id: t
       indicator: no_such_indicator
       by: [{column: x, crosswalk: missing}]
-)";
-  }
+)");
   try {
-    international::InternationalReturns returns(*stats_, *store_, dir.string());
+    international::InternationalReturns returns(*stats_, *store_, files.dir.string());
     ADD_FAILURE() << "loaded";
   } catch (const std::runtime_error& e) {
     const std::string all = e.what();
@@ -816,7 +819,6 @@ return:
     EXPECT_NE(all.find("unknown crosswalk 'missing'"), std::string::npos) << all;
     EXPECT_NE(all.find("bad.yaml:"), std::string::npos) << all;
   }
-  std::filesystem::remove_all(dir);
 }
 
 // SDG 16.2.2: the rate is the detected victims per 100,000 of the declared population, only
@@ -850,11 +852,7 @@ TEST_F(Report2019, Sdg1622RatesComeFromTheDeclaredPopulationOnly) {
   for (const auto& row : returnTable(r2016, "victims_per_100000")["rows"]) EXPECT_TRUE(row["rate"].is_null());
 
   // A population broken down by sex: the women's rate, and "<" the rate of 5 for a small value.
-  const auto dir = std::filesystem::temp_directory_path() / ("palermo-sdg-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir / "international");
-  {
-    std::ofstream f(dir / "international" / "test.yaml");
-    f << R"(crosswalks:
+  const ReturnFiles files("sdg", "test.yaml", R"(crosswalks:
   - id: s
     dimension: sex
     codes: {female: Female, male: Male}
@@ -877,11 +875,9 @@ return:
       indicator: victims_identified
       rate: {per: 100000, population: p}
       by: [{column: sex, crosswalk: s}]
-)";
-  }
-  international::InternationalReturns test(*stats_, *store_, dir.string());
+)");
+  international::InternationalReturns test(*stats_, *store_, files.dir.string());
   const Json rr = test.compute(system, "rates", 2019, "en");
-  std::filesystem::remove_all(dir);
   for (const auto& row : returnTable(rr, "v")["rows"]) {
     const std::string sex = row["codes"]["sex"];
     if (sex == "Female") {
@@ -902,11 +898,7 @@ return:
 // Small values and their rates: with a population of 100,000, a count of 1 to 4 is published as
 // "<5" and its rate as "<5.00" (the rate of 5), never the exact rate that would give it away.
 TEST_F(Report2019, ASmallValuesRateDoesNotRevealTheValue) {
-  const auto dir = std::filesystem::temp_directory_path() / ("palermo-sdg-small-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir / "international");
-  {
-    std::ofstream f(dir / "international" / "test.yaml");
-    f << R"(crosswalks:
+  const ReturnFiles files("sdg-small", "test.yaml", R"(crosswalks:
   - id: a
     dimension: minor_adult
     codes: {minor: "0-17", adult: "18+"}
@@ -924,11 +916,9 @@ return:
   small_values_below: 5
   tables:
     - {id: v, measure: V, indicator: victims_identified, rate: {per: 100000, population: p}, by: [{column: age, crosswalk: a}]}
-)";
-  }
-  international::InternationalReturns test(*stats_, *store_, dir.string());
+)");
+  international::InternationalReturns test(*stats_, *store_, files.dir.string());
   const Json r = test.compute(records::Actor::systemActor(), "small", 2019, "en");
-  std::filesystem::remove_all(dir);
   bool seen = false;
   for (const auto& row : returnTable(r, "v")["rows"])
     if (row["codes"]["age"] == "0-17") {
@@ -941,11 +931,7 @@ return:
 
 // The population table's mistakes are named with file and line; a rate needs a known population.
 TEST_F(Report2019, ThePopulationLoaderNamesEveryMistake) {
-  const auto dir = std::filesystem::temp_directory_path() / ("palermo-pop-bad-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir / "international");
-  {
-    std::ofstream f(dir / "international" / "bad.yaml");
-    f << R"(crosswalks:
+  const ReturnFiles files("pop-bad", "bad.yaml", R"(crosswalks:
   - {id: s, dimension: sex, codes: {female: F}}
 population:
   id: p
@@ -962,10 +948,9 @@ return:
   title: {en: R}
   tables:
     - {id: t, measure: M, indicator: victims_identified, rate: {per: 7, population: q}, by: [{column: sex, crosswalk: s}]}
-)";
-  }
+)");
   try {
-    international::InternationalReturns returns(*stats_, *store_, dir.string());
+    international::InternationalReturns returns(*stats_, *store_, files.dir.string());
     ADD_FAILURE() << "loaded";
   } catch (const std::runtime_error& e) {
     const std::string all = e.what();
@@ -975,7 +960,6 @@ return:
                           "unknown population 'q'", "bad.yaml:8:"})
       EXPECT_NE(all.find(m), std::string::npos) << m << "\n" << all;
   }
-  std::filesystem::remove_all(dir);
 }
 
 // IC-TIP: the victims, the perpetrators and the reporting entities in the classification's
