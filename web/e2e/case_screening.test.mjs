@@ -95,6 +95,8 @@ describe('the screening from a victim case and the decision beside it; the calen
     await page.keyboard.press('Home');
     await focusedDay(page, '2019-02-11');
     await page.keyboard.press('ArrowDown');
+    // As a user would, Enter once the day reached has the focus (a loaded CI machine renders late).
+    await focusedDay(page, '2019-02-18');
     await page.keyboard.press('Enter');
     await calendar.waitFor({ state: 'detached' });
     assert.equal(await field.inputValue(), '18.02.2019');
