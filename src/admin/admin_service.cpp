@@ -194,7 +194,9 @@ void AdminService::resetSecondFactor(int64_t by_user, int64_t user_id) {
   store_.inTransaction([&] {
     store_.setTotp(user_id, "", false);
     store_.deleteSessionsOfUser(user_id, "");
-    audit(AuditDraft{by_user, "user.totp_reset", "user", user_id, Json::object()});
+    // Tokens made while the old factor held are revoked with it; the user makes new ones.
+    const int tokens_revoked = store_.revokeApiTokensOfUser(user_id, nowMs() / 1000);
+    audit(AuditDraft{by_user, "user.totp_reset", "user", user_id, {{"tokens_revoked", tokens_revoked}}});
   });
 }
 

@@ -4,6 +4,7 @@
 #include "api/app.hpp"
 
 #include "admin/admin_service.hpp"
+#include "api/common.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -41,7 +42,10 @@ void registerServerRoutes(http::Router& r, AppContext& ctx) {
     return Response::json(200, {{"status", "ready"}, {"database", ready.backend}, {"migrations", "applied"}});
   });
 
-  r.get("/metrics", [&ctx](Request&) {
+  r.get("/metrics", [&ctx](Request& req) {
+    // Off a loopback address the figures (routes, volumes, errors) are for administrators only:
+    // a session, or an administrator's API token for the scraper.
+    if (!ctx.config.public_metrics) requireAdmin(ctx, requireUser(ctx.auth, req));
     return Response::text(200, ctx.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
 

@@ -68,7 +68,8 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     requireUser(ctx.auth, req);
     return Response{200, "application/json", {{"Cache-Control", "no-cache"}}, schema};
   });
-  r.get("/api/v1/openapi.json", [openapi](Request&) {
+  r.get("/api/v1/openapi.json", [&ctx, openapi](Request& req) {
+    if (!ctx.config.public_openapi) requireUser(ctx.auth, req);
     return Response{200, "application/json", {{"Cache-Control", "no-cache"}}, openapi};
   });
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "auth/totp.hpp"
 #include "core/error.hpp"
@@ -39,11 +40,28 @@ AuthService::AuthService(Store& store, const Config& config, Clock clock)
 // Failed sign-ins per address are counted in the database, so that every instance behind the
 // load balancer sees the same count. The address itself is not stored, only its hash.
 bool AuthService::throttled(const std::string& ip, int64_t now) {
-  return store_.throttleCount("signin:" + hashHex(ip), now, kIpWindowSeconds) >= kIpMaxFailures;
+  return store_.throttleCount(addressBucket(ip), now, kIpWindowSeconds) >= kIpMaxFailures;
 }
 
-void AuthService::noteFailure(const std::string& ip, int64_t now) {
-  store_.throttleHit("signin:" + hashHex(ip), now, kIpWindowSeconds);
+// The per-login bucket counts the failures of one address against one login, whether the login
+// exists or not (so the answer tells nothing about accounts), and slows only that address down:
+// nobody elsewhere can lock a user out of their account.
+std::string AuthService::loginBucket(const std::string& login, const std::string& ip) {
+  std::string folded = login;
+  std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char c) { return std::tolower(c); });
+  return "signin-login:" + hashHex(folded + "\n" + ip);
+}
+
+std::string AuthService::addressBucket(const std::string& ip) { return "signin:" + hashHex(ip); }
+
+bool AuthService::loginThrottled(const std::string& login, const std::string& ip, int64_t now) {
+  return store_.throttleCount(loginBucket(login, ip), now, int64_t{config_.lockout_minutes} * 60) >=
+         config_.max_failed_logins;
+}
+
+void AuthService::noteFailure(const std::string& login, const std::string& ip, int64_t now) {
+  store_.throttleHit(addressBucket(ip), now, kIpWindowSeconds);
+  store_.throttleHit(loginBucket(login, ip), now, int64_t{config_.lockout_minutes} * 60);
 }
 
 void AuthService::setSecondFactor(const KeyRing& keys, std::function<bool(const UserRow&)> needed) {
@@ -88,46 +106,41 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
   if (!missing.empty()) throw Problem::validation(std::move(missing));
 
   const int64_t now = clock_();
-  if (throttled(remote_ip, now)) {
+  // One answer for every refusal: a throttled address, a throttled login from this address, an
+  // unknown login, a wrong password, an inactive account and a wrong or replayed code cannot be
+  // told apart from outside (no account oracle), and no failure locks the account itself.
+  if (throttled(remote_ip, now) || loginThrottled(login, remote_ip, now)) {
     Problem p(429, "auth.throttled", "Too many failed sign-ins from this address. Try again later.");
-    p.headers.emplace_back("Retry-After", std::to_string(kIpWindowSeconds));
+    p.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(kIpWindowSeconds, int64_t{config_.lockout_minutes} * 60)));
     throw p;
   }
-  auto user = store_.findUserByLogin(login);
-  if (user && user->locked_until > now) {
-    Problem p(429, "auth.locked", "This account is locked after repeated failed sign-ins. Try again later.");
-    p.headers.emplace_back("Retry-After", std::to_string(user->locked_until - now));
-    throw p;
-  }
-  const bool ok = user ? verifyPassword(password, user->password_hash) : (verifyPassword(password, dummy_hash_), false);
-  if (!ok || !user->active) {
-    noteFailure(remote_ip, now);
-    if (user) {
-      const int failures =
-          store_.recordLoginFailure(user->id, config_.max_failed_logins, now + int64_t{config_.lockout_minutes} * 60);
-      log::warn("auth.login_failed", {{"user_id", user->id}, {"failures", failures}, {"remote_ip", remote_ip}});
-      audit(user->id, "auth.login_failed",
-            {{"remote_ip", remote_ip}, {"failures", failures}, {"locked", failures >= config_.max_failed_logins}});
+  const auto refuse = [&](const std::optional<UserRow>& who, bool second_factor) {
+    noteFailure(login, remote_ip, now);
+    if (who) {
+      // Counted on the account for the administrator's view and the audit; it does not lock.
+      const int failures = store_.recordLoginFailure(who->id, std::numeric_limits<int>::max(), 0);
+      log::warn("auth.login_failed", {{"user_id", who->id}, {"failures", failures}, {"remote_ip", remote_ip},
+                                      {"second_factor", second_factor}});
+      audit(who->id, "auth.login_failed", {{"remote_ip", remote_ip}, {"failures", failures}, {"second_factor", second_factor}});
     } else {
       log::warn("auth.login_failed", {{"user_id", nullptr}, {"remote_ip", remote_ip}});
       audit(0, "auth.login_failed", {{"remote_ip", remote_ip}, {"known_login", false}});
     }
-    throw Problem(401, "auth.invalid_credentials", "The login or the password is wrong.");
-  }
+    return Problem(401, "auth.invalid_credentials",
+                   second_factor ? "The login, the password or the code is wrong." : "The login or the password is wrong.");
+  };
+  auto user = store_.findUserByLogin(login);
+  const bool ok = user ? verifyPassword(password, user->password_hash) : (verifyPassword(password, dummy_hash_), false);
+  if (!ok || !user->active) throw refuse(user, !totp.empty());
   if (user->totp_enabled) {
+    // The second step of a sign-in: the password was right. (Asking for the code tells that much;
+    // guessing passwords through it is throttled like any other failure, and useless without the
+    // authenticator.)
     if (totp.empty())
       throw Problem(401, "auth.totp_required", "Enter the 6-digit code from your authenticator app.",
                     {{"totp", "required", "is required"}});
     const auto step = verifyTotp(totpSecretOf(*user), totp, now);
-    if (!step || !store_.useTotpStep(user->id, *step)) {
-      noteFailure(remote_ip, now);
-      const int failures =
-          store_.recordLoginFailure(user->id, config_.max_failed_logins, now + int64_t{config_.lockout_minutes} * 60);
-      log::warn("auth.login_failed", {{"user_id", user->id}, {"failures", failures}, {"second_factor", true}});
-      audit(user->id, "auth.login_failed", {{"remote_ip", remote_ip}, {"failures", failures}, {"second_factor", true}});
-      throw Problem(401, "auth.totp_invalid", "The code is wrong, or was used already.",
-                    {{"totp", "invalid", "is wrong or was used already"}});
-    }
+    if (!step || !store_.useTotpStep(user->id, *step)) throw refuse(user, true);
   }
   if (user->failed_logins > 0) store_.recordLoginSuccess(user->id);
   if (needsRehash(user->password_hash, cost_))
@@ -272,10 +285,16 @@ void AuthService::changePassword(const Principal& p, const std::string& current,
   errors.insert(errors.end(), policy.begin(), policy.end());
   if (!next.empty() && next == current) errors.push_back({"new_password", "unchanged", "must differ from the current password"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
-  store_.setPassword(p.user.id, hashPassword(next, cost_), false, clock_());
-  store_.deleteSessionsOfUser(p.user.id, p.session.token_hash);
-  log::info("auth.password_changed", {{"user_id", p.user.id}});
-  audit(p.user.id, "auth.password_changed", Json::object());
+  // The password, the other sessions and every API token go together: a token made by whoever knew
+  // the old password does not outlive it.
+  int tokens_revoked = 0;
+  store_.inTransaction([&] {
+    store_.setPassword(p.user.id, hashPassword(next, cost_), false, clock_());
+    store_.deleteSessionsOfUser(p.user.id, p.session.token_hash);
+    tokens_revoked = store_.revokeApiTokensOfUser(p.user.id, clock_());
+    audit(p.user.id, "auth.password_changed", {{"tokens_revoked", tokens_revoked}});
+  });
+  log::info("auth.password_changed", {{"user_id", p.user.id}, {"tokens_revoked", tokens_revoked}});
 }
 
 std::string AuthService::sessionCookie(const std::string& token, bool secure) const {

@@ -49,12 +49,12 @@ class AuthService {
  public:
   AuthService(Store& store, const Config& config, Clock clock = systemClock);
 
-  // Throws Problem: 401 auth.invalid_credentials (same answer for unknown login and wrong
-  // password), 429 auth.locked (account locked, with Retry-After), 429 auth.throttled (too many
-  // failures from one address).
-  // With a second factor enabled, `totp` must hold a current code (401 auth.totp_required
-  // when empty, 401 auth.totp_invalid when wrong or used before; a wrong code counts as a
-  // failed sign-in).
+  // Throws Problem: 401 auth.invalid_credentials (one answer for an unknown login, a wrong
+  // password, an inactive account and a wrong or replayed code), 429 auth.throttled (too many
+  // failures from one address, or from one address against one login, existing or not; with
+  // Retry-After). Failures never lock the account itself.
+  // With a second factor enabled and the password right, an empty `totp` gets 401
+  // auth.totp_required (the second step of the form).
   LoginResult login(const std::string& login, const std::string& password, const std::string& user_agent,
                     const std::string& remote_ip, const std::string& totp = {});
 
@@ -94,8 +94,11 @@ class AuthService {
 
  private:
   bool throttled(const std::string& ip, int64_t now);
+  bool loginThrottled(const std::string& login, const std::string& ip, int64_t now);
   void audit(int64_t user_id, const char* action, Json details);
-  void noteFailure(const std::string& ip, int64_t now);
+  void noteFailure(const std::string& login, const std::string& ip, int64_t now);
+  static std::string addressBucket(const std::string& ip);
+  static std::string loginBucket(const std::string& login, const std::string& ip);
 
   std::string totpSecretOf(const UserRow& u) const;
   std::optional<Principal> authenticateToken(std::string_view bearer);

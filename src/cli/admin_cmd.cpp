@@ -10,9 +10,11 @@
 #include "cli/commands.hpp"
 #include "international/returns.hpp"
 #include "keys/key_rotation.hpp"
+#include "linkage/linkage_service.hpp"
 #include "stats/indicators.hpp"
 
 #include <filesystem>
+#include <set>
 #include <unistd.h>
 
 namespace palermo::cli {
@@ -213,6 +215,56 @@ void addAdminCommands(Commands& c) {
                 report.problem.c_str(), report.message.c_str());
     return 3;
   });
+
+  // Whether a given person was searched for at intake, and by whom: the audit keeps a keyed hash
+  // of each query (never the text); with the keys, the query typed again gives the same hash.
+  auto q = std::make_shared<linkage::PersonQuery>();
+  CLI::App* lq = c.add(audit_cmd, "linkage-query",
+                       "Find the intake searches (linkage.search) made with these terms, typed as the searcher typed them",
+                       [q](const Config& config) {
+    if (q->first_name.empty() && q->last_name.empty() && q->full_name.empty() && q->phone.empty() && q->document.empty())
+      throw std::invalid_argument("--last-name, --full-name, --phone or --document: give what was searched for");
+    auto store = openMigrated(config);
+    auto keys = KeyRing::load(config.data_dir, false);
+    // Each key version hashed the searches of its time.
+    std::set<std::string> hashes;
+    for (int v = 1; v <= keys.newestVersion(); ++v)
+      if (keys.has(v)) {
+        KeyRing one = keys;
+        one.activate(v);
+        hashes.insert(linkage::LinkageService::queryHash(*q, one));
+      }
+    AuditQuery aq;
+    aq.action = "linkage.search";
+    aq.limit = 1000;
+    int found = 0;
+    for (;;) {
+      const auto page = store->searchAudit(aq);
+      for (const auto& e : page) {
+        const Json d = Json::parse(e.details, nullptr, false);
+        if (d.is_object() && d.contains("query_hash") && hashes.count(d["query_hash"].get<std::string>())) {
+          std::printf("%lld  %s  user %lld  %lld candidate(s), %lld known elsewhere\n", static_cast<long long>(e.seq),
+                      records::utcTimestamp(e.at, false).c_str(), static_cast<long long>(e.actor), d.value("candidates", 0LL),
+                      d.value("known_elsewhere", 0LL));
+          ++found;
+        }
+      }
+      if (page.size() < static_cast<std::size_t>(aq.limit)) break;
+      aq.before_seq = page.back().seq;
+    }
+    std::printf("%d search(es) with these terms\n", found);
+    store->close();
+    return 0;
+  });
+  lq->add_option("--first-name", q->first_name, "First name, as typed");
+  lq->add_option("--last-name", q->last_name, "Last name, as typed");
+  lq->add_option("--patronymic", q->patronymic, "Patronymic, as typed");
+  lq->add_option("--full-name", q->full_name, "Full name in one field, as typed");
+  lq->add_option("--birth", q->birth, "Year, year-month or date of birth, as typed");
+  lq->add_option("--sex", q->sex, "Sex code, as sent");
+  lq->add_option("--citizenship", q->citizenship, "Citizenship code, as sent");
+  lq->add_option("--phone", q->phone, "Phone number");
+  lq->add_option("--document", q->document, "Document number");
 
   CLI::App* keys_cmd = c.group("keys", "Master keys (identity encryption, blind index, audit MAC)");
   c.add(keys_cmd, "rotate", "Add a new master key version and re-encrypt everything under it (stop the servers first)",

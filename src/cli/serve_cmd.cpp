@@ -89,7 +89,8 @@ int runServe(const Config& config, bool print_routes = false) {
     });
   admin::AdminService administration(*store, &schema, auth.cost());
   std::unique_ptr<linkage::LinkageService> linkage_service;
-  if (links) linkage_service = std::make_unique<linkage::LinkageService>(*links, *store);
+  if (links) linkage_service =
+      std::make_unique<linkage::LinkageService>(*links, *store, &keys, config.linkage_searches_per_hour);
   http::Router router;
   returns::ReturnsService returns_service(schema, *store);
   monitoring::BlockListService block_list(*store, records);

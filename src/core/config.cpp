@@ -26,6 +26,10 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"server.worker_threads", "0", "Threads for blocking work (database, hashing); 0: automatic."},
     {"server.allow_insecure_public", "false",
      "Allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)."},
+    {"server.public_metrics", "auto",
+     "Serve /metrics without signing in: true, false, or auto (only when server.host is a loopback address); otherwise an administrator's session or API token is needed."},
+    {"server.public_openapi", "auto",
+     "Serve /api/v1/openapi.json without signing in: true, false, or auto (only on a loopback address)."},
     {"tls.cert", "", "PEM certificate chain file; enables TLS (1.2 or newer)."},
     {"tls.key", "", "PEM private key file."},
     {"limits.header_bytes", "16384", "Largest request head (request line and headers)."},
@@ -46,8 +50,10 @@ const std::vector<ConfigKey> kConfigKeys = {
      "Argon2id cost: interactive, moderate, or min (min is for tests only)."},
     {"security.session_idle_minutes", "30", "A session ends after this much inactivity."},
     {"security.session_absolute_hours", "12", "A session ends this long after sign-in."},
-    {"security.max_failed_logins", "5", "Failed sign-ins before an account is locked."},
-    {"security.lockout_minutes", "15", "How long a locked account stays locked."},
+    {"security.max_failed_logins", "5", "Failed sign-ins from one address against one login before that address waits (the account itself is never locked)."},
+    {"security.linkage_searches_per_hour", "300",
+     "Searches for persons (intake matching) one user may make in an hour; 0: no bound."},
+    {"security.lockout_minutes", "15", "How long that address waits, and the window its failures are counted in."},
 };
 
 std::string envNameFor(const std::string& key) {
@@ -115,6 +121,18 @@ std::pair<std::string, std::string> locateDataDir(const std::string& value, cons
     if (std::filesystem::is_directory(source, ec)) return {source.string(), "source tree"};
   }
   return {value, "missing"};
+}
+
+// A host name or address that only this machine reaches.
+bool loopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+bool toBool(const std::string& key, const std::string& v);
+
+// "auto" takes `when_auto`; otherwise a boolean.
+bool autoBool(const std::string& key, const std::string& v, bool when_auto) {
+  return v == "auto" ? when_auto : toBool(key, v);
 }
 
 bool toBool(const std::string& key, const std::string& v) {
@@ -187,6 +205,8 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.io_threads = static_cast<int>(toInt("server.io_threads", values["server.io_threads"], 0, 256));
   c.worker_threads = static_cast<int>(toInt("server.worker_threads", values["server.worker_threads"], 0, 1024));
   c.allow_insecure_public = toBool("server.allow_insecure_public", values["server.allow_insecure_public"]);
+  c.public_metrics = autoBool("server.public_metrics", values["server.public_metrics"], loopbackHost(c.host));
+  c.public_openapi = autoBool("server.public_openapi", values["server.public_openapi"], loopbackHost(c.host));
   c.tls_cert = values["tls.cert"];
   c.tls_key = values["tls.key"];
   if (c.tls_cert.empty() != c.tls_key.empty())
@@ -232,6 +252,8 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
       static_cast<int>(toInt("security.session_absolute_hours", values["security.session_absolute_hours"], 1, 24 * 7));
   c.max_failed_logins =
       static_cast<int>(toInt("security.max_failed_logins", values["security.max_failed_logins"], 1, 1000));
+  c.linkage_searches_per_hour = static_cast<int>(
+      toInt("security.linkage_searches_per_hour", values["security.linkage_searches_per_hour"], 0, 1000000));
   c.lockout_minutes = static_cast<int>(toInt("security.lockout_minutes", values["security.lockout_minutes"], 1, 24 * 60));
   return c;
 }
@@ -251,6 +273,8 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"server.io_threads", std::to_string(c.io_threads)},
       {"server.worker_threads", std::to_string(c.worker_threads)},
       {"server.allow_insecure_public", c.allow_insecure_public ? "true" : "false"},
+      {"server.public_metrics", c.public_metrics ? "true" : "false"},
+      {"server.public_openapi", c.public_openapi ? "true" : "false"},
       {"tls.cert", c.tls_cert},
       {"tls.key", c.tls_key.empty() ? "" : "(set)"},
       {"limits.header_bytes", std::to_string(c.header_limit)},
@@ -272,6 +296,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.session_absolute_hours", std::to_string(c.session_absolute_hours)},
       {"security.max_failed_logins", std::to_string(c.max_failed_logins)},
       {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
+      {"security.linkage_searches_per_hour", std::to_string(c.linkage_searches_per_hour)},
   };
 }
 

@@ -33,6 +33,9 @@ struct Config {
   int io_threads = 0;      // 0: one per core
   int worker_threads = 0;  // blocking work (database, password hashing); 0: automatic
   bool allow_insecure_public = false;
+  // /metrics and /api/v1/openapi.json without signing in ("auto": only on a loopback address).
+  bool public_metrics = true;
+  bool public_openapi = true;
   std::string tls_cert;
   std::string tls_key;
 
@@ -63,6 +66,7 @@ struct Config {
   int session_absolute_hours = 12;
   int max_failed_logins = 5;
   int lockout_minutes = 15;
+  int linkage_searches_per_hour = 300;  // per user; 0: no bound
 
   [[nodiscard]] bool tlsEnabled() const { return !tls_cert.empty() || !tls_key.empty(); }
   [[nodiscard]] std::string sqlitePath() const;

@@ -340,6 +340,8 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
     out.set(bhttp::field::server, "palermo");
     out.set("X-Request-Id", req.request_id);
     out.set("X-Content-Type-Options", "nosniff");
+    // Over TLS (ours, or a trusted proxy's): browsers keep to HTTPS for this host for a year.
+    if (req.tls) out.set(bhttp::field::strict_transport_security, "max-age=31536000");
     if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
     for (const auto& [k, v] : res.headers) out.insert(k, v);
     const std::size_t body_size = res.body.size();

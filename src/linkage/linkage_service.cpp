@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/keys.hpp"
+#include "linkage/normalize.hpp"
 #include "records/engine.hpp"
 #include "store/store.hpp"
 
@@ -46,15 +48,36 @@ Json LinkageService::registrationJson(const records::Actor& actor, int64_t id) {
   return r;
 }
 
+std::string LinkageService::queryHash(const PersonQuery& q, const KeyRing& keys) {
+  // Normalised the way the matcher reads it, so that the same person typed twice hashes the same.
+  const std::string canonical = "linkage.search\n" + foldName(q.first_name) + "\n" + foldName(q.last_name) + "\n" +
+                                foldName(q.patronymic) + "\n" + foldName(q.full_name) + "\n" + q.birth + "\n" + q.sex +
+                                "\n" + q.citizenship + "\n" + normalizePhone(q.phone) + "\n" + normalizeDocument(q.document);
+  return keyedHashHex(canonical, keys.indexKey());
+}
+
 Json LinkageService::search(const records::Actor& actor, const PersonQuery& query, std::size_t limit) {
   const bool identity = actor.may("person", "read") && actor.identityFor("person") != records::IdentityAccess::None;
   if (!identity && !actor.may("signal", "create"))
     throw Problem::forbidden("Searching for known persons needs access to persons' identity or the right to register signals.");
+  if (searches_per_hour_ > 0) {
+    // Counted in the database: the bound holds across instances. Intake types a few searches
+    // per call; enumerating document numbers or names takes thousands.
+    const int64_t now_s = nowMs() / 1000;
+    if (store_.throttleHit("linkage-search:" + std::to_string(actor.user_id), now_s, 3600) > searches_per_hour_) {
+      Problem p(429, "linkage.throttled",
+                "Too many searches for persons in the last hour (at most " + std::to_string(searches_per_hour_) +
+                    "). Try again later.");
+      p.headers.emplace_back("Retry-After", "3600");
+      throw p;
+    }
+  }
   links_.ensureCurrent();
   const auto t0 = std::chrono::steady_clock::now();  // the match itself (catching up is not)
   const auto found = links_.search(query, limit);
   const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   Json candidates = Json::array();
+  int known_elsewhere = 0;  // persons of whom the user may open nothing: counted, not described
   for (const auto& c : found) {
     Json regs = Json::array();
     int hidden = 0;
@@ -63,6 +86,10 @@ Json LinkageService::search(const records::Actor& actor, const PersonQuery& quer
       if (reg["visible"].get<bool>()) regs.push_back(std::move(reg));
       else ++hidden;
     }
+    if (regs.empty()) {
+      ++known_elsewhere;
+      continue;
+    }
     candidates.push_back({{"person_id", c.person_id},
                           {"probability", std::round(c.probability * 1000) / 1000},
                           {"band", c.probability >= 0.9 ? "link" : "review"},
@@ -70,10 +97,13 @@ Json LinkageService::search(const records::Actor& actor, const PersonQuery& quer
                           {"registrations", std::move(regs)},
                           {"hidden_registrations", hidden}});
   }
-  // Who looked for persons is kept; what they typed is not (it is identity).
-  store_.appendAudit(AuditDraft{actor.user_id, "linkage.search", "person", 0, {{"candidates", candidates.size()}}},
-                     nowMs());
-  return {{"candidates", std::move(candidates)}, {"took_ms", std::round(took * 100) / 100}};
+  // Who looked for persons is kept, and a keyed hash of what they typed (the text is identity).
+  Json details = {{"candidates", candidates.size()}, {"known_elsewhere", known_elsewhere}};
+  if (keys_) details["query_hash"] = queryHash(query, *keys_);
+  store_.appendAudit(AuditDraft{actor.user_id, "linkage.search", "person", 0, std::move(details)}, nowMs());
+  return {{"candidates", std::move(candidates)},
+          {"known_elsewhere", known_elsewhere},
+          {"took_ms", std::round(took * 100) / 100}};
 }
 
 Json LinkageService::personOf(const records::Actor& actor, int64_t id) {

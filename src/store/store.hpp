@@ -401,6 +401,9 @@ class AuthStore {
   virtual std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) = 0;
   virtual std::vector<ApiTokenRow> listApiTokens(int64_t user_id) = 0;
   virtual bool revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) = 0;
+  // Revokes every active token of the user (a password change, a second-factor reset); returns how
+  // many. Joins the caller's transaction when there is one.
+  virtual int revokeApiTokensOfUser(int64_t user_id, int64_t now) = 0;
   virtual void touchApiToken(int64_t token_id, int64_t now) = 0;
   // Second factor: store a (sealed) secret, pending or enabled; empty secret removes it.
   virtual void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) = 0;

@@ -351,6 +351,21 @@ TEST_F(AccessMatrix, ApiTokensActWithTheirRolesAndCanBeReadOnlyAndRevoked) {
   EXPECT_EQ(w.call("DELETE", "/api/v1/auth/tokens/" + std::to_string(made.json()["id"].get<int64_t>())).status, 204);
   EXPECT_EQ(server_->request("GET", url, "", bearer).status, 401);
   EXPECT_EQ(server_->request("GET", url, "", {{"Authorization", "Bearer plm_forged"}}).status, 401);
+
+  // A token does not outlive the password it was made under: changing it revokes every token.
+  auto second = w.call("POST", "/api/v1/auth/tokens", {{"name", "nightly export"}, {"read_only", true}});
+  ASSERT_EQ(second.status, 201) << second.body;
+  const std::vector<std::pair<std::string, std::string>> bearer2 = {
+      {"Authorization", "Bearer " + second.json()["token"].get<std::string>()}};
+  EXPECT_EQ(server_->request("GET", url, "", bearer2).status, 200);
+  ASSERT_EQ(w.call("POST", "/api/v1/auth/password",
+                   {{"current_password", kPassword}, {"new_password", "another horse battery 8"}})
+                .status,
+            204);
+  EXPECT_EQ(server_->request("GET", url, "", bearer2).status, 401);
+  auto listed = w.call("GET", "/api/v1/auth/tokens");  // the session that changed it goes on
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  for (const auto& t : listed.json()["items"]) EXPECT_FALSE(t.value("revoked_at", Json()).is_null()) << listed.body;
 }
 
 TEST_F(AccessMatrix, ConsentLimitsSharingUnlessOverriddenWithAReason) {

@@ -1,9 +1,10 @@
 // Counting persons once over the HTTP API of a real server with the national demo dataset
-// (docs/linkage.md): a hotline operator types a name as heard and is told the person is known
-// (without seeing another agency's record or any name in the answer); the coordinator, who never
+// (docs/linkage.md): the police type a name as heard and find the person they registered; a
+// hotline operator who may open none of its registrations is told only that persons are known
+// elsewhere (a count); the coordinator, who never
 // sees identities, may not search; bad input names its field; the special police see the review
-// queue and decide a pair, and the person's registrations follow; searches are audited without
-// what was typed.
+// queue and decide a pair, and the person's registrations follow; searches are audited with a
+// keyed hash of what was typed, never the text; a user's searches are bounded per hour.
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -32,9 +33,10 @@ TEST(Linkage, HotlineIntakeFindsAKnownPersonAndThePoliceDecideTheReviewQueue) {
   const std::string first = data["first_name"], last = data["last_name"];
   const std::string birth = data.value("birth", "");
 
-  // The hotline operator types the name as heard (no Azerbaijani letters) and the year.
+  // The police, who registered the person, type the name as heard (no Azerbaijani letters) and
+  // the year: the person comes back with the registration, how sure, and which fields agreed.
   const std::string heard = palermo::linkage::foldName(first + " " + last);
-  auto found = hotline.call("POST", "/api/v1/linkage/search", {{"full_name", heard}, {"birth", birth.substr(0, 4)}});
+  auto found = police.call("POST", "/api/v1/linkage/search", {{"full_name", heard}, {"birth", birth.substr(0, 4)}});
   ASSERT_EQ(found.status, 200) << found.body;
   const Json c = found.json()["candidates"];
   ASSERT_FALSE(c.empty()) << found.body;
@@ -44,14 +46,20 @@ TEST(Linkage, HotlineIntakeFindsAKnownPersonAndThePoliceDecideTheReviewQueue) {
   EXPECT_EQ(persons.json()["person_id"], person);
   EXPECT_GE(c[0]["probability"].get<double>(), 0.3);
   EXPECT_FALSE(c[0]["agreements"].empty());
-  // The police's records are not the hotline's to open: counted, not shown.
-  EXPECT_GE(c[0]["hidden_registrations"].get<int>(), 1) << found.body;
   for (const auto& r : c[0]["registrations"]) EXPECT_TRUE(r["visible"].get<bool>());
   // No name travels back.
   EXPECT_EQ(found.body.find(palermo::linkage::foldName(last)), std::string::npos) << found.body;
   EXPECT_EQ(found.body.find(last), std::string::npos) << found.body;
+
+  // The hotline operator, who may open none of that person's registrations, is told only how many
+  // persons of the search are known elsewhere: no probability, no fields, no ids (issue 25).
+  auto elsewhere = hotline.call("POST", "/api/v1/linkage/search", {{"full_name", heard}, {"birth", birth.substr(0, 4)}});
+  ASSERT_EQ(elsewhere.status, 200) << elsewhere.body;
+  for (const auto& cand : elsewhere.json()["candidates"]) EXPECT_NE(cand["person_id"], person) << elsewhere.body;
+  EXPECT_GE(elsewhere.json()["known_elsewhere"].get<int>(), 1) << elsewhere.body;
+  EXPECT_EQ(elsewhere.body.find("probability\":0.9"), std::string::npos) << elsewhere.body;
   // Typing on: the next search is a matter of microseconds (the server reports the match time).
-  auto again = hotline.call("POST", "/api/v1/linkage/search", {{"full_name", heard}, {"birth", birth}});
+  auto again = police.call("POST", "/api/v1/linkage/search", {{"full_name", heard}, {"birth", birth}});
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_LT(again.json()["took_ms"].get<double>(), 20.0);
 
@@ -94,12 +102,42 @@ TEST(Linkage, HotlineIntakeFindsAKnownPersonAndThePoliceDecideTheReviewQueue) {
   EXPECT_EQ(wrong.status, 422);
   EXPECT_NE(wrong.body.find("second_record"), std::string::npos) << wrong.body;
 
-  // Searches are in the audit log; what was typed is not.
+  // Searches are in the audit log; what was typed is not, only its keyed hash, which the same
+  // terms typed again on the command line (with the keys) find: who searched for this person.
   auto audit = admin.call("GET", "/api/v1/audit?action=linkage.search");
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_GE(audit.json()["items"].size(), 1U);
   EXPECT_EQ(audit.body.find(palermo::linkage::foldName(last)), std::string::npos);
+  EXPECT_NE(audit.body.find("query_hash"), std::string::npos) << audit.body;
+  auto [qcode, qout] = runCli("audit linkage-query --data-dir " + demo.dir.string() + " --full-name '" + heard +
+                              "' --birth " + birth.substr(0, 4));
+  EXPECT_EQ(qcode, 0) << qout;
+  EXPECT_NE(qout.find("2 search(es) with these terms"), std::string::npos) << qout;  // the police's and the hotline's
+  EXPECT_NE(qout.find("user " + std::to_string(hotline.id)), std::string::npos) << qout;
+  auto [ncode, nout] = runCli("audit linkage-query --data-dir " + demo.dir.string() + " --full-name 'Nobody Searched'");
+  EXPECT_NE(nout.find("0 search(es) with these terms"), std::string::npos) << nout;
 
+}
+
+// One user's searches are bounded per hour (enumerating names or document numbers takes
+// thousands); the bound is per user, the answer names it, and other users go on.
+TEST(Linkage, SearchesPerUserAreBoundedPerHour) {
+  DemoServer demo("palermo-linkage-bound", false);
+  demo.server->stop();
+  demo.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
+                      std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules", "--set",
+                      "security.linkage_searches_per_hour=3"});
+  const int64_t hotline_agency = demo.agency("Qaynar xətt (bound)", "hotline");
+  Client one = demo.user("op1", "hotline_operator", hotline_agency);
+  Client two = demo.user("op2", "hotline_operator", hotline_agency);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(one.call("POST", "/api/v1/linkage/search", {{"last_name", "Sınaq" + std::to_string(i)}}).status, 200);
+  auto over = one.call("POST", "/api/v1/linkage/search", {{"last_name", "Sınaq"}});
+  EXPECT_EQ(over.status, 429) << over.body;
+  EXPECT_EQ(over.json()["code"], "linkage.throttled");
+  EXPECT_NE(over.json()["detail"].get<std::string>().find("at most 3"), std::string::npos) << over.body;
+  EXPECT_EQ(over.header("retry-after"), "3600");
+  EXPECT_EQ(two.call("POST", "/api/v1/linkage/search", {{"last_name", "Sınaq"}}).status, 200);
 }
 
 }  // namespace

@@ -49,6 +49,29 @@ TEST(Server, HealthReadinessVersionAndMetrics) {
   EXPECT_NE(m.body.find("palermo_db_seconds_total{backend=\"" + testBackendName() + "\"}"), std::string::npos);
 }
 
+// Off a loopback address /metrics and the OpenAPI document are not public unless configured
+// (server.public_metrics / public_openapi "auto"); here the setting is forced off on loopback.
+TEST(Server, MetricsAndOpenApiNeedSigningInWhenNotPublic) {
+  auto dir = makeTempDir("palermo-it");
+  auto [code, out] = runCli("user add --data-dir " + dir.string() +
+                            " --set security.password_cost=min --login admin --display-name Admin --role admin");
+  std::smatch m;
+  ASSERT_TRUE(code == 0 && std::regex_search(out, m, std::regex("One-time password: (\\S+)"))) << out;
+  ServerProcess s({"--set", "server.public_metrics=false", "--set", "server.public_openapi=false"}, dir);
+  auto metrics = s.request("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 401) << metrics.body;
+  EXPECT_EQ(metrics.body.find("palermo_http_requests_total"), std::string::npos);
+  EXPECT_EQ(s.request("GET", "/api/v1/openapi.json").status, 401);
+  // Plain HTTP: no HSTS (it would pin a host that has no TLS).
+  EXPECT_TRUE(metrics.header("strict-transport-security").empty());
+  Client admin = signIn(s, "admin", m[1], true);
+  auto shown = admin.call("GET", "/metrics");
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("palermo_http_requests_total"), std::string::npos);
+  EXPECT_EQ(admin.call("GET", "/api/v1/openapi.json").status, 200);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Server, UnknownPathAndWrongMethodAreProblems) {
   ServerProcess s;
   expectProblem(s.request("GET", "/api/v1/nothing-here"), 404, "not_found");
@@ -182,6 +205,13 @@ TEST(Server, ServesOverTls) {
   const auto n = fread(buf, 1, sizeof buf - 1, p);
   pclose(p);
   EXPECT_NE(std::string(buf, n).find("\"ok\""), std::string::npos);
+  // Over TLS the browser is told to keep to HTTPS (HSTS), for a year.
+  FILE* h = popen(("curl -sk -D - -o /dev/null " + url).c_str(), "r");
+  std::string head;
+  while (std::size_t k = fread(buf, 1, sizeof buf - 1, h)) head.append(buf, k);
+  pclose(h);
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  EXPECT_NE(head.find("strict-transport-security: max-age=31536000"), std::string::npos) << head;
   // TLS 1.1 and older are refused.
   const std::string old = "curl -sk --tls-max 1.1 -o /dev/null -w '%{http_code}' " + url + " 2>/dev/null";
   FILE* q = popen(old.c_str(), "r");

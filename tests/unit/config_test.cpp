@@ -25,6 +25,21 @@ TEST(Config, DefaultsAreSafe) {
   EXPECT_EQ(c.sqlitePath(), "./data/palermo.db");
 }
 
+// /metrics and the OpenAPI document are public only on a loopback address unless said otherwise.
+TEST(Config, MetricsAndOpenApiArePublicOnlyOnLoopbackByDefault) {
+  auto local = loadConfig("", {});
+  EXPECT_TRUE(local.public_metrics);
+  EXPECT_TRUE(local.public_openapi);
+  auto wide = loadConfig("", {"server.host=0.0.0.0"});
+  EXPECT_FALSE(wide.public_metrics);
+  EXPECT_FALSE(wide.public_openapi);
+  EXPECT_FALSE(loadConfig("", {"server.host=10.1.2.3"}).public_metrics);
+  EXPECT_TRUE(loadConfig("", {"server.host=::1"}).public_metrics);
+  EXPECT_TRUE(loadConfig("", {"server.host=0.0.0.0", "server.public_metrics=true"}).public_metrics);
+  EXPECT_FALSE(loadConfig("", {"server.public_openapi=false"}).public_openapi);
+  EXPECT_THROW(loadConfig("", {"server.public_metrics=sometimes"}), std::invalid_argument);
+}
+
 TEST(Config, FileThenEnvironmentThenFlags) {
   const auto file = writeTemp("server:\n  port: 9001\n  host: localhost\nlimits:\n  body_bytes: 4096\n");
   auto c = loadConfig(file, {});

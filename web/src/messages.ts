@@ -13,10 +13,11 @@ export function errorMessage(error: unknown, t: Translate): string {
   if (!(error instanceof ApiError)) return t('error.unknown');
   if (error.code === NETWORK_ERROR) return t('error.network');
   const key = `error.${error.code}`;
-  if (error.status === 429) {
+  if (error.status === 429 && (error.code === 'auth.throttled' || error.code === 'auth.locked')) {
     const k: MessageKey = error.code === 'auth.throttled' ? 'error.auth.throttled' : 'error.auth.locked';
     return t(k, { minutes: minutes(error.retryAfter) });
   }
+  if (error.status === 429) return t(hasKey(key) ? key : 'error.too_many_requests', { minutes: minutes(error.retryAfter) });
   if (hasKey(key)) return t(key);
   return error.detail || error.title || t('error.unknown');
 }

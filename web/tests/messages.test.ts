@@ -29,7 +29,10 @@ describe('errorMessage', () => {
     const throttled = new ApiError({ status: 429, code: 'auth.throttled', retryAfter: 120 });
     expect(errorMessage(throttled, en)).toBe(en('error.auth.throttled', { minutes: 2 }));
     const unknown429 = new ApiError({ status: 429, code: 'http.429' });
-    expect(errorMessage(unknown429, en)).toBe(en('error.auth.locked', { minutes: 1 }));
+    // Another bound than sign-in's is not called a locked account.
+    expect(errorMessage(unknown429, en)).toBe(en('error.too_many_requests', { minutes: 1 }));
+    const searches = new ApiError({ status: 429, code: 'linkage.throttled', retryAfter: 3600 });
+    expect(errorMessage(searches, az)).toBe(az('error.linkage.throttled', { minutes: 60 }));
   });
 
   it('has a message for network failures', () => {

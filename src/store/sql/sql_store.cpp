@@ -574,6 +574,13 @@ bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, co
   });
 }
 
+int SqlStore::revokeApiTokensOfUser(int64_t user_id, int64_t now) {
+  return write<int>([&](Db& db) {
+    db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0").bindAll(now, user_id).run();
+    return db.changes();
+  });
+}
+
 void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
   write(
       [&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bindAll(now, token_id).run(); });

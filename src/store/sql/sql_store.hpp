@@ -100,6 +100,7 @@ class SqlStore : public Store {
   std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) override;
   std::vector<ApiTokenRow> listApiTokens(int64_t user_id) override;
   bool revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) override;
+  int revokeApiTokensOfUser(int64_t user_id, int64_t now) override;
   void touchApiToken(int64_t token_id, int64_t now) override;
   bool useTotpStep(int64_t user_id, int64_t step) override;
   int64_t addGrant(const GrantRow& g, const AuditDraft& audit) override;

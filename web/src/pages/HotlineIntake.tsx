@@ -88,7 +88,7 @@ export function HotlineIntake() {
   const [saved, setSaved] = useState<{ appeal: number; signal?: number; referredTo?: string; referFailed?: boolean } | undefined>(undefined);
   const agencies = useAgencies();
   const [signalId, setSignalId] = useState<number | undefined>(undefined);
-  const [matches, setMatches] = useState<{ candidates: LinkageCandidate[]; took_ms?: number } | undefined>(undefined);
+  const [matches, setMatches] = useState<{ candidates: LinkageCandidate[]; took_ms?: number; known_elsewhere?: number } | undefined>(undefined);
   const first = useRef<HTMLDivElement>(null);
   const mayRefer = meta.may('signal', 'create');
   const narrow = useMedia('(max-width: 60rem)');
@@ -119,8 +119,13 @@ export function HotlineIntake() {
     const mine = ++seq.current;
     const timer = window.setTimeout(async () => {
       try {
-        const r = await api.request<{ candidates: LinkageCandidate[]; took_ms?: number }>('POST', '/linkage/search', q);
-        if (mine === seq.current) setMatches({ candidates: Array.isArray(r?.candidates) ? r.candidates : [], took_ms: r?.took_ms });
+        const r = await api.request<{ candidates: LinkageCandidate[]; took_ms?: number; known_elsewhere?: number }>('POST', '/linkage/search', q);
+        if (mine === seq.current)
+          setMatches({
+            candidates: Array.isArray(r?.candidates) ? r.candidates : [],
+            took_ms: r?.took_ms,
+            known_elsewhere: typeof r?.known_elsewhere === 'number' ? r.known_elsewhere : 0,
+          });
       } catch (e) {
         // Not deployed (404) or not for this role (403): stop asking; other failures are retried.
         if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 405 || e.status === 501)) linkage.current = 'absent';
@@ -242,7 +247,11 @@ export function HotlineIntake() {
     <>
             <h2 id="matches-h">{t('hotline.matches')}</h2>
             {!matches && <p class="muted">{t('hotline.matches_hint')}</p>}
-            {matches && matches.candidates.length === 0 && <p>{t('hotline.no_matches')}</p>}
+            {matches && matches.candidates.length === 0 && !matches.known_elsewhere && <p>{t('hotline.no_matches')}</p>}
+            {matches && (matches.known_elsewhere ?? 0) > 0 && (
+              // Persons known only to agencies whose records this user may not open: a count, nothing more.
+              <p data-testid="known-elsewhere">{t('hotline.known_elsewhere', { n: matches.known_elsewhere ?? 0 })}</p>
+            )}
             {matches && matches.candidates.length > 0 && (
               <ol class="match-list" data-testid="matches">
                 {matches.candidates.map((c) => (

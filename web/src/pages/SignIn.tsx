@@ -47,7 +47,9 @@ export function SignIn({ onSignedIn, notice, focusHeading = false }: Props) {
       }
       setError(err);
       setTotp('');
-      if (err instanceof ApiError && err.code === 'auth.totp_invalid') {
+      // With the code asked for, the password was right a moment ago: a refusal now is (most
+      // likely) the code, which the server does not single out (no oracle). Keep the password.
+      if (needsCode && err instanceof ApiError && err.code === 'auth.invalid_credentials') {
         totpRef.current?.focus();
         return;
       }
@@ -62,7 +64,11 @@ export function SignIn({ onSignedIn, notice, focusHeading = false }: Props) {
         {notice && !error && <Alert kind="info">{notice}</Alert>}
         {error != null && (
           <Alert kind="error">
-            <p>{errorMessage(error, t)}</p>
+            <p>
+              {needsCode && error instanceof ApiError && error.code === 'auth.invalid_credentials'
+                ? t('error.auth.invalid_with_code')
+                : errorMessage(error, t)}
+            </p>
             {error instanceof ApiError && error.requestId && (
               <p class="request-id">{t('error.request_id', { id: error.requestId })}</p>
             )}
