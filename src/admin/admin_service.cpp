@@ -118,6 +118,20 @@ std::vector<FieldError> AdminService::checkRoles(const Json& roles, int64_t agen
     else
       out.push_back(role.name);
   }
+  // Who administers accounts does not also read identities: an administrator could otherwise give
+  // themselves any person's name and address (issue 25).
+  // (A role that is both, as the test fixtures' all-powerful one, is the schema's own decision.)
+  if (schema_) {
+    std::string admin_role, identity_role;
+    for (const auto& name : out)
+      if (schema_->roles.at(name).admin) admin_role = name;
+    for (const auto& name : out)
+      if (name != admin_role && schema_->roles.at(name).identity != records::IdentityAccess::None) identity_role = name;
+    if (!admin_role.empty() && !identity_role.empty())
+      errors.push_back({"roles", "admin_identity",
+                        "an administrator's account ('" + admin_role + "') cannot also hold a role with identity access ('" +
+                            identity_role + "'): give that role to another account"});
+  }
   return errors;
 }
 

@@ -301,6 +301,13 @@ TEST_F(AccessMatrix, RolesAreCheckedAgainstTheAgencyAndChangesAreAudited) {
   for (const auto& e : body["errors"]) rules.insert(e["field"].get<std::string>() + ":" + e["code"].get<std::string>());
   EXPECT_TRUE(rules.count("roles[0]:agency_type")) << r.body;
   EXPECT_TRUE(rules.count("roles[1]:unknown")) << r.body;
+  // An administrator's account cannot also hold a role that reads identities (issue 25).
+  auto both = admin_.call("POST", "/api/v1/users",
+                          {{"login", "admin-and-clerk"}, {"display_name", "x"}, {"roles", {"admin", "fx_clerk_own"}},
+                           {"agency_id", home_}});
+  EXPECT_EQ(both.status, 422) << both.body;
+  EXPECT_EQ(both.json()["errors"][0]["code"], "admin_identity") << both.body;
+  EXPECT_NE(both.body.find("fx_clerk_own"), std::string::npos) << both.body;
   // Changing roles takes effect at once.
   Client u = user("changing", {"fx_reader_national"}, home_);
   const int64_t id = createAs(w_far_, "any");

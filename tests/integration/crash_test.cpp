@@ -14,6 +14,9 @@
 #include <set>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "harness.hpp"
 
 using namespace palermo::test;
@@ -29,10 +32,76 @@ struct Expected {
   int64_t version = 1;
 };
 
-int rounds() {
+int rounds(int fallback = 10) {
   const char* env = std::getenv("PALERMO_CRASH_ROUNDS");
-  const int n = env ? std::atoi(env) : 10;
-  return n > 0 ? n : 10;
+  const int n = env ? std::atoi(env) : fallback;
+  return n > 0 ? n : fallback;
+}
+
+// Starts `palermo <args>` on the database of `dir` (output to dir/cli.log), kills it with SIGKILL
+// after `after_ms` unless it ended first; returns true when it was killed, false when it had
+// finished (its exit code in `exit_code`).
+bool runAndKill(const std::filesystem::path& dir, const std::vector<std::string>& args, int after_ms, int& exit_code) {
+  const std::string url = testDatabaseUrl(dir);
+  const std::string log = (dir / "cli.log").string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setenv("PALERMO_DATABASE_URL", url.c_str(), 1);
+    if (FILE* f = std::fopen(log.c_str(), "a")) {
+      dup2(fileno(f), 1);
+      dup2(fileno(f), 2);
+    }
+    std::vector<std::string> all = {PALERMO_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(after_ms);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  exit_code = -1;
+  return true;
+}
+
+// Made-up persons (identity sealed, name terms in the blind index) imported for the agency: what
+// a key rotation re-encrypts and a store copy carries. The server is stopped around it.
+void importPersons(DemoServer& s, const std::string& agency, int n) {
+  s.server->stop();
+  std::string lines;
+  for (int i = 0; i < n; ++i)
+    lines += Json{{"_type", "person"},
+                  {"_agency", agency},
+                  {"pseudonym", "CR-" + std::to_string(i)},
+                  {"last_name", "Sınaqov" + std::to_string(i % 97)},
+                  {"first_name", "Ad" + std::to_string(i % 31)},
+                  {"sex", i % 2 ? "female" : "male"},
+                  {"birth", std::to_string(1960 + i % 50)}}
+                 .dump() +
+             "\n";
+  writeFile(s.dir / "persons.jsonl", lines);
+  auto [code, out] = runCli("import --data-dir " + s.dir.string() + " --set schema.dir=" + PALERMO_SOURCE_DIR +
+                            "/schema --set rules.dir=" + PALERMO_SOURCE_DIR + "/rules " + (s.dir / "persons.jsonl").string());
+  if (code != 0) throw std::runtime_error("import failed: " + out);
+  s.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
+                   std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"});
+}
+
+// "audit chain intact: N entries" -> N; -1 when the chain is not intact.
+long long auditEntries(const std::string& out) {
+  std::smatch m;
+  if (!std::regex_search(out, m, std::regex("audit chain intact: (\\d+) entries"))) return -1;
+  return std::stoll(m[1]);
 }
 
 }  // namespace
@@ -148,6 +217,113 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
   std::printf("crash consistency: %d kills; %zu creates, %zu updates, %zu transitions acknowledged, none lost\n",
               n_rounds, acknowledged_creates, acknowledged_updates, acknowledged_transitions);
   EXPECT_GT(acknowledged_creates, static_cast<std::size_t>(n_rounds));
+  s.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
+                   std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"});
+}
+
+// `palermo keys rotate` killed at a random moment (the servers stopped, as it requires): the key
+// file is whole (old versions kept, the new one written before any data), the database is either
+// still under the old version or wholly under the new one, the audit chain verifies, the server
+// starts and reads identities, and rotating again finishes the job.
+TEST(CrashConsistency, KeysRotateKilledAtAnyMomentLeavesTheDatabaseWholeAndFinishesLater) {
+  DemoServer s("palermo-crash-keys", false);
+  Client police = s.user("police", "police_investigator", s.agency("Xüsusi polis (crash)", "special_police"));
+  importPersons(s, "Xüsusi polis (crash)", 4000);
+  auto list = police.call("GET", "/api/v1/records/person?pseudonym=CR-2019");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json()["items"].size(), 1U) << list.body;
+  const std::string person = "/api/v1/records/person/" + std::to_string(list.json()["items"][0]["id"].get<int64_t>());
+  const Json identity = police.call("GET", person).json()["data"];
+  ASSERT_TRUE(identity.contains("last_name")) << identity.dump();
+  const std::vector<std::string> start_args = {"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema",
+                                               "--set", std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"};
+  s.server->stop();
+  const std::vector<std::string> rotate = {"keys", "rotate", "--data-dir", s.dir.string(), "--set",
+                                           std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema"};
+  std::mt19937 rng(20261207);
+  int killed = 0, finished = 0, full_ms = 60000;
+  const int n = rounds(5);
+  for (int round = 0; round < n; ++round) {
+    int code = 0;
+    // The first rotation runs to its end and gives the duration; the others are killed at a
+    // random moment within it (from the key file being written to the last re-encryption).
+    const auto t0 = std::chrono::steady_clock::now();
+    const int after = round == 0 ? 600000 : std::uniform_int_distribution<int>(0, full_ms)(rng);
+    const bool was_killed = runAndKill(s.dir, rotate, after, code);
+    if (round == 0)
+      full_ms = static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    if (was_killed) ++killed;
+    else {
+      ASSERT_EQ(code, 0) << "round " << round;
+      ++finished;
+    }
+    auto [vcode, vout] = runCli("audit verify --data-dir " + s.dir.string());
+    ASSERT_EQ(vcode, 0) << "round " << round << ": " << vout;
+    auto [kcode, kout] = runCli("keys status --data-dir " + s.dir.string());
+    ASSERT_EQ(kcode, 0) << "round " << round << ": " << kout;
+    // The server starts on it and the identity reads as it was.
+    s.server->start(start_args);
+    auto read = police.call("GET", person);
+    ASSERT_EQ(read.status, 200) << "round " << round << ": " << read.body;
+    EXPECT_EQ(read.json()["data"]["last_name"], identity["last_name"]) << "round " << round;
+    EXPECT_EQ(read.json()["data"]["first_name"], identity["first_name"]) << "round " << round;
+    s.server->stop();
+  }
+  // Rotating once more finishes whatever was interrupted; everything still verifies and reads.
+  auto [rcode, rout] = runCli("keys rotate --data-dir " + s.dir.string() + " --set schema.dir=" + PALERMO_SOURCE_DIR +
+                              "/schema");
+  ASSERT_EQ(rcode, 0) << rout;
+  auto [vcode, vout] = runCli("audit verify --data-dir " + s.dir.string());
+  EXPECT_EQ(vcode, 0) << vout;
+  s.server->start(start_args);
+  EXPECT_EQ(police.call("GET", person).json()["data"]["last_name"], identity["last_name"]);
+  std::printf("keys rotate (%d ms whole): %d kills, %d rotations finished before the kill, then finished; nothing lost\n",
+              full_ms, killed, finished);
+}
+
+// `palermo store copy` killed at a random moment: the target is empty (the copy is one
+// transaction) or whole, never half; copying again then succeeds and the copy's audit chain
+// verifies with as many entries as the source's.
+TEST(CrashConsistency, StoreCopyKilledAtAnyMomentLeavesTheTargetEmptyOrWhole) {
+  DemoServer s("palermo-crash-copy", false);
+  s.agency("Xüsusi polis (crash)", "special_police");
+  importPersons(s, "Xüsusi polis (crash)", 4000);
+  s.server->stop();
+  auto [scode, sout] = runCli("audit verify --data-dir " + s.dir.string());
+  ASSERT_EQ(scode, 0) << sout;
+  const long long source_entries = auditEntries(sout);
+  ASSERT_GT(source_entries, 0) << sout;
+  std::mt19937 rng(20261208);
+  int killed = 0, full_ms = 60000;
+  const int n = rounds(5);
+  for (int round = 0; round < n; ++round) {
+    const auto target = makeTempDir("palermo-crash-copy-target");
+    std::filesystem::copy_file(s.dir / "master.key", target / "master.key");
+    const std::string to = testDatabaseUrl(target);
+    int code = 0;
+    // As for the rotation: the first copy gives the duration, the others die within it.
+    const auto t0 = std::chrono::steady_clock::now();
+    const int after = round == 0 ? 600000 : std::uniform_int_distribution<int>(0, full_ms)(rng);
+    const bool was_killed = runAndKill(s.dir, {"store", "copy", "--data-dir", s.dir.string(), "--to", to}, after, code);
+    if (round == 0)
+      full_ms = static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    killed += was_killed ? 1 : 0;
+    // Again: into an empty target it succeeds; into a whole one it refuses, and that one is whole.
+    auto [again, again_out] = runCli("store copy --data-dir " + s.dir.string() + " --to '" + to + "'");
+    if (again == 0) {
+      EXPECT_NE(again_out.find("intact: " + std::to_string(source_entries) + " entries"), std::string::npos) << again_out;
+    } else {  // the first copy had committed (before or after the kill)
+      EXPECT_NE(again_out.find("is not empty"), std::string::npos) << "round " << round << ": " << again_out;
+    }
+    auto [vcode, vout] = runCli("audit verify --data-dir " + target.string());
+    EXPECT_EQ(vcode, 0) << "round " << round << ": " << vout;
+    EXPECT_EQ(auditEntries(vout), source_entries) << "round " << round << ": " << vout;
+    std::filesystem::remove_all(target);
+  }
+  std::printf("store copy (%d ms whole): %d of %d copies killed; each target empty or whole, the copy again intact\n",
+              full_ms, killed, n);
   s.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
                    std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"});
 }
