@@ -22,16 +22,20 @@ declare -A SOURCES=(
   [list_params]="tests/fuzz/fuzz_list_params.cpp src/api/list_params.cpp src/http/message.cpp src/core/json_input.cpp"
   [headers]="tests/fuzz/fuzz_headers.cpp src/records/http_values.cpp src/core/utf8.cpp"
   [schema]="tests/fuzz/fuzz_schema_yaml.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
+  [names]="tests/fuzz/fuzz_names.cpp src/linkage/normalize.cpp src/core/icu_transforms.cpp"
+  [rules]="tests/fuzz/fuzz_rules_yaml.cpp src/rules/rulebook.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [indicators]="tests/fuzz/fuzz_indicators_yaml.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
 )
 declare -A LIBS=(
   [totp]="-lcrypto -lsodium"
   [dates]="-lfmt"
   [schema]="-lfmt -lyaml-cpp"
+  [names]="-licui18n -licuuc -licudata"
+  [rules]="-lfmt -lyaml-cpp"
   [indicators]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http list_params headers totp dates schema indicators); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http list_params headers totp dates names schema rules indicators); fi
 
 passed=0
 failed=0

@@ -50,10 +50,10 @@ run_ctest() {  # run_ctest <label> [VAR=value ...]
 run_ctest SQLite PALERMO_TEST_BACKEND=sqlite
 run_ctest PostgreSQL PALERMO_TEST_BACKEND=postgres
 
-echo "== fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-10} s; long runs: docs/security.md)"
+echo "== fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-6} s; long runs: bash bench/fuzz.sh)"
 log=$(mktemp)
 set +e
-bash scripts/fuzz.sh 2>&1 | tee "$log"
+FUZZ_SECONDS=${FUZZ_SECONDS:-6} bash scripts/fuzz.sh 2>&1 | tee "$log"
 set -e
 p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log" | tail -1)
 f=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed/\2/p' "$log" | tail -1)
