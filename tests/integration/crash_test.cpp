@@ -1,5 +1,6 @@
 // Crash consistency (issue 25): the server is killed with SIGKILL at a random moment while
-// several users write - creates, updates and workflow transitions - and restarted on the same
+// several users write - creates, updates, workflow transitions, attachment uploads and imports -
+// and restarted on the same
 // database (SQLite, or PostgreSQL with PALERMO_TEST_BACKEND=postgres). Every write the server
 // acknowledged must be there afterwards, exactly as acknowledged (or as a later write that was
 // in flight when the server died), and the audit chain must verify. Ten rounds here; the
@@ -113,6 +114,12 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
   for (int t = 0; t < 3; ++t) writers.push_back(s.user("op" + std::to_string(t), "hotline_operator", hotline_agency));
   const std::string R = "/api/v1/records/signal";
 
+  // A fourth writer, of the special police: attachment uploads (a person's photo) and imports of
+  // ten signals at a time (one transaction each).
+  Client police = s.user("police", "police_investigator", s.agency("Xüsusi polis (crash)", "special_police"));
+  std::map<std::string, std::string> uploads;      // acknowledged attachment id -> its bytes
+  std::vector<std::vector<int64_t>> imports;       // acknowledged imports: the ids of their rows
+
   std::mutex mu;
   std::map<int64_t, Expected> expected;  // every acknowledged record
   std::size_t acknowledged_creates = 0, acknowledged_updates = 0, acknowledged_transitions = 0;
@@ -196,6 +203,53 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
           // The server died under this request: no answer, so nothing acknowledged.
         }
       });
+    threads.emplace_back([&, round] {
+      const std::vector<std::pair<std::string, std::string>> session = {{"Cookie", police.cookie},
+                                                                         {"X-CSRF-Token", police.csrf}};
+      try {
+        for (int n = 0; !stop; ++n) {
+          if (n % 2 == 0) {
+            // A made-up PNG: the signature, then bytes that name the round and the upload.
+            const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "round " + std::to_string(round) + " upload " +
+                                    std::to_string(n) + std::string(2048, static_cast<char>('a' + n % 26));
+            auto h = session;
+            h.emplace_back("Content-Type", "image/png");
+            const auto r = s.server->request("POST", "/api/v1/attachments/person/photo?name=foto.png", png, h);
+            if (r.status != 201) {
+              ADD_FAILURE() << "round " << round << ": upload " << r.status << " " << r.body;
+              return;
+            }
+            std::lock_guard<std::mutex> l(mu);
+            uploads[r.json()["id"].get<std::string>()] = png;
+            continue;
+          }
+          std::string lines;
+          for (int i = 0; i < 10; ++i)
+            lines += Json{{"_type", "signal"},
+                          {"_key", "r" + std::to_string(i)},
+                          {"received_at", "2026-01-01T09:00:00Z"},
+                          {"source", "hotline_152"},
+                          {"summary", "round " + std::to_string(round) + " import " + std::to_string(n) + " row " +
+                                          std::to_string(i)}}
+                         .dump() +
+                     "\n";
+          auto h = session;
+          h.emplace_back("Content-Type", "application/x-ndjson");
+          const auto r = s.server->request("POST", "/api/v1/imports?format=jsonl", lines, h);
+          if (r.status != 200) {
+            ADD_FAILURE() << "round " << round << ": import " << r.status << " " << r.body;
+            return;
+          }
+          std::vector<int64_t> ids;
+          const Json answer = r.json();
+          for (const auto& [key, id] : answer["ids"].items()) ids.push_back(id.get<int64_t>());
+          std::lock_guard<std::mutex> l(mu);
+          imports.push_back(std::move(ids));
+        }
+      } catch (const std::exception&) {
+        // The server died under this request: nothing acknowledged.
+      }
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 900)(rng)));
     EXPECT_EQ(s.server->stop(SIGKILL), 128 + SIGKILL);
     stop = true;
@@ -211,11 +265,29 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
   std::set<int64_t> all;
   for (const auto& [id, e] : expected) all.insert(id);
   verify(all, n_rounds);
+  // Every acknowledged upload, byte for byte; every row of every acknowledged import.
+  for (const auto& [id, bytes] : uploads) {
+    const auto r = police.call("GET", "/api/v1/attachments/" + id + "/content");
+    ASSERT_EQ(r.status, 200) << "acknowledged upload " << id << " is gone: " << r.body;
+    EXPECT_EQ(r.body, bytes) << "upload " << id;
+  }
+  std::size_t imported_rows = 0;
+  for (const auto& ids : imports) {
+    EXPECT_EQ(ids.size(), 10U);
+    for (const int64_t id : ids) {
+      EXPECT_EQ(police.call("GET", R + "/" + std::to_string(id)).status, 200) << "imported signal " << id << " is gone";
+      ++imported_rows;
+    }
+  }
+  EXPECT_GT(uploads.size(), 0U);
+  EXPECT_GT(imports.size(), 0U);
   s.server->stop();
   auto [code, out] = runCli("audit verify --data-dir " + s.dir.string());
   EXPECT_EQ(code, 0) << out;
-  std::printf("crash consistency: %d kills; %zu creates, %zu updates, %zu transitions acknowledged, none lost\n",
-              n_rounds, acknowledged_creates, acknowledged_updates, acknowledged_transitions);
+  std::printf("crash consistency: %d kills; %zu creates, %zu updates, %zu transitions, %zu uploads, %zu imports (%zu "
+              "rows) acknowledged, none lost\n",
+              n_rounds, acknowledged_creates, acknowledged_updates, acknowledged_transitions, uploads.size(),
+              imports.size(), imported_rows);
   EXPECT_GT(acknowledged_creates, static_cast<std::size_t>(n_rounds));
   s.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
                    std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"});
