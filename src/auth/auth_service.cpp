@@ -143,6 +143,9 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
     if (!step || !store_.useTotpStep(user->id, *step)) throw refuse(user, true);
   }
   if (user->failed_logins > 0) store_.recordLoginSuccess(user->id);
+  // The owner signed in: their earlier slips from this address no longer count against it.
+  if (store_.throttleCount(loginBucket(login, remote_ip), now, int64_t{config_.lockout_minutes} * 60) > 0)
+    store_.throttleClear(loginBucket(login, remote_ip));
   if (needsRehash(user->password_hash, cost_))
     store_.setPassword(user->id, hashPassword(password, cost_), user->must_change_password, now);
 

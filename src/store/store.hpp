@@ -432,6 +432,8 @@ class AuthStore {
   // starts again. throttleHit returns the count including this hit.
   virtual int throttleHit(const std::string& key, int64_t now, int64_t window) = 0;
   virtual int throttleCount(const std::string& key, int64_t now, int64_t window) = 0;
+  // Forgets a counter (a successful sign-in clears its login's failures from that address).
+  virtual void throttleClear(const std::string& key) = 0;
   virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
 };
 

@@ -136,7 +136,13 @@ TEST(Auth, FailuresSlowTheGuessingAddressNotTheAccountAndAnswerAlike) {
   // The administrator, from their own address, signs in at once: the account is not locked.
   auto own = from("198.51.100.20", "admin", password);
   EXPECT_EQ(own.status, 200) << own.body;
-  // An inactive account answers like a wrong password (checked in AccessMatrix for deactivation).
+  // A sign-in clears the owner's earlier slips from that address: two wrong, one right, two
+  // wrong, and the right password still works (four failures in all, the bound is three).
+  for (int twice = 0; twice < 2; ++twice) {
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(from("198.51.100.30", "admin", "wrong-password").status, 401);
+    auto ok = from("198.51.100.30", "admin", password);
+    EXPECT_EQ(ok.status, 200) << "after slips " << twice << ": " << ok.body;
+  }
   std::filesystem::remove_all(dir);
 }
 

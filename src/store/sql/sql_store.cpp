@@ -611,6 +611,10 @@ int SqlStore::throttleCount(const std::string& key, int64_t now, int64_t window)
   });
 }
 
+void SqlStore::throttleClear(const std::string& key) {
+  write([&](Db& db) { db.prepare("DELETE FROM throttle WHERE bucket = ?").bind(1, key).run(); });
+}
+
 int SqlStore::deleteExpiredThrottles(int64_t cutoff) {
   return write<int>([&](Db& db) {
     db.prepare("DELETE FROM throttle WHERE window_start <= ?").bind(1, cutoff).run();

@@ -162,6 +162,7 @@ class SqlStore : public Store {
   // Throttling counters shared by every instance (sign-in attempts per address).
   int throttleHit(const std::string& key, int64_t now, int64_t window) override;
   int throttleCount(const std::string& key, int64_t now, int64_t window) override;
+  void throttleClear(const std::string& key) override;
   int deleteExpiredThrottles(int64_t cutoff) override;
   std::vector<PersonLinkRow> personLinks() override;
   void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) override;
