@@ -16,7 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
-TEST_PACKAGES=(chromium nginx-light wrk postgresql poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui clang libclang-rt-14-dev)
+TEST_PACKAGES=(chromium nginx-light wrk postgresql poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui clang libclang-rt-14-dev testssl.sh)
 
 want=("${PACKAGES[@]}")
 if [[ "${PALERMO_SETUP_TESTS:-0}" == 1 ]]; then want+=("${TEST_PACKAGES[@]}"); fi

@@ -62,6 +62,9 @@ if [[ -z "$p" ]]; then count 0 1; else count "$p" "$f"; fi
 echo "== CTDC file: k-anonymity over 100,000 made-up victims, checked from the output (bench/README.md)"
 if build/palermo_ctdc_bench --victims 100000; then count 1 0; else count 0 1; fi
 
+echo "== TLS as a scanner sees it (testssl against the server's TLS listener; bench/tls_check.sh)"
+if bash bench/tls_check.sh; then count 1 0; else count 0 1; fi
+
 echo "== deployment samples (nginx -t, systemd-analyze verify)"
 if bash scripts/check-deploy.sh; then count 1 0; else count 0 1; fi
 

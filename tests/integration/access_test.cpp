@@ -372,7 +372,8 @@ TEST_F(AccessMatrix, ApiTokensActWithTheirRolesAndCanBeReadOnlyAndRevoked) {
   EXPECT_EQ(server_->request("GET", url, "", bearer2).status, 401);
   auto listed = w.call("GET", "/api/v1/auth/tokens");  // the session that changed it goes on
   ASSERT_EQ(listed.status, 200) << listed.body;
-  for (const auto& t : listed.json()["items"]) EXPECT_FALSE(t.value("revoked_at", Json()).is_null()) << listed.body;
+  const Json tokens = listed.json()["items"];  // kept: the loop reads into it
+  for (const auto& t : tokens) EXPECT_FALSE(t.value("revoked_at", Json()).is_null()) << listed.body;
 }
 
 TEST_F(AccessMatrix, ConsentLimitsSharingUnlessOverriddenWithAReason) {

@@ -219,6 +219,21 @@ TEST(Server, ServesOverTls) {
   const auto m = fread(code, 1, sizeof code - 1, q);
   pclose(q);
   EXPECT_EQ(std::string(code, m), "000");
+  // TLS 1.2 offers forward-secret AEAD suites only: a CBC suite or RSA key exchange is refused.
+  for (const std::string cipher : {"ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256"}) {
+    FILE* c = popen(("curl -sk --tls-max 1.2 --ciphers " + cipher + " -o /dev/null -w '%{http_code}' " + url +
+                     " 2>/dev/null").c_str(), "r");
+    char got[16] = {};
+    const auto k = fread(got, 1, sizeof got - 1, c);
+    pclose(c);
+    EXPECT_EQ(std::string(got, k), "000") << cipher;
+  }
+  FILE* g = popen(("curl -sk --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 -o /dev/null -w '%{http_code}' " + url +
+                   " 2>/dev/null").c_str(), "r");
+  char ok[16] = {};
+  const auto j = fread(ok, 1, sizeof ok - 1, g);
+  pclose(g);
+  EXPECT_EQ(std::string(ok, j), "200");
   std::filesystem::remove_all(dir);
 }
 
