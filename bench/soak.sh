@@ -36,14 +36,14 @@ done
 [[ -n "$url" ]] || { echo "soak: the server did not start"; cat "$work/palermo.out"; exit 1; }
 
 # A hotline agency and operator; the operator signs in and registers the signals read back.
-admin_csrf=$(bench_sign_in "$url" admin "$admin_otp" "soak admin password 1" "$work/admin.jar")
+admin_csrf=$(bench_sign_in "$url" admin "$admin_otp" "violet anchor harbour 61" "$work/admin.jar")
 agency=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
   -d '{"name":"Qaynar xətt (soak)","type":"hotline","region":"baku"}' "$url/api/v1/agencies" |
   sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 otp=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
   -d "{\"login\":\"operator\",\"display_name\":\"Operator\",\"roles\":[\"hotline_operator\"],\"agency_id\":$agency}" \
   "$url/api/v1/users" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p')
-password="soak operator password 1"
+password="copper lantern meadow 62"
 csrf=$(bench_sign_in "$url" operator "$otp" "$password" "$work/op.jar")
 cookie=$(awk '$6 == "palermo_session" {print $6 "=" $7}' "$work/op.jar")
 # Sign-ins in the mix are the coordinator's (no second factor: no identity access).
@@ -53,7 +53,7 @@ coord_agency=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'C
 coord_otp=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
   -d "{\"login\":\"coordinator\",\"display_name\":\"Coordinator\",\"roles\":[\"coordinator\"],\"agency_id\":$coord_agency}" \
   "$url/api/v1/users" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p')
-coord_password="soak coordinator password 1"
+coord_password="silver kettle orchard 63"
 bench_sign_in "$url" coordinator "$coord_otp" "$coord_password" "$work/coord.jar" >/dev/null
 ids=()
 for i in $(seq 1 200); do
@@ -61,6 +61,9 @@ for i in $(seq 1 200); do
     -d "{\"received_at\":\"2019-05-0$((i % 9 + 1))T10:00:00Z\",\"source\":\"hotline_152\",\"summary\":\"Seed $i\"}" \
     "$url/api/v1/records/signal" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')")
 done
+
+seeded=$(printf '%s\n' "${ids[@]}" | grep -c '^[0-9][0-9]*$' || true)
+[[ "$seeded" == 200 ]] || { echo "soak: seeding signals failed ($seeded of 200 created)"; exit 1; }
 
 # RSS every second, while wrk runs.
 (while kill -0 "$pid" 2>/dev/null; do
