@@ -35,24 +35,25 @@ for _ in $(seq 1 100); do
 done
 [[ -n "$url" ]] || { echo "soak: the server did not start"; cat "$work/palermo.out"; exit 1; }
 
-# A hotline agency and operator; the operator signs in and registers the signals read back.
 admin_csrf=$(bench_sign_in "$url" admin "$admin_otp" "violet anchor harbour 61" "$work/admin.jar")
-agency=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
-  -d '{"name":"Qaynar xətt (soak)","type":"hotline","region":"baku"}' "$url/api/v1/agencies" |
-  sed -n 's/.*"id":\([0-9]*\).*/\1/p')
-otp=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
-  -d "{\"login\":\"operator\",\"display_name\":\"Operator\",\"roles\":[\"hotline_operator\"],\"agency_id\":$agency}" \
-  "$url/api/v1/users" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p')
+# new_user LOGIN ROLE AGENCY_NAME AGENCY_TYPE REGION -> prints the one-time password of a new user
+# of a new agency (made by the administrator).
+new_user() {
+  local agency
+  agency=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$3\",\"type\":\"$4\",\"region\":\"$5\"}" "$url/api/v1/agencies" |
+    sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+  curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
+    -d "{\"login\":\"$1\",\"display_name\":\"$1\",\"roles\":[\"$2\"],\"agency_id\":$agency}" \
+    "$url/api/v1/users" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p'
+}
+# A hotline operator signs in and registers the signals read back.
+otp=$(new_user operator hotline_operator "Qaynar xətt (soak)" hotline baku)
 password="copper lantern meadow 62"
 csrf=$(bench_sign_in "$url" operator "$otp" "$password" "$work/op.jar")
 cookie=$(awk '$6 == "palermo_session" {print $6 "=" $7}' "$work/op.jar")
 # Sign-ins in the mix are the coordinator's (no second factor: no identity access).
-coord_agency=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
-  -d '{"name":"Koordinator (soak)","type":"coordinator","region":""}' "$url/api/v1/agencies" |
-  sed -n 's/.*"id":\([0-9]*\).*/\1/p')
-coord_otp=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
-  -d "{\"login\":\"coordinator\",\"display_name\":\"Coordinator\",\"roles\":[\"coordinator\"],\"agency_id\":$coord_agency}" \
-  "$url/api/v1/users" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p')
+coord_otp=$(new_user coordinator coordinator "Koordinator (soak)" coordinator "")
 coord_password="silver kettle orchard 63"
 bench_sign_in "$url" coordinator "$coord_otp" "$coord_password" "$work/coord.jar" >/dev/null
 ids=()
