@@ -75,6 +75,19 @@ bool runAndKill(const std::filesystem::path& dir, const std::vector<std::string>
   return true;
 }
 
+// Round 0 runs the command to its end and measures it (`full_ms`); later rounds kill it at a
+// random moment within that duration. Returns whether it was killed.
+bool runOrKillWithin(const std::filesystem::path& dir, const std::vector<std::string>& args, int round, int& full_ms,
+                     std::mt19937& rng, int& exit_code) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int after = round == 0 ? 600000 : std::uniform_int_distribution<int>(0, full_ms)(rng);
+  const bool killed = runAndKill(dir, args, after, exit_code);
+  if (round == 0)
+    full_ms = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+  return killed;
+}
+
 // Made-up persons (identity sealed, name terms in the blind index) imported for the agency: what
 // a key rotation re-encrypts and a store copy carries. The server is stopped around it.
 void importPersons(DemoServer& s, const std::string& agency, int n) {
@@ -319,12 +332,7 @@ TEST(CrashConsistency, KeysRotateKilledAtAnyMomentLeavesTheDatabaseWholeAndFinis
     int code = 0;
     // The first rotation runs to its end and gives the duration; the others are killed at a
     // random moment within it (from the key file being written to the last re-encryption).
-    const auto t0 = std::chrono::steady_clock::now();
-    const int after = round == 0 ? 600000 : std::uniform_int_distribution<int>(0, full_ms)(rng);
-    const bool was_killed = runAndKill(s.dir, rotate, after, code);
-    if (round == 0)
-      full_ms = static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    const bool was_killed = runOrKillWithin(s.dir, rotate, round, full_ms, rng, code);
     if (was_killed) ++killed;
     else {
       ASSERT_EQ(code, 0) << "round " << round;
@@ -375,12 +383,8 @@ TEST(CrashConsistency, StoreCopyKilledAtAnyMomentLeavesTheTargetEmptyOrWhole) {
     const std::string to = testDatabaseUrl(target);
     int code = 0;
     // As for the rotation: the first copy gives the duration, the others die within it.
-    const auto t0 = std::chrono::steady_clock::now();
-    const int after = round == 0 ? 600000 : std::uniform_int_distribution<int>(0, full_ms)(rng);
-    const bool was_killed = runAndKill(s.dir, {"store", "copy", "--data-dir", s.dir.string(), "--to", to}, after, code);
-    if (round == 0)
-      full_ms = static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    const bool was_killed =
+        runOrKillWithin(s.dir, {"store", "copy", "--data-dir", s.dir.string(), "--to", to}, round, full_ms, rng, code);
     killed += was_killed ? 1 : 0;
     // Again: into an empty target it succeeds; into a whole one it refuses, and that one is whole.
     auto [again, again_out] = runCli("store copy --data-dir " + s.dir.string() + " --to '" + to + "'");
