@@ -157,6 +157,10 @@ CreatedUser AdminService::createUser(int64_t by_user, const UserRequest& request
   out.one_time_password = auth::generatePassword();
   const std::string hash = auth::hashPassword(out.one_time_password, cost_);
   bool taken = false;
+  // Roles with identity access wait for a second administrator (the system - the command line,
+  // run by whoever holds the server and its keys - gives them at once).
+  std::vector<std::string> pending;
+  if (by_user != 0) pending = withoutIdentityRoles(roles);
   store_.inTransaction([&] {
     auto created = store_.createUser(NewUser{request.login, request.display_name, hash, roles, true, request.agency_id});
     if (!created) {
@@ -165,6 +169,14 @@ CreatedUser AdminService::createUser(int64_t by_user, const UserRequest& request
     }
     out.user = *created;
     audit(AuditDraft{by_user, "user.create", "user", created->id, {{"roles", roles}, {"agency_id", request.agency_id}}});
+    if (!pending.empty()) {
+      const int64_t at = nowMs() / 1000;
+      store_.setPendingRoles(created->id, pending, by_user, at,
+                             AuditDraft{by_user, "user.roles_requested", "user", created->id, {{"roles", pending}}});
+      out.user.pending_roles = pending;
+      out.user.pending_by = by_user;
+      out.user.pending_at = at;
+    }
   });
   if (taken)
     throw Problem(409, "user.login_taken", "A user with this login exists already.", {{"login", "unique", "is taken"}});
@@ -193,13 +205,80 @@ UserRow AdminService::changeAccess(int64_t by_user, int64_t user_id, const Acces
   if (user_id == by_user && (!active || roles != user->roles))
     errors.push_back({"roles", "self", "administrators do not change their own roles or deactivate themselves"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
-  store_.updateUserAccess(user_id, roles, agency_id, active,
-                          AuditDraft{by_user, "user.access_change", "user", user_id,
-                                     {{"roles_from", user->roles},
-                                      {"roles_to", roles},
-                                      {"agency_from", user->agency_id},
-                                      {"agency_to", agency_id},
-                                      {"active", active}}});
+  // Identity roles the user does not hold yet wait for a second administrator; the rest of the
+  // change (and any role taken away) applies at once. A new request replaces an older one.
+  std::vector<std::string> pending;
+  if (by_user != 0 && change.roles) {
+    for (const auto& r : withoutIdentityRoles(roles))
+      if (std::find(user->roles.begin(), user->roles.end(), r) == user->roles.end()) pending.push_back(r);
+      else roles.push_back(r);  // held already: kept
+  }
+  store_.inTransaction([&] {
+    store_.updateUserAccess(user_id, roles, agency_id, active,
+                            AuditDraft{by_user, "user.access_change", "user", user_id,
+                                       {{"roles_from", user->roles},
+                                        {"roles_to", roles},
+                                        {"agency_from", user->agency_id},
+                                        {"agency_to", agency_id},
+                                        {"active", active}}});
+    if (change.roles && (!pending.empty() || !user->pending_roles.empty()))
+      store_.setPendingRoles(user_id, pending, by_user, nowMs() / 1000,
+                             AuditDraft{by_user, pending.empty() ? "user.roles_request_withdrawn" : "user.roles_requested",
+                                        "user", user_id, {{"roles", pending}, {"replaces", user->pending_roles}}});
+  });
+  return *store_.findUserById(user_id);
+}
+
+std::vector<std::string> AdminService::withoutIdentityRoles(std::vector<std::string>& roles) const {
+  std::vector<std::string> identity;
+  if (!schema_ || !identity_role_approval_) return identity;
+  std::vector<std::string> kept;
+  for (const auto& name : roles) {
+    const auto it = schema_->roles.find(name);
+    const bool needs = it != schema_->roles.end() && !it->second.admin &&
+                       it->second.identity != records::IdentityAccess::None;
+    (needs ? identity : kept).push_back(name);
+  }
+  roles = std::move(kept);
+  return identity;
+}
+
+UserRow AdminService::approveRoles(int64_t by_user, int64_t user_id) {
+  auto user = store_.findUserById(user_id);
+  if (!user) throw Problem::notFound("There is no such user.");
+  if (user->pending_roles.empty())
+    throw Problem::conflict("user.no_pending_roles", "No roles of this user are waiting for approval.");
+  if (user->pending_by == by_user)
+    throw Problem(403, "user.same_administrator",
+                  "Another administrator must approve roles with identity access; you asked for them.");
+  if (user_id == by_user) throw Problem(403, "user.own_roles", "Administrators do not approve their own roles.");
+  // Checked again as they would be given now (the agency may have changed since the request).
+  std::vector<std::string> roles = user->roles;
+  roles.insert(roles.end(), user->pending_roles.begin(), user->pending_roles.end());
+  std::vector<std::string> checked;
+  auto errors = checkRoles(Json(roles), user->agency_id, checked);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  store_.inTransaction([&] {
+    store_.updateUserAccess(user_id, checked, user->agency_id, user->active,
+                            AuditDraft{by_user, "user.roles_approved", "user", user_id,
+                                       {{"roles", user->pending_roles},
+                                        {"requested_by", user->pending_by},
+                                        {"roles_from", user->roles},
+                                        {"roles_to", checked}}});
+    store_.setPendingRoles(user_id, {}, 0, 0, AuditDraft{by_user, "user.roles_request_closed", "user", user_id,
+                                                         {{"decision", "approved"}}});
+  });
+  return *store_.findUserById(user_id);
+}
+
+UserRow AdminService::rejectRoles(int64_t by_user, int64_t user_id) {
+  auto user = store_.findUserById(user_id);
+  if (!user) throw Problem::notFound("There is no such user.");
+  if (user->pending_roles.empty())
+    throw Problem::conflict("user.no_pending_roles", "No roles of this user are waiting for approval.");
+  store_.setPendingRoles(user_id, {}, 0, 0,
+                         AuditDraft{by_user, "user.roles_rejected", "user", user_id,
+                                    {{"roles", user->pending_roles}, {"requested_by", user->pending_by}}});
   return *store_.findUserById(user_id);
 }
 

@@ -79,6 +79,14 @@ class AdminService {
   UserRow changeAccess(int64_t by_user, int64_t user_id, const AccessChange& change);
   // A lost phone: the second factor removed, the user's sessions ended; audited.
   void resetSecondFactor(int64_t by_user, int64_t user_id);
+  // The two-person rule (docs/security.md): roles with identity access given through the API
+  // (createUser, changeAccess by an administrator) wait as the user's pending roles until another
+  // administrator approves them (403 user.same_administrator for the one who asked); either may
+  // reject. Audited: user.roles_requested, user.roles_approved, user.roles_rejected.
+  UserRow approveRoles(int64_t by_user, int64_t user_id);
+  UserRow rejectRoles(int64_t by_user, int64_t user_id);
+  // Off only where one administrator must do both (security.identity_role_approval=false).
+  void setIdentityRoleApproval(bool on) { identity_role_approval_ = on; }
   // Role names that exist and may be held by users of the agency; the errors name roles[i].
   [[nodiscard]] std::vector<FieldError> checkRoles(const Json& roles, int64_t agency_id,
                                                    std::vector<std::string>& out);
@@ -101,10 +109,14 @@ class AdminService {
 
  private:
   void audit(const AuditDraft& draft);
+  // Takes the roles with identity access (not administration) out of `roles` and returns them;
+  // none when approval is off or there are no role files.
+  std::vector<std::string> withoutIdentityRoles(std::vector<std::string>& roles) const;
 
   Store& store_;
   const records::Schema* schema_;
   auth::HashCost cost_;
+  bool identity_role_approval_ = true;
   std::mutex cache_mu_;
   std::unordered_map<int64_t, AgencyRow> agency_cache_;
   int64_t cache_loaded_at_ = 0;

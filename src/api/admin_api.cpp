@@ -125,6 +125,19 @@ void registerUserRoutes(http::Router& r, AppContext& ctx) {
     return Response::json(200, userJson(ctx.admin.changeAccess(p.user.id, id, change)));
   });
 
+  // The two-person rule: another administrator approves (or either rejects) the identity roles
+  // a user is waiting for.
+  r.post("/api/v1/users/{id}/roles/approve", [&ctx](Request& req) {
+    auto p = requireUser(ctx.auth, req);
+    requireAdmin(ctx, p);
+    return Response::json(200, userJson(ctx.admin.approveRoles(p.user.id, pathId(req, "id", "user"))));
+  });
+  r.post("/api/v1/users/{id}/roles/reject", [&ctx](Request& req) {
+    auto p = requireUser(ctx.auth, req);
+    requireAdmin(ctx, p);
+    return Response::json(200, userJson(ctx.admin.rejectRoles(p.user.id, pathId(req, "id", "user"))));
+  });
+
   // An administrator resets a user's second factor (a lost phone); the user sets it up again.
   r.post("/api/v1/users/{id}/totp/reset", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req);

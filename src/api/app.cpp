@@ -21,7 +21,9 @@ Json userJson(const UserRow& u) {
           {"agency_id", u.agency_id},
           {"must_change_password", u.must_change_password},
           {"totp_enabled", u.totp_enabled},
-          {"active", u.active}};
+          {"active", u.active},
+          {"pending_roles", u.pending_roles},
+          {"pending_by", u.pending_by}};
 }
 
 namespace {

@@ -535,6 +535,15 @@ class OpenApiBuilder {
   paths["/api/v1/users/{id}/totp/reset"]["parameters"] = {param("id", "path", integer, true, "user id")};
   op("/api/v1/users/{id}/totp/reset", "post", "user_totp_reset", "Reset a user's second factor (audited)",
      "administration", Json(), "200", anyObject);
+  for (const char* decision : {"approve", "reject"}) {
+    const std::string path = std::string("/api/v1/users/{id}/roles/") + decision;
+    paths[path]["parameters"] = {param("id", "path", integer, true, "user id")};
+    op(path, "post", std::string("user_roles_") + decision,
+       std::string(decision[0] == 'a' ? "Approve" : "Reject") +
+           " the roles with identity access a user is waiting for (two-person rule: another administrator "
+           "approves; audited)",
+       "administration", Json(), "200", anyObject);
+  }
   op("/api/v1/roles", "get", "roles", "Roles with their permissions, scope and identity access", "administration",
      Json(), "200", anyObject);
   op("/api/v1/agencies", "get", "agencies", "Agencies and the agency types", "administration", Json(), "200",

@@ -88,6 +88,7 @@ int runServe(const Config& config, bool print_routes = false) {
       }
     });
   admin::AdminService administration(*store, &schema, auth.cost());
+  administration.setIdentityRoleApproval(config.identity_role_approval);
   std::unique_ptr<linkage::LinkageService> linkage_service;
   if (links) linkage_service =
       std::make_unique<linkage::LinkageService>(*links, *store, &keys, config.linkage_searches_per_hour);

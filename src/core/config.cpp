@@ -51,6 +51,8 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"security.session_idle_minutes", "30", "A session ends after this much inactivity."},
     {"security.session_absolute_hours", "12", "A session ends this long after sign-in."},
     {"security.max_failed_logins", "5", "Failed sign-ins from one address against one login before that address waits (the account itself is never locked)."},
+    {"security.identity_role_approval", "true",
+     "Roles with identity access given by an administrator wait for a second administrator's approval (two-person rule)."},
     {"security.linkage_searches_per_hour", "300",
      "Searches for persons (intake matching) one user may make in an hour; 0: no bound."},
     {"security.lockout_minutes", "15", "How long that address waits, and the window its failures are counted in."},
@@ -252,6 +254,7 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
       static_cast<int>(toInt("security.session_absolute_hours", values["security.session_absolute_hours"], 1, 24 * 7));
   c.max_failed_logins =
       static_cast<int>(toInt("security.max_failed_logins", values["security.max_failed_logins"], 1, 1000));
+  c.identity_role_approval = toBool("security.identity_role_approval", values["security.identity_role_approval"]);
   c.linkage_searches_per_hour = static_cast<int>(
       toInt("security.linkage_searches_per_hour", values["security.linkage_searches_per_hour"], 0, 1000000));
   c.lockout_minutes = static_cast<int>(toInt("security.lockout_minutes", values["security.lockout_minutes"], 1, 24 * 60));
@@ -297,6 +300,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.max_failed_logins", std::to_string(c.max_failed_logins)},
       {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
       {"security.linkage_searches_per_hour", std::to_string(c.linkage_searches_per_hour)},
+      {"security.identity_role_approval", c.identity_role_approval ? "true" : "false"},
   };
 }
 

@@ -67,6 +67,7 @@ struct Config {
   int max_failed_logins = 5;
   int lockout_minutes = 15;
   int linkage_searches_per_hour = 300;  // per user; 0: no bound
+  bool identity_role_approval = true;   // the two-person rule for roles with identity access
 
   [[nodiscard]] bool tlsEnabled() const { return !tls_cert.empty() || !tls_key.empty(); }
   [[nodiscard]] std::string sqlitePath() const;

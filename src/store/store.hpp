@@ -38,6 +38,11 @@ struct UserRow {
   std::string totp_secret;        // sealed TOTP secret (pending until totp_enabled); empty: none
   bool totp_enabled = false;
   int64_t totp_last_step = 0;     // last time step accepted, so a code is used once
+  // Roles with identity access asked for by one administrator, not yet approved by another
+  // (the two-person rule, docs/security.md); empty: none pending.
+  std::vector<std::string> pending_roles;
+  int64_t pending_by = 0;         // the administrator who asked
+  int64_t pending_at = 0;         // unix seconds
 };
 
 struct NewUser {
@@ -407,6 +412,10 @@ class AuthStore {
   virtual void touchApiToken(int64_t token_id, int64_t now) = 0;
   // Second factor: store a (sealed) secret, pending or enabled; empty secret removes it.
   virtual void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) = 0;
+  // Records (or, with no roles, clears) the roles awaiting approval, with the audit entry, in one
+  // transaction.
+  virtual void setPendingRoles(int64_t user_id, const std::vector<std::string>& roles, int64_t by, int64_t at,
+                               const AuditDraft& audit) = 0;
   // Records `step` as used if it is later than the last one used; false means a replay.
   virtual bool useTotpStep(int64_t user_id, int64_t step) = 0;
 

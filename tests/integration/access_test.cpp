@@ -53,6 +53,7 @@ class AccessMatrix : public ::testing::Test {
     ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
     server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--set", "schema.dir=" + kFixtureSchema, "--set", "statistics.dir="}, dir_);
     admin_ = signIn(*server_, "admin", m[1], true);
+    admins_ = std::make_unique<Administrators>(*server_, admin_);
     // Three agencies: two in region r1 (an NGO and the special police), one NGO in r2.
     home_ = agency("NGO Home", "ngo", "r1");
     police_ = agency("Police", "special_police", "r1");
@@ -62,6 +63,7 @@ class AccessMatrix : public ::testing::Test {
     w_far_ = user("w_far", {"fx_worker_agency"}, far_);
   }
   void TearDown() override {
+    admins_.reset();
     server_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -73,10 +75,7 @@ class AccessMatrix : public ::testing::Test {
   }
 
   Client user(const std::string& login, const std::vector<std::string>& roles, int64_t agency_id) {
-    auto r = admin_.call("POST", "/api/v1/users",
-                         {{"login", login}, {"display_name", login}, {"roles", roles}, {"agency_id", agency_id}});
-    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
-    return signIn(*server_, login, r.json()["one_time_password"], true);
+    return admins_->user(login, roles, agency_id);
   }
 
   int64_t createAs(const Client& c, const std::string& title, bool with_name = true) {
@@ -95,6 +94,7 @@ class AccessMatrix : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<ServerProcess> server_;
   Client admin_, w_home_, w_police_, w_far_;
+  std::unique_ptr<Administrators> admins_;  // admin_ asks, a second administrator approves
   int64_t home_ = 0, police_ = 0, far_ = 0;
 };
 
@@ -314,6 +314,16 @@ TEST_F(AccessMatrix, RolesAreCheckedAgainstTheAgencyAndChangesAreAudited) {
   EXPECT_EQ(u.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).status, 200);
   auto ch = admin_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"roles", {"fx_clerk_own"}}});
   ASSERT_EQ(ch.status, 200) << ch.body;
+  // The role taken away goes at once; the identity role waits for a second administrator.
+  EXPECT_EQ(ch.json()["roles"], Json::array()) << ch.body;
+  EXPECT_EQ(ch.json()["pending_roles"], Json({"fx_clerk_own"})) << ch.body;
+  EXPECT_EQ(u.call("GET", "/api/v1/records/test_case/" + std::to_string(id)).status, 404);
+  const std::string approve = "/api/v1/users/" + std::to_string(u.id) + "/roles/approve";
+  EXPECT_EQ(admin_.call("POST", approve).json()["code"], "user.same_administrator");
+  auto approved = admins_->second().call("POST", approve);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["roles"], Json({"fx_clerk_own"})) << approved.body;
+  EXPECT_EQ(approved.json()["pending_roles"], Json::array()) << approved.body;
   // The new role reads identity, so it needs a second factor first ...
   auto blocked = u.call("GET", "/api/v1/records/test_case/" + std::to_string(id));
   EXPECT_EQ(blocked.status, 403);
@@ -326,6 +336,68 @@ TEST_F(AccessMatrix, RolesAreCheckedAgainstTheAgencyAndChangesAreAudited) {
   EXPECT_EQ(u.call("GET", "/api/v1/auth/me").status, 401);
   // Non-administrators cannot.
   EXPECT_EQ(w_home_.call("PATCH", "/api/v1/users/" + std::to_string(u.id), {{"active", true}}).status, 403);
+}
+
+// The two-person rule (issue 25): one administrator cannot make a user who reads identities (and
+// then sign in as it). The roles wait until another administrator approves; either may reject;
+// every step is audited with who asked and who decided.
+TEST_F(AccessMatrix, IdentityRolesNeedASecondAdministrator) {
+  const int64_t record = createAs(w_far_, "named");
+  const std::string url = "/api/v1/records/test_case/" + std::to_string(record);
+  auto r = admin_.call("POST", "/api/v1/users",
+                       {{"login", "clerk"}, {"display_name", "Clerk"}, {"roles", {"fx_clerk_own", "fx_reader_national"}},
+                        {"agency_id", home_}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const Json created = r.json();
+  const std::string id = std::to_string(created["id"].get<int64_t>());
+  EXPECT_EQ(created["roles"], Json({"fx_reader_national"})) << r.body;  // no identity: given at once
+  EXPECT_EQ(created["pending_roles"], Json({"fx_clerk_own"})) << r.body;
+  EXPECT_EQ(created["pending_by"], admin_.id);
+  // Signed in meanwhile, the user has only what was given: the record without its identity.
+  Client clerk = signIn(*server_, "clerk", created["one_time_password"], true);
+  auto seen = clerk.call("GET", url);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.body.find("Made Up Person"), std::string::npos) << seen.body;
+
+  // Not the administrator who asked, not a worker; nothing to reject twice.
+  auto own = admin_.call("POST", "/api/v1/users/" + id + "/roles/approve");
+  EXPECT_EQ(own.status, 403) << own.body;
+  EXPECT_EQ(own.json()["code"], "user.same_administrator");
+  EXPECT_EQ(w_home_.call("POST", "/api/v1/users/" + id + "/roles/approve").status, 403);
+  const Client& second = admins_->second();
+  auto rejected = second.call("POST", "/api/v1/users/" + id + "/roles/reject");
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(rejected.json()["pending_roles"], Json::array());
+  EXPECT_EQ(rejected.json()["roles"], Json({"fx_reader_national"}));
+  auto again = second.call("POST", "/api/v1/users/" + id + "/roles/approve");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(again.json()["code"], "user.no_pending_roles");
+
+  // Asked again by the second administrator, approved by the first: held, and it needs a
+  // second factor like any identity role.
+  auto asked = second.call("PATCH", "/api/v1/users/" + id, {{"roles", {"fx_reader_national", "fx_assigned"}}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(asked.json()["pending_roles"], Json({"fx_assigned"})) << asked.body;
+  EXPECT_EQ(asked.json()["pending_by"], second.id);
+  auto approved = admin_.call("POST", "/api/v1/users/" + id + "/roles/approve");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["roles"], Json({"fx_reader_national", "fx_assigned"})) << approved.body;
+  EXPECT_EQ(approved.json()["pending_roles"], Json::array());
+  EXPECT_EQ(clerk.call("GET", url).json()["code"], "auth.second_factor_required");
+
+  // An administrator's own account never holds an identity role, approved or not.
+  auto mixed = second.call("PATCH", "/api/v1/users/" + std::to_string(admin_.id), {{"roles", {"admin", "fx_assigned"}}});
+  EXPECT_EQ(mixed.status, 422) << mixed.body;
+
+  // The audit holds the request, the rejection and the approval, with who asked.
+  const Json audit = admin_.call("GET", "/api/v1/audit?action=user.").json();
+  std::vector<std::string> actions;
+  for (const auto& e : audit["items"])
+    if (e["record_id"] == created["id"] && e["action"].get<std::string>().rfind("user.roles", 0) == 0)
+      actions.push_back(e["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"user.roles_request_closed", "user.roles_approved", "user.roles_requested",
+                                               "user.roles_rejected", "user.roles_requested"}))
+      << audit.dump();
 }
 
 TEST_F(AccessMatrix, ApiTokensActWithTheirRolesAndCanBeReadOnlyAndRevoked) {

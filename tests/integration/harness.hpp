@@ -372,6 +372,43 @@ inline Client signIn(ServerProcess& s, const std::string& login, const std::stri
   return c;
 }
 
+// The two-person rule (docs/security.md): roles with identity access that one administrator
+// gives wait until a second administrator approves them. `Administrators` creates users as an
+// office does: `first` asks, `second` (made on first use) approves.
+class Administrators {
+ public:
+  Administrators(ServerProcess& s, Client first) : server_(&s), first_(std::move(first)) {}
+  const Client& first() const { return first_; }
+  const Client& second() {
+    if (!second_) {
+      auto r = first_.call("POST", "/api/v1/users",
+                           {{"login", "second.admin"}, {"display_name", "Second administrator"}, {"roles", {"admin"}}});
+      if (r.status != 201) throw std::runtime_error("second administrator: " + r.body);
+      second_ = signIn(*server_, "second.admin", r.json()["one_time_password"], true);
+    }
+    return *second_;
+  }
+  // A user of the agency, its roles approved, signed in (password changed, second factor
+  // enrolled when needed).
+  Client user(const std::string& login, const std::vector<std::string>& roles, int64_t agency_id) {
+    Json body = {{"login", login}, {"display_name", login}, {"roles", roles}};
+    if (agency_id != 0) body["agency_id"] = agency_id;
+    auto r = first_.call("POST", "/api/v1/users", body);
+    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
+    const std::string password = r.json()["one_time_password"];
+    if (!r.json()["pending_roles"].empty()) {
+      auto a = second().call("POST", "/api/v1/users/" + std::to_string(r.json()["id"].get<int64_t>()) + "/roles/approve");
+      if (a.status != 200) throw std::runtime_error("roles approval failed: " + a.body);
+    }
+    return signIn(*server_, login, password, true);
+  }
+
+ private:
+  ServerProcess* server_;
+  Client first_;
+  std::optional<Client> second_;
+};
+
 
 // The national demo imported by the CLI into a fresh directory, a first administrator, and a
 // server over it with the product schema, rules and indicators: the setting of the tests over
@@ -394,6 +431,7 @@ class DemoServer {
     server = std::make_unique<ServerProcess>(
         std::vector<std::string>{"--set", schema, "--set", rules, "--set", "statistics.dir=" + src + "/indicators"}, dir);
     admin = signIn(*server, "admin", m[1], true);
+    admins = std::make_unique<Administrators>(*server, admin);
   }
   ~DemoServer() {
     server->stop();
@@ -409,15 +447,13 @@ class DemoServer {
   }
   // A user of the agency, signed in (password changed, second factor enrolled when needed).
   Client user(const std::string& login, const std::string& role, int64_t agency_id) {
-    auto r = admin.call("POST", "/api/v1/users",
-                        {{"login", login}, {"display_name", login}, {"roles", {role}}, {"agency_id", agency_id}});
-    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
-    return signIn(*server, login, r.json()["one_time_password"], true);
+    return admins->user(login, {role}, agency_id);
   }
 
   std::filesystem::path dir;
   std::unique_ptr<ServerProcess> server;
   Client admin;
+  std::unique_ptr<Administrators> admins;  // admin asks, a second administrator approves
 };
 
 }  // namespace palermo::test

@@ -131,13 +131,7 @@ TEST(Hostile, EveryBodyTakingRouteSurvivesHostileJson) {
     Client admin = signIn(s, "admin", password, true);
     auto agency = admin.call("POST", "/api/v1/agencies", {{"name", "Hotline 152"}, {"type", "hotline"}, {"region", "baku"}});
     ASSERT_EQ(agency.status, 201) << agency.body;
-    auto created = admin.call("POST", "/api/v1/users",
-                              {{"login", "operator"},
-                               {"display_name", "Operator"},
-                               {"roles", {"hotline_operator"}},
-                               {"agency_id", agency.json()["id"]}});
-    ASSERT_EQ(created.status, 201) << created.body;
-    Client op = signIn(s, "operator", created.json()["one_time_password"], true);
+    Client op = Administrators(s, admin).user("operator", {"hotline_operator"}, agency.json()["id"]);
 
     auto [code, out] = runCli("routes --data-dir " + dir.string() + " --set schema.dir=" + src + "/schema --set " +
                               sets[1] + " --set statistics.dir=" + src + "/indicators");

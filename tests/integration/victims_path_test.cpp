@@ -25,6 +25,7 @@ class VictimsPath : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>(
         std::vector<std::string>{"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules}, dir_);
     admin_ = signIn(*server_, "admin", m[1], true);
+    admins_ = std::make_unique<Administrators>(*server_, admin_);
   }
   void TearDown() override {
     server_.reset();
@@ -36,10 +37,7 @@ class VictimsPath : public ::testing::Test {
     return r.json()["id"];
   }
   Client user(const std::string& login, const std::string& role, int64_t agency_id) {
-    auto r = admin_.call("POST", "/api/v1/users",
-                         {{"login", login}, {"display_name", login}, {"roles", {role}}, {"agency_id", agency_id}});
-    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
-    return signIn(*server_, login, r.json()["one_time_password"], true);
+    return admins_->user(login, {role}, agency_id);
   }
   static int64_t created(const HttpResult& r, const std::string& what) {
     EXPECT_EQ(r.status, 201) << what << ": " << r.body;
@@ -50,6 +48,7 @@ class VictimsPath : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<ServerProcess> server_;
   Client admin_;
+  std::unique_ptr<Administrators> admins_;  // admin_ asks, a second administrator approves
 };
 
 }  // namespace

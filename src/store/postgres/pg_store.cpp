@@ -212,6 +212,11 @@ CREATE TABLE person_links (
 );
 CREATE INDEX person_links_by_person ON person_links(person_id);
 )SQL"},
+      {12, "identity roles awaiting a second administrator", R"SQL(
+ALTER TABLE users ADD COLUMN pending_roles TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN pending_by BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN pending_at BIGINT NOT NULL DEFAULT 0;
+)SQL"},
   };
 }
 

@@ -36,7 +36,8 @@ std::vector<std::string> splitRoles(const std::string& s) {
 
 constexpr const char* kUserColumns =
     "id, login, display_name, password_hash, roles, must_change_password, active, failed_logins, locked_until, "
-    "created_at, password_changed_at, agency_id, totp_secret, totp_enabled, totp_last_step";
+    "created_at, password_changed_at, agency_id, totp_secret, totp_enabled, totp_last_step, pending_roles, pending_by, "
+    "pending_at";
 
 UserRow readUser(const Stmt& s) {
   UserRow u;
@@ -55,6 +56,9 @@ UserRow readUser(const Stmt& s) {
   u.totp_secret = s.isNull(12) ? std::string() : s.blob(12);
   u.totp_enabled = s.int64(13) != 0;
   u.totp_last_step = s.int64(14);
+  u.pending_roles = splitRoles(s.text(15));
+  u.pending_by = s.int64(16);
+  u.pending_at = s.int64(17);
   return u;
 }
 
@@ -494,6 +498,16 @@ void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>&
         .bindAll(joinRoles(roles), agency_id, active ? 1 : 0, user_id)
         .run();
     if (!active) db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+    appendAuditIn(db, audit, user_id, unixNow() * 1000);
+  });
+}
+
+void SqlStore::setPendingRoles(int64_t user_id, const std::vector<std::string>& roles, int64_t by, int64_t at,
+                               const AuditDraft& audit) {
+  write([&](Db& db) {
+    db.prepare("UPDATE users SET pending_roles = ?, pending_by = ?, pending_at = ? WHERE id = ?")
+        .bindAll(joinRoles(roles), roles.empty() ? int64_t{0} : by, roles.empty() ? int64_t{0} : at, user_id)
+        .run();
     appendAuditIn(db, audit, user_id, unixNow() * 1000);
   });
 }

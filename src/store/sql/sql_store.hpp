@@ -96,6 +96,8 @@ class SqlStore : public Store {
   bool recordVisible(int64_t record_id, const Visibility& v) override;
   void setIdentityBlocked(int64_t record_id, const std::vector<std::string>& roles, const AuditDraft& audit) override;
   void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) override;
+  void setPendingRoles(int64_t user_id, const std::vector<std::string>& roles, int64_t by, int64_t at,
+                       const AuditDraft& audit) override;
   int64_t createApiToken(const ApiTokenRow& t, const AuditDraft& audit) override;
   std::optional<ApiTokenRow> findApiToken(const std::string& token_hash) override;
   std::vector<ApiTokenRow> listApiTokens(int64_t user_id) override;
