@@ -24,10 +24,14 @@ declare -A SOURCES=(
   [schema]="tests/fuzz/fuzz_schema_yaml.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [names]="tests/fuzz/fuzz_names.cpp src/linkage/normalize.cpp src/core/icu_transforms.cpp"
   [rules]="tests/fuzz/fuzz_rules_yaml.cpp src/rules/rulebook.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
+  [cursor]="tests/fuzz/fuzz_cursor.cpp src/records/cursor.cpp src/core/json_input.cpp src/core/random.cpp"
+  [import]="tests/fuzz/fuzz_import.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [indicators]="tests/fuzz/fuzz_indicators_yaml.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
 )
 declare -A LIBS=(
   [totp]="-lcrypto -lsodium"
+  [cursor]="-lsodium"
+  [import]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
   [dates]="-lfmt"
   [schema]="-lfmt -lyaml-cpp"
   [names]="-licui18n -licuuc -licudata"
@@ -35,7 +39,7 @@ declare -A LIBS=(
   [indicators]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http list_params headers totp dates names schema rules indicators); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http list_params cursor import headers totp dates names schema rules indicators); fi
 
 passed=0
 failed=0

@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "core/text_fold.hpp"
+#include "records/cursor.hpp"
 
 namespace palermo::records {
 
@@ -100,43 +101,6 @@ Json coerce(const FieldDef* f, const std::string& field, const Json& raw, std::v
       return bad("true or false");
     default:
       return s;
-  }
-}
-
-struct Cursor {
-  Json value;
-  int64_t id = 0;
-};
-
-std::string encodeCursor(const Json& value, int64_t id) { return base64url(Json::array({value, id}).dump()); }
-
-bool decodeCursor(const std::string& text, Cursor& out) {
-  if (text.size() > 2000) return false;
-  // base64url decode via libsodium is in core/random; do it inline with nlohmann after decoding.
-  std::string bytes;
-  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  int val = 0;
-  int bits = -8;
-  for (char c : text) {
-    const auto pos = kAlphabet.find(c);
-    if (pos == std::string::npos) return false;
-    val = (val << 6) + static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 0) {
-      bytes.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  try {
-    const Json j = parseJsonInput(bytes, JsonLimits{4, 64 * 1024});
-    if (!j.is_array() || j.size() != 2 || !j[1].is_number_integer()) return false;
-    out.value = j[0];
-    out.id = j[1].get<int64_t>();
-    return out.id > 0;
-  } catch (const JsonInputError&) {
-    return false;
-  } catch (const Json::exception&) {
-    return false;
   }
 }
 
@@ -773,8 +737,8 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
   // identities (a statistics role cannot probe names).
   if (!p.name_query.empty() && !actor.may(type.name, "read_identity"))
     errors.push_back({"q", "identity", "name search needs access to identities"});
-  Cursor cursor;
-  if (!p.cursor.empty() && !decodeCursor(p.cursor, cursor))
+  ListCursor cursor;
+  if (!p.cursor.empty() && !decodeListCursor(p.cursor, cursor))
     errors.push_back({"cursor", "invalid", "is not a cursor this server gave out"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   if (!p.name_query.empty()) {
@@ -821,7 +785,7 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
     else if (p.sort_field == "updated_at") value = last.updated_at;
     else value = last.data.contains(p.sort_field) ? last.data[p.sort_field] : Json();
     if (value.is_boolean()) value = value.get<bool>() ? 1 : 0;
-    out.next_cursor = encodeCursor(value, last.id);
+    out.next_cursor = encodeListCursor(value, last.id);
   }
   return out;
 }

@@ -198,6 +198,14 @@ TEST_F(RecordsApi, ListsFilterSortAndPageWithCursors) {
   const auto found = rules(bad);
   for (const char* expected : {"nope:unknown_field", "sort:unknown_field", "limit:range", "quantity:filter"})
     EXPECT_TRUE(found.count(expected)) << expected << " in " << bad.body;
+  // A cursor the server could not have given out: not base64url, [object, id], [value, 0], a
+  // huge id, nested lists, too long. Each is named, none reaches the database.
+  for (const std::string& cursor : std::vector<std::string>{"%25%25%25", "W3siYSI6MX0sNV0", "WyIyMDE5IiwwXQ", "WzEsMTg0NDY3NDQwNzM3MDk1NTE2MTVd", "W1tbW1tbMV1dXV1dLDFd",
+        std::string(2001, 'A')}) {
+    auto r = call("GET", "/api/v1/records/test_case?sort=-decided_on&cursor=" + cursor);
+    EXPECT_EQ(r.status, 422) << cursor << ": " << r.body;
+    EXPECT_TRUE(rules(r).count("cursor:invalid")) << cursor << ": " << r.body;
+  }
 }
 
 TEST_F(RecordsApi, NameSearchToleratesScriptAndDiacriticsAndIdentityIsEncrypted) {

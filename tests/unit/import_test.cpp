@@ -157,6 +157,30 @@ TEST_F(Import, CsvCellsAreTypedByTheSchema) {
   EXPECT_EQ(e2[0].code, "unknown_field");
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_import.cpp): a "_type" that is not a string threw out of the
+// reader instead of naming the line; "nan", "inf" and hexadecimal were read as decimals.
+TEST_F(Import, HostileCellsAndKeysAreNamedNotThrown) {
+  std::istringstream in("{\"_type\":5,\"x\":1}\n{\"_type\":[\"person\"]}\n");
+  std::vector<ImportError> errors;
+  const auto rows = readJsonLines(in, "t.jsonl", "", errors);
+  ASSERT_GE(errors.size(), 2U);
+  EXPECT_EQ(errors[0].line, 1);
+  EXPECT_EQ(errors[0].field, "_type");
+  EXPECT_EQ(errors[0].code, "type");
+  for (const auto& r : rows) EXPECT_FALSE(r.data.contains("_type"));
+  std::istringstream cells("sentence_years\n2.5\nnan\ninf\n0x1p3\n1e999\n-1.25e1\n");
+  std::vector<ImportError> e2;
+  const auto years = readCsv(cells, "a.csv", "accused", schema_, e2);
+  ASSERT_EQ(years.size(), 6U);
+  EXPECT_EQ(years[0].data["sentence_years"], 2.5);
+  EXPECT_EQ(years[5].data["sentence_years"], -12.5);
+  ASSERT_EQ(e2.size(), 4U);
+  for (std::size_t i = 0; i < e2.size(); ++i) {
+    EXPECT_EQ(e2[i].line, static_cast<int>(i) + 3);
+    EXPECT_EQ(e2[i].field, "sentence_years");
+  }
+}
+
 // History as it happened (issue 28): a person identified in 2016 and found in 2017 not to be a
 // victim goes through the explicit correction, audited, and is identified on a day of 2016 and
 // not a victim on a day of 2017; a subsidy amount that is not the rate is refused, not replaced.
