@@ -26,6 +26,10 @@ trap cleanup EXIT
 "$BIN" user add --data-dir "$work" --set security.password_cost=min --login admin --display-name Admin --role admin \
   >"$work/admin.out" 2>&1
 admin_otp=$(sed -n 's/.*One-time password: \(\S*\).*/\1/p' "$work/admin.out")
+# A second administrator approves the identity roles the first gives (the two-person rule).
+"$BIN" user add --data-dir "$work" --set security.password_cost=min --login admin2 --display-name "Admin 2" \
+  --role admin >"$work/admin2.out" 2>&1
+admin2_otp=$(sed -n 's/.*One-time password: \(\S*\).*/\1/p' "$work/admin2.out")
 "$BIN" serve --data-dir "$work" --set server.port=0 --set log.file="$work/palermo.log" \
   --set security.password_cost=min --set security.linkage_searches_per_hour=0 >"$work/palermo.out" 2>&1 &
 pid=$!
@@ -36,16 +40,22 @@ done
 [[ -n "$url" ]] || { echo "soak: the server did not start"; cat "$work/palermo.out"; exit 1; }
 
 admin_csrf=$(bench_sign_in "$url" admin "$admin_otp" "violet anchor harbour 61" "$work/admin.jar")
+admin2_csrf=$(bench_sign_in "$url" admin2 "$admin2_otp" "amber compass willow 60" "$work/admin2.jar")
 # new_user LOGIN ROLE AGENCY_NAME AGENCY_TYPE REGION -> prints the one-time password of a new user
-# of a new agency (made by the administrator).
+# of a new agency (made by the administrator, an identity role approved by the second).
 new_user() {
   local agency
   agency=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
     -d "{\"name\":\"$3\",\"type\":\"$4\",\"region\":\"$5\"}" "$url/api/v1/agencies" |
     sed -n 's/.*"id":\([0-9]*\).*/\1/p')
-  curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
-    -d "{\"login\":\"$1\",\"display_name\":\"$1\",\"roles\":[\"$2\"],\"agency_id\":$agency}" \
-    "$url/api/v1/users" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p'
+  local created id
+  created=$(curl -s -b "$work/admin.jar" -H "X-CSRF-Token: $admin_csrf" -H 'Content-Type: application/json' \
+    -d "{\"login\":\"$1\",\"display_name\":\"$1\",\"roles\":[\"$2\"],\"agency_id\":$agency}" "$url/api/v1/users")
+  if [[ "$created" == *'"pending_roles":["'* ]]; then
+    id=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$created")
+    curl -s -o /dev/null -b "$work/admin2.jar" -H "X-CSRF-Token: $admin2_csrf" -X POST "$url/api/v1/users/$id/roles/approve"
+  fi
+  sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p' <<<"$created"
 }
 # A hotline operator signs in and registers the signals read back.
 otp=$(new_user operator hotline_operator "Qaynar xətt (soak)" hotline baku)

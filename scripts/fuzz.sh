@@ -24,6 +24,7 @@ declare -A SOURCES=(
   [schema]="tests/fuzz/fuzz_schema_yaml.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [names]="tests/fuzz/fuzz_names.cpp src/linkage/normalize.cpp src/core/icu_transforms.cpp"
   [rules]="tests/fuzz/fuzz_rules_yaml.cpp src/rules/rulebook.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
+  [http_request]="tests/fuzz/fuzz_http_request.cpp src/http/request_read.cpp src/http/message.cpp src/http/router.cpp src/core/json_input.cpp src/core/random.cpp"
   [cursor]="tests/fuzz/fuzz_cursor.cpp src/records/cursor.cpp src/core/json_input.cpp src/core/random.cpp"
   [import]="tests/fuzz/fuzz_import.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [indicators]="tests/fuzz/fuzz_indicators_yaml.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
@@ -31,6 +32,7 @@ declare -A SOURCES=(
 declare -A LIBS=(
   [totp]="-lcrypto -lsodium"
   [cursor]="-lsodium"
+  [http_request]="-lsodium -DBOOST_ENABLE_ASSERT_HANDLER"
   [import]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
   [dates]="-lfmt"
   [schema]="-lfmt -lyaml-cpp"
@@ -39,7 +41,7 @@ declare -A LIBS=(
   [indicators]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http list_params cursor import headers totp dates names schema rules indicators); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import headers totp dates names schema rules indicators); fi
 
 passed=0
 failed=0

@@ -29,6 +29,7 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "http/problem.hpp"
+#include "http/request_read.hpp"
 
 namespace palermo::http {
 
@@ -52,25 +53,6 @@ struct ConnState {
 bool isLoopback(const asio::ip::address& a) {
   return a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
                              asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback());
-}
-
-// Request ids need to be unique, not secret: a random per-process prefix and a counter,
-// with no system call per request.
-std::string newRequestId() {
-  static const std::string prefix = randomToken(6);
-  static std::atomic<uint64_t> counter{0};
-  return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
-}
-
-// Accepts a client-supplied X-Request-Id only when it is short and plain; otherwise makes one.
-std::string requestIdFrom(std::string_view supplied) {
-  if (!supplied.empty() && supplied.size() <= 64) {
-    bool plain = true;
-    for (char c : supplied)
-      plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
-    if (plain) return std::string(supplied);
-  }
-  return newRequestId();
 }
 
 }  // namespace
@@ -289,9 +271,7 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     if (!ec && !parser.is_done()) {
       // Attachment uploads may be larger than other bodies.
-      const auto& head = parser.get();
-      if (head.method() == bhttp::verb::post && head.target().starts_with("/api/v1/attachments/"))
-        parser.body_limit(config.upload_limit);
+      if (isUpload(parser.get())) parser.body_limit(config.upload_limit);
       std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     }
     read_timer.cancel();
@@ -309,37 +289,16 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
       if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
           ec == asio::error::operation_aborted)
         co_return;
-      int status = 400;
-      std::string code = "http.malformed";
-      std::string detail = "The request is not valid HTTP/1.1.";
-      if (ec == bhttp::error::header_limit || (ec == bhttp::error::buffer_overflow && !parser.is_header_done())) {
-        status = 431, code = "http.header_too_large",
-        detail = "The request head is larger than " + std::to_string(config.header_limit) + " bytes.";
-      } else if (ec == bhttp::error::body_limit || ec == bhttp::error::buffer_overflow) {
-        status = 413, code = "http.body_too_large",
-        detail = "The request body is larger than this server accepts (" + std::to_string(config.body_limit) +
-                 " bytes; attachment uploads " + std::to_string(config.upload_limit) + ").";
-      } else if (ec == beast::error::timeout) {
-        status = 408, code = "http.timeout", detail = "The request did not arrive in time.";
-      }
       req.request_id = newRequestId();
-      res = problemResponse(Problem(status, code, detail), req.request_id, "");
+      res = problemResponse(
+          readFailure(ec, parser.is_header_done(), {config.header_limit, config.body_limit, config.upload_limit}),
+          req.request_id, "");
       close_after = true;
     } else {
       auto& msg = parser.get();
       version = msg.version();
       keep_alive = msg.keep_alive();
-      req.method = std::string(msg.method_string());
-      req.target = std::string(msg.target());
-      req.headers.reserve(16);
-      for (const auto& f : msg) {
-        std::string name(f.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        req.headers.emplace_back(std::move(name), std::string(f.value()));
-      }
-      req.body = std::move(msg.body());
-      applyTrustedProxy(req, config.trusted_proxies);
-      req.request_id = requestIdFrom(req.header("x-request-id"));
+      fillRequest(req, msg, config.trusted_proxies);
       res = co_await dispatch(req, route_label);
     }
 
@@ -382,46 +341,9 @@ asio::awaitable<void> Server::Impl::serve(Stream& stream, ConnState& state, cons
   }
 }
 
-namespace {
-
-// "%2F", "%2f", "%5C" or "%5c" in a raw path.
-bool encodesSeparator(std::string_view raw_path) {
-  for (std::size_t i = 0; i + 2 < raw_path.size(); ++i) {
-    if (raw_path[i] != '%') continue;
-    const char a = raw_path[i + 1], b = static_cast<char>(raw_path[i + 2] | 0x20);
-    if ((a == '2' && b == 'f') || (a == '5' && b == 'c')) return true;
-  }
-  return false;
-}
-
-// application/json, application/problem+json, application/x-ndjson, application/jsonl ...
-bool isJsonMediaType(std::string_view ct) {
-  std::string lower;
-  for (char c : ct.substr(0, ct.find(';'))) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower.find("json") != std::string::npos;
-}
-
-}  // namespace
-
 asio::awaitable<Response> Server::Impl::dispatch(Request& req, std::string& route_label) {
-  const auto q = req.target.find('?');
-  const std::string_view raw_path = std::string_view(req.target).substr(0, q);
-  if (q != std::string::npos) req.query = req.target.substr(q + 1);
-  if (raw_path.empty() || raw_path.front() != '/' || !percentDecode(raw_path, req.path, false)) {
-    co_return problemResponse(Problem::badRequest("http.bad_target", "The request target is not a valid path."),
-                              req.request_id, "");
-  }
-  // Nothing here is addressed by an encoded '/' or '\\' in a path: answered as not found
-  // rather than decoded into another path (docs/security.md, finding 1).
-  if (encodesSeparator(raw_path))
-    co_return problemResponse(Problem::notFound("No resource at this address."), req.request_id, "");
-  // A JSON body nested deeper than any handler reads is refused before one runs, whatever the
-  // route (docs/security.md, finding 2); handlers parse with the same limit (parseJsonInput).
-  if (isJsonMediaType(req.header("content-type")) && !jsonNestingWithin(req.body, JsonLimits{}.max_depth))
-    co_return problemResponse(Problem::badRequest("request.json_too_deep",
-                                                  "The body is nested deeper than " +
-                                                      std::to_string(JsonLimits{}.max_depth) + " levels."),
-                              req.request_id, req.path);
+  if (auto refused = checkTarget(req))
+    co_return problemResponse(refused->problem, req.request_id, refused->with_path ? req.path : std::string());
   auto match = router.match(req.method, req.path);
   if (!match.handler) {
     if (match.status == 405) {
