@@ -27,6 +27,7 @@ declare -A SOURCES=(
   [http_request]="tests/fuzz/fuzz_http_request.cpp src/http/request_read.cpp src/http/message.cpp src/http/router.cpp src/core/json_input.cpp src/core/random.cpp"
   [cursor]="tests/fuzz/fuzz_cursor.cpp src/records/cursor.cpp src/core/json_input.cpp src/core/random.cpp"
   [import]="tests/fuzz/fuzz_import.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
+  [international]="tests/fuzz/fuzz_international_yaml.cpp src/international/catalogue.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [indicators]="tests/fuzz/fuzz_indicators_yaml.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
 )
 declare -A LIBS=(
@@ -39,9 +40,10 @@ declare -A LIBS=(
   [names]="-licui18n -licuuc -licudata"
   [rules]="-lfmt -lyaml-cpp"
   [indicators]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
+  [international]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import headers totp dates names schema rules indicators); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import headers totp dates names schema rules indicators international); fi
 
 passed=0
 failed=0

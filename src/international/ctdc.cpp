@@ -16,8 +16,6 @@
 namespace palermo::international {
 namespace {
 
-std::string str(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : std::string(); }
-
 // "Western Asia" for "AZ": the UN M49 sub-region containing a country (ICU's region data);
 // "" when unknown.
 std::string subRegion(const std::string& country) {
@@ -35,79 +33,6 @@ std::string subRegion(const std::string& country) {
 }
 
 }  // namespace
-
-CtdcLayout CtdcLayout::read(const std::string& file, const YAML::Node& n, const stats::Catalogue& cat,
-                            std::vector<FileError>& errors) {
-  CtdcLayout l;
-  l.declared = true;
-  const int line = yaml::lineOf(n);
-  l.indicator = str(n["indicator"]);
-  const auto* ind = cat.indicator(l.indicator);
-  if (!ind || ind->unit != stats::Indicator::Unit::Persons)
-    errors.push_back({file, line, "ctdc: indicator '" + l.indicator + "' must be an indicator counting persons"});
-  if (n["k"]) l.k = n["k"].as<int>(0);
-  if (l.k < 2 || l.k > 1000) errors.push_back({file, line, "ctdc: k must be between 2 and 1000"});
-  if (n["max_suppressed_share"]) l.max_suppressed_share = n["max_suppressed_share"].as<double>(-1);
-  if (l.max_suppressed_share < 0 || l.max_suppressed_share > 1)
-    errors.push_back({file, line, "ctdc: max_suppressed_share must be between 0 and 1"});
-  std::set<std::string> names;
-  for (const auto& c : n["columns"]) {
-    CtdcColumn col;
-    const int cl = yaml::lineOf(c, line);
-    col.name = str(c["name"]);
-    if (col.name.empty() || !names.insert(col.name).second)
-      errors.push_back({file, cl, "ctdc: a column needs a name of its own ('" + col.name + "')"});
-    col.dimension = str(c["dimension"]);
-    if (c["year"]) {
-      col.kind = CtdcColumn::Kind::Year;
-    } else if (c["both"]) {
-      col.kind = CtdcColumn::Kind::Both;
-      if (c["both"].size() != 2) errors.push_back({file, cl, "ctdc: " + col.name + ": both names two flag columns"});
-      else col.first = c["both"][0].as<std::string>(), col.second = c["both"][1].as<std::string>();
-      for (const auto& other : {col.first, col.second})
-        if (!names.count(other)) errors.push_back({file, cl, "ctdc: " + col.name + ": no earlier column " + other});
-    } else if (c["concatenate"]) {
-      col.kind = CtdcColumn::Kind::Concatenate;
-      col.prefix = str(c["concatenate"]);
-    } else {
-      col.kind = c["flag"] ? CtdcColumn::Kind::Flag : c["keep"] ? CtdcColumn::Kind::Keep : CtdcColumn::Kind::Value;
-      const auto* dim = cat.dimension(col.dimension);
-      if (!dim) errors.push_back({file, cl, "ctdc: " + col.name + ": unknown dimension '" + col.dimension + "'"});
-      else if (ind && dim->kind != stats::Dimension::Kind::Age && !dim->paths.count(ind->from))
-        errors.push_back({file, cl, "ctdc: " + col.name + ": dimension " + col.dimension + " has no path in " + ind->from});
-      for (const auto& f : c["flag"]) col.flag.insert(f.as<std::string>());
-      if (c["codes"]) {
-        if (!c["codes"].IsMap()) errors.push_back({file, cl, "ctdc: " + col.name + ": codes must be a mapping"});
-        else
-          for (const auto& kv : c["codes"]) col.codes[kv.first.as<std::string>()] = kv.second.IsNull() ? "" : kv.second.as<std::string>();
-      }
-      col.other = str(c["other"]);
-      if (col.kind == CtdcColumn::Kind::Value && col.codes.empty())
-        errors.push_back({file, cl, "ctdc: " + col.name + ": give codes, keep: true, flag or year"});
-    }
-    l.columns.push_back(std::move(col));
-  }
-  for (const auto& q : n["quasi_identifiers"]) {
-    CtdcQuasiIdentifier qi;
-    qi.column = str(q["column"]);
-    if (!names.count(qi.column)) errors.push_back({file, yaml::lineOf(q, line), "ctdc: quasi-identifier " + qi.column + " is no column"});
-    for (const auto& lv : q["levels"]) {
-      CtdcLevel level;
-      if (lv.IsMap()) {
-        level.kind = CtdcLevel::Kind::Map;
-        for (const auto& kv : lv) level.map[kv.first.as<std::string>()] = kv.second.IsNull() ? "" : kv.second.as<std::string>();
-      } else if (str(lv) == "region") {
-        level.kind = CtdcLevel::Kind::Region;
-      } else if (str(lv) != "suppress") {
-        errors.push_back({file, yaml::lineOf(lv, line), "ctdc: a level is a mapping, region or suppress"});
-      }
-      qi.levels.push_back(std::move(level));
-    }
-    l.quasi_identifiers.push_back(std::move(qi));
-  }
-  if (l.quasi_identifiers.empty()) errors.push_back({file, line, "ctdc: name the quasi-identifiers"});
-  return l;
-}
 
 std::vector<Hierarchy> hierarchiesOf(const CtdcLayout& layout) {
   std::vector<Hierarchy> hierarchies;

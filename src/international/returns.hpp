@@ -27,6 +27,9 @@ struct Catalogue;
 
 namespace palermo::international {
 
+// The code of a row that is not broken down by a column ("Total").
+inline constexpr const char* kTotal = "Total";
+
 struct Crosswalk {
   std::string id, dimension;
   bool keep = false;                         // the national codes pass through
@@ -83,6 +86,9 @@ struct ReturnCatalogue {
   std::map<std::string, Population> populations;
   CtdcLayout ctdc;  // declared: the CTDC victim-level file (international/ctdc.hpp)
   static ReturnCatalogue load(const std::string& dir, const stats::Catalogue& catalogue);
+  // The same from in-memory files (name -> YAML text), with the errors met reading them.
+  static ReturnCatalogue loadTexts(const std::map<std::string, std::string>& files, const stats::Catalogue& catalogue,
+                                   std::vector<FileError> errors = {});
 };
 
 class InternationalReturns {
