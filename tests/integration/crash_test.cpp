@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -292,15 +293,34 @@ TEST(CrashConsistency, NothingAcknowledgedIsLostWhenTheServerIsKilledUnderWrites
       ++imported_rows;
     }
   }
+  // Every import is one transaction: acknowledged or in flight when the server died, its ten rows
+  // are all there or none is.
+  std::map<std::string, int> rows_of_import;  // "round R import N" -> its rows found
+  const std::regex import_row("^(round [0-9]+ import [0-9]+) row [0-9]$");
+  for (std::string target = R + "?fields=summary&limit=500";;) {
+    const auto r = police.call("GET", target);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const Json page = r.json();
+    for (const auto& item : page["items"]) {
+      const std::string summary = item["data"].value("summary", "");
+      std::smatch m;
+      if (std::regex_match(summary, m, import_row)) ++rows_of_import[m[1]];
+    }
+    if (!page.contains("next_cursor")) break;
+    target = R + "?fields=summary&limit=500&cursor=" + page["next_cursor"].get<std::string>();
+  }
+  for (const auto& [import, rows] : rows_of_import) EXPECT_EQ(rows, 10) << import << " is in part";
+  EXPECT_GE(rows_of_import.size(), imports.size());
+  const std::size_t in_flight_whole = rows_of_import.size() - std::min(rows_of_import.size(), imports.size());
   EXPECT_GT(uploads.size(), 0U);
   EXPECT_GT(imports.size(), 0U);
   s.server->stop();
   auto [code, out] = runCli("audit verify --data-dir " + s.dir.string());
   EXPECT_EQ(code, 0) << out;
   std::printf("crash consistency: %d kills; %zu creates, %zu updates, %zu transitions, %zu uploads, %zu imports (%zu "
-              "rows) acknowledged, none lost\n",
+              "rows) acknowledged, none lost; every import whole or absent (%zu in flight at a kill landed whole)\n",
               n_rounds, acknowledged_creates, acknowledged_updates, acknowledged_transitions, uploads.size(),
-              imports.size(), imported_rows);
+              imports.size(), imported_rows, in_flight_whole);
   EXPECT_GT(acknowledged_creates, static_cast<std::size_t>(n_rounds));
   s.server->start({"--set", std::string("schema.dir=") + PALERMO_SOURCE_DIR + "/schema", "--set",
                    std::string("rules.dir=") + PALERMO_SOURCE_DIR + "/rules"});
