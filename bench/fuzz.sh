@@ -4,6 +4,7 @@
 # corpus, failures) go into bench/README.md, "Fuzzing throughput".
 #   bash bench/fuzz.sh              # every target, 600 s each
 #   bash bench/fuzz.sh 3600 names   # one target, an hour
+#   FUZZ_RUNS=10000000 bash bench/fuzz.sh 36000 json csv   # until 10 million executions each (10 h cap)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}

@@ -4,6 +4,8 @@
 # exercises, seeded from tests/fuzz/corpus/<name>/.
 #   bash scripts/fuzz.sh                 # every target, FUZZ_SECONDS each (default 10: the CI smoke)
 #   FUZZ_SECONDS=600 bash scripts/fuzz.sh json   # one target, long (a benchmark-length run)
+#   FUZZ_RUNS=10000000 FUZZ_SECONDS=36000 bash scripts/fuzz.sh json   # until 10 million inputs (or the time)
+# FUZZ_MAX_LEN bounds an input's size (default 64 KiB).
 # Prints "fuzz: N passed, N failed"; a crash leaves its input in build-fuzz/<target>/crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,9 +58,16 @@ for t in "${targets[@]}"; do
   work="$OUT/$t"
   mkdir -p "$work/corpus"
   cp -n tests/fuzz/corpus/"$t"/* "$work/corpus/" 2>/dev/null || true
-  if (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "../fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=65536 \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus >"run.log" 2>&1); then
-    echo "fuzz $t: $(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$work/run.log" | grep -Eo '[0-9]+$') inputs in ${SECONDS_EACH} s, no failure"
+  runs=()
+  [[ -n "${FUZZ_RUNS:-}" ]] && runs=(-runs="$FUZZ_RUNS")
+  started=$(date +%s)
+  if (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "../fuzz_$t" -max_total_time="$SECONDS_EACH" \
+        -max_len="${FUZZ_MAX_LEN:-65536}" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus \
+        >"run.log" 2>&1); then
+    took=$(($(date +%s) - started))
+    stat() { grep -Eo "stat::$1: *[0-9]+" "$work/run.log" | grep -Eo '[0-9]+$'; }
+    echo "fuzz $t: $(stat number_of_executed_units) inputs in ${took} s ($(stat average_exec_per_sec)/s, peak" \
+      "$(stat peak_rss_mb) MiB, corpus $(find "$work/corpus" -type f | wc -l)), no failure"
     passed=$((passed + 1))
   else
     echo "fuzz $t: FAILED (see $work/run.log)"; tail -40 "$work/run.log"; failed=$((failed + 1))
