@@ -2,7 +2,7 @@
 // structured values, the audit log's details) shown readably: never "[object Object]", JSON or
 // a raw ISO timestamp (pure; unit-tested).
 import { formatDate, formatDateTime, formatNumber } from './format';
-import type { Lang, Translate } from './i18n';
+import type { Lang, MessageKey, Translate } from './i18n';
 import { hasKey } from './i18n';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -94,7 +94,8 @@ export function auditDetails(details: unknown, recordType: string, n: AuditNames
     if (k === 'fields' || k === 'filters') value = list(v).map((f) => n.fieldLabel(recordType, f)).join(', ');
     else if (k === 'transition') value = n.transitionLabel(recordType, String(v));
     else if (k === 'agency_id' || k.endsWith('_agency_id')) value = n.agencyName(v);
-    else if (k === 'roles') value = list(v).map(n.roleLabel).join(', ');
+    else if (k === 'roles' || k === 'roles_from' || k === 'roles_to' || k === 'replaces') value = list(v).map(n.roleLabel).join(', ');
+    else if (k === 'decision' && hasKey(`audit.v.${String(v)}`)) value = n.t(`audit.v.${String(v)}` as MessageKey);
     else if (k === 'type' && recordType === 'agency') value = n.agencyTypeLabel(String(v));
     else if (k === 'record_type' || (k === 'type' && typeof v === 'string' && recordType !== 'agency')) value = n.typeLabel(String(v));
     else value = readableValue(v, n.lang, n.t, keyLabel);

@@ -60,6 +60,23 @@ describe('the audit viewer', () => {
     expect(auditDetails({ type: 'ngo', region: 'baku' }, 'agency', names)[0]).toEqual({ key: 'type', label: 'Növ', value: 'QHT' });
   });
 
+  it('the two-person rule: roles asked for, approved, the decision, in words', () => {
+    expect(auditActionLabel('user.roles_approved', t)).toBe('Rollar təsdiq edilib');
+    expect(auditActionLabel('user.roles_rejected', t)).toBe('Rollar rədd edilib');
+    expect(auditDetails({ roles: ['case_worker'], requested_by: 1, roles_from: [], roles_to: ['case_worker'] }, 'user', names)).toEqual([
+      { key: 'roles', label: 'Rollar', value: 'Sosial işçi' },
+      { key: 'requested_by', label: 'İstəyən administrator №', value: '1' },
+      { key: 'roles_to', label: 'Yeni rollar', value: 'Sosial işçi' },
+    ]);
+    expect(auditDetails({ roles: ['case_worker'], replaces: ['case_worker'] }, 'user', names)[1]).toEqual({
+      key: 'replaces',
+      label: 'Əvəz olunan sorğunun rolları',
+      value: 'Sosial işçi',
+    });
+    expect(auditDetails({ decision: 'approved' }, 'user', names)).toEqual([{ key: 'decision', label: 'Qərar', value: 'təsdiq edilib' }]);
+    expect(auditDetails({ decision: 'other' }, 'user', names)[0]?.value).toBe('other');
+  });
+
   it('nothing of it is JSON', () => {
     const lines = auditDetails({ created: { person: 3, victim_case: 2 }, format: 'jsonl', fields: [], empty: {} }, 'person', names);
     expect(lines.map((l) => `${l.label}: ${l.value}`)).toEqual(['created: Şəxs: 3; Qurbanın işi: 2', 'Format: jsonl', 'empty: —']);

@@ -1,17 +1,66 @@
 // Users: create (login, name, agency, roles checked against the agency's type), change roles,
 // agency and the active flag, reset the second factor. The one-time password is shown once.
-import { useState } from 'preact/hooks';
+// The two-person rule: roles with identity access an administrator gives wait, as the user's
+// pending_roles, until another administrator approves them (either may reject them).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type User } from '../../api';
 import { Alert } from '../../components/Alert';
 import { ErrorAlert, Loading, Page } from '../../components/Page';
 import { fieldErrors } from '../../components/RecordForm';
+import type { MessageKey, Translate } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { label } from '../../meta';
 import { useAgencies, useLoad, useSession } from '../../session';
 
-interface UserRow extends User {
+export interface UserRow extends User {
   agency_id: number;
   active: boolean;
+  /** Roles with identity access awaiting a second administrator's approval. */
+  pending_roles?: string[];
+  /** The administrator who asked for them (0: none pending). */
+  pending_by?: number;
+}
+
+/** The roles a user awaits (none when the server sent none). */
+export function pendingRoles(u: Pick<UserRow, 'pending_roles'>): string[] {
+  return u.pending_roles ?? [];
+}
+
+/**
+ * Why the signed-in administrator `meId` may not approve the user's pending roles (the message
+ * key shown next to the disabled button), or undefined when they may: the administrator who asked
+ * for the roles may not, nor may administrators approve their own.
+ */
+export function approvalBar(u: Pick<UserRow, 'id' | 'pending_roles' | 'pending_by'>, meId: number): MessageKey | undefined {
+  if (pendingRoles(u).length === 0) return undefined;
+  if (u.pending_by === meId) return 'users.approve_other';
+  if (u.id === meId) return 'users.approve_own';
+  return undefined;
+}
+
+/** The note that roles await a second administrator, or '' when none do. */
+export function pendingNote(u: Pick<UserRow, 'pending_roles'>, roleLabel: (role: string) => string, t: Translate): string {
+  const pending = pendingRoles(u);
+  return pending.length ? t('users.pending_note', { roles: pending.map(roleLabel).join(', ') }) : '';
+}
+
+/**
+ * The roles the edit form sends: undefined when the ticked set is the one it started from (the
+ * roles held and those awaiting approval), so that changing only the agency or the active flag
+ * does not replace a pending request; otherwise the ticked roles.
+ */
+export function changedRoles(start: string[], ticked: string[]): string[] | undefined {
+  const a = [...new Set(start)].sort();
+  const b = [...new Set(ticked)].sort();
+  return a.length === b.length && a.every((r, i) => r === b[i]) ? undefined : ticked;
+}
+
+/** What the list says after a save or a decision: the roles decided on, those still awaiting. */
+interface Notice {
+  key: 'users.saved' | 'users.approved' | 'users.rejected';
+  login: string;
+  roles: string[];
+  pending: string[];
 }
 
 export function Users() {
@@ -24,9 +73,39 @@ export function Users() {
   const [agency, setAgency] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(undefined);
-  const [created, setCreated] = useState<{ login: string; password: string } | undefined>(undefined);
+  const [created, setCreated] = useState<{ login: string; password: string; pending: string[] } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState<number | undefined>(undefined);
+  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const [decision, setDecision] = useState<{ id: number; action: 'approve' | 'reject' } | undefined>(undefined);
+  const [decisionError, setDecisionError] = useState<unknown>(undefined);
+  const roleLabel = (r: string) => meta.roleLabel(r, lang);
+  // The row's buttons (or the edit form) go away with a decision (or a save): the message that
+  // says what happened takes the focus.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
+
+  async function decide(u: UserRow, action: 'approve' | 'reject') {
+    setDecision({ id: u.id, action });
+    setDecisionError(undefined);
+    setNotice(undefined);
+    try {
+      await api.request<UserRow>('POST', `/users/${u.id}/roles/${action}`);
+      setNotice({
+        key: action === 'approve' ? 'users.approved' : 'users.rejected',
+        login: u.login,
+        roles: pendingRoles(u),
+        pending: [],
+      });
+    } catch (err) {
+      setDecisionError(err);
+    } finally {
+      setDecision(undefined);
+      list.reload();
+    }
+  }
   const fe = (f: string) => fieldErrors(error, f, t);
   const agencyType = agencies.find((a) => String(a.id) === agency)?.type;
   const fits = (r: { agency_types: string[] }) => r.agency_types.length === 0 || (agencyType !== undefined && r.agency_types.includes(agencyType));
@@ -48,7 +127,7 @@ export function Users() {
               agency_id: agency ? Number(agency) : undefined,
               roles,
             });
-            setCreated({ login: u.login, password: u.one_time_password });
+            setCreated({ login: u.login, password: u.one_time_password, pending: pendingRoles(u) });
             setLogin('');
             setName('');
             setRoles([]);
@@ -68,6 +147,7 @@ export function Users() {
               {t('users.one_time')} <span class="secret" data-testid="one-time-password">{created.password}</span>
             </p>
             <p class="small">{t('users.one_time_hint')}</p>
+            {created.pending.length > 0 && <p data-testid="created-pending">{pendingNote({ pending_roles: created.pending }, roleLabel, t)}</p>}
           </Alert>
         )}
         {error !== undefined && !(error instanceof ApiError && error.errors.length) && <ErrorAlert error={error} />}
@@ -122,6 +202,15 @@ export function Users() {
       <h2>{t('users.list')}</h2>
       {list.loading && !list.data && <Loading />}
       <ErrorAlert error={list.error} />
+      <ErrorAlert error={decisionError} />
+      {notice && (
+        <div ref={noticeRef} tabIndex={-1}>
+          <Alert kind="success">
+            <p data-testid="users-notice">{t(notice.key, { login: notice.login, roles: notice.roles.map(roleLabel).join(', ') })}</p>
+            {notice.pending.length > 0 && <p data-testid="saved-pending">{pendingNote({ pending_roles: notice.pending }, roleLabel, t)}</p>}
+          </Alert>
+        </div>
+      )}
       {list.data && (
         <div class="table-wrap">
           <table class="table" data-testid="users">
@@ -138,13 +227,33 @@ export function Users() {
             <tbody>
               {list.data.items.map((u) =>
                 editing === u.id ? (
-                  <EditUser key={u.id} u={u} onDone={() => { setEditing(undefined); list.reload(); }} />
+                  <EditUser
+                    key={u.id}
+                    u={u}
+                    onDone={(saved) => {
+                      setEditing(undefined);
+                      setDecisionError(undefined);
+                      setNotice(saved && { key: 'users.saved', login: saved.login, roles: [], pending: pendingRoles(saved) });
+                      list.reload();
+                    }}
+                  />
                 ) : (
                   <tr key={u.id} data-login={u.login}>
                     <td>{u.login}</td>
                     <td>{u.display_name}</td>
                     <td>{agencies.find((a) => a.id === u.agency_id)?.name ?? '—'}</td>
-                    <td>{u.roles.map((r) => meta.roleLabel(r, lang)).join(', ')}</td>
+                    <td>
+                      {u.roles.map(roleLabel).join(', ')}
+                      {pendingRoles(u).length > 0 && (
+                        <PendingRoles
+                          u={u}
+                          roleLabel={roleLabel}
+                          bar={approvalBar(u, me.id)}
+                          busy={decision?.id === u.id ? decision.action : undefined}
+                          onDecide={(action) => decide(u, action)}
+                        />
+                      )}
+                    </td>
                     <td>
                       {!u.active ? t('users.inactive') : u.must_change_password ? t('users.pending') : t('users.active')}
                       {u.totp_enabled ? ` · ${t('users.totp_on')}` : ''}
@@ -167,11 +276,64 @@ export function Users() {
   );
 }
 
-function EditUser({ u, onDone }: { u: UserRow; onDone: () => void }) {
+/** A user's roles awaiting approval, in the roles cell, with Approve and Reject. */
+function PendingRoles({
+  u,
+  roleLabel,
+  bar,
+  busy,
+  onDecide,
+}: {
+  u: UserRow;
+  roleLabel: (role: string) => string;
+  bar: MessageKey | undefined;
+  busy: 'approve' | 'reject' | undefined;
+  onDecide: (action: 'approve' | 'reject') => void;
+}) {
+  const { t } = useI18n();
+  const hintId = `pending-hint-${u.id}`;
+  return (
+    <div class="pending-roles" data-testid="pending-roles">
+      <p>
+        <strong>{t('users.awaiting')}</strong> {pendingRoles(u).map(roleLabel).join(', ')}
+      </p>
+      <div class="actions">
+        <button
+          type="button"
+          class="button button-plain button-compact"
+          data-testid="approve-roles"
+          disabled={bar !== undefined || busy !== undefined}
+          aria-describedby={bar ? hintId : undefined}
+          onClick={() => onDecide('approve')}
+        >
+          {busy === 'approve' ? t('users.approving') : t('users.approve')}
+        </button>
+        <button
+          type="button"
+          class="button button-plain button-compact"
+          data-testid="reject-roles"
+          disabled={busy !== undefined}
+          onClick={() => onDecide('reject')}
+        >
+          {busy === 'reject' ? t('users.rejecting') : t('users.reject')}
+        </button>
+      </div>
+      {bar && (
+        <p class="field-hint" id={hintId} data-testid="approve-hint">
+          {t(bar)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow) => void }) {
   const { t, lang } = useI18n();
   const { meta } = useSession();
   const agencies = useAgencies();
-  const [roles, setRoles] = useState<string[]>(u.roles);
+  // The roles held and those awaiting approval: both are the user's roles as asked for.
+  const start = [...u.roles, ...pendingRoles(u).filter((r) => !u.roles.includes(r))];
+  const [roles, setRoles] = useState<string[]>(start);
   const [agency, setAgency] = useState(String(u.agency_id || ''));
   const [active, setActive] = useState(u.active);
   const [error, setError] = useState<unknown>(undefined);
@@ -183,8 +345,12 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: () => void }) {
           onSubmit={async (e) => {
             e.preventDefault();
             try {
-              await api.request('PATCH', `/users/${u.id}`, { roles, agency_id: agency ? Number(agency) : null, active });
-              onDone();
+              const saved = await api.request<UserRow>('PATCH', `/users/${u.id}`, {
+                roles: changedRoles(start, roles),
+                agency_id: agency ? Number(agency) : null,
+                active,
+              });
+              onDone(saved);
             } catch (err) {
               setError(err);
             }
@@ -209,6 +375,7 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: () => void }) {
                 <label key={r.name} class="check">
                   <input type="checkbox" checked={roles.includes(r.name)} onChange={(e) => setRoles((e.currentTarget as HTMLInputElement).checked ? [...roles, r.name] : roles.filter((x) => x !== r.name))} />{' '}
                   {label(r.label, lang)}
+                  {pendingRoles(u).includes(r.name) && <span class="muted small"> ({t('users.role_awaiting')})</span>}
                 </label>
               ))}
             </div>
@@ -226,7 +393,7 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: () => void }) {
                 setError(err);
               }
             }}>{t('users.totp_reset')}</button>
-            <button type="button" class="button button-plain" onClick={onDone}>{t('form.cancel')}</button>
+            <button type="button" class="button button-plain" onClick={() => onDone()}>{t('form.cancel')}</button>
           </div>
         </form>
       </td>
