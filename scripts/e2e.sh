@@ -15,6 +15,11 @@ trap cleanup EXIT
 common=(--data-dir "$dir" --set security.password_cost=min)
 out=$("$BIN" user add "${common[@]}" --login admin --display-name "Administrator" --role admin)
 password=$(sed -n 's/^One-time password: //p' <<<"$out")
+# A second administrator: roles with identity access that one administrator gives wait for
+# another's approval (the two-person rule), as in an office.
+out2=$("$BIN" user add "${common[@]}" --login admin2 --display-name "Second administrator" --role admin)
+password2=$(sed -n 's/^One-time password: //p' <<<"$out2")
+[[ -n "$password" && -n "$password2" ]] || { echo "could not create the administrators"; exit 1; }
 
 "$BIN" serve "${common[@]}" --set server.port=0 --set web.root="$PWD/web/dist" \
   --set log.file="$dir/palermo.log" >"$dir/stdout" &
@@ -27,4 +32,5 @@ done
 [[ -n "$url" ]] || { echo "server did not start"; cat "$dir/palermo.log"; exit 1; }
 
 cd web
-PALERMO_URL="$url" PALERMO_ADMIN_LOGIN=admin PALERMO_ADMIN_PASSWORD="$password" npm run --silent e2e
+PALERMO_URL="$url" PALERMO_ADMIN_LOGIN=admin PALERMO_ADMIN_PASSWORD="$password" \
+  PALERMO_ADMIN2_LOGIN=admin2 PALERMO_ADMIN2_PASSWORD="$password2" npm run --silent e2e

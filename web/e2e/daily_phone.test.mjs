@@ -246,12 +246,19 @@ describe('the daily work on a phone, in Azerbaijani', () => {
     await table.locator('tbody tr').first().waitFor();
     await assertFits(page, 'the audit viewer');
     assert.doesNotMatch(await table.innerText(), /[{}]|":/, 'JSON in the audit viewer');
-    // The users created above, with the agency by name and the role by its label.
+    // The users created above, with the agency by name and the role by its label (the
+    // coordinator's, given at once: roles with identity access wait for a second administrator).
     await page.locator('#audit-action').fill('user.create');
     await page.locator('form button[type=submit]').click();
-    const row = table.locator('tr', { hasText: AGENCIES.ngo.name }).filter({ hasText: 'Sosial işçi' }).first();
+    const row = table.locator('tr', { hasText: AGENCIES.coordinator.name }).filter({ hasText: 'Milli koordinator aparatı' }).first();
     await row.waitFor();
     assert.match(await row.innerText(), /İstifadəçi yaradılıb/);
+    assert.doesNotMatch(await table.innerText(), /[{}]|":/, 'JSON in the audit viewer');
+    // The second administrator's approval of a role with identity access, in words too.
+    await page.locator('#audit-action').fill('user.roles_approved');
+    await page.locator('form button[type=submit]').click();
+    const approved = table.locator('tr', { hasText: 'Rollar təsdiq edilib' }).filter({ hasText: 'Sosial işçi' }).first();
+    await approved.waitFor();
     assert.doesNotMatch(await table.innerText(), /[{}]|":/, 'JSON in the audit viewer');
     await screenshot(page, '86-phone-audit');
   });

@@ -18,6 +18,8 @@ export const AXE_PATH = require.resolve('axe-core/axe.min.js');
 /**
  * Reads PALERMO_URL, PALERMO_ADMIN_LOGIN, PALERMO_ADMIN_PASSWORD. Throws (so that every test
  * fails, loudly) when the server to test is not given: these tests never skip silently.
+ * PALERMO_ADMIN2_LOGIN and PALERMO_ADMIN2_PASSWORD (a second administrator, with its one-time
+ * password) are read too; signInSecondAdmin() asks for them.
  */
 export function config() {
   const missing = ['PALERMO_URL', 'PALERMO_ADMIN_LOGIN', 'PALERMO_ADMIN_PASSWORD'].filter((n) => !process.env[n]);
@@ -32,6 +34,8 @@ export function config() {
     baseUrl: process.env.PALERMO_URL.replace(/\/+$/, ''),
     login: process.env.PALERMO_ADMIN_LOGIN,
     password: process.env.PALERMO_ADMIN_PASSWORD,
+    admin2Login: process.env.PALERMO_ADMIN2_LOGIN,
+    admin2Password: process.env.PALERMO_ADMIN2_PASSWORD,
   };
 }
 
@@ -111,22 +115,24 @@ export function totp(secretBase32, stepsAhead = 0) {
 
 // The administrator's password and TOTP secret after auth.test.mjs changed them, for the test
 // files that run after it against the same server (files run one at a time, in name order).
-function adminStatePath(baseUrl) {
+// `who` is 'admin' (the first administrator) or 'admin2' (the second, after its first sign-in
+// in signInSecondAdmin).
+function adminStatePath(baseUrl, who = 'admin') {
   const key = createHmac('sha1', 'palermo-e2e').update(baseUrl).digest('hex').slice(0, 12);
-  return join(tmpdir(), `palermo-e2e-admin-${key}.json`);
+  return join(tmpdir(), `palermo-e2e-${who}-${key}.json`);
 }
 
-export function saveAdminState(baseUrl, state) {
-  writeFileSync(adminStatePath(baseUrl), JSON.stringify(state), { mode: 0o600 });
+export function saveAdminState(baseUrl, state, who = 'admin') {
+  writeFileSync(adminStatePath(baseUrl, who), JSON.stringify(state), { mode: 0o600 });
 }
 
-export function forgetAdminState(baseUrl) {
-  rmSync(adminStatePath(baseUrl), { force: true });
+export function forgetAdminState(baseUrl, who = 'admin') {
+  rmSync(adminStatePath(baseUrl, who), { force: true });
 }
 
-export function loadAdminState(baseUrl) {
+export function loadAdminState(baseUrl, who = 'admin') {
   try {
-    return JSON.parse(readFileSync(adminStatePath(baseUrl), 'utf8'));
+    return JSON.parse(readFileSync(adminStatePath(baseUrl, who), 'utf8'));
   } catch {
     return undefined;
   }
@@ -250,6 +256,67 @@ export async function firstSignIn(page, baseUrl, login, oneTime, withTotp, homeT
   return { password, secret };
 }
 
+// ---- The second administrator: the two-person rule for roles with identity access ----
+
+const AZ_TITLES = { home: 'Əsas səhifə', change: 'Şifrənin dəyişdirilməsi', totp: 'İkinci amili quraşdırın', start: 'Başla', users: 'İstifadəçilər' };
+
+/**
+ * Signs the second administrator (PALERMO_ADMIN2_LOGIN, created by scripts/e2e.sh) in on `page`,
+ * which ends on the home page. The first time against a server (no saved state): the one-time
+ * password is changed and the second factor set up, and both are saved (loadAdminState(baseUrl,
+ * 'admin2')) for the files after; then with the password and a TOTP code.
+ */
+export async function signInSecondAdmin(page, cfg) {
+  if (!cfg.admin2Login || !cfg.admin2Password) {
+    throw new Error(
+      'Roles with identity access need a second administrator\'s approval: set PALERMO_ADMIN2_LOGIN and ' +
+        'PALERMO_ADMIN2_PASSWORD (scripts/e2e.sh creates one with `palermo user add ... --role admin`).',
+    );
+  }
+  const state = loadAdminState(cfg.baseUrl, 'admin2');
+  if (!state) {
+    const { password, secret } = await firstSignIn(
+      page, cfg.baseUrl, cfg.admin2Login, cfg.admin2Password, true, AZ_TITLES.home, AZ_TITLES.change, AZ_TITLES.totp, AZ_TITLES.start,
+    );
+    saveAdminState(cfg.baseUrl, { login: cfg.admin2Login, password, secret }, 'admin2');
+    return;
+  }
+  await page.goto(cfg.baseUrl + '/');
+  await page.locator('#login').fill(state.login);
+  await page.locator('#password').fill(state.password);
+  await page.keyboard.press('Enter');
+  await page.locator('#totp').waitFor();
+  await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ_TITLES.home));
+}
+
+/**
+ * Opens the Users page on `page` (an administrator's, freshly loaded: a page already showing it
+ * is reloaded) and waits for the list of users.
+ */
+export async function openUsers(page) {
+  const title = page.locator('main h1', { hasText: AZ_TITLES.users });
+  if (await title.count()) await page.reload();
+  else await page.locator('nav a', { hasText: AZ_TITLES.users }).click();
+  await title.waitFor();
+  await page.getByTestId('users').waitFor();
+}
+
+/**
+ * On the Users page of another administrator than the one who asked, approves the roles awaiting
+ * approval in the row of each of `logins` that shows some, and waits until the row shows none.
+ */
+export async function approvePendingRoles(page, logins) {
+  await openUsers(page);
+  for (const login of logins) {
+    const row = page.locator(`tr[data-login="${login}"]`);
+    await row.waitFor();
+    if ((await row.getByTestId('pending-roles').count()) === 0) continue;
+    await row.getByTestId('approve-roles').click();
+    await page.getByTestId('users-notice').filter({ hasText: login }).waitFor();
+    await row.getByTestId('pending-roles').waitFor({ state: 'detached' });
+  }
+}
+
 // ---- The setting of the register tests that run after auth.test.mjs ----
 
 /**
@@ -293,7 +360,8 @@ export function browserSuite(shotPrefix) {
 
 /**
  * The administrator (with the state auth.test.mjs saved) creates `agencies` ({key: {name, type}},
- * all in `region`) and `users` ({key: {login, name, agency, role, totp?}}), and each user signs in
+ * all in `region`) and `users` ({key: {login, name, agency, role, totp?}}); the second
+ * administrator (page 'admin2') approves the roles with identity access; then each user signs in
  * for the first time on a page of its own (named by its key), setting up the second factor unless
  * `totp: false` (roles without identity access or administration need none). Azerbaijani titles.
  */
@@ -328,6 +396,9 @@ export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, 
     await page.locator('[data-alert=success]', { hasText: u.login }).waitFor();
     u.oneTime = (await page.getByTestId('one-time-password').textContent()).trim();
   }
+  const page2 = await openPage('admin2');
+  await signInSecondAdmin(page2, { ...config(), baseUrl });
+  await approvePendingRoles(page2, Object.values(users).map((u) => u.login));
   for (const [key, u] of Object.entries(users)) {
     const p = await openPage(key);
     await firstSignIn(p, baseUrl, u.login, u.oneTime, u.totp !== false, AZ.home, AZ.change, AZ.totp, AZ.start);

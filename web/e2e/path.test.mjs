@@ -1,5 +1,6 @@
 // The victim's path in the browser, in Azerbaijani, on the server auth.test.mjs started with:
-// the administrator creates agencies and users; each user signs in for the first time (one-time
+// the administrator creates agencies and users; a second administrator approves the roles with
+// identity access (the two-person rule); each user signs in for the first time (one-time
 // password, new password, second factor where the role needs one); a hotline operator takes a
 // call, the police register the person, screen, identify and share the case, an NGO accepts
 // the referral, shelters and assists, the Assistance Center decides and pays the one-time
@@ -24,8 +25,10 @@ import {
   pageOpener,
   loadAdminState,
   pickRecord,
+  approvePendingRoles,
   saveAdminState,
   screenshot,
+  signInSecondAdmin,
   takeTransition,
 } from './lib.mjs';
 
@@ -91,8 +94,11 @@ describe('the victim path, in Azerbaijani', () => {
 
   after(async () => {
     await browser?.close();
-    // The last file against this server: its administrator's secrets need not outlive the run.
-    if (cfg) forgetAdminState(cfg.baseUrl);
+    // The last file against this server: its administrators' secrets need not outlive the run.
+    if (cfg) {
+      forgetAdminState(cfg.baseUrl);
+      forgetAdminState(cfg.baseUrl, 'admin2');
+    }
   });
 
   // The state of every open page after each step (e2e/screenshots/last-*.png), for diagnosis.
@@ -184,6 +190,24 @@ describe('the victim path, in Azerbaijani', () => {
     }, Object.keys(USERS).length);
     await screenshot(page, '21b-audit');
     await assertAccessible(page, 'the audit viewer');
+  });
+
+  it('a second administrator approves the roles with identity access (the two-person rule)', async () => {
+    // The police investigator's role waits; the facility directory (no identity access) is held.
+    const police = pages.admin.locator(`tr[data-login="${USERS.police.login}"]`);
+    await pages.admin.locator('nav a', { hasText: 'İstifadəçilər' }).click();
+    await police.getByTestId('pending-roles').waitFor();
+    assert.equal(await police.getByTestId('approve-roles').isDisabled(), true);
+    assert.equal(await pages.admin.locator(`tr[data-login="${USERS.coord.login}"]`).getByTestId('pending-roles').count(), 0);
+    const page = await newPage('admin2');
+    await signInSecondAdmin(page, cfg);
+    await approvePendingRoles(page, Object.values(USERS).map((u) => u.login));
+    const users = await page.evaluate(async () => (await (await fetch('/api/v1/users')).json()).items);
+    for (const u of Object.values(USERS)) {
+      const row = users.find((x) => x.login === u.login);
+      assert.deepEqual([...row.roles].sort(), [...u.roles].sort(), u.login);
+      assert.deepEqual(row.pending_roles, [], u.login);
+    }
   });
 
   it('each new user changes the one-time password and sets up the second factor where the role needs it', async () => {
