@@ -21,6 +21,7 @@ out2=$("$BIN" user add "${common[@]}" --login admin2 --display-name "Second admi
 password2=$(sed -n 's/^One-time password: //p' <<<"$out2")
 [[ -n "$password" && -n "$password2" ]] || { echo "could not create the administrators"; exit 1; }
 
+: >"$dir/stdout"  # there before the loop below first reads it (the background job may open it later)
 "$BIN" serve "${common[@]}" --set server.port=0 --set web.root="$PWD/web/dist" \
   --set log.file="$dir/palermo.log" >"$dir/stdout" &
 server_pid=$!

@@ -15,17 +15,15 @@ import {
   approvePendingRoles,
   assertAccessible,
   browserSuite,
-  enterTotp,
   h1,
-  loadAdminState,
   openUsers,
   screenshot,
   signInSecondAdmin,
+  signInWithState,
 } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
 const AZ = {
-  home: 'Əsas səhifə',
   awaiting: 'İkinci administratorun təsdiqini gözləyir:',
   createdPending: 'ikinci administratorun təsdiqini gözləyir: Qaynar xətt operatoru',
   approve: 'Təsdiq et',
@@ -47,15 +45,8 @@ describe('the two-person rule for roles with identity access, in Azerbaijani', (
   const row = (page, u) => page.locator(`tr[data-login="${u.login}"]`);
 
   it('the first administrator gives two users a hotline operator role: it waits for approval', async () => {
-    const state = loadAdminState(cfg.baseUrl);
-    if (!state) throw new Error('run after auth.test.mjs (scripts/e2e.sh runs every file against one server)');
     const page = await newPage('admin');
-    await page.goto(cfg.baseUrl + '/');
-    await page.locator('#login').fill(state.login);
-    await page.locator('#password').fill(state.password);
-    await page.keyboard.press('Enter');
-    await page.locator('#totp').waitFor();
-    await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ.home));
+    await signInWithState(page, cfg.baseUrl);
     await page.locator('nav a', { hasText: 'Qurumlar' }).click();
     await h1(page, 'Qurumlar');
     await page.locator('#agency-name').fill(AGENCY.name);

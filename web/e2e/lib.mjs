@@ -89,8 +89,18 @@ export async function heading(page) {
   return (await page.locator('main h1').textContent())?.trim();
 }
 
+/** The RFC 6238 time step (30 s) `stepsAhead` steps from now. */
+export function totpStep(stepsAhead = 0) {
+  return Math.floor(Date.now() / 1000 / 30) + stepsAhead;
+}
+
 /** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for a base32 secret, `stepsAhead` steps from now. */
 export function totp(secretBase32, stepsAhead = 0) {
+  return totpAt(secretBase32, totpStep(stepsAhead));
+}
+
+/** The TOTP code of a base32 secret for the time step `step`. */
+export function totpAt(secretBase32, step) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const clean = secretBase32.replace(/[\s=-]/g, '').toUpperCase();
   let bits = 0;
@@ -104,7 +114,7 @@ export function totp(secretBase32, stepsAhead = 0) {
       bits -= 8;
     }
   }
-  const counter = BigInt(Math.floor(Date.now() / 1000 / 30) + stepsAhead);
+  const counter = BigInt(step);
   const msg = Buffer.alloc(8);
   msg.writeBigUInt64BE(counter);
   const mac = createHmac('sha1', Buffer.from(bytes)).update(msg).digest();
@@ -138,32 +148,59 @@ export function loadAdminState(baseUrl, who = 'admin') {
   }
 }
 
+// The last time step the server accepted for each secret, in this process. The server accepts a
+// step once, and none before the last it accepted; every refusal counts against the address (30
+// failures in 15 minutes, across logins, and every sign-in from it is throttled), and all these
+// tests sign in from one address: a code known to be spent is never tried.
+const acceptedSteps = new Map();
+
 /**
  * Types a TOTP code into `input` and submits it with Enter until the server accepts one, then
- * waits for `done`. A code is accepted once, so when the current one was used already (by an
- * earlier sign-in of the same user) the next time step is tried, waiting for it if need be.
+ * waits for `done`; returns the time step accepted. Steps up to `usedStep` (the last known to be
+ * used, e.g. by a sign-in in an earlier test file) and up to the last accepted in this process
+ * are skipped: the next step's code is tried, and when that one is spent too, the step after it
+ * is waited for.
  */
-export async function enterTotp(page, input, secret, done) {
+export async function enterTotp(page, input, secret, done, usedStep = -1) {
   const tried = new Set();
   const deadline = Date.now() + 95_000;
   while (Date.now() < deadline) {
-    const code = [0, 1].map((k) => totp(secret, k)).find((c) => !tried.has(c));
-    if (!code) {
-      await page.waitForTimeout(2000);
+    const spent = Math.max(usedStep ?? -1, acceptedSteps.get(secret) ?? -1);
+    const step = [0, 1].map((k) => totpStep(k)).find((s) => s > spent && !tried.has(s));
+    if (step === undefined) {
+      await page.waitForTimeout(1000); // the next 30-second step
       continue;
     }
-    tried.add(code);
-    await input.fill(code);
+    tried.add(step);
+    await input.fill(totpAt(secret, step));
     const [response] = await Promise.all([
       page.waitForResponse((r) => /\/api\/v1\/auth\/(login|totp\/confirm)$/.test(new URL(r.url()).pathname) && r.request().method() === 'POST'),
       input.press('Enter'),
     ]);
     if (response.ok()) {
+      acceptedSteps.set(secret, Math.max(step, acceptedSteps.get(secret) ?? -1));
       await done();
-      return;
+      return step;
     }
   }
   throw new Error('no TOTP code was accepted');
+}
+
+/**
+ * Signs an administrator in on `page` with the state saved for `who` ('admin': by auth.test.mjs;
+ * 'admin2': by signInSecondAdmin), password and TOTP code, and waits for the home page. The
+ * code's step is saved with the state, so that the next file does not try a spent code.
+ */
+export async function signInWithState(page, baseUrl, who = 'admin') {
+  const state = loadAdminState(baseUrl, who);
+  if (!state) throw new Error('run after auth.test.mjs (scripts/e2e.sh runs every file against one server)');
+  await page.goto(baseUrl + '/');
+  await page.locator('#login').fill(state.login);
+  await page.locator('#password').fill(state.password);
+  await page.keyboard.press('Enter');
+  await page.locator('#totp').waitFor();
+  const step = await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, 'Əsas səhifə'), state.lastStep);
+  saveAdminState(baseUrl, { ...state, lastStep: step }, who);
 }
 
 // ---- Steps on the generated record pages, shared by the path tests ----
@@ -252,8 +289,8 @@ export async function firstSignIn(page, baseUrl, login, oneTime, withTotp, homeT
   await h1(page, totpTitle);
   await page.getByRole('button', { name: startLabel }).click();
   const secret = (await page.getByTestId('totp-secret').textContent()).replace(/\s/g, '');
-  await enterTotp(page, page.locator('#code'), secret, () => h1(page, homeTitle));
-  return { password, secret };
+  const step = await enterTotp(page, page.locator('#code'), secret, () => h1(page, homeTitle));
+  return { password, secret, step };
 }
 
 // ---- The second administrator: the two-person rule for roles with identity access ----
@@ -275,18 +312,13 @@ export async function signInSecondAdmin(page, cfg) {
   }
   const state = loadAdminState(cfg.baseUrl, 'admin2');
   if (!state) {
-    const { password, secret } = await firstSignIn(
+    const { password, secret, step } = await firstSignIn(
       page, cfg.baseUrl, cfg.admin2Login, cfg.admin2Password, true, AZ_TITLES.home, AZ_TITLES.change, AZ_TITLES.totp, AZ_TITLES.start,
     );
-    saveAdminState(cfg.baseUrl, { login: cfg.admin2Login, password, secret }, 'admin2');
+    saveAdminState(cfg.baseUrl, { login: cfg.admin2Login, password, secret, lastStep: step }, 'admin2');
     return;
   }
-  await page.goto(cfg.baseUrl + '/');
-  await page.locator('#login').fill(state.login);
-  await page.locator('#password').fill(state.password);
-  await page.keyboard.press('Enter');
-  await page.locator('#totp').waitFor();
-  await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ_TITLES.home));
+  await signInWithState(page, cfg.baseUrl, 'admin2');
 }
 
 /**
@@ -367,15 +399,8 @@ export function browserSuite(shotPrefix) {
  */
 export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, region) {
   const AZ = { home: 'Əsas səhifə', change: 'Şifrənin dəyişdirilməsi', totp: 'İkinci amili quraşdırın', start: 'Başla' };
-  const state = loadAdminState(baseUrl);
-  if (!state) throw new Error('run after auth.test.mjs (scripts/e2e.sh runs every file against one server)');
   const page = await openPage('admin');
-  await page.goto(baseUrl + '/');
-  await page.locator('#login').fill(state.login);
-  await page.locator('#password').fill(state.password);
-  await page.keyboard.press('Enter');
-  await page.locator('#totp').waitFor();
-  await enterTotp(page, page.locator('#totp'), state.secret, () => h1(page, AZ.home));
+  await signInWithState(page, baseUrl);
   await page.locator('nav a', { hasText: 'Qurumlar' }).click();
   await h1(page, 'Qurumlar');
   for (const a of Object.values(agencies)) {
