@@ -53,20 +53,35 @@ Dataset readCsv(const std::string& path, int source) {
   std::vector<std::string> header, row;
   if (!readRow(reader, header, line)) throw std::runtime_error(path + ": empty file");
   Dataset d;
-  int id_col = -1, truth_col = -1;
+  int id_col = -1, truth_col = -1, full_col = -1;
   std::vector<int> field_cols;
+  bool has_given = false, has_surname = false, has_patronymic = false;
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string h = header[i];
     if (h == "rec_id" || h == "unique_id" || h == "id") id_col = static_cast<int>(i);
     else if (h == "cluster" || h == "truth") truth_col = static_cast<int>(i);
+    else if ((h == "full_name" || h == "person_name") && full_col < 0) full_col = static_cast<int>(i);
     else if (auto it = kinds().find(h); it != kinds().end()) {
       d.fields.push_back({h, it->second});
       field_cols.push_back(static_cast<int>(i));
+      has_given = has_given || it->second == FieldKind::Given;
+      has_surname = has_surname || it->second == FieldKind::Surname;
+      has_patronymic = has_patronymic || it->second == FieldKind::Patronymic;
     } else {
       d.columns_ignored.push_back(h);
     }
   }
   if (id_col < 0) throw std::runtime_error(path + ":1: no id column (rec_id, unique_id or id)");
+  // A name in one field (as most registers write it: "Hüseynov Sahib Elçin oğlu", "Сахиб
+  // Гусейнов"), parsed as the registers' own signals are (parseFullName), when the file has no
+  // separate given name and surname; with them, it is not used.
+  const bool from_full = full_col >= 0 && !has_given && !has_surname;
+  if (full_col >= 0 && !from_full) d.columns_ignored.push_back(header[static_cast<std::size_t>(full_col)]);
+  if (from_full) {
+    d.fields.push_back({"given_name", FieldKind::Given});
+    d.fields.push_back({"surname", FieldKind::Surname});
+    if (!has_patronymic) d.fields.push_back({"patronymic", FieldKind::Patronymic});
+  }
   static const std::regex febrl(R"(rec-(\d+)-(org|dup-\d+))");
   while (readRow(reader, row, line)) {
     if (row.size() == 1 && row[0].empty()) continue;
@@ -77,6 +92,12 @@ Dataset readCsv(const std::string& path, int source) {
     r.id = row[static_cast<std::size_t>(id_col)];
     r.source = source;
     for (int c : field_cols) r.values.push_back(row[static_cast<std::size_t>(c)]);
+    if (from_full) {
+      const ParsedName n = parseFullName(row[static_cast<std::size_t>(full_col)]);
+      r.values.push_back(n.given);
+      r.values.push_back(n.surname);
+      if (!has_patronymic) r.values.push_back(n.patronymic);
+    }
     std::string truth;
     if (truth_col >= 0) {
       truth = row[static_cast<std::size_t>(truth_col)];

@@ -3,6 +3,8 @@
 // date_of_birth / birth, sex / gender, phone, document / soc_sec_id, citizenship, postcode,
 // state, birth_place, suburb, address_1, occupation), the id by rec_id / unique_id / id, and the
 // truth (benchmarks) by `cluster` or, for FEBRL files, the number inside rec-N-org / rec-N-dup-K.
+// A name in one field (full_name / person_name) is split into given name, surname and
+// patronymic as the registers' signals are (parseFullName) when there are no separate columns.
 #pragma once
 #include <string>
 #include <vector>

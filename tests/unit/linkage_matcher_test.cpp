@@ -3,8 +3,13 @@
 // the model, and cluster numbers that stay put when unrelated registrations arrive.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <random>
 
+#include "linkage/datasets.hpp"
 #include "linkage/matcher.hpp"
 #include "linkage/name_variants.hpp"
 
@@ -99,6 +104,42 @@ TEST(Linkage, NameLevelsAcrossScriptsAndOrder) {
   EXPECT_TRUE(has(0, 1));
   EXPECT_TRUE(has(0, 2));
   EXPECT_TRUE(has(3, 4));
+}
+
+// `palermo link --csv` with the name in one field (issue 26): split as the registers' own signals
+// are, in either order and script; the parts compare as separate columns would.
+TEST(Linkage, CsvWithTheNameInOneField) {
+  const auto dir = std::filesystem::temp_directory_path() / ("palermo-linkcsv-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "one.csv");
+    f << "id,full_name,dob,note\n"
+         "a,Hüseynov Sahib Elçin oğlu,1990-05-12,x\n"
+         "b,Sahib Hüseynov,1990-05-12,x\n"
+         "c,Сахиб Гусейнов,1990-05-12,x\n"
+         "d,,1990-05-12,x\n";
+    std::ofstream g(dir / "both.csv");
+    g << "id,first_name,surname,person_name\nz,Leyla,Aliyeva,Aliyeva Leyla\n";
+  }
+  const Dataset d = readCsv((dir / "one.csv").string());
+  std::vector<std::string> names;
+  for (const auto& f : d.fields) names.push_back(f.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"dob", "given_name", "surname", "patronymic"}));
+  EXPECT_EQ(d.columns_ignored, std::vector<std::string>{"note"});
+  ASSERT_EQ(d.records.size(), 4U);
+  EXPECT_EQ(d.records[0].values, (std::vector<std::string>{"1990-05-12", "sahib", "huseynov", "elchin"}));
+  EXPECT_EQ(d.records[1].values, (std::vector<std::string>{"1990-05-12", "sahib", "huseynov", ""}));
+  EXPECT_EQ(d.records[3].values, (std::vector<std::string>{"1990-05-12", "", "", ""}));
+  Matcher m(d.fields);
+  m.add(d.records);
+  EXPECT_EQ(levelOf(m, 0, 1, "surname"), "exact");
+  EXPECT_EQ(levelOf(m, 0, 2, "given_name"), "phonetic key");
+  EXPECT_EQ(levelOf(m, 0, 2, "surname"), "phonetic key");
+  // With separate columns, those are used and the one-field name is left (and said so).
+  const Dataset both = readCsv((dir / "both.csv").string());
+  EXPECT_EQ(both.columns_ignored, std::vector<std::string>{"person_name"});
+  EXPECT_EQ(both.records[0].values, (std::vector<std::string>{"Leyla", "Aliyeva"}));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Linkage, KnownGivenNameVariants) {
