@@ -38,7 +38,7 @@ declare -A LIBS=(
   [http_request]="-lsodium -DBOOST_ENABLE_ASSERT_HANDLER"
   [import]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
   [dates]="-lfmt"
-  [schema]="-lfmt -lyaml-cpp"
+  [schema]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
   [names]="-licui18n -licuuc -licudata"
   [rules]="-lfmt -lyaml-cpp"
   [indicators]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""

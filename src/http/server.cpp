@@ -17,7 +17,6 @@
 #include <openssl/ssl.h>
 
 #include <atomic>
-#include <cctype>
 #include <cmath>
 #include <chrono>
 #include <mutex>
@@ -27,7 +26,6 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "core/random.hpp"
 #include "http/problem.hpp"
 #include "http/request_read.hpp"
 

@@ -11,19 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_support.hpp"
 #include "records/import.hpp"
 #include "records/schema.hpp"
 
 namespace {
-std::unique_ptr<palermo::records::Schema> schema;
 std::vector<std::string> types;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  auto loaded = palermo::records::loadSchemaDir(std::string(PALERMO_SOURCE_DIR) + "/schema");
-  if (!loaded.errors.empty()) __builtin_trap();  // the product schema itself must load
-  schema = std::make_unique<palermo::records::Schema>(std::move(loaded.schema));
-  for (const auto& [name, type] : schema->types) types.push_back(name);
+  for (const auto& [name, type] : palermo::fuzz::productSchema().types) types.push_back(name);
   return 0;
 }
 
@@ -38,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rows = palermo::records::readJsonLines(in, "f.jsonl", data[0] % 4 == 0 ? "victim_case" : "", errors);
   } else {
     const std::string& type = types[(data[0] / 2) % types.size()];
-    rows = palermo::records::readCsv(in, "f.csv", type, *schema, errors);
+    rows = palermo::records::readCsv(in, "f.csv", type, palermo::fuzz::productSchema(), errors);
     for (const auto& r : rows)
       for (const auto& [name, value] : r.data.items())
         if (value.is_number_float() && !std::isfinite(value.get<double>())) std::abort();

@@ -9,28 +9,19 @@
 #include <memory>
 #include <string>
 
-#include "records/schema.hpp"
+#include "fuzz_support.hpp"
 #include "stats/indicators.hpp"
 
-namespace {
-std::unique_ptr<palermo::records::Schema> schema;
-}
-
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  auto loaded = palermo::records::loadSchemaDir(std::string(PALERMO_SOURCE_DIR) + "/schema");
-  if (!loaded.errors.empty()) __builtin_trap();  // the product schema itself must load
-  schema = std::make_unique<palermo::records::Schema>(std::move(loaded.schema));
+  (void)palermo::fuzz::productSchema();
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  std::map<std::string, std::string> files;
-  const auto nul = text.find('\0');
-  files["a.yaml"] = text.substr(0, nul);
-  if (nul != std::string::npos) files["dimensions.yaml"] = text.substr(nul + 1);
   try {
-    (void)palermo::stats::loadCatalogueTexts(files, *schema);
+    (void)palermo::stats::loadCatalogueTexts(palermo::fuzz::twoFiles(text, "a.yaml", "dimensions.yaml"),
+                                             palermo::fuzz::productSchema());
   } catch (const std::exception&) {
     // A thrown error is an answer too; crashes and sanitizer reports are what fail.
   }

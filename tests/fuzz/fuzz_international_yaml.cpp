@@ -10,21 +10,17 @@
 #include <memory>
 #include <string>
 
+#include "fuzz_support.hpp"
 #include "international/returns.hpp"
 #include "records/schema.hpp"
 #include "stats/indicators.hpp"
 
 namespace {
-std::unique_ptr<palermo::records::Schema> schema;
 std::unique_ptr<palermo::stats::Catalogue> catalogue;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const std::string src = PALERMO_SOURCE_DIR;
-  auto loaded = palermo::records::loadSchemaDir(src + "/schema");
-  if (!loaded.errors.empty()) __builtin_trap();  // the product schema itself must load
-  schema = std::make_unique<palermo::records::Schema>(std::move(loaded.schema));
-  auto cat = palermo::stats::loadCatalogue(src + "/indicators", *schema);
+  auto cat = palermo::stats::loadCatalogue(std::string(PALERMO_SOURCE_DIR) + "/indicators", palermo::fuzz::productSchema());
   if (!cat.errors.empty()) __builtin_trap();  // the product catalogue itself must load
   catalogue = std::make_unique<palermo::stats::Catalogue>(std::move(cat.catalogue));
   return 0;
@@ -32,12 +28,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  std::map<std::string, std::string> files;
-  const auto nul = text.find('\0');
-  files["a.yaml"] = text.substr(0, nul);
-  if (nul != std::string::npos) files["b.yaml"] = text.substr(nul + 1);
   try {
-    const auto rc = palermo::international::ReturnCatalogue::loadTexts(files, *catalogue);
+    const auto rc =
+        palermo::international::ReturnCatalogue::loadTexts(palermo::fuzz::twoFiles(text, "a.yaml", "b.yaml"), *catalogue);
     // What loads is usable: every table's crosswalks and population exist.
     for (const auto& [id, r] : rc.returns)
       for (const auto& t : r.tables) {

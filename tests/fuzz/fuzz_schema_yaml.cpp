@@ -7,16 +7,13 @@
 #include <map>
 #include <string>
 
+#include "fuzz_support.hpp"
 #include "records/schema.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  std::map<std::string, std::string> files;
-  const auto nul = text.find('\0');
-  files["types/a.yaml"] = text.substr(0, nul);
-  if (nul != std::string::npos) files["lists/b.yaml"] = text.substr(nul + 1);
   try {
-    (void)palermo::records::loadSchemaTexts(files);
+    (void)palermo::records::loadSchemaTexts(palermo::fuzz::twoFiles(text, "types/a.yaml", "lists/b.yaml"));
   } catch (const std::exception&) {
     // A thrown error is an answer too; crashes and sanitizer reports are what fail.
   }
