@@ -157,10 +157,11 @@ CreatedUser AdminService::createUser(int64_t by_user, const UserRequest& request
   out.one_time_password = auth::generatePassword();
   const std::string hash = auth::hashPassword(out.one_time_password, cost_);
   bool taken = false;
-  // Roles with identity access wait for a second administrator (the system - the command line,
-  // run by whoever holds the server and its keys - gives them at once).
+  // Roles with identity access, and the administration role (whoever holds it approves the
+  // others), wait for a second administrator; the system - the command line, run by whoever
+  // holds the server and its keys - gives them at once.
   std::vector<std::string> pending;
-  if (by_user != 0) pending = withoutIdentityRoles(roles);
+  if (by_user != 0) pending = withoutRolesNeedingApproval(roles);
   store_.inTransaction([&] {
     auto created = store_.createUser(NewUser{request.login, request.display_name, hash, roles, true, request.agency_id});
     if (!created) {
@@ -205,11 +206,12 @@ UserRow AdminService::changeAccess(int64_t by_user, int64_t user_id, const Acces
   if (user_id == by_user && (!active || roles != user->roles))
     errors.push_back({"roles", "self", "administrators do not change their own roles or deactivate themselves"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
-  // Identity roles the user does not hold yet wait for a second administrator; the rest of the
+  // Identity and administration roles the user does not hold yet wait for a second
+  // administrator; the rest of the
   // change (and any role taken away) applies at once. A new request replaces an older one.
   std::vector<std::string> pending;
   if (by_user != 0 && change.roles) {
-    for (const auto& r : withoutIdentityRoles(roles))
+    for (const auto& r : withoutRolesNeedingApproval(roles))
       if (std::find(user->roles.begin(), user->roles.end(), r) == user->roles.end()) pending.push_back(r);
       else roles.push_back(r);  // held already: kept
   }
@@ -229,14 +231,16 @@ UserRow AdminService::changeAccess(int64_t by_user, int64_t user_id, const Acces
   return *store_.findUserById(user_id);
 }
 
-std::vector<std::string> AdminService::withoutIdentityRoles(std::vector<std::string>& roles) const {
+std::vector<std::string> AdminService::withoutRolesNeedingApproval(std::vector<std::string>& roles) const {
   std::vector<std::string> identity;
   if (!schema_ || !identity_role_approval_) return identity;
   std::vector<std::string> kept;
   for (const auto& name : roles) {
     const auto it = schema_->roles.find(name);
-    const bool needs = it != schema_->roles.end() && !it->second.admin &&
-                       it->second.identity != records::IdentityAccess::None;
+    // An administration role waits too: otherwise one administrator could make a second
+    // administrator account, sign in as it and approve their own request.
+    const bool needs = it != schema_->roles.end() &&
+                       (it->second.admin || it->second.identity != records::IdentityAccess::None);
     (needs ? identity : kept).push_back(name);
   }
   roles = std::move(kept);

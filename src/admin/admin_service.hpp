@@ -79,8 +79,8 @@ class AdminService {
   UserRow changeAccess(int64_t by_user, int64_t user_id, const AccessChange& change);
   // A lost phone: the second factor removed, the user's sessions ended; audited.
   void resetSecondFactor(int64_t by_user, int64_t user_id);
-  // The two-person rule (docs/security.md): roles with identity access given through the API
-  // (createUser, changeAccess by an administrator) wait as the user's pending roles until another
+  // The two-person rule (docs/security.md): roles with identity access and the administration
+  // role given through the API (createUser, changeAccess by an administrator) wait as the user's pending roles until another
   // administrator approves them (403 user.same_administrator for the one who asked); either may
   // reject. Audited: user.roles_requested, user.roles_approved, user.roles_rejected.
   UserRow approveRoles(int64_t by_user, int64_t user_id);
@@ -109,9 +109,9 @@ class AdminService {
 
  private:
   void audit(const AuditDraft& draft);
-  // Takes the roles with identity access (not administration) out of `roles` and returns them;
-  // none when approval is off or there are no role files.
-  std::vector<std::string> withoutIdentityRoles(std::vector<std::string>& roles) const;
+  // Takes the roles that need a second administrator (identity access, administration) out of
+  // `roles` and returns them; none when approval is off or there are no role files.
+  std::vector<std::string> withoutRolesNeedingApproval(std::vector<std::string>& roles) const;
 
   Store& store_;
   const records::Schema* schema_;

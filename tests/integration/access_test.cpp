@@ -400,6 +400,35 @@ TEST_F(AccessMatrix, IdentityRolesNeedASecondAdministrator) {
       << audit.dump();
 }
 
+// The administration role waits for a second administrator too: otherwise one administrator could
+// make a second administrator account, sign in as it and approve their own identity requests.
+TEST_F(AccessMatrix, AdministrationRoleNeedsASecondAdministratorToo) {
+  auto r = admin_.call("POST", "/api/v1/users", {{"login", "deputy"}, {"display_name", "Deputy"}, {"roles", {"admin"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const Json created = r.json();
+  const std::string id = std::to_string(created["id"].get<int64_t>());
+  EXPECT_EQ(created["roles"], Json::array()) << r.body;
+  EXPECT_EQ(created["pending_roles"], Json({"admin"})) << r.body;
+  // Signed in meanwhile, the account administers nothing and approves nothing.
+  Client deputy = signIn(*server_, "deputy", created["one_time_password"], true);
+  EXPECT_EQ(deputy.call("GET", "/api/v1/users").status, 403);
+  EXPECT_EQ(deputy.call("POST", "/api/v1/users/" + id + "/roles/approve").status, 403);
+  auto own = admin_.call("POST", "/api/v1/users/" + id + "/roles/approve");
+  EXPECT_EQ(own.status, 403) << own.body;
+  EXPECT_EQ(own.json()["code"], "user.same_administrator");
+  // The same through a change of an existing account's roles.
+  Client w = user("promoted", {"fx_worker_agency"}, home_);
+  auto promoted = admin_.call("PATCH", "/api/v1/users/" + std::to_string(w.id), {{"roles", {"admin"}}});
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  EXPECT_EQ(promoted.json()["roles"], Json::array()) << promoted.body;
+  EXPECT_EQ(promoted.json()["pending_roles"], Json({"admin"})) << promoted.body;
+  // A second administrator (from the command line) approves.
+  auto approved = admins_->second().call("POST", "/api/v1/users/" + id + "/roles/approve");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["roles"], Json({"admin"})) << approved.body;
+  EXPECT_EQ(approved.json()["pending_roles"], Json::array());
+}
+
 TEST_F(AccessMatrix, ApiTokensActWithTheirRolesAndCanBeReadOnlyAndRevoked) {
   Client w = user("machine_owner", {"fx_worker_agency"}, home_);
   const int64_t id = createAs(w, "via token");

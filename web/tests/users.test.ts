@@ -34,7 +34,7 @@ describe('pending roles', () => {
 
   it('the note after a save names the roles awaiting approval, or is empty', () => {
     expect(pendingNote({ pending_roles: ['case_worker', 'hotline_operator'] }, label, en)).toBe(
-      "These roles give access to identity data and await a second administrator's approval: Case worker, Hotline operator. " +
+      "These roles give access to identity data or to administration and await a second administrator's approval: Case worker, Hotline operator. " +
         'Another administrator approves them in the list of users.',
     );
     expect(pendingNote({ pending_roles: ['case_worker'] }, label, az)).toContain('ikinci administratorun təsdiqini gözləyir: Case worker.');

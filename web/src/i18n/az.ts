@@ -230,7 +230,7 @@ export const az = {
   'users.approved': "«{login}» istifadəçisinin rolları təsdiq edildi: {roles}.",
   'users.rejected': "«{login}» istifadəçisi üçün istənilən rollar rədd edildi: {roles}.",
   'users.saved': "«{login}» istifadəçisinin dəyişiklikləri saxlanıldı.",
-  'users.pending_note': "Şəxsiyyət məlumatlarına çıxış verən bu rollar ikinci administratorun təsdiqini gözləyir: {roles}. Başqa administrator onları istifadəçilər siyahısında təsdiq etməlidir.",
+  'users.pending_note': "Şəxsiyyət məlumatlarına və ya idarəetməyə çıxış verən bu rollar ikinci administratorun təsdiqini gözləyir: {roles}. Başqa administrator onları istifadəçilər siyahısında təsdiq etməlidir.",
   'users.role_awaiting': "təsdiq gözləyir",
   'error.user.same_administrator': "Bu rolları siz istəmisiniz; onları başqa administrator təsdiq etməlidir.",
   'error.user.no_pending_roles': "Bu istifadəçinin təsdiq gözləyən rolu yoxdur (bəlkə başqa administrator artıq qərar verib).",

@@ -228,7 +228,7 @@ export const en: Messages = {
   'users.approved': "The roles of «{login}» were approved: {roles}.",
   'users.rejected': "The roles asked for «{login}» were rejected: {roles}.",
   'users.saved': "The changes to «{login}» were saved.",
-  'users.pending_note': "These roles give access to identity data and await a second administrator's approval: {roles}. Another administrator approves them in the list of users.",
+  'users.pending_note': "These roles give access to identity data or to administration and await a second administrator's approval: {roles}. Another administrator approves them in the list of users.",
   'users.role_awaiting': "awaiting approval",
   'error.user.same_administrator': "You asked for these roles; another administrator must approve them.",
   'error.user.no_pending_roles': "No roles of this user are awaiting approval (another administrator may have decided already).",
