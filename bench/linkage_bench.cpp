@@ -3,21 +3,27 @@
 //   * FEBRL 4a <-> 4b linkage, FEBRL dataset 3 deduplication, historical figures 50k
 //     deduplication (../shared/data/linkage): pairwise precision / recall / F1 and B-cubed F1
 //     against the truth;
-//   * a generated set of Azerbaijani registrations (default 1,000,000) with the spelling
-//     variants of names.md: end-to-end time, records/s, pairs scored/s, peak memory, quality,
-//     and the latency of one incremental match against all of them.
-// Usage: build/palermo_linkage_bench [--data ../shared/data/linkage] [--generated N] [--threads 2]
+//   * generated Azerbaijani registers (bench/az_registrations.hpp, 42,000 registrations) on the
+//     seed the matcher was tuned on and on a held-out seed: the same figures, and the pairs left
+//     for review as a share of the registrations;
+//   * a generated register of 1,000,000 registrations: end-to-end time, records/s, pairs
+//     scored/s, peak memory, quality, and the latency of one incremental match against all.
+// Usage: build/palermo_linkage_bench [--data ../shared/data/linkage] [--az 42000] [--generated N] [--threads 2]
+//        build/palermo_linkage_bench --write-az FILE.csv [--az N] [--held-out-seed S]   # the held-out set as CSV
 #include <cstdlib>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "az_registrations.hpp"
 #include "linkage/datasets.hpp"
 #include "linkage/matcher.hpp"
 
@@ -34,9 +40,52 @@ long peakRssMiB() {
   return u.ru_maxrss / 1024;
 }
 
+// People deciding the review queue (the truth answers): one decision per pair of persons (it
+// settles every pair of their registrations), most likely first, the registers clustered again
+// with the decisions after every round. How many decisions a register needs.
+struct ReviewCurve {
+  std::vector<std::pair<std::size_t, Quality>> points;  // decisions made -> quality
+  std::size_t groups_at_start = 0;
+};
+
+ReviewCurve simulateReview(const Matcher& m, const std::vector<Link>& links, const Dataset& d, double link_probability,
+                           std::vector<uint32_t> clusters) {
+  ReviewCurve curve;
+  std::vector<std::pair<uint32_t, uint32_t>> same, different;
+  std::size_t decisions = 0;
+  curve.points.push_back({0, evaluate(clusters, d.truth)});
+  for (int round = 0; round < 400; ++round) {
+    // Open groups: pairs of persons with a review-band link between them and no decision
+    // keeping them apart; the best link stands for the pair of persons.
+    std::map<std::pair<uint32_t, uint32_t>, const Link*> open;
+    std::set<std::pair<uint32_t, uint32_t>> kept_apart;
+    for (const auto& [x, y] : different) kept_apart.insert(std::minmax(clusters[x], clusters[y]));
+    for (const auto& l : links) {
+      if (l.probability >= link_probability || clusters[l.a] == clusters[l.b]) continue;
+      const auto key = std::minmax(clusters[l.a], clusters[l.b]);
+      if (kept_apart.count(key)) continue;
+      auto& best = open[key];
+      if (!best || l.probability > best->probability) best = &l;
+    }
+    if (round == 0) curve.groups_at_start = open.size();
+    if (open.empty()) break;
+    std::vector<const Link*> queue;
+    for (const auto& [k, l] : open) queue.push_back(l);
+    std::sort(queue.begin(), queue.end(), [](const Link* a, const Link* b) { return a->probability > b->probability; });
+    const std::size_t take = std::min<std::size_t>(queue.size(), std::max<std::size_t>(25, decisions / 4));
+    for (std::size_t i = 0; i < take; ++i)
+      (d.truth[queue[i]->a] == d.truth[queue[i]->b] ? same : different).push_back({queue[i]->a, queue[i]->b});
+    decisions += take;
+    clusters = m.cluster(links, same, different);
+    curve.points.push_back({decisions, evaluate(clusters, d.truth)});
+  }
+  return curve;
+}
+
 struct Run {
   Quality q;
-  std::size_t pairs = 0, links = 0, review = 0;
+  ReviewCurve review_curve;
+  std::size_t pairs = 0, links = 0, review = 0;  // review: pairs in the band whose records ended in two persons
   double ms = 0;
   int em_iterations = 0;
   bool converged = false, implausible = false;
@@ -47,6 +96,7 @@ double g_cluster_mean = MatchOptions{}.cluster_mean, g_link = 0.9, g_attach_mean
 bool g_veto = MatchOptions{}.veto_full_pairs;
 std::size_t g_attach_max = MatchOptions{}.attach_max;
 int g_em_iterations = 25;
+bool g_simulate_review = false;  // on for the generated Azerbaijani registers
 
 Run link(const Dataset& d, bool two_sources, int threads) {
   const auto t0 = Clock::now();
@@ -92,15 +142,58 @@ Run link(const Dataset& d, bool two_sources, int threads) {
   }
   r.ms = msSince(t0);
   r.pairs = pairs.size();
-  for (const auto& l : links) (l.probability >= o.link_probability ? r.links : r.review) += 1;
+  for (const auto& l : links) {
+    if (l.probability >= o.link_probability) ++r.links;
+    else if (clusters[l.a] != clusters[l.b]) ++r.review;  // left to people: not in one person already
+  }
   r.q = evaluate(clusters, d.truth);
+  // LINKAGE_EXPLAIN=N: N true pairs that ended in two persons and N joined pairs of two persons,
+  // each with its values and the comparison field by field (error analysis).
+  if (const char* n_text = std::getenv("LINKAGE_EXPLAIN")) {
+    const int n = std::atoi(n_text);
+    auto show = [&](const char* what, uint32_t a, uint32_t b) {
+      const Link l = m.scorePair(a, b);
+      std::fprintf(stderr, "%s p=%.3f\n", what, l.probability);
+      for (uint32_t i : {a, b}) {
+        std::fprintf(stderr, "   ");
+        for (const auto& val : d.records[i].values) std::fprintf(stderr, " [%s]", val.c_str());
+        std::fprintf(stderr, "\n");
+      }
+      std::fprintf(stderr, "   ");
+      for (const auto& e : m.explain(a, b)) std::fprintf(stderr, " %s:%s(%+.1f)", e.field.c_str(), e.level.c_str(), e.weight);
+      std::fprintf(stderr, "\n");
+    };
+    int missed = 0, wrong = 0;
+    std::unordered_map<std::string, uint32_t> last_of;
+    for (uint32_t i = 0; i < d.records.size() && missed < n; ++i) {
+      auto [it, fresh] = last_of.emplace(d.truth[i], i);
+      if (!fresh && clusters[it->second] != clusters[i]) ++missed, show("MISSED", it->second, i);
+      it->second = i;
+    }
+    std::unordered_map<std::string, uint32_t> first_of;
+    for (uint32_t i = 0; i < d.records.size() && wrong < n; ++i) {
+      auto [it, fresh] = first_of.emplace(std::to_string(clusters[i]) + "/" + d.truth[i], i);
+      (void)it;
+      if (!fresh) continue;
+      for (uint32_t j = 0; j < i && wrong < n; ++j)
+        if (clusters[j] == clusters[i] && d.truth[j] != d.truth[i]) {
+          ++wrong, show("JOINED", j, i);
+          break;
+        }
+    }
+  }
+  if (g_simulate_review) r.review_curve = simulateReview(m, links, d, o.link_probability, clusters);
   // LINKAGE_DUMP=prefix: every record's truth and cluster (prefix.clusters.csv) and every scored
   // pair at or above review_low (prefix.links.csv), for error analysis.
   if (const char* dump = std::getenv("LINKAGE_DUMP")) {
     const std::string prefix = std::string(dump) + "." + std::to_string(d.records.size());
     if (FILE* f = std::fopen((prefix + ".clusters.csv").c_str(), "w")) {
       std::fprintf(f, "index,id,truth,cluster\n");
-      for (uint32_t i = 0; i < d.records.size(); ++i) std::fprintf(f, "%u,%s,%s,%u\n", i, d.records[i].id.c_str(), d.truth[i].c_str(), clusters[i]);
+      for (uint32_t i = 0; i < d.records.size(); ++i) {
+        std::fprintf(f, "%u,%s,%s,%u", i, d.records[i].id.c_str(), d.truth[i].c_str(), clusters[i]);
+        for (const auto& v : d.records[i].values) std::fprintf(f, "\t%s", v.c_str());  // tab-separated values after the ids
+        std::fprintf(f, "\n");
+      }
       std::fclose(f);
     }
     if (FILE* f = std::fopen((prefix + ".links.csv").c_str(), "w")) {
@@ -108,6 +201,13 @@ Run link(const Dataset& d, bool two_sources, int threads) {
       for (const auto& l : links) std::fprintf(f, "%u,%u,%.3f,%.5f\n", l.a, l.b, l.weight, l.probability);
       std::fclose(f);
     }
+  }
+  if (std::getenv("LINKAGE_SHOW_MODEL")) {
+    const Model& model = m.model();
+    std::fprintf(stderr, "lambda %.3g%s\n", model.lambda, model.em_implausible ? " (EM implausible: priors)" : "");
+    for (std::size_t f = 0; f < model.levels.size(); ++f)
+      for (const auto& l : model.levels[f])
+        std::fprintf(stderr, "  %-12s %-26s m %.4f u %.6f w %+.2f\n", model.fields[f].name.c_str(), l.name.c_str(), l.m, l.u, l.weight());
   }
   r.em_iterations = m.model().em_iterations_run;
   r.converged = m.model().em_converged;
@@ -126,114 +226,25 @@ void benchmarkFile(const char* name, Dataset d, bool two_sources, int threads) {
   const Run r = link(d, two_sources, threads);
   row(name, "exact key", evaluate(base, d.truth), base_ms, 0);
   row(name, "matcher", r.q, r.ms, r.pairs);
-  std::printf("  %-26s %zu records, %zu links, %zu pairs for review, EM %d iterations (%s), blocking recall %.4f\n", "",
-              d.records.size(), r.links, r.review, r.em_iterations, r.converged ? "converged" : "not converged", r.blocking_recall);
+  std::printf("  %-26s %zu records, %zu links, %zu pairs for review (%.1f%% of the registrations), EM %d iterations (%s), "
+              "blocking recall %.4f\n",
+              "", d.records.size(), r.links, r.review, 100.0 * static_cast<double>(r.review) / static_cast<double>(d.records.size()),
+              r.em_iterations, r.converged ? "converged" : "not converged", r.blocking_recall);
   if (r.implausible) std::printf("  %-26s EM's solution was not persons: m from the priors\n", "");
-}
-
-// ---- generated Azerbaijani registrations ----
-
-struct Name {
-  const char* canonical;
-  std::vector<const char*> variants;
-};
-
-const std::vector<Name> kSurnames = {
-    {"Məmmədov", {"Mammadov", "Mamedov", "Memmedov", "Мамедов"}},   {"Əliyev", {"Aliyev", "Aliev", "Алиев"}},
-    {"Həsənov", {"Hasanov", "Gasanov", "Гасанов", "Hasanli"}},      {"Hüseynov", {"Huseynov", "Guseynov", "Гусейнов"}},
-    {"Quliyev", {"Guliyev", "Guliev", "Гулиев"}},                   {"İsmayılov", {"Ismayilov", "Ismailov", "Исмаилов"}},
-    {"Abdullayev", {"Abdullaev", "Абдуллаев"}},                     {"Cəfərov", {"Jafarov", "Dzhafarov", "Джафаров"}},
-    {"Rzayev", {"Rzaev", "Рзаев"}},                                 {"Kərimov", {"Karimov", "Kerimov", "Керимов"}},
-    {"Babayev", {"Babaev", "Бабаев"}},                              {"Nəsirov", {"Nasirov", "Насиров"}},
-    {"Xəlilov", {"Khalilov", "Halilov", "Халилов"}},                {"Heydərov", {"Heydarov", "Geidarov", "Гейдаров"}},
-    {"Qasımov", {"Gasimov", "Gasymov", "Гасымов"}},                 {"Süleymanov", {"Suleymanov", "Сулейманов"}},
-    {"Vəliyev", {"Valiyev", "Veliev", "Велиев"}},                   {"Əhmədov", {"Ahmadov", "Akhmedov", "Ахмедов"}},
-    {"Novruzov", {"Novruzov", "Новрузов"}},                         {"Sadıqov", {"Sadigov", "Sadykhov", "Садыхов"}},
-    {"Bağırov", {"Bagirov", "Багиров"}},                            {"Musayev", {"Musaev", "Мусаев"}},
-    {"Səfərov", {"Safarov", "Сафаров"}},                            {"Zeynalov", {"Zeinalov", "Зейналов"}},
-    {"Rəhimov", {"Rahimov", "Рагимов"}},                            {"Tağıyev", {"Tagiyev", "Тагиев"}},
-    {"Orucov", {"Orujov", "Оруджев"}},                              {"Şükürov", {"Shukurov", "Шукюров"}},
-    {"Mehdiyev", {"Mehdiev", "Мехтиев"}},                           {"Ağayev", {"Agayev", "Агаев"}},
-    {"Fərəcov", {"Farajov", "Фараджев"}},                           {"Paşayev", {"Pashayev", "Пашаев"}},
-    {"Sultanov", {"Sultanov", "Султанов"}},                         {"Hacıyev", {"Hajiyev", "Gadzhiev", "Гаджиев"}},
-    {"Nağıyev", {"Nagiyev", "Нагиев"}},                             {"Kazımov", {"Kazimov", "Кязимов"}},
-    {"Yusifov", {"Yusifov", "Iusifov", "Юсифов"}},                  {"Cavadov", {"Javadov", "Джавадов"}},
-    {"Əsgərov", {"Asgarov", "Askerov", "Аскеров"}},                 {"Salmanov", {"Salmanov", "Салманов"}},
-};
-const std::vector<Name> kMen = {
-    {"Əli", {"Ali", "Али"}},          {"Hüseyn", {"Huseyn", "Guseyn", "Gusein", "Гусейн"}},
-    {"Cəfər", {"Jafar", "Dzhafar", "Джафар"}}, {"Rəşad", {"Rashad", "Рашад"}}, {"Elçin", {"Elchin", "Эльчин"}},
-    {"Tural", {"Tural", "Турал"}},    {"Orxan", {"Orkhan", "Орхан"}},       {"Kamran", {"Kamran", "Камран"}},
-    {"Vüqar", {"Vugar", "Вугар"}},    {"Elnur", {"Elnur", "Эльнур"}},       {"Rauf", {"Rauf", "Рауф"}},
-    {"Heydər", {"Heydar", "Geidar", "Гейдар"}}, {"İlham", {"Ilham", "Ilgam", "Ильхам"}}, {"Xəlil", {"Khalil", "Халил"}},
-    {"Yusif", {"Yusif", "Iusif", "Юсиф"}}, {"Murad", {"Murad", "Мурад"}}, {"Samir", {"Samir", "Самир"}},
-    {"Nicat", {"Nijat", "Ниджат"}},   {"Fərid", {"Farid", "Фарид"}},        {"Ramil", {"Ramil", "Рамиль"}},
-};
-const std::vector<Name> kWomen = {
-    {"Leyla", {"Leila", "Лейла"}},    {"Aynur", {"Aynur", "Айнур"}},        {"Günel", {"Gunel", "Гюнель"}},
-    {"Nərgiz", {"Nargiz", "Наргиз"}}, {"Səbinə", {"Sabina", "Сабина"}},     {"Aygün", {"Aygun", "Айгюн"}},
-    {"Lalə", {"Lala", "Лала"}},       {"Sevinc", {"Sevinj", "Sevindzh", "Севиндж"}}, {"Könül", {"Konul", "Кенуль"}},
-    {"Xədicə", {"Khadija", "Хадиджа"}}, {"Ülviyyə", {"Ulviyya", "Ульвия"}}, {"Şəbnəm", {"Shabnam", "Шабнам"}},
-    {"Fidan", {"Fidan", "Фидан"}},    {"Gülnar", {"Gulnar", "Гюльнар"}},    {"Zəhra", {"Zahra", "Захра"}},
-    {"Aysel", {"Aysel", "Айсель"}},   {"Nigar", {"Nigar", "Нигяр"}},        {"Türkan", {"Turkan", "Тюркан"}},
-};
-
-Dataset generate(std::size_t target, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto below = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
-  auto chance = [&](int pct) { return static_cast<int>(rng() % 100) < pct; };
-  Dataset d;
-  d.fields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname}, {"patronymic", FieldKind::Patronymic},
-              {"sex", FieldKind::Sex},          {"dob", FieldKind::Dob},          {"phone", FieldKind::Phone},
-              {"document", FieldKind::Document}};
-  std::size_t person = 0;
-  while (d.records.size() < target) {
-    ++person;
-    const bool female = chance(50);
-    const Name& given = female ? kWomen[below(kWomen.size())] : kMen[below(kMen.size())];
-    const Name& sur = kSurnames[below(kSurnames.size())];
-    const Name& father = kMen[below(kMen.size())];
-    const int y = 1950 + static_cast<int>(below(55)), mo = 1 + static_cast<int>(below(12)), da = 1 + static_cast<int>(below(28));
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "%02d%07d", 50 + static_cast<int>(below(3)) * 5, static_cast<int>(below(10000000)));
-    char doc[16];
-    std::snprintf(doc, sizeof doc, "AA%07d", static_cast<int>(below(10000000)));
-    const std::size_t regs = 1 + (chance(60) ? 0 : chance(60) ? 1 : 2);  // about 1.6 registrations per person
-    for (std::size_t k = 0; k < regs && d.records.size() < target; ++k) {
-      InputRecord r;
-      r.id = "r" + std::to_string(d.records.size());
-      auto spell = [&](const Name& n, bool surname) {
-        std::string s = k == 0 || chance(40) ? n.canonical : n.variants[below(n.variants.size())];
-        if (surname && female) {
-          // Female surname forms: -ova / -yeva (Latin) and -ова / -ева (Cyrillic); -li stays.
-          if (s.size() >= 2 && (s.compare(s.size() - 2, 2, "ov") == 0 || s.compare(s.size() - 2, 2, "ev") == 0)) s += "a";
-          else if (s.size() >= 4 && (s.compare(s.size() - 4, 4, "ов") == 0 || s.compare(s.size() - 4, 4, "ев") == 0)) s += "а";
-        }
-        return s;
-      };
-      std::string g = spell(given, false), s = spell(sur, true);
-      if (chance(3)) std::swap(g, s);  // given name and surname swapped
-      std::string dob;
-      const int form = static_cast<int>(below(100));
-      char buf[32];
-      if (form < 70) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, da);
-      else if (form < 80) std::snprintf(buf, sizeof buf, "%02d.%02d.%04d", da, mo, y);
-      else if (form < 88 && da <= 12) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, da, mo);  // day and month swapped
-      else if (form < 94) std::snprintf(buf, sizeof buf, "%04d", y);                               // only the year
-      else buf[0] = 0;
-      dob = buf;
-      std::string ph;
-      if (chance(55)) {
-        const int pf = static_cast<int>(below(3));
-        ph = pf == 0 ? std::string("+994") + phone : pf == 1 ? std::string("0") + phone : std::string(phone);
-      }
-      const std::string dc = chance(35) ? doc : "";
-      r.values = {g, s, chance(60) ? spell(father, false) + (female ? " qızı" : " oğlu") : "", female ? "female" : "male", dob, ph, dc};
-      d.truth.push_back(std::to_string(person));
-      d.records.push_back(std::move(r));
+  if (!r.review_curve.points.empty()) {
+    std::printf("  %-26s review by people, a decision per pair of persons (%zu open at the start), most likely first:\n", "",
+                r.review_curve.groups_at_start);
+    std::size_t to_p99 = 0, to_f95 = 0;
+    bool p99 = false, f95 = false;
+    for (const auto& [n, q] : r.review_curve.points) {
+      if (!p99 && q.precision >= 0.99) p99 = true, to_p99 = n;
+      if (!f95 && q.f1 >= 0.95) f95 = true, to_f95 = n;
     }
+    for (const auto& [n, q] : r.review_curve.points)
+      std::printf("  %-26s   after %5zu decisions: precision %.4f recall %.4f F1 %.4f\n", "", n, q.precision, q.recall, q.f1);
+    std::printf("  %-26s   precision 0.99 after %s decisions; F1 0.95 after %s\n", "",
+                p99 ? std::to_string(to_p99).c_str() : "(not reached)", f95 ? std::to_string(to_f95).c_str() : "(not reached)");
   }
-  return d;
 }
 
 }  // namespace
@@ -241,6 +252,9 @@ Dataset generate(std::size_t target, uint64_t seed) {
 int main(int argc, char** argv) {
   std::string data = "../shared/data/linkage";
   std::size_t generated = 1'000'000;
+  std::size_t az_size = 42'000;  // the quality sets: the size of the register of issue 26
+  uint64_t tuning_seed = 20191231, held_out_seed = 4112026;
+  std::string write_az;
   int threads = 2;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -253,12 +267,32 @@ int main(int argc, char** argv) {
     else if (a == "--link" && i + 1 < argc) g_link = std::stod(argv[++i]);
     else if (a == "--attach-max" && i + 1 < argc) g_attach_max = std::stoul(argv[++i]);
     else if (a == "--attach-mean" && i + 1 < argc) g_attach_mean = std::stod(argv[++i]);
+    else if (a == "--az" && i + 1 < argc) az_size = std::stoul(argv[++i]);
+    else if (a == "--seed" && i + 1 < argc) tuning_seed = std::stoull(argv[++i]);
+    else if (a == "--held-out-seed" && i + 1 < argc) held_out_seed = std::stoull(argv[++i]);
+    else if (a == "--write-az" && i + 1 < argc) write_az = argv[++i];
     else {
-      std::fprintf(stderr, "usage: palermo_linkage_bench [--data DIR] [--generated N] [--threads T]\n");
+      std::fprintf(stderr,
+                   "usage: palermo_linkage_bench [--data DIR] [--generated N] [--az N] [--seed S] [--held-out-seed S]\n"
+                   "                             [--threads T] [--write-az FILE.csv]\n");
       return 2;
     }
   }
+  if (!write_az.empty()) {  // the held-out set as a register export (one-field names) for palermo link --csv
+    palermo::bench::writeAzerbaijaniCsv({az_size, held_out_seed}, write_az);
+    std::printf("wrote %zu generated registrations (seed %llu) to %s\n", az_size, static_cast<unsigned long long>(held_out_seed),
+                write_az.c_str());
+    return 0;
+  }
   std::printf("  %-26s %-10s %9s %9s %9s %9s %10s %12s\n", "dataset", "method", "precision", "recall", "F1", "B3 F1", "ms", "pairs");
+  // Azerbaijani registrations as agencies write them (bench/az_registrations.hpp): the seed the
+  // matcher was tuned on, and a held-out seed it never saw.
+  if (az_size > 0) {
+    g_simulate_review = true;
+    benchmarkFile("AZ registers, tuning seed", palermo::bench::generateAzerbaijani({az_size, tuning_seed}), false, threads);
+    benchmarkFile("AZ registers, held out", palermo::bench::generateAzerbaijani({az_size, held_out_seed}), false, threads);
+    g_simulate_review = false;
+  }
   try {
     Dataset febrl4 = readCsv(data + "/febrl-dataset4a.csv", 0);
     append(febrl4, readCsv(data + "/febrl-dataset4b.csv", 1));
@@ -272,7 +306,7 @@ int main(int argc, char** argv) {
   if (generated == 0) return 0;
 
   const auto g0 = Clock::now();
-  Dataset d = generate(generated, 20191231);
+  Dataset d = palermo::bench::generateAzerbaijani({generated, tuning_seed});
   const double gen_ms = msSince(g0);
   const auto base0 = Clock::now();
   const auto base = exactKeyClusters(d);

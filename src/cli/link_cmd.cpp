@@ -98,7 +98,9 @@ int runLink(const std::vector<std::string>& files, const std::string& out_path, 
   review << "record_a,record_b,probability,explanation\r\n";
   std::size_t uncertain = 0;
   for (const auto& l : links) {
-    if (l.probability >= threshold) continue;
+    // Left to people: uncertain pairs whose registrations did not end in one person anyway
+    // (through other, stronger links) - deciding those would change nothing.
+    if (l.probability >= threshold || clusters[l.a] == clusters[l.b]) continue;
     ++uncertain;
     std::string why;
     for (const auto& e : m.explain(l.a, l.b))

@@ -146,6 +146,7 @@ Json LinkageService::reviewQueue(const records::Actor& actor, std::size_t limit)
                      {"first_person", links_.personOf(it.first)},
                      {"second_person", links_.personOf(it.second)},
                      {"probability", std::round(it.probability * 1000) / 1000},
+                     {"pairs", it.pairs},  // pairs of the two persons' registrations this decision settles
                      {"explanation", explanationJson(it.explanation)}});
   store_.appendAudit(AuditDraft{actor.user_id, "linkage.review_queue", "link_decision", 0, {{"pairs", items.size()}}},
                      nowMs());

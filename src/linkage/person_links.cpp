@@ -786,14 +786,36 @@ std::vector<ReviewItem> PersonLinks::reviewQueue(std::size_t limit) {
   std::sort(scored.begin(), scored.end(), [](const Link& x, const Link& y) {
     return x.probability != y.probability ? x.probability > y.probability : std::pair(x.a, x.b) < std::pair(y.a, y.b);
   });
+  auto personOf = [&](int64_t record) {
+    auto it = s_->person_of.find(record);
+    return it == s_->person_of.end() ? record : it->second;
+  };
+  // A "different" decision keeps two persons apart: every other pair of their registrations is
+  // settled by it.
+  std::set<std::pair<int64_t, int64_t>> kept_apart;
+  for (const auto& [pair, d] : s_->decisions)
+    if (d == "different") {
+      const int64_t x = personOf(pair.first), y = personOf(pair.second);
+      kept_apart.insert({std::min(x, y), std::max(x, y)});
+    }
+  // One item per pair of persons, the best-scored pair of their registrations standing for it:
+  // deciding it decides every pair between the two (counted in `pairs`).
+  constexpr std::size_t kNotListed = static_cast<std::size_t>(-1);
+  std::map<std::pair<int64_t, int64_t>, std::size_t> item_of;
   std::vector<ReviewItem> out;
   for (const auto& l : scored) {
     const int64_t a = std::stoll(s_->matcher->id(l.a)), b = std::stoll(s_->matcher->id(l.b));
-    auto pa = s_->person_of.find(a), pb = s_->person_of.find(b);
-    if (pa != s_->person_of.end() && pb != s_->person_of.end() && pa->second == pb->second) continue;
-    if (!s_->decisionOn(a, b).empty()) continue;
-    out.push_back({std::min(a, b), std::max(a, b), l.probability, s_->matcher->explain(l.a, l.b)});
-    if (out.size() >= limit) break;
+    const int64_t pa = personOf(a), pb = personOf(b);
+    if (pa == pb || !s_->decisionOn(a, b).empty()) continue;
+    const std::pair<int64_t, int64_t> persons{std::min(pa, pb), std::max(pa, pb)};
+    if (kept_apart.count(persons)) continue;
+    auto [it, fresh] = item_of.emplace(persons, out.size() < limit ? out.size() : kNotListed);
+    if (!fresh) {
+      if (it->second != kNotListed) ++out[it->second].pairs;
+      continue;
+    }
+    if (it->second == kNotListed) continue;
+    out.push_back({std::min(a, b), std::max(a, b), l.probability, s_->matcher->explain(l.a, l.b), 1});
   }
   return out;
 }

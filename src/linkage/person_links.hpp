@@ -45,10 +45,13 @@ struct PersonCandidate {
   std::vector<int64_t> registrations;         // every registration of the person (record ids)
 };
 
+// One pair of persons the model is unsure of, represented by its best-scored pair of
+// registrations; a decision on it settles every pair between the two persons.
 struct ReviewItem {
   int64_t first = 0, second = 0;  // record ids (first < second)
   double probability = 0;
   std::vector<FieldExplanation> explanation;
+  std::size_t pairs = 1;  // pairs of their registrations in the review band, this one included
 };
 
 struct RelinkSummary {
@@ -92,8 +95,9 @@ class PersonLinks {
 
   // The persons most likely to be the one typed, best first (probability >= review_low).
   std::vector<PersonCandidate> search(const PersonQuery& query, std::size_t limit);
-  // Pairs of registrations of different persons the model is unsure of, with no decision yet,
-  // most likely first.
+  // Pairs of persons the model is unsure of (review band), most likely first: one item per pair
+  // of persons, none where a decision already settles it (a decision on the pair, or
+  // "different" on any two of their registrations).
   std::vector<ReviewItem> reviewQueue(std::size_t limit);
   // Field-by-field comparison of two registrations; empty when either is unknown.
   std::vector<FieldExplanation> explain(int64_t first, int64_t second);

@@ -86,7 +86,10 @@ TEST_F(PersonLinksTest, FindsTheDemosDuplicatePersonsAcrossScriptsAndAgencies) {
   // What the model is unsure of goes to people: the review queue.
   std::set<std::pair<int64_t, int64_t>> queued;
   const auto queue = links.reviewQueue(100000);
-  for (const auto& item : queue) queued.emplace(item.first, item.second);
+  // An item stands for its two persons: deciding it decides every pair of their registrations.
+  for (const auto& item : queue)
+    for (int64_t x : links.registrationsOf(links.personOf(item.first)))
+      for (int64_t y : links.registrationsOf(links.personOf(item.second))) queued.emplace(std::min(x, y), std::max(x, y));
   std::size_t linked_or_queued = 0;
   for (const auto& p : actual) linked_or_queued += predicted.count(p) || queued.count(p);
   const double reach = static_cast<double>(linked_or_queued) / static_cast<double>(actual.size());
@@ -274,6 +277,27 @@ TEST(PersonLinksSmall, ANewRegisterLinksFromItsFirstRegistrations) {
     EXPECT_EQ(with_d, fresh());
     const int64_t d_id = d["id"].get<int64_t>();
     EXPECT_TRUE(std::any_of(with_d.begin(), with_d.end(), [&](const auto& p) { return p.first == d_id || p.second == d_id; }));
+    // One item per pair of persons: the signal and the person registered twice (a, b) are one
+    // item for both pairs, and "different" on the other pair settles it.
+    const int64_t person_a = links.personOf(a["id"].get<int64_t>());
+    auto itemsWithA = [&] {
+      std::vector<linkage::ReviewItem> found_items;
+      for (const auto& i : links.reviewQueue(1000))
+        if ((i.first == d_id && links.personOf(i.second) == person_a) || (i.second == d_id && links.personOf(i.first) == person_a))
+          found_items.push_back(i);
+      return found_items;
+    };
+    const auto with_a = itemsWithA();
+    ASSERT_EQ(with_a.size(), 1U);
+    EXPECT_EQ(with_a[0].pairs, 2U) << "d-a and d-b";
+    const int64_t shown = with_a[0].first == d_id ? with_a[0].second : with_a[0].first;
+    const int64_t other = shown == a["id"].get<int64_t>() ? b["id"].get<int64_t>() : a["id"].get<int64_t>();
+    const Json apart = service.create(system, "link_decision",
+                                      {{"first_record", other}, {"second_record", d_id}, {"decision", "different"}});
+    links.ensureCurrent();
+    EXPECT_TRUE(itemsWithA().empty());
+    service.remove(system, "link_decision", apart["id"].get<int64_t>(), apart["version"].get<int64_t>(), "test over");
+    links.ensureCurrent();
     service.remove(system, "signal", d_id, d["version"].get<int64_t>(), "entered by mistake");
     links.ensureCurrent();
     const auto without_d = pairsOf(links.reviewQueue(1000));

@@ -315,6 +315,7 @@ export const az = {
   'review.different': "Fərqli şəxslərdir",
   'review.note': "Əsaslandırma (adları yazmayın)",
   'review.saved': "Qərar yadda saxlanıldı.",
+  'review.pairs': "Bu iki şəxsin sistemin əmin olmadığı {n} qeydiyyat cütü var; bu qərar hamısını həll edir.",
   'review.compared': "Müqayisə",
   'hotline.use_person': "Siqnalı bu şəxsə bağla",
   'hotline.linked_person': "Siqnal şəxs № {id} ilə bağlanacaq.",

@@ -313,6 +313,7 @@ export const en: Messages = {
   'review.different': "Different persons",
   'review.note': "Reasons (do not write names)",
   'review.saved': "Decision saved.",
+  'review.pairs': "The two persons have {n} pairs of registrations the system is unsure of; this decision settles all of them.",
   'review.compared': "Comparison",
   'hotline.use_person': "Link the signal to this person",
   'hotline.linked_person': "The signal will be linked to person № {id}.",

@@ -314,6 +314,7 @@ export const ru: Messages = {
   'review.different': "Разные лица",
   'review.note': "Обоснование (не пишите имена)",
   'review.saved': "Решение сохранено.",
+  'review.pairs': "У этих двух лиц {n} пар регистраций, в которых система не уверена; это решение решает их все.",
   'review.compared': "Сравнение",
   'hotline.use_person': "Связать сигнал с этим лицом",
   'hotline.linked_person': "Сигнал будет связан с лицом № {id}.",

@@ -26,6 +26,7 @@ interface ReviewItem {
   first_person: number;
   second_person: number;
   probability: number;
+  pairs?: number; // pairs of the two persons' registrations this decision settles
   explanation: Array<{ field: string; level: string; weight: number }>;
 }
 
@@ -85,6 +86,11 @@ export function LinkageReview() {
               <h2 class="h3">
                 {t('hotline.probability', { p: formatNumber(Math.round(it.probability * 100), lang) })}
               </h2>
+              {(it.pairs ?? 1) > 1 && (
+                <p class="small" data-testid="review-pairs">
+                  {t('review.pairs', { n: formatNumber(it.pairs ?? 1, lang) })}
+                </p>
+              )}
               <dl class="pairs">
                 <dt>{t('review.first')}</dt>
                 <dd>{regLink(it.first)}</dd>
