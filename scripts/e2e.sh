@@ -33,5 +33,14 @@ done
 [[ -n "$url" ]] || { echo "server did not start"; cat "$dir/palermo.log"; exit 1; }
 
 cd web
-PALERMO_URL="$url" PALERMO_ADMIN_LOGIN=admin PALERMO_ADMIN_PASSWORD="$password" \
-  PALERMO_ADMIN2_LOGIN=admin2 PALERMO_ADMIN2_PASSWORD="$password2" npm run --silent e2e
+export PALERMO_URL="$url" PALERMO_ADMIN_LOGIN=admin PALERMO_ADMIN_PASSWORD="$password" \
+  PALERMO_ADMIN2_LOGIN=admin2 PALERMO_ADMIN2_PASSWORD="$password2"
+# Test files given as arguments (e.g. e2e/auth.test.mjs e2e/path.test.mjs; most need auth.test.mjs
+# first) are run, in that order, instead of all of them.
+if (($# > 0)); then
+  files=()
+  for f in "$@"; do files+=("${f#web/}"); done
+  node --test --test-concurrency=1 "${files[@]}"
+else
+  npm run --silent e2e
+fi
