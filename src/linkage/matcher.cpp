@@ -896,6 +896,42 @@ std::vector<uint32_t> Matcher::cluster(const std::vector<Link>& links, const std
       if (fitting == 1) join(rs, into);
     }
   }
+  // Sparse registrations: one that gives names and nothing else to compare (no date, phone or
+  // document - a hotline's "Leyla Paşayeva") left alone joins the person whose names agree with
+  // it (given name and surname exactly, by key, known variant or family stem), when exactly one
+  // person in the whole register does and that person is more than such registrations. Below
+  // the review band on its own (a name is never enough), it is a link only because nobody else
+  // could be meant; a name shared by two persons waits for review.
+  if (impl_->opt.attach_sparse && impl_->given >= 0 && impl_->surname >= 0) {
+    const Impl& I = *impl_;
+    auto sparse = [&](uint32_t r) {
+      if (I.cols[static_cast<std::size_t>(I.given)].value[r] < 0 || I.cols[static_cast<std::size_t>(I.surname)].value[r] < 0)
+        return false;
+      for (const Column& c : I.cols)
+        if ((c.kind == FieldKind::Dob && c.dob[r] != 0) ||
+            ((c.kind == FieldKind::Phone || c.kind == FieldKind::Document) && c.value[r] >= 0))
+          return false;
+      return true;
+    };
+    ensureIndex(I);
+    int8_t lv[32];
+    NameOrder order{};
+    for (uint32_t r = 0; r < n; ++r) {
+      const uint32_t rs = find(r);
+      if (members[rs].size() != 1 || I.retired[r] || !sparse(r)) continue;
+      std::vector<uint32_t> persons;  // the persons whose names agree
+      for (const Link& l : I.candidatesOf(r, 0)) {
+        I.levels(l.a, r, lv, order);
+        if (lv[I.given] < 0 || lv[I.given] > 2 || lv[I.surname] < 0 || lv[I.surname] > 2) continue;
+        const uint32_t rt = find(l.a);
+        if (rt != rs && std::find(persons.begin(), persons.end(), rt) == persons.end()) persons.push_back(rt);
+      }
+      if (persons.size() != 1) continue;
+      const uint32_t rt = persons.front();
+      const bool more = std::any_of(members[rt].begin(), members[rt].end(), [&](uint32_t m) { return !sparse(m); });
+      if (more && allowed(rs, rt) && !vetoed(rs, rt)) join(rs, rt);
+    }
+  }
   // Cluster numbers: the smallest record index of each cluster, so they do not depend on the
   // order links were found in.
   std::vector<uint32_t> out(n);

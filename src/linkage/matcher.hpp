@@ -55,6 +55,9 @@ struct MatchOptions {
   std::size_t attach_max = 2;
   double attach_mean = 0.02;
   double attach_profile = 0.3;
+  // Attachment of a lone registration that gives only names to the one person whose names agree
+  // (see Matcher::cluster).
+  bool attach_sparse = true;
   bool link_sources_only = false;   // pair only records of different sources (two-file linkage)
   int em_iterations = 25;
   std::size_t u_sample_pairs = 1'000'000;

@@ -530,11 +530,9 @@ std::string keyOf(std::string_view s, std::vector<std::size_t>* source) {
       case 'x':
         sym = 'K';
         break;
-      case 's':
-        if (n1 == 'h') {
-          sym = 'S';
-          i += 1;
-        }
+      case 's':  // sh and s: ş typed without the Azerbaijani keyboard is often a plain s (Pasayeva)
+        sym = 'S';
+        if (n1 == 'h') i += 1;
         break;
       case 'c':
         sym = n1 == 'h' ? 'C' : 'J';

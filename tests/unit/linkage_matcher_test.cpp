@@ -252,6 +252,54 @@ TEST(Linkage, LeftoverRegistrationsAttachToOnePerson) {
   EXPECT_EQ(p[8], p[0]);
 }
 
+// A registration with names and nothing else (a hotline's "Leyla Paşayeva"): below the review
+// band on its own, it joins the one person in the register whose names agree; a name two persons
+// share, or one only other name-only registrations give, leaves it alone (issue 26).
+TEST(Linkage, NameOnlyRegistrationsJoinTheOnePersonTheyCanBe) {
+  const std::vector<FieldSpec> fields = {{"first_name", FieldKind::Given}, {"surname", FieldKind::Surname},
+                                         {"dob", FieldKind::Dob}, {"phone", FieldKind::Phone}};
+  const std::vector<InputRecord> records = {
+      {"0", 0, {"Leyla", "Paşayeva", "1990-03-04", "0501234567"}},
+      {"1", 0, {"Лейла", "Пашаева", "1990-03-04", "+994 50 123 45 67"}},
+      {"2", 0, {"Aynur", "Məmmədova", "1985-01-01", ""}},
+      {"3", 0, {"Aynur", "Məmmədova", "1971-07-07", ""}},  // a namesake
+      {"4", 0, {"Leyla", "Pasayeva", "", ""}},             // only person 0-1 can be meant
+      {"5", 0, {"Aynur", "Mammadova", "", ""}},            // two persons could
+      {"6", 0, {"Nərmin", "Əliyeva", "", ""}},             // only another name-only registration
+      {"7", 0, {"Nermin", "Aliyeva", "", ""}}};
+  auto clusters = [&](bool attach_sparse) {
+    MatchOptions o;
+    o.attach_max = 0;  // not the review-band attachment
+    o.attach_sparse = attach_sparse;
+    Matcher m(fields, o);
+    m.add(records);
+    Model model = m.model();
+    model.term_frequencies = false;
+    model.lambda = 0.004;  // exact agreement +3.2 bits, plain disagreement -6, other levels 0
+    for (std::size_t f = 0; f < model.levels.size(); ++f) {
+      auto& field = model.levels[f];
+      for (std::size_t l = 0; l < field.size(); ++l) {
+        const bool differs = l + 1 == field.size() || (fields[f].kind == FieldKind::Dob && l + 2 == field.size());
+        field[l].m = l == 0 ? 0.9 : differs ? 0.01 : 0.1;
+        field[l].u = l == 0 ? 0.1 : differs ? 0.64 : 0.1;
+      }
+    }
+    m.setModel(model);
+    EXPECT_GT(m.scorePair(0, 1).probability, 0.9);  // the person registered twice
+    EXPECT_LT(m.scorePair(0, 4).probability, 0.3);  // a name alone: not even the review band
+    return m.cluster(m.score(m.candidatePairs(), 0.3));
+  };
+  const auto c = clusters(true);
+  EXPECT_EQ(c[1], c[0]);
+  EXPECT_EQ(c[4], c[0]);
+  EXPECT_NE(c[2], c[3]);
+  EXPECT_NE(c[5], c[2]);
+  EXPECT_NE(c[5], c[3]);
+  EXPECT_NE(c[6], c[7]);
+  const auto off = clusters(false);
+  EXPECT_NE(off[4], off[0]);
+}
+
 // Two namesakes registered in full (other fathers, other birthdays), each also registered
 // sparsely by a hotline ("name + year"): the sparse records fit both, but the full pair says two
 // persons, and it holds (complete linkage where patronymic and date of birth are known).
