@@ -28,7 +28,7 @@
 //
 // phoneticKey is deliberately aggressive (one key for Hüseyn / Guseyn / Gusein / Гусейн): a
 // blocking and agreement key, never a display form. Its classes: h g gh q k x kh -> K (Russian
-// Г stands for h, ğ and q); c j dj dzh zh -> J; ch -> C; sh -> S; a e (ə ä) -> A; i y ı -> I;
+// Г stands for h, ğ and q); c j dj dzh zh -> J; ch -> C; sh s -> S (ş typed as a plain s); a e (ə ä) -> A; i y ı -> I;
 // o ö -> O; u ü -> U; w -> v; ph -> f. Glides are dropped: y before a vowel, i before a, o, u
 // (Yusif / Iusif, Maryam / Mariam, Aliyev / Aliev), j before u (Jusif) and in -ije- (Alijev);
 // j after a vowel before a consonant is the diphthong's i (Gusejn = Guseyn = Gusein); elsewhere
