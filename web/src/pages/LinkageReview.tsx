@@ -74,7 +74,7 @@ export function LinkageReview() {
       {groups.length > 0 && (
         <ol class="match-list" data-testid="review-queue">
           {groups.map((g, i) => (
-            <GroupCard key={g.key} group={g} index={i + 1} saving={saving} onSave={save} />
+            <GroupCard key={g.key} group={g} index={i + 1} saving={saving ?? (queue.loading ? -1 : undefined)} onSave={save} />
           ))}
         </ol>
       )}
@@ -85,7 +85,7 @@ export function LinkageReview() {
 interface CardProps {
   group: ReviewGroup;
   index: number;
-  /** The key of the group being saved, if any (one save at a time). */
+  /** The key of the group being saved, -1 while the queue is read again, else undefined (one save at a time). */
   saving: number | undefined;
   onSave: (group: ReviewGroup, choices: Choices, note: string) => Promise<void>;
 }
