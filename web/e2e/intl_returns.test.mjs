@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { assertAccessible, browserSuite, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
+import { apiCall, assertAccessible, browserSuite, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
 const REGION = `sınaq-${run}`;
@@ -37,29 +37,6 @@ const LAST_NAMES = ['Əlizadə', 'Həsənli', 'Quliyeva', 'Məmmədova', 'Kərim
 const FIRST_NAMES = ['Aynur', 'Günel', 'Leyla', 'Nigar', 'Səbinə', 'Təranə', 'Ülviyyə', 'Fidan', 'Kəmalə', 'Lalə', 'Nərmin', 'Sevinc'];
 const PHONE = { width: 390, height: 844 };
 const TITLE = 'Beynəlxalq hesabatlar';
-
-/** A request to the API from the page's session (the CSRF token from /auth/me): status, body, headers. */
-async function apiCall(page, method, path, body, headers = {}) {
-  return page.evaluate(
-    async ({ method, path, body, headers }) => {
-      const me = await (await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' } })).json();
-      const r = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token, ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.text();
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: r.status, body: json, text, headers: Object.fromEntries(r.headers.entries()) };
-    },
-    { method, path, body, headers },
-  );
-}
 
 /** A CSV text as rows of cells (quoted cells with commas and doubled quotes). */
 function parseCsv(text) {

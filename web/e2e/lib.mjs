@@ -429,3 +429,26 @@ export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, 
     await firstSignIn(p, baseUrl, u.login, u.oneTime, u.totp !== false, AZ.home, AZ.change, AZ.totp, AZ.start);
   }
 }
+
+/** A request to the API from the page's session (the CSRF token from /auth/me): status, body, headers. */
+export async function apiCall(page, method, path, body, headers = {}) {
+  return page.evaluate(
+    async ({ method, path, body, headers }) => {
+      const me = await (await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' } })).json();
+      const r = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token, ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: r.status, body: json, text, headers: Object.fromEntries(r.headers.entries()) };
+    },
+    { method, path, body, headers },
+  );
+}

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { assertAccessible, browserSuite, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
+import { apiCall, assertAccessible, browserSuite, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
 const REGION = `sınaq-${run}`;
@@ -23,29 +23,6 @@ const USERS = {
   police: { login: `e2e.eq.police.${run}`, name: 'Sınaq EQ Müstəntiq', agency: 'police', role: 'police_investigator' },
 };
 const TITLE = 'Eyni şəxs ola bilərmi? Yoxlanılacaq cütlər';
-
-/** A request to the API from the page's session (the CSRF token from /auth/me): status and body. */
-async function apiCall(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = await (await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' } })).json();
-      const r = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.text();
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: r.status, body: json, text };
-    },
-    { method, path, body },
-  );
-}
 
 /** The queue's items that involve the registration `id` (the API's view, up to 500 items). */
 async function itemsWith(page, id) {
