@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <set>
@@ -39,15 +40,18 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/work_pool.hpp"
 #include "records/schema.hpp"
 #include "stats/engine.hpp"
 #include "stats/indicators.hpp"
 #include "stats/report.hpp"
 #include "stats/snapshot.hpp"
+#include "store/store.hpp"
 
 namespace {
 
@@ -172,15 +176,20 @@ struct Options {
   int duckdb_threads = 0;  // 0: DuckDB's default (every core)
   int engine_runs = 5;
   int sql_runs = 3;
+  int64_t scale_to = 0;  // then the engine alone over this many persons, for the growth of its cost
+  int writes = 20000;    // records then written one by one into the last snapshot (0: none)
 };
 
 void usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s [--persons N] [--seed S] [--dir DIR] [--keep] [--no-sqlite] [--no-duckdb]\n"
                "          [--duckdb-threads N] [--schema DIR] [--indicators DIR] [--duckdb-script FILE]\n"
+               "          [--scale-to M] [--writes W]\n"
                "Run from the repository root. N persons (default 1,000,000, at most 3,000,000) and about\n"
                "10 N registrations and events; DIR (default: a temporary folder) receives the SQLite\n"
-               "database and the CSV files for DuckDB, removed at the end unless --keep.\n",
+               "database and the CSV files for DuckDB, removed at the end unless --keep. --scale-to M then\n"
+               "generates M persons (at most 3,000,000) and times the engine alone again: the growth of its cost.\n"
+               "W records (default 20,000) are then written one at a time into the last snapshot: the incremental path.\n",
                argv0);
 }
 
@@ -202,13 +211,15 @@ bool parseOptions(int argc, char** argv, Options& o) {
     else if (a == "--indicators" && (v = value())) o.indicators_dir = *v;
     else if (a == "--duckdb-script" && (v = value())) o.duckdb_script = *v;
     else if (a == "--duckdb-threads" && (v = value())) o.duckdb_threads = std::atoi(v->c_str());
+    else if (a == "--scale-to" && (v = value())) o.scale_to = std::atoll(v->c_str());
+    else if (a == "--writes" && (v = value())) o.writes = std::atoi(v->c_str());
     else {
       usage(argv[0]);
       return false;
     }
   }
-  if (o.persons < 1000 || o.persons > 3000000) {
-    std::fprintf(stderr, "--persons must be between 1,000 and 3,000,000 (time and memory stay bounded)\n");
+  if (o.persons < 1000 || o.persons > 3000000 || (o.scale_to != 0 && (o.scale_to < 1000 || o.scale_to > 3000000))) {
+    std::fprintf(stderr, "--persons and --scale-to must be between 1,000 and 3,000,000 (time and memory stay bounded)\n");
     return false;
   }
   return true;
@@ -341,7 +352,8 @@ void fillColumn(const rec::Schema& schema, const rec::RecordType& rt, const std:
       for (std::size_t r = 0; r < n; ++r) {
         if (rng.chance(missing)) continue;
         if (!partial) {
-          c.code[r] = c.hi[r] = randomDay(rng, 2010, 2020);
+          c.code[r] = randomDay(rng, 2010, 2020);
+          if (c.partial) c.hi[r] = c.code[r];
           continue;
         }
         const int32_t d = randomDay(rng, 1945, 2016);
@@ -403,8 +415,8 @@ void fillAggregates(const rec::Schema& schema, const st::Catalogue& cat, st::Tab
   for (const auto& entry : cat.indicators)
     for (int y = 2010; y <= 2014 && r < t.rows(); ++y, ++r) {
       if (c_ind) c_ind->code[r] = c_ind->dict.code(entry.first);
-      if (c_from) c_from->code[r] = c_from->hi[r] = y * 10000 + 101;
-      if (c_to) c_to->code[r] = c_to->hi[r] = y * 10000 + 1231;
+      if (c_from) c_from->code[r] = y * 10000 + 101;
+      if (c_to) c_to->code[r] = y * 10000 + 1231;
       if (c_val) c_val->num[r] = static_cast<double>(1 + rng.below(500));
       if (c_q && !qualifiers.empty() && rng.chance(0.3)) c_q->code[r] = c_q->dict.code(qualifiers[rng.below(qualifiers.size())]);
       if (c_src) c_src->code[r] = c_src->dict.code("annual report " + std::to_string(y + 1));
@@ -436,7 +448,10 @@ Dataset generate(const rec::Schema& schema, const st::Catalogue& cat, st::Snapsh
       switch (c.kind) {
         case Kind::Code: c.code.reserve(n); break;
         case Kind::Multi: c.bits.reserve(n); break;
-        case Kind::Date: c.code.reserve(n), c.hi.reserve(n); break;
+        case Kind::Date:
+          c.code.reserve(n);
+          if (c.partial) c.hi.reserve(n);
+          break;
         case Kind::Number: c.num.reserve(n); break;
         case Kind::Ref: c.ref.reserve(n); break;
       }
@@ -462,6 +477,7 @@ enum class Part { Code, Lo, Hi, Int, Real, Ref };
 struct SqlColumn {
   std::string name;
   const st::Column* col = nullptr;
+  const st::Snapshot* snap = nullptr;  // references: the ids of the rows they lead to
   Part part = Part::Code;
 };
 
@@ -515,6 +531,7 @@ std::vector<SqlTable> sqlTables(const rec::Schema& schema, const st::Snapshot& s
       SqlColumn sc;
       sc.name = sqlName(field);
       sc.col = &c;
+      sc.snap = &snap;
       switch (c.kind) {
         case Kind::Code: sc.part = Part::Code; break;
         case Kind::Date: sc.part = Part::Lo; break;
@@ -605,7 +622,7 @@ void bindValue(sqlite3_stmt* s, int k, const SqlColumn& c, std::size_t r) {
       else sqlite3_bind_null(s, k);
       break;
     case Part::Hi:
-      if (col.hi[r]) sqlite3_bind_int(s, k, col.hi[r]);
+      if (col.latest(r)) sqlite3_bind_int(s, k, col.latest(r));
       else sqlite3_bind_null(s, k);
       break;
     case Part::Int:
@@ -617,7 +634,7 @@ void bindValue(sqlite3_stmt* s, int k, const SqlColumn& c, std::size_t r) {
       else sqlite3_bind_double(s, k, col.num[r]);
       break;
     case Part::Ref:
-      if (col.ref[r]) sqlite3_bind_int64(s, k, col.ref[r]);
+      if (const int64_t id = c.snap->refId(col, r)) sqlite3_bind_int64(s, k, id);
       else sqlite3_bind_null(s, k);
       break;
   }
@@ -800,7 +817,7 @@ bool writeCsv(const SqlTable& t, const fs::path& path) {
           else out.null();
           break;
         case Part::Hi:
-          if (col.hi[r]) out.integer(col.hi[r]);
+          if (col.latest(r)) out.integer(col.latest(r));
           else out.null();
           break;
         case Part::Int:
@@ -812,7 +829,7 @@ bool writeCsv(const SqlTable& t, const fs::path& path) {
           else out.real(col.num[r]);
           break;
         case Part::Ref:
-          if (col.ref[r]) out.integer(col.ref[r]);
+          if (const int64_t id = c.snap->refId(col, r)) out.integer(id);
           else out.null();
           break;
       }
@@ -1165,6 +1182,51 @@ std::map<std::string, st::Figure> evaluateReport(const st::Catalogue& cat, const
   return out;
 }
 
+// The same figures evaluated in parallel on the work pool (as the server's report does).
+std::map<std::string, st::Figure> evaluateReportParallel(const st::Catalogue& cat, const st::Snapshot& snap,
+                                                        const std::vector<Item>& items) {
+  st::Evaluator ev(cat, snap);
+  std::vector<st::FigureRequest> requests;
+  for (const auto& it : items) requests.push_back({it.ind->id, st::Period::year(it.year), true});
+  std::vector<st::Figure> figures = ev.evaluateAll(requests);
+  std::map<std::string, st::Figure> out;
+  for (std::size_t i = 0; i < items.size(); ++i) out.emplace(items[i].key, std::move(figures[i]));
+  return out;
+}
+
+// Differences between two evaluations of the report (every total and breakdown cell), printed.
+int differences(const std::map<std::string, st::Figure>& a, const std::map<std::string, st::Figure>& b) {
+  int n = 0;
+  auto differ = [&](const std::string& what) {
+    if (++n <= 20) std::printf("MISMATCH parallel %s\n", what.c_str());
+  };
+  for (const auto& [k, f] : a) {
+    auto it = b.find(k);
+    if (it == b.end()) {
+      differ(k + ": missing");
+      continue;
+    }
+    const st::Figure& g = it->second;
+    if (f.value != g.value || f.from_records != g.from_records || f.imported != g.imported || f.available != g.available)
+      differ(k + " total: " + number(f.value) + " against " + number(g.value));
+    if (f.breakdowns.size() != g.breakdowns.size()) {
+      differ(k + ": breakdowns");
+      continue;
+    }
+    for (std::size_t d = 0; d < f.breakdowns.size(); ++d) {
+      const auto &x = f.breakdowns[d], &y = g.breakdowns[d];
+      if (x.not_recorded != y.not_recorded || x.cells.size() != y.cells.size()) {
+        differ(k + " " + x.dimension);
+        continue;
+      }
+      for (std::size_t c = 0; c < x.cells.size(); ++c)
+        if (x.cells[c].code != y.cells[c].code || x.cells[c].value != y.cells[c].value)
+          differ(k + " " + x.dimension + "=" + x.cells[c].code);
+    }
+  }
+  return n;
+}
+
 double ratioValue(const st::Indicator& ind, double num, double den) {
   const double scale = std::pow(10.0, ind.decimals);
   return den > 0 ? std::round(num * 100.0 / den * scale) / scale : 0;
@@ -1326,6 +1388,178 @@ DuckResult runDuckDb(const Options& o, const fs::path& dir) {
 
 std::string goal(bool met) { return met ? "met" : "NOT met"; }
 
+// The engine's part of a run over one generated snapshot.
+struct EngineTimes {
+  std::map<std::string, st::Figure> figures;  // the full report, single thread
+  double single = 0, parallel = 0, one = 0, built = 0, audit = 0;  // medians, ms
+  std::vector<double> single_runs, parallel_runs;
+  int audit_hidden = 0, audit_programs = 0;
+  std::size_t report_figures = 0;
+  int parallel_differences = 0;
+};
+
+EngineTimes measureEngine(const rec::Schema& schema, const st::Catalogue& cat, const st::Snapshot& snap,
+                          const std::vector<Item>& items, const std::string& single_id, int runs) {
+  EngineTimes e;
+  std::vector<double> one_ms, built_ms, audit_ms;
+  for (int r = 0; r < runs; ++r) {
+    auto start = Clock::now();
+    auto f = evaluateReport(cat, snap, items);
+    e.single_runs.push_back(msSince(start));
+    start = Clock::now();
+    auto p = evaluateReportParallel(cat, snap, items);
+    e.parallel_runs.push_back(msSince(start));
+    e.parallel_differences += differences(f, p);
+    e.figures = std::move(f);
+  }
+  // The whole annual report as users get it: every section of indicators/reports/annual.yaml
+  // (the record figures, their previous year, the multi-year history and the trend charts
+  // 2005-2019, the imported ones) with disclosure control and sentences, as JSON data.
+  const st::ReportLayout layout = st::loadReportLayout("indicators/reports/annual.yaml", cat);
+  for (int r = 0; r < runs; ++r) {
+    const auto start = Clock::now();
+    st::Evaluator ev(cat, snap);
+    const Json report = st::buildReport(layout, ev, cat, schema, st::ReportOptions{kYear, "az", false, {}});
+    built_ms.push_back(msSince(start));
+    e.report_figures = report["figures"].size();
+    // The disclosure auditor's part (linear programs over what the public edition shows).
+    audit_ms.push_back(report["disclosure_audit"]["ms"].get<double>());
+    e.audit_hidden = report["disclosure_audit"]["hidden_cells"].get<int>();
+    e.audit_programs = report["disclosure_audit"]["linear_programs"].get<int>();
+  }
+  for (int r = 0; r < runs; ++r) {
+    const auto start = Clock::now();
+    st::Evaluator ev(cat, snap);
+    const st::Figure f = ev.evaluate(single_id, st::Period::year(kYear));
+    one_ms.push_back(msSince(start));
+    if (f.indicator != single_id) std::printf("  (unexpected figure for %s)\n", single_id.c_str());
+  }
+  e.single = median(e.single_runs);
+  e.parallel = median(e.parallel_runs);
+  e.one = median(one_ms);
+  e.built = median(built_ms);
+  e.audit = median(audit_ms);
+  return e;
+}
+
+// The incremental path: records written one at a time into the snapshot (Snapshot::apply, what
+// a refresh does for each write it reads), new ones and changes of existing ones, with person
+// links in force (every person linked, 5% of them to another person's registration).
+struct WriteTimes {
+  int writes = 0;
+  double median = 0, p99 = 0, max = 0, mean = 0;  // ms per write
+  double links_ms = 0;                            // a new map of person links applied from scratch
+  std::size_t links = 0;
+};
+
+WriteTimes measureWrites(const rec::Schema& schema, st::Snapshot& snap, const Dataset& ds, int writes, uint64_t seed) {
+  WriteTimes w;
+  Rng rng(seed ^ 0x5eedULL);
+  // Person links: as PersonLinks hands them to the statistics.
+  auto links = std::make_shared<std::unordered_map<int64_t, int64_t>>();
+  if (auto it = ds.ids.find("person"); it != ds.ids.end()) {
+    const auto [first, count] = it->second;
+    links->reserve(static_cast<std::size_t>(count));
+    for (int64_t id = first; id < first + count; ++id)
+      (*links)[id] = rng.chance(0.05) ? first + static_cast<int64_t>(rng.below(static_cast<uint64_t>(count))) : id;
+  }
+  w.links = links->size();
+  auto start = Clock::now();
+  snap.setPersonLinks(links, 1);
+  w.links_ms = msSince(start);
+  // What is written: registrations and events in proportion to their registers (a write is a
+  // create two times in three, else a change of an existing record).
+  std::vector<std::string> types;
+  std::vector<double> weights;
+  for (const auto& type : ds.types)
+    if (type != "statistic_aggregate" && type != "facility") {
+      types.push_back(type);
+      weights.push_back(static_cast<double>(ds.ids.at(type).second));
+    }
+  std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+  int64_t next_id = 1;
+  for (const auto& [type, span] : ds.ids) next_id = std::max(next_id, span.first + span.second);
+  next_id += 1000;
+  std::vector<double> ms;
+  for (int k = 0; k < writes; ++k) {
+    const std::string& type = types[pick(rng.g)];
+    const st::Table* t = snap.table(type);
+    const rec::RecordType* rt = schema.type(type);
+    if (!t || !rt || t->rows() == 0) continue;
+    palermo::StoredRecord r;
+    r.type = type;
+    r.version = 1;
+    if (rng.chance(1.0 / 3)) r.id = t->ids[rng.below(t->rows())];
+    else r.id = next_id++;
+    r.data = Json::object();
+    for (const auto& [name, c] : t->columns) {
+      if (name == "state") {
+        r.state = c.dict.values.size() > 1 ? c.dict.values[1 + rng.below(c.dict.values.size() - 1)] : "";
+        continue;
+      }
+      if (name.empty() || name[0] == '@') continue;
+      switch (c.kind) {
+        case Kind::Code:
+          if (c.dict.values.size() > 1) {
+            const std::string& v = c.dict.values[1 + rng.below(c.dict.values.size() - 1)];
+            const rec::FieldDef* fd = rt->field(name);
+            if (fd && fd->type == rec::FieldType::Boolean) r.data[name] = v == "true";
+            else r.data[name] = v;
+          }
+          break;
+        case Kind::Multi: {
+          Json a = Json::array();
+          if (c.dict.values.size() > 1) a.push_back(c.dict.values[1 + rng.below(c.dict.values.size() - 1)]);
+          r.data[name] = a;
+          break;
+        }
+        case Kind::Date: {
+          const int32_t d = randomDay(rng, 2018, 2020);
+          char b[16];
+          std::snprintf(b, sizeof b, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
+          r.data[name] = b;
+          break;
+        }
+        case Kind::Number: r.data[name] = static_cast<double>(1 + rng.below(20)); break;
+        case Kind::Ref: {
+          auto it = ds.ids.find(c.ref_type);
+          if (it != ds.ids.end() && it->second.second > 0)
+            r.data[name] = it->second.first + static_cast<int64_t>(rng.below(static_cast<uint64_t>(it->second.second)));
+          break;
+        }
+      }
+    }
+    const std::vector<palermo::StoredRecord> one{std::move(r)};
+    start = Clock::now();
+    snap.apply(one);
+    ms.push_back(msSince(start));
+  }
+  if (ms.empty()) return w;
+  w.writes = static_cast<int>(ms.size());
+  double total = 0;
+  for (double x : ms) total += x;
+  w.mean = total / static_cast<double>(ms.size());
+  std::sort(ms.begin(), ms.end());
+  w.median = ms[ms.size() / 2];
+  w.p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+  w.max = ms.back();
+  return w;
+}
+
+void printWrites(const WriteTimes& w, int64_t persons) {
+  std::printf("    a write into the snapshot at %s persons (%d writes, person links in force): median %.4f ms, p99 %.4f ms, max %.1f ms, "
+              "mean %.4f ms (goal under 1 ms: %s)\n",
+              grouped(persons).c_str(), w.writes, w.median, w.p99, w.max, w.mean, goal(w.mean < 1 && w.p99 < 1).c_str());
+  std::printf("    a new map of person links (%s registrations) applied from scratch: %s\n",
+              grouped(static_cast<long long>(w.links)).c_str(), fmtMs(w.links_ms).c_str());
+}
+
+std::string runsText(const std::vector<double>& runs) {
+  std::string t;
+  for (double ms : runs) t += (t.empty() ? "" : ", ") + fmtMs(ms);
+  return t;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1369,63 +1603,34 @@ int main(int argc, char** argv) {
   // ---- dataset
   std::printf("Statistics benchmark (issue 7): the annual report for %d and %d\n", kYear, kPreviousYear);
   std::fflush(stdout);
-  st::Snapshot snap(schema, cat);
+  auto snap = std::make_unique<st::Snapshot>(schema, cat);
   const auto gen_start = Clock::now();
-  const Dataset ds = generate(schema, cat, snap, o.persons, o.seed);
+  const Dataset ds = generate(schema, cat, *snap, o.persons, o.seed);
   const double gen_ms = msSince(gen_start);
   std::printf("  dataset: %s persons, %s registrations and events in %zu registers (seed %llu), generated in %s\n",
               grouped(ds.persons).c_str(), grouped(ds.events).c_str(), ds.types.size(),
               static_cast<unsigned long long>(o.seed), fmtMs(gen_ms).c_str());
-  std::printf("  snapshot: %s rows, %s\n", grouped(static_cast<long long>(snap.totalRows())).c_str(), mib(snap.bytes()).c_str());
+  std::printf("  snapshot: %s rows, %s\n", grouped(static_cast<long long>(snap->totalRows())).c_str(), mib(snap->bytes()).c_str());
   std::fflush(stdout);
 
   // ---- engine
-  std::map<std::string, st::Figure> figures;
-  std::vector<double> engine_ms, single_ms, report_ms, audit_ms;
-  int audit_hidden = 0, audit_programs = 0;
-  std::size_t report_figures = 0;
+  EngineTimes eng;
   try {
-    for (int r = 0; r < o.engine_runs; ++r) {
-      const auto start = Clock::now();
-      auto f = evaluateReport(cat, snap, items);
-      engine_ms.push_back(msSince(start));
-      figures = std::move(f);
-    }
-    // The whole annual report as users get it: every section of indicators/reports/annual.yaml
-    // (the record figures, their previous year, the multi-year history and the trend charts
-    // 2005-2019, the imported ones) with disclosure control and sentences, as JSON data.
-    const st::ReportLayout layout = st::loadReportLayout("indicators/reports/annual.yaml", cat);
-    for (int r = 0; r < o.engine_runs; ++r) {
-      const auto start = Clock::now();
-      st::Evaluator ev(cat, snap);
-      const Json report = st::buildReport(layout, ev, cat, schema, st::ReportOptions{kYear, "az", false, {}});
-      report_ms.push_back(msSince(start));
-      report_figures = report["figures"].size();
-      // The disclosure auditor's part (linear programs over what the public edition shows).
-      audit_ms.push_back(report["disclosure_audit"]["ms"].get<double>());
-      audit_hidden = report["disclosure_audit"]["hidden_cells"].get<int>();
-      audit_programs = report["disclosure_audit"]["linear_programs"].get<int>();
-    }
-    for (int r = 0; r < o.engine_runs; ++r) {
-      const auto start = Clock::now();
-      st::Evaluator ev(cat, snap);
-      const st::Figure f = ev.evaluate(single_id, st::Period::year(kYear));
-      single_ms.push_back(msSince(start));
-      if (f.indicator != single_id) std::printf("  (unexpected figure for %s)\n", single_id.c_str());
-    }
+    eng = measureEngine(schema, cat, *snap, items, single_id, o.engine_runs);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "engine: %s\n", e.what());
     return 2;
   }
-  std::string runs_text;
-  for (double ms : engine_ms) runs_text += (runs_text.empty() ? "" : ", ") + fmtMs(ms);
-  std::printf("  engine: %zu figures (%zu indicators x 2 years), runs: %s\n", items.size(), indicators, runs_text.c_str());
+  const std::map<std::string, st::Figure>& figures = eng.figures;
+  std::printf("  engine: %zu figures (%zu indicators x 2 years), single thread: %s; on the work pool (%u threads): %s\n",
+              items.size(), indicators, runsText(eng.single_runs).c_str(), palermo::WorkPool::shared().parallelism(),
+              runsText(eng.parallel_runs).c_str());
   std::fflush(stdout);
 
   // ---- SQL statements
   std::vector<Query> queries;
   {
-    SqlGen lite(cat, snap, schema, false), duck(cat, snap, schema, true);
+    SqlGen lite(cat, *snap, schema, false), duck(cat, *snap, schema, true);
     std::set<std::string> have;
     auto addQuery = [&](auto&& self, const st::Indicator& ind, int year, int depth) -> void {
       if (ind.unit == st::Indicator::Unit::Ratio) {
@@ -1456,7 +1661,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<fs::path> written;
-  const std::vector<SqlTable> tables = sqlTables(schema, snap, ds.types);
+  const std::vector<SqlTable> tables = sqlTables(schema, *snap, ds.types);
   {
     std::ofstream sql_out(dir / "report_sqlite.sql"), duck_out(dir / "report_duckdb.sql");
     for (const auto& q : queries) {
@@ -1566,41 +1771,48 @@ int main(int argc, char** argv) {
   }
 
   // ---- the table
-  const double engine = median(engine_ms), engine_single = median(single_ms);
+  const double engine = eng.single, engine_parallel = eng.parallel, engine_single = eng.one;
+  const unsigned threads = palermo::WorkPool::shared().parallelism();
   const double lite = median(sqlite_ms), lite_single = median(sqlite_single_ms);
   const bool have_lite = !sqlite_ms.empty() && sqlite_note.empty();
   auto cell = [](bool have, double ms) { return have ? fmtMs(ms) : std::string("-"); };
   const double duck_single = duck.per_query_ms.count(single_key) ? duck.per_query_ms.at(single_key) : 0;
-  std::printf("\n  %-44s %14s %14s %14s\n", "median times", "engine", "SQLite", "DuckDB");
-  std::printf("  %-44s %14s %14s %14s\n",
+  std::printf("\n  %-52s %14s %14s %14s\n", "median times", "engine", "SQLite", "DuckDB");
+  std::printf("  %-52s %14s %14s %14s\n",
               ("full report (" + std::to_string(items.size()) + " figures, " + std::to_string(queries.size()) + " SQL statements)").c_str(),
               fmtMs(engine).c_str(), cell(have_lite, lite).c_str(), cell(duck.ok, duck.query_ms).c_str());
-  std::printf("  %-44s %14s %14s %14s\n", ("one indicator (" + single_key + ")").c_str(), fmtMs(engine_single).c_str(),
+  std::printf("  %-52s %14s %14s %14s\n", ("full report on the work pool (" + std::to_string(threads) + " threads)").c_str(),
+              fmtMs(engine_parallel).c_str(), "-", "-");
+  std::printf("  %-52s %14s %14s %14s\n", ("one indicator (" + single_key + ")").c_str(), fmtMs(engine_single).c_str(),
               cell(have_lite, lite_single).c_str(), cell(duck.ok, duck_single).c_str());
-  std::printf("  %-44s %14s %14s %14s\n",
-              ("annual report as built (" + std::to_string(report_figures) + " figures + trends)").c_str(),
-              fmtMs(median(report_ms)).c_str(), "-", "-");
-  std::printf("  (engine: median of %d runs, single thread, fresh Evaluator each run; SQL: median of %d runs%s)\n", o.engine_runs,
-              o.sql_runs, duck.ok ? (", DuckDB " + duck.version + " on " + std::to_string(duck.threads) + " threads").c_str() : "");
+  std::printf("  %-52s %14s %14s %14s\n",
+              ("annual report as built (" + std::to_string(eng.report_figures) + " figures + trends, pool)").c_str(),
+              fmtMs(eng.built).c_str(), "-", "-");
+  std::printf("  (engine: median of %d runs, fresh Evaluator each run, single thread unless \"pool\"; SQL: median of %d runs%s)\n",
+              o.engine_runs, o.sql_runs,
+              duck.ok ? (", DuckDB " + duck.version + " on " + std::to_string(duck.threads) + " threads").c_str() : "");
   std::printf("\n  goals\n");
   if (have_lite)
-    std::printf("    SQLite / engine  %8.1fx   (goal >= 10x faster than SQLite: %s)\n", lite / engine, goal(lite / engine >= 10).c_str());
+    std::printf("    SQLite / engine (one thread each) %8.1fx   (goal >= 10x faster than SQLite: %s)\n", lite / engine,
+                goal(lite / engine >= 10).c_str());
   else
     std::printf("    SQLite / engine       -    (SQLite %s)\n", sqlite_note.c_str());
   if (duck.ok)
-    std::printf("    engine / DuckDB  %8.2f    (goal within 2x of DuckDB, <= 2: %s)\n", engine / duck.query_ms,
-                goal(engine / duck.query_ms <= 2).c_str());
+    std::printf("    engine on the pool / DuckDB %8.2f    (goal within 2x of DuckDB, <= 2: %s)\n", engine_parallel / duck.query_ms,
+                goal(engine_parallel / duck.query_ms <= 2).c_str());
   else
     std::printf("    engine / DuckDB       -    (DuckDB %s)\n", duck.note.c_str());
-  std::printf("    engine full report %s (goal under 500 ms: %s)\n", fmtMs(engine).c_str(), goal(engine < 500).c_str());
-  std::printf("    annual report as built %s (goal under 500 ms: %s)\n", fmtMs(median(report_ms)).c_str(),
-              goal(median(report_ms) < 500).c_str());
+  std::printf("    engine full report on %u threads %s (goal under 500 ms: %s); parallel / single %.2f\n", threads,
+              fmtMs(engine_parallel).c_str(), goal(engine_parallel < 500).c_str(), engine_parallel / engine);
+  std::printf("    parallel figures identical to the single-threaded ones: %s\n",
+              eng.parallel_differences ? (std::to_string(eng.parallel_differences) + " DIFFERENCES").c_str() : "yes, every cell");
+  std::printf("    annual report as built %s (goal under 500 ms: %s)\n", fmtMs(eng.built).c_str(), goal(eng.built < 500).c_str());
   std::printf("    disclosure audit of the public edition %s: %d hidden cells, %d linear programs (goal under 1 s: %s)\n",
-              fmtMs(median(audit_ms)).c_str(), audit_hidden, audit_programs, goal(median(audit_ms) < 1000).c_str());
+              fmtMs(eng.audit).c_str(), eng.audit_hidden, eng.audit_programs, goal(eng.audit < 1000).c_str());
 
   std::printf("\n  loads\n");
   std::printf("    generation into the snapshot %s; snapshot %s rows, %s\n", fmtMs(gen_ms).c_str(),
-              grouped(static_cast<long long>(snap.totalRows())).c_str(), mib(snap.bytes()).c_str());
+              grouped(static_cast<long long>(snap->totalRows())).c_str(), mib(snap->bytes()).c_str());
   if (have_lite)
     std::printf("    SQLite: inserts %s, %zu indexes %s, ANALYZE %s; file %s\n", fmtMs(sqlite_load.insert_ms).c_str(),
                 sqlite_load.indexes, fmtMs(sqlite_load.index_ms).c_str(), fmtMs(sqlite_load.analyze_ms).c_str(),
@@ -1623,5 +1835,64 @@ int main(int argc, char** argv) {
     for (const auto& p : written) fs::remove(p, ec);
     if (own_dir) fs::remove(dir, ec);  // only when empty
   }
-  return mismatches ? 1 : 0;
+
+  // ---- growth: the engine alone over more persons, against the run above
+  int failures = mismatches + eng.parallel_differences;
+  if (o.scale_to > 0) {
+    struct Size {
+      int64_t persons;
+      std::size_t rows, bytes;
+      double single, parallel, one;
+    };
+    const Size first{o.persons, snap->totalRows(), snap->bytes(), eng.single, eng.parallel, eng.one};
+    snap.reset();
+    std::printf("\n  growth: generating %s persons ...\n", grouped(o.scale_to).c_str());
+    std::fflush(stdout);
+    auto big = std::make_unique<st::Snapshot>(schema, cat);
+    const auto start = Clock::now();
+    const Dataset big_ds = generate(schema, cat, *big, o.scale_to, o.seed);
+    const double big_gen_ms = msSince(start);
+    EngineTimes e2;
+    try {
+      e2 = measureEngine(schema, cat, *big, items, single_id, o.engine_runs);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "engine: %s\n", e.what());
+      return 2;
+    }
+    failures += e2.parallel_differences;
+    const Size second{o.scale_to, big->totalRows(), big->bytes(), e2.single, e2.parallel, e2.one};
+    std::printf("  generated in %s; single thread: %s; on the pool: %s\n", fmtMs(big_gen_ms).c_str(),
+                runsText(e2.single_runs).c_str(), runsText(e2.parallel_runs).c_str());
+    std::printf("\n  %-14s %14s %12s %10s %16s %16s %14s\n", "persons", "rows", "snapshot", "bytes/row", "report 1 thread",
+                ("report " + std::to_string(threads) + " threads").c_str(), "one indicator");
+    for (const Size& z : {first, second})
+      std::printf("  %-14s %14s %12s %10.1f %16s %16s %14s\n", grouped(z.persons).c_str(),
+                  grouped(static_cast<long long>(z.rows)).c_str(), mib(z.bytes).c_str(),
+                  static_cast<double>(z.bytes) / static_cast<double>(z.rows), fmtMs(z.single).c_str(), fmtMs(z.parallel).c_str(),
+                  fmtMs(z.one).c_str());
+    const double data = static_cast<double>(second.persons) / static_cast<double>(first.persons);
+    const double ratio_single = second.single / first.single, ratio_parallel = second.parallel / first.parallel;
+    std::printf("  %-14s %14.2f %12.2f %10s %16.2f %16.2f %14.2f\n", "ratio",
+                static_cast<double>(second.rows) / static_cast<double>(first.rows),
+                static_cast<double>(second.bytes) / static_cast<double>(first.bytes), "", ratio_single, ratio_parallel,
+                second.one / first.one);
+    std::printf("\n  goals\n");
+    std::printf("    time ratio for %.1fx the persons: %.2f on one thread, %.2f on the pool (goal at most %.2f, linear within 10%%: %s)\n",
+                data, ratio_single, ratio_parallel, data * 1.1, goal(ratio_parallel <= data * 1.1 && ratio_single <= data * 1.1).c_str());
+    std::printf("    full report at %s persons on %u threads %s (goal under 500 ms: %s)\n", grouped(second.persons).c_str(), threads,
+                fmtMs(second.parallel).c_str(), goal(second.parallel < 500).c_str());
+    std::printf("    parallel figures identical to the single-threaded ones at %s persons: %s\n", grouped(second.persons).c_str(),
+                e2.parallel_differences ? (std::to_string(e2.parallel_differences) + " DIFFERENCES").c_str() : "yes, every cell");
+    if (o.writes > 0) {
+      const WriteTimes w = measureWrites(schema, *big, big_ds, o.writes, o.seed);
+      printWrites(w, o.scale_to);
+      if (w.writes == 0) ++failures;
+    }
+    std::printf("    peak memory of this process %s\n", mib(static_cast<std::uintmax_t>(peakRssKb()) * 1024).c_str());
+  } else if (o.writes > 0) {
+    std::printf("\n  incremental path\n");
+    const WriteTimes w = measureWrites(schema, *snap, ds, o.writes, o.seed);
+    printWrites(w, o.persons);
+  }
+  return failures ? 1 : 0;
 }

@@ -80,6 +80,28 @@ struct PersonLinks::State {
   std::vector<PersonLinkRow> dirty;                              // rows to store
   std::shared_ptr<const std::unordered_map<int64_t, int64_t>> shared;
   uint64_t shared_version = 0;
+  // The changes of person_of since version `log_from`, in order: (version after the change,
+  // registration, its person or 0 when it left). Readers of the links (the statistics) catch
+  // up from it instead of taking the whole map; a relink, or a log grown past kLogLimit,
+  // starts it again (readers behind it then take the whole map).
+  struct Change {
+    uint64_t version;
+    int64_t record, person;
+  };
+  static constexpr std::size_t kLogLimit = 200000;
+  std::vector<Change> log;
+  uint64_t log_from = 1;
+  void logged(int64_t record, int64_t person) {
+    if (log.size() >= kLogLimit) {
+      log.clear();
+      log_from = version;
+    }
+    log.push_back({version, record, person});
+  }
+  void restartLog() {
+    log.clear();
+    log_from = version;
+  }
 
   State(const records::Schema& s, Store& st, const KeyRing& k, Options o) : schema(s), store(st), keys(k), opt(o) {}
 
@@ -177,6 +199,7 @@ struct PersonLinks::State {
     probability_milli[record] = static_cast<int>(p * 1000 + 0.5);
     dirty.push_back({record, person, probability_milli[record], method, nowMs()});
     ++version;
+    logged(record, person);
   }
 
   // Takes a registration out of its person. When the person's id was this registration's own,
@@ -190,6 +213,7 @@ struct PersonLinks::State {
     auto& ms = members[person];
     ms.erase(record);
     ++version;
+    logged(record, 0);
     if (ms.empty()) {
       members.erase(person);
       return;
@@ -464,6 +488,8 @@ struct PersonLinks::State {
     }
     for (int64_t id : pending) assign(id);
     flush();
+    ++version;  // a new map as a whole: readers take it whole
+    restartLog();
   }
 
   void refresh() {
@@ -655,6 +681,7 @@ struct PersonLinks::State {
     store.savePersonLinks(all, true);
     dirty.clear();
     ++version;
+    restartLog();
     sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (out) *out = sum;
     if (progress && *progress) (*progress)("stored", 1);
@@ -695,6 +722,17 @@ RelinkSummary PersonLinks::relinkAll(const std::function<void(const std::string&
   RelinkSummary sum;
   s_->relink(&progress, &sum);
   return sum;
+}
+
+std::optional<PersonLinks::Changes> PersonLinks::changesSince(uint64_t version) {
+  std::lock_guard lock(mutex_);
+  if (version < s_->log_from || version > s_->version) return std::nullopt;
+  Changes out;
+  out.version = s_->version;
+  auto it = std::upper_bound(s_->log.begin(), s_->log.end(), version,
+                             [](uint64_t v, const State::Change& c) { return v < c.version; });
+  for (; it != s_->log.end(); ++it) out.changes.emplace_back(it->record, it->person);
+  return out;
 }
 
 std::shared_ptr<const std::unordered_map<int64_t, int64_t>> PersonLinks::links() {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -86,6 +87,14 @@ class PersonLinks {
   // map whenever something changes, see version()).
   [[nodiscard]] std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links();
   [[nodiscard]] uint64_t version();
+  // What changed since `version` (a value version() gave): (registration, its person id, or 0
+  // when it left), in order, and the version they lead to; nullopt when that is no longer known
+  // (a relink, a long absence) and the reader must take links() whole.
+  struct Changes {
+    uint64_t version = 0;
+    std::vector<std::pair<int64_t, int64_t>> changes;
+  };
+  [[nodiscard]] std::optional<Changes> changesSince(uint64_t version);
   [[nodiscard]] int64_t personOf(int64_t record_id);  // 0 when not a known registration
   [[nodiscard]] std::vector<int64_t> registrationsOf(int64_t person_id);
   // "person" or "signal" for a known registration, "" otherwise.

@@ -3,19 +3,62 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_set>
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <unordered_set>
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
+#include "core/work_pool.hpp"
 #include "stats/snapshot.hpp"
 
 namespace palermo::stats {
 
 namespace {
+
+// Results computed once per evaluator, by whichever thread asks first; a thread asking for a
+// result another is computing waits for it (the catalogue has no cycles, so nobody waits on
+// itself). References handed out stay valid for the cache's life.
+template <class V>
+class OnceCache {
+ public:
+  template <class Fn>
+  const V& get(const std::string& key, Fn&& compute) {
+    std::shared_ptr<Slot> slot;
+    {
+      std::lock_guard lock(mutex_);
+      auto& s = slots_[key];
+      if (!s) s = std::make_shared<Slot>();
+      slot = s;
+    }
+    std::call_once(slot->once, [&] {
+      slot->value = compute();
+      slot->ready.store(true, std::memory_order_release);
+    });
+    return slot->value;
+  }
+  // The value if it has been computed, else null (never waits).
+  const V* ready(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = slots_.find(key);
+    return it != slots_.end() && it->second->ready.load(std::memory_order_acquire) ? &it->second->value : nullptr;
+  }
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    std::atomic<bool> ready{false};
+    V value{};
+  };
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Slot>> slots_;
+};
 
 int32_t parseDay(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return 0;
@@ -137,6 +180,11 @@ struct Evaluator::Impl {
     std::vector<Hop> hops;
     const Column* col = nullptr;  // null: the path ends on a table that is not loaded
     bool ok = false;
+    // When a scan follows the path a block of rows at a time (Block below): the scan's id and
+    // the node of its hops there.
+    uint64_t scan = 0;
+    int node = -1;
+    int out = -1;  // the scan's output slot: values gathered per block
     // The row the path ends on (following references), -1 when a reference is empty.
     [[nodiscard]] int32_t follow(int32_t row) const {
       for (const auto& h : hops) {
@@ -170,7 +218,7 @@ struct Evaluator::Impl {
     const Table* canon = nullptr;                   // CountedBy persons: the persons' table (canonical rows)
   };
 
-  std::map<std::string, std::vector<uint8_t>> counted_cache;  // "<indicator>|<period>" -> rows
+  OnceCache<std::vector<uint8_t>> counted_cache;  // "<indicator>|<period>|p/r" -> rows
 
   Impl(const Catalogue& c, const Snapshot& s) : cat(c), snap(s) {}
 
@@ -253,6 +301,10 @@ struct Evaluator::Impl {
 
   // The categories of one row (appended to `out`); the counted table's row.
   void categoriesOf(const Dim& d, int32_t row, std::vector<int32_t>& out) const {
+    categoriesAt(d, row, d.path.ok && d.def->kind != Dimension::Kind::Classes ? d.path.follow(row) : -1, out);
+  }
+  // The same, `target` being the row the dimension's path reaches from `row` (-1: none).
+  void categoriesAt(const Dim& d, int32_t row, int32_t target, std::vector<int32_t>& out) const {
     const auto& def = *d.def;
     if (def.kind == Dimension::Kind::Classes) {
       for (std::size_t k = 0; k < d.class_filters.size(); ++k) {
@@ -269,15 +321,23 @@ struct Evaluator::Impl {
       }
       return;
     }
-    if (!d.path.ok) return;
-    const int32_t r = d.path.follow(row);
-    if (r < 0) return;
-    const auto ur = static_cast<std::size_t>(r);
+    if (!d.path.ok || target < 0) return;
+    const Column& c = *d.path.col;
+    const auto ur = static_cast<std::size_t>(target);
+    const bool coded = c.kind == Column::Kind::Code || c.kind == Column::Kind::Date;
+    categoriesFrom(d, row, coded ? c.code[ur] : 0, c.kind == Column::Kind::Date ? c.latest(ur) : 0,
+                   c.kind == Column::Kind::Multi ? c.bits[ur] : 0, out);
+  }
+  // The same from the values the dimension's path reaches (its column's code, latest day and
+  // bits at the row reached; read by the caller, a block at a time).
+  void categoriesFrom(const Dim& d, int32_t row, int32_t value, int32_t latest, uint64_t value_bits,
+                      std::vector<int32_t>& out) const {
+    const auto& def = *d.def;
     const Column& c = *d.path.col;
     if (def.kind == Dimension::Kind::Age) {
       if (!d.at || c.kind != Column::Kind::Date) return;
       const int32_t at = d.at->code[static_cast<std::size_t>(row)];
-      const int32_t lo = c.code[ur], hi = c.hi[ur];
+      const int32_t lo = value, hi = latest;
       if (!at || !lo) return;
       const int young = (at - hi) / 10000, old = (at - lo) / 10000;
       if (at < hi) return;  // born after the date: a data error, not recorded
@@ -289,11 +349,11 @@ struct Evaluator::Impl {
       return;
     }
     if (c.kind == Column::Kind::Code) {
-      const int32_t code = c.code[ur];
+      const int32_t code = value;
       if (code > 0 && static_cast<std::size_t>(code) < d.cat_of_code.size() && d.cat_of_code[code] >= 0)
         out.push_back(d.cat_of_code[code]);
     } else if (c.kind == Column::Kind::Multi) {
-      uint64_t bits = c.bits[ur];
+      uint64_t bits = value_bits;
       while (bits) {
         const int b = __builtin_ctzll(bits);
         bits &= bits - 1;
@@ -353,12 +413,16 @@ struct Evaluator::Impl {
       case Column::Kind::Date: return c.code[r] != 0;
       case Column::Kind::Multi: return c.bits[r] != 0;
       case Column::Kind::Number: return !std::isnan(c.num[r]);
-      case Column::Kind::Ref: return c.ref[r] != 0;
+      case Column::Kind::Ref: return c.refers(r);
     }
     return false;
   }
 
   bool passes(const CFilter& f, int32_t row) const {
+    return passesAt(f, row, f.dim || !f.path.ok ? -1 : f.path.follow(row));
+  }
+  // The same, `target` being the row the filter's path reaches from `row` (-1: none).
+  bool passesAt(const CFilter& f, int32_t row, int32_t target) const {
     if (f.dim) {
       thread_local std::vector<int32_t> cats;
       cats.clear();
@@ -368,7 +432,7 @@ struct Evaluator::Impl {
       return f.op == Filter::Op::NotIn ? !any : any;
     }
     if (!f.path.ok) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
-    const int32_t r = f.path.follow(row);
+    const int32_t r = target;
     if (f.op == Filter::Op::CountedBy) {
       const int32_t c = f.canon ? f.canon->canonical(r) : r;
       return c >= 0 && (*f.counted)[static_cast<std::size_t>(c)];
@@ -400,6 +464,15 @@ struct Evaluator::Impl {
     return r;
   }
 
+  // One hop of the paths a scan follows: from the rows of `parent` (-1: the counted rows)
+  // through the reference column `ref` to the rows of `target`. Paths sharing their first hops
+  // share nodes, so each hop is followed once per row.
+  struct Node {
+    int parent = -1;
+    const Column* ref = nullptr;
+    const Table* target = nullptr;
+  };
+
   struct Scan {
     const Indicator* ind = nullptr;
     const Table* table = nullptr;
@@ -408,10 +481,15 @@ struct Evaluator::Impl {
     const DateIndex* index = nullptr;
     Period period;
     bool empty = false;  // the period lies before the records
+    uint64_t id = 0;
+    std::vector<Node> nodes;
+    std::vector<const Path*> outputs;  // the paths the callback reads (followed for each block)
   };
 
   Scan prepare(const Indicator& ind, const Period& period) {
+    static std::atomic<uint64_t> next_scan{1};
     Scan s;
+    s.id = next_scan.fetch_add(1);
     s.ind = &ind;
     s.table = snap.table(ind.from);
     s.period = recordsPart(period);
@@ -431,76 +509,267 @@ struct Evaluator::Impl {
       return (f.op == Filter::Op::CountedBy ? 50 : 0) + hops * 10;
     };
     std::stable_sort(s.filters.begin(), s.filters.end(), [&](const CFilter& a, const CFilter& b) { return cost(a) < cost(b); });
+    for (auto& f : s.filters)
+      if (!f.dim) intern(s, f.path);
     return s;
   }
 
+  // Gives the path a node of the scan (the chain of its hops), creating the missing ones.
+  static void intern(Scan& s, Path& p) {
+    if (!p.ok || p.hops.empty()) return;
+    int parent = -1;
+    for (const auto& h : p.hops) {
+      int found = -1;
+      for (std::size_t k = 0; k < s.nodes.size(); ++k)
+        if (s.nodes[k].parent == parent && s.nodes[k].ref == h.ref) found = static_cast<int>(k);
+      if (found < 0) {
+        s.nodes.push_back({parent, h.ref, h.target});
+        found = static_cast<int>(s.nodes.size()) - 1;
+      }
+      parent = found;
+    }
+    p.scan = s.id;
+    p.node = parent;
+  }
+  // A path the scan's callback reads: followed a block at a time, read through RowAt::at.
+  static void output(Scan& s, Path& p) {
+    intern(s, p);
+    if (p.scan != s.id) return;
+    p.out = static_cast<int>(s.outputs.size());
+    s.outputs.push_back(&p);
+  }
+
+  // Rows are scanned a block at a time: the filters run over the block one after the other,
+  // each following its references for every row still in (tight loops of independent loads,
+  // with prefetches, instead of one chain of dependent cache misses per row), and the callback
+  // then reads the rows its paths reach from the block.
+  static constexpr int kBlock = 256;
+  struct Block {
+    int n = 0;
+    std::array<int32_t, kBlock> rows{};
+    std::vector<int32_t> sel;                      // positions in `rows` still counted
+    std::vector<std::array<int32_t, kBlock>> at;   // per node: the row reached, -1 none
+    std::vector<uint8_t> done;                     // per node: followed for this block
+    // Per output path: the values at the rows it reaches (0 where none), read in one tight
+    // loop per block (independent loads the processor overlaps) before the callback runs.
+    struct Values {
+      std::array<int32_t, kBlock> code{}, latest{};
+      std::array<uint64_t, kBlock> bits{};
+    };
+    std::vector<Values> values;
+  };
+
+  // One counted row, as the scan hands it to its callback.
+  struct RowAt {
+    const Scan& s;
+    const Block& b;
+    int j;
+    int32_t row;
+    // The row `p` reaches from this row (-1 when a reference on the way is empty or deleted).
+    [[nodiscard]] int32_t at(const Path& p) const {
+      if (!p.ok) return -1;
+      if (p.hops.empty()) return row;
+      if (p.scan == s.id && p.node >= 0 && b.done[static_cast<std::size_t>(p.node)])
+        return b.at[static_cast<std::size_t>(p.node)][static_cast<std::size_t>(j)];
+      return p.follow(row);
+    }
+    // Whether the callback may read the path's values from the block (see Block::Values).
+    [[nodiscard]] const Block::Values* values(const Path& p) const {
+      return p.scan == s.id && p.out >= 0 && !p.hops.empty() ? &b.values[static_cast<std::size_t>(p.out)] : nullptr;
+    }
+  };
+
+  // The categories of the row a RowAt stands for, from the block's values when it has them.
+  void categoriesIn(const Dim& d, const RowAt& at, std::vector<int32_t>& out) const {
+    const Block::Values* v = d.def->kind == Dimension::Kind::Classes || !d.path.ok ? nullptr : at.values(d.path);
+    if (!v) return categoriesAt(d, at.row, d.def->kind == Dimension::Kind::Classes ? -1 : at.at(d.path), out);
+    const auto j = static_cast<std::size_t>(at.j);
+    if (at.at(d.path) < 0) return;
+    categoriesFrom(d, at.row, v->code[j], v->latest[j], v->bits[j], out);
+  }
+
+  static void prefetchValue(const Column& c, int32_t r) {
+    const auto u = static_cast<std::size_t>(r);
+    switch (c.kind) {
+      case Column::Kind::Code:
+      case Column::Kind::Date: __builtin_prefetch(c.code.data() + u); break;
+      case Column::Kind::Multi: __builtin_prefetch(c.bits.data() + u); break;
+      case Column::Kind::Number: __builtin_prefetch(c.num.data() + u); break;
+      case Column::Kind::Ref: __builtin_prefetch(c.ref_row.data() + u); break;
+    }
+  }
+
+  // Follows a node's hop for every row of the block still counted.
+  static void follow(const Scan& s, Block& b, int node) {
+    const auto n = static_cast<std::size_t>(node);
+    if (b.done[n]) return;
+    const Node& nd = s.nodes[n];
+    if (nd.parent >= 0) follow(s, b, nd.parent);
+    const int32_t* from = nd.parent >= 0 ? b.at[static_cast<std::size_t>(nd.parent)].data() : b.rows.data();
+    const int32_t* ref_row = nd.ref->ref_row.data();
+    const uint8_t* alive = nd.target->alive.data();
+    int32_t* out = b.at[n].data();
+    for (const int32_t j : b.sel)
+      if (const int32_t p = from[j]; p >= 0) __builtin_prefetch(ref_row + p);
+    for (const int32_t j : b.sel) {
+      const int32_t p = from[j];
+      out[j] = p < 0 || ref_row[p] < 0 ? -1 : ref_row[p];
+      if (out[j] >= 0) __builtin_prefetch(alive + out[j]);
+    }
+    for (const int32_t j : b.sel)
+      if (out[j] >= 0 && !alive[out[j]]) out[j] = -1;
+    b.done[n] = 1;
+  }
+
+  // Keeps the rows of the block that pass a filter whose path the block followed (`at`: the
+  // rows reached); the common tests as tight loops over the block. Returns how many remain.
+  std::size_t filterBlock(const CFilter& f, Block& b, const std::array<int32_t, kBlock>& at) const {
+    std::size_t kept = 0;
+    const Column* c = f.path.col;
+    const bool in_or_not = f.op == Filter::Op::In || f.op == Filter::Op::NotIn;
+    if (c && in_or_not && c->kind == Column::Kind::Code) {
+      const int32_t* code = c->code.data();
+      const uint8_t* ok = f.code_ok.data();
+      const bool want = f.op == Filter::Op::In;
+      for (const int32_t j : b.sel)
+        if ((at[j] >= 0 && ok[code[at[j]]] != 0) == want) b.sel[kept++] = j;
+    } else if (c && in_or_not && c->kind == Column::Kind::Multi) {
+      const uint64_t* bits = c->bits.data();
+      const bool want = f.op == Filter::Op::In;
+      for (const int32_t j : b.sel)
+        if ((at[j] >= 0 && (bits[at[j]] & f.mask) != 0) == want) b.sel[kept++] = j;
+    } else if (f.op == Filter::Op::CountedBy) {
+      const uint8_t* counted = f.counted->data();
+      const int32_t* canon = f.canon && !f.canon->canon.empty() ? f.canon->canon.data() : nullptr;
+      for (const int32_t j : b.sel) {
+        const int32_t r = at[j];
+        const int32_t k = r < 0 || !canon ? r : canon[r];
+        if (k >= 0 && counted[k]) b.sel[kept++] = j;
+      }
+    } else {
+      for (const int32_t j : b.sel)
+        if (passesAt(f, b.rows[static_cast<std::size_t>(j)], at[static_cast<std::size_t>(j)])) b.sel[kept++] = j;
+    }
+    return kept;
+  }
+
+  template <class Fn>
+  void runBlock(const Scan& s, Block& b, Fn& fn) const {
+    b.sel.resize(static_cast<std::size_t>(b.n));
+    for (int j = 0; j < b.n; ++j) b.sel[static_cast<std::size_t>(j)] = j;
+    std::fill(b.done.begin(), b.done.end(), 0);
+    for (const auto& f : s.filters) {
+      if (b.sel.empty()) break;
+      const bool batched = !f.dim && f.path.ok && f.path.scan == s.id && f.path.node >= 0;
+      std::size_t kept = 0;
+      if (batched) {
+        follow(s, b, f.path.node);
+        const auto& at = b.at[static_cast<std::size_t>(f.path.node)];
+        if (f.path.col && f.op != Filter::Op::CountedBy)
+          for (const int32_t j : b.sel)
+            if (at[static_cast<std::size_t>(j)] >= 0) prefetchValue(*f.path.col, at[static_cast<std::size_t>(j)]);
+        kept = filterBlock(f, b, at);
+      } else {
+        for (const int32_t j : b.sel)
+          if (passes(f, b.rows[static_cast<std::size_t>(j)])) b.sel[kept++] = j;
+      }
+      b.sel.resize(kept);
+    }
+    if (!b.sel.empty())
+      for (const Path* p : s.outputs) {
+        follow(s, b, p->node);
+        if (!p->col) continue;
+        const Column& c = *p->col;
+        const int32_t* at = b.at[static_cast<std::size_t>(p->node)].data();
+        auto& v = b.values[static_cast<std::size_t>(p->out)];
+        if (c.kind == Column::Kind::Code || c.kind == Column::Kind::Date) {
+          const int32_t* code = c.code.data();
+          for (const int32_t j : b.sel) v.code[j] = at[j] >= 0 ? code[at[j]] : 0;
+          if (c.kind == Column::Kind::Date)
+            for (const int32_t j : b.sel) v.latest[j] = at[j] >= 0 ? c.latest(static_cast<std::size_t>(at[j])) : 0;
+        } else if (c.kind == Column::Kind::Multi) {
+          const uint64_t* bits = c.bits.data();
+          for (const int32_t j : b.sel) v.bits[j] = at[j] >= 0 ? bits[at[j]] : 0;
+        } else if (c.kind == Column::Kind::Number) {
+          for (const int32_t j : b.sel)
+            if (at[j] >= 0) prefetchValue(c, at[j]);
+        }
+      }
+    for (const int32_t j : b.sel) {
+      const int32_t row = b.rows[static_cast<std::size_t>(j)];
+      if constexpr (std::is_invocable_v<Fn&, int32_t, const RowAt&>) fn(row, RowAt{s, b, j, row});
+      else fn(row);
+    }
+    b.n = 0;
+  }
+
+  // Calls fn(row) or fn(row, RowAt) for every row the indicator counts in the scan's period.
   template <class Fn>
   void scan(const Scan& s, Fn&& fn) const {
     if (s.empty) return;
     const Table& t = *s.table;
-    auto visit = [&](int32_t r) {
-      for (const auto& f : s.filters)
-        if (!passes(f, r)) return;
-      fn(r);
+    Block b;
+    b.at.resize(s.nodes.size());
+    b.done.resize(s.nodes.size());
+    b.values.resize(s.outputs.size());
+    auto add = [&](int32_t r) {
+      b.rows[static_cast<std::size_t>(b.n++)] = r;
+      if (b.n == kBlock) runBlock(s, b, fn);
     };
     if (s.index && s.date) {
       // The period's range of the date index, then the rows written since it was sorted.
       const DateIndex& ix = *s.index;
       const int32_t* dates = s.date->code.data();
-      const auto first = std::lower_bound(ix.years.begin(), ix.years.end(), s.period.from / 10000) - ix.years.begin();
-      const auto last = std::upper_bound(ix.years.begin(), ix.years.end(), s.period.to / 10000) - ix.years.begin();
+      const auto [first, last] = ix.range(s.period.from / 10000, s.period.to / 10000);
       const bool any_tail = !ix.tail.empty();
       for (auto i = first; i < last; ++i) {
-        const int32_t r = ix.rows[static_cast<std::size_t>(i)];
+        const int32_t r = ix.rows[i];
         const auto ur = static_cast<std::size_t>(r);
         const int32_t d = dates[ur];
-        if (d < s.period.from || d > s.period.to || !t.alive[ur] || (any_tail && ur < ix.in_tail.size() && ix.in_tail[ur]))
-          continue;
-        visit(r);
+        if (d < s.period.from || d > s.period.to || !t.alive[ur] || (any_tail && ix.inTail(ur))) continue;
+        add(r);
       }
       for (const int32_t r : ix.tail) {
         const auto ur = static_cast<std::size_t>(r);
         const int32_t d = dates[ur];
         if (!t.alive[ur] || d < s.period.from || d > s.period.to) continue;
-        visit(r);
+        add(r);
       }
-      return;
-    }
-    const std::size_t n = t.rows();
-    const int32_t* dates = s.date ? s.date->code.data() : nullptr;
-    for (std::size_t r = 0; r < n; ++r) {
-      if (!t.alive[r]) continue;
-      if (dates) {
-        const int32_t d = dates[r];
-        if (d < s.period.from || d > s.period.to) continue;
-      }
-      bool ok = true;
-      for (const auto& f : s.filters)
-        if (!passes(f, static_cast<int32_t>(r))) {
-          ok = false;
-          break;
+    } else {
+      const std::size_t n = t.rows();
+      const int32_t* dates = s.date ? s.date->code.data() : nullptr;
+      for (std::size_t r = 0; r < n; ++r) {
+        if (!t.alive[r]) continue;
+        if (dates) {
+          const int32_t d = dates[r];
+          if (d < s.period.from || d > s.period.to) continue;
         }
-      if (ok) fn(static_cast<int32_t>(r));
+        add(static_cast<int32_t>(r));
+      }
     }
+    if (b.n) runBlock(s, b, fn);
   }
 
   // The rows an indicator counts in a period: of its own register, or (persons) of the persons'.
   const std::vector<uint8_t>& countedRows(const std::string& id, const Period& period, bool persons) {
-    const std::string k = key(id, period) + (persons ? "|p" : "|r");
-    auto it = counted_cache.find(k);
-    if (it != counted_cache.end()) return it->second;
     const Indicator* ind = cat.indicator(id);
     if (!ind) throw std::invalid_argument("unknown indicator " + id);
+    return counted_cache.get(key(id, period) + (persons ? "|p" : "|r"), [&] { return countRows(*ind, period, persons); });
+  }
+
+  std::vector<uint8_t> countRows(const Indicator& indicator, const Period& period, bool persons) {
+    const Indicator* ind = &indicator;
     std::vector<uint8_t> rows;
     if (const Table* t = snap.table(ind->from)) {
       Scan s = prepare(*ind, period);
       if (persons) {
-        const Path person = compileRowPath(ind->from, ind->person);
+        Path person = compileRowPath(ind->from, ind->person);
         if (person.ok) {
           rows.assign(person.hops.back().target->rows(), 0);
           const Table* ptable = person.hops.back().target;
-          scan(s, [&](int32_t r) {
-            const int32_t p = ptable->canonical(person.follow(r));
+          output(s, person);
+          scan(s, [&](int32_t, const RowAt& at) {
+            const int32_t p = ptable->canonical(at.at(person));
             if (p >= 0) rows[static_cast<std::size_t>(p)] = 1;
           });
         }
@@ -509,7 +778,7 @@ struct Evaluator::Impl {
         scan(s, [&](int32_t r) { rows[static_cast<std::size_t>(r)] = 1; });
       }
     }
-    return counted_cache.emplace(k, std::move(rows)).first->second;
+    return rows;
   }
 
   // Returns whether any aggregate applied.
@@ -603,8 +872,8 @@ struct Evaluator::Impl {
     return true;
   }
 
-  std::map<std::string, Figure> figure_cache;  // key(id, period) + "|b" / "|t"
-  std::map<std::string, bool> kept_cache;      // register|date|period -> kept
+  OnceCache<Figure> figure_cache;  // key(id, period) + "|b" / "|t"
+  OnceCache<bool> kept_cache;      // register|date|period -> kept
 
   // Whether the register counted was kept in the period, so that a count of 0 is a statement:
   // declared complete for the whole period (settings `complete:`), or holding at least one record
@@ -616,7 +885,10 @@ struct Evaluator::Impl {
       return true;
     if (ind.date.empty()) return true;  // placed in a period through another figure (counted_by)
     const std::string k = ind.from + "|" + ind.date + "|" + key("", part);
-    if (auto it = kept_cache.find(k); it != kept_cache.end()) return it->second;
+    return kept_cache.get(k, [&] { return anyDated(ind, period); });
+  }
+
+  bool anyDated(const Indicator& ind, const Period& period) {
     Indicator probe;
     probe.id = ind.id;
     probe.from = ind.from;
@@ -625,18 +897,20 @@ struct Evaluator::Impl {
     bool any = false;
     const Scan s = prepare(probe, period);
     scan(s, [&](int32_t) { any = true; });
-    kept_cache.emplace(k, any);
     return any;
   }
 
   Figure evaluate(const std::string& id, const Period& period, bool with_breakdowns) {
     const std::string k = key(id, period) + (with_breakdowns ? "|b" : "|t");
-    if (auto it = figure_cache.find(k); it != figure_cache.end()) return it->second;
     if (!with_breakdowns)
-      if (auto it = figure_cache.find(key(id, period) + "|b"); it != figure_cache.end()) return it->second;
-    Figure f = compute(id, period, with_breakdowns);
-    figure_cache.emplace(k, f);
-    return f;
+      if (const Figure* whole = figure_cache.ready(key(id, period) + "|b")) {
+        // The total of the figure computed with its breakdowns: the same value, without them
+        // (whatever was computed first, the answer is the same).
+        Figure f = *whole;
+        f.breakdowns.clear();
+        return f;
+      }
+    return figure_cache.get(k, [&] { return compute(id, period, with_breakdowns); });
   }
 
   Figure compute(const std::string& id, const Period& period, bool with_breakdowns) {
@@ -665,19 +939,21 @@ struct Evaluator::Impl {
     double total = 0;
     if (!ind->from.empty()) {
       Scan s = prepare(*ind, period);
+      for (auto& d : dims) output(s, d->path);
       std::vector<int32_t> cats;
       if (ind->unit == Indicator::Unit::Persons) {
-        const Path person = compileRowPath(ind->from, ind->person);
+        Path person = compileRowPath(ind->from, ind->person);
         const Table* ptable = person.ok ? person.hops.back().target : nullptr;
+        output(s, person);
         std::vector<uint8_t> seen(ptable ? ptable->rows() : 0, 0);
         std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
-        scan(s, [&](int32_t r) {
-          const int32_t p = person.ok ? ptable->canonical(person.follow(r)) : -1;
+        scan(s, [&](int32_t, const RowAt& at) {
+          const int32_t p = person.ok ? ptable->canonical(at.at(person)) : -1;
           if (p < 0) return;
           seen[static_cast<std::size_t>(p)] = 1;
           for (std::size_t k = 0; k < dims.size(); ++k) {
             cats.clear();
-            categoriesOf(*dims[k], r, cats);
+            categoriesIn(*dims[k], at, cats);
             for (int32_t c : cats) pairs[k].push_back((static_cast<uint64_t>(p) << 20) | static_cast<uint64_t>(c));
           }
         });
@@ -700,32 +976,34 @@ struct Evaluator::Impl {
       } else if (ind->unit == Indicator::Unit::Distinct) {
         // The different values of a field among the rows counted (the places of the year's
         // seminars); rows without a value add none.
-        const Path field = compilePath(ind->from, ind->distinct);
+        Path field = compilePath(ind->from, ind->distinct);
+        output(s, field);
         std::unordered_set<int64_t> seen;
-        scan(s, [&](int32_t r) {
-          const int32_t e = field.ok ? field.follow(r) : -1;
+        scan(s, [&](int32_t, const RowAt& at) {
+          const int32_t e = at.at(field);
           if (e < 0 || !present(*field.col, static_cast<std::size_t>(e))) return;
           const auto u = static_cast<std::size_t>(e);
           const Column& c = *field.col;
           seen.insert(c.kind == Column::Kind::Number ? static_cast<int64_t>(c.num[u])
-                      : c.kind == Column::Kind::Ref  ? static_cast<int64_t>(c.ref[u])
+                      : c.kind == Column::Kind::Ref  ? snap.refId(c, u)
                       : c.kind == Column::Kind::Multi ? static_cast<int64_t>(c.bits[u])
                                                       : static_cast<int64_t>(c.code[u]));
         });
         total = static_cast<double>(seen.size());
       } else {
-        const Path sum = ind->unit == Indicator::Unit::Sum ? compilePath(ind->from, ind->sum) : Path{};
-        scan(s, [&](int32_t r) {
+        Path sum = ind->unit == Indicator::Unit::Sum ? compilePath(ind->from, ind->sum) : Path{};
+        output(s, sum);
+        scan(s, [&](int32_t, const RowAt& at) {
           double w = 1;
           if (ind->unit == Indicator::Unit::Sum) {
-            const int32_t e = sum.ok ? sum.follow(r) : -1;
+            const int32_t e = at.at(sum);
             w = e < 0 ? 0 : sum.col->num[static_cast<std::size_t>(e)];
             if (std::isnan(w)) w = 0;
           }
           total += w;
           for (std::size_t k = 0; k < dims.size(); ++k) {
             cats.clear();
-            categoriesOf(*dims[k], r, cats);
+            categoriesIn(*dims[k], at, cats);
             if (cats.empty()) not_recorded[k] += w;
             for (int32_t c : cats) counts[k][static_cast<std::size_t>(c)] += w;
           }
@@ -773,6 +1051,16 @@ Figure Evaluator::evaluate(const std::string& indicator, const Period& period, b
   std::fprintf(stderr, "%-45s %s %8.2f ms\n", indicator.c_str(), period.toString().c_str(),
                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
   return f;
+}
+
+std::vector<Figure> Evaluator::evaluateAll(const std::vector<FigureRequest>& requests) {
+  for (const auto& r : requests)
+    if (!impl_->cat.indicator(r.indicator)) throw std::invalid_argument("unknown indicator " + r.indicator);
+  std::vector<Figure> out(requests.size());
+  WorkPool::shared().forEach(requests.size(), [&](std::size_t i) {
+    out[i] = evaluate(requests[i].indicator, requests[i].period, requests[i].with_breakdowns);
+  });
+  return out;
 }
 
 CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
@@ -831,20 +1119,23 @@ CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
     ptable = person.ok ? person.hops.back().target : nullptr;
     seen.assign(ptable ? ptable->rows() : 0, 0);
   }
-  const Impl::Path sum = ind->unit == Indicator::Unit::Sum ? im.compilePath(ind->from, ind->sum) : Impl::Path{};
+  Impl::Path sum = ind->unit == Indicator::Unit::Sum ? im.compilePath(ind->from, ind->sum) : Impl::Path{};
   std::vector<std::vector<int32_t>> outs(axes.size());
   std::vector<int32_t> cats;
   std::vector<uint64_t> combos;
   Impl::Scan s = im.prepare(*ind, q.period);
-  im.scan(s, [&](int32_t r) {
+  Impl::output(s, person);
+  Impl::output(s, sum);
+  for (auto& a : axes) Impl::output(s, a.dim->path);
+  im.scan(s, [&](int32_t, const Impl::RowAt& at) {
     int32_t p = -1;
     double w = 1;
     if (persons) {
-      p = ptable ? ptable->canonical(person.follow(r)) : -1;
+      p = ptable ? ptable->canonical(at.at(person)) : -1;
       if (p < 0) return;
       if (!seen[static_cast<std::size_t>(p)]) seen[static_cast<std::size_t>(p)] = 1, out.total += 1;
     } else if (ind->unit == Indicator::Unit::Sum) {
-      const int32_t e = sum.ok ? sum.follow(r) : -1;
+      const int32_t e = at.at(sum);
       w = e < 0 ? 0 : sum.col->num[static_cast<std::size_t>(e)];
       if (std::isnan(w)) w = 0;
       out.total += w;
@@ -854,7 +1145,7 @@ CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
     // The row's output codes on each axis (several for multi-valued fields), then every combination.
     for (std::size_t k = 0; k < axes.size(); ++k) {
       cats.clear();
-      im.categoriesOf(*axes[k].dim, r, cats);
+      im.categoriesIn(*axes[k].dim, at, cats);
       auto& o = outs[k];
       o.clear();
       for (int32_t c : cats) {

@@ -473,6 +473,31 @@ Json buildReport(const ReportLayout& layout, Evaluator& ev, const Catalogue& cat
     int from_year = 0;
   };
   std::map<std::string, Evaluated> evaluated;
+  {
+    // Every figure the report reads, first evaluated in parallel (the evaluator remembers
+    // them; the steps below then read them in their order): the year and the year before with
+    // their breakdowns, then the totals of multi-year figures and trends, year by year.
+    std::vector<FigureRequest> wanted, totals;
+    for (const auto& s : layout.sections) {
+      auto add = [&](const std::string& id, int from_year, int first_year) {
+        if (from_year) {
+          totals.push_back({id, Period::years(from_year, opt.year), false});
+        } else {
+          wanted.push_back({id, period, true});
+          wanted.push_back({id, previous, true});
+        }
+        for (int y = first_year; y && y <= opt.year; ++y) totals.push_back({id, Period::year(y), false});
+      };
+      for (const auto& item : s.items)
+        if (!item.figure.empty()) add(item.figure, item.from_year, item.from_year);
+      for (const auto& c : s.charts) add(c.figure, 0, c.kind == "trend" ? trendFirst(c) : 0);
+    }
+    wanted.insert(wanted.end(), totals.begin(), totals.end());
+    std::vector<FigureRequest> known;
+    for (auto& r : wanted)
+      if (cat.indicator(r.indicator)) known.push_back(std::move(r));
+    ev.evaluateAll(known);
+  }
   auto need = [&](const std::string& id, int from_year) {
     const std::string key = keyOf(id, from_year);
     if (evaluated.count(key)) return;

@@ -67,8 +67,17 @@ void StatsService::ensureCurrent() {
     }
   }
   if (links_ && links_->version() != snapshot_->personLinksVersion()) {
-    const uint64_t v = links_->version();
-    snapshot_->setPersonLinks(links_->links(), v);
+    // What changed since the links applied (a new registration: one row placed), or the whole
+    // map when that is not known or something moved.
+    auto whole = [this] { return links_->links(); };
+    const uint64_t applied = snapshot_->personLinksVersion();
+    auto changes = applied ? links_->changesSince(applied) : std::nullopt;
+    if (changes) {
+      snapshot_->updatePersonLinks(changes->changes, changes->version, whole);
+    } else {
+      const uint64_t v = links_->version();
+      snapshot_->setPersonLinks(links_->links(), v);
+    }
   }
 }
 

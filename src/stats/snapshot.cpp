@@ -35,9 +35,15 @@ void Column::resize(std::size_t n) {
   switch (kind) {
     case Kind::Code: code.resize(n, 0); break;
     case Kind::Multi: bits.resize(n, 0); break;
-    case Kind::Date: code.resize(n, 0), hi.resize(n, 0); break;
+    case Kind::Date:
+      code.resize(n, 0);
+      if (partial) hi.resize(n, 0);
+      break;
     case Kind::Number: num.resize(n, std::numeric_limits<double>::quiet_NaN()); break;
-    case Kind::Ref: ref.resize(n, 0), ref_row.resize(n, -1); break;
+    case Kind::Ref:
+      ref_row.resize(n, -1);
+      if (staged) ref.resize(n, 0);
+      break;
   }
 }
 
@@ -46,10 +52,11 @@ const Column* Table::column(const std::string& name) const {
   return it == columns.end() ? nullptr : &it->second;
 }
 
-Column& Table::addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type) {
+Column& Table::addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type, bool partial) {
   auto& c = columns[name];
   c.kind = kind;
   c.ref_type = ref_type;
+  c.partial = kind == Column::Kind::Date && partial;
   c.resize(rows());
   return c;
 }
@@ -62,23 +69,49 @@ std::size_t Table::appendRow(int64_t id) {
 }
 
 void DateIndex::touch(std::size_t row) {
-  if (row >= in_tail.size()) in_tail.resize(row + 1, 0);
-  if (in_tail[row]) return;
-  in_tail[row] = 1;
+  if (row / 64 >= tail_bits.size()) tail_bits.resize(row / 64 + 1, 0);
+  if (inTail(row)) return;
+  tail_bits[row / 64] |= uint64_t{1} << (row % 64);
   tail.push_back(static_cast<int32_t>(row));
 }
 
 void DateIndex::rebuild(const std::vector<int32_t>& column) {
-  std::vector<std::pair<int32_t, int32_t>> entries;
-  entries.reserve(column.size());
+  // The span of years, their counts, then every row in its year's place (in row order).
+  int32_t lo = 0, hi = -1;
+  for (const int32_t d : column)
+    if (d != 0) {  // no date: in no period
+      const int32_t y = d / 10000;
+      if (hi < lo) lo = hi = y;
+      lo = std::min(lo, y), hi = std::max(hi, y);
+    }
+  std::vector<uint32_t> slot(static_cast<std::size_t>(hi - lo + 1), 0);
+  for (const int32_t d : column)
+    if (d != 0) ++slot[static_cast<std::size_t>(d / 10000 - lo)];
+  year_list.clear();
+  year_start.clear();
+  uint32_t at = 0;
+  for (std::size_t k = 0; k < slot.size(); ++k) {
+    const uint32_t n = slot[k];
+    slot[k] = at;
+    if (n == 0) continue;
+    year_list.push_back(lo + static_cast<int32_t>(k));
+    year_start.push_back(at);
+    at += n;
+  }
+  year_start.push_back(at);
+  rows.assign(at, 0);
   for (std::size_t r = 0; r < column.size(); ++r)
-    if (column[r] != 0) entries.emplace_back(column[r] / 10000, static_cast<int32_t>(r));  // no date: in no period
-  std::sort(entries.begin(), entries.end());
-  years.resize(entries.size());
-  rows.resize(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) years[i] = entries[i].first, rows[i] = entries[i].second;
+    if (column[r] != 0) rows[slot[static_cast<std::size_t>(column[r] / 10000 - lo)]++] = static_cast<int32_t>(r);
   tail.clear();
-  in_tail.assign(column.size(), 0);
+  tail.shrink_to_fit();
+  tail_bits.assign((column.size() + 63) / 64, 0);
+}
+
+std::pair<std::size_t, std::size_t> DateIndex::range(int first, int last) const {
+  const auto a = std::lower_bound(year_list.begin(), year_list.end(), first) - year_list.begin();
+  const auto b = std::upper_bound(year_list.begin(), year_list.end(), last) - year_list.begin();
+  if (a >= b) return {0, 0};
+  return {year_start[static_cast<std::size_t>(a)], year_start[static_cast<std::size_t>(b)]};
 }
 
 struct Snapshot::Zone {
@@ -155,6 +188,7 @@ Snapshot::Snapshot(const records::Schema& schema, const Catalogue& catalogue)
         if (fd->sensitivity == records::Sensitivity::Identity) continue;  // never
         spec.fields.emplace_back(f, kindOf(fd->type));
         if (fd->type == records::FieldType::Reference) spec.ref_types[f] = fd->ref;
+        if (fd->type == records::FieldType::PartialDate) spec.partial.insert(f);
       }
     }
     specs_[type] = std::move(spec);
@@ -167,18 +201,65 @@ Snapshot::Snapshot(const records::Schema& schema, const Catalogue& catalogue)
         it->second->date_indexes[ind.date];
 }
 
-void Snapshot::resolveRefs(Table& t, std::size_t row) {
-  for (auto& [name, c] : t.columns) {
-    if (c.kind != Column::Kind::Ref) continue;
-    const int64_t id = c.ref[row];
-    int32_t target = -1;
-    if (id > 0 && static_cast<std::size_t>(id) < row_of_id_.size()) {
-      auto it = tables_.find(c.ref_type);
-      if (it != tables_.end() && table_of_id_[static_cast<std::size_t>(id)] == it->second->index + 1)
-        target = row_of_id_[static_cast<std::size_t>(id)];
-    }
-    c.ref_row[row] = target;
+int32_t Snapshot::rowOf(int64_t id, const std::string& type) const {
+  if (id <= 0 || static_cast<std::size_t>(id) >= row_of_id_.size()) return -1;
+  auto it = tables_.find(type);
+  if (it == tables_.end() || table_of_id_[static_cast<std::size_t>(id)] != it->second->index + 1) return -1;
+  return row_of_id_[static_cast<std::size_t>(id)];
+}
+
+void Snapshot::setRef(Column& c, std::size_t row, int64_t id) {
+  if (c.staged) {
+    c.ref[row] = id;
+    return;
   }
+  const int32_t target = rowOf(id, c.ref_type);
+  if (target >= 0 || id <= 0) {
+    c.ref_row[row] = id <= 0 ? -1 : target;
+    if (!c.unresolved.empty()) c.unresolved.erase(static_cast<int32_t>(row));
+  } else {
+    c.ref_row[row] = Column::kUnresolved;
+    c.unresolved[static_cast<int32_t>(row)] = id;
+  }
+}
+
+void Snapshot::unstage() {
+  for (auto& [type, t] : tables_)
+    for (auto& [name, c] : t->columns) {
+      if (c.kind != Column::Kind::Ref || !c.staged) continue;
+      c.staged = false;
+      for (std::size_t r = 0; r < c.ref.size() && r < c.ref_row.size(); ++r) setRef(c, r, c.ref[r]);
+      std::vector<int64_t>().swap(c.ref);
+    }
+}
+
+void Snapshot::resolvePending() {
+  for (auto& [type, t] : tables_)
+    for (auto& [name, c] : t->columns) {
+      if (c.kind != Column::Kind::Ref || c.unresolved.empty()) continue;
+      for (auto it = c.unresolved.begin(); it != c.unresolved.end();) {
+        const int32_t target = rowOf(it->second, c.ref_type);
+        if (target >= 0) {
+          c.ref_row[static_cast<std::size_t>(it->first)] = target;
+          it = c.unresolved.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+}
+
+int64_t Snapshot::refId(const Column& c, std::size_t row) const {
+  const int32_t target = c.ref_row[row];
+  if (target >= 0) {
+    const Table* t = table(c.ref_type);
+    return t ? t->ids[static_cast<std::size_t>(target)] : 0;
+  }
+  if (target == Column::kUnresolved) {
+    auto it = c.unresolved.find(static_cast<int32_t>(row));
+    return it == c.unresolved.end() ? 0 : it->second;
+  }
+  return 0;
 }
 
 void Snapshot::rebuildIndexes(bool only_when_needed) {
@@ -204,7 +285,7 @@ Table& Snapshot::tableFor(const std::string& type) {
     if (it != specs_.end())
       for (const auto& [f, kind] : it->second.fields) {
         auto rt = it->second.ref_types.find(f);
-        slot->addColumn(f, kind, rt == it->second.ref_types.end() ? "" : rt->second);
+        slot->addColumn(f, kind, rt == it->second.ref_types.end() ? "" : rt->second, it->second.partial.count(f) > 0);
       }
   }
   return *slot;
@@ -215,13 +296,20 @@ const Table* Snapshot::table(const std::string& type) const {
   return it == tables_.end() ? nullptr : it->second.get();
 }
 
-Table& Snapshot::bulkTable(const std::string& type) { return tableFor(type); }
+Table& Snapshot::bulkTable(const std::string& type) {
+  Table& t = tableFor(type);
+  for (auto& [name, c] : t.columns)
+    if (c.kind == Column::Kind::Ref && !c.staged) {
+      c.staged = true;
+      c.ref.assign(t.rows(), 0);
+    }
+  return t;
+}
 
 void Snapshot::finishBulk() {
   for (auto& [type, t] : tables_)
     for (std::size_t r = 0; r < t->rows(); ++r) indexRow(*t, t->ids[r], r);
-  for (auto& [type, t] : tables_)
-    for (std::size_t r = 0; r < t->rows(); ++r) resolveRefs(*t, r);
+  unstage();
   rebuildIndexes(false);
   loaded_at_ = nowMs();
 }
@@ -233,11 +321,18 @@ std::size_t Snapshot::totalRows() const {
 }
 
 std::size_t Snapshot::bytes() const {
+  // Everything the snapshot holds per row: the id map, the columns, references' target rows,
+  // the date indexes, the person links' canonical rows, and the dictionaries (their strings and
+  // an estimate of the hash table's nodes).
   std::size_t n = row_of_id_.capacity() * 4 + table_of_id_.capacity();
   for (const auto& [type, t] : tables_) {
-    n += t->ids.capacity() * 8 + t->alive.capacity();
-    for (const auto& [name, c] : t->columns)
-      n += c.code.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref.capacity() * 8;
+    n += t->ids.capacity() * 8 + t->alive.capacity() + t->canon.capacity() * 4;
+    for (const auto& [name, c] : t->columns) {
+      n += c.code.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref.capacity() * 8 +
+           c.ref_row.capacity() * 4 + c.unresolved.size() * 32;
+      for (const auto& v : c.dict.values) n += sizeof(std::string) + (v.capacity() > 15 ? v.capacity() : 0) + 48;
+    }
+    for (const auto& [name, ix] : t->date_indexes) n += ix.bytes();
   }
   return n;
 }
@@ -319,11 +414,13 @@ void Snapshot::setRow(Table& t, std::size_t row, const StoredRecord& r) {
         break;
       }
       case Column::Kind::Date: {
-        c.code[row] = c.hi[row] = 0;
+        c.code[row] = 0;
+        if (c.partial) c.hi[row] = 0;
         if (!has || !it->is_string()) break;
         const auto& s = it->get_ref<const std::string&>();
         if (s.size() > 10 && s[10] == 'T') {
-          c.code[row] = c.hi[row] = localDay(s);
+          c.code[row] = localDay(s);
+          if (c.partial) c.hi[row] = c.code[row];
           break;
         }
         records::PartialDate d;
@@ -336,14 +433,14 @@ void Snapshot::setRow(Table& t, std::size_t row, const StoredRecord& r) {
           last = kDays[m - 1];
           if (m == 2 && ((d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0)) last = 29;
         }
-        c.hi[row] = d.year * 10000 + m * 100 + last;
+        if (c.partial) c.hi[row] = d.year * 10000 + m * 100 + last;
         break;
       }
       case Column::Kind::Number:
         c.num[row] = has && it->is_number() ? it->get<double>() : std::numeric_limits<double>::quiet_NaN();
         break;
       case Column::Kind::Ref:
-        c.ref[row] = has && it->is_number_integer() ? it->get<int64_t>() : 0;
+        setRef(c, row, has && it->is_number_integer() ? it->get<int64_t>() : 0);
         break;
     }
   }
@@ -362,7 +459,6 @@ void Snapshot::put(const StoredRecord& r) {
     indexRow(t, r.id, row);
   }
   setRow(t, row, r);
-  resolveRefs(t, row);
   for (auto& [column, index] : t.date_indexes) index.touch(row);
 }
 
@@ -375,6 +471,15 @@ void Snapshot::load(Store& store) {
   // The audit head first: a write landing during the load is then re-read by the next refresh.
   const int64_t head = store.auditHead().seq;
   loadAgencies(store);
+  // References are resolved once every table is in (a record may refer to one read later).
+  for (auto& [type, t] : tables_)
+    for (auto& [name, c] : t->columns)
+      if (c.kind == Column::Kind::Ref && !c.staged) {
+        c.staged = true;
+        c.ref.assign(t->rows(), 0);
+        for (std::size_t r = 0; r < t->rows(); ++r) c.ref[r] = refId(c, r);
+        c.unresolved.clear();
+      }
   for (auto& [type, t] : tables_) {
     RecordQuery q;
     q.type = type;
@@ -388,8 +493,7 @@ void Snapshot::load(Store& store) {
       q.after_value = Json(q.after_id);
     }
   }
-  for (auto& [type, t] : tables_)
-    for (std::size_t r = 0; r < t->rows(); ++r) resolveRefs(*t, r);
+  unstage();
   seq_ = head;
   rebuildIndexes(false);
   if (links_) applyPersonLinks();
@@ -412,6 +516,7 @@ int64_t Snapshot::refresh(Store& store) {
     from = entries.back().seq + 1;
   }
   bool agencies_loaded = false;
+  std::vector<StoredRecord> records;
   for (const auto& [type, id] : changed) {
     auto r = store.getRecord(type, id);
     if (!r) continue;
@@ -419,53 +524,133 @@ int64_t Snapshot::refresh(Store& store) {
       loadAgencies(store);
       agencies_loaded = true;
     }
-    put(*r);
+    records.push_back(std::move(*r));
   }
-  // References among records of this batch resolve once all of them are in.
-  for (const auto& [type, id] : changed) {
-    auto& t = *tables_.at(type);
-    if (static_cast<std::size_t>(id) < table_of_id_.size() && table_of_id_[static_cast<std::size_t>(id)] == t.index + 1)
-      resolveRefs(t, static_cast<std::size_t>(row_of_id_[static_cast<std::size_t>(id)]));
-  }
-  rebuildIndexes(true);
+  apply(records);
   seq_ = head;
-  if (links_) applyPersonLinks();
   return static_cast<int64_t>(changed.size());
+}
+
+void Snapshot::apply(const std::vector<StoredRecord>& records) {
+  for (const auto& r : records) put(r);
+  // References among records of this batch resolve once all of them are in.
+  resolvePending();
+  rebuildIndexes(true);
+  if (links_) applyPersonLinks();
 }
 
 void Snapshot::setPersonLinks(std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links, uint64_t version) {
   links_ = std::move(links);
   links_version_ = version;
-  links_applied_rows_.clear();
-  applyPersonLinks();
+  links_applied_.clear();
+  links_since_.clear();
+  for (auto& [type, t] : tables_) t->canon.clear();
+  // From scratch: one pass over the links (not over every row of every table), placing each
+  // registration in its table; then the rows of persons whose own record is elsewhere point
+  // to the person's first row in the table.
+  std::map<Table*, std::vector<std::pair<int32_t, int64_t>>> linked;  // table -> (row, person)
+  std::vector<Table*> by_index(tables_.size() + 1, nullptr);
+  for (auto& [type, t] : tables_)
+    if (static_cast<std::size_t>(t->index) < by_index.size()) by_index[static_cast<std::size_t>(t->index)] = t.get();
+  for (const auto& [record, person] : *links_) {
+    if (record <= 0 || static_cast<std::size_t>(record) >= table_of_id_.size()) continue;
+    const uint8_t ti = table_of_id_[static_cast<std::size_t>(record)];
+    if (ti == 0 || ti > by_index.size() || !by_index[ti - 1u]) continue;
+    linked[by_index[ti - 1u]].emplace_back(row_of_id_[static_cast<std::size_t>(record)], person);
+  }
+  for (auto& [type, t] : tables_) {
+    LinksApplied& state = links_applied_[type];
+    state.rows = t->rows();
+    auto it = linked.find(t.get());
+    if (it == linked.end()) continue;
+    auto& rows = it->second;
+    std::sort(rows.begin(), rows.end());  // the first row of a person is met first
+    for (const auto& [row, person] : rows) placeRow(*t, state, row, person);
+  }
+}
+
+// The row standing for `person` in table t: the person's own record when it is a row of t,
+// else the first row of the person met in t. Sets the canonical row of `row`.
+void Snapshot::placeRow(Table& t, LinksApplied& state, int32_t row, int64_t person) {
+  int32_t target = -1;
+  if (person > 0 && static_cast<std::size_t>(person) < table_of_id_.size() &&
+      table_of_id_[static_cast<std::size_t>(person)] == t.index + 1)
+    target = row_of_id_[static_cast<std::size_t>(person)];
+  if (target < 0) target = state.first_row.emplace(person, row).first->second;
+  if (target == row) return;
+  if (t.canon.size() < t.rows()) {
+    const std::size_t from = t.canon.size();
+    t.canon.resize(t.rows());
+    for (std::size_t r = from; r < t.canon.size(); ++r) t.canon[r] = static_cast<int32_t>(r);
+  }
+  t.canon[static_cast<std::size_t>(row)] = target;
 }
 
 void Snapshot::applyPersonLinks() {
+  // Rows added since the links were applied: each looked up once (a write adds one).
   for (auto& [type, t] : tables_) {
-    auto applied = links_applied_rows_.find(type);
-    if (applied != links_applied_rows_.end() && applied->second == t->rows()) continue;
-    links_applied_rows_[type] = t->rows();
-    // The person id is a record id; when that record is a row of this table it stands for the
-    // person, else the first row of the person met in this table does.
-    std::unordered_map<int64_t, int32_t> first_row;
-    std::vector<int32_t> canon(t->rows());
-    bool any = false;
-    for (std::size_t r = 0; r < t->rows(); ++r) {
-      canon[r] = static_cast<int32_t>(r);
-      auto it = links_->find(t->ids[r]);
-      if (it == links_->end()) continue;
-      const int64_t person = it->second;
-      int32_t target = -1;
-      if (person > 0 && static_cast<std::size_t>(person) < table_of_id_.size() &&
-          table_of_id_[static_cast<std::size_t>(person)] == t->index + 1)
-        target = row_of_id_[static_cast<std::size_t>(person)];
-      if (target < 0) target = first_row.emplace(person, static_cast<int32_t>(r)).first->second;
-      canon[r] = target;
-      any = any || target != static_cast<int32_t>(r);
+    LinksApplied& state = links_applied_[type];
+    if (state.rows >= t->rows()) continue;
+    const std::size_t from = state.rows;
+    state.rows = t->rows();
+    bool redo = false;
+    for (std::size_t r = from; r < t->rows() && !redo; ++r) {
+      const int64_t person = linkedPerson(t->ids[r]);
+      if (person == 0) continue;
+      // A person's own record arriving after rows of the person in this table: those rows
+      // pointed to the first of them and now point to it — placed again from scratch.
+      if (person == t->ids[r] && state.first_row.count(person)) redo = true;
+      else placeRow(*t, state, static_cast<int32_t>(r), person);
     }
-    if (any) t->canon = std::move(canon);
-    else t->canon.clear();
+    if (redo) {
+      setPersonLinks(links_, links_version_);
+      return;
+    }
+    if (!t->canon.empty() && t->canon.size() < t->rows()) {
+      const std::size_t n = t->canon.size();
+      t->canon.resize(t->rows());
+      for (std::size_t r = n; r < t->canon.size(); ++r) t->canon[r] = static_cast<int32_t>(r);
+    }
   }
+}
+
+int64_t Snapshot::linkedPerson(int64_t record) const {
+  if (auto it = links_since_.find(record); it != links_since_.end()) return it->second;
+  if (!links_) return 0;
+  auto it = links_->find(record);
+  return it == links_->end() ? 0 : it->second;
+}
+
+void Snapshot::updatePersonLinks(const std::vector<std::pair<int64_t, int64_t>>& changes, uint64_t version,
+                                 const std::function<std::shared_ptr<const std::unordered_map<int64_t, int64_t>>()>& whole) {
+  if (!links_) {
+    setPersonLinks(whole(), version);
+    return;
+  }
+  for (const auto& [record, person] : changes) {
+    const int64_t known = linkedPerson(record);
+    if (known == person) continue;
+    if (known != 0 || person == 0) {  // moved or left: rows of two persons may change
+      setPersonLinks(whole(), version);
+      return;
+    }
+    links_since_[record] = person;
+    if (record <= 0 || static_cast<std::size_t>(record) >= table_of_id_.size() || table_of_id_[static_cast<std::size_t>(record)] == 0)
+      continue;  // not (yet) a row: placed when it arrives (applyPersonLinks)
+    Table* t = nullptr;
+    for (auto& [type, table] : tables_)
+      if (table->index + 1 == table_of_id_[static_cast<std::size_t>(record)]) t = table.get();
+    if (!t) continue;
+    LinksApplied& state = links_applied_[t->type];
+    const int32_t row = row_of_id_[static_cast<std::size_t>(record)];
+    if (static_cast<std::size_t>(row) >= state.rows) continue;  // a row not given its links yet
+    if (person == record && state.first_row.count(person)) {
+      setPersonLinks(whole(), version);
+      return;
+    }
+    placeRow(*t, state, row, person);
+  }
+  links_version_ = version;
 }
 
 }  // namespace palermo::stats

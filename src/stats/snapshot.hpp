@@ -5,7 +5,9 @@
 // loaded.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -33,33 +35,55 @@ struct Dictionary {
   [[nodiscard]] int32_t find(const std::string& v) const;  // 0 when unknown
 };
 
+// One field of a register, one entry per row. References are kept as the row they lead to (4
+// bytes), not the record id: the id of a record is its table's `ids` entry.
 struct Column {
   enum class Kind { Code, Multi, Date, Number, Ref };
+  static constexpr int32_t kUnresolved = -2;  // ref_row: a record not (yet) in the snapshot
   Kind kind = Kind::Code;
+  bool partial = false;           // Date: a partial date (`hi` holds the latest day it stands for)
   std::string ref_type;           // Ref: the type referred to
   std::vector<int32_t> code;      // Code: dictionary code; Date: earliest day (YYYYMMDD), 0 none
-  std::vector<int32_t> hi;        // Date: latest day a partial date may stand for
+  std::vector<int32_t> hi;        // Date, partial only: the latest day the date may stand for
   std::vector<uint64_t> bits;     // Multi: bit (code-1) set for each value present
   std::vector<double> num;        // Number; NaN when none
-  std::vector<int64_t> ref;       // Ref: record id, 0 when none
-  std::vector<int32_t> ref_row;   // Ref: the row of that record in the `ref_type` table, -1 none
+  std::vector<int32_t> ref_row;   // Ref: the row of the record in the `ref_type` table, -1 none, or kUnresolved
+  std::unordered_map<int32_t, int64_t> unresolved;  // Ref: row -> id, for the kUnresolved rows
+  // Ref while loading (staged): the ids referred to, resolved into ref_row at the end of the
+  // load and then dropped; empty otherwise.
+  std::vector<int64_t> ref;
+  bool staged = false;
   Dictionary dict;                // Code and Multi
   void resize(std::size_t n);
+  // Date: the latest day the value may stand for.
+  [[nodiscard]] int32_t latest(std::size_t r) const { return partial ? hi[r] : code[r]; }
+  // Ref: whether the row refers to anything (a record in the snapshot or not).
+  [[nodiscard]] bool refers(std::size_t r) const { return ref_row[r] != -1; }
 };
 
 // Rows grouped by the year of one date column (and in row order within a year, so that a scan
 // reads the columns forwards), so that a period is a range instead of a scan of the whole
-// register. Kept current without re-sorting per write: rows written since the last sort go to
-// `tail` (scanned whole, their entries in `rows` skipped); the tail is merged in when it grows
-// past a fraction of the table.
+// register: 4 bytes per row and a few per year. Kept current without re-sorting per write: rows
+// written since the last sort go to `tail` (scanned whole, their entries in `rows` skipped); the
+// tail is merged in when it grows past a fraction of the table.
 struct DateIndex {
-  std::vector<int32_t> years;   // sorted ascending
-  std::vector<int32_t> rows;    // the row of each entry in `years`
-  std::vector<int32_t> tail;    // rows changed or added since the sort
-  std::vector<uint8_t> in_tail;
+  std::vector<int32_t> year_list;    // the years present, ascending
+  std::vector<uint32_t> year_start;  // rows of year_list[k]: rows[year_start[k] .. year_start[k + 1])
+  std::vector<int32_t> rows;
+  std::vector<int32_t> tail;         // rows changed or added since the sort
+  std::vector<uint64_t> tail_bits;   // bit per row: in the tail
   void touch(std::size_t row);
-  void rebuild(const std::vector<int32_t>& column);
+  void rebuild(const std::vector<int32_t>& column);  // a counting sort by year: linear
+  [[nodiscard]] bool inTail(std::size_t row) const {
+    return row / 64 < tail_bits.size() && (tail_bits[row / 64] >> (row % 64) & 1) != 0;
+  }
+  // The entries of the years first..last, as positions in `rows`.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> range(int first, int last) const;
   [[nodiscard]] bool needsMerge() const { return tail.size() > 4096 + rows.size() / 8; }
+  [[nodiscard]] std::size_t bytes() const {
+    return year_list.capacity() * 4 + year_start.capacity() * 4 + rows.capacity() * 4 + tail.capacity() * 4 +
+           tail_bits.capacity() * 8;
+  }
 };
 
 struct Table {
@@ -81,7 +105,7 @@ struct Table {
     return it == date_indexes.end() ? nullptr : &it->second;
   }
   [[nodiscard]] const Column* column(const std::string& name) const;
-  Column& addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type = "");
+  Column& addColumn(const std::string& name, Column::Kind kind, const std::string& ref_type = "", bool partial = false);
   // Appends an empty row for `id` (bulk loading: benchmarks fill the columns directly).
   std::size_t appendRow(int64_t id);
 };
@@ -101,10 +125,19 @@ class Snapshot {
   int64_t refresh(Store& store);
   // Puts one stored record into its table (a new row, or over its row).
   void put(const StoredRecord& r);
+  // Applies written records (new, changed or deleted) as refresh() does once it has read them:
+  // each put in its table, references among them resolved, a date index's tail merged when due,
+  // new rows given their person links. The incremental path of a write (bench: --writes).
+  void apply(const std::vector<StoredRecord>& records);
   // Person links: record id -> person id (linkage/person_links.hpp). Rows of one person count
   // once; re-applied as rows are added. `version` tells a new map from the one applied.
   void setPersonLinks(std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links, uint64_t version);
   [[nodiscard]] uint64_t personLinksVersion() const { return links_version_; }
+  // The person links' changes since the version applied (PersonLinks::changesSince):
+  // registrations new to the links take their place at once; when one moved or left (a review
+  // decision, a deletion), the links are applied whole again, from `whole()`.
+  void updatePersonLinks(const std::vector<std::pair<int64_t, int64_t>>& changes, uint64_t version,
+                         const std::function<std::shared_ptr<const std::unordered_map<int64_t, int64_t>>()>& whole);
   // Bulk loading without a store (benchmarks): the table for `type`, with the columns the
   // catalogue needs created; rows are appended with Table::appendRow and finish() called after.
   Table& bulkTable(const std::string& type);
@@ -122,17 +155,35 @@ class Snapshot {
   struct TableSpec {
     std::vector<std::pair<std::string, Column::Kind>> fields;
     std::map<std::string, std::string> ref_types;
+    std::set<std::string> partial;  // partial dates
   };
   Table& tableFor(const std::string& type);
   void setRow(Table& t, std::size_t row, const StoredRecord& r);
   void indexRow(const Table& t, int64_t id, std::size_t row);
   void loadAgencies(Store& store);
-  void resolveRefs(Table& t, std::size_t row);  // the ref_row of each reference of one row
+  // The row of record `id` in table `type`, -1 when it is not there.
+  [[nodiscard]] int32_t rowOf(int64_t id, const std::string& type) const;
+  void setRef(Column& c, std::size_t row, int64_t id);  // staged, or resolved now
+  void unstage();          // resolves every staged reference and drops the ids
+  void resolvePending();   // tries the kUnresolved references again
+ public:
+  // Ref: the id of the record a row refers to (0 none), for exports of the snapshot.
+  [[nodiscard]] int64_t refId(const Column& c, std::size_t row) const;
+
+ private:
   void rebuildIndexes(bool only_when_needed);
   void applyPersonLinks();
   std::shared_ptr<const std::unordered_map<int64_t, int64_t>> links_;
   uint64_t links_version_ = 0;
-  std::map<std::string, std::size_t> links_applied_rows_;  // rows of each table when last applied
+  // Per table: rows given their person links, and the row standing for each person met.
+  struct LinksApplied {
+    std::size_t rows = 0;
+    std::unordered_map<int64_t, int32_t> first_row;  // person id -> row standing for it
+  };
+  std::map<std::string, LinksApplied> links_applied_;
+  std::unordered_map<int64_t, int64_t> links_since_;  // registrations placed by updatePersonLinks since links_
+  [[nodiscard]] int64_t linkedPerson(int64_t record) const;  // 0 when not linked
+  void placeRow(Table& t, LinksApplied& state, int32_t row, int64_t person);
 
   const records::Schema& schema_;
   const Catalogue& catalogue_;

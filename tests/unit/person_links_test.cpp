@@ -183,6 +183,46 @@ TEST_F(PersonLinksTest, The2019FiguresCountPersonsNotPersonRecords) {
   EXPECT_EQ(links.personOf(known), known) << "the police's record keeps its person id";
 }
 
+// New registrations reach the statistics as changes of the links (one row placed each), not as
+// a new map of every registration: the figures then equal those of a snapshot linked from
+// scratch, and a registration that moves (a decision) makes the statistics take the links whole.
+TEST_F(PersonLinksTest, TheStatisticsFollowNewRegistrationsThroughTheChangesOfTheLinks) {
+  PersonLinks links(palermo::test::productSchema(), *store_, keys_);
+  const std::string indicators = std::string(PALERMO_SOURCE_DIR) + "/indicators";
+  stats::StatsService stats(palermo::test::productSchema(), *store_, indicators);
+  stats.setPersonLinks(&links);
+  const auto system = records::Actor::systemActor();
+  auto figure = [&](stats::StatsService& s, const std::string& id) { return s.figure(system, id, "2019", "en", true); };
+  ASSERT_EQ(figure(stats, "victims_identified")["value"].get<double>(), 91);
+  const uint64_t before = links.version();
+  EXPECT_FALSE(links.changesSince(0).has_value()) << "changes from before the links were loaded are not known";
+  // A second registration of a known person and a person never seen, each identified in 2019.
+  const int64_t known = personByPseudonym("Q-2019-001");
+  const Json original = service_->get(system, "person", known)["data"];
+  const Json dup = service_->create(system, "person",
+                                    {{"pseudonym", "QN-2019-001"}, {"sex", original.value("sex", "female")},
+                                     {"last_name", original.value("last_name", "")},
+                                     {"first_name", original.value("first_name", "")}, {"birth", original.value("birth", "")}});
+  const Json fresh = service_->create(system, "person", {{"pseudonym", "QN-2019-777"}, {"sex", "female"}, {"last_name", "Qwzxyeva"},
+                                                          {"first_name", "Nargiz"}, {"birth", "1994-04-04"}});
+  for (const Json* p : {&dup, &fresh}) {
+    Json vc = service_->create(system, "victim_case", {{"person", (*p)["id"]}, {"registered_on", "2019-06-01"}});
+    service_->transition(system, "victim_case", vc["id"], vc["version"].get<int64_t>(), "identify", {{"decision_date", "2019-06-10"}});
+  }
+  EXPECT_EQ(figure(stats, "victims_identified")["value"].get<double>(), 92) << "the known person counted twice, or the new one not at all";
+  const auto changes = links.changesSince(before);
+  ASSERT_TRUE(changes.has_value());
+  EXPECT_EQ(changes->version, links.version());
+  std::map<int64_t, int64_t> changed(changes->changes.begin(), changes->changes.end());
+  EXPECT_EQ(changed.at(dup["id"].get<int64_t>()), links.personOf(known));
+  EXPECT_EQ(changed.at(fresh["id"].get<int64_t>()), fresh["id"].get<int64_t>());
+  // The same figures as statistics linked from scratch, every breakdown cell.
+  stats::StatsService scratch(palermo::test::productSchema(), *store_, indicators);
+  scratch.setPersonLinks(&links);
+  for (const char* id : {"victims_identified", "victims_registered", "minor_victims_identified", "victims_one_time_subsidy"})
+    EXPECT_EQ(figure(stats, id).dump(), figure(scratch, id).dump()) << id;
+}
+
 TEST_F(PersonLinksTest, DecisionsOverrideTheModelAndIdsStayStable) {
   PersonLinks links(palermo::test::productSchema(), *store_, keys_);
   links.ensureCurrent();

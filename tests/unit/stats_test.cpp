@@ -622,6 +622,60 @@ TEST_F(Report2019, EveryGeneratedYearsPublicEditionPassesTheAuditor) {
   }
 }
 
+// Figures evaluated in parallel on the work pool (as the report evaluates them) are exactly the
+// figures evaluated one by one: every indicator, three periods, every breakdown cell, the totals
+// asked without breakdowns too, and the counted_by filters whose counted rows several threads
+// wait for at once.
+TEST_F(Report2019, ParallelEvaluationEqualsOneByOne) {
+  std::vector<FigureRequest> requests;
+  for (const auto& [id, ind] : catalogue().indicators)
+    for (const Period& p : {Period::year(2019), Period::year(2018), Period::years(2015, 2020)}) {
+      requests.push_back({id, p, true});
+      requests.push_back({id, p, false});
+    }
+  std::vector<Figure> one_by_one, parallel;
+  stats_->withEvaluator([&](Evaluator& ev) {
+    for (const auto& r : requests) one_by_one.push_back(ev.evaluate(r.indicator, r.period, r.with_breakdowns));
+  });
+  stats_->withEvaluator([&](Evaluator& ev) { parallel = ev.evaluateAll(requests); });
+  ASSERT_EQ(parallel.size(), requests.size());
+  int cells = 0, nonzero = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const Figure &a = one_by_one[i], &b = parallel[i];
+    SCOPED_TRACE(requests[i].indicator + " " + requests[i].period.toString() + (requests[i].with_breakdowns ? " with breakdowns" : ""));
+    EXPECT_EQ(a.indicator, b.indicator);
+    EXPECT_EQ(a.value, b.value);
+    EXPECT_EQ(a.from_records, b.from_records);
+    EXPECT_EQ(a.imported, b.imported);
+    EXPECT_EQ(a.from_returns, b.from_returns);
+    EXPECT_EQ(a.available, b.available);
+    EXPECT_EQ(a.qualifier, b.qualifier);
+    EXPECT_EQ(a.sources, b.sources);
+    nonzero += a.value != 0;
+    if (!requests[i].with_breakdowns) {
+      EXPECT_TRUE(b.breakdowns.empty());
+    }
+    ASSERT_EQ(a.breakdowns.size(), b.breakdowns.size());
+    for (std::size_t k = 0; k < a.breakdowns.size(); ++k) {
+      EXPECT_EQ(a.breakdowns[k].dimension, b.breakdowns[k].dimension);
+      EXPECT_EQ(a.breakdowns[k].not_recorded, b.breakdowns[k].not_recorded);
+      EXPECT_EQ(a.breakdowns[k].additive, b.breakdowns[k].additive);
+      ASSERT_EQ(a.breakdowns[k].cells.size(), b.breakdowns[k].cells.size());
+      for (std::size_t c = 0; c < a.breakdowns[k].cells.size(); ++c, ++cells) {
+        EXPECT_EQ(a.breakdowns[k].cells[c].code, b.breakdowns[k].cells[c].code);
+        EXPECT_EQ(a.breakdowns[k].cells[c].value, b.breakdowns[k].cells[c].value);
+      }
+    }
+  }
+  // The comparison compared something: most figures of the demo are not zero.
+  EXPECT_GT(nonzero, static_cast<int>(requests.size()) / 2);
+  EXPECT_GT(cells, 500);
+  // An unknown indicator is refused before anything runs.
+  stats_->withEvaluator([&](Evaluator& ev) {
+    EXPECT_THROW(ev.evaluateAll({{"no_such_indicator", Period::year(2019), true}}), std::invalid_argument);
+  });
+}
+
 }  // namespace
 
 
