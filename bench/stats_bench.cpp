@@ -1554,6 +1554,38 @@ void printWrites(const WriteTimes& w, int64_t persons) {
               grouped(static_cast<long long>(w.links)).c_str(), fmtMs(w.links_ms).c_str());
 }
 
+// Where the snapshot's bytes go: per register, its rows and bytes per row (ids, live flags,
+// columns, date indexes), largest first.
+void printSnapshotBytes(const st::Snapshot& snap, const std::vector<std::string>& types) {
+  struct Entry {
+    std::string type;
+    std::size_t rows, bytes, columns;
+  };
+  std::vector<Entry> entries;
+  std::size_t index_bytes = 0, ref_bytes = 0;
+  for (const auto& type : types) {
+    const st::Table* t = snap.table(type);
+    if (!t || t->rows() == 0) continue;
+    std::size_t n = t->ids.capacity() * 4 + t->alive.capacity() + t->canon.capacity() * 4;
+    for (const auto& [name, c] : t->columns) {
+      n += c.code.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref_row.capacity() * 4;
+      ref_bytes += c.ref_row.capacity() * 4;
+    }
+    for (const auto& [name, ix] : t->date_indexes) n += ix.bytes(), index_bytes += ix.bytes();
+    entries.push_back({type, t->rows(), n, t->columns.size()});
+  }
+  const double rows = static_cast<double>(snap.totalRows());
+  std::printf("    of which the date indexes %.1f B per row and the references' target rows %.1f B per row\n",
+              static_cast<double>(index_bytes) / rows, static_cast<double>(ref_bytes) / rows);
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.bytes > b.bytes; });
+  std::printf("    snapshot by register (largest first): ");
+  for (std::size_t i = 0; i < entries.size() && i < 6; ++i)
+    std::printf("%s%s %s rows x %.1f B (%zu columns)", i ? "; " : "", entries[i].type.c_str(),
+                grouped(static_cast<long long>(entries[i].rows)).c_str(),
+                static_cast<double>(entries[i].bytes) / static_cast<double>(entries[i].rows), entries[i].columns);
+  std::printf("\n");
+}
+
 std::string runsText(const std::vector<double>& runs) {
   std::string t;
   for (double ms : runs) t += (t.empty() ? "" : ", ") + fmtMs(ms);
@@ -1811,8 +1843,10 @@ int main(int argc, char** argv) {
               fmtMs(eng.audit).c_str(), eng.audit_hidden, eng.audit_programs, goal(eng.audit < 1000).c_str());
 
   std::printf("\n  loads\n");
-  std::printf("    generation into the snapshot %s; snapshot %s rows, %s\n", fmtMs(gen_ms).c_str(),
-              grouped(static_cast<long long>(snap->totalRows())).c_str(), mib(snap->bytes()).c_str());
+  std::printf("    generation into the snapshot %s; snapshot %s rows, %s (%.1f bytes per row)\n", fmtMs(gen_ms).c_str(),
+              grouped(static_cast<long long>(snap->totalRows())).c_str(), mib(snap->bytes()).c_str(),
+              static_cast<double>(snap->bytes()) / static_cast<double>(snap->totalRows()));
+  printSnapshotBytes(*snap, ds.types);
   if (have_lite)
     std::printf("    SQLite: inserts %s, %zu indexes %s, ANALYZE %s; file %s\n", fmtMs(sqlite_load.insert_ms).c_str(),
                 sqlite_load.indexes, fmtMs(sqlite_load.index_ms).c_str(), fmtMs(sqlite_load.analyze_ms).c_str(),

@@ -62,7 +62,9 @@ Column& Table::addColumn(const std::string& name, Column::Kind kind, const std::
 }
 
 std::size_t Table::appendRow(int64_t id) {
-  ids.push_back(id);
+  if (id <= 0 || id > std::numeric_limits<int32_t>::max())
+    throw std::runtime_error("statistics: record id " + std::to_string(id) + " is outside the snapshot's range (1 to 2^31 - 1)");
+  ids.push_back(static_cast<int32_t>(id));
   alive.push_back(1);
   for (auto& [name, c] : columns) c.resize(ids.size());
   return ids.size() - 1;
@@ -326,7 +328,7 @@ std::size_t Snapshot::bytes() const {
   // an estimate of the hash table's nodes).
   std::size_t n = row_of_id_.capacity() * 4 + table_of_id_.capacity();
   for (const auto& [type, t] : tables_) {
-    n += t->ids.capacity() * 8 + t->alive.capacity() + t->canon.capacity() * 4;
+    n += t->ids.capacity() * 4 + t->alive.capacity() + t->canon.capacity() * 4;
     for (const auto& [name, c] : t->columns) {
       n += c.code.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref.capacity() * 8 +
            c.ref_row.capacity() * 4 + c.unresolved.size() * 32;

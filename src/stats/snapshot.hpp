@@ -89,7 +89,7 @@ struct DateIndex {
 struct Table {
   std::string type;
   int index = 0;
-  std::vector<int64_t> ids;
+  std::vector<int32_t> ids;  // record ids (the id map below already bounds them to 32 bits)
   std::vector<uint8_t> alive;  // 0: deleted
   std::map<std::string, Column> columns;
   std::map<std::string, DateIndex> date_indexes;  // for the date columns indicators place periods by
