@@ -533,8 +533,9 @@ struct Evaluator::Impl {
   }
   // A path the scan's callback reads: followed a block at a time, read through RowAt::at.
   static void output(Scan& s, Path& p) {
+    if (!p.ok) return;
     intern(s, p);
-    if (p.scan != s.id) return;
+    p.scan = s.id;  // a field of the counted row itself too (node -1): its values are gathered
     p.out = static_cast<int>(s.outputs.size());
     s.outputs.push_back(&p);
   }
@@ -575,7 +576,7 @@ struct Evaluator::Impl {
     }
     // Whether the callback may read the path's values from the block (see Block::Values).
     [[nodiscard]] const Block::Values* values(const Path& p) const {
-      return p.scan == s.id && p.out >= 0 && !p.hops.empty() ? &b.values[static_cast<std::size_t>(p.out)] : nullptr;
+      return p.scan == s.id && p.out >= 0 ? &b.values[static_cast<std::size_t>(p.out)] : nullptr;
     }
   };
 
@@ -660,11 +661,12 @@ struct Evaluator::Impl {
     std::fill(b.done.begin(), b.done.end(), 0);
     for (const auto& f : s.filters) {
       if (b.sel.empty()) break;
-      const bool batched = !f.dim && f.path.ok && f.path.scan == s.id && f.path.node >= 0;
+      const bool own = !f.dim && f.path.ok && f.path.hops.empty();  // a field of the counted row
+      const bool batched = own || (!f.dim && f.path.ok && f.path.scan == s.id && f.path.node >= 0);
       std::size_t kept = 0;
       if (batched) {
-        follow(s, b, f.path.node);
-        const auto& at = b.at[static_cast<std::size_t>(f.path.node)];
+        if (!own) follow(s, b, f.path.node);
+        const auto& at = own ? b.rows : b.at[static_cast<std::size_t>(f.path.node)];
         if (f.path.col && f.op != Filter::Op::CountedBy)
           for (const int32_t j : b.sel)
             if (at[static_cast<std::size_t>(j)] >= 0) prefetchValue(*f.path.col, at[static_cast<std::size_t>(j)]);
@@ -677,10 +679,10 @@ struct Evaluator::Impl {
     }
     if (!b.sel.empty())
       for (const Path* p : s.outputs) {
-        follow(s, b, p->node);
+        if (p->node >= 0) follow(s, b, p->node);
         if (!p->col) continue;
         const Column& c = *p->col;
-        const int32_t* at = b.at[static_cast<std::size_t>(p->node)].data();
+        const int32_t* at = p->node >= 0 ? b.at[static_cast<std::size_t>(p->node)].data() : b.rows.data();
         auto& v = b.values[static_cast<std::size_t>(p->out)];
         if (c.kind == Column::Kind::Code || c.kind == Column::Kind::Date) {
           const int32_t* code = c.code.data();
