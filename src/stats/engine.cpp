@@ -947,26 +947,41 @@ struct Evaluator::Impl {
         Path person = compileRowPath(ind->from, ind->person);
         const Table* ptable = person.ok ? person.hops.back().target : nullptr;
         output(s, person);
+        // Rows counted per person (0, 1, or 2 for two or more): a person with one row has its
+        // categories once each; only persons with several rows need their (person, category)
+        // pairs sorted to count each category once.
         std::vector<uint8_t> seen(ptable ? ptable->rows() : 0, 0);
         std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
         scan(s, [&](int32_t, const RowAt& at) {
           const int32_t p = person.ok ? ptable->canonical(at.at(person)) : -1;
           if (p < 0) return;
-          seen[static_cast<std::size_t>(p)] = 1;
+          uint8_t& n = seen[static_cast<std::size_t>(p)];
+          if (n == 0) total += 1;
+          if (n < 2) ++n;
           for (std::size_t k = 0; k < dims.size(); ++k) {
             cats.clear();
             categoriesIn(*dims[k], at, cats);
             for (int32_t c : cats) pairs[k].push_back((static_cast<uint64_t>(p) << 20) | static_cast<uint64_t>(c));
           }
         });
-        for (uint8_t b : seen) total += b;
+        std::vector<uint64_t> several;
         for (std::size_t k = 0; k < dims.size(); ++k) {
-          auto& v = pairs[k];
-          std::sort(v.begin(), v.end());
-          v.erase(std::unique(v.begin(), v.end()), v.end());
           double with_value = 0;
           uint64_t last_person = ~uint64_t{0};
-          for (uint64_t x : v) {
+          several.clear();
+          for (const uint64_t x : pairs[k]) {
+            if (seen[static_cast<std::size_t>(x >> 20)] > 1) {
+              several.push_back(x);
+              continue;
+            }
+            // One row: its categories are distinct and its pairs adjacent.
+            counts[k][static_cast<std::size_t>(x & 0xFFFFF)] += 1;
+            if ((x >> 20) != last_person) with_value += 1, last_person = x >> 20;
+          }
+          std::sort(several.begin(), several.end());
+          several.erase(std::unique(several.begin(), several.end()), several.end());
+          last_person = ~uint64_t{0};
+          for (const uint64_t x : several) {
             counts[k][static_cast<std::size_t>(x & 0xFFFFF)] += 1;
             if ((x >> 20) != last_person) with_value += 1, last_person = x >> 20;
           }
