@@ -869,6 +869,11 @@ class SqlGen {
       w = c.col && c.col->kind == Kind::Number ? "COALESCE(" + expr(c) + ", 0)" : "0";
     }
     std::string select = s.alias + ".id AS rid, " + pid + " AS pid, " + w + " AS w";
+    const bool distinct = ind.unit == st::Indicator::Unit::Distinct;
+    if (distinct) {  // the different values of a field among the rows counted (NULL: none)
+      const ColRef c = col(s, ind.distinct);
+      select += ", " + (c.col ? expr(c) : std::string("NULL")) + " AS dv";
+    }
     std::vector<DimSql> dims;
     for (std::size_t k = 0; k < ind.breakdowns.size(); ++k) {
       const st::Dimension* d = cat_.dimension(ind.breakdowns[k]);
@@ -881,7 +886,7 @@ class SqlGen {
     if (persons) where += " AND " + pid + " IS NOT NULL";
     const std::string base = "SELECT " + select + " FROM " + qi(ind.from) + " " + s.alias + s.joins + " WHERE " + where;
 
-    const std::string total = persons ? "COUNT(DISTINCT pid)" : "COALESCE(SUM(w), 0)";
+    const std::string total = persons ? "COUNT(DISTINCT pid)" : distinct ? "COUNT(DISTINCT dv)" : "COALESCE(SUM(w), 0)";
     std::vector<std::string> parts{"SELECT '' AS dim, '' AS cat, CAST(" + total + " AS DOUBLE) AS v FROM base"};
     for (std::size_t k = 0; k < dims.size(); ++k) {
       const std::string dn = ql(ind.breakdowns[k]), dk = "d" + std::to_string(k);
