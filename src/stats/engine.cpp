@@ -216,6 +216,10 @@ struct Evaluator::Impl {
     std::vector<uint8_t> dim_ok;   // dimension category index -> ok
     const std::vector<uint8_t>* counted = nullptr;  // CountedBy: rows of the other table
     const Table* canon = nullptr;                   // CountedBy persons: the persons' table (canonical rows)
+    // CountedBy through several references, worked out ahead for every row of the first table
+    // the path reaches (1: it leads to a counted row); the path is then that first hop alone.
+    std::shared_ptr<const std::vector<uint8_t>> reach;
+    std::vector<int> outs;  // a dimension test in a scan: the output slots its dimension reads
   };
 
   OnceCache<std::vector<uint8_t>> counted_cache;  // "<indicator>|<period>|p/r" -> rows
@@ -422,17 +426,37 @@ struct Evaluator::Impl {
     return passesAt(f, row, f.dim || !f.path.ok ? -1 : f.path.follow(row));
   }
   // The same, `target` being the row the filter's path reaches from `row` (-1: none).
+  // Category lists for dimension tests, one per level of nesting (a class of a dimension may
+  // test another dimension), kept per thread.
+  struct Scratch {
+    std::vector<int32_t>& cats;
+    Scratch() : cats(take()) { cats.clear(); }
+    ~Scratch() { --depth(); }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    static int& depth() {
+      thread_local int d = 0;
+      return d;
+    }
+    static std::vector<int32_t>& take() {
+      thread_local std::vector<std::vector<int32_t>> levels;
+      const auto d = static_cast<std::size_t>(depth()++);
+      if (levels.size() <= d) levels.resize(d + 1);
+      return levels[d];
+    }
+  };
+
   bool passesAt(const CFilter& f, int32_t row, int32_t target) const {
     if (f.dim) {
-      thread_local std::vector<int32_t> cats;
-      cats.clear();
-      categoriesOf(*f.dim, row, cats);
+      Scratch scratch;
+      categoriesOf(*f.dim, row, scratch.cats);
       bool any = false;
-      for (int32_t k : cats) any = any || f.dim_ok[static_cast<std::size_t>(k)];
+      for (int32_t k : scratch.cats) any = any || f.dim_ok[static_cast<std::size_t>(k)];
       return f.op == Filter::Op::NotIn ? !any : any;
     }
     if (!f.path.ok) return f.op == Filter::Op::Absent || f.op == Filter::Op::NotIn;
     const int32_t r = target;
+    if (f.op == Filter::Op::CountedBy && f.reach) return r >= 0 && (*f.reach)[static_cast<std::size_t>(r)];
     if (f.op == Filter::Op::CountedBy) {
       const int32_t c = f.canon ? f.canon->canonical(r) : r;
       return c >= 0 && (*f.counted)[static_cast<std::size_t>(c)];
@@ -501,6 +525,19 @@ struct Evaluator::Impl {
       else if (p.ok) throw std::invalid_argument("indicator " + ind.id + ": the date must be a field of the register counted");
     }
     for (const auto& f : ind.where) s.filters.push_back(compileFilter(f, ind.from, &ind, period));
+    // A counted_by filter through several references, on a scan of many rows (a register
+    // without a date, or a long period): which rows of the first table reached lead to a counted
+    // row is worked out once, in one pass over that table, instead of following every reference
+    // again for each row scanned (at national scale each such hop is a cache miss).
+    std::size_t scanned = s.table->rows();
+    if (s.index && s.date) {
+      const auto [first, last] = s.index->range(s.period.from / 10000, s.period.to / 10000);
+      scanned = last - first + s.index->tail.size();
+    }
+    for (auto& f : s.filters)
+      if (f.op == Filter::Op::CountedBy && !f.dim && f.path.ok && f.path.hops.size() >= 2 &&
+          scanned * 4 >= f.path.hops[0].target->rows())
+        reachAhead(f);
     // Cheapest tests first: a field of the record itself, then fields behind references, then
     // counted_by and dimension tests (which follow paths and compute categories).
     auto cost = [](const CFilter& f) {
@@ -511,7 +548,26 @@ struct Evaluator::Impl {
     std::stable_sort(s.filters.begin(), s.filters.end(), [&](const CFilter& a, const CFilter& b) { return cost(a) < cost(b); });
     for (auto& f : s.filters)
       if (!f.dim) intern(s, f.path);
+      else outputDim(s, *f.dim, &f.outs);
     return s;
+  }
+
+  void reachAhead(CFilter& f) const {
+    const Table& first = *f.path.hops[0].target;
+    Path rest;
+    rest.hops.assign(f.path.hops.begin() + 1, f.path.hops.end());
+    rest.col = f.path.col;
+    rest.ok = true;
+    auto reach = std::make_shared<std::vector<uint8_t>>(first.rows(), 0);
+    const std::vector<uint8_t>& counted = *f.counted;
+    for (std::size_t r = 0; r < first.rows(); ++r) {
+      const int32_t t = rest.follow(static_cast<int32_t>(r));
+      const int32_t c = f.canon ? f.canon->canonical(t) : t;
+      (*reach)[r] = c >= 0 && counted[static_cast<std::size_t>(c)];
+    }
+    f.path.hops.resize(1);
+    f.path.col = f.path.hops[0].ref;
+    f.reach = std::move(reach);
   }
 
   // Gives the path a node of the scan (the chain of its hops), creating the missing ones.
@@ -533,7 +589,7 @@ struct Evaluator::Impl {
   }
   // A path the scan's callback reads: followed a block at a time, read through RowAt::at.
   static void output(Scan& s, Path& p) {
-    if (!p.ok) return;
+    if (!p.ok || (p.scan == s.id && p.out >= 0)) return;
     intern(s, p);
     p.scan = s.id;  // a field of the counted row itself too (node -1): its values are gathered
     p.out = static_cast<int>(s.outputs.size());
@@ -558,6 +614,7 @@ struct Evaluator::Impl {
       std::array<uint64_t, kBlock> bits{};
     };
     std::vector<Values> values;
+    std::vector<uint8_t> gathered;  // per output: values read for this block
   };
 
   // One counted row, as the scan hands it to its callback.
@@ -582,11 +639,52 @@ struct Evaluator::Impl {
 
   // The categories of the row a RowAt stands for, from the block's values when it has them.
   void categoriesIn(const Dim& d, const RowAt& at, std::vector<int32_t>& out) const {
-    const Block::Values* v = d.def->kind == Dimension::Kind::Classes || !d.path.ok ? nullptr : at.values(d.path);
+    if (d.def->kind == Dimension::Kind::Classes) {
+      for (std::size_t k = 0; k < d.class_filters.size(); ++k) {
+        bool ok = true;
+        for (const auto& f : d.class_filters[k])
+          if (!passesIn(f, at)) {
+            ok = false;
+            break;
+          }
+        if (ok) {
+          out.push_back(static_cast<int32_t>(k));
+          return;
+        }
+      }
+      return;
+    }
+    const Block::Values* v = !d.path.ok ? nullptr : at.values(d.path);
     if (!v) return categoriesAt(d, at.row, d.def->kind == Dimension::Kind::Classes ? -1 : at.at(d.path), out);
     const auto j = static_cast<std::size_t>(at.j);
     if (at.at(d.path) < 0) return;
     categoriesFrom(d, at.row, v->code[j], v->latest[j], v->bits[j], out);
+  }
+
+  // A filter on the row a RowAt stands for, from the block's values when it has them.
+  bool passesIn(const CFilter& f, const RowAt& at) const {
+    if (!f.dim) return passesAt(f, at.row, f.path.ok ? at.at(f.path) : -1);
+    Scratch scratch;
+    categoriesIn(*f.dim, at, scratch.cats);
+    bool any = false;
+    for (int32_t k : scratch.cats) any = any || f.dim_ok[static_cast<std::size_t>(k)];
+    return f.op == Filter::Op::NotIn ? !any : any;
+  }
+
+  // Makes every path a dimension reads an output of the scan (a class's tests included);
+  // `outs` collects the output slots.
+  static void outputDim(Scan& s, Dim& d, std::vector<int>* outs = nullptr) {
+    if (d.def->kind == Dimension::Kind::Classes) {
+      for (auto& filters : d.class_filters)
+        for (auto& f : filters) {
+          if (f.dim) outputDim(s, *f.dim, outs);
+          else if (f.path.ok) output(s, f.path), outs ? outs->push_back(f.path.out) : void();
+        }
+      return;
+    }
+    if (!d.path.ok) return;
+    output(s, d.path);
+    if (outs && d.path.scan == s.id) outs->push_back(d.path.out);
   }
 
   static void prefetchValue(const Column& c, int32_t r) {
@@ -639,6 +737,10 @@ struct Evaluator::Impl {
       const bool want = f.op == Filter::Op::In;
       for (const int32_t j : b.sel)
         if ((at[j] >= 0 && (bits[at[j]] & f.mask) != 0) == want) b.sel[kept++] = j;
+    } else if (f.op == Filter::Op::CountedBy && f.reach) {
+      const uint8_t* reach = f.reach->data();
+      for (const int32_t j : b.sel)
+        if (at[j] >= 0 && reach[at[j]]) b.sel[kept++] = j;
     } else if (f.op == Filter::Op::CountedBy) {
       const uint8_t* counted = f.counted->data();
       const int32_t* canon = f.canon && !f.canon->canon.empty() ? f.canon->canon.data() : nullptr;
@@ -654,11 +756,37 @@ struct Evaluator::Impl {
     return kept;
   }
 
+  // Reads an output path's values for the rows of the block still counted.
+  static void gather(const Scan& s, Block& b, int k) {
+    const auto slot = static_cast<std::size_t>(k);
+    if (b.gathered[slot]) return;
+    b.gathered[slot] = 1;
+    const Path* p = s.outputs[slot];
+    if (p->node >= 0) follow(s, b, p->node);
+    if (!p->col) return;
+    const Column& c = *p->col;
+    const int32_t* at = p->node >= 0 ? b.at[static_cast<std::size_t>(p->node)].data() : b.rows.data();
+    auto& v = b.values[slot];
+    if (c.kind == Column::Kind::Code || c.kind == Column::Kind::Date) {
+      const int32_t* code = c.code.data();
+      for (const int32_t j : b.sel) v.code[j] = at[j] >= 0 ? code[at[j]] : 0;
+      if (c.kind == Column::Kind::Date)
+        for (const int32_t j : b.sel) v.latest[j] = at[j] >= 0 ? c.latest(static_cast<std::size_t>(at[j])) : 0;
+    } else if (c.kind == Column::Kind::Multi) {
+      const uint64_t* bits = c.bits.data();
+      for (const int32_t j : b.sel) v.bits[j] = at[j] >= 0 ? bits[at[j]] : 0;
+    } else if (c.kind == Column::Kind::Number) {
+      for (const int32_t j : b.sel)
+        if (at[j] >= 0) prefetchValue(c, at[j]);
+    }
+  }
+
   template <class Fn>
   void runBlock(const Scan& s, Block& b, Fn& fn) const {
     b.sel.resize(static_cast<std::size_t>(b.n));
     for (int j = 0; j < b.n; ++j) b.sel[static_cast<std::size_t>(j)] = j;
     std::fill(b.done.begin(), b.done.end(), 0);
+    std::fill(b.gathered.begin(), b.gathered.end(), 0);
     for (const auto& f : s.filters) {
       if (b.sel.empty()) break;
       const bool own = !f.dim && f.path.ok && f.path.hops.empty();  // a field of the counted row
@@ -667,10 +795,16 @@ struct Evaluator::Impl {
       if (batched) {
         if (!own) follow(s, b, f.path.node);
         const auto& at = own ? b.rows : b.at[static_cast<std::size_t>(f.path.node)];
-        if (f.path.col && f.op != Filter::Op::CountedBy)
+        if (f.path.col && f.op != Filter::Op::CountedBy && !own)
           for (const int32_t j : b.sel)
             if (at[static_cast<std::size_t>(j)] >= 0) prefetchValue(*f.path.col, at[static_cast<std::size_t>(j)]);
         kept = filterBlock(f, b, at);
+      } else if (f.dim && !f.outs.empty()) {  // a dimension test: its values first, for the block
+        for (const int k : f.outs) gather(s, b, k);
+        for (const int32_t j : b.sel) {
+          const int32_t row = b.rows[static_cast<std::size_t>(j)];
+          if (passesIn(f, RowAt{s, b, j, row})) b.sel[kept++] = j;
+        }
       } else {
         for (const int32_t j : b.sel)
           if (passes(f, b.rows[static_cast<std::size_t>(j)])) b.sel[kept++] = j;
@@ -678,25 +812,7 @@ struct Evaluator::Impl {
       b.sel.resize(kept);
     }
     if (!b.sel.empty())
-      for (const Path* p : s.outputs) {
-        if (p->node >= 0) follow(s, b, p->node);
-        if (!p->col) continue;
-        const Column& c = *p->col;
-        const int32_t* at = p->node >= 0 ? b.at[static_cast<std::size_t>(p->node)].data() : b.rows.data();
-        auto& v = b.values[static_cast<std::size_t>(p->out)];
-        if (c.kind == Column::Kind::Code || c.kind == Column::Kind::Date) {
-          const int32_t* code = c.code.data();
-          for (const int32_t j : b.sel) v.code[j] = at[j] >= 0 ? code[at[j]] : 0;
-          if (c.kind == Column::Kind::Date)
-            for (const int32_t j : b.sel) v.latest[j] = at[j] >= 0 ? c.latest(static_cast<std::size_t>(at[j])) : 0;
-        } else if (c.kind == Column::Kind::Multi) {
-          const uint64_t* bits = c.bits.data();
-          for (const int32_t j : b.sel) v.bits[j] = at[j] >= 0 ? bits[at[j]] : 0;
-        } else if (c.kind == Column::Kind::Number) {
-          for (const int32_t j : b.sel)
-            if (at[j] >= 0) prefetchValue(c, at[j]);
-        }
-      }
+      for (std::size_t k = 0; k < s.outputs.size(); ++k) gather(s, b, static_cast<int>(k));
     for (const int32_t j : b.sel) {
       const int32_t row = b.rows[static_cast<std::size_t>(j)];
       if constexpr (std::is_invocable_v<Fn&, int32_t, const RowAt&>) fn(row, RowAt{s, b, j, row});
@@ -714,6 +830,7 @@ struct Evaluator::Impl {
     b.at.resize(s.nodes.size());
     b.done.resize(s.nodes.size());
     b.values.resize(s.outputs.size());
+    b.gathered.resize(s.outputs.size());
     auto add = [&](int32_t r) {
       b.rows[static_cast<std::size_t>(b.n++)] = r;
       if (b.n == kBlock) runBlock(s, b, fn);
@@ -941,7 +1058,7 @@ struct Evaluator::Impl {
     double total = 0;
     if (!ind->from.empty()) {
       Scan s = prepare(*ind, period);
-      for (auto& d : dims) output(s, d->path);
+      for (auto& d : dims) outputDim(s, *d);
       std::vector<int32_t> cats;
       if (ind->unit == Indicator::Unit::Persons) {
         Path person = compileRowPath(ind->from, ind->person);
@@ -1143,7 +1260,7 @@ CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
   Impl::Scan s = im.prepare(*ind, q.period);
   Impl::output(s, person);
   Impl::output(s, sum);
-  for (auto& a : axes) Impl::output(s, a.dim->path);
+  for (auto& a : axes) Impl::outputDim(s, *a.dim);
   im.scan(s, [&](int32_t, const Impl::RowAt& at) {
     int32_t p = -1;
     double w = 1;

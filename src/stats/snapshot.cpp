@@ -77,7 +77,7 @@ void DateIndex::touch(std::size_t row) {
   tail.push_back(static_cast<int32_t>(row));
 }
 
-void DateIndex::rebuild(const std::vector<int32_t>& column) {
+void DateIndex::rebuild(const HugeVector<int32_t>& column) {
   // The span of years, their counts, then every row in its year's place (in row order).
   int32_t lo = 0, hi = -1;
   for (const int32_t d : column)

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "core/json.hpp"
 
 namespace palermo {
@@ -43,11 +44,11 @@ struct Column {
   Kind kind = Kind::Code;
   bool partial = false;           // Date: a partial date (`hi` holds the latest day it stands for)
   std::string ref_type;           // Ref: the type referred to
-  std::vector<int32_t> code;      // Code: dictionary code; Date: earliest day (YYYYMMDD), 0 none
-  std::vector<int32_t> hi;        // Date, partial only: the latest day the date may stand for
-  std::vector<uint64_t> bits;     // Multi: bit (code-1) set for each value present
-  std::vector<double> num;        // Number; NaN when none
-  std::vector<int32_t> ref_row;   // Ref: the row of the record in the `ref_type` table, -1 none, or kUnresolved
+  HugeVector<int32_t> code;       // Code: dictionary code; Date: earliest day (YYYYMMDD), 0 none
+  HugeVector<int32_t> hi;         // Date, partial only: the latest day the date may stand for
+  HugeVector<uint64_t> bits;      // Multi: bit (code-1) set for each value present
+  HugeVector<double> num;         // Number; NaN when none
+  HugeVector<int32_t> ref_row;    // Ref: the row of the record in the `ref_type` table, -1 none, or kUnresolved
   std::unordered_map<int32_t, int64_t> unresolved;  // Ref: row -> id, for the kUnresolved rows
   // Ref while loading (staged): the ids referred to, resolved into ref_row at the end of the
   // load and then dropped; empty otherwise.
@@ -69,11 +70,11 @@ struct Column {
 struct DateIndex {
   std::vector<int32_t> year_list;    // the years present, ascending
   std::vector<uint32_t> year_start;  // rows of year_list[k]: rows[year_start[k] .. year_start[k + 1])
-  std::vector<int32_t> rows;
+  HugeVector<int32_t> rows;
   std::vector<int32_t> tail;         // rows changed or added since the sort
   std::vector<uint64_t> tail_bits;   // bit per row: in the tail
   void touch(std::size_t row);
-  void rebuild(const std::vector<int32_t>& column);  // a counting sort by year: linear
+  void rebuild(const HugeVector<int32_t>& column);  // a counting sort by year: linear
   [[nodiscard]] bool inTail(std::size_t row) const {
     return row / 64 < tail_bits.size() && (tail_bits[row / 64] >> (row % 64) & 1) != 0;
   }
@@ -89,13 +90,13 @@ struct DateIndex {
 struct Table {
   std::string type;
   int index = 0;
-  std::vector<int32_t> ids;  // record ids (the id map below already bounds them to 32 bits)
-  std::vector<uint8_t> alive;  // 0: deleted
+  HugeVector<int32_t> ids;  // record ids (the id map below already bounds them to 32 bits)
+  HugeVector<uint8_t> alive;  // 0: deleted
   std::map<std::string, Column> columns;
   std::map<std::string, DateIndex> date_indexes;  // for the date columns indicators place periods by
   // Person links (S4): the row standing for each row's person (the person's first registration
   // in this table); empty when no links apply. Counting persons counts canonical rows.
-  std::vector<int32_t> canon;
+  HugeVector<int32_t> canon;
   [[nodiscard]] std::size_t rows() const { return ids.size(); }
   [[nodiscard]] int32_t canonical(int32_t row) const {
     return row < 0 || canon.empty() ? row : canon[static_cast<std::size_t>(row)];
@@ -189,8 +190,8 @@ class Snapshot {
   const Catalogue& catalogue_;
   std::map<std::string, TableSpec> specs_;
   std::map<std::string, std::unique_ptr<Table>> tables_;
-  std::vector<int32_t> row_of_id_;
-  std::vector<uint8_t> table_of_id_;  // table index + 1; 0 none
+  HugeVector<int32_t> row_of_id_;
+  HugeVector<uint8_t> table_of_id_;  // table index + 1; 0 none
   std::map<int64_t, std::pair<std::string, std::string>> agencies_;  // id -> type, region
   int64_t seq_ = 0;
   int64_t loaded_at_ = 0;
