@@ -205,6 +205,7 @@ struct Evaluator::Impl {
     const Column* at = nullptr;              // Age: the date column (the counted table's own)
     std::vector<std::vector<CFilter>> class_filters;
     bool multi = false;
+    bool single_code = false;  // a value of a coded field the scan gathers: one category or none (codeCategory)
   };
 
   struct CFilter {
@@ -661,6 +662,12 @@ struct Evaluator::Impl {
     categoriesFrom(d, at.row, v->code[j], v->latest[j], v->bits[j], out);
   }
 
+  // The category of a single_code dimension from the block's gathered value, -1 when none.
+  static int32_t codeCategory(const Dim& d, const RowAt& at) {
+    const int32_t code = at.b.values[static_cast<std::size_t>(d.path.out)].code[static_cast<std::size_t>(at.j)];
+    return code > 0 && static_cast<std::size_t>(code) < d.cat_of_code.size() ? d.cat_of_code[static_cast<std::size_t>(code)] : -1;
+  }
+
   // A filter on the row a RowAt stands for, from the block's values when it has them.
   bool passesIn(const CFilter& f, const RowAt& at) const {
     if (!f.dim) return passesAt(f, at.row, f.path.ok ? at.at(f.path) : -1);
@@ -1058,7 +1065,11 @@ struct Evaluator::Impl {
     double total = 0;
     if (!ind->from.empty()) {
       Scan s = prepare(*ind, period);
-      for (auto& d : dims) outputDim(s, *d);
+      for (auto& d : dims) {
+        outputDim(s, *d);
+        d->single_code = d->def->kind == Dimension::Kind::Value && d->path.ok && d->path.col->kind == Column::Kind::Code &&
+                         d->path.scan == s.id && d->path.out >= 0;
+      }
       std::vector<int32_t> cats;
       if (ind->unit == Indicator::Unit::Persons) {
         Path person = compileRowPath(ind->from, ind->person);
@@ -1076,6 +1087,11 @@ struct Evaluator::Impl {
           if (n == 0) total += 1;
           if (n < 2) ++n;
           for (std::size_t k = 0; k < dims.size(); ++k) {
+            if (dims[k]->single_code) {
+              if (const int32_t c = codeCategory(*dims[k], at); c >= 0)
+                pairs[k].push_back((static_cast<uint64_t>(p) << 20) | static_cast<uint64_t>(c));
+              continue;
+            }
             cats.clear();
             categoriesIn(*dims[k], at, cats);
             for (int32_t c : cats) pairs[k].push_back((static_cast<uint64_t>(p) << 20) | static_cast<uint64_t>(c));
@@ -1136,6 +1152,12 @@ struct Evaluator::Impl {
           }
           total += w;
           for (std::size_t k = 0; k < dims.size(); ++k) {
+            if (dims[k]->single_code) {
+              const int32_t c = codeCategory(*dims[k], at);
+              if (c < 0) not_recorded[k] += w;
+              else counts[k][static_cast<std::size_t>(c)] += w;
+              continue;
+            }
             cats.clear();
             categoriesIn(*dims[k], at, cats);
             if (cats.empty()) not_recorded[k] += w;
