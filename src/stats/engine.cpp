@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "core/huge_pages.hpp"
 #include "core/work_pool.hpp"
 #include "stats/snapshot.hpp"
 
@@ -1078,13 +1079,27 @@ struct Evaluator::Impl {
         // Rows counted per person (0, 1, or 2 for two or more): a person with one row has its
         // categories once each; only persons with several rows need their (person, category)
         // pairs sorted to count each category once.
-        std::vector<uint8_t> seen(ptable ? ptable->rows() : 0, 0);
+        // (One counter array per thread, reset through the persons met: a national persons
+        // table is megabytes, and most figures meet a small part of it.)
+        thread_local HugeVector<uint8_t> seen_buffer;
+        thread_local std::vector<int32_t> met;
+        const std::size_t person_rows = ptable ? ptable->rows() : 0;
+        if (seen_buffer.size() < person_rows) seen_buffer.resize(person_rows, 0);
+        met.clear();
+        uint8_t* seen = seen_buffer.data();
+        struct Reset {  // every counter back to 0, however this figure ends
+          uint8_t* seen;
+          std::vector<int32_t>& met;
+          ~Reset() {
+            for (const int32_t p : met) seen[p] = 0;
+          }
+        } reset{seen, met};
         std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
         scan(s, [&](int32_t, const RowAt& at) {
           const int32_t p = person.ok ? ptable->canonical(at.at(person)) : -1;
           if (p < 0) return;
-          uint8_t& n = seen[static_cast<std::size_t>(p)];
-          if (n == 0) total += 1;
+          uint8_t& n = seen[p];
+          if (n == 0) total += 1, met.push_back(p);
           if (n < 2) ++n;
           for (std::size_t k = 0; k < dims.size(); ++k) {
             if (dims[k]->single_code) {
@@ -1103,7 +1118,7 @@ struct Evaluator::Impl {
           uint64_t last_person = ~uint64_t{0};
           several.clear();
           for (const uint64_t x : pairs[k]) {
-            if (seen[static_cast<std::size_t>(x >> 20)] > 1) {
+            if (seen[x >> 20] > 1) {
               several.push_back(x);
               continue;
             }
