@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_set>
 #include <cstdio>
+#include <deque>
 #include <cstdlib>
 #include <cmath>
 #include <sstream>
@@ -441,7 +442,7 @@ struct Evaluator::Impl {
       return d;
     }
     static std::vector<int32_t>& take() {
-      thread_local std::vector<std::vector<int32_t>> levels;
+      thread_local std::deque<std::vector<int32_t>> levels;  // a deque: growing keeps the outer levels in place
       const auto d = static_cast<std::size_t>(depth()++);
       if (levels.size() <= d) levels.resize(d + 1);
       return levels[d];
