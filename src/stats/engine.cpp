@@ -306,26 +306,24 @@ struct Evaluator::Impl {
     return dim;
   }
 
+  // A classes dimension: the first class whose every test passes (appended to `out`), if any.
+  template <class Test>
+  static void firstClass(const Dim& d, Test&& passes_test, std::vector<int32_t>& out) {
+    for (std::size_t k = 0; k < d.class_filters.size(); ++k)
+      if (std::all_of(d.class_filters[k].begin(), d.class_filters[k].end(), passes_test)) {
+        out.push_back(static_cast<int32_t>(k));
+        return;
+      }
+  }
+
   // The categories of one row (appended to `out`); the counted table's row.
   void categoriesOf(const Dim& d, int32_t row, std::vector<int32_t>& out) const {
     categoriesAt(d, row, d.path.ok && d.def->kind != Dimension::Kind::Classes ? d.path.follow(row) : -1, out);
   }
   // The same, `target` being the row the dimension's path reaches from `row` (-1: none).
   void categoriesAt(const Dim& d, int32_t row, int32_t target, std::vector<int32_t>& out) const {
-    const auto& def = *d.def;
-    if (def.kind == Dimension::Kind::Classes) {
-      for (std::size_t k = 0; k < d.class_filters.size(); ++k) {
-        bool ok = true;
-        for (const auto& f : d.class_filters[k])
-          if (!passes(f, row)) {
-            ok = false;
-            break;
-          }
-        if (ok) {
-          out.push_back(static_cast<int32_t>(k));
-          return;
-        }
-      }
+    if (d.def->kind == Dimension::Kind::Classes) {
+      firstClass(d, [&](const CFilter& f) { return passes(f, row); }, out);
       return;
     }
     if (!d.path.ok || target < 0) return;
@@ -643,18 +641,7 @@ struct Evaluator::Impl {
   // The categories of the row a RowAt stands for, from the block's values when it has them.
   void categoriesIn(const Dim& d, const RowAt& at, std::vector<int32_t>& out) const {
     if (d.def->kind == Dimension::Kind::Classes) {
-      for (std::size_t k = 0; k < d.class_filters.size(); ++k) {
-        bool ok = true;
-        for (const auto& f : d.class_filters[k])
-          if (!passesIn(f, at)) {
-            ok = false;
-            break;
-          }
-        if (ok) {
-          out.push_back(static_cast<int32_t>(k));
-          return;
-        }
-      }
+      firstClass(d, [&](const CFilter& f) { return passesIn(f, at); }, out);
       return;
     }
     const Block::Values* v = !d.path.ok ? nullptr : at.values(d.path);
@@ -804,9 +791,6 @@ struct Evaluator::Impl {
       if (batched) {
         if (!own) follow(s, b, f.path.node);
         const auto& at = own ? b.rows : b.at[static_cast<std::size_t>(f.path.node)];
-        if (f.path.col && f.op != Filter::Op::CountedBy && !own)
-          for (const int32_t j : b.sel)
-            if (at[static_cast<std::size_t>(j)] >= 0) prefetchValue(*f.path.col, at[static_cast<std::size_t>(j)]);
         kept = filterBlock(f, b, at);
       } else if (f.dim && !f.outs.empty()) {  // a dimension test: its values first, for the block
         for (const int k : f.outs) gather(s, b, k);

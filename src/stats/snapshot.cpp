@@ -283,6 +283,8 @@ Table& Snapshot::tableFor(const std::string& type) {
     for (const auto& [n, t] : tables_)
       if (t && t.get() != slot.get()) max_index = std::max(max_index, t->index);
     slot->index = max_index + 1;
+    if (table_by_index_.size() <= static_cast<std::size_t>(slot->index)) table_by_index_.resize(static_cast<std::size_t>(slot->index) + 1);
+    table_by_index_[static_cast<std::size_t>(slot->index)] = slot.get();
     auto it = specs_.find(type);
     if (it != specs_.end())
       for (const auto& [f, kind] : it->second.fields) {
@@ -551,15 +553,8 @@ void Snapshot::setPersonLinks(std::shared_ptr<const std::unordered_map<int64_t, 
   // registration in its table; then the rows of persons whose own record is elsewhere point
   // to the person's first row in the table.
   std::map<Table*, std::vector<std::pair<int32_t, int64_t>>> linked;  // table -> (row, person)
-  std::vector<Table*> by_index(tables_.size() + 1, nullptr);
-  for (auto& [type, t] : tables_)
-    if (static_cast<std::size_t>(t->index) < by_index.size()) by_index[static_cast<std::size_t>(t->index)] = t.get();
-  for (const auto& [record, person] : *links_) {
-    if (record <= 0 || static_cast<std::size_t>(record) >= table_of_id_.size()) continue;
-    const uint8_t ti = table_of_id_[static_cast<std::size_t>(record)];
-    if (ti == 0 || ti > by_index.size() || !by_index[ti - 1u]) continue;
-    linked[by_index[ti - 1u]].emplace_back(row_of_id_[static_cast<std::size_t>(record)], person);
-  }
+  for (const auto& [record, person] : *links_)
+    if (Table* t = tableOfRecord(record)) linked[t].emplace_back(row_of_id_[static_cast<std::size_t>(record)], person);
   for (auto& [type, t] : tables_) {
     LinksApplied& state = links_applied_[type];
     state.rows = t->rows();
@@ -616,6 +611,12 @@ void Snapshot::applyPersonLinks() {
   }
 }
 
+Table* Snapshot::tableOfRecord(int64_t record) {
+  if (record <= 0 || static_cast<std::size_t>(record) >= table_of_id_.size()) return nullptr;
+  const uint8_t ti = table_of_id_[static_cast<std::size_t>(record)];
+  return ti == 0 || ti > table_by_index_.size() ? nullptr : table_by_index_[ti - 1u];
+}
+
 int64_t Snapshot::linkedPerson(int64_t record) const {
   if (auto it = links_since_.find(record); it != links_since_.end()) return it->second;
   if (!links_) return 0;
@@ -637,12 +638,8 @@ void Snapshot::updatePersonLinks(const std::vector<std::pair<int64_t, int64_t>>&
       return;
     }
     links_since_[record] = person;
-    if (record <= 0 || static_cast<std::size_t>(record) >= table_of_id_.size() || table_of_id_[static_cast<std::size_t>(record)] == 0)
-      continue;  // not (yet) a row: placed when it arrives (applyPersonLinks)
-    Table* t = nullptr;
-    for (auto& [type, table] : tables_)
-      if (table->index + 1 == table_of_id_[static_cast<std::size_t>(record)]) t = table.get();
-    if (!t) continue;
+    Table* t = tableOfRecord(record);
+    if (!t) continue;  // not (yet) a row: placed when it arrives (applyPersonLinks)
     LinksApplied& state = links_applied_[t->type];
     const int32_t row = row_of_id_[static_cast<std::size_t>(record)];
     if (static_cast<std::size_t>(row) >= state.rows) continue;  // a row not given its links yet

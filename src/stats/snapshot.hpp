@@ -184,6 +184,8 @@ class Snapshot {
   std::map<std::string, LinksApplied> links_applied_;
   std::unordered_map<int64_t, int64_t> links_since_;  // registrations placed by updatePersonLinks since links_
   [[nodiscard]] int64_t linkedPerson(int64_t record) const;  // 0 when not linked
+  Table* tableOfRecord(int64_t record);  // the table holding record `record`, null when none
+  std::vector<Table*> table_by_index_;  // Table::index -> table
   void placeRow(Table& t, LinksApplied& state, int32_t row, int64_t person);
 
   const records::Schema& schema_;
