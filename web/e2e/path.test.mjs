@@ -433,7 +433,7 @@ describe('the victim path, in Azerbaijani', () => {
     await assertAccessible(page, 'the import page');
     await page.locator('#imp-file').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: csv('rehabilitation_centre') });
     await page.locator('form button', { hasText: 'İdxal et' }).click();
-    await report.locator('[data-alert=success]', { hasText: 'İdxal olundu: 1 qeyd yaradıldı.' }).waitFor();
+    await report.locator('[data-alert=success]', { hasText: 'İdxal olundu: 1 qeyd yaradıldı, 0 qeyd yeniləndi.' }).waitFor();
   });
 
   it('wrong roles are refused: a hotline operator cannot open the case, a case worker cannot decide a subsidy', async () => {
