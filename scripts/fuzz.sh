@@ -28,7 +28,8 @@ declare -A SOURCES=(
   [rules]="tests/fuzz/fuzz_rules_yaml.cpp src/rules/rulebook.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [http_request]="tests/fuzz/fuzz_http_request.cpp src/http/request_read.cpp src/http/message.cpp src/http/router.cpp src/core/json_input.cpp src/core/random.cpp"
   [cursor]="tests/fuzz/fuzz_cursor.cpp src/records/cursor.cpp src/core/json_input.cpp src/core/random.cpp"
-  [import]="tests/fuzz/fuzz_import.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
+  [import]="tests/fuzz/fuzz_import.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp src/core/text_fold.cpp src/core/icu_transforms.cpp"
+  [xlsx]="tests/fuzz/fuzz_xlsx.cpp src/records/import_xlsx.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp src/core/text_fold.cpp src/core/icu_transforms.cpp"
   [international]="tests/fuzz/fuzz_international_yaml.cpp src/international/catalogue.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [indicators]="tests/fuzz/fuzz_indicators_yaml.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
 )
@@ -36,7 +37,8 @@ declare -A LIBS=(
   [totp]="-lcrypto -lsodium"
   [cursor]="-lsodium"
   [http_request]="-lsodium -DBOOST_ENABLE_ASSERT_HANDLER"
-  [import]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
+  [import]="-lfmt -lyaml-cpp -licui18n -licuuc -licudata -DPALERMO_SOURCE_DIR=\"$PWD\""
+  [xlsx]="-lfmt -lyaml-cpp -lzip -lexpat -licui18n -licuuc -licudata -DPALERMO_SOURCE_DIR=\"$PWD\""
   [dates]="-lfmt"
   [schema]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
   [names]="-licui18n -licuuc -licudata"
@@ -45,7 +47,7 @@ declare -A LIBS=(
   [international]="-lfmt -lyaml-cpp -DPALERMO_SOURCE_DIR=\"$PWD\""
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import headers totp dates names schema rules indicators international); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import xlsx headers totp dates names schema rules indicators international); fi
 
 passed=0
 failed=0

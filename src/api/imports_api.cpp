@@ -17,25 +17,28 @@ using http::Response;
 void registerImportRoutes(http::Router& r, AppContext& ctx) {
   auto& svc = *ctx.records;
 
-  // Import (CSV of one type, or JSON lines), all or nothing, as the signed-in user: every row
-  // needs the user's create permission, and goes through validation, rules and audit.
+  // Import (CSV or XLSX of one type, or JSON lines), all or nothing, as the signed-in user: every
+  // row needs the user's create permission (update, for a source's rows met before), and goes
+  // through validation, rules and audit.
   r.post("/api/v1/imports", [&ctx, &svc](Request& req) {
     auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     const std::string format = req.queryParam("format").empty() ? "jsonl" : req.queryParam("format");
     const std::string type = req.queryParam("type");
-    if (format != "csv" && format != "jsonl")
-      throw Problem::validation({{"format", "not_in_list", "must be csv or jsonl"}});
+    if (format != "csv" && format != "jsonl" && format != "xlsx")
+      throw Problem::validation({{"format", "not_in_list", "must be csv, xlsx or jsonl"}});
     std::istringstream in(req.body);
     std::vector<records::ImportError> read_errors;
-    auto rows = format == "csv" ? records::readCsv(in, "upload", type, svc.schema(), read_errors)
-                                : records::readJsonLines(in, "upload", type, read_errors);
+    auto rows = format == "csv"    ? records::readCsv(in, "upload", type, svc.schema(), read_errors)
+                : format == "xlsx" ? records::readXlsx(req.body, "upload", type, svc.schema(), read_errors)
+                                   : records::readJsonLines(in, "upload", type, read_errors);
     records::ImportReport report;
     if (read_errors.empty()) {
       records::ImportOptions options;
       options.dry_run = req.queryParam("dry_run") == "true";
       options.audit_type = type;
       options.format = format;
+      options.source = req.queryParam("source");
       report = records::importRows(svc, actor, rows, options);
     } else {
       report.errors = std::move(read_errors);

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 #include "audit/audit.hpp"
@@ -119,10 +120,23 @@ KeyRing RecordsSetup::activatedKeys(const Config& config, Store& store) {
   return keys;
 }
 
-void printProgress(int64_t done, int64_t total) {
-  std::fprintf(stderr, "\r  %lld / %lld rows", static_cast<long long>(done), static_cast<long long>(total));
-  if (done == total) std::fprintf(stderr, "\n");
+std::function<void(int64_t, int64_t)> progressPrinter(std::string what) {
+  const auto start = std::chrono::steady_clock::now();
+  return [what = std::move(what), start](int64_t done, int64_t total) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+    std::string tail;
+    if (rate > 0) {
+      tail = ", " + std::to_string(static_cast<long long>(rate)) + " rows/s";
+      if (done < total) tail += ", " + std::to_string(static_cast<long long>((total - done) / rate + 0.5)) + " s left";
+      else tail += ", " + std::to_string(static_cast<long long>(secs + 0.5)) + " s";
+    }
+    std::fprintf(stderr, "\r  %s %lld / %lld rows%s   ", what.c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total), tail.c_str());
+    if (done == total) std::fprintf(stderr, "\n");
+  };
 }
+
 
 // `routes`: print the route table (one JSON object per line: method, pattern) instead of
 // serving; the same setup as serving, so the table is the one the server answers with.

@@ -70,8 +70,9 @@ std::unique_ptr<Store> openMigrated(const Config& config);
 // Loads schema/ and rules/; throws listing every mistake with file and line.
 records::Schema loadSchemaOrThrow(const Config& config);
 rules::RuleBook loadRulesOrThrow(const Config& config);
-// "\r  done / total rows" on standard error.
-void printProgress(int64_t done, int64_t total);
+// Progress on standard error, with what is being done, the rate and the time left: "\r  writing
+// 12000 / 40000 rows, 3100 rows/s, 9 s left".
+std::function<void(int64_t, int64_t)> progressPrinter(std::string what);
 
 // What the commands that write records need: the migrated store with its keys and audit
 // hasher, the schema, the rule book and a prepared record service (in that order: members are

@@ -1,10 +1,16 @@
 // Data on the command line: `migrate`, `store copy`, `import`, `demo`, `schema check` and
 // `openapi`. Records are written through the engine (validation, rules, audit), agencies through
 // the administration service.
+#include <unistd.h>
+
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "admin/admin_service.hpp"
@@ -21,33 +27,78 @@ namespace palermo::cli {
 
 namespace {
 
+// The summary of an import per type: new, updated, unchanged (a source's rows met before).
+void printImportSummary(const records::ImportReport& report) {
+  std::set<std::string> types;
+  for (const auto* m : {&report.created, &report.updated, &report.unchanged})
+    for (const auto& [type, n] : *m) types.insert(type);
+  auto get = [](const std::map<std::string, int64_t>& m, const std::string& t) {
+    auto it = m.find(t);
+    return static_cast<long long>(it == m.end() ? 0 : it->second);
+  };
+  std::printf("  %-28s %10s %10s %10s\n", "type", "new", "updated", "unchanged");
+  for (const auto& t : types)
+    std::printf("  %-28s %10lld %10lld %10lld\n", t.c_str(), get(report.created, t), get(report.updated, t),
+                get(report.unchanged, t));
+}
+
 void addImportCommand(Commands& c) {
   struct ImportOptions {
     std::vector<std::string> files;
-    std::string type;
+    std::string type, source, map;
     bool dry_run = false;
     bool create_agencies = false;
+    bool yes = false;
   };
   auto o = std::make_shared<ImportOptions>();
   CLI::App* cmd = c.add(
       nullptr, "import",
-      "Import records from CSV or JSON lines through the engine, all or nothing (errors name row, field, rule)",
+      "Import records from CSV, XLSX or JSON lines through the engine, all or nothing: every row is checked and a "
+      "summary shown before anything is written (errors name row, field, rule)",
       [o](const Config& config) {
     RecordsSetup setup(config);
     auto& store = setup.store;
     const auto& schema = setup.schema;
     auto& service = setup.service;
-    std::vector<records::ImportRow> rows;
     std::vector<records::ImportError> read_errors;
+    // The mapping file: the spreadsheet's column names and words.
+    std::optional<records::ImportMapping> mapping;
+    std::string type = o->type;
+    if (!o->map.empty()) {
+      std::ifstream in(o->map, std::ios::binary);
+      if (!in) {
+        std::fprintf(stderr, "cannot read %s\n", o->map.c_str());
+        return 1;
+      }
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      mapping = records::readMapping(text, o->map, read_errors);
+      if (type.empty()) type = mapping->type;
+      if (!type.empty()) records::checkMapping(*mapping, o->map, schema, type, read_errors);
+    }
+    const records::ImportMapping* map = mapping ? &*mapping : nullptr;
+    std::vector<records::ImportRow> rows;
+    auto ends = [](const std::string& f, const char* ext) {
+      const std::string e(ext);
+      if (f.size() < e.size()) return false;
+      std::string tail = f.substr(f.size() - e.size());
+      for (auto& ch : tail) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return tail == e;
+    };
     for (const auto& file : o->files) {
       std::ifstream in(file, std::ios::binary);
       if (!in) {
         std::fprintf(stderr, "cannot read %s\n", file.c_str());
         return 1;
       }
-      const bool csv = file.size() > 4 && file.substr(file.size() - 4) == ".csv";
-      auto more = csv ? records::readCsv(in, file, o->type, schema, read_errors)
-                      : records::readJsonLines(in, file, o->type, read_errors);
+      std::vector<records::ImportRow> more;
+      if (ends(file, ".xlsx")) {
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        more = records::readXlsx(bytes, file, type, schema, read_errors, map);
+      } else if (ends(file, ".csv")) {
+        more = records::readCsv(in, file, type, schema, read_errors, map);
+      } else {
+        more = records::readJsonLines(in, file, type, read_errors, map);
+      }
       rows.insert(rows.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }
     if (!read_errors.empty()) {
@@ -56,29 +107,70 @@ void addImportCommand(Commands& c) {
       return 1;
     }
     records::ImportOptions options;
-    options.dry_run = o->dry_run;
-    options.audit_type = o->type;
+    options.audit_type = type;
     options.format = "files";
-    options.progress = printProgress;
+    options.source = o->source;
     admin::AdminService administration(*store, &schema, auth::hashCostFrom(config.password_cost));
     if (o->create_agencies)
       options.create_agency = [&administration](const AgencyRow& a) { return administration.createAgency(0, a); };
+    // First every row is checked and nothing kept: the summary, and every error, before writing.
+    options.dry_run = true;
+    options.progress = progressPrinter("checking");
+    const auto check = records::importRows(service, records::Actor::systemActor(), rows, options);
+    for (const auto& e : check.errors) std::fprintf(stderr, "%s\n", e.toString().c_str());
+    if (!check.errors.empty()) {
+      store->close();
+      std::fprintf(stderr, "%zu error(s)%s; nothing was imported.\n", check.errors.size(),
+                   check.errors_truncated ? " (more not shown)" : "");
+      return 1;
+    }
+    std::printf("%lld rows checked%s:\n", static_cast<long long>(check.rows),
+                o->source.empty() ? "" : (" (source '" + o->source + "')").c_str());
+    printImportSummary(check);
+    std::fflush(stdout);
+    if (o->dry_run) {
+      store->close();
+      std::printf("Dry run: nothing was written.\n");
+      return 0;
+    }
+    if (!o->yes && ::isatty(STDIN_FILENO)) {
+      std::printf("Write them? [y/N] ");
+      std::fflush(stdout);
+      std::string answer;
+      std::getline(std::cin, answer);
+      if (answer != "y" && answer != "Y" && answer != "yes") {
+        store->close();
+        std::printf("Nothing was written.\n");
+        return 1;
+      }
+    }
+    options.dry_run = false;
+    options.progress = progressPrinter("writing");
     const auto report = records::importRows(service, records::Actor::systemActor(), rows, options);
     for (const auto& e : report.errors) std::fprintf(stderr, "%s\n", e.toString().c_str());
     store->close();
-    if (!report.errors.empty()) {
-      std::fprintf(stderr, "%zu error(s)%s; nothing was imported.\n", report.errors.size(),
-                   report.errors_truncated ? " (more not shown)" : "");
+    if (!report.committed) {
+      std::fprintf(stderr, "%zu error(s)%s while writing (the data changed since the check?); nothing was imported.\n",
+                   report.errors.size(), report.errors_truncated ? " (more not shown)" : "");
       return 1;
     }
-    for (const auto& [type, n] : report.created)
-      std::printf("%s %lld %s\n", report.dry_run ? "would import" : "imported", static_cast<long long>(n),
-                  type.c_str());
+    for (const auto& [t, n] : report.created)
+      std::printf("imported %lld %s\n", static_cast<long long>(n), t.c_str());
+    for (const auto& [t, n] : report.updated)
+      std::printf("updated %lld %s\n", static_cast<long long>(n), t.c_str());
     return 0;
   });
-  cmd->add_option("files", o->files, "CSV (.csv) or JSON lines (.jsonl, .ndjson) files, imported in order")->required();
-  cmd->add_option("--type", o->type, "Record type of rows that do not say (_type); required for CSV");
-  cmd->add_flag("--dry-run", o->dry_run, "Check every row, then write nothing");
+  cmd->add_option("files", o->files,
+                  "CSV (.csv), XLSX (.xlsx: the first sheet) or JSON lines (.jsonl, .ndjson) files, imported in order")
+      ->required();
+  cmd->add_option("--type", o->type, "Record type of rows that do not say (_type); required for CSV and XLSX");
+  cmd->add_option("--map", o->map,
+                  "Mapping file (YAML): the file's column names and words to fields and codes (docs/import.md)");
+  cmd->add_option("--source", o->source,
+                  "Name of the data's source: keyed rows (_key) are remembered under it, and an import of the same "
+                  "source again updates those records instead of adding them twice");
+  cmd->add_flag("--dry-run", o->dry_run, "Check every row and show the summary, then write nothing");
+  cmd->add_flag("--yes,-y", o->yes, "Write after the check without asking (asked only on a terminal)");
   cmd->add_flag("--create-agencies", o->create_agencies,
                 "Rows of _type agency ({name, type, region}) create their agency (checked and audited)");
 }
@@ -121,7 +213,7 @@ void addDemoCommand(Commands& c) {
       std::fflush(stdout);
       records::ImportOptions options;
       options.progress_every = 5000;
-      options.progress = printProgress;
+      options.progress = progressPrinter("importing");
       const auto t0 = std::chrono::steady_clock::now();
       const auto report = records::importRows(service, system, dataset.rows, options);
       for (const auto& e : report.errors) std::fprintf(stderr, "demo: %s\n", e.toString().c_str());

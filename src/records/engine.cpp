@@ -312,6 +312,16 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
           continue;  // no capacity recorded: nothing to hold to
         g.equals.emplace_back(c.ref_field, after[c.ref_field]);
         g.max = target->data[c.capacity_field].get<int64_t>() - 1;
+        if (c.during) {
+          // Occupancy on the record's own days: without a first day it occupies nothing yet.
+          if (!after.contains(c.during->from) || !after[c.during->from].is_string()) continue;
+          CountGuard::Span span{c.during->from, c.during->to, after[c.during->from].get<std::string>(), ""};
+          if (after.contains(c.during->to) && after[c.during->to].is_string())
+            span.to = after[c.during->to].get<std::string>();
+          if (!span.to.empty() && span.to <= span.from) continue;  // no whole day there
+          g.during = std::move(span);
+          if (!c.during->counts.empty()) g.states = c.during->counts;
+        }
       }
       if (auto it = m.overrides.find(c.name); it != m.overrides.end()) {
         if (c.override_permission.empty() || !actor.may(c.override_permission))
@@ -355,7 +365,8 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
         for (const auto& f : c->fields) errors.push_back({f, "unique", message});
       } else if (c) {
         errors.push_back({c->ref_field, "capacity",
-                          fmt::format("{} ({} taken){}", message, result.guard_count,
+                          fmt::format("{} ({} taken{}){}", message, result.guard_count,
+                                      result.guard_day.empty() ? std::string() : " on " + result.guard_day,
                                       c->override_permission.empty()
                                           ? std::string()
                                           : "; a user with " + c->override_permission +
@@ -601,6 +612,22 @@ Json RecordService::update(const Actor& actor, const std::string& typeName, int6
   m.overrides = std::move(overrides);
   auto result = mutate(actor, type, m, full_before, after);
   return render(actor, type, result.record, {}, false);
+}
+
+RecordService::Comparison RecordService::compareWith(const Actor& actor, const std::string& typeName, int64_t id,
+                                                    const Json& values) {
+  const auto& type = typeOr404(actor, typeName, "update");
+  const auto stored = loadOr404(actor, type, id, "update");
+  const Json current = fullData(type, stored);
+  Comparison c;
+  c.version = stored.version;
+  c.deleted = stored.deleted_at != 0;
+  for (const auto& [k, v] : values.items()) {
+    if (!k.empty() && k[0] == '_') continue;
+    const auto it = current.find(k);
+    if (isAbsent(v) ? it != current.end() && !isAbsent(*it) : it == current.end() || *it != v) c.differing.push_back(k);
+  }
+  return c;
 }
 
 Json RecordService::remove(const Actor& actor, const std::string& typeName, int64_t id,

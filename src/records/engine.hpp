@@ -162,6 +162,17 @@ class RecordService {
   static std::vector<std::string> nameTokens(const std::string& text);
   std::vector<std::string> nameTerms(const std::string& text) const;
 
+  // An import meeting a record again (docs/import.md, "Importing again"): the record's version,
+  // whether it is deleted, and which of `values`' fields differ from it (identity fields are
+  // compared, never returned; keys starting with '_' are not fields). 404 when the actor may not
+  // update it.
+  struct Comparison {
+    int64_t version = 0;
+    bool deleted = false;
+    std::vector<std::string> differing;
+  };
+  Comparison compareWith(const Actor& actor, const std::string& type, int64_t id, const Json& values);
+
  private:
   const RecordType& typeOr404(const Actor& actor, const std::string& type, const char* action) const;
   Json render(const Actor& actor, const RecordType& type, const StoredRecord& r,

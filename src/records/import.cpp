@@ -21,6 +21,19 @@ namespace {
 // Thrown inside the transaction to roll it back when rows failed (or on a dry run).
 struct RollBack {};
 
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A source name: 1 to 100 bytes of printable ASCII or UTF-8 text, no control characters.
+bool validSource(const std::string& s) {
+  if (s.empty() || s.size() > 100) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 }  // namespace
 
 ImportReport importRows(RecordService& service, const Actor& actor, const std::vector<ImportRow>& rows,
@@ -41,7 +54,11 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
   const int64_t total = static_cast<int64_t>(rows.size());
   std::map<std::string, int64_t> keys;      // _key -> record id
   std::set<std::string> failed_keys;
-  std::map<std::string, int64_t> created;
+  std::map<std::string, int64_t> created, updated, unchanged;
+  if (!options.source.empty() && !validSource(options.source)) {
+    addError({"", 0, "source", "format", "the source is 1 to 100 bytes of text without control characters"});
+    return report;
+  }
   try {
     store.inTransaction([&] {
       int64_t done = 0;
@@ -130,6 +147,39 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
           }
         }
         if (!ok) continue;
+        // A row of this source met before: the same record, changed where the row differs.
+        if (!options.source.empty() && !row.key.empty()) {
+          if (const auto known = store.importedRecord(options.source, row.key)) {
+            try {
+              const auto seen = service.compareWith(actor, type->name, *known, data);
+              if (seen.deleted) {
+                fail("_key", "deleted",
+                     "the record imported before with this key (" + type->name + " " + std::to_string(*known) +
+                         ") is deleted: restore it, or give the row another key");
+                continue;
+              }
+              if (seen.differing.empty()) {
+                ++unchanged[type->name];
+              } else {
+                Json patch = Json::object();
+                for (const auto& f : seen.differing) patch[f] = data[f];
+                if (data.contains("_overrides")) patch["_overrides"] = data["_overrides"];
+                service.update(actor, type->name, *known, seen.version, patch);
+                ++updated[type->name];
+              }
+              keys[row.key] = *known;
+            } catch (const Problem& p) {
+              if (p.status() == 404)
+                fail("_key", "matched",
+                     "this source's key '" + row.key.substr(0, 60) + "' names record " + std::to_string(*known) +
+                         ", which is not a " + type->name + " you may update");
+              else if (p.errors().empty())
+                fail("", p.code(), p.detail());
+              for (const auto& e : p.errors()) fail(e.field, e.code, e.message);
+            }
+            continue;
+          }
+        }
         try {
           Json rec = service.create(as, type->name, data);
           const int64_t id = rec["id"].get<int64_t>();
@@ -147,7 +197,10 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
             Json body = {{"agency_id", it->second.id}, {"reason", s.value("reason", "import")}};
             service.share(as, type->name, id, body);
           }
-          if (!row.key.empty()) keys[row.key] = id;
+          if (!row.key.empty()) {
+            keys[row.key] = id;
+            if (!options.source.empty()) store.saveImportKey(options.source, row.key, id, nowMs());
+          }
           ++created[type->name];
         } catch (const Problem& p) {
           if (p.errors().empty()) fail("", p.code(), p.detail());
@@ -157,18 +210,26 @@ ImportReport importRows(RecordService& service, const Actor& actor, const std::v
       if (options.progress) options.progress(done, total);
       report.rows = done;
       if (!report.errors.empty() || options.dry_run) throw RollBack{};
-      store.appendAudit(AuditDraft{actor.user_id, "records.import", options.audit_type, 0,
-                                   Json{{"rows", report.rows}, {"created", created}, {"format", options.format}}},
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count());
+      Json details{{"rows", report.rows}, {"created", created}, {"format", options.format}};
+      if (!options.source.empty()) {
+        details["source"] = options.source;
+        details["updated"] = updated;
+        details["unchanged"] = unchanged;
+      }
+      store.appendAudit(AuditDraft{actor.user_id, "records.import", options.audit_type, 0, details}, nowMs());
     });
     report.committed = true;
     report.created = created;
+    report.updated = updated;
+    report.unchanged = unchanged;
     report.ids = keys;
   } catch (const RollBack&) {
     report.committed = false;
-    if (report.errors.empty()) report.created = created;  // a clean dry run says what it would create
+    if (report.errors.empty()) {  // a clean dry run says what it would do
+      report.created = created;
+      report.updated = updated;
+      report.unchanged = unchanged;
+    }
   }
   return report;
 }

@@ -1306,8 +1306,8 @@ void FileLoader::typeConstraints(const Object& o, RecordType& type, const std::s
     } else {
       for (const auto& item : cs->value) {
         auto co = object(item,
-                         {"name", "unique", "capacity", "when", "states", "except_states", "override_permission",
-                          "message"},
+                         {"name", "unique", "capacity", "during", "when", "states", "except_states",
+                          "override_permission", "message"},
                          "a constraint of " + what, cs->line);
         if (!co) continue;
         Constraint c;
@@ -1332,6 +1332,8 @@ void FileLoader::typeConstraints(const Object& o, RecordType& type, const std::s
         }
         if (unique) {
           c.kind = Constraint::Kind::Unique;
+          if (co->has("during"))
+            error(co->get("during")->line, "'during' of " + cwhat + " belongs to a 'capacity' constraint");
           if (auto fs = strings(*co, "unique", cwhat)) c.fields = *fs;
           if (c.fields.empty()) error(co->get("unique")->line, "'unique' of " + cwhat + " lists one or more fields");
           for (const auto& f : c.fields) {
@@ -1351,6 +1353,23 @@ void FileLoader::typeConstraints(const Object& o, RecordType& type, const std::s
             if (!ref || ref->type != FieldType::Reference)
               error(cap->line, "'capacity.ref' of " + cwhat + " must name a reference field");
             if (c.capacity_field.empty()) error(cap->line, "'capacity.field' of " + cwhat + " is required");
+          }
+          if (const auto* d = co->get("during")) {
+            if (auto d_o = object(d->value, {"from", "to", "counts"}, "'during' of " + cwhat, d->line)) {
+              Constraint::During during;
+              if (auto f = string(*d_o, "from", cwhat)) during.from = *f;
+              if (auto t = string(*d_o, "to", cwhat)) during.to = *t;
+              for (const auto* key : {"from", "to"}) {
+                const std::string& field = std::string_view(key) == "from" ? during.from : during.to;
+                const auto* def = type.field(field);
+                if (!def || def->type != FieldType::Date)
+                  error(d->line, "'during." + std::string(key) + "' of " + cwhat + " must name a date field of " +
+                                     what);
+              }
+              during.counts = workflowStates(*d_o, "counts", cwhat, quote("during.counts") + " of " + cwhat, type,
+                                             what);
+              c.during = std::move(during);
+            }
           }
         }
         type.constraints.push_back(std::move(c));

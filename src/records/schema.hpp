@@ -159,6 +159,15 @@ struct Constraint {
   std::vector<std::string> except_states;  // states that do not count
   std::string ref_field;                   // Capacity
   std::string capacity_field;              // Capacity: a field of the referenced type
+  // Capacity over time: a record occupies its place on the days [from, to) of two date fields
+  // (no `to`: still there). When set, the check counts the other records in `counts` states whose
+  // days overlap the written record's, on the busiest day of its stay — so a placement of 2010 is
+  // checked against 2010's occupancy, not today's. Unset: every record in `states` counts.
+  struct During {
+    std::string from, to;
+    std::vector<std::string> counts;  // empty: `states`
+  };
+  std::optional<During> during;
   std::string override_permission;         // may break it, giving a reason (audited); empty: nobody
   Translated message;
   int line = 0;

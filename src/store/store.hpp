@@ -245,6 +245,14 @@ struct CountGuard {
   std::vector<std::pair<std::string, Json>> equals;
   std::vector<std::string> states, not_states;
   int64_t max = 0;
+  // Occupancy instead of a count: the others' [from, to) spans of two date fields (an absent `to`
+  // is open) that overlap the written record's span, counted on the busiest day of that span (see
+  // Constraint::During).
+  struct Span {
+    std::string from_field, to_field;
+    std::string from, to;  // the written record's days; `to` empty: open
+  };
+  std::optional<Span> during;
 };
 
 struct RecordMutation {
@@ -314,6 +322,7 @@ struct MutationResult {
   StoredRecord record;      // the record after the change (Ok), or as stored (VersionConflict)
   std::string failed_guard; // GuardFailed: the guard's name
   int64_t guard_count = 0;  // GuardFailed: how many records it counted
+  std::string guard_day;    // GuardFailed, a guard with a span: the busiest day
 };
 
 struct RecordFilter {
@@ -486,6 +495,12 @@ class LinkStore {
   // Inserts or replaces the rows, atomically (a row with person_id 0 removes the registration's
   // link); with replace_all, rows not given are removed.
   virtual void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) = 0;
+
+  // ---- Import keys (docs/import.md): the record each keyed row of a named import source became,
+  // so that the same rows imported again match their records instead of adding them twice.
+  [[nodiscard]] virtual std::optional<int64_t> importedRecord(const std::string& source, const std::string& key) = 0;
+  // Records (or moves) a key; joins the caller's transaction (the import's).
+  virtual void saveImportKey(const std::string& source, const std::string& key, int64_t record_id, int64_t at) = 0;
 };
 
 // The whole store: the parts above, and what belongs to the database as a whole — its

@@ -2,6 +2,7 @@
 // acknowledged write — against the real server.
 #include <atomic>
 #include <mutex>
+#include <regex>
 #include <set>
 
 #include "harness.hpp"
@@ -386,6 +387,49 @@ TEST(Auth, AHistoryImportCreatesTheAgenciesItNamesWhenAsked) {
   auto [clash, out3] = runCli("import --create-agencies" + common + (dir / "clash.jsonl").string());
   EXPECT_EQ(clash, 1);
   EXPECT_NE(out3.find("with the type 'ngo'"), std::string::npos) << out3;
+  auto [verified, audit] = runCli("audit verify --data-dir " + dir.string());
+  EXPECT_EQ(verified, 0) << audit;
+  std::filesystem::remove_all(dir);
+}
+
+// Another agency's files on the command line (issue 28): an XLSX workbook, and a CSV with its own
+// column names and words read through a mapping file; every row is checked and the summary shown
+// before anything is written; imported again under the same source, the rows are matched to their
+// records (unchanged, or updated where they differ) instead of added twice.
+TEST(Auth, ImportsAWorkbookAndAMappedSpreadsheetAndMatchesASourceImportedAgain) {
+  auto dir = makeTempDir("palermo-it");
+  const std::string common = " --data-dir " + dir.string() + " --set schema.dir=" + PALERMO_SOURCE_DIR +
+                             "/schema --set rules.dir=" + PALERMO_SOURCE_DIR + "/rules ";
+  auto [xcode, xout] = runCli("import --type person" + common + PALERMO_SOURCE_DIR + "/web/e2e/fixtures/persons.xlsx");
+  EXPECT_EQ(xcode, 0) << xout;
+  EXPECT_NE(xout.find("3 rows checked"), std::string::npos) << xout;
+  EXPECT_NE(xout.find("imported 3 person"), std::string::npos) << xout;
+  EXPECT_NE(xout.find("rows/s"), std::string::npos) << xout;  // the progress
+
+  writeFile(dir / "map.yaml",
+            "type: person\ncolumns:\n  Açar: _key\n  Cins: sex\n  Doğum ili: birth\n  Qeyd: \"\"\n"
+            "values:\n  sex: {qadın: female, kişi: male}\n");
+  writeFile(dir / "people.csv", "Açar,Cins,Doğum ili,Qeyd\nA1,Qadın,1990,köhnə qeyd\nA2,KİŞİ,1985,\n");
+  const std::string mapped = "import --map " + (dir / "map.yaml").string() + " --source nazirlik-2010" + common;
+  auto [dry, dout] = runCli(mapped + "--dry-run " + (dir / "people.csv").string());
+  EXPECT_EQ(dry, 0) << dout;
+  EXPECT_NE(dout.find("Dry run: nothing was written"), std::string::npos) << dout;
+  auto [code, out] = runCli(mapped + (dir / "people.csv").string());
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("imported 2 person"), std::string::npos) << out;
+  // Again, with one birth year corrected: one unchanged, one updated, nothing new.
+  writeFile(dir / "people.csv", "Açar,Cins,Doğum ili,Qeyd\nA1,Qadın,1990,köhnə qeyd\nA2,KİŞİ,1986,\n");
+  auto [code2, out2] = runCli(mapped + (dir / "people.csv").string());
+  EXPECT_EQ(code2, 0) << out2;
+  EXPECT_NE(out2.find("updated 1 person"), std::string::npos) << out2;
+  EXPECT_EQ(out2.find("imported"), std::string::npos) << out2;
+  std::regex row(R"(person\s+0\s+1\s+1)");
+  EXPECT_TRUE(std::regex_search(out2, row)) << out2;
+  // A mapping that names no field is refused before any row is read, naming the file.
+  writeFile(dir / "bad.yaml", "type: person\ncolumns: {Cins: cinsi}\n");
+  auto [bad, bout] = runCli("import --map " + (dir / "bad.yaml").string() + common + (dir / "people.csv").string());
+  EXPECT_EQ(bad, 1);
+  EXPECT_NE(bout.find("bad.yaml: columns.Cins [unknown_field]"), std::string::npos) << bout;
   auto [verified, audit] = runCli("audit verify --data-dir " + dir.string());
   EXPECT_EQ(verified, 0) << audit;
   std::filesystem::remove_all(dir);

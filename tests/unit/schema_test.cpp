@@ -691,3 +691,43 @@ workflow:
   EXPECT_NE(dump(into_identity).find("copies into the identity field note.secret"), std::string::npos)
       << dump(into_identity);
 }
+
+// A capacity counted over time (`during`) names two date fields of the type and states of its
+// workflow, and belongs to a capacity constraint only.
+TEST(Schema, CapacityOverTime) {
+  const std::string type = std::string(kHead) + R"(  - name: place
+    type: reference
+    ref: thing
+    label: {az: Yer}
+  - name: size
+    type: integer
+    label: {az: Ölçü}
+  - name: since
+    type: date
+    label: {az: Başlanğıc}
+workflow:
+  initial: open
+  states:
+    - name: open
+      label: {az: Açıq}
+  transitions: []
+constraints:
+  - name: room
+    capacity: {ref: place, field: size}
+    states: [open]
+    during: {from: since, to: title, counts: [open, shut]}
+    message: {az: Dolu}
+  - name: once
+    unique: [title]
+    during: {from: since, to: since}
+    message: {az: Bir}
+)";
+  const auto r = load(type);
+  EXPECT_ERROR(r, kType, 27, "'during.to' of constraint 'room'");
+  EXPECT_ERROR(r, kType, 27, "names 'shut', not a state");
+  EXPECT_ERROR(r, kType, 31, "'during' of constraint 'once' of type 'thing' belongs to a 'capacity' constraint");
+  const auto ok = load(std::string(type).replace(type.find("to: title, counts: [open, shut]"), 31,
+                                                 "to: since, counts: [open]"));
+  ASSERT_EQ(ok.errors.size(), 1U) << dump(ok);  // only the unique constraint's
+  EXPECT_ERROR(ok, kType, 31, "belongs to a 'capacity' constraint");
+}

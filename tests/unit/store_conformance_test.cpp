@@ -413,7 +413,7 @@ TEST_P(StoreConformance, GuardsHoldBetweenTwoStoresOnOneDatabase) {
   auto writer = [&](Store& s, int offset) {
     for (int i = 0; i < kEach; ++i) {
       auto m = createOf("thing", {{"code", "k" + std::to_string(i % 10)}, {"n", offset + i}});
-      m.guards = {CountGuard{"one_per_code", "thing", {{"code", m.data["code"]}}, {}, {}, 0}};
+      m.guards = {CountGuard{"one_per_code", "thing", {{"code", m.data["code"]}}, {}, {}, 0, std::nullopt}};
       const auto r = s.applyMutation(m);
       if (r.status == MutationResult::Status::Ok) {
         ++ok;

@@ -70,6 +70,8 @@ const std::vector<Table>& tables() {
       {"person_links", "record_id",
        {{"record_id", K::Int}, {"person_id", K::Int}, {"probability_milli", K::Int}, {"method", K::Text},
         {"linked_at", K::Int}}},
+      {"import_keys", "source, row_key",
+       {{"source", K::Text}, {"row_key", K::Text}, {"record_id", K::Int}, {"imported_at", K::Int}}},
   };
   return kTables;
 }

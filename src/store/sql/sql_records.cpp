@@ -6,8 +6,8 @@
 // SQL; every value is bound.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
-
 #include <stdexcept>
 #include <tuple>
 #include <vector>
@@ -50,6 +50,34 @@ void bindParams(Stmt& s, const std::vector<Param>& params, int first = 1) {
     else
       s.bindScalar(i++, p.value);
   }
+}
+
+// The most records in one day of [from, to) (`to` empty: open), given the others' [start, end)
+// spans (`end` empty: open), all ISO dates: a span's end day is free again. Returns the count and
+// the first day it is reached.
+std::pair<int64_t, std::string> busiestDay(const std::vector<std::pair<std::string, std::string>>& spans,
+                                           const std::string& from, const std::string& to) {
+  // (day, +1 start / -1 end); ends sort before starts on the same day.
+  std::vector<std::pair<std::string, int>> events;
+  events.reserve(spans.size() * 2);
+  for (const auto& [start, end] : spans) {
+    if (!end.empty() && end <= start) continue;   // no whole day
+    if (!end.empty() && end <= from) continue;    // gone before
+    if (!to.empty() && start >= to) continue;     // comes after
+    events.emplace_back(std::max(start, from), +1);
+    if (!end.empty() && (to.empty() || end < to)) events.emplace_back(end, -1);
+  }
+  std::sort(events.begin(), events.end());
+  int64_t now = 0, most = 0;
+  std::string day;
+  for (const auto& [d, step] : events) {
+    now += step;
+    if (now > most) {
+      most = now;
+      day = d;
+    }
+  }
+  return {most, day.empty() ? from : day};
 }
 
 constexpr const char* kRecordColumns =
@@ -312,14 +340,44 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
         };
         inList(g.states, "IN");
         inList(g.not_states, "NOT IN");
-        auto s = db.prepare(sql);
-        bindParams(s, binds);
-        s.step();
-        const int64_t n = s.int64(0);
+        int64_t n = 0;
+        std::string day;
+        if (g.during) {
+          // The others whose days overlap the record's, then the busiest of those days.
+          const auto& span = *g.during;
+          const std::string from_col = columnSql(span.from_field), to_col = columnSql(span.to_field);
+          sql.replace(0, sql.find(" FROM "), "SELECT data");
+          sql += " AND " + from_col + " IS NOT NULL AND (" + to_col + " IS NULL OR " + to_col + " > ?)";
+          binds.emplace_back(Json(span.from), true);
+          if (!span.to.empty()) {
+            sql += " AND " + from_col + " < ?";
+            binds.emplace_back(Json(span.to), true);
+          }
+          auto s = db.prepare(sql);
+          bindParams(s, binds);
+          std::vector<std::pair<std::string, std::string>> spans;
+          while (s.step()) {
+            const Json data = Json::parse(s.text(0), nullptr, false);
+            if (!data.is_object()) continue;
+            auto text = [&](const std::string& f) {
+              auto it = data.find(f);
+              return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            std::string start = text(span.from_field);
+            if (!start.empty()) spans.emplace_back(std::move(start), text(span.to_field));
+          }
+          std::tie(n, day) = busiestDay(spans, span.from, span.to);
+        } else {
+          auto s = db.prepare(sql);
+          bindParams(s, binds);
+          s.step();
+          n = s.int64(0);
+        }
         if (n > g.max) {
           result.status = MutationResult::Status::GuardFailed;
           result.failed_guard = g.name;
           result.guard_count = n;
+          result.guard_day = day;
           return true;
         }
       }

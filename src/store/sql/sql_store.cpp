@@ -600,6 +600,22 @@ void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
       [&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bindAll(now, token_id).run(); });
 }
 
+std::optional<int64_t> SqlStore::importedRecord(const std::string& source, const std::string& key) {
+  return selectOne("SELECT record_id FROM import_keys WHERE source = ? AND row_key = ?",
+                   [](const Stmt& s) { return s.int64(0); }, source, key);
+}
+
+void SqlStore::saveImportKey(const std::string& source, const std::string& key, int64_t record_id, int64_t at) {
+  write<int>([&](Db& db) {
+    db.prepare(
+          "INSERT INTO import_keys(source, row_key, record_id, imported_at) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT(source, row_key) DO UPDATE SET record_id = excluded.record_id, imported_at = excluded.imported_at")
+        .bindAll(source, key, record_id, at)
+        .run();
+    return 0;
+  });
+}
+
 }  // namespace palermo::sql
 
 namespace palermo::sql {

@@ -168,6 +168,8 @@ class SqlStore : public Store {
   int deleteExpiredThrottles(int64_t cutoff) override;
   std::vector<PersonLinkRow> personLinks() override;
   void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) override;
+  std::optional<int64_t> importedRecord(const std::string& source, const std::string& key) override;
+  void saveImportKey(const std::string& source, const std::string& key, int64_t record_id, int64_t at) override;
 
   void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
 

@@ -213,6 +213,15 @@ ALTER TABLE users ADD COLUMN pending_roles TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN pending_by INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN pending_at INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+      {13, "import keys", R"SQL(
+CREATE TABLE import_keys (
+  source TEXT NOT NULL,
+  row_key TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  imported_at INTEGER NOT NULL,
+  PRIMARY KEY (source, row_key)
+) STRICT;
+)SQL"},
   };
 }
 
