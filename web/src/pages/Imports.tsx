@@ -150,7 +150,8 @@ export function Imports() {
           <label for="imp-file">{t('imports.file')}</label>
           <FileInput
             id="imp-file"
-            accept={FORMATS[format].accept}
+            // Every format the page reads: the file's name then picks the format.
+            accept={Object.values(FORMATS).map((f) => f.accept).join(',')}
             onFile={(f) => {
               setFile(f);
               const byName = f ? formatOfName(f.name) : undefined;
