@@ -91,11 +91,20 @@ export interface PeriodicReturnDef {
   /** The first day of the first period owed, YYYY-MM-DD. */
   since: string;
 }
+/** A part of a long record, read and edited on its own (docs/records.md, "Sections"). */
+export interface SectionDef {
+  name: string;
+  label: Label;
+  /** Field names, in the order the section shows them; a field is in one section at most. */
+  fields: string[];
+}
 export interface TypeDef {
   name: string;
   label: Label;
   title_field?: string;
   fields: FieldDef[];
+  /** The record page's parts, in order; fields in none come last, under "Other". */
+  sections?: SectionDef[];
   workflow?: { initial: string; states: StateDef[]; transitions: TransitionDef[] };
   /** Shown prominently at the top of the type's form (e.g. never upload the material itself). */
   notice?: Label;

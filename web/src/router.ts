@@ -63,6 +63,7 @@ export type Route =
   | { page: 'list'; type: string }
   | { page: 'new'; type: string }
   | { page: 'record'; type: string; id: number }
+  | { page: 'record_print'; type: string; id: number }
   | { page: 'hotline' }
   | { page: 'screening' }
   | { page: 'referrals' }
@@ -123,6 +124,8 @@ export function matchRoute(path: string): Route {
   if (m) return { page: 'new', type: m[1]! };
   m = new RegExp(`^/records/${NAME}/([1-9][0-9]{0,15})$`).exec(p);
   if (m) return { page: 'record', type: m[1]!, id: Number(m[2]) };
+  m = new RegExp(`^/records/${NAME}/([1-9][0-9]{0,15})/print$`).exec(p);
+  if (m) return { page: 'record_print', type: m[1]!, id: Number(m[2]) };
   m = /^\/criminal-cases\/([1-9][0-9]{0,15})$/.exec(p);
   if (m) return { page: 'criminal_case', id: Number(m[1]) };
   return { page: 'not_found' };
