@@ -1,6 +1,7 @@
 // Which page a route shows (signed-in pages other than home).
 import type { Route } from './router';
 import { NewRecord, RecordPage } from './pages/RecordPage';
+import { RecordPrint } from './pages/RecordPrint';
 import { RecordList, Registers } from './pages/RecordList';
 import { HotlineIntake } from './pages/HotlineIntake';
 import { ScreeningPage } from './pages/Screening';
@@ -33,6 +34,8 @@ export function Routes({ route }: { route: Route }) {
       return <NewRecord type={route.type} />;
     case 'record':
       return <RecordPage type={route.type} id={route.id} />;
+    case 'record_print':
+      return <RecordPrint type={route.type} id={route.id} />;
     case 'hotline':
       return <HotlineIntake />;
     case 'screening':

@@ -2,6 +2,8 @@
 // condition holds, with the server's field errors at the field and the rest above the form.
 import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api';
+import { Alert } from './Alert';
+import { ErrorAlert } from './Page';
 import { hasKey, type Translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { isRequired, isVisible, label, type FieldDef, type Meta, type TypeDef } from '../meta';
@@ -15,8 +17,10 @@ interface Props {
   values: Record<string, unknown>;
   onChange: (values: Record<string, unknown>) => void;
   error?: unknown;
-  /** Only these fields (e.g. a transition's required fields); default every field. */
+  /** Only these fields (e.g. a transition's required fields), shown whatever their conditions; default every field. */
   only?: string[];
+  /** Only these fields (a section of the record), shown by their conditions as usual. */
+  subset?: string[];
   readOnly?: boolean;
   idPrefix?: string;
   /** Identity fields the user may not write: shown but not editable. */
@@ -40,11 +44,44 @@ export function fieldErrors(error: unknown, field: string, t?: Translate, word?:
     });
 }
 
-/** Errors naming no field of the form (shown in the summary). */
-export function otherErrors(error: unknown, fields: FieldDef[]): string[] {
+/**
+ * Errors naming no field of the form (shown in the summary). `named` gives a field outside the
+ * form its words (a section's form: an error of another section's field, by its label).
+ */
+export function otherErrors(error: unknown, fields: FieldDef[], named?: (field: string) => string | undefined): string[] {
   if (!(error instanceof ApiError)) return [];
   const names = new Set(fields.map((f) => f.name));
-  return error.errors.filter((e) => !names.has(e.field.split(/[.[]/)[0] ?? '')).map((e) => (e.field ? `${e.field}: ` : '') + (e.message || e.code));
+  return error.errors
+    .filter((e) => !names.has(e.field.split(/[.[]/)[0] ?? ''))
+    .map((e) => (e.field ? `${named?.(e.field.split(/[.[]/)[0] ?? '') ?? e.field}: ` : '') + (e.message || e.code));
+}
+
+/**
+ * Above a form: "fix the errors" with the errors naming no field the form shows (`fields`, default
+ * the type's; another field of the type by its label), or the failure itself when not a validation.
+ */
+export function FormErrors({ error, td, fields }: { error: unknown; td: TypeDef; fields?: FieldDef[] }) {
+  const { t, lang } = useI18n();
+  if (!error) return null;
+  const others = otherErrors(error, fields ?? td.fields, (name) => {
+    const f = td.fields.find((x) => x.name === name);
+    return f ? label(f.label, lang) : undefined;
+  });
+  const isValidation = error instanceof ApiError && error.errors.length > 0;
+  return (
+    <>
+      {isValidation ? (
+        <Alert kind="error">
+          <p>{t('form.fix_errors')}</p>
+          {others.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </Alert>
+      ) : (
+        <ErrorAlert error={error} />
+      )}
+    </>
+  );
 }
 
 /** The type's notice (e.g. never upload the material itself), prominently at the top of its forms. */
@@ -61,9 +98,12 @@ export function TypeNotice({ type }: { type: TypeDef }) {
   );
 }
 
-export function RecordForm({ type, meta, values, onChange, error, only, readOnly, idPrefix = 'f', identityReadOnly }: Props) {
+export function RecordForm({ type, meta, values, onChange, error, only, subset, readOnly, idPrefix = 'f', identityReadOnly }: Props) {
   const { t, lang } = useI18n();
-  const fields = type.fields.filter((f) => (only ? only.includes(f.name) : true));
+  // A section's fields in the section's order; otherwise the schema's.
+  const fields = subset
+    ? subset.map((name) => type.fields.find((f) => f.name === name)).filter((f): f is FieldDef => f !== undefined)
+    : type.fields.filter((f) => (only ? only.includes(f.name) : true));
   const out: ComponentChildren[] = [];
   for (const f of fields) {
     // A type that takes no file at all (child sexual abuse material must never be stored): no upload control.

@@ -12,7 +12,7 @@ import { onLinkClick } from '../router';
 import { latestScreening, screenedBy } from '../screening';
 import { useLoad, useSession } from '../session';
 
-interface Latest {
+export interface Latest {
   latest?: RecordBody;
   count: number;
   /** The screening is the person's, not linked to this case. */
@@ -20,7 +20,8 @@ interface Latest {
   by?: string;
 }
 
-async function loadLatest(caseId: number, person: unknown): Promise<Latest> {
+/** The case's latest screening (else the person's), how many there are and who screened. */
+export async function loadLatest(caseId: number, person: unknown): Promise<Latest> {
   let list = await records.list('screening', { victim_case: caseId, sort: '-screened_on', limit: 50 });
   let ofPerson = false;
   if (list.items.length === 0 && typeof person === 'number') {

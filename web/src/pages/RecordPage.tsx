@@ -1,17 +1,23 @@
-// One record: the form generated from its type (read or edit), workflow transition buttons
-// (each asks for the fields it requires), history, relations (with "create linked" links) and
-// sharing. Also the page that creates a record of any type (/records/{type}/new?field=value).
+// One record: a summary (state, who holds it, deadlines; a case's screening and placements), the
+// details — a type with sections (docs/records.md) read part by part and edited one part at a
+// time, any other type as the form generated from it — workflow transition buttons (each asks for
+// the fields it requires), history, relations (with "create linked" links) and sharing; a link to
+// its print view. Also the page that creates a record of any type (/records/{type}/new?field=value),
+// its form under the type's section headings.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, records, type RecordBody } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
-import { fieldErrors, otherErrors, RecordForm, TypeNotice } from '../components/RecordForm';
+import { fieldErrors, FormErrors, RecordForm, TypeNotice } from '../components/RecordForm';
 import { RefLink, ValueView } from '../components/ValueView';
+import { RecordSections } from '../components/RecordSections';
+import { RecordSummary } from '../components/RecordSummary';
+import { formSections, hasSections, OTHER_SECTION } from '../sections';
 import { formatDateTime, nowIso, todayIso } from '../format';
 import { isHiddenChange, keyWords, readableValue } from '../display';
 import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
-import { agencyMayTake, compact, diff, label, recordTitle, visibleValues, type Label, type Meta, type TransitionDef, type TypeDef } from '../meta';
+import { agencyMayTake, compact, diff, label, recordTitle, visibleValues, type Meta, type TransitionDef, type TypeDef } from '../meta';
 import { rememberRecord } from '../recent';
 import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
@@ -138,7 +144,24 @@ export function NewRecord({ type }: { type: string }) {
           <TypeNotice type={td} />
           <FormErrors error={error} td={td} />
           <p class="muted">{t('form.required_note')}</p>
-          <RecordForm type={td} meta={meta} values={values} onChange={change} error={error} identityReadOnly={meta.identity(type) !== 'write'} />
+          {hasSections(td) ? (
+            formSections(td).map((s) => (
+              <section key={s.name} class="form-section" data-section={s.name} aria-labelledby={`new-${s.name}-h`}>
+                <h2 id={`new-${s.name}-h`}>{s.name === OTHER_SECTION ? t('section.other') : label(s.label, lang)}</h2>
+                <RecordForm
+                  type={td}
+                  meta={meta}
+                  values={values}
+                  onChange={change}
+                  error={error}
+                  subset={s.fields.map((f) => f.name)}
+                  identityReadOnly={meta.identity(type) !== 'write'}
+                />
+              </section>
+            ))
+          ) : (
+            <RecordForm type={td} meta={meta} values={values} onChange={change} error={error} identityReadOnly={meta.identity(type) !== 'write'} />
+          )}
           <div class="actions">
             <button type="submit" class="button" disabled={saving}>
               {saving ? t('form.saving') : t('form.create')}
@@ -148,27 +171,6 @@ export function NewRecord({ type }: { type: string }) {
         </form>
       )}
     </Page>
-  );
-}
-
-export function FormErrors({ error, td }: { error: unknown; td: TypeDef }) {
-  const { t } = useI18n();
-  if (!error) return null;
-  const others = otherErrors(error, td.fields);
-  const isValidation = error instanceof ApiError && error.errors.length > 0;
-  return (
-    <>
-      {isValidation ? (
-        <Alert kind="error">
-          <p>{t('form.fix_errors')}</p>
-          {others.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </Alert>
-      ) : (
-        <ErrorAlert error={error} />
-      )}
-    </>
   );
 }
 
@@ -289,12 +291,10 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     <Page title={title}>
       <p class="record-meta">
         <span class="muted">{label(td.label, lang)} № {current.id}</span>
-        {current.state && (
-          <span class="state state-big" data-testid="record-state">
-            {meta.stateLabel(type, current.state, lang)}
-          </span>
-        )}
         <span class="muted small">{t('record.updated_at', { at: formatDateTime(current.updated_at, lang) })}</span>
+        <a href={`${recordHref(type, id)}/print`} onClick={onLinkClick} class="button button-plain button-compact" data-testid="print-link">
+          {t('print.open')}
+        </a>
         {type === 'raid' && !current.deleted && meta.may('child_found', 'create') && meta.may('person', 'create') && (
           <a href={`/raids/new?raid=${id}`} onClick={onLinkClick} data-testid="raid-sheet-link">
             {t('sheet.open_for_raid')}
@@ -320,19 +320,10 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           </button>
         )}
       </p>
+      <RecordSummary type={type} rec={current} />
       {notice && <Alert kind="success">{notice}</Alert>}
       {screened !== undefined && !notice && <ScreeningSaved id={screened} />}
       <TypeNotice type={td} />
-      {Array.isArray(current.deadlines) && current.deadlines.length > 0 && (
-        <ul class="deadlines" data-testid="deadlines" aria-label={t('record.deadlines')}>
-          {(current.deadlines as Array<{ name: string; label: Label; due_at: string; overdue: boolean }>).map((d) => (
-            <li key={d.name} class={d.overdue ? 'due overdue' : 'due'}>
-              {label(d.label, lang)}:{' '}
-              {d.overdue ? t('home.was_due', { at: formatDateTime(d.due_at, lang) }) : t('home.due', { at: formatDateTime(d.due_at, lang) })}
-            </li>
-          ))}
-        </ul>
-      )}
       {current.deleted && (
         <Alert kind="info">
           <p data-testid="deleted">{t('record.deleted', { at: formatDateTime(current.deleted.at, lang) })}</p>
@@ -447,7 +438,25 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tab-panel">
-        {tab === 'details' && (
+        {tab === 'details' && hasSections(td) && (
+          <>
+            <FormErrors error={error} td={td} />
+            <RecordSections
+              td={td}
+              meta={meta}
+              rec={current}
+              mayUpdate={mayUpdate}
+              identityReadOnly={meta.identity(type) !== 'write'}
+              onSaved={(r) => {
+                forgetTitle(type, id);
+                setCurrent(r);
+                setValues(r.data);
+                setNotice(undefined);
+              }}
+            />
+          </>
+        )}
+        {tab === 'details' && !hasSections(td) && (
           <form
             class="panel"
             noValidate

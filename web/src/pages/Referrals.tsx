@@ -11,7 +11,7 @@ import { useI18n } from '../i18n/context';
 import { agencyMayTake, diff, label } from '../meta';
 import { onLinkClick } from '../router';
 import { forgetTitle, useLoad, useSession } from '../session';
-import { FormErrors } from './RecordPage';
+import { FormErrors } from '../components/RecordForm';
 
 export function Referrals() {
   const { t, lang } = useI18n();

@@ -16,7 +16,7 @@ import { compact, label, type Label, type Meta } from '../meta';
 import { currentQuery, navigate } from '../router';
 import { afterScreeningHref, choiceMessages, defaultList, type ListChoice } from '../screening';
 import { useLoad, useSession } from '../session';
-import { FormErrors } from './RecordPage';
+import { FormErrors } from '../components/RecordForm';
 
 interface RulesetList {
   ruleset: string;
