@@ -121,7 +121,8 @@ describe('the screening from a victim case and the decision beside it; the calen
     assert.equal(await page.locator('#f-consent_recorded_on').getAttribute('data-iso'), todayIso());
     await checkValue(page, 'f-forms_of_exploitation', 'sexual_prostitution');
     ids.womanCase = await createRecord(page, 'victim_case');
-    assert.equal(await page.locator('#f-registered_on').getAttribute('data-iso'), '2019-03-01');
+    // The case opens in read mode: the day picked, as dd.mm.yyyy.
+    assert.equal((await page.locator('[data-section=case] [data-field=registered_on] dd').textContent()).trim(), '01.03.2019');
     assert.deepEqual(pageErrors, []);
   });
 

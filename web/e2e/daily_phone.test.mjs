@@ -132,12 +132,17 @@ describe('the daily work on a phone, in Azerbaijani', () => {
     await assertFits(page, 'the new victim case form');
     await screenshot(page, '81-phone-victim-case-new');
     ids.victimCase = await createRecord(page, 'victim_case');
-    assert.equal(await page.locator('#f-registered_on').inputValue(), '01.03.2019');
-    assert.equal(await page.locator('#f-registered_on').getAttribute('data-iso'), '2019-03-01');
-    // The file chooser speaks the page's language.
+    // The case opens in read mode (its sections), the days as typed.
+    const shown = async (section, field) => (await page.locator(`[data-section=${section}] [data-field=${field}] dd`).textContent()).trim();
+    assert.equal(await shown('case', 'registered_on'), '01.03.2019');
+    // The file chooser speaks the page's language (the consent section in edit mode).
+    await page.locator('[data-section=consent] [data-action=edit-section]').click();
     const picker = page.locator('[data-field=consent_document] .file-picker');
     assert.equal((await picker.locator('.file-button').textContent()).trim(), 'Fayl seçin');
     assert.equal((await picker.locator('.file-name').textContent()).trim(), 'Fayl seçilməyib');
+    await assertFits(page, 'a section of the victim case in edit mode');
+    await page.locator('[data-section=consent] button', { hasText: 'Ləğv et' }).click();
+    await page.locator('[data-section=consent][data-mode=read]').waitFor();
 
     // Identified on 10.03.2019, typed so.
     await takeTransition(page, 'identify', async () => {
@@ -146,14 +151,13 @@ describe('the daily work on a phone, in Azerbaijani', () => {
       await page.locator('#t-decision_date').fill('10.03.2019');
     });
     await page.locator('[data-testid=record-state]', { hasText: 'Qurban kimi tanınıb' }).waitFor();
-    assert.equal(await page.locator('#f-decision_date').inputValue(), '10.03.2019');
-    assert.equal(await page.locator('#f-decision_date').getAttribute('data-iso'), '2019-03-10');
+    assert.equal(await shown('identification', 'decision_date'), '10.03.2019');
   });
 
   it('the case page fits the phone and shows no raw ISO day or timestamp, in its details or its history', async () => {
     const page = pages.police;
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);
-    await page.locator('#f-case_number').waitFor();
+    await page.locator('[data-section=case] [data-field=case_number]').waitFor();
     await assertFits(page, 'the victim case');
     const details = await visibleText(page);
     assert.doesNotMatch(details, RAW_ISO, 'a raw ISO date on the case page');

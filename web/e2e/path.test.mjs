@@ -359,15 +359,18 @@ describe('the victim path, in Azerbaijani', () => {
   it('the police identify the victim, share the case and refer it to the NGO', async () => {
     const page = pages.police;
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.victimCase}`);
-    // The signed consent as an attachment (a made-up one-page PDF).
+    // The signed consent as an attachment (a made-up one-page PDF), in the consent section.
+    await page.locator('[data-section=consent] [data-action=edit-section]').click();
     await page.locator('#f-consent_document').setInputFiles({
       name: 'razılıq-sınaq.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
     });
     await page.locator('[data-field=consent_document] a', { hasText: 'razılıq-sınaq.pdf' }).waitFor();
-    await page.locator('form button[type=submit]', { hasText: 'Yadda saxla' }).click();
-    await page.locator('[data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı.' }).waitFor();
+    await page.locator('[data-section=consent] form button[type=submit]', { hasText: 'Yadda saxla' }).click();
+    await page.locator('[data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı: «Razılıq» bölməsi.' }).waitFor();
+    // Back in read mode, the file by its name.
+    await page.locator('[data-section=consent][data-mode=read] [data-field=consent_document] a', { hasText: 'razılıq-sınaq.pdf' }).waitFor();
     await transition(page, 'identify', async () => {
       // The decision beside the screening's result.
       await page.locator('.transition-panel [data-testid=decision-screening][data-result=indicated]').waitFor();
