@@ -12,7 +12,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libsodium-dev libyaml-cpp-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev libicu-dev libpq-dev
-  libcairo2-dev libpango1.0-dev libxlsxwriter-dev libzip-dev libexpat1-dev libglpk-dev fonts-dejavu-core
+  libcairo2-dev libpango1.0-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev libglpk-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )

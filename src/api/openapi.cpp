@@ -123,6 +123,12 @@ Json schemaJson(const Schema& schema) {
     for (const auto& f : t.fields) fields.push_back(fieldJson(f));
     Json j = {{"name", name}, {"label", t.label.toJson()}, {"fields", fields}};
     if (!t.title_field.empty()) j["title_field"] = t.title_field;
+    if (!t.sections.empty()) {
+      Json sections = Json::array();
+      for (const auto& s : t.sections)
+        sections.push_back({{"name", s.name}, {"label", s.label.toJson()}, {"fields", s.fields}});
+      j["sections"] = sections;
+    }
     if (!t.notice.empty()) j["notice"] = t.notice.toJson();
     if (t.attachments_never) j["attachments"] = "never";
     if (!t.checks.empty()) {

@@ -64,9 +64,18 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
   const std::string openapi = openApiDocument(svc.schema(), PALERMO_VERSION).dump();
   const std::string schema = schemaJson(svc.schema()).dump();
 
-  r.get("/api/v1/schema", [&ctx, schema](Request& req) {
+  // The schema (about 130 KB) changes only when the server restarts with another one: the browser
+  // keeps it and asks with If-None-Match; the answer is then a 304 without a body.
+  const std::string schema_etag = [&schema] {
+    uint64_t h = 1469598103934665603ULL;  // FNV-1a of the document
+    for (unsigned char c : schema) h = (h ^ c) * 1099511628211ULL;
+    return fmt::format("\"s-{:016x}\"", h);
+  }();
+  r.get("/api/v1/schema", [&ctx, schema, schema_etag](Request& req) {
     requireUser(ctx.auth, req);
-    return Response{200, "application/json", {{"Cache-Control", "no-cache"}}, schema};
+    if (req.header("if-none-match") == schema_etag)
+      return Response{304, {}, {{"ETag", schema_etag}, {"Cache-Control", "no-cache"}}, {}};
+    return Response{200, "application/json", {{"Cache-Control", "no-cache"}, {"ETag", schema_etag}}, schema};
   });
   r.get("/api/v1/openapi.json", [&ctx, openapi](Request& req) {
     if (!ctx.config.public_openapi) requireUser(ctx.auth, req);

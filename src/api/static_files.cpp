@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -15,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/utf8.hpp"
+#include "http/compress.hpp"
 
 namespace palermo::api {
 
@@ -104,6 +106,18 @@ bool hostileWebPath(const std::string& path) {
   return false;
 }
 
+namespace {
+
+struct CachedFile {
+  std::string bytes, gzipped;  // gzipped: empty when not worth it
+};
+struct FileCache {
+  std::mutex mu;
+  std::unordered_map<std::string, std::shared_ptr<const CachedFile>> files;
+};
+
+}  // namespace
+
 http::Handler staticFiles(std::string root) {
   namespace fs = std::filesystem;
   auto files = std::make_shared<std::unordered_map<std::string, WebFile>>();
@@ -114,7 +128,8 @@ http::Handler staticFiles(std::string root) {
   else
     log::info("web.files", {{"count", files->size()}});
 
-  return [files](http::Request& req) {
+  auto cache = std::make_shared<FileCache>();
+  return [files, cache](http::Request& req) {
     const std::string& path = req.path;
     if (hostileWebPath(path)) throw Problem::notFound("No resource at this address.");
     auto it = files->find(path == "/" ? std::string("/index.html") : path);
@@ -129,11 +144,31 @@ http::Handler staticFiles(std::string root) {
                                     "The web application is not built. Run: bash scripts/setup.sh "
                                     "(it builds web/dist).\n");
     }
-    std::ifstream in(it->second.file, std::ios::binary);
-    if (!in) throw Problem::notFound("No resource at this address.");
-    std::ostringstream body;
-    body << in.rdbuf();
-    http::Response r{200, it->second.content_type, {}, std::move(body).str()};
+    // The file as built, read once, and its gzip made once (the build's files do not change while
+    // the server runs).
+    std::shared_ptr<const CachedFile> cached;
+    {
+      std::lock_guard lock(cache->mu);
+      if (auto c = cache->files.find(it->first); c != cache->files.end()) cached = c->second;
+    }
+    if (!cached) {
+      std::ifstream in(it->second.file, std::ios::binary);
+      if (!in) throw Problem::notFound("No resource at this address.");
+      std::ostringstream body;
+      body << in.rdbuf();
+      auto made = std::make_shared<CachedFile>();
+      made->bytes = std::move(body).str();
+      if (http::compressible(it->second.content_type) && made->bytes.size() >= 1024) {
+        std::string packed = http::gzip(made->bytes, 9);
+        if (packed.size() < made->bytes.size()) made->gzipped = std::move(packed);
+      }
+      std::lock_guard lock(cache->mu);
+      cached = cache->files.emplace(it->first, std::move(made)).first->second;
+    }
+    const bool gz = !cached->gzipped.empty() && http::acceptsGzip(req.header("accept-encoding"));
+    http::Response r{200, it->second.content_type, {}, gz ? cached->gzipped : cached->bytes};
+    if (!cached->gzipped.empty()) r.set("Vary", "Accept-Encoding");
+    if (gz) r.set("Content-Encoding", "gzip");
     const bool hashed = path.rfind("/assets/", 0) == 0;
     r.set("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
     securityHeaders(r);

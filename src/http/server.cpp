@@ -1,3 +1,4 @@
+#include "http/compress.hpp"
 #include "http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -363,7 +364,9 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, std::string& rout
 
 Response Server::Impl::invoke(const Handler& handler, Request& req) {
   try {
-    return handler(req);
+    Response res = handler(req);
+    compressResponse(req, res);  // on the handler's thread, not the connection's
+    return res;
   } catch (const Problem& p) {
     return problemResponse(p, req.request_id, p.status() == 404 ? std::string() : req.path);
   } catch (const std::exception& e) {

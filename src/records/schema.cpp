@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -277,6 +278,7 @@ class FileLoader {
   void typeIndexes(const Object& o, RecordType& type, const std::string& what);
   void typeConstraints(const Object& o, RecordType& type, const std::string& what);
   void typeDeadlines(const Object& o, RecordType& type, const std::string& what);
+  void typeSections(const Object& o, RecordType& type, const std::string& what);
 
   std::string file_;
   std::vector<FileError>& errors_;
@@ -1424,10 +1426,44 @@ void FileLoader::typeDeadlines(const Object& o, RecordType& type, const std::str
   }
 }
 
+// sections: the record page's parts, each a heading and its fields; a field in one section at most.
+void FileLoader::typeSections(const Object& o, RecordType& type, const std::string& what) {
+  const auto* ss = o.get("sections");
+  if (!ss) return;
+  if (!ss->value.IsSequence()) {
+    error(ss->line, "'sections' of " + what + " must be a list");
+    return;
+  }
+  std::map<std::string, std::string> placed;  // field -> its section
+  std::set<std::string> names;
+  for (const auto& item : ss->value) {
+    auto so = object(item, {"name", "label", "fields"}, "a section of " + what, ss->line);
+    if (!so) continue;
+    Section s;
+    s.line = so->line;
+    s.name = name(*so, "name", "a section of " + what);
+    const std::string swhat = "section " + quote(s.name) + " of " + what;
+    if (!s.name.empty() && !names.insert(s.name).second) error(s.line, "duplicate " + swhat);
+    s.label = labels(*so, "label", swhat, true);
+    if (auto fs = strings(*so, "fields", swhat)) s.fields = *fs;
+    if (s.fields.empty()) error(s.line, "'fields' of " + swhat + " lists one or more fields");
+    for (const auto& f : s.fields) {
+      if (!type.field(f)) {
+        error(so->get("fields") ? so->get("fields")->line : s.line,
+              "'fields' of " + swhat + " names " + quote(f) + ", not a field of " + what);
+      } else if (auto [it, fresh] = placed.emplace(f, s.name); !fresh) {
+        error(so->get("fields")->line, "field " + quote(f) + " is in section " + quote(it->second) + " already");
+      }
+    }
+    type.sections.push_back(std::move(s));
+  }
+}
+
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
                   {"type", "label", "title_field", "fields", "workflow", "consent", "shares_on_create", "indexes",
-                   "constraints", "rules", "deadlines", "attachments", "notice", "checks", "periodic_return"},
+                   "constraints", "rules", "deadlines", "attachments", "notice", "checks", "periodic_return",
+                   "sections"},
                   "the record type", 1);
   if (!o) return;
   RecordType type;
@@ -1531,6 +1567,7 @@ void FileLoader::loadType(const YAML::Node& root) {
   typeConstraints(*o, type, what);
 
   typeDeadlines(*o, type, what);
+  typeSections(*o, type, what);
 
   if (type.name.empty()) return;
   if (const auto* first = schema_.type(type.name)) {

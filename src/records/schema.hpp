@@ -190,6 +190,15 @@ struct Deadline {
   int line = 0;
 };
 
+// A part of a record's page (docs/records.md, "Sections"): a heading and the fields under it, in
+// order. Fields no section names come after the sections, under "Other".
+struct Section {
+  std::string name;
+  Translated label;
+  std::vector<std::string> fields;
+  int line = 0;
+};
+
 struct RecordType {
   std::string name;  // lower_snake_case, used in URLs: /api/v1/records/{name}
   Translated label;
@@ -212,6 +221,7 @@ struct RecordType {
   std::vector<std::vector<std::string>> indexes;
   std::vector<Constraint> constraints;
   std::vector<Deadline> deadlines;
+  std::vector<Section> sections;
   // Named rules written in C++ (src/rules/): derived values and checks that the declarative
   // language cannot say (screening results, rate tables, copies from a referenced record).
   std::vector<std::string> rules;

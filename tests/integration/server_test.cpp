@@ -247,3 +247,43 @@ TEST(Server, AccessLogHasRoutePatternButNoQueryOrBody) {
   EXPECT_NE(log.find("\"route\":\"/api/v1/auth/login\""), std::string::npos);
   EXPECT_EQ(log.find("Secret"), std::string::npos) << log;
 }
+
+// Answers are compressed for clients that take gzip, and the schema is revalidated with its ETag
+// (issue 27: the schema on every page load, nothing compressed).
+TEST(Server, CompressesAnswersAndRevalidatesTheSchema) {
+  auto dir = makeTempDir("palermo-it");
+  auto [code, out] = runCli("user add --data-dir " + dir.string() +
+                            " --set security.password_cost=min --login admin --display-name Admin --role admin");
+  std::smatch m;
+  ASSERT_TRUE(code == 0 && std::regex_search(out, m, std::regex("One-time password: (\\S+)"))) << out;
+  std::filesystem::create_directories(dir / "web" / "assets");
+  std::string script = "// the application\n";
+  for (int i = 0; i < 400; ++i) script += "export const line" + std::to_string(i) + " = 'Palermo';\n";
+  std::ofstream(dir / "web" / "index.html") << "<!doctype html><title>Palermo</title>";
+  std::ofstream(dir / "web" / "assets" / "app-1a2b.js") << script;
+  ServerProcess s({}, dir);
+  Client admin = signIn(s, "admin", m[1], true);
+  auto schema = admin.call("GET", "/api/v1/schema", nullptr, {{"Accept-Encoding", "gzip"}});
+  ASSERT_EQ(schema.status, 200);
+  EXPECT_EQ(schema.header("content-encoding"), "gzip");
+  EXPECT_EQ(schema.header("vary"), "Accept-Encoding");
+  EXPECT_EQ(static_cast<unsigned char>(schema.body[0]), 0x1f);  // the gzip magic
+  const std::string etag = schema.header("etag");
+  ASSERT_FALSE(etag.empty());
+  auto again = admin.call("GET", "/api/v1/schema", nullptr, {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  auto plain = admin.call("GET", "/api/v1/schema");
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.header("content-encoding").empty());
+  EXPECT_NO_THROW((void)plain.json());
+  EXPECT_GT(plain.body.size(), schema.body.size() * 3);  // about 300 KB, 85 KB gzipped
+  // The web application's files too; sign-in answers never (they hold the CSRF token).
+  auto asset = s.request("GET", "/assets/app-1a2b.js", "", {{"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(asset.status, 200);
+  EXPECT_EQ(asset.header("content-encoding"), "gzip");
+  EXPECT_EQ(s.request("GET", "/assets/app-1a2b.js").body, script);
+  auto me = admin.call("GET", "/api/v1/auth/me", nullptr, {{"Accept-Encoding", "gzip"}});
+  EXPECT_TRUE(me.header("content-encoding").empty());
+  std::filesystem::remove_all(dir);
+}

@@ -731,3 +731,31 @@ constraints:
   ASSERT_EQ(ok.errors.size(), 1U) << dump(ok);  // only the unique constraint's
   EXPECT_ERROR(ok, kType, 31, "belongs to a 'capacity' constraint");
 }
+
+// Sections of a record page: named, labelled, each field in one section at most, every name a
+// field of the type.
+TEST(Schema, Sections) {
+  const std::string type = std::string(kHead) + R"(  - name: note
+    type: text
+    label: {az: Qeyd}
+sections:
+  - name: main
+    label: {az: Əsas}
+    fields: [title, nowhere]
+  - name: main
+    label: {az: Yenə}
+    fields: [note, title]
+  - name: empty
+    label: {az: Boş}
+    fields: []
+)";
+  const auto r = load(type);
+  EXPECT_ERROR(r, kType, 13, "names 'nowhere', not a field of type 'thing'");
+  EXPECT_ERROR(r, kType, 14, "duplicate section 'main'");
+  EXPECT_ERROR(r, kType, 16, "field 'title' is in section 'main' already");
+  EXPECT_ERROR(r, kType, 17, "lists one or more fields");
+  const auto ok = load(std::string(kHead) + "sections:\n  - name: main\n    label: {az: Əsas}\n    fields: [title]\n");
+  ASSERT_TRUE(ok.errors.empty()) << dump(ok);
+  ASSERT_EQ(ok.schema.type("thing")->sections.size(), 1U);
+  EXPECT_EQ(ok.schema.type("thing")->sections[0].fields, std::vector<std::string>{"title"});
+}

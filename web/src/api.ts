@@ -166,7 +166,10 @@ export class ApiClient {
       'Accept-Language': this.language(),
       ...extraHeaders,
     };
-    const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    // Nothing is kept by the browser (records are personal data), except the schema: it is the
+    // same for everyone and changes only with the server, which answers 304 to its ETag.
+    const cache: RequestCache = method === 'GET' && path === '/schema' ? 'no-cache' : 'no-store';
+    const init: RequestInit = { method, headers, credentials: 'same-origin', cache };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
