@@ -158,6 +158,18 @@ void registerAgencyRoutes(http::Router& r, AppContext& ctx) {
     return Response::json(200, {{"items", items}});
   });
 
+  // The signed-in user's colleagues (active users of the same agency), names only: a case is
+  // assigned to one of them (fields named "…_user_id"). Not the administrators' user list.
+  r.get("/api/v1/colleagues", [&ctx](Request& req) {
+    auto p = requireUser(ctx.auth, req);
+    Json items = Json::array();
+    if (p.user.agency_id != 0)
+      for (const auto& u : ctx.admin.users())
+        if (u.active && u.agency_id == p.user.agency_id)
+          items.push_back({{"id", u.id}, {"display_name", u.display_name}});
+    return Response::json(200, {{"items", items}, {"agency_id", p.user.agency_id}});
+  });
+
   // Every signed-in user may list agencies: referral and sharing forms need them.
   r.get("/api/v1/agencies", [&ctx](Request& req) {
     requireUser(ctx.auth, req);

@@ -1,5 +1,6 @@
-// Routes of the daily work around the records: the signed-in user's tasks (deadlines), the
-// screening rule sets and their evaluation, and the list of countries for country fields.
+// Routes of the daily work around the records: the signed-in user's tasks (deadlines) and
+// notifications, the screening rule sets and their evaluation, and the list of countries for
+// country fields.
 #include "api/app.hpp"
 #include "api/common.hpp"
 #include "records/engine.hpp"
@@ -88,6 +89,56 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
     auto res = Response::json(200, tasks);
     res.set("Cache-Control", "no-store");
     return res;
+  });
+
+  // The signed-in user's notifications (docs/records.md, "Notifications"): newest first, with the
+  // message the schema gives the rule and the record they are about (its type and number only).
+  r.get("/api/v1/notifications", [&ctx, &svc](Request& req) {
+    auto p = requireUser(ctx.auth, req);
+    const bool unread_only = req.queryParam("unread") == "true";
+    int64_t before = 0;
+    int limit = 50;
+    try {
+      if (const auto b = req.queryParam("before"); !b.empty()) before = std::stoll(b);
+      if (const auto l = req.queryParam("limit"); !l.empty()) limit = std::stoi(l);
+    } catch (const std::exception&) {
+      throw Problem::validation({{"before", "type", "before and limit are whole numbers"}});
+    }
+    if (limit < 1 || limit > 200) throw Problem::validation({{"limit", "range", "must be 1 to 200"}});
+    Json items = Json::array();
+    for (const auto& n : svc.store().notificationsOf(p.user.id, unread_only, before, limit)) {
+      Json item = {{"id", n.id},           {"kind", n.kind},           {"record_type", n.record_type},
+                   {"record_id", n.record_id}, {"created_at", n.created_at}, {"read", n.read_at != 0}};
+      if (const auto* type = svc.schema().type(n.record_type)) {
+        item["record_type_label"] = type->label.toJson();
+        for (const auto& rule : type->notify)
+          if (rule.name == n.kind) item["message"] = rule.message.toJson();
+      }
+      items.push_back(std::move(item));
+    }
+    Json body = {{"items", items}, {"unread", svc.store().unreadNotifications(p.user.id)}};
+    if (!items.empty() && static_cast<int>(items.size()) == limit) body["next_before"] = items.back()["id"];
+    auto res = Response::json(200, body);
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+  // Marks notifications read: {"ids": [..]} or {"all": true}.
+  r.post("/api/v1/notifications/read", [&ctx, &svc](Request& req) {
+    auto p = requireUser(ctx.auth, req);
+    const Json body = req.jsonBody();
+    std::vector<int64_t> ids;
+    const bool all = body.is_object() && body.value("all", false) == true;
+    if (!all) {
+      if (!body.is_object() || !body.contains("ids") || !body["ids"].is_array() || body["ids"].empty() ||
+          body["ids"].size() > 500)
+        throw Problem::validation({{"ids", "required", "give the ids to mark read (1 to 500), or all: true"}});
+      for (const auto& id : body["ids"]) {
+        if (!id.is_number_integer()) throw Problem::validation({{"ids", "type", "ids are whole numbers"}});
+        ids.push_back(id.get<int64_t>());
+      }
+    }
+    const int64_t changed = svc.store().markNotificationsRead(p.user.id, ids, nowMillis());
+    return Response::json(200, {{"marked", changed}, {"unread", svc.store().unreadNotifications(p.user.id)}});
   });
 
   // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export

@@ -203,6 +203,7 @@ Json RecordService::render(const Actor& actor, const RecordType& type, const Sto
               {"updated_by", r.updated_by},
               {"data", std::move(data)}};
   if (type.workflow) out["state"] = r.state;
+  if (r.agency_id) out["agency_id"] = r.agency_id;  // the registering agency (who holds the record)
   if (!type.deadlines.empty()) {
     Json d = deadlinesOf(type, r, nowMs());
     if (!d.empty()) out["deadlines"] = std::move(d);
@@ -216,6 +217,16 @@ Json RecordService::render(const Actor& actor, const RecordType& type, const Sto
 
 void RecordService::checkReferences(const RecordType& type, const Json& data, std::vector<FieldError>& errors,
                                     const Actor* writer) {
+  // A user named in a "…_user_id" field (a case's assignee): an active user of the writer's agency.
+  for (const auto& f : type.fields) {
+    if (f.type != FieldType::Integer || !isUserField(f.name) || !data.contains(f.name) ||
+        !data[f.name].is_number_integer())
+      continue;
+    const auto user = store_.findUserById(data[f.name].get<int64_t>());
+    const bool ok = user && user->active &&
+                    (!writer || writer->system || writer->agency_id == 0 || user->agency_id == writer->agency_id);
+    if (!ok) errors.push_back({f.name, "user", "is not an active user of your agency"});
+  }
   for (const auto& f : type.fields) {
     if (f.type != FieldType::Reference || !data.contains(f.name) || !data[f.name].is_number_integer()) continue;
     const int64_t target = data[f.name].get<int64_t>();
@@ -228,11 +239,52 @@ void RecordService::checkReferences(const RecordType& type, const Json& data, st
   }
 }
 
+bool isUserField(const std::string& name) {
+  return name == "user_id" || (name.size() > 8 && name.compare(name.size() - 8, 8, "_user_id") == 0);
+}
+
 std::vector<std::string> RecordService::nameTokens(const std::string& text) { return text::searchTokens(text); }
 
 std::vector<std::string> RecordService::nameTerms(const std::string& text) const {
   std::vector<std::string> out;
   for (const auto& t : nameTokens(text)) out.push_back(keyedHashHex("name:" + t, keys_.indexKey()).substr(0, 32));
+  return out;
+}
+
+// Who the type's notify rules tell of this write: on a new record, the active users of the agency
+// a field names who hold the permission; on a change of the user a field names, that user (if
+// active). Never the writer; each user once per rule.
+std::vector<NotificationDraft> RecordService::notificationsFor(const Actor& actor, const RecordType& type,
+                                                               const RecordMutation& m, const Json& before,
+                                                               const Json& after) {
+  std::vector<NotificationDraft> out;
+  if (m.kind == RecordMutation::Kind::Delete) return out;
+  std::optional<std::vector<UserRow>> users;  // read once, when a rule needs them
+  auto allUsers = [&]() -> const std::vector<UserRow>& {
+    if (!users) users = store_.listUsers();
+    return *users;
+  };
+  auto integer = [](const Json& data, const std::string& field) -> int64_t {
+    auto it = data.find(field);
+    return it != data.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+  };
+  for (const auto& n : type.notify) {
+    if (n.on == Notify::On::Create) {
+      if (m.kind != RecordMutation::Kind::Create) continue;
+      const int64_t agency = integer(after, n.agency_field);
+      if (agency == 0) continue;
+      for (const auto& u : allUsers()) {
+        if (!u.active || u.agency_id != agency || u.id == actor.user_id) continue;
+        if (!n.permission.empty() && !Actor::of(schema_, u.id, u.roles, u.agency_id, "").may(n.permission)) continue;
+        out.push_back({u.id, n.name});
+      }
+    } else {
+      const int64_t user = integer(after, n.user_field);
+      if (user == 0 || user == integer(before, n.user_field) || user == actor.user_id) continue;
+      for (const auto& u : allUsers())
+        if (u.id == user && u.active) out.push_back({u.id, n.name});
+    }
+  }
   return out;
 }
 
@@ -341,6 +393,7 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
   if (verb == "transition") details["transition"] = m.action.substr(11);
   if (!m.reason.empty()) details["reason"] = m.reason;
   m.audit = AuditDraft{actor.user_id, "record." + verb, type.name, m.id, details};
+  if (!type.notify.empty()) m.notifications = notificationsFor(actor, type, m, before, after);
   auto result = store_.applyMutation(m);
   switch (result.status) {
     case MutationResult::Status::Ok:

@@ -51,6 +51,10 @@ struct Actor {
   [[nodiscard]] Visibility visibility(const std::string& type, int64_t now_ms) const;
 };
 
+// An integer field named "user_id" or "…_user_id" holds a user's id (a case's assignee): the
+// engine checks it names an active user of the writer's agency, the web offers the colleagues.
+bool isUserField(const std::string& name);
+
 struct ListParams {
   std::vector<RecordFilter> filters;
   std::string name_query;          // tolerant name search over name_search fields
@@ -207,6 +211,8 @@ class RecordService {
                         const Json& after);
   // The record, if the actor's scope (or a grant) reaches it for `action`; else 404.
   StoredRecord loadOr404(const Actor& actor, const RecordType& type, int64_t id, const std::string& action);
+  std::vector<NotificationDraft> notificationsFor(const Actor& actor, const RecordType& type, const RecordMutation& m,
+                                                  const Json& before, const Json& after);
   void checkIdentityWrite(const Actor& actor, const RecordType& type, const Json& before, const Json& after,
                           const std::vector<std::string>& blocked_roles = {}) const;
   Json rawData(const StoredRecord& r) const;  // data + every decrypted identity value

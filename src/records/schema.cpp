@@ -279,6 +279,7 @@ class FileLoader {
   void typeConstraints(const Object& o, RecordType& type, const std::string& what);
   void typeDeadlines(const Object& o, RecordType& type, const std::string& what);
   void typeSections(const Object& o, RecordType& type, const std::string& what);
+  void typeNotify(const Object& o, RecordType& type, const std::string& what);
 
   std::string file_;
   std::vector<FileError>& errors_;
@@ -1459,11 +1460,61 @@ void FileLoader::typeSections(const Object& o, RecordType& type, const std::stri
   }
 }
 
+// notify: who is told of a new record (an agency's users) or of a changed assignee (a user).
+void FileLoader::typeNotify(const Object& o, RecordType& type, const std::string& what) {
+  const auto* ns = o.get("notify");
+  if (!ns) return;
+  if (!ns->value.IsSequence()) {
+    error(ns->line, "'notify' of " + what + " must be a list");
+    return;
+  }
+  std::set<std::string> names;
+  for (const auto& item : ns->value) {
+    auto no = object(item, {"name", "on", "agency_field", "permission", "user_field", "message"},
+                     "a notification of " + what, ns->line);
+    if (!no) continue;
+    Notify n;
+    n.line = no->line;
+    n.name = name(*no, "name", "a notification of " + what);
+    const std::string nwhat = "notification " + quote(n.name) + " of " + what;
+    if (!n.name.empty() && !names.insert(n.name).second) error(n.line, "duplicate " + nwhat);
+    n.message = labels(*no, "message", nwhat, true);
+    const std::string on = string(*no, "on", nwhat).value_or("");
+    if (on == "create") {
+      n.on = Notify::On::Create;
+    } else if (on == "change") {
+      n.on = Notify::On::Change;
+    } else {
+      error(no->get("on") ? no->get("on")->line : n.line, "'on' of " + nwhat + " is create or change");
+      continue;
+    }
+    auto integerField = [&](const char* key, std::string& out) {
+      if (auto f = string(*no, key, nwhat)) {
+        out = *f;
+        const FieldDef* def = type.field(*f);
+        if (!def || def->type != FieldType::Integer)
+          error(no->get(key)->line, "'" + std::string(key) + "' of " + nwhat + " must name an integer field, not " +
+                                        quote(*f));
+      }
+    };
+    integerField("agency_field", n.agency_field);
+    integerField("user_field", n.user_field);
+    if (auto p = string(*no, "permission", nwhat)) n.permission = *p;
+    if (n.on == Notify::On::Create && n.agency_field.empty())
+      error(n.line, nwhat + " on create names the agency whose users are told ('agency_field')");
+    if (n.on == Notify::On::Change && n.user_field.empty())
+      error(n.line, nwhat + " on change names the field that names the user ('user_field')");
+    if (n.on == Notify::On::Change && !n.agency_field.empty())
+      error(no->get("agency_field")->line, "'agency_field' of " + nwhat + " belongs to a notification on create");
+    type.notify.push_back(std::move(n));
+  }
+}
+
 void FileLoader::loadType(const YAML::Node& root) {
   auto o = object(root,
                   {"type", "label", "title_field", "fields", "workflow", "consent", "shares_on_create", "indexes",
                    "constraints", "rules", "deadlines", "attachments", "notice", "checks", "periodic_return",
-                   "sections"},
+                   "sections", "notify"},
                   "the record type", 1);
   if (!o) return;
   RecordType type;
@@ -1568,6 +1619,7 @@ void FileLoader::loadType(const YAML::Node& root) {
 
   typeDeadlines(*o, type, what);
   typeSections(*o, type, what);
+  typeNotify(*o, type, what);
 
   if (type.name.empty()) return;
   if (const auto* first = schema_.type(type.name)) {

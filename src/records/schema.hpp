@@ -190,6 +190,21 @@ struct Deadline {
   int line = 0;
 };
 
+// Who is told of a write (docs/records.md, "Notifications"): on a new record, the active users of
+// the agency an integer field names who hold `permission` (a referral's receivers); on a change of
+// an integer field naming a user (a case's assignee), that user. Never the writer. The in-app
+// list (GET /api/v1/notifications) and, when configured, an e-mail without personal data.
+struct Notify {
+  enum class On { Create, Change };
+  std::string name;
+  On on = On::Create;
+  std::string agency_field;  // Create: the agency whose users are told
+  std::string permission;    // Create: only those who hold it (empty: every user of the agency)
+  std::string user_field;    // Change: the user named
+  Translated message;
+  int line = 0;
+};
+
 // A part of a record's page (docs/records.md, "Sections"): a heading and the fields under it, in
 // order. Fields no section names come after the sections, under "Other".
 struct Section {
@@ -222,6 +237,7 @@ struct RecordType {
   std::vector<Constraint> constraints;
   std::vector<Deadline> deadlines;
   std::vector<Section> sections;
+  std::vector<Notify> notify;
   // Named rules written in C++ (src/rules/): derived values and checks that the declarative
   // language cannot say (screening results, rate tables, copies from a referenced record).
   std::vector<std::string> rules;

@@ -255,6 +255,23 @@ struct CountGuard {
   std::optional<Span> during;
 };
 
+// A notification to write with a record's change (the record's id filled in by the store).
+struct NotificationDraft {
+  int64_t user_id = 0;
+  std::string kind;  // the type's notify rule (schema): its message
+};
+
+struct NotificationRow {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string kind;
+  std::string record_type;
+  int64_t record_id = 0;
+  int64_t actor = 0;       // who wrote the change
+  int64_t created_at = 0;  // unix milliseconds
+  int64_t read_at = 0;     // 0: unread
+};
+
 struct RecordMutation {
   enum class Kind { Create, Update, Delete, Restore };
   Kind kind = Kind::Create;
@@ -278,6 +295,7 @@ struct RecordMutation {
   std::string region;
   AuditDraft audit;
   std::vector<CountGuard> guards;  // checked before anything is written; see CountGuard
+  std::vector<NotificationDraft> notifications;  // written in the same transaction
   // Engine only (stores ignore it): constraint name -> the reason given for breaking it.
   std::map<std::string, std::string> overrides;
   // Called inside the write transaction once the new id is known (Create) to seal identity
@@ -501,6 +519,14 @@ class LinkStore {
   [[nodiscard]] virtual std::optional<int64_t> importedRecord(const std::string& source, const std::string& key) = 0;
   // Records (or moves) a key; joins the caller's transaction (the import's).
   virtual void saveImportKey(const std::string& source, const std::string& key, int64_t record_id, int64_t at) = 0;
+
+  // ---- Notifications (RecordMutation::notifications writes them): a user's, newest first, older
+  // than `before_id` (0: from the newest), at most `limit`; unread only if asked.
+  [[nodiscard]] virtual std::vector<NotificationRow> notificationsOf(int64_t user_id, bool unread_only,
+                                                                     int64_t before_id, int limit) = 0;
+  [[nodiscard]] virtual int64_t unreadNotifications(int64_t user_id) = 0;
+  // Marks the user's notifications read (`ids` empty: all of them); returns how many changed.
+  virtual int64_t markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) = 0;
 };
 
 // The whole store: the parts above, and what belongs to the database as a whole — its

@@ -391,3 +391,82 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
   auto [vcode, vout] = runCli("audit verify --data-dir " + dir_.string());
   EXPECT_EQ(vcode, 0) << vout;
 }
+
+// Issue 27: a referral reaches the receiving agency's people as a notification (not its sender,
+// not another agency), a case is assigned to a named worker of the agency, who is told, and
+// "my cases" is the list filtered by the assignee.
+TEST_F(VictimsPath, AReferralAndAnAssignmentAreNotifiedToThePeopleConcerned) {
+  const int64_t police_agency = agency("Special police", "special_police");
+  const int64_t shelter_agency = agency("Shelter NGO", "shelter");
+  const int64_t other_shelter = agency("Other shelter", "shelter");
+  Client police = user("inv", "police_investigator", police_agency);
+  Client police2 = user("inv2", "police_investigator", police_agency);
+  Client worker = user("cw", "case_worker", shelter_agency);
+  Client elsewhere = user("cw9", "case_worker", other_shelter);
+  const std::string R = "/api/v1/records/";
+  const int64_t person = created(police.call("POST", R + "person", {{"sex", "female"}}), "person");
+  const int64_t vcase = created(police.call("POST", R + "victim_case",
+                                            {{"person", person},
+                                             {"registered_on", "2019-07-02"},
+                                             {"consent_share_with", {"shelter"}},
+                                             {"consent_given_by", "person"},
+                                             {"consent_recorded_on", "2019-07-02"}}),
+                                "victim case");
+  const int64_t referral = created(police.call("POST", R + "referral",
+                                               {{"victim_case", vcase}, {"to_agency_type", "shelter"},
+                                                {"to_agency_id", shelter_agency}, {"sent_at", "2019-07-05T12:00:00Z"}}),
+                                   "referral");
+  auto inbox = worker.call("GET", "/api/v1/notifications");
+  ASSERT_EQ(inbox.status, 200) << inbox.body;
+  EXPECT_EQ(inbox.json()["unread"], 1);
+  ASSERT_EQ(inbox.json()["items"].size(), 1U);
+  const Json n = inbox.json()["items"][0];
+  EXPECT_EQ(n["kind"], "referral_received");
+  EXPECT_EQ(n["record_type"], "referral");
+  EXPECT_EQ(n["record_id"], referral);
+  EXPECT_EQ(n["read"], false);
+  EXPECT_FALSE(n["message"]["az"].get<std::string>().empty());
+  // No personal data in a notification: the record's type and number only.
+  EXPECT_EQ(inbox.body.find("2019-07-02"), std::string::npos);
+  EXPECT_EQ(police.call("GET", "/api/v1/notifications").json()["unread"], 0);     // not the sender
+  EXPECT_EQ(elsewhere.call("GET", "/api/v1/notifications").json()["unread"], 0);  // not another shelter
+  // The receiver reaches what the notification names; read, it is read.
+  EXPECT_EQ(worker.call("GET", R + "referral/" + std::to_string(referral)).status, 200);
+  auto read = worker.call("POST", "/api/v1/notifications/read", {{"ids", {n["id"]}}});
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json()["unread"], 0);
+  EXPECT_EQ(worker.call("GET", "/api/v1/notifications?unread=true").json()["items"].size(), 0U);
+  // Another user's notification cannot be marked by someone else.
+  EXPECT_EQ(police.call("POST", "/api/v1/notifications/read", {{"ids", {n["id"]}}}).json()["marked"], 0);
+  EXPECT_EQ(worker.call("POST", "/api/v1/notifications/read", Json::object()).status, 422);
+
+  // Assignment: to a colleague of one's own agency, who is told; not to someone of another agency.
+  auto colleagues = police.call("GET", "/api/v1/colleagues");
+  ASSERT_EQ(colleagues.status, 200);
+  int64_t inv2 = 0;
+  const Json mates = colleagues.json();
+  for (const auto& c : mates["items"])
+    if (c["display_name"] == "inv2") inv2 = c["id"];
+  ASSERT_NE(inv2, 0) << colleagues.body;
+  EXPECT_EQ(colleagues.body.find("cw9"), std::string::npos);
+  const std::string case_url = R + "victim_case/" + std::to_string(vcase);
+  auto c = police.call("GET", case_url);
+  auto assigned = police.call("PATCH", case_url, {{"assigned_user_id", inv2}}, {{"If-Match", v(c)}});
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  auto told = police2.call("GET", "/api/v1/notifications");
+  ASSERT_EQ(told.json()["items"].size(), 1U) << told.body;
+  EXPECT_EQ(told.json()["items"][0]["kind"], "case_assigned");
+  EXPECT_EQ(told.json()["items"][0]["record_id"], vcase);
+  int64_t cw9 = 0;
+  const Json users = admin_.call("GET", "/api/v1/users").json();
+  for (const auto& u : users["items"])
+    if (u["login"] == "cw9") cw9 = u["id"];
+  auto wrong = police.call("PATCH", case_url, {{"assigned_user_id", cw9}}, {{"If-Match", v(assigned)}});
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_NE(wrong.body.find("assigned_user_id"), std::string::npos);
+  // "My cases": the list filtered by the assignee.
+  auto mine = police2.call("GET", R + "victim_case?assigned_user_id=" + std::to_string(inv2));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ASSERT_EQ(mine.json()["items"].size(), 1U);
+  EXPECT_EQ(mine.json()["items"][0]["id"], vcase);
+}

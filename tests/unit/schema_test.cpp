@@ -759,3 +759,43 @@ sections:
   ASSERT_EQ(ok.schema.type("thing")->sections.size(), 1U);
   EXPECT_EQ(ok.schema.type("thing")->sections[0].fields, std::vector<std::string>{"title"});
 }
+
+// Notifications: on create, an integer field naming the agency; on change, one naming the user.
+TEST(Schema, Notifications) {
+  const std::string type = std::string(kHead) + R"(  - name: to_agency_id
+    type: integer
+    label: {az: Qurum}
+  - name: assigned_user_id
+    type: integer
+    label: {az: İşçi}
+notify:
+  - name: sent
+    on: create
+    agency_field: title
+    message: {az: Göndərilib}
+  - name: sent
+    on: sometimes
+    message: {az: Yenə}
+  - name: assigned
+    on: change
+    agency_field: to_agency_id
+    message: {az: Tapşırılıb}
+  - name: nobody
+    on: create
+    message: {az: Heç kim}
+)";
+  const auto r = load(type);
+  EXPECT_ERROR(r, kType, 16, "'agency_field' of notification 'sent' of type 'thing' must name an integer field");
+  EXPECT_ERROR(r, kType, 18, "duplicate notification 'sent'");
+  EXPECT_ERROR(r, kType, 19, "'on' of notification 'sent' of type 'thing' is create or change");
+  EXPECT_ERROR(r, kType, 21, "names the field that names the user");
+  EXPECT_ERROR(r, kType, 23, "belongs to a notification on create");
+  EXPECT_ERROR(r, kType, 25, "names the agency whose users are told");
+  const auto ok = load(std::string(kHead) +
+                       "  - name: to_agency_id\n    type: integer\n    label: {az: Qurum}\nnotify:\n  - name: sent\n"
+                       "    on: create\n    agency_field: to_agency_id\n    permission: thing.read\n"
+                       "    message: {az: Göndərilib}\n");
+  ASSERT_TRUE(ok.errors.empty()) << dump(ok);
+  ASSERT_EQ(ok.schema.type("thing")->notify.size(), 1U);
+  EXPECT_EQ(ok.schema.type("thing")->notify[0].agency_field, "to_agency_id");
+}

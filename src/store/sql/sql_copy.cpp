@@ -72,6 +72,9 @@ const std::vector<Table>& tables() {
         {"linked_at", K::Int}}},
       {"import_keys", "source, row_key",
        {{"source", K::Text}, {"row_key", K::Text}, {"record_id", K::Int}, {"imported_at", K::Int}}},
+      {"notifications", "id",
+       {{"id", K::Int}, {"user_id", K::Int}, {"kind", K::Text}, {"record_type", K::Text}, {"record_id", K::Int},
+        {"actor", K::Int}, {"created_at", K::Int}, {"read_at", K::Int}}},
   };
   return kTables;
 }

@@ -465,6 +465,12 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
             .bindAll(id, att, m.type, id)
             .run();
     }
+    for (const auto& n : m.notifications)
+      db.prepare(
+            "INSERT INTO notifications(user_id, kind, record_type, record_id, actor, created_at) VALUES (?, ?, ?, ?, ?, "
+            "?)")
+          .bindAll(n.user_id, n.kind, m.type, id, m.actor, m.at)
+          .run();
     appendAuditIn(db, m.audit, id, m.at);
     result.record = *selectRecord(db, id);
     return result;

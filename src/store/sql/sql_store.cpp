@@ -616,6 +616,51 @@ void SqlStore::saveImportKey(const std::string& source, const std::string& key, 
   });
 }
 
+std::vector<NotificationRow> SqlStore::notificationsOf(int64_t user_id, bool unread_only, int64_t before_id,
+                                                       int limit) {
+  std::string sql =
+      "SELECT id, user_id, kind, record_type, record_id, actor, created_at, read_at FROM notifications WHERE "
+      "user_id = ?";
+  if (unread_only) sql += " AND read_at = 0";
+  if (before_id > 0) sql += " AND id < ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  return read<std::vector<NotificationRow>>([&](Db& db) {
+    auto s = db.prepare(sql);
+    int i = 1;
+    s.bind(i++, user_id);
+    if (before_id > 0) s.bind(i++, before_id);
+    s.bind(i++, static_cast<int64_t>(limit));
+    std::vector<NotificationRow> out;
+    while (s.step())
+      out.push_back({s.int64(0), s.int64(1), s.text(2), s.text(3), s.int64(4), s.int64(5), s.int64(6), s.int64(7)});
+    return out;
+  });
+}
+
+int64_t SqlStore::unreadNotifications(int64_t user_id) {
+  return selectOne("SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
+                   [](const Stmt& s) { return s.int64(0); }, user_id)
+      .value_or(0);
+}
+
+int64_t SqlStore::markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) {
+  return write<int64_t>([&](Db& db) {
+    int64_t changed = 0;
+    if (ids.empty()) {
+      auto s = db.prepare("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at = 0 RETURNING id");
+      s.bindAll(at, user_id);
+      while (s.step()) ++changed;
+      return changed;
+    }
+    for (const int64_t id : ids) {
+      auto s = db.prepare("UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at = 0 RETURNING id");
+      s.bindAll(at, id, user_id);
+      while (s.step()) ++changed;
+    }
+    return changed;
+  });
+}
+
 }  // namespace palermo::sql
 
 namespace palermo::sql {

@@ -170,6 +170,10 @@ class SqlStore : public Store {
   void savePersonLinks(const std::vector<PersonLinkRow>& rows, bool replace_all) override;
   std::optional<int64_t> importedRecord(const std::string& source, const std::string& key) override;
   void saveImportKey(const std::string& source, const std::string& key, int64_t record_id, int64_t at) override;
+  std::vector<NotificationRow> notificationsOf(int64_t user_id, bool unread_only, int64_t before_id,
+                                               int limit) override;
+  int64_t unreadNotifications(int64_t user_id) override;
+  int64_t markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) override;
 
   void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
 

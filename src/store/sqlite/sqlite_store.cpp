@@ -222,6 +222,19 @@ CREATE TABLE import_keys (
   PRIMARY KEY (source, row_key)
 ) STRICT;
 )SQL"},
+      {14, "notifications", R"SQL(
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  actor INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  read_at INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX notifications_of_user ON notifications(user_id, id);
+)SQL"},
   };
 }
 
