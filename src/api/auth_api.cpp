@@ -64,7 +64,10 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   // Second factor: set-up (a pending secret, shown once), confirmation with a first code.
   r.post("/api/v1/auth/totp/setup", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req, true);
-    auto res = Response::json(200, ctx.auth.beginTotpEnrolment(p));
+    // {"new": true}: a new secret (the app that scanned the pending one was lost).
+    const Json body = req.body.empty() ? Json::object() : req.jsonBody();
+    const bool fresh = body.is_object() && body.value("new", false) == true;
+    auto res = Response::json(200, ctx.auth.beginTotpEnrolment(p, fresh));
     res.set("Cache-Control", "no-store");
     return res;
   });

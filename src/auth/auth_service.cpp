@@ -74,14 +74,21 @@ std::string AuthService::totpSecretOf(const UserRow& u) const {
   return keys_->open(u.totp_secret, "totp:" + std::to_string(u.id));
 }
 
-Json AuthService::beginTotpEnrolment(const Principal& p) {
+Json AuthService::beginTotpEnrolment(const Principal& p, bool fresh) {
   if (!keys_) throw Problem(503, "auth.second_factor_unavailable", "The second factor is not configured.");
   if (p.user.totp_enabled)
     throw Problem::conflict("auth.totp_enabled", "A second factor is set up already; an administrator can reset it.");
-  const std::string secret = randomBytes(20);
-  store_.setTotp(p.user.id, keys_->seal(secret, "totp:" + std::to_string(p.user.id)), false);
+  std::string secret;
+  if (!fresh)
+    if (auto current = store_.findUserById(p.user.id); current && !current->totp_enabled && !current->totp_secret.empty())
+      secret = totpSecretOf(*current);
+  const bool pending = !secret.empty();
+  if (!pending) {
+    secret = randomBytes(20);
+    store_.setTotp(p.user.id, keys_->seal(secret, "totp:" + std::to_string(p.user.id)), false);
+  }
   const std::string b32 = base32Encode(secret);
-  return {{"secret", b32}, {"uri", otpauthUri(p.user.login, b32)}};
+  return {{"secret", b32}, {"uri", otpauthUri(p.user.login, b32)}, {"pending_before", pending}};
 }
 
 void AuthService::confirmTotpEnrolment(const Principal& p, const std::string& code) {

@@ -62,7 +62,9 @@ class AuthService {
   void setSecondFactor(const KeyRing& keys, std::function<bool(const UserRow&)> needed);
   [[nodiscard]] bool secondFactorNeeded(const UserRow& u) const { return needs_second_factor_ && needs_second_factor_(u); }
   // Starts enrolment: a new pending secret; returns {secret (base32), uri (otpauth://)}.
-  Json beginTotpEnrolment(const Principal& p);
+  // The pending secret to scan: the one already pending (a reload of the set-up page must not
+  // break an app that scanned it), or a new one when there is none or `fresh` asks for it.
+  Json beginTotpEnrolment(const Principal& p, bool fresh = false);
   // Confirms it with a code from the app; from then on sign-in asks for codes.
   void confirmTotpEnrolment(const Principal& p, const std::string& code);
 

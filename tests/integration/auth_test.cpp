@@ -245,10 +245,22 @@ TEST(Auth, SecondFactorEnrolmentSignInReplayAndReset) {
   ASSERT_EQ(setup.status, 200) << setup.body;
   EXPECT_NE(setup.json()["uri"].get<std::string>().find("otpauth://totp/Palermo:admin?secret="), std::string::npos);
   const auto secret = *palermo::auth::base32Decode(setup.json()["secret"].get<std::string>());
+  // The set-up page reloaded (issue 27): the same pending secret, not one that breaks the app that
+  // scanned the first; a new one only when asked for.
+  auto reload = s.request("POST", "/api/v1/auth/totp/setup", "", h);
+  ASSERT_EQ(reload.status, 200);
+  EXPECT_EQ(reload.json()["secret"], setup.json()["secret"]);
+  EXPECT_EQ(reload.json()["pending_before"], true);
+  auto renewed = s.request("POST", "/api/v1/auth/totp/setup", R"({"new":true})", h);
+  EXPECT_NE(renewed.json()["secret"], setup.json()["secret"]);
+  auto back = s.request("POST", "/api/v1/auth/totp/setup", R"({"new":true})", h);  // and once more: the
+  ASSERT_EQ(back.status, 200);                                                      // first code is gone
+  const auto latest = *palermo::auth::base32Decode(back.json()["secret"].get<std::string>());
+  EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/confirm", Json{{"code", totpCode(secret)}}.dump(), h).status, 422);
   auto wrong = s.request("POST", "/api/v1/auth/totp/confirm", R"({"code":"000000"})", h);
   EXPECT_EQ(wrong.status, 422);
   EXPECT_EQ(wrong.json()["errors"][0]["field"], "code");
-  EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/confirm", Json{{"code", totpCode(secret)}}.dump(), h).status, 204);
+  EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/confirm", Json{{"code", totpCode(latest)}}.dump(), h).status, 204);
   EXPECT_EQ(s.request("POST", "/api/v1/auth/totp/setup", "", h).status, 409);  // no silent replacement
   // Sign-in now asks for the code; a wrong one counts as a failure; a code works once.
   auto no_code = s.request("POST", "/api/v1/auth/login", Json{{"login", "admin"}, {"password", kNewPassword}}.dump());
@@ -260,7 +272,7 @@ TEST(Auth, SecondFactorEnrolmentSignInReplayAndReset) {
   EXPECT_EQ(bad_code.status, 401);
   EXPECT_EQ(bad_code.json()["code"], "auth.invalid_credentials");
   EXPECT_EQ(bad_code.json()["detail"], "The login, the password or the code is wrong.");
-  const std::string code = totpCode(secret, 1);
+  const std::string code = totpCode(latest, 1);
   EXPECT_EQ(s.request("POST", "/api/v1/auth/login",
                       Json{{"login", "admin"}, {"password", kNewPassword}, {"totp", code}}.dump())
                 .status,
