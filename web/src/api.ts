@@ -302,6 +302,8 @@ export interface RecordBody {
   created_by: number;
   updated_at: string;
   updated_by: number;
+  /** The registering agency (absent on records of servers before it was given). */
+  agency_id?: number;
   /** Present when the record is deleted (soft delete; restorable). */
   deleted?: { at: string; by: number; reason?: string };
   deadlines?: unknown;

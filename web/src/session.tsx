@@ -3,6 +3,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useState, useCallback } from 'preact/hooks';
 import type { Agency } from './agencies';
+import type { Colleague } from './colleagues';
 import { api, records, type User } from './api';
 import type { Lang } from './i18n';
 import { label, Meta, titleText, type RoleDef, type Schema } from './meta';
@@ -92,6 +93,37 @@ export function useAgencies(): Agency[] {
       });
     void agenciesPromise.then(setItems);
   }, []);
+  return items;
+}
+
+// The signed-in user's colleagues (the active users of their agency): the choices of a user field.
+// Kept per user: another user signing in on this page has other colleagues.
+let colleaguesCache: { user: number; promise: Promise<Colleague[]> } | undefined;
+export function useColleagues(): Colleague[] {
+  const session = useContext(SessionContext);
+  const user = session?.user.id;
+  const [items, setItems] = useState<Colleague[]>([]);
+  useEffect(() => {
+    if (user === undefined) return;
+    if (!colleaguesCache || colleaguesCache.user !== user) {
+      const entry = {
+        user,
+        promise: api
+          .request<{ items: Colleague[] }>('GET', '/colleagues')
+          .then((r) => r.items)
+          .catch(() => {
+            if (colleaguesCache === entry) colleaguesCache = undefined;
+            return [] as Colleague[];
+          }),
+      };
+      colleaguesCache = entry;
+    }
+    let live = true;
+    void colleaguesCache.promise.then((v) => live && setItems(v));
+    return () => {
+      live = false;
+    };
+  }, [user]);
   return items;
 }
 

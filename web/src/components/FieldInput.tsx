@@ -3,13 +3,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
+import { colleagueOptions, isUserField } from '../colleagues';
 import type { DateError } from '../dates';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, titleText, type FieldDef, type Meta } from '../meta';
 import { moneyMessage, parseManat, qepikToManatInput, sameMoney, type MoneyError, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
-import { useAgencies, useCountries, useRecordTitle } from '../session';
+import { useAgencies, useColleagues, useCountries, useRecordTitle } from '../session';
 import { DateInput, dateErrorText, type DateKind } from './DateInput';
 import { FileInput } from './FileInput';
 
@@ -79,6 +80,11 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
       if (isAgencyField(f)) {
         // Agencies are not records: the schema holds their id as a plain integer (referral.to_agency_id).
         control = <AgencySelect common={common} field={f} value={value} onChange={onChange} siblings={siblings} />;
+        break;
+      }
+      if (isUserField(f)) {
+        // Users likewise (victim_case.assigned_user_id): a colleague of the signed-in user's agency.
+        control = <UserSelect common={common} value={value} onChange={onChange} />;
         break;
       }
       control = (
@@ -233,6 +239,30 @@ function AgencySelect({ common, field, value, onChange, siblings }: { common: Co
       }}
     >
       <option value="">{t('form.choose')}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A user id field: a choice of the signed-in user's colleagues, by name; empty for nobody. */
+function UserSelect({ common, value, onChange }: { common: Common; value: unknown; onChange: (v: unknown) => void }) {
+  const { t, lang } = useI18n();
+  const colleagues = useColleagues();
+  const options = colleagueOptions(colleagues, value, lang);
+  return (
+    <select
+      {...common}
+      value={typeof value === 'number' ? String(value) : ''}
+      onChange={(e) => {
+        const v = (e.currentTarget as HTMLSelectElement).value;
+        onChange(v ? Number(v) : undefined);
+      }}
+    >
+      <option value="">{t('form.nobody')}</option>
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}

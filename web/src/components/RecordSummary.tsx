@@ -1,6 +1,6 @@
 // The summary at the top of a record page (and of its print view): the workflow state, who holds
 // the record (the registering agency when the record names it, else who registered it and when),
-// the deadlines the server computed; for a victim case also the latest screening and the
+// the worker in charge when the type names one (a user field), the deadlines the server computed; for a victim case also the latest screening and the
 // placements (how many, and the facility the person stays in now). A few label / value pairs.
 import { api, type RecordBody } from '../api';
 import { displayDate, displayDateTime } from '../dates';
@@ -12,7 +12,8 @@ import { onLinkClick } from '../router';
 import { useLoad, useSession } from '../session';
 import { loadLatest } from '../pages/DecisionScreening';
 import { listAll } from '../pages/Plans';
-import { AgencyName, RefLink } from './ValueView';
+import { assigneeField } from '../colleagues';
+import { AgencyName, ColleagueName, RefLink } from './ValueView';
 
 interface Deadline {
   name: string;
@@ -41,6 +42,9 @@ export function RecordSummary({ type, rec }: { type: string; rec: RecordBody }) 
     () => (mayPlacements ? listAll('placement', { victim_case: rec.id, fields: 'facility,admitted_on' }).then(summarizePlacements) : Promise.resolve(undefined)),
     [rec.id, mayPlacements],
   );
+  // The worker in charge (victim_case.assigned_user_id), when the case names one.
+  const assignee = assigneeField(meta.type(type)?.fields ?? []);
+  const assigned = assignee ? rec.data[assignee.name] : undefined;
   const deadlines = Array.isArray(rec.deadlines) ? (rec.deadlines as Deadline[]) : [];
   const screeningType = meta.type('screening');
   const s = screening.data?.latest;
@@ -78,6 +82,14 @@ export function RecordSummary({ type, rec }: { type: string; rec: RecordBody }) 
               </dd>
             </div>
           )
+        )}
+        {assignee && typeof assigned === 'number' && (
+          <div data-testid="summary-assignee">
+            <dt>{label(assignee.label, lang)}</dt>
+            <dd>
+              <ColleagueName id={assigned} />
+            </dd>
+          </div>
         )}
         {deadlines.length > 0 && (
           <div class="summary-wide">

@@ -1,11 +1,12 @@
 // A stored value shown for reading, in the chosen language.
 import { agencyName, isAgencyField } from '../agencies';
+import { colleagueName, isUserField } from '../colleagues';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPartialDate } from '../format';
 import { readableValue } from '../display';
 import { useI18n } from '../i18n/context';
 import type { FieldDef, Meta } from '../meta';
 import { onLinkClick } from '../router';
-import { countryName, useAgencies, useCountries, useRecordTitle } from '../session';
+import { countryName, useAgencies, useColleagues, useCountries, useRecordTitle } from '../session';
 
 export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldDef; value: unknown }) {
   const { t, lang } = useI18n();
@@ -27,6 +28,7 @@ export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldD
       return <>{typeof value === 'number' ? formatMoney(value, lang) : String(value)}</>;
     case 'integer':
       if (isAgencyField(f)) return <AgencyName id={value} />;
+      if (isUserField(f)) return <ColleagueName id={value} />;
       return <>{typeof value === 'number' ? formatNumber(value, lang) : String(value)}</>;
     case 'decimal':
       return <>{typeof value === 'number' ? formatNumber(value, lang) : String(value)}</>;
@@ -43,6 +45,12 @@ export function ValueView({ meta, field: f, value }: { meta: Meta; field: FieldD
 export function AgencyName({ id }: { id: unknown }) {
   const agencies = useAgencies();
   return <span data-agency-id={typeof id === 'number' ? id : undefined}>{agencyName(agencies, id)}</span>;
+}
+
+/** A user id read as the user's name (a colleague's; "№ id" for anyone else). */
+export function ColleagueName({ id }: { id: unknown }) {
+  const colleagues = useColleagues();
+  return <span data-user-id={typeof id === 'number' ? id : undefined}>{colleagueName(colleagues, id)}</span>;
 }
 
 function Country({ code }: { code: string }) {
