@@ -13,6 +13,7 @@ import { matchRoute, navigate, ROUTES, usePath } from './router';
 import type { Meta } from './meta';
 import { loadMeta, SessionContext } from './session';
 import { forgetRecent } from './recent';
+import { forgetUnread } from './notifications';
 import { Routes } from './routes';
 
 type State =
@@ -114,6 +115,7 @@ export function App() {
 
   const onSignOut = useCallback(async () => {
     forgetRecent();
+    forgetUnread();
     setMeta(undefined);
     try {
       await api.logout();

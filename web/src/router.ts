@@ -85,6 +85,7 @@ export type Route =
   | { page: 'returns' }
   | { page: 'block_list' }
   | { page: 'plans' }
+  | { page: 'notifications' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -115,6 +116,7 @@ export function matchRoute(path: string): Route {
     '/returns': 'returns',
     '/block-list': 'block_list',
     '/plans': 'plans',
+    '/notifications': 'notifications',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

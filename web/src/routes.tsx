@@ -23,6 +23,7 @@ import { CommissionInbox } from './pages/CommissionInbox';
 import { Returns } from './pages/Returns';
 import { BlockList } from './pages/BlockList';
 import { Plans } from './pages/Plans';
+import { Notifications } from './pages/Notifications';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -78,6 +79,8 @@ export function Routes({ route }: { route: Route }) {
       return <BlockList />;
     case 'plans':
       return <Plans />;
+    case 'notifications':
+      return <Notifications />;
     default:
       return null;
   }

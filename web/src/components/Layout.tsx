@@ -6,6 +6,7 @@ import type { User } from '../api';
 import { useI18n } from '../i18n/context';
 import { onLinkClick, ROUTES, usePath } from '../router';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { NotificationBell } from './NotificationBell';
 
 interface Props {
   /** Page heading; also the document title. */
@@ -57,6 +58,8 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
             <span class="brand-name">{t('app.name')}</span>
             <span class="brand-tagline">{t('app.tagline')}</span>
           </div>
+          {/* The bell once the user may work (the schema loaded: never on the sign-in page). */}
+          {user && session && !user.must_change_password && <NotificationBell />}
           <LanguageSwitcher />
           {user && (
             <button

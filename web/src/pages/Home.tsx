@@ -2,8 +2,9 @@
 // records they opened lately (kept in this browser), the latest records of their registers.
 import { api, records, type RecordBody, type User } from '../api';
 import { Alert } from '../components/Alert';
+import { assignedHref, assigneeField } from '../colleagues';
 import { ErrorAlert, Loading, Page } from '../components/Page';
-import { formatDate, formatDateTime } from '../format';
+import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, recordTitle, titleText, type Label } from '../meta';
 import { onLinkClick } from '../router';
@@ -86,6 +87,7 @@ export function Home({ user, notice }: Props) {
           </ul>
         </div>
       )}
+      {!meta.isAdmin && <MyCases user={user} />}
       {!meta.isAdmin && (
         <div class="home-grid">
           <section class="panel" aria-labelledby="tasks-h">
@@ -173,6 +175,39 @@ export function Home({ user, notice }: Props) {
         </div>
       )}
     </Page>
+  );
+}
+
+/** "My cases": how many victim cases name the user as their worker in charge, and a link to them. */
+function MyCases({ user }: { user: User }) {
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
+  const type = 'victim_case';
+  const field = meta.may(type, 'read') && typeof user.agency_id === 'number' ? assigneeField(meta.type(type)?.fields ?? []) : undefined;
+  const count = useLoad(
+    () => (field ? records.list(type, { [field.name]: user.id, limit: 1, count: true, fields: field.name }).then((r) => r.total ?? r.items.length) : Promise.resolve(undefined)),
+    [field?.name, user.id],
+  );
+  if (!field) return null;
+  return (
+    <section class="panel my-cases" aria-labelledby="my-cases-h" data-testid="home-my-cases">
+      <h2 id="my-cases-h">{t('home.my_cases')}</h2>
+      <ErrorAlert error={count.error} />
+      {count.loading && count.data === undefined && <Loading />}
+      {count.data !== undefined &&
+        (count.data === 0 ? (
+          <p class="muted">{t('home.my_cases_none')}</p>
+        ) : (
+          <p>
+            <span data-testid="my-cases-count" data-count={count.data}>
+              {t('home.my_cases_n', { n: formatNumber(count.data, lang) })}
+            </span>{' '}
+            <a href={assignedHref(type, field.name, user.id)} onClick={onLinkClick}>
+              {t('home.my_cases_open')}
+            </a>
+          </p>
+        ))}
+    </section>
   );
 }
 

@@ -2,6 +2,7 @@
 // (types with a name search, for roles with identity access), sorting by column, paging.
 import { useState } from 'preact/hooks';
 import { records } from '../api';
+import { assigneeField } from '../colleagues';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { ValueView } from '../components/ValueView';
 import { formatDateTime, formatNumber } from '../format';
@@ -43,7 +44,7 @@ export function recordHref(type: string, id: number): string {
 
 export function RecordList({ type }: { type: string }) {
   const { t, lang } = useI18n();
-  const { meta } = useSession();
+  const { meta, user } = useSession();
   const location = useLocation();
   const td = meta.type(type);
   const q = currentQuery();
@@ -66,14 +67,21 @@ export function RecordList({ type }: { type: string }) {
 
   const list = useLoad(() => (td ? records.list(type, params) : Promise.reject(new Error('type'))), [location, cursor]);
 
-  const setQuery = (changes: Record<string, string | undefined>) => {
+  /** The list's address with some of its query changed (undefined: left out). */
+  const queryHref = (changes: Record<string, string | undefined>) => {
     const next = { ...currentQuery(), ...changes };
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(next)) if (v !== undefined && v !== '') qs.set(k, v);
-    setCursors([]);
     const s = qs.toString();
-    navigate(`/records/${type}${s ? `?${s}` : ''}`, { replace: true });
+    return `/records/${type}${s ? `?${s}` : ''}`;
   };
+  const setQuery = (changes: Record<string, string | undefined>) => {
+    setCursors([]);
+    navigate(queryHref(changes), { replace: true });
+  };
+  // "My cases": the records whose worker in charge (a user field, e.g. assigned_user_id) is me.
+  const assignee = td && typeof user.agency_id === 'number' ? assigneeField(td.fields) : undefined;
+  const mine = assignee !== undefined && q[assignee.name] === String(user.id);
 
   if (!td) {
     return (
@@ -109,6 +117,31 @@ export function RecordList({ type }: { type: string }) {
           </a>
         )}
       </div>
+      {assignee && (
+        <nav aria-label={t('list.whose')}>
+          <ul class="view-switch" data-testid="my-cases-switch">
+            {[
+              { key: 'all', text: t('list.all_records'), value: undefined, current: !mine },
+              { key: 'mine', text: t('list.mine'), value: String(user.id), current: mine },
+            ].map((v) => (
+              <li key={v.key}>
+                <a
+                  href={queryHref({ [assignee.name]: v.value })}
+                  aria-current={v.current ? 'page' : undefined}
+                  data-view={v.key}
+                  onClick={(e) => {
+                    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                    e.preventDefault();
+                    setQuery({ [assignee.name]: v.value });
+                  }}
+                >
+                  {v.text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
       <form
         class="filters panel"
         role="search"
