@@ -113,6 +113,18 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
         item["record_type_label"] = type->label.toJson();
         for (const auto& rule : type->notify)
           if (rule.name == n.kind) item["message"] = rule.message.toJson();
+        // Deadline reminders: "deadline_passed:<deadline>" / "deadline_near:<deadline>".
+        const auto colon = n.kind.find(':');
+        const std::string what = n.kind.substr(0, colon);
+        if (colon != std::string::npos && (what == "deadline_passed" || what == "deadline_near"))
+          for (const auto& d : type->deadlines)
+            if (d.name == n.kind.substr(colon + 1)) {
+              const bool passed = what == "deadline_passed";
+              item["message"] = {
+                  {"az", (passed ? "Müddət keçib: " : "Müddətin bitməsinə bir gündən az qalıb: ") + d.label.az},
+                  {"en", (passed ? "Deadline passed: " : "Deadline within a day: ") + d.label.en},
+                  {"ru", (passed ? "Срок истёк: " : "До конца срока меньше суток: ") + d.label.ru}};
+            }
       }
       items.push_back(std::move(item));
     }

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "admin/admin_service.hpp"
@@ -112,6 +114,33 @@ int runServe(const Config& config, bool print_routes = false) {
     return 0;
   }
 
+  // Deadline reminders: every deadline_check_seconds, the deadlines passed (or come within a day)
+  // since the last look; the first look starts from now (a backlog is the task list's).
+  std::jthread reminders;
+  if (config.deadline_check_seconds > 0)
+    reminders = std::jthread([&records, every = config.deadline_check_seconds](const std::stop_token& stop) {
+      std::mutex mu;
+      std::condition_variable_any wake;
+      int64_t since = auth::systemClock() * 1000;
+      while (!stop.stop_requested()) {
+        {
+          std::unique_lock lock(mu);
+          wake.wait_for(lock, stop, std::chrono::seconds(every), [] { return false; });
+        }
+        if (stop.stop_requested()) break;
+        const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        try {
+          const int64_t told = records.remindDeadlines(since, now);
+          if (told > 0) log::info("notifications.deadlines", {{"written", told}});
+          since = now;
+        } catch (const std::exception& e) {
+          log::error("notifications.deadlines_failed", {{"error", e.what()}});  // tried again next time
+        }
+      }
+    });
+
   http::Server server(config, router, metrics);
   server.bind();
   const std::string scheme = config.tlsEnabled() ? "https" : "http";
@@ -120,6 +149,10 @@ int runServe(const Config& config, bool print_routes = false) {
   std::printf("palermo listening on %s://%s:%u\n", scheme.c_str(), config.host.c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  if (reminders.joinable()) {
+    reminders.request_stop();
+    reminders.join();
+  }
   if (links_warmup.joinable()) links_warmup.join();
   store->close();
   log::info("store.closed");

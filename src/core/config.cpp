@@ -56,6 +56,8 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"security.linkage_searches_per_hour", "300",
      "Searches for persons (intake matching) one user may make in an hour; 0: no bound."},
     {"security.lockout_minutes", "15", "How long that address waits, and the window its failures are counted in."},
+    {"notifications.deadline_check_seconds", "300",
+     "How often the server looks for deadlines that have just passed or come within a day, and tells the people who are to act (0: never)."},
 };
 
 std::string envNameFor(const std::string& key) {
@@ -255,6 +257,8 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.max_failed_logins =
       static_cast<int>(toInt("security.max_failed_logins", values["security.max_failed_logins"], 1, 1000));
   c.identity_role_approval = toBool("security.identity_role_approval", values["security.identity_role_approval"]);
+  c.deadline_check_seconds = static_cast<int>(
+      toInt("notifications.deadline_check_seconds", values["notifications.deadline_check_seconds"], 0, 86400));
   c.linkage_searches_per_hour = static_cast<int>(
       toInt("security.linkage_searches_per_hour", values["security.linkage_searches_per_hour"], 0, 1000000));
   c.lockout_minutes = static_cast<int>(toInt("security.lockout_minutes", values["security.lockout_minutes"], 1, 24 * 60));
@@ -301,6 +305,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
       {"security.linkage_searches_per_hour", std::to_string(c.linkage_searches_per_hour)},
       {"security.identity_role_approval", c.identity_role_approval ? "true" : "false"},
+      {"notifications.deadline_check_seconds", std::to_string(c.deadline_check_seconds)},
   };
 }
 

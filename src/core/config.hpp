@@ -68,6 +68,7 @@ struct Config {
   int lockout_minutes = 15;
   int linkage_searches_per_hour = 300;  // per user; 0: no bound
   bool identity_role_approval = true;   // the two-person rule for roles with identity access
+  int deadline_check_seconds = 300;     // deadline reminders (records/reminders.hpp); 0: none
 
   [[nodiscard]] bool tlsEnabled() const { return !tls_cert.empty() || !tls_key.empty(); }
   [[nodiscard]] std::string sqlitePath() const;

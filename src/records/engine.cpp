@@ -1043,6 +1043,66 @@ Json RecordService::tasks(const Actor& actor, int64_t now_ms, int per_deadline) 
   return {{"groups", groups}, {"now", isoSeconds(now_ms / 1000)}};
 }
 
+int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
+  if (now_ms <= since_ms) return 0;
+  constexpr int64_t kDay = 86400;
+  std::optional<std::vector<UserRow>> users;
+  std::map<int64_t, std::string> regions;  // agency -> region (a regional scope's reach)
+  std::vector<NotificationRow> out;
+  for (const auto& [name, type] : schema_.types) {
+    for (const auto& d : type.deadlines) {
+      // Due in (since, now] has passed; due in (since + a day, now + a day] is near. Records whose
+      // `from` lies in the window moved back by `within` (a day's margin either side for dates).
+      const int64_t lo = since_ms / 1000 - d.within_seconds - kDay;
+      const int64_t hi = now_ms / 1000 + kDay - d.within_seconds + kDay;
+      RecordQuery q;
+      q.type = name;
+      if (!d.states.empty()) q.filters.push_back({"state", RecordFilter::Op::In, Json(d.states)});
+      if (!d.done_field.empty()) q.filters.push_back({d.done_field, RecordFilter::Op::IsNull, Json()});
+      const bool dated = [&] {
+        const FieldDef* f = type.field(d.from);
+        return f && f->type == FieldType::Date;
+      }();
+      auto bound = [&](int64_t secs) { return dated ? isoSeconds(secs).substr(0, 10) : isoSeconds(secs); };
+      q.filters.push_back({d.from, RecordFilter::Op::Ge, Json(bound(lo))});
+      q.filters.push_back({d.from, RecordFilter::Op::Le, Json(bound(hi))});
+      q.limit = 500;
+      int64_t after_id = 0;
+      for (int pages = 0; pages < 200; ++pages) {
+        q.after_id = after_id;
+        const auto page = store_.listRecords(q);
+        for (const auto& r : page.items) {
+          const auto from = instantOf(r.data[d.from]);
+          if (!from) continue;
+          const int64_t due_ms = (*from + d.within_seconds) * 1000;
+          std::string kind;
+          if (due_ms > since_ms && due_ms <= now_ms) kind = "deadline_passed:" + d.name;
+          else if (due_ms > since_ms + kDay * 1000 && due_ms <= now_ms + kDay * 1000) kind = "deadline_near:" + d.name;
+          if (kind.empty()) continue;
+          if (!users) {
+            users = store_.listUsers();
+            for (const auto& a : store_.listAgencies()) regions[a.id] = a.region;
+          }
+          const int64_t agency = !d.agency_field.empty() && r.data.contains(d.agency_field) &&
+                                         r.data[d.agency_field].is_number_integer()
+                                     ? r.data[d.agency_field].get<int64_t>()
+                                     : 0;
+          for (const auto& u : *users) {
+            if (!u.active || (!d.agency_field.empty() && u.agency_id != agency)) continue;
+            const Actor a = Actor::of(schema_, u.id, u.roles, u.agency_id, regions[u.agency_id]);
+            if (!a.may(name, "read") || (!d.permission.empty() && !a.may(d.permission))) continue;
+            if (!store_.recordVisible(r.id, a.visibility(name, now_ms))) continue;
+            out.push_back({0, u.id, kind, name, r.id, 0, now_ms, 0});
+          }
+        }
+        if (page.items.size() < static_cast<std::size_t>(q.limit)) break;
+        after_id = page.items.back().id;
+      }
+    }
+  }
+  return store_.addNotifications(out);
+}
+
 Json RecordService::stateOnFromHistory(const RecordType& type, const std::vector<HistoryEntry>& history,
                                       const std::string& date) {
   if (!type.workflow) return {{"state", nullptr}};

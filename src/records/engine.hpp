@@ -110,6 +110,12 @@ class RecordService {
   // (the deadline's permission), the records in its states, overdue first, with the due time.
   // At most `per_deadline` records each, with the totals.
   Json tasks(const Actor& actor, int64_t now_ms, int per_deadline = 50);
+  // Deadline reminders (docs/records.md, "Notifications"): the people who are to act on a record
+  // (the deadline's permission, the record within their reach, the agency the deadline names) are
+  // told once when its deadline passes in (since, now] ("deadline_passed:<name>") and once when it
+  // comes within a day ("deadline_near:<name>"). Only crossings in the window: an old backlog is
+  // the task list's, not a flood of messages. Returns how many notifications were written.
+  int64_t remindDeadlines(int64_t since_ms, int64_t now_ms);
   // One identity field's value of each given record (absent ones left out), for a purpose-built
   // export such as the block list: the actor needs identity access to the type, and the caller
   // writes one audit entry for the whole export. Empty when the actor has no identity access.

@@ -525,6 +525,10 @@ class LinkStore {
   [[nodiscard]] virtual std::vector<NotificationRow> notificationsOf(int64_t user_id, bool unread_only,
                                                                      int64_t before_id, int limit) = 0;
   [[nodiscard]] virtual int64_t unreadNotifications(int64_t user_id) = 0;
+  // Writes notifications of no record change (deadline reminders); a row whose user already has one
+  // of the same kind about the same record is left out (running twice, or two instances, tells
+  // once). Returns how many were written.
+  virtual int64_t addNotifications(const std::vector<NotificationRow>& rows) = 0;
   // Marks the user's notifications read (`ids` empty: all of them); returns how many changed.
   virtual int64_t markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) = 0;
 };

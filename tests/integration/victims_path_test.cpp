@@ -3,6 +3,8 @@
 // police -> referral accepted -> shelter placement -> services -> one-time subsidy paid ->
 // criminal case with accused -> verdict; and the refusals on the way (the wrong role decides,
 // over capacity, a second one-time subsidy, a transition without its required fields).
+#include <set>
+
 #include "harness.hpp"
 
 using namespace palermo::test;
@@ -23,7 +25,9 @@ class VictimsPath : public ::testing::Test {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
     server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules}, dir_);
+        std::vector<std::string>{"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules, "--set",
+                                 "notifications.deadline_check_seconds=1"},
+        dir_);
     admin_ = signIn(*server_, "admin", m[1], true);
     admins_ = std::make_unique<Administrators>(*server_, admin_);
   }
@@ -469,4 +473,63 @@ TEST_F(VictimsPath, AReferralAndAnAssignmentAreNotifiedToThePeopleConcerned) {
   ASSERT_EQ(mine.status, 200) << mine.body;
   ASSERT_EQ(mine.json()["items"].size(), 1U);
   EXPECT_EQ(mine.json()["items"][0]["id"], vcase);
+}
+
+// Deadline reminders (issue 27): the people who are to answer a referral are told once when its
+// three days pass, and once when less than a day is left - as the deadline crosses, not for the
+// backlog of old referrals.
+TEST_F(VictimsPath, DeadlinesThatPassOrComeNearAreNotifiedOnce) {
+  const int64_t police_agency = agency("Special police", "special_police");
+  const int64_t shelter_agency = agency("Shelter NGO", "shelter");
+  Client police = user("inv", "police_investigator", police_agency);
+  Client worker = user("cw", "case_worker", shelter_agency);
+  const std::string R = "/api/v1/records/";
+  const int64_t person = created(police.call("POST", R + "person", {{"sex", "female"}}), "person");
+  const int64_t vcase = created(police.call("POST", R + "victim_case",
+                                            {{"person", person},
+                                             {"registered_on", "2019-07-02"},
+                                             {"consent_share_with", {"shelter"}},
+                                             {"consent_given_by", "person"},
+                                             {"consent_recorded_on", "2019-07-02"}}),
+                                "victim case");
+  auto iso = [](std::chrono::system_clock::time_point t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buf);
+  };
+  const auto now = std::chrono::system_clock::now();
+  auto send = [&](std::chrono::system_clock::time_point at) {
+    return created(police.call("POST", R + "referral",
+                               {{"victim_case", vcase}, {"to_agency_type", "shelter"},
+                                {"to_agency_id", shelter_agency}, {"sent_at", iso(at)}}),
+                   "referral");
+  };
+  const int64_t old = send(now - std::chrono::hours(24 * 30));                             // long overdue
+  const int64_t passing = send(now - std::chrono::hours(72) + std::chrono::seconds(4));    // passes in 4 s
+  const int64_t nearing = send(now - std::chrono::hours(48) + std::chrono::seconds(4));    // a day left in 4 s
+  std::map<std::string, std::set<int64_t>> kinds;
+  for (int i = 0; i < 40 && kinds.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    kinds.clear();
+    const Json inbox = worker.call("GET", "/api/v1/notifications?limit=200").json();
+    for (const auto& n : inbox["items"])
+      if (n["kind"].get<std::string>().rfind("deadline_", 0) == 0) kinds[n["kind"]].insert(n["record_id"].get<int64_t>());
+  }
+  EXPECT_EQ(kinds["deadline_passed:respond"], std::set<int64_t>{passing});
+  EXPECT_EQ(kinds["deadline_near:respond"], std::set<int64_t>{nearing});
+  EXPECT_FALSE(kinds["deadline_passed:respond"].count(old));  // the backlog is the task list's
+  // Told once: later looks add nothing.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const Json inbox = worker.call("GET", "/api/v1/notifications?limit=200").json();
+  int deadline_notes = 0;
+  for (const auto& n : inbox["items"]) {
+    if (n["kind"].get<std::string>().rfind("deadline_", 0) != 0) continue;
+    ++deadline_notes;
+    EXPECT_NE(n["message"]["az"].get<std::string>().find("Göndərişə cavab"), std::string::npos) << n.dump();
+  }
+  EXPECT_EQ(deadline_notes, 2);
+  EXPECT_EQ(police.call("GET", "/api/v1/notifications").json()["unread"], 0);  // the sender does not answer it
 }

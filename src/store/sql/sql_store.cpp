@@ -643,6 +643,25 @@ int64_t SqlStore::unreadNotifications(int64_t user_id) {
       .value_or(0);
 }
 
+int64_t SqlStore::addNotifications(const std::vector<NotificationRow>& rows) {
+  if (rows.empty()) return 0;
+  return write<int64_t>([&](Db& db) {
+    int64_t added = 0;
+    for (const auto& n : rows) {
+      auto seen = db.prepare("SELECT 1 FROM notifications WHERE user_id = ? AND kind = ? AND record_id = ? LIMIT 1");
+      seen.bindAll(n.user_id, n.kind, n.record_id);
+      if (seen.step()) continue;
+      db.prepare(
+            "INSERT INTO notifications(user_id, kind, record_type, record_id, actor, created_at) VALUES (?, ?, ?, ?, "
+            "0, ?)")
+          .bindAll(n.user_id, n.kind, n.record_type, n.record_id, n.created_at)
+          .run();
+      ++added;
+    }
+    return added;
+  });
+}
+
 int64_t SqlStore::markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) {
   return write<int64_t>([&](Db& db) {
     int64_t changed = 0;

@@ -173,6 +173,7 @@ class SqlStore : public Store {
   std::vector<NotificationRow> notificationsOf(int64_t user_id, bool unread_only, int64_t before_id,
                                                int limit) override;
   int64_t unreadNotifications(int64_t user_id) override;
+  int64_t addNotifications(const std::vector<NotificationRow>& rows) override;
   int64_t markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) override;
 
   void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
