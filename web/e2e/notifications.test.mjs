@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { assertAccessible, browserSuite, checkValue, createRecord, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
+import { apiCall, assertAccessible, browserSuite, checkValue, createRecord, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
 const REGION = `sınaq-bildiriş-${run}`;
@@ -221,6 +221,34 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     assert.equal(await page.locator('table.table a', { hasText: CASE_NUMBER }).count(), 0);
     await page.locator('[data-testid=my-cases-switch] a[data-view=all]', { hasText: 'Hamısı' }).click();
     await page.locator('table.table a', { hasText: CASE_NUMBER }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('the case list of twelve cases asks the server a handful of times, not once per row (issue 27)', async () => {
+    const page = pages.police;
+    for (let i = 0; i < 12; i++) {
+      const person = await apiCall(page, 'POST', '/records/person', { sex: i % 2 ? 'male' : 'female', pseudonym: `BLD-L${i}-${run}` });
+      assert.equal(person.status, 201, person.text);
+      const c = await apiCall(page, 'POST', '/records/victim_case', {
+        person: person.body.id,
+        registered_on: today,
+        case_number: `BLD-L${i}-${run}`,
+      });
+      assert.equal(c.status, 201, c.text);
+    }
+    const asked = [];
+    const count = (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/v1/')) asked.push(new URL(r.url()).pathname);
+    };
+    page.on('request', count);
+    await page.goto(`${cfg.baseUrl}/records/victim_case`);
+    await page.locator('table.table a', { hasText: `BLD-L11-${run}` }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    page.off('request', count);
+    // The schema revalidated, the user, the list, the persons' titles in one batch, and the few
+    // lookups every page has (agencies, colleagues, notifications): never one per row.
+    assert.ok(asked.length <= 10, `the list page made ${asked.length} API requests: ${asked.join(' ')}`);
+    assert.ok(asked.filter((p) => p.startsWith('/api/v1/records/person')).length <= 2, asked.join(' '));
     assert.deepEqual(pageErrors, []);
   });
 });

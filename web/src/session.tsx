@@ -5,6 +5,7 @@ import { useContext, useEffect, useState, useCallback } from 'preact/hooks';
 import type { Agency } from './agencies';
 import type { Colleague } from './colleagues';
 import { api, records, type User } from './api';
+import { TitleBatcher } from './titles';
 import type { Lang } from './i18n';
 import { label, Meta, titleText, type RoleDef, type Schema } from './meta';
 
@@ -128,6 +129,7 @@ export function useColleagues(): Colleague[] {
 }
 
 const titles = new Map<string, Promise<string | null>>();
+const titleBatcher = new TitleBatcher((type, params) => records.list(type, params));
 export function forgetTitle(type: string, id: number) {
   titles.delete(`${type}/${id}`);
 }
@@ -143,11 +145,8 @@ export function useRecordTitle(meta: Meta, type: string | undefined, id: unknown
     const key = `${type}/${id}`;
     let p = titles.get(key);
     if (!p) {
-      const tf = t?.title_field;
-      p = records
-        .get(type, id, tf ? [tf] : undefined)
-        .then((r) => (tf && typeof r.data[tf] === 'string' ? (r.data[tf] as string) : ''))
-        .catch(() => null);
+      // One list request for every title a page asks for at once (src/titles.ts).
+      p = titleBatcher.title(type, id, t?.title_field);
       titles.set(key, p);
     }
     let live = true;
