@@ -64,6 +64,8 @@ class AdminService {
   // Problem (422 naming every field at fault).
   AgencyRow createAgency(int64_t by_user, const AgencyRow& agency);
 
+  [[nodiscard]] Store& store() const { return store_; }
+
   // ---- users
   [[nodiscard]] std::vector<UserRow> users();
   [[nodiscard]] std::optional<UserRow> user(int64_t id);

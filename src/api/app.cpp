@@ -23,7 +23,8 @@ Json userJson(const UserRow& u) {
           {"totp_enabled", u.totp_enabled},
           {"active", u.active},
           {"pending_roles", u.pending_roles},
-          {"pending_by", u.pending_by}};
+          {"pending_by", u.pending_by},
+          {"email", u.email}};
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
+#include "notify/mailer.hpp"
 #include "linkage/linkage_service.hpp"
 #include "linkage/person_links.hpp"
 #include "international/answers.hpp"
@@ -66,6 +67,7 @@ int runServe(const Config& config, bool print_routes = false) {
     return false;
   });
   records.prepare();
+  records.setMail(!config.smtp_host.empty(), config.base_url);
   // statistics.dir empty: no statistics (a schema the indicators were not written for).
   std::unique_ptr<stats::StatsService> statistics;
   if (!config.statistics_dir.empty())
@@ -141,6 +143,30 @@ int runServe(const Config& config, bool print_routes = false) {
       }
     });
 
+  // The outbox's sender (notify/mailer.hpp): what is due every two seconds.
+  std::jthread mail;
+  if (!config.smtp_host.empty())
+    mail = std::jthread([&store, settings = notify::SmtpSettings{config.smtp_host, config.smtp_port, config.mail_from,
+                                                                 "palermo", 15000}](const std::stop_token& stop) {
+      notify::Mailer mailer(*store, settings);
+      std::mutex mu;
+      std::condition_variable_any wake;
+      while (!stop.stop_requested()) {
+        {
+          std::unique_lock lock(mu);
+          wake.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
+        }
+        if (stop.stop_requested()) break;
+        try {
+          mailer.sendDue(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+        } catch (const std::exception& e) {
+          log::error("mail.outbox_failed", {{"error", e.what()}});
+        }
+      }
+    });
+
   http::Server server(config, router, metrics);
   server.bind();
   const std::string scheme = config.tlsEnabled() ? "https" : "http";
@@ -149,10 +175,11 @@ int runServe(const Config& config, bool print_routes = false) {
   std::printf("palermo listening on %s://%s:%u\n", scheme.c_str(), config.host.c_str(), server.port());
   std::fflush(stdout);
   server.run();
-  if (reminders.joinable()) {
-    reminders.request_stop();
-    reminders.join();
-  }
+  for (auto* job : {&reminders, &mail})
+    if (job->joinable()) {
+      job->request_stop();
+      job->join();
+    }
   if (links_warmup.joinable()) links_warmup.join();
   store->close();
   log::info("store.closed");

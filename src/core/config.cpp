@@ -56,6 +56,11 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"security.linkage_searches_per_hour", "300",
      "Searches for persons (intake matching) one user may make in an hour; 0: no bound."},
     {"security.lockout_minutes", "15", "How long that address waits, and the window its failures are counted in."},
+    {"notifications.smtp_host", "",
+     "The mail relay notifications are e-mailed through (plain SMTP, trusted by address: a local MTA or the organisation's relay); empty: no e-mail."},
+    {"notifications.smtp_port", "25", "The relay's port."},
+    {"notifications.mail_from", "palermo@localhost", "The sender address of notification e-mails."},
+    {"notifications.base_url", "", "The address users open the application at (https://palermo.example.az), for links in e-mails; empty: no links."},
     {"notifications.deadline_check_seconds", "300",
      "How often the server looks for deadlines that have just passed or come within a day, and tells the people who are to act (0: never)."},
 };
@@ -257,6 +262,11 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.max_failed_logins =
       static_cast<int>(toInt("security.max_failed_logins", values["security.max_failed_logins"], 1, 1000));
   c.identity_role_approval = toBool("security.identity_role_approval", values["security.identity_role_approval"]);
+  c.smtp_host = values["notifications.smtp_host"];
+  c.smtp_port = static_cast<int>(toInt("notifications.smtp_port", values["notifications.smtp_port"], 1, 65535));
+  c.mail_from = values["notifications.mail_from"];
+  c.base_url = values["notifications.base_url"];
+  while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
   c.deadline_check_seconds = static_cast<int>(
       toInt("notifications.deadline_check_seconds", values["notifications.deadline_check_seconds"], 0, 86400));
   c.linkage_searches_per_hour = static_cast<int>(
@@ -306,6 +316,10 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.linkage_searches_per_hour", std::to_string(c.linkage_searches_per_hour)},
       {"security.identity_role_approval", c.identity_role_approval ? "true" : "false"},
       {"notifications.deadline_check_seconds", std::to_string(c.deadline_check_seconds)},
+      {"notifications.smtp_host", c.smtp_host},
+      {"notifications.smtp_port", std::to_string(c.smtp_port)},
+      {"notifications.mail_from", c.mail_from},
+      {"notifications.base_url", c.base_url},
   };
 }
 

@@ -68,7 +68,11 @@ struct Config {
   int lockout_minutes = 15;
   int linkage_searches_per_hour = 300;  // per user; 0: no bound
   bool identity_role_approval = true;   // the two-person rule for roles with identity access
-  int deadline_check_seconds = 300;     // deadline reminders (records/reminders.hpp); 0: none
+  int deadline_check_seconds = 300;     // deadline reminders (RecordService::remindDeadlines); 0: none
+  std::string smtp_host;                // notification e-mail (notify/smtp.hpp); empty: none
+  int smtp_port = 25;
+  std::string mail_from = "palermo@localhost";
+  std::string base_url;                 // links in e-mails; empty: none
 
   [[nodiscard]] bool tlsEnabled() const { return !tls_cert.empty() || !tls_key.empty(); }
   [[nodiscard]] std::string sqlitePath() const;

@@ -254,6 +254,23 @@ std::vector<std::string> RecordService::nameTerms(const std::string& text) const
 // Who the type's notify rules tell of this write: on a new record, the active users of the agency
 // a field names who hold the permission; on a change of the user a field names, that user (if
 // active). Never the writer; each user once per rule.
+EmailDraft RecordService::emailFor(const UserRow& user, const Translated& message, const RecordType& type,
+                                  int64_t record_id) const {
+  if (!mail_enabled_ || user.email.empty()) return {};
+  EmailDraft e;
+  e.to = user.email;
+  // A new record's number is known only when the store writes it: it fills "{record_id}" in.
+  const std::string number = record_id ? std::to_string(record_id) : std::string("{record_id}");
+  e.subject = "Palermo: " + (message.az.empty() ? message.en : message.az);
+  e.body = message.az + "\n" + message.en + "\n" + message.ru + "\n\n" + type.label.az + " / " + type.label.en +
+           " / " + type.label.ru + " № " + number + "\n";
+  if (!mail_base_url_.empty()) e.body += mail_base_url_ + "/records/" + type.name + "/" + number + "\n";
+  e.body +=
+      "\n-- \nPalermo. Bu məktubu sistem göndərib; məktubda şəxsi məlumat yoxdur. / Sent by the system; it holds no "
+      "personal data. / Письмо отправлено системой; в нём нет персональных данных.\n";
+  return e;
+}
+
 std::vector<NotificationDraft> RecordService::notificationsFor(const Actor& actor, const RecordType& type,
                                                                const RecordMutation& m, const Json& before,
                                                                const Json& after) {
@@ -276,13 +293,13 @@ std::vector<NotificationDraft> RecordService::notificationsFor(const Actor& acto
       for (const auto& u : allUsers()) {
         if (!u.active || u.agency_id != agency || u.id == actor.user_id) continue;
         if (!n.permission.empty() && !Actor::of(schema_, u.id, u.roles, u.agency_id, "").may(n.permission)) continue;
-        out.push_back({u.id, n.name});
+        out.push_back({u.id, n.name, emailFor(u, n.message, type, m.id)});
       }
     } else {
       const int64_t user = integer(after, n.user_field);
       if (user == 0 || user == integer(before, n.user_field) || user == actor.user_id) continue;
       for (const auto& u : allUsers())
-        if (u.id == user && u.active) out.push_back({u.id, n.name});
+        if (u.id == user && u.active) out.push_back({u.id, n.name, emailFor(u, n.message, type, m.id)});
     }
   }
   return out;
@@ -1092,7 +1109,11 @@ int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
             const Actor a = Actor::of(schema_, u.id, u.roles, u.agency_id, regions[u.agency_id]);
             if (!a.may(name, "read") || (!d.permission.empty() && !a.may(d.permission))) continue;
             if (!store_.recordVisible(r.id, a.visibility(name, now_ms))) continue;
-            out.push_back({0, u.id, kind, name, r.id, 0, now_ms, 0});
+            const bool passed = kind.rfind("deadline_passed:", 0) == 0;
+            const Translated message{(passed ? "Müddət keçib: " : "Müddətin bitməsinə bir gündən az qalıb: ") + d.label.az,
+                                     (passed ? "Deadline passed: " : "Deadline within a day: ") + d.label.en,
+                                     (passed ? "Срок истёк: " : "До конца срока меньше суток: ") + d.label.ru};
+            out.push_back({0, u.id, kind, name, r.id, 0, now_ms, 0, emailFor(u, message, type, r.id)});
           }
         }
         if (page.items.size() < static_cast<std::size_t>(q.limit)) break;

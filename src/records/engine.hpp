@@ -116,6 +116,14 @@ class RecordService {
   // comes within a day ("deadline_near:<name>"). Only crossings in the window: an old backlog is
   // the task list's, not a flood of messages. Returns how many notifications were written.
   int64_t remindDeadlines(int64_t since_ms, int64_t now_ms);
+  // Notifications are also e-mailed (to users with an address) when set: `base_url` for links.
+  void setMail(bool enabled, std::string base_url) {
+    mail_enabled_ = enabled;
+    mail_base_url_ = std::move(base_url);
+  }
+  // The e-mail telling `user` of a notification: the message in the three languages, the record's
+  // type and number, a link; no field of the record. Empty when mail is off or the user has none.
+  EmailDraft emailFor(const UserRow& user, const Translated& message, const RecordType& type, int64_t record_id) const;
   // One identity field's value of each given record (absent ones left out), for a purpose-built
   // export such as the block list: the actor needs identity access to the type, and the caller
   // writes one audit entry for the whole export. Empty when the actor has no identity access.
@@ -228,6 +236,8 @@ class RecordService {
 
   const Schema& schema_;
   Store& store_;
+  bool mail_enabled_ = false;
+  std::string mail_base_url_;
   const KeyRing& keys_;
   const RecordRules* rules_ = nullptr;
   void applyRules(const RecordType& type, Json& after, const std::string& state, std::vector<FieldError>& errors) const;

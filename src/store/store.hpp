@@ -43,6 +43,7 @@ struct UserRow {
   std::vector<std::string> pending_roles;
   int64_t pending_by = 0;         // the administrator who asked
   int64_t pending_at = 0;         // unix seconds
+  std::string email;              // where notifications are e-mailed (empty: in the application only)
 };
 
 struct NewUser {
@@ -255,10 +256,27 @@ struct CountGuard {
   std::optional<Span> during;
 };
 
+// An e-mail to send (the outbox): written in the transaction of what it tells, sent afterwards by
+// the server's sender (src/notify/mailer.*), retried until sent. Never personal data: the record's
+// type and number and a link.
+struct EmailDraft {
+  std::string to, subject, body;
+};
+
+struct EmailRow {
+  int64_t id = 0;
+  std::string to, subject, body;
+  int64_t created_at = 0, sent_at = 0;
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  std::string last_error;
+};
+
 // A notification to write with a record's change (the record's id filled in by the store).
 struct NotificationDraft {
   int64_t user_id = 0;
   std::string kind;  // the type's notify rule (schema): its message
+  EmailDraft email;  // to the user too, when `email.to` is set ("{record_id}" in it: the new id)
 };
 
 struct NotificationRow {
@@ -270,6 +288,7 @@ struct NotificationRow {
   int64_t actor = 0;       // who wrote the change
   int64_t created_at = 0;  // unix milliseconds
   int64_t read_at = 0;     // 0: unread
+  EmailDraft email;        // addNotifications: also e-mailed when `email.to` is set
 };
 
 struct RecordMutation {
@@ -531,6 +550,12 @@ class LinkStore {
   virtual int64_t addNotifications(const std::vector<NotificationRow>& rows) = 0;
   // Marks the user's notifications read (`ids` empty: all of them); returns how many changed.
   virtual int64_t markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) = 0;
+  // The outbox: e-mails due (not sent, next attempt reached), oldest first; then their outcome.
+  [[nodiscard]] virtual std::vector<EmailRow> emailsDue(int64_t now_ms, int limit) = 0;
+  virtual void markEmailSent(int64_t id, int64_t at) = 0;
+  virtual void markEmailFailed(int64_t id, const std::string& error, int64_t next_attempt_at) = 0;
+  // A user's e-mail address (empty: none), with its audit entry.
+  virtual void setUserEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) = 0;
 };
 
 // The whole store: the parts above, and what belongs to the database as a whole — its

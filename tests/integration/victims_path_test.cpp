@@ -3,9 +3,12 @@
 // police -> referral accepted -> shelter placement -> services -> one-time subsidy paid ->
 // criminal case with accused -> verdict; and the refusals on the way (the wrong role decides,
 // over capacity, a second one-time subsidy, a transition without its required fields).
+#include <sodium.h>
+
 #include <set>
 
 #include "harness.hpp"
+#include "support/smtp_sink.hpp"
 
 using namespace palermo::test;
 using palermo::Json;
@@ -26,7 +29,10 @@ class VictimsPath : public ::testing::Test {
     ASSERT_TRUE(std::regex_search(out, m, std::regex("One-time password: (\\S+)")));
     server_ = std::make_unique<ServerProcess>(
         std::vector<std::string>{"--set", "schema.dir=" + kSchema, "--set", "rules.dir=" + kRules, "--set",
-                                 "notifications.deadline_check_seconds=1"},
+                                 "notifications.deadline_check_seconds=1", "--set", "notifications.smtp_host=127.0.0.1",
+                                 "--set", "notifications.smtp_port=" + std::to_string(sink_.port()), "--set",
+                                 "notifications.mail_from=palermo@example.az", "--set",
+                                 "notifications.base_url=https://palermo.example.az/"},
         dir_);
     admin_ = signIn(*server_, "admin", m[1], true);
     admins_ = std::make_unique<Administrators>(*server_, admin_);
@@ -48,8 +54,20 @@ class VictimsPath : public ::testing::Test {
     return r.status == 201 ? r.json()["id"].get<int64_t>() : 0;
   }
   static std::string v(const HttpResult& r) { return std::to_string(r.json()["version"].get<int64_t>()); }
+  // A person and her victim case, registered by `police`, consenting to sharing with shelters.
+  static int64_t consentingCase(const Client& police, const Json& person_fields) {
+    const int64_t person = created(police.call("POST", "/api/v1/records/person", person_fields), "person");
+    return created(police.call("POST", "/api/v1/records/victim_case",
+                               {{"person", person},
+                                {"registered_on", "2019-07-02"},
+                                {"consent_share_with", {"shelter"}},
+                                {"consent_given_by", "person"},
+                                {"consent_recorded_on", "2019-07-02"}}),
+                   "victim case");
+  }
 
   std::filesystem::path dir_;
+  SmtpSink sink_;  // the mail relay (before the server: stopped after it)
   std::unique_ptr<ServerProcess> server_;
   Client admin_;
   std::unique_ptr<Administrators> admins_;  // admin_ asks, a second administrator approves
@@ -408,14 +426,7 @@ TEST_F(VictimsPath, AReferralAndAnAssignmentAreNotifiedToThePeopleConcerned) {
   Client worker = user("cw", "case_worker", shelter_agency);
   Client elsewhere = user("cw9", "case_worker", other_shelter);
   const std::string R = "/api/v1/records/";
-  const int64_t person = created(police.call("POST", R + "person", {{"sex", "female"}}), "person");
-  const int64_t vcase = created(police.call("POST", R + "victim_case",
-                                            {{"person", person},
-                                             {"registered_on", "2019-07-02"},
-                                             {"consent_share_with", {"shelter"}},
-                                             {"consent_given_by", "person"},
-                                             {"consent_recorded_on", "2019-07-02"}}),
-                                "victim case");
+  const int64_t vcase = consentingCase(police, {{"sex", "female"}});
   const int64_t referral = created(police.call("POST", R + "referral",
                                                {{"victim_case", vcase}, {"to_agency_type", "shelter"},
                                                 {"to_agency_id", shelter_agency}, {"sent_at", "2019-07-05T12:00:00Z"}}),
@@ -484,14 +495,7 @@ TEST_F(VictimsPath, DeadlinesThatPassOrComeNearAreNotifiedOnce) {
   Client police = user("inv", "police_investigator", police_agency);
   Client worker = user("cw", "case_worker", shelter_agency);
   const std::string R = "/api/v1/records/";
-  const int64_t person = created(police.call("POST", R + "person", {{"sex", "female"}}), "person");
-  const int64_t vcase = created(police.call("POST", R + "victim_case",
-                                            {{"person", person},
-                                             {"registered_on", "2019-07-02"},
-                                             {"consent_share_with", {"shelter"}},
-                                             {"consent_given_by", "person"},
-                                             {"consent_recorded_on", "2019-07-02"}}),
-                                "victim case");
+  const int64_t vcase = consentingCase(police, {{"sex", "female"}});
   auto iso = [](std::chrono::system_clock::time_point t) {
     const std::time_t secs = std::chrono::system_clock::to_time_t(t);
     std::tm tm{};
@@ -532,4 +536,48 @@ TEST_F(VictimsPath, DeadlinesThatPassOrComeNearAreNotifiedOnce) {
   }
   EXPECT_EQ(deadline_notes, 2);
   EXPECT_EQ(police.call("GET", "/api/v1/notifications").json()["unread"], 0);  // the sender does not answer it
+}
+
+// Notification e-mail (issue 27): with a relay configured, a referral is also e-mailed to the
+// receiving agency's people who have an address - the message, the referral's number and a link,
+// and nothing of the person.
+TEST_F(VictimsPath, AReferralIsEMailedWithoutPersonalData) {
+  const int64_t police_agency = agency("Special police", "special_police");
+  const int64_t shelter_agency = agency("Shelter NGO", "shelter");
+  Client police = user("inv", "police_investigator", police_agency);
+  Client worker = user("cw", "case_worker", shelter_agency);
+  int64_t cw = 0;
+  const Json users = admin_.call("GET", "/api/v1/users").json();
+  for (const auto& u : users["items"])
+    if (u["login"] == "cw") cw = u["id"];
+  const std::string email_url = "/api/v1/users/" + std::to_string(cw) + "/email";
+  EXPECT_EQ(admin_.call("PUT", email_url, {{"email", "cw@shelter\r\nBcc: x@example.az"}}).status, 422);
+  EXPECT_EQ(worker.call("PUT", email_url, {{"email", "me@example.az"}}).status, 403);  // administrators only
+  auto set = admin_.call("PUT", email_url, {{"email", "cw@shelter.example.az"}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.json()["email"], "cw@shelter.example.az");
+  const std::string R = "/api/v1/records/";
+  const int64_t vcase = consentingCase(police, {{"last_name", "Poçtova"}, {"sex", "female"}});
+  const int64_t referral = created(police.call("POST", R + "referral",
+                                               {{"victim_case", vcase}, {"to_agency_type", "shelter"},
+                                                {"to_agency_id", shelter_agency}, {"sent_at", "2019-07-05T12:00:00Z"}}),
+                                   "referral");
+  ASSERT_TRUE(sink_.waitFor(1)) << "no e-mail reached the relay";
+  const auto m = sink_.messages()[0];
+  EXPECT_EQ(m.to, "<cw@shelter.example.az>");
+  EXPECT_EQ(m.from, "<palermo@example.az>");
+  const std::string encoded = m.data.substr(m.data.find("\r\n\r\n") + 4);
+  std::string body(encoded.size(), '\0');
+  std::size_t len = 0;
+  ASSERT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(body.data()), body.size(), encoded.data(), encoded.size(),
+                              "\r\n", &len, nullptr, sodium_base64_VARIANT_ORIGINAL),
+            0);
+  body.resize(len);
+  EXPECT_NE(body.find("Qurumunuza yönləndirmə daxil olub"), std::string::npos) << body;
+  EXPECT_NE(body.find("https://palermo.example.az/records/referral/" + std::to_string(referral)), std::string::npos)
+      << body;
+  EXPECT_EQ(body.find("Poçtova"), std::string::npos);
+  EXPECT_EQ(m.data.find("Poçtova"), std::string::npos);
+  EXPECT_EQ(body.find("2019"), std::string::npos) << body;  // not even the case's dates
+  EXPECT_EQ(sink_.messages().size(), 1U);  // the police and users without an address get none
 }

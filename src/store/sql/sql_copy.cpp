@@ -36,7 +36,7 @@ const std::vector<Table>& tables() {
         {"roles", K::Text}, {"must_change_password", K::Int}, {"active", K::Int}, {"failed_logins", K::Int},
         {"locked_until", K::Int}, {"created_at", K::Int}, {"password_changed_at", K::Int}, {"agency_id", K::Int},
         {"totp_secret", K::Blob}, {"totp_enabled", K::Int}, {"totp_last_step", K::Int}, {"pending_roles", K::Text},
-        {"pending_by", K::Int}, {"pending_at", K::Int}}},
+        {"pending_by", K::Int}, {"pending_at", K::Int}, {"email", K::Text}}},
       {"sessions", "token_hash",
        {{"token_hash", K::Text}, {"user_id", K::Int}, {"csrf_token", K::Text}, {"created_at", K::Int},
         {"last_seen_at", K::Int}, {"expires_at", K::Int}, {"user_agent", K::Text}}},
@@ -75,6 +75,9 @@ const std::vector<Table>& tables() {
       {"notifications", "id",
        {{"id", K::Int}, {"user_id", K::Int}, {"kind", K::Text}, {"record_type", K::Text}, {"record_id", K::Int},
         {"actor", K::Int}, {"created_at", K::Int}, {"read_at", K::Int}}},
+      {"email_outbox", "id",
+       {{"id", K::Int}, {"to_address", K::Text}, {"subject", K::Text}, {"body", K::Text}, {"created_at", K::Int},
+        {"sent_at", K::Int}, {"attempts", K::Int}, {"next_attempt_at", K::Int}, {"last_error", K::Text}}},
   };
   return kTables;
 }

@@ -471,6 +471,15 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
             "?)")
           .bindAll(n.user_id, n.kind, m.type, id, m.actor, m.at)
           .run();
+    for (const auto& n : m.notifications) {
+      if (n.email.to.empty()) continue;
+      // The engine wrote "{record_id}" where a new record's number goes.
+      EmailDraft e = n.email;
+      for (auto* text : {&e.subject, &e.body})
+        for (auto at = text->find("{record_id}"); at != std::string::npos; at = text->find("{record_id}", at))
+          text->replace(at, 11, std::to_string(id));
+      queueEmailIn(db, e, m.at);
+    }
     appendAuditIn(db, m.audit, id, m.at);
     result.record = *selectRecord(db, id);
     return result;

@@ -37,7 +37,7 @@ std::vector<std::string> splitRoles(const std::string& s) {
 constexpr const char* kUserColumns =
     "id, login, display_name, password_hash, roles, must_change_password, active, failed_logins, locked_until, "
     "created_at, password_changed_at, agency_id, totp_secret, totp_enabled, totp_last_step, pending_roles, pending_by, "
-    "pending_at";
+    "pending_at, email";
 
 UserRow readUser(const Stmt& s) {
   UserRow u;
@@ -59,6 +59,7 @@ UserRow readUser(const Stmt& s) {
   u.pending_roles = splitRoles(s.text(15));
   u.pending_by = s.int64(16);
   u.pending_at = s.int64(17);
+  u.email = s.text(18);
   return u;
 }
 
@@ -632,7 +633,7 @@ std::vector<NotificationRow> SqlStore::notificationsOf(int64_t user_id, bool unr
     s.bind(i++, static_cast<int64_t>(limit));
     std::vector<NotificationRow> out;
     while (s.step())
-      out.push_back({s.int64(0), s.int64(1), s.text(2), s.text(3), s.int64(4), s.int64(5), s.int64(6), s.int64(7)});
+      out.push_back({s.int64(0), s.int64(1), s.text(2), s.text(3), s.int64(4), s.int64(5), s.int64(6), s.int64(7), {}});
     return out;
   });
 }
@@ -641,6 +642,58 @@ int64_t SqlStore::unreadNotifications(int64_t user_id) {
   return selectOne("SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
                    [](const Stmt& s) { return s.int64(0); }, user_id)
       .value_or(0);
+}
+
+namespace {
+
+void queueEmail(Db& db, const EmailDraft& e, int64_t at) {
+  if (e.to.empty()) return;
+  db.prepare("INSERT INTO email_outbox(to_address, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)")
+      .bindAll(e.to, e.subject, e.body, at, at)
+      .run();
+}
+
+}  // namespace
+
+void SqlStore::queueEmailIn(Db& db, const EmailDraft& e, int64_t at) { queueEmail(db, e, at); }
+
+std::vector<EmailRow> SqlStore::emailsDue(int64_t now_ms, int limit) {
+  return selectAll(
+      "SELECT id, to_address, subject, body, created_at, sent_at, attempts, next_attempt_at, last_error FROM "
+      "email_outbox WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+      [](const Stmt& s) {
+        return EmailRow{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5),
+                        static_cast<int>(s.int64(6)), s.int64(7), s.text(8)};
+      },
+      now_ms, static_cast<int64_t>(limit));
+}
+
+void SqlStore::markEmailSent(int64_t id, int64_t at) {
+  write<int>([&](Db& db) {
+    db.prepare("UPDATE email_outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?")
+        .bindAll(at, id)
+        .run();
+    return 0;
+  });
+}
+
+void SqlStore::markEmailFailed(int64_t id, const std::string& error, int64_t next_attempt_at) {
+  write<int>([&](Db& db) {
+    db.prepare("UPDATE email_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
+        .bindAll(error.substr(0, 500), next_attempt_at, id)
+        .run();
+    return 0;
+  });
+}
+
+void SqlStore::setUserEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) {
+  write<int>([&](Db& db) {
+    db.prepare("UPDATE users SET email = ? WHERE id = ?").bindAll(email, user_id).run();
+    appendAuditIn(db, audit, user_id, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+    return 0;
+  });
 }
 
 int64_t SqlStore::addNotifications(const std::vector<NotificationRow>& rows) {
@@ -656,6 +709,7 @@ int64_t SqlStore::addNotifications(const std::vector<NotificationRow>& rows) {
             "0, ?)")
           .bindAll(n.user_id, n.kind, n.record_type, n.record_id, n.created_at)
           .run();
+      queueEmail(db, n.email, n.created_at);
       ++added;
     }
     return added;

@@ -174,9 +174,15 @@ class SqlStore : public Store {
                                                int limit) override;
   int64_t unreadNotifications(int64_t user_id) override;
   int64_t addNotifications(const std::vector<NotificationRow>& rows) override;
+  std::vector<EmailRow> emailsDue(int64_t now_ms, int limit) override;
+  void markEmailSent(int64_t id, int64_t at) override;
+  void markEmailFailed(int64_t id, const std::string& error, int64_t next_attempt_at) override;
+  void setUserEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) override;
   int64_t markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids, int64_t at) override;
 
   void copyTo(Store& target, const std::function<void(const std::string&, int64_t)>& progress) override;
+  // Puts an e-mail in the outbox within a write (sql_records.cpp: a record's notifications).
+  static void queueEmailIn(Db& db, const EmailDraft& e, int64_t at);
 
  protected:
   // `max_readers`: at most this many read connections (0: as many as threads ask for).

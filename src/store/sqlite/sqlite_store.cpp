@@ -235,6 +235,21 @@ CREATE TABLE notifications (
 ) STRICT;
 CREATE INDEX notifications_of_user ON notifications(user_id, id);
 )SQL"},
+      {15, "e-mail of notifications", R"SQL(
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE TABLE email_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  to_address TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX email_outbox_due ON email_outbox(sent_at, next_attempt_at);
+)SQL"},
   };
 }
 
