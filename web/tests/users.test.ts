@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api';
 import { LANGS, translator } from '../src/i18n';
 import { errorMessage } from '../src/messages';
-import { approvalBar, changedRoles, pendingNote, pendingRoles } from '../src/pages/admin/Users';
+import { approvalBar, changedEmail, changedRoles, pendingNote, pendingRoles, plausibleEmail, shownEmail } from '../src/pages/admin/Users';
 
 // The two-person rule on the Users page: roles with identity access wait for a second administrator.
 const az = translator('az');
@@ -78,5 +78,40 @@ describe('problems of the two-person rule', () => {
     expect(errorMessage(e, en)).toBe('You asked for these roles; another administrator must approve them.');
     expect(errorMessage(e, az)).toBe('Bu rolları siz istəmisiniz; onları başqa administrator təsdiq etməlidir.');
     expect(errorMessage(new ApiError({ status: 409, code: 'user.no_pending_roles' }), translator('ru'))).toMatch(/^У этого пользователя нет ролей/);
+  });
+});
+
+describe('the e-mail address', () => {
+  it('the list shows it, or a dash when there is none', () => {
+    expect(shownEmail({ email: 'leyla@example.az' })).toBe('leyla@example.az');
+    expect(shownEmail({ email: '' })).toBe('—');
+    expect(shownEmail({})).toBe('—');
+  });
+
+  it('takes what the server takes (notify::plausibleAddress), and none', () => {
+    for (const a of ['leyla@example.az', 'a.b-c+d@mail.gov.az', '  leyla@example.az ', ''])
+      expect(plausibleEmail(a), a).toBe(true);
+    for (const a of ['not an address', 'leyla', '@example.az', 'leyla@', 'leyla@example', 'a@b@c.az', 'ley la@example.az',
+      'leyla@exam,ple.az', '<leyla@example.az>', 'leylâ@example.az', `${'a'.repeat(250)}@b.az`])
+      expect(plausibleEmail(a), a).toBe(false);
+  });
+
+  it('the edit form sends the trimmed address only when it changed; "" clears it', () => {
+    expect(changedEmail('leyla@example.az', ' leyla@example.az ')).toBeUndefined();
+    expect(changedEmail(undefined, '')).toBeUndefined();
+    expect(changedEmail('', '  ')).toBeUndefined();
+    expect(changedEmail('', ' new@example.az')).toBe('new@example.az');
+    expect(changedEmail('leyla@example.az', '')).toBe('');
+  });
+
+  it.each(LANGS)('%s words the help and the refusal', (lang) => {
+    const t = translator(lang);
+    expect(t('users.email_hint')).toMatch(/\S/);
+    expect(t('users.email_saved', { login: 'leyla', email: 'leyla@example.az' })).toContain('leyla@example.az');
+  });
+
+  it('in Azerbaijani', () => {
+    expect(az('users.email')).toBe('E-poçt ünvanı');
+    expect(az('users.email_format')).toBe('Bu, e-poçt ünvanı deyil (məsələn, ad@example.az).');
   });
 });

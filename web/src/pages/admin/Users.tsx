@@ -1,5 +1,7 @@
 // Users: create (login, name, agency, roles checked against the agency's type), change roles,
-// agency and the active flag, reset the second factor. The one-time password is shown once.
+// agency and the active flag, set the e-mail address, reset the second factor. The one-time
+// password is shown once. The e-mail address (PUT /users/{id}/email) is where the user's
+// notifications are also sent; messages hold no personal data (docs/records.md, "Notifications").
 // The two-person rule: roles with identity access an administrator gives wait, as the user's
 // pending_roles, until another administrator approves them (either may reject them).
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -9,6 +11,7 @@ import { ErrorAlert, Loading, Page } from '../../components/Page';
 import { fieldErrors } from '../../components/RecordForm';
 import type { MessageKey, Translate } from '../../i18n';
 import { useI18n } from '../../i18n/context';
+import { errorMessage } from '../../messages';
 import { label } from '../../meta';
 import { useAgencies, useLoad, useSession } from '../../session';
 
@@ -19,6 +22,37 @@ export interface UserRow extends User {
   pending_roles?: string[];
   /** The administrator who asked for them (0: none pending). */
   pending_by?: number;
+  /** Where the user's notifications are also e-mailed ('' or absent: nowhere). */
+  email?: string;
+}
+
+/** The user's e-mail address as the list shows it: "—" when none. */
+export function shownEmail(u: Pick<UserRow, 'email'>): string {
+  return u.email?.trim() || '—';
+}
+
+/**
+ * Whether the server would take `address` (trimmed) as an e-mail address: its check
+ * (notify::plausibleAddress), so that a new user's address is refused at the field before the user
+ * is created. The empty address (none) is fine.
+ */
+export function plausibleEmail(address: string): boolean {
+  const a = address.trim();
+  if (a === '') return true;
+  if (a.length > 254) return false;
+  const at = a.indexOf('@');
+  if (at <= 0 || at + 1 >= a.length || a.indexOf('@', at + 1) !== -1) return false;
+  for (const ch of a) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c <= 0x20 || c >= 0x7f || '<>,;"\\'.includes(ch)) return false;
+  }
+  return a.indexOf('.', at) !== -1;
+}
+
+/** The address the edit form sends (trimmed), or undefined when it is the one the user has. */
+export function changedEmail(start: string | undefined, typed: string): string | undefined {
+  const next = typed.trim();
+  return next === (start ?? '').trim() ? undefined : next;
 }
 
 /** The roles a user awaits (none when the server sent none). */
@@ -61,6 +95,42 @@ interface Notice {
   login: string;
   roles: string[];
   pending: string[];
+  /** The e-mail address saved ('' when cleared), or undefined when it did not change. */
+  email?: string;
+}
+
+/** The words of the e-mail field's errors: the server's code `format` in the user's language. */
+function emailWord(t: Translate) {
+  return (code: string) => (code === 'format' ? t('users.email_format') : undefined);
+}
+
+/** The e-mail field (label, help, error at the field), the same on the create and edit forms. */
+function EmailField({ id, value, errors, onInput, inputRef }: {
+  id: string;
+  value: string;
+  errors: string[];
+  onInput: (value: string) => void;
+  inputRef?: { current: HTMLInputElement | null };
+}) {
+  const { t } = useI18n();
+  return (
+    <div class={errors.length ? 'field field-invalid' : 'field'}>
+      <label for={id}>{t('users.email')}</label>
+      <p class="field-hint" id={`${id}-hint`}>{t('users.email_hint')}</p>
+      {errors.length > 0 && <p class="field-error" id={`${id}-error`} data-testid="email-error">{errors.join(' ')}</p>}
+      <input
+        id={id}
+        ref={inputRef}
+        type="email"
+        autoComplete="off"
+        spellcheck={false}
+        value={value}
+        aria-invalid={errors.length ? true : undefined}
+        aria-describedby={errors.length ? `${id}-hint ${id}-error` : `${id}-hint`}
+        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
+      />
+    </div>
+  );
 }
 
 export function Users() {
@@ -72,8 +142,13 @@ export function Users() {
   const [name, setName] = useState('');
   const [agency, setAgency] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
+  const [email, setEmail] = useState('');
+  const [emailError, setEmailError] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
-  const [created, setCreated] = useState<{ login: string; password: string; pending: string[] } | undefined>(undefined);
+  const [created, setCreated] = useState<
+    { login: string; password: string; pending: string[]; email: string; emailFailed?: string } | undefined
+  >(undefined);
+  const newEmailRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState<number | undefined>(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
@@ -117,6 +192,13 @@ export function Users() {
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          // A bad address is refused before the user is created (the server's own check).
+          if (!plausibleEmail(email)) {
+            setEmailError(t('users.email_format'));
+            newEmailRef.current?.focus();
+            return;
+          }
+          setEmailError(undefined);
           setBusy(true);
           setError(undefined);
           setCreated(undefined);
@@ -127,10 +209,22 @@ export function Users() {
               agency_id: agency ? Number(agency) : undefined,
               roles,
             });
-            setCreated({ login: u.login, password: u.one_time_password, pending: pendingRoles(u) });
+            // The address is a second request: the user exists even when it fails (the one-time
+            // password is shown all the same, with why the address was not saved).
+            const address = email.trim();
+            let emailFailed: string | undefined;
+            if (address) {
+              try {
+                await api.request<UserRow>('PUT', `/users/${u.id}/email`, { email: address });
+              } catch (err) {
+                emailFailed = fieldErrors(err, 'email', t, emailWord(t)).join(' ') || errorMessage(err, t);
+              }
+            }
+            setCreated({ login: u.login, password: u.one_time_password, pending: pendingRoles(u), email: address, emailFailed });
             setLogin('');
             setName('');
             setRoles([]);
+            setEmail('');
             list.reload();
           } catch (err) {
             setError(err);
@@ -148,6 +242,12 @@ export function Users() {
             </p>
             <p class="small">{t('users.one_time_hint')}</p>
             {created.pending.length > 0 && <p data-testid="created-pending">{pendingNote({ pending_roles: created.pending }, roleLabel, t)}</p>}
+            {created.email && !created.emailFailed && <p data-testid="created-email">{t('users.created_email', { email: created.email })}</p>}
+          </Alert>
+        )}
+        {created?.emailFailed && (
+          <Alert kind="error">
+            <p data-testid="created-email-failed">{t('users.email_not_saved', { login: created.login, reason: created.emailFailed })}</p>
           </Alert>
         )}
         {error !== undefined && !(error instanceof ApiError && error.errors.length) && <ErrorAlert error={error} />}
@@ -162,6 +262,7 @@ export function Users() {
           {fe('display_name').length > 0 && <p class="field-error">{fe('display_name').join(' ')}</p>}
           <input id="user-name" type="text" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
         </div>
+        <EmailField id="user-email" value={email} errors={emailError ? [emailError] : []} onInput={setEmail} inputRef={newEmailRef} />
         <div class={fe('agency_id').length ? 'field field-invalid' : 'field'}>
           <label for="user-agency">{t('users.agency')}</label>
           {fe('agency_id').length > 0 && <p class="field-error">{fe('agency_id').join(' ')}</p>}
@@ -207,6 +308,11 @@ export function Users() {
         <div ref={noticeRef} tabIndex={-1}>
           <Alert kind="success">
             <p data-testid="users-notice">{t(notice.key, { login: notice.login, roles: notice.roles.map(roleLabel).join(', ') })}</p>
+            {notice.email !== undefined && (
+              <p data-testid="email-notice">
+                {notice.email ? t('users.email_saved', { login: notice.login, email: notice.email }) : t('users.email_cleared', { login: notice.login })}
+              </p>
+            )}
             {notice.pending.length > 0 && <p data-testid="saved-pending">{pendingNote({ pending_roles: notice.pending }, roleLabel, t)}</p>}
           </Alert>
         </div>
@@ -219,6 +325,7 @@ export function Users() {
                 <th scope="col">{t('users.login')}</th>
                 <th scope="col">{t('users.display_name')}</th>
                 <th scope="col">{t('users.agency')}</th>
+                <th scope="col">{t('users.email')}</th>
                 <th scope="col">{t('users.roles')}</th>
                 <th scope="col">{t('users.status')}</th>
                 <th scope="col"><span class="visually-hidden">{t('users.edit')}</span></th>
@@ -230,10 +337,10 @@ export function Users() {
                   <EditUser
                     key={u.id}
                     u={u}
-                    onDone={(saved) => {
+                    onDone={(saved, email) => {
                       setEditing(undefined);
                       setDecisionError(undefined);
-                      setNotice(saved && { key: 'users.saved', login: saved.login, roles: [], pending: pendingRoles(saved) });
+                      setNotice(saved && { key: 'users.saved', login: saved.login, roles: [], pending: pendingRoles(saved), email });
                       list.reload();
                     }}
                   />
@@ -242,6 +349,7 @@ export function Users() {
                     <td>{u.login}</td>
                     <td>{u.display_name}</td>
                     <td>{agencies.find((a) => a.id === u.agency_id)?.name ?? '—'}</td>
+                    <td data-testid="user-email">{shownEmail(u)}</td>
                     <td>
                       {u.roles.map(roleLabel).join(', ')}
                       {pendingRoles(u).length > 0 && (
@@ -327,7 +435,7 @@ function PendingRoles({
   );
 }
 
-function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow) => void }) {
+function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow, email?: string) => void }) {
   const { t, lang } = useI18n();
   const { meta } = useSession();
   const agencies = useAgencies();
@@ -336,21 +444,39 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow) => void
   const [roles, setRoles] = useState<string[]>(start);
   const [agency, setAgency] = useState(String(u.agency_id || ''));
   const [active, setActive] = useState(u.active);
+  const [email, setEmail] = useState(u.email ?? '');
   const [error, setError] = useState<unknown>(undefined);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const emailErrors = fieldErrors(error, 'email', t, emailWord(t));
+  // A refused address takes the focus, where its error is.
+  useEffect(() => {
+    if (emailErrors.length) emailRef.current?.focus();
+  }, [error]);
   return (
     <tr>
-      <td colSpan={6}>
+      <td colSpan={7}>
         <form
           class="panel"
+          noValidate
           onSubmit={async (e) => {
             e.preventDefault();
+            setError(undefined);
+            const nextEmail = changedEmail(u.email, email);
+            const nextRoles = changedRoles(start, roles);
+            const accessChanged = nextRoles !== undefined || agency !== String(u.agency_id || '') || active !== u.active;
             try {
-              const saved = await api.request<UserRow>('PATCH', `/users/${u.id}`, {
-                roles: changedRoles(start, roles),
-                agency_id: agency ? Number(agency) : null,
-                active,
-              });
-              onDone(saved);
+              let saved: UserRow | undefined;
+              // The address first: when it is refused, nothing else has changed yet.
+              if (nextEmail !== undefined) saved = await api.request<UserRow>('PUT', `/users/${u.id}/email`, { email: nextEmail });
+              // Only the address changed: no access change to record.
+              if (accessChanged || nextEmail === undefined) {
+                saved = await api.request<UserRow>('PATCH', `/users/${u.id}`, {
+                  roles: nextRoles,
+                  agency_id: agency ? Number(agency) : null,
+                  active,
+                });
+              }
+              onDone(saved, nextEmail);
             } catch (err) {
               setError(err);
             }
@@ -358,7 +484,8 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow) => void
         >
           <h3>{u.login}</h3>
           <ErrorAlert error={error} />
-          {error instanceof ApiError && error.errors.map((x) => <p class="field-error" key={x.field + x.code}>{x.message}</p>)}
+          {error instanceof ApiError &&
+            error.errors.filter((x) => x.field !== 'email').map((x) => <p class="field-error" key={x.field + x.code}>{x.message}</p>)}
           <div class="field">
             <label for={`edit-agency-${u.id}`}>{t('users.agency')}</label>
             <select id={`edit-agency-${u.id}`} value={agency} onChange={(e) => setAgency((e.currentTarget as HTMLSelectElement).value)}>
@@ -380,6 +507,7 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow) => void
               ))}
             </div>
           </fieldset>
+          <EmailField id={`edit-email-${u.id}`} value={email} errors={emailErrors} onInput={setEmail} inputRef={emailRef} />
           <label class="check">
             <input type="checkbox" checked={active} onChange={(e) => setActive((e.currentTarget as HTMLInputElement).checked)} /> {t('users.active')}
           </label>
