@@ -1094,7 +1094,9 @@ int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
           const int64_t due_ms = (*from + d.within_seconds) * 1000;
           std::string kind;
           if (due_ms > since_ms && due_ms <= now_ms) kind = "deadline_passed:" + d.name;
-          else if (due_ms > since_ms + kDay * 1000 && due_ms <= now_ms + kDay * 1000) kind = "deadline_near:" + d.name;
+          // "Near" only for deadlines longer than a day: a 24-hour one is near from its first moment.
+          else if (d.within_seconds > kDay && due_ms > since_ms + kDay * 1000 && due_ms <= now_ms + kDay * 1000)
+            kind = "deadline_near:" + d.name;
           if (kind.empty()) continue;
           if (!users) {
             users = store_.listUsers();

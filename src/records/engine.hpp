@@ -113,7 +113,7 @@ class RecordService {
   // Deadline reminders (docs/records.md, "Notifications"): the people who are to act on a record
   // (the deadline's permission, the record within their reach, the agency the deadline names) are
   // told once when its deadline passes in (since, now] ("deadline_passed:<name>") and once when it
-  // comes within a day ("deadline_near:<name>"). Only crossings in the window: an old backlog is
+  // comes within a day ("deadline_near:<name>"; deadlines longer than a day only). Only crossings in the window: an old backlog is
   // the task list's, not a flood of messages. Returns how many notifications were written.
   int64_t remindDeadlines(int64_t since_ms, int64_t now_ms);
   // Notifications are also e-mailed (to users with an address) when set: `base_url` for links.
