@@ -325,9 +325,9 @@ export function Users() {
                 <th scope="col">{t('users.login')}</th>
                 <th scope="col">{t('users.display_name')}</th>
                 <th scope="col">{t('users.agency')}</th>
-                <th scope="col">{t('users.email')}</th>
                 <th scope="col">{t('users.roles')}</th>
                 <th scope="col">{t('users.status')}</th>
+                <th scope="col">{t('users.email')}</th>
                 <th scope="col"><span class="visually-hidden">{t('users.edit')}</span></th>
               </tr>
             </thead>
@@ -349,7 +349,6 @@ export function Users() {
                     <td>{u.login}</td>
                     <td>{u.display_name}</td>
                     <td>{agencies.find((a) => a.id === u.agency_id)?.name ?? '—'}</td>
-                    <td data-testid="user-email">{shownEmail(u)}</td>
                     <td>
                       {u.roles.map(roleLabel).join(', ')}
                       {pendingRoles(u).length > 0 && (
@@ -366,6 +365,7 @@ export function Users() {
                       {!u.active ? t('users.inactive') : u.must_change_password ? t('users.pending') : t('users.active')}
                       {u.totp_enabled ? ` · ${t('users.totp_on')}` : ''}
                     </td>
+                    <td data-testid="user-email">{shownEmail(u)}</td>
                     <td>
                       {u.id !== me.id && (
                         <button type="button" class="link-button" onClick={() => setEditing(u.id)}>
