@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/log.hpp"
+#include "notify/smtp.hpp"
 #include "records/schema.hpp"
 
 namespace palermo::admin {
@@ -45,6 +46,16 @@ std::optional<AgencyRow> AdminService::agency(int64_t id) {
   cache_loaded_at_ = now;
   auto it = agency_cache_.find(id);
   return it == agency_cache_.end() ? std::nullopt : std::optional<AgencyRow>(it->second);
+}
+
+UserRow AdminService::setEmail(int64_t by_user, int64_t user_id, const std::string& email) {
+  if (!email.empty() && !notify::plausibleAddress(email))
+    throw Problem::validation({{"email", "format", "is not an e-mail address (name@example.az)"}});
+  auto user = store_.findUserById(user_id);
+  if (!user) throw Problem::notFound("There is no such user.");
+  store_.setUserEmail(user_id, email, AuditDraft{by_user, "user.email", "user", user_id, {{"set", !email.empty()}}});
+  user->email = email;
+  return *user;
 }
 
 AgencyRow AdminService::createAgency(int64_t by_user, const AgencyRow& a) {

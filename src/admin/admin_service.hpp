@@ -63,8 +63,9 @@ class AdminService {
   // Validates (name unique, type one of the agency types); audited as agency.create. Throws
   // Problem (422 naming every field at fault).
   AgencyRow createAgency(int64_t by_user, const AgencyRow& agency);
-
-  [[nodiscard]] Store& store() const { return store_; }
+  // A user's e-mail address (notifications are also sent there; "" for none), audited as
+  // user.email (whether one is set, not the address). 422 naming `email` for a bad address.
+  UserRow setEmail(int64_t by_user, int64_t user_id, const std::string& email);
 
   // ---- users
   [[nodiscard]] std::vector<UserRow> users();

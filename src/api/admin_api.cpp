@@ -11,7 +11,6 @@
 #include "admin/admin_service.hpp"
 #include "api/app.hpp"
 #include "api/common.hpp"
-#include "notify/smtp.hpp"
 #include "records/engine.hpp"
 
 namespace palermo::api {
@@ -134,16 +133,7 @@ void registerUserRoutes(http::Router& r, AppContext& ctx) {
     const Json body = req.jsonBody();
     if (!body.is_object() || !body.contains("email") || !body["email"].is_string())
       throw Problem::validation({{"email", "required", "give the address, or \"\" for none"}});
-    const std::string email = body["email"].get<std::string>();
-    if (!email.empty() && !notify::plausibleAddress(email))
-      throw Problem::validation({{"email", "format", "is not an e-mail address (name@example.az)"}});
-    auto user = ctx.admin.users();
-    const auto it = std::find_if(user.begin(), user.end(), [id](const UserRow& u) { return u.id == id; });
-    if (it == user.end()) throw Problem::notFound("There is no such user.");
-    ctx.admin.store().setUserEmail(id, email, AuditDraft{p.user.id, "user.email", "user", id, {{"set", !email.empty()}}});
-    auto fresh = *it;
-    fresh.email = email;
-    return Response::json(200, userJson(fresh));
+    return Response::json(200, userJson(ctx.admin.setEmail(p.user.id, id, body["email"].get<std::string>())));
   });
 
   // The two-person rule: another administrator approves (or either rejects) the identity roles

@@ -104,32 +104,7 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
     } catch (const std::exception&) {
       throw Problem::validation({{"before", "type", "before and limit are whole numbers"}});
     }
-    if (limit < 1 || limit > 200) throw Problem::validation({{"limit", "range", "must be 1 to 200"}});
-    Json items = Json::array();
-    for (const auto& n : svc.store().notificationsOf(p.user.id, unread_only, before, limit)) {
-      Json item = {{"id", n.id},           {"kind", n.kind},           {"record_type", n.record_type},
-                   {"record_id", n.record_id}, {"created_at", n.created_at}, {"read", n.read_at != 0}};
-      if (const auto* type = svc.schema().type(n.record_type)) {
-        item["record_type_label"] = type->label.toJson();
-        for (const auto& rule : type->notify)
-          if (rule.name == n.kind) item["message"] = rule.message.toJson();
-        // Deadline reminders: "deadline_passed:<deadline>" / "deadline_near:<deadline>".
-        const auto colon = n.kind.find(':');
-        const std::string what = n.kind.substr(0, colon);
-        if (colon != std::string::npos && (what == "deadline_passed" || what == "deadline_near"))
-          for (const auto& d : type->deadlines)
-            if (d.name == n.kind.substr(colon + 1)) {
-              const bool passed = what == "deadline_passed";
-              item["message"] = {
-                  {"az", (passed ? "Müddət keçib: " : "Müddətin bitməsinə bir gündən az qalıb: ") + d.label.az},
-                  {"en", (passed ? "Deadline passed: " : "Deadline within a day: ") + d.label.en},
-                  {"ru", (passed ? "Срок истёк: " : "До конца срока меньше суток: ") + d.label.ru}};
-            }
-      }
-      items.push_back(std::move(item));
-    }
-    Json body = {{"items", items}, {"unread", svc.store().unreadNotifications(p.user.id)}};
-    if (!items.empty() && static_cast<int>(items.size()) == limit) body["next_before"] = items.back()["id"];
+    Json body = svc.notifications(p.user.id, unread_only, before, limit);
     auto res = Response::json(200, body);
     res.set("Cache-Control", "no-store");
     return res;
@@ -149,8 +124,7 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
         ids.push_back(id.get<int64_t>());
       }
     }
-    const int64_t changed = svc.store().markNotificationsRead(p.user.id, ids, nowMillis());
-    return Response::json(200, {{"marked", changed}, {"unread", svc.store().unreadNotifications(p.user.id)}});
+    return Response::json(200, svc.markNotificationsRead(p.user.id, ids));
   });
 
   // Bulk export of case facts (CSV or JSON lines), with the list's filters; needs the export

@@ -956,6 +956,13 @@ RecordService::Export RecordService::exportRecords(const Actor& actor, const std
 
 namespace {
 
+// The message of a deadline reminder ("deadline_passed:<name>" / "deadline_near:<name>").
+Translated deadlineMessage(const Deadline& d, bool passed) {
+  return {(passed ? "Müddət keçib: " : "Müddətin bitməsinə bir gündən az qalıb: ") + d.label.az,
+          (passed ? "Deadline passed: " : "Deadline within a day: ") + d.label.en,
+          (passed ? "Срок истёк: " : "До конца срока меньше суток: ") + d.label.ru};
+}
+
 // Unix seconds of a date ("YYYY-MM-DD", midnight UTC) or RFC 3339 date-time; nullopt if neither.
 std::optional<int64_t> instantOf(const Json& v) {
   if (!v.is_string()) return std::nullopt;
@@ -1111,10 +1118,7 @@ int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
             const Actor a = Actor::of(schema_, u.id, u.roles, u.agency_id, regions[u.agency_id]);
             if (!a.may(name, "read") || (!d.permission.empty() && !a.may(d.permission))) continue;
             if (!store_.recordVisible(r.id, a.visibility(name, now_ms))) continue;
-            const bool passed = kind.rfind("deadline_passed:", 0) == 0;
-            const Translated message{(passed ? "Müddət keçib: " : "Müddətin bitməsinə bir gündən az qalıb: ") + d.label.az,
-                                     (passed ? "Deadline passed: " : "Deadline within a day: ") + d.label.en,
-                                     (passed ? "Срок истёк: " : "До конца срока меньше суток: ") + d.label.ru};
+            const Translated message = deadlineMessage(d, kind.rfind("deadline_passed:", 0) == 0);
             out.push_back({0, u.id, kind, name, r.id, 0, now_ms, 0, emailFor(u, message, type, r.id)});
           }
         }
@@ -1124,6 +1128,35 @@ int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
     }
   }
   return store_.addNotifications(out);
+}
+
+Json RecordService::notifications(int64_t user_id, bool unread_only, int64_t before_id, int limit) {
+  if (limit < 1 || limit > 200) throw Problem::validation({{"limit", "range", "must be 1 to 200"}});
+  Json items = Json::array();
+  for (const auto& n : store_.notificationsOf(user_id, unread_only, before_id, limit)) {
+    Json item = {{"id", n.id},           {"kind", n.kind},           {"record_type", n.record_type},
+                 {"record_id", n.record_id}, {"created_at", n.created_at}, {"read", n.read_at != 0}};
+    if (const auto* type = schema_.type(n.record_type)) {
+      item["record_type_label"] = type->label.toJson();
+      for (const auto& rule : type->notify)
+        if (rule.name == n.kind) item["message"] = rule.message.toJson();
+      // Deadline reminders: "deadline_passed:<deadline>" / "deadline_near:<deadline>".
+      const auto colon = n.kind.find(':');
+      const std::string what = n.kind.substr(0, colon);
+      if (colon != std::string::npos && (what == "deadline_passed" || what == "deadline_near"))
+        for (const auto& d : type->deadlines)
+          if (d.name == n.kind.substr(colon + 1)) item["message"] = deadlineMessage(d, what == "deadline_passed").toJson();
+    }
+    items.push_back(std::move(item));
+  }
+  Json body = {{"items", items}, {"unread", store_.unreadNotifications(user_id)}};
+  if (!items.empty() && static_cast<int>(items.size()) == limit) body["next_before"] = items.back()["id"];
+  return body;
+}
+
+Json RecordService::markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids) {
+  const int64_t changed = store_.markNotificationsRead(user_id, ids, nowMs());
+  return {{"marked", changed}, {"unread", store_.unreadNotifications(user_id)}};
 }
 
 Json RecordService::stateOnFromHistory(const RecordType& type, const std::vector<HistoryEntry>& history,

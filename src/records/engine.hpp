@@ -116,6 +116,10 @@ class RecordService {
   // comes within a day ("deadline_near:<name>"; deadlines longer than a day only). Only crossings in the window: an old backlog is
   // the task list's, not a flood of messages. Returns how many notifications were written.
   int64_t remindDeadlines(int64_t since_ms, int64_t now_ms);
+  // The user's notifications, newest first, with each rule's message (GET /api/v1/notifications),
+  // and marking them read (ids empty: all of the user's): {marked, unread}.
+  Json notifications(int64_t user_id, bool unread_only, int64_t before_id, int limit);
+  Json markNotificationsRead(int64_t user_id, const std::vector<int64_t>& ids);
   // Notifications are also e-mailed (to users with an address) when set: `base_url` for links.
   void setMail(bool enabled, std::string base_url) {
     mail_enabled_ = enabled;
