@@ -225,10 +225,8 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
 type Common = Record<string, unknown> & { id: string };
 
 /** An agency id field: a choice of agencies ("name (region)"), narrowed by the agency type chosen beside it. */
-function AgencySelect({ common, field, value, onChange, siblings }: { common: Common; field: FieldDef; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> | undefined }) {
-  const { t, lang } = useI18n();
-  const agencies = useAgencies();
-  const options = agencyOptions(agencies, value, siblings?.[agencyTypeField(field.name)], lang);
+/** A select of record-less ids (agencies, colleagues): a number, or nothing for the empty choice. */
+function IdSelect({ common, value, onChange, empty, options }: { common: Common; value: unknown; onChange: (v: unknown) => void; empty: string; options: Array<{ value: string | number; label: string }> }) {
   return (
     <select
       {...common}
@@ -238,7 +236,7 @@ function AgencySelect({ common, field, value, onChange, siblings }: { common: Co
         onChange(v ? Number(v) : undefined);
       }}
     >
-      <option value="">{t('form.choose')}</option>
+      <option value="">{empty}</option>
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}
@@ -248,28 +246,19 @@ function AgencySelect({ common, field, value, onChange, siblings }: { common: Co
   );
 }
 
+function AgencySelect({ common, field, value, onChange, siblings }: { common: Common; field: FieldDef; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> | undefined }) {
+  const { t, lang } = useI18n();
+  const agencies = useAgencies();
+  const options = agencyOptions(agencies, value, siblings?.[agencyTypeField(field.name)], lang);
+  return <IdSelect common={common} value={value} onChange={onChange} empty={t('form.choose')} options={options} />;
+}
+
 /** A user id field: a choice of the signed-in user's colleagues, by name; empty for nobody. */
 function UserSelect({ common, value, onChange }: { common: Common; value: unknown; onChange: (v: unknown) => void }) {
   const { t, lang } = useI18n();
   const colleagues = useColleagues();
   const options = colleagueOptions(colleagues, value, lang);
-  return (
-    <select
-      {...common}
-      value={typeof value === 'number' ? String(value) : ''}
-      onChange={(e) => {
-        const v = (e.currentTarget as HTMLSelectElement).value;
-        onChange(v ? Number(v) : undefined);
-      }}
-    >
-      <option value="">{t('form.nobody')}</option>
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  );
+  return <IdSelect common={common} value={value} onChange={onChange} empty={t('form.nobody')} options={options} />;
 }
 
 /** An attachment: the stored file (name, size, a link to its content) and a file chooser to replace it. */
