@@ -6,12 +6,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PALERMO_SETUP_TESTS=1
 
+# Each stage's wall time, printed at the end (CI must stay well under its 90 minutes).
+timings=()
+stage=""
+stage_started=$(date +%s)
+section() {  # section <title>: ends the previous stage's clock and starts the next
+  local now
+  now=$(date +%s)
+  [[ -n "$stage" ]] && timings+=("$(printf '%5d s  %s' $((now - stage_started)) "$stage")")
+  stage=$1
+  stage_started=$now
+  echo "== $1"
+}
+
+section "release build (set-up, server, benchmarks)"
+
 # 1. Release build (the binary the browser tests and benchmarks use), warnings as errors.
 # The server (e2e, OpenAPI) and the benchmarks; the tests run in the sanitizer build below.
 PALERMO_BUILD_TARGETS="palermo palermo_sqlite_reference palermo_stats_bench palermo_linkage_bench palermo_ctdc_bench" \
   PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON" bash scripts/setup.sh
 
 # 2. Sanitizer build of the unit and integration tests.
+section "sanitizer build of the tests"
 PALERMO_BUILD_DIR=build-asan PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON -DPALERMO_SANITIZE=ON -DPALERMO_BENCH=OFF" \
   bash scripts/setup.sh
 
@@ -33,7 +49,7 @@ pg_stop_on_exit "$pg_dir"
 run_ctest() {  # run_ctest <label> [VAR=value ...]
   local label=$1
   shift
-  echo "== unit and integration tests on $label (ASan + UBSan)"
+  section "unit and integration tests on $label (ASan + UBSan)"
   local ctest_log
   ctest_log=$(mktemp)
   set +e
@@ -50,7 +66,7 @@ run_ctest() {  # run_ctest <label> [VAR=value ...]
 run_ctest SQLite PALERMO_TEST_BACKEND=sqlite
 run_ctest PostgreSQL PALERMO_TEST_BACKEND=postgres
 
-echo "== fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-6} s; long runs: bash bench/fuzz.sh)"
+section "fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-6} s; long runs: bash bench/fuzz.sh)"
 log=$(mktemp)
 set +e
 FUZZ_SECONDS=${FUZZ_SECONDS:-6} bash scripts/fuzz.sh 2>&1 | tee "$log"
@@ -59,17 +75,17 @@ p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log" | tail -1
 f=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed/\2/p' "$log" | tail -1)
 if [[ -z "$p" ]]; then count 0 1; else count "$p" "$f"; fi
 
-echo "== CTDC file: k-anonymity over 100,000 made-up victims, checked from the output (bench/README.md)"
+section "CTDC file: k-anonymity over 100,000 made-up victims, checked from the output (bench/README.md)"
 if build/palermo_ctdc_bench --victims 100000; then count 1 0; else count 0 1; fi
 
-echo "== TLS as a scanner sees it (testssl against the server's TLS listener; bench/tls_check.sh)"
+section "TLS as a scanner sees it (testssl against the server's TLS listener; bench/tls_check.sh)"
 if bash bench/tls_check.sh; then count 1 0; else count 0 1; fi
 
-echo "== deployment samples (nginx -t, systemd-analyze verify)"
+section "deployment samples (nginx -t, systemd-analyze verify)"
 if bash scripts/check-deploy.sh; then count 1 0; else count 0 1; fi
 
 if [[ -f web/package.json ]]; then
-  echo "== web unit tests (vitest)"
+  section "web unit tests (vitest)"
   log=$(mktemp)
   set +e
   (cd web && NO_COLOR=1 npm run --silent test) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | tee "$log"
@@ -80,7 +96,7 @@ if [[ -f web/package.json ]]; then
   count "${p:-0}" "${f:-0}"
   if [[ $rc != 0 && -z "$f" ]]; then count 0 1; fi
 
-  echo "== OpenAPI documents generated from schema/ and the test fixture schema (npm validator)"
+  section "OpenAPI documents generated from schema/ and the test fixture schema (npm validator)"
   for dir in schema tests/fixtures/schema; do
     set +e
     build/palermo openapi --set schema.dir="$dir" > "$log.openapi.json" &&
@@ -90,7 +106,7 @@ if [[ -f web/package.json ]]; then
     if [[ $rc == 0 ]]; then count 1 0; else count 0 1; fi
   done
 
-  echo "== browser end-to-end tests (Chromium, real server)"
+  section "browser end-to-end tests (Chromium, real server)"
   set +e
   bash scripts/e2e.sh 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
@@ -101,6 +117,9 @@ if [[ -f web/package.json ]]; then
   if [[ $rc != 0 && "${f:-0}" == 0 ]]; then count 0 1; fi
 fi
 
+section "end"
+echo "time per stage:"
+printf '%s\n' "${timings[@]}"
 echo
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -31,6 +31,7 @@
 
 #include "auth/totp.hpp"
 #include "core/json.hpp"
+#include "support/template_cache.hpp"
 #include "support/test_database.hpp"
 
 namespace palermo::test {
@@ -418,16 +419,38 @@ class Administrators {
 // The national demo imported by the CLI into a fresh directory, a first administrator, and a
 // server over it with the product schema, rules and indicators: the setting of the tests over
 // the demo dataset. Throws when any step fails.
+// Puts what `palermo demo` imports into `dir` (the key file, and the SQLite file or on PostgreSQL a
+// database). The demo is imported once per binary, schema, rules and backend into a template that
+// is then copied: importing it takes about two minutes under the sanitizers, copying it a second.
+inline void copyDemoInto(const std::filesystem::path& dir, const std::string& settings) {
+  namespace fs = std::filesystem;
+  const auto tmp = fs::temp_directory_path();
+  const std::string prefix = "palermo-cli-demo-" + testBackendName() + "-";
+  const auto tpl = tmp / (prefix + templateKey(PALERMO_BINARY));
+  FileLock lock(tmp / "palermo-cli-demo.lock");
+  if (!fs::exists(tpl / "ready") || (usePostgres() && !pgDatabaseExists(tpl))) {
+    for (const auto& e : fs::directory_iterator(tmp))  // earlier builds' templates are never used again
+      if (e.is_directory() && e.path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(e.path());
+    fs::create_directories(tpl);
+    auto [code, out] = runCli("demo --data-dir " + tpl.string() + settings);
+    if (code != 0) throw std::runtime_error("demo import failed: " + out);
+    std::ofstream(tpl / "ready") << "imported\n";
+  }
+  for (const auto& e : fs::directory_iterator(tpl)) {
+    const auto name = e.path().filename().string();
+    if (name == "ready" || name == "palermo.db-shm") continue;
+    fs::copy(e.path(), dir / name, fs::copy_options::recursive);
+  }
+  copyTestDatabase(tpl, dir);
+}
+
 class DemoServer {
  public:
   // `with_demo` false: the same setting over an empty database (the product schema's own tests).
   explicit DemoServer(const std::string& prefix, bool with_demo = true) : dir(makeTempDir(prefix)) {
     const std::string src = PALERMO_SOURCE_DIR;
     const std::string schema = "schema.dir=" + src + "/schema", rules = "rules.dir=" + src + "/rules";
-    if (with_demo) {
-      auto [demo_code, demo_out] = runCli("demo --data-dir " + dir.string() + " --set " + schema + " --set " + rules);
-      if (demo_code != 0) throw std::runtime_error("demo import failed: " + demo_out);
-    }
+    if (with_demo) copyDemoInto(dir, " --set " + schema + " --set " + rules);
     auto [code, out] = runCli("user add --data-dir " + dir.string() +
                               " --set security.password_cost=min --login admin --display-name Admin --role admin");
     std::smatch m;

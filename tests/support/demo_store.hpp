@@ -23,6 +23,7 @@
 #include "records/schema.hpp"
 #include "rules/rulebook.hpp"
 #include "store/store.hpp"
+#include "support/template_cache.hpp"
 #include "support/test_database.hpp"
 
 namespace palermo::test {
@@ -37,47 +38,8 @@ inline const records::Schema& productSchema() {
 }
 
 // What the imported demo depends on: this test program (its code: generator, engine, stores)
-// and the schema and rules it reads. A change to any gives another key, so another template.
-inline std::string demoTemplateKey() {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  auto mix = [&h](const std::string& s) {
-    for (unsigned char ch : s) h = (h ^ ch) * 1099511628211ULL;
-  };
-  struct stat st {};
-  if (::stat("/proc/self/exe", &st) == 0)
-    mix(std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
-  for (const char* sub : {"/schema", "/rules"}) {
-    std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(PALERMO_SOURCE_DIR) + sub))
-      if (e.is_regular_file()) files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      std::ifstream in(f, std::ios::binary);
-      mix(f.string());
-      mix(std::string(std::istreambuf_iterator<char>(in), {}));
-    }
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-// Holds an exclusive lock on a file for its lifetime (across the test processes ctest runs
-// in parallel; the kernel releases it if a process dies).
-class FileLock {
- public:
-  explicit FileLock(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_CREAT | O_RDWR, 0600)) {
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_;
-};
+// and the schema and rules it reads.
+inline std::string demoTemplateKey() { return templateKey("/proc/self/exe"); }
 
 class DemoStore : public ::testing::Test {
  protected:

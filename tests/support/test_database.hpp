@@ -69,19 +69,43 @@ inline void pgCreateDatabase(const std::string& name, const std::string& from_te
   pgRun("", "CREATE DATABASE " + name + (from_template.empty() ? "" : " TEMPLATE " + from_template));
 }
 
+// The PostgreSQL databases this process created for test directories.
+struct CreatedDatabases {
+  std::mutex mu;
+  std::set<std::string> names;
+};
+inline CreatedDatabases& createdDatabases() {
+  static CreatedDatabases c;
+  return c;
+}
+
 // The database URL for a test directory; on PostgreSQL the database is created (empty) the first
 // time this process asks for it.
 inline std::string testDatabaseUrl(const std::filesystem::path& dir) {
   if (!usePostgres()) return "sqlite:" + (dir / "palermo.db").string();
   const std::string name = pgDatabaseName(dir);
-  static std::mutex mu;
-  static std::set<std::string> created;
-  std::lock_guard lock(mu);
-  if (!created.count(name)) {
+  auto& created = createdDatabases();
+  std::lock_guard lock(created.mu);
+  if (!created.names.count(name)) {
     pgCreateDatabase(name);
-    created.insert(name);
+    created.names.insert(name);
   }
   return "postgres:" + pgAdminConninfo() + " dbname=" + name;
+}
+
+// On PostgreSQL, gives a test directory a database copied from another directory's (a template
+// no one is connected to); testDatabaseUrl then hands out that copy.
+inline void copyTestDatabase(const std::filesystem::path& from, const std::filesystem::path& dir) {
+  if (!usePostgres()) return;
+  const std::string name = pgDatabaseName(dir);
+  auto& created = createdDatabases();
+  std::lock_guard lock(created.mu);
+  pgCreateDatabase(name, pgDatabaseName(from));
+  created.names.insert(name);
+}
+
+inline bool pgDatabaseExists(const std::filesystem::path& dir) {
+  return !pgRun("", "SELECT 1 FROM pg_database WHERE datname = '" + pgDatabaseName(dir) + "'").empty();
 }
 
 // Raw access to what a server in `dir` stored (the server must be stopped).
