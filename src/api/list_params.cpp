@@ -40,6 +40,7 @@ records::ListParams listParams(const http::Request& req, std::string* format) {
       continue;
     }
     if (key == "q") p.name_query = value;
+    else if (key == "words") p.words = value;
     else if (key == "sort") {
       p.descending = !value.empty() && value[0] == '-';
       p.sort_field = p.descending ? value.substr(1) : value;

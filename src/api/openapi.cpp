@@ -43,6 +43,7 @@ Json fieldJson(const FieldDef& f) {
   if (!f.accept.empty()) j["accept"] = f.accept;
   if (f.max_bytes) j["max_bytes"] = f.max_bytes;
   if (f.name_search) j["name_search"] = true;
+  if (f.word_search) j["word_search"] = true;
   if (f.computed) j["computed"] = {{"function", f.computed->function}, {"args", f.computed->args}};
   return j;
 }
@@ -358,6 +359,9 @@ class OpenApiBuilder {
                               {"total", {{"type", "integer"}}}}}};
   Json list_params = Json::array({
       param("q", "query", {{"type", "string"}}, false, "name search, tolerant of spelling and script"),
+      param("words", "query", {{"type", "string"}, {"maxLength", 200}}, false,
+            "words, or their first letters (3 or more), of the fields marked word_search; any script, case and "
+            "accents"),
       param("sort", "query", {{"type", "string"}}, false, "field to sort by; '-' in front for descending"),
       param("cursor", "query", {{"type", "string"}}, false, "next_cursor of the previous page"),
       param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size"),
@@ -567,6 +571,13 @@ class OpenApiBuilder {
       param("limit", "query", integer, false, "1..500, default 100")};
   op("/api/v1/audit", "get", "audit", "The audit log, newest first (administrators)", "administration", Json(), "200",
      anyObject);
+  paths["/api/v1/search"]["parameters"] = {
+      param("q", "query", {{"type", "string"}, {"maxLength", 200}}, true,
+            "words or their first letters (3 or more); persons' names for roles that read identities"),
+      param("per_type", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 50}}, false, "hits a type (5)")};
+  op("/api/v1/search", "get", "search",
+     "One search over the record types one may read: titles' words, and persons' names for identity roles",
+     "records", Json(), "200", anyObject);
   paths["/api/v1/exports/{type}"]["parameters"] = {
       param("type", "path", str, true, "record type"),
       param("format", "query", {{"type", "string"}, {"enum", {"csv", "jsonl"}}}, false, "csv (default) or jsonl")};

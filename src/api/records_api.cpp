@@ -3,6 +3,7 @@
 // and /api/v1/openapi.json. The engine (records::RecordService) does the work.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <sstream>
 
@@ -89,6 +90,21 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
     if (result.total >= 0) body["total"] = result.total;
     auto res = Response::json(200, body);
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
+
+  // The global search box: records by the words of their titles (numbers, names of places and
+  // bodies) and, for roles that may read identities, persons by name.
+  r.get("/api/v1/search", [&ctx, &svc](Request& req) {
+    auto p = requireUser(ctx.auth, req);
+    int per_type = 5;
+    if (const auto v = req.queryParam("per_type"); !v.empty()) {
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), per_type);
+      if (ec != std::errc() || end != v.data() + v.size())
+        throw Problem::validation({{"per_type", "integer", "must be an integer"}});
+    }
+    auto res = Response::json(200, Json{{"results", svc.search(actorFor(ctx, p), req.queryParam("q"), per_type)}});
     res.set("Cache-Control", "no-store");
     return res;
   });

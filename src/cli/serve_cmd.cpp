@@ -120,7 +120,7 @@ int runServe(const Config& config, bool print_routes = false) {
   // since the last look; the first look starts from now (a backlog is the task list's).
   std::jthread reminders;
   if (config.deadline_check_seconds > 0)
-    reminders = std::jthread([&records, every = config.deadline_check_seconds](const std::stop_token& stop) {
+    reminders = std::jthread([&records, &returns_service, every = config.deadline_check_seconds](const std::stop_token& stop) {
       std::mutex mu;
       std::condition_variable_any wake;
       int64_t since = auth::systemClock() * 1000;
@@ -134,7 +134,7 @@ int runServe(const Config& config, bool print_routes = false) {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
         try {
-          const int64_t told = records.remindDeadlines(since, now);
+          const int64_t told = records.remindDeadlines(since, now) + returns_service.remindDue(records, since, now);
           if (told > 0) log::info("notifications.deadlines", {{"written", told}});
           since = now;
         } catch (const std::exception& e) {

@@ -245,6 +245,31 @@ bool isUserField(const std::string& name) {
 
 std::vector<std::string> RecordService::nameTokens(const std::string& text) { return text::searchTokens(text); }
 
+// The word index of a word_search field: each folded word's beginnings of 3 to kWordPrefix
+// letters ("Yardım Mərkəzi" -> w:yar, w:yard, ..., w:mer, ...), so that a picker finds a record
+// by any word or the start of one, the same on every backend (an exact match on stored terms).
+// Non-identity text only, so the terms are plain (the record's data is no more secret); name
+// terms are keyed hashes (hex), never starting with "w:".
+namespace {
+constexpr std::size_t kWordPrefix = 12;
+constexpr std::size_t kWordMin = 3;
+constexpr std::size_t kWordsPerField = 40;
+}  // namespace
+
+std::vector<std::string> RecordService::wordTerms(const RecordType& type, const Json& data) {
+  std::vector<std::string> out;
+  for (const auto& f : type.fields) {
+    if (!f.word_search || !data.contains(f.name) || !data[f.name].is_string()) continue;
+    auto tokens = text::searchTokens(data[f.name].get<std::string>());
+    if (tokens.size() > kWordsPerField) tokens.resize(kWordsPerField);
+    for (const auto& t : tokens)
+      for (std::size_t n = kWordMin; n <= std::min(t.size(), kWordPrefix); ++n) out.push_back("w:" + t.substr(0, n));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<std::string> RecordService::nameTerms(const std::string& text) const {
   std::vector<std::string> out;
   for (const auto& t : nameTokens(text)) out.push_back(keyedHashHex("name:" + t, keys_.indexKey()).substr(0, 32));
@@ -256,15 +281,20 @@ std::vector<std::string> RecordService::nameTerms(const std::string& text) const
 // active). Never the writer; each user once per rule.
 EmailDraft RecordService::emailFor(const UserRow& user, const Translated& message, const RecordType& type,
                                   int64_t record_id) const {
+  // A new record's number is known only when the store writes it: it fills "{record_id}" in.
+  const std::string number = record_id ? std::to_string(record_id) : std::string("{record_id}");
+  return emailAbout(user, message, type.label.az + " / " + type.label.en + " / " + type.label.ru + " № " + number,
+                    "/records/" + type.name + "/" + number);
+}
+
+EmailDraft RecordService::emailAbout(const UserRow& user, const Translated& message, const std::string& what,
+                                     const std::string& path) const {
   if (!mail_enabled_ || user.email.empty()) return {};
   EmailDraft e;
   e.to = user.email;
-  // A new record's number is known only when the store writes it: it fills "{record_id}" in.
-  const std::string number = record_id ? std::to_string(record_id) : std::string("{record_id}");
   e.subject = "Palermo: " + (message.az.empty() ? message.en : message.az);
-  e.body = message.az + "\n" + message.en + "\n" + message.ru + "\n\n" + type.label.az + " / " + type.label.en +
-           " / " + type.label.ru + " № " + number + "\n";
-  if (!mail_base_url_.empty()) e.body += mail_base_url_ + "/records/" + type.name + "/" + number + "\n";
+  e.body = message.az + "\n" + message.en + "\n" + message.ru + "\n\n" + what + "\n";
+  if (!mail_base_url_.empty()) e.body += mail_base_url_ + path + "\n";
   e.body +=
       "\n-- \nPalermo. Bu məktubu sistem göndərib; məktubda şəxsi məlumat yoxdur. / Sent by the system; it holds no "
       "personal data. / Письмо отправлено системой; в нём нет персональных данных.\n";
@@ -342,6 +372,7 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
       m.terms.insert(m.terms.end(), terms.begin(), terms.end());
     }
   }
+  for (auto& w : wordTerms(type, after)) m.terms.push_back(std::move(w));
   if (m.identity_changed || m.kind == RecordMutation::Kind::Create) {
     const std::string plain = identity_after.empty() ? std::string() : identity_after.dump();
     if (!plain.empty()) {
@@ -834,6 +865,19 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
   // identities (a statistics role cannot probe names).
   if (!p.name_query.empty() && !actor.may(type.name, "read_identity"))
     errors.push_back({"q", "identity", "name search needs access to identities"});
+  std::vector<std::string> word_terms;
+  if (!p.words.empty()) {
+    const bool searchable = std::any_of(type.fields.begin(), type.fields.end(), [](const FieldDef& f) { return f.word_search; });
+    if (!searchable) {
+      errors.push_back({"words", "not_searchable", "no field of " + typeName + " is searched by its words"});
+    } else if (p.words.size() > 200) {
+      errors.push_back({"words", "max_length", "must be at most 200 characters"});
+    } else {
+      for (const auto& t : text::searchTokens(p.words))
+        if (t.size() >= kWordMin) word_terms.push_back("w:" + t.substr(0, kWordPrefix));
+      if (word_terms.empty()) errors.push_back({"words", "min_length", "needs a word of at least 3 letters or digits"});
+    }
+  }
   ListCursor cursor;
   if (!p.cursor.empty() && !decodeListCursor(p.cursor, cursor))
     errors.push_back({"cursor", "invalid", "is not a cursor this server gave out"});
@@ -842,6 +886,7 @@ ListResult RecordService::list(const Actor& actor, const std::string& typeName, 
     q.terms = nameTerms(p.name_query);
     if (q.terms.empty()) return {};
   }
+  q.terms.insert(q.terms.end(), word_terms.begin(), word_terms.end());
   q.sort_field = p.sort_field;
   q.descending = p.descending;
   q.after_value = cursor.value;
@@ -952,6 +997,51 @@ RecordService::Export RecordService::exportRecords(const Actor& actor, const std
                                      {"include_deleted", p.include_deleted}}},
                      nowMs());
   return out;
+}
+
+Json RecordService::search(const Actor& actor, const std::string& text, int per_type) {
+  std::vector<FieldError> errors;
+  if (text.size() > 200) {
+    errors.push_back({"q", "max_length", "must be at most 200 characters"});
+  } else {
+    const auto tokens = text::searchTokens(text);
+    if (std::none_of(tokens.begin(), tokens.end(), [](const std::string& t) { return t.size() >= kWordMin; }))
+      errors.push_back({"q", "min_length", "needs a word of at least 3 letters or digits"});
+  }
+  if (per_type < 1 || per_type > 50) errors.push_back({"per_type", "range", "must be between 1 and 50"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  Json results = Json::array();
+  for (const auto& [name, type] : schema_.types) {
+    if (!actor.may(name, "read")) continue;
+    const bool words = std::any_of(type.fields.begin(), type.fields.end(), [](const FieldDef& f) { return f.word_search; });
+    const bool names = actor.may(name, "read_identity") &&
+                       std::any_of(type.fields.begin(), type.fields.end(), [](const FieldDef& f) { return f.name_search; });
+    std::set<int64_t> seen;
+    auto run = [&](ListParams p, const char* match) {
+      p.limit = per_type;
+      if (!type.title_field.empty()) p.fields = {type.title_field};
+      auto page = list(actor, name, p);
+      for (const auto& item : page.items) {
+        const int64_t id = item["id"].get<int64_t>();
+        if (!seen.insert(id).second) continue;
+        Json hit = {{"type", name}, {"id", id}, {"match", match}};
+        if (!type.title_field.empty() && item["data"].contains(type.title_field)) hit["title"] = item["data"][type.title_field];
+        results.push_back(std::move(hit));
+      }
+      if (!page.next_cursor.empty() && !results.empty()) results.back()["more"] = true;
+    };
+    if (words) {
+      ListParams p;
+      p.words = text;
+      run(std::move(p), "words");
+    }
+    if (names) {
+      ListParams p;
+      p.name_query = text;
+      run(std::move(p), "name");
+    }
+  }
+  return results;
 }
 
 namespace {
@@ -1130,6 +1220,21 @@ int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
   return store_.addNotifications(out);
 }
 
+Translated returnReminderMessage(const RecordType& type, const std::string& kind) {
+  const auto colon = kind.find(':');
+  if (colon == std::string::npos) return {};
+  const std::string what = kind.substr(0, colon), period = kind.substr(colon + 1);
+  if (what == "return_near")
+    return {"Bu gün hesabatın son günüdür: " + type.label.az + " (" + period + ")",
+            "Today is the last day for the return: " + type.label.en + " (" + period + ")",
+            "Сегодня последний день сдачи отчёта: " + type.label.ru + " (" + period + ")"};
+  if (what == "return_due")
+    return {"Hesabatın müddəti keçib: " + type.label.az + " (" + period + ")",
+            "The return is overdue: " + type.label.en + " (" + period + ")",
+            "Срок сдачи отчёта истёк: " + type.label.ru + " (" + period + ")"};
+  return {};
+}
+
 Json RecordService::notifications(int64_t user_id, bool unread_only, int64_t before_id, int limit) {
   if (limit < 1 || limit > 200) throw Problem::validation({{"limit", "range", "must be 1 to 200"}});
   Json items = Json::array();
@@ -1146,6 +1251,10 @@ Json RecordService::notifications(int64_t user_id, bool unread_only, int64_t bef
       if (colon != std::string::npos && (what == "deadline_passed" || what == "deadline_near"))
         for (const auto& d : type->deadlines)
           if (d.name == n.kind.substr(colon + 1)) item["message"] = deadlineMessage(d, what == "deadline_passed").toJson();
+      if (what == "return_due" || what == "return_near") {
+        item["message"] = returnReminderMessage(*type, n.kind).toJson();
+        item["link"] = "/returns";
+      }
     }
     items.push_back(std::move(item));
   }

@@ -58,6 +58,7 @@ bool isUserField(const std::string& name);
 struct ListParams {
   std::vector<RecordFilter> filters;
   std::string name_query;          // tolerant name search over name_search fields
+  std::string words;               // words (or their beginnings) of the word_search fields
   std::string sort_field = "id";
   bool descending = false;
   std::string cursor;              // opaque, from a previous page
@@ -106,6 +107,10 @@ class RecordService {
   Json transition(const Actor& actor, const std::string& type, int64_t id, std::optional<int64_t> if_match,
                   const std::string& name, const Json& patch);
   ListResult list(const Actor& actor, const std::string& type, const ListParams& params);
+  // One search box over every type the actor may read: the words of word_search fields and, for
+  // those who may read identities, the name search. Up to `per_type` hits a type, each
+  // {type, id, title, match: "words" | "name", more?}; no identity field is returned.
+  Json search(const Actor& actor, const std::string& text, int per_type);
   // The user's tasks: for every deadline the schema declares on a type the user may act on
   // (the deadline's permission), the records in its states, overdue first, with the due time.
   // At most `per_deadline` records each, with the totals.
@@ -128,6 +133,9 @@ class RecordService {
   // The e-mail telling `user` of a notification: the message in the three languages, the record's
   // type and number, a link; no field of the record. Empty when mail is off or the user has none.
   EmailDraft emailFor(const UserRow& user, const Translated& message, const RecordType& type, int64_t record_id) const;
+  // The same for what is not one record: `what` names it, `path` is the page to open ("/returns").
+  EmailDraft emailAbout(const UserRow& user, const Translated& message, const std::string& what,
+                        const std::string& path) const;
   // One identity field's value of each given record (absent ones left out), for a purpose-built
   // export such as the block list: the actor needs identity access to the type, and the caller
   // writes one audit entry for the whole export. Empty when the actor has no identity access.
@@ -183,6 +191,8 @@ class RecordService {
   // blind-index terms.
   static std::vector<std::string> nameTokens(const std::string& text);
   std::vector<std::string> nameTerms(const std::string& text) const;
+  // The plain word-index terms of a record's word_search fields ("w:" + a word's beginning).
+  static std::vector<std::string> wordTerms(const RecordType& type, const Json& data);
 
   // An import meeting a record again (docs/import.md, "Importing again"): the record's version,
   // whether it is deleted, and which of `values`' fields differ from it (identity fields are
@@ -263,6 +273,9 @@ bool contentMatchesMediaType(std::string_view media_type, std::string_view bytes
 // Fingerprint of a record type's stored shape (fields, types, sensitivity, value codes), kept
 // in the database to detect destructive schema changes at the next start.
 std::string shapeOf(const Schema& schema, const RecordType& type);
+// The message of a periodic-return reminder (returns::ReturnsService::remindDue), by its kind
+// "return_near:<period>" / "return_due:<period>"; empty texts for another kind.
+Translated returnReminderMessage(const RecordType& type, const std::string& kind);
 
 // A change between the stored shapes and the current schema that would lose or misplace data.
 struct DestructiveChange {

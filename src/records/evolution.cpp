@@ -27,6 +27,7 @@ std::string shapeOf(const Schema& schema, const RecordType& type) {
   for (const auto& f : type.fields) {
     if (f.computed) continue;  // recomputed at every write; nothing stored to lose
     Json d = {{"type", fieldTypeName(f.type)}, {"identity", f.sensitivity == Sensitivity::Identity}};
+    if (f.word_search) d["words"] = true;  // a change rebuilds the type's word index (prepare)
     if (!f.values.empty()) {
       Json codes = Json::array();
       if (const auto* list = schema.list(f.values))
@@ -37,6 +38,20 @@ std::string shapeOf(const Schema& schema, const RecordType& type) {
   }
   return Json{{"fields", fields}}.dump();
 }
+
+namespace {
+
+// The names of a stored shape's word_search fields.
+std::set<std::string> wordFields(const std::string& shape) {
+  std::set<std::string> out;
+  const Json j = Json::parse(shape, nullptr, false);
+  if (!j.is_object() || !j.contains("fields") || !j["fields"].is_object()) return out;
+  for (const auto& [name, d] : j["fields"].items())
+    if (d.is_object() && d.value("words", false)) out.insert(name);
+  return out;
+}
+
+}  // namespace
 
 std::string DestructiveChange::describe() const {
   switch (kind) {
@@ -312,6 +327,15 @@ RecordService::PrepareReport RecordService::prepare() {
       report.migrations_applied.push_back(m->id);
       log::info("schema.migration_applied", {{"migration", m->id}});
     }
+  }
+  // A word_search field added or removed: the type's stored records get their word terms now
+  // (records written from here on get them at every write).
+  for (const auto& [name, shape] : next) {
+    const auto stored = stored_shapes.find(name);
+    if (stored == stored_shapes.end() || wordFields(stored->second) == wordFields(shape)) continue;
+    const auto& type = schema_.types.at(name);
+    const auto n = store_.replaceWordTerms(name, [&type](const Json& data) { return wordTerms(type, data); });
+    log::info("schema.word_index_rebuilt", {{"type", name}, {"records", n}});
   }
   auto next_state = next;
   for (const auto& [id, m] : schema_.migrations) next_state[std::string(kMigrationKey) + id] = "applied";

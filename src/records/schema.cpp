@@ -670,7 +670,7 @@ std::optional<FieldDef> FileLoader::field(const YAML::Node& node, const std::str
                          "visible_if", "indexed",  "sensitivity", "name_search", "min",       "max",
                          "min_year",   "max_year", "min_length",  "max_length",  "pattern",   "pattern_message",
                          "scale",      "values",   "ref",         "accept",      "max_bytes", "computed",
-                         "visible_to_writer"},
+                         "visible_to_writer", "word_search"},
                   subject, 1);
   if (!o) return std::nullopt;
   FieldDef f;
@@ -682,6 +682,7 @@ std::optional<FieldDef> FileLoader::field(const YAML::Node& node, const std::str
   f.required = boolean(*o, "required", what).value_or(false);
   f.indexed = boolean(*o, "indexed", what).value_or(false);
   f.name_search = boolean(*o, "name_search", what).value_or(false);
+  f.word_search = boolean(*o, "word_search", what).value_or(false);
   f.visible_to_writer = boolean(*o, "visible_to_writer", what).value_or(false);
   if (auto s = string(*o, "sensitivity", what)) {
     auto it = std::find_if(kSensitivities.begin(), kSensitivities.end(), [&](const auto& p) { return p.second == *s; });
@@ -807,6 +808,14 @@ void FileLoader::fieldRules(FieldDef& f, const Object& o, const std::string& wha
       error(o.get("name_search")->line, "name_search applies to text fields only (" + what + ")");
     else if (f.sensitivity != Sensitivity::Identity)
       error(o.get("name_search")->line, what + " has name_search but is not 'sensitivity: identity'");
+  }
+  if (f.word_search) {
+    if (f.type != FieldType::Text)
+      error(o.get("word_search")->line, "word_search applies to text fields only (" + what + ")");
+    else if (f.sensitivity == Sensitivity::Identity)
+      error(o.get("word_search")->line,
+            what + " is 'sensitivity: identity': its words are searched with name_search (a keyed index), "
+                   "not word_search");
   }
   if (f.indexed) {
     if (f.sensitivity == Sensitivity::Identity)

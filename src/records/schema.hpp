@@ -99,6 +99,7 @@ struct FieldDef {
   Sensitivity sensitivity = Sensitivity::Case;
   bool indexed = false;     // filterable and sortable quickly
   bool name_search = false; // part of the tolerant name search (identity text fields)
+  bool word_search = false; // found by its words and their beginnings (non-identity text fields)
   // A reference the writer must be able to read: pointing at a record outside one's reach is
   // refused like a missing one (a focal point reports on its own body's measures only).
   bool visible_to_writer = false;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
@@ -220,6 +221,55 @@ Json ReturnsService::tasks(const records::Actor& actor, int64_t now_ms) {
                       {"items", items}});
   }
   return groups;
+}
+
+int64_t ReturnsService::remindDue(const records::RecordService& records, int64_t since_ms, int64_t now_ms) {
+  if (now_ms <= since_ms) return 0;
+  constexpr int64_t kDayMs = 86400000;
+  auto midnightMs = [](const std::string& day) {
+    std::tm tm{};
+    tm.tm_year = std::stoi(day.substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(day.substr(5, 2)) - 1;
+    tm.tm_mday = std::stoi(day.substr(8, 2));
+    return static_cast<int64_t>(timegm(&tm)) * 1000;
+  };
+  auto within = [&](int64_t t) { return t > since_ms && t <= now_ms; };
+  const std::string day = today(now_ms);
+  const int year = std::stoi(day.substr(0, 4));
+  std::optional<std::vector<UserRow>> users;
+  std::vector<NotificationRow> out;
+  for (const auto& [name, type] : schema_.types) {
+    if (!type.periodic_return) continue;
+    const auto& pr = *type.periodic_return;
+    // The periods whose last day to submit began, or ended, in the window.
+    std::vector<std::pair<std::string, std::string>> reminders;  // (period, kind)
+    for (const auto& p : periodsOf(pr.period, pr.since, std::max(pr.since / 10000, year - 2), year, day)) {
+      const int64_t last_day = midnightMs(plusDays(p.to, pr.due_days));
+      if (within(last_day + kDayMs)) reminders.emplace_back(p.code, "return_due:" + p.code);
+      else if (within(last_day)) reminders.emplace_back(p.code, "return_near:" + p.code);
+    }
+    if (reminders.empty()) continue;
+    const auto cells = returnsOf(store_, records::Actor::systemActor(), type, now_ms);
+    const auto agencies = expectedAgencies(schema_, store_, type, cells);
+    if (!users) users = store_.listUsers();
+    for (const auto& [period, kind] : reminders) {
+      const Translated message = records::returnReminderMessage(type, kind);
+      for (const auto& a : agencies) {
+        Cell c;
+        if (auto f = cells.find({a.id, period}); f != cells.end()) c = f->second;
+        if (settled(c.state)) continue;
+        for (const auto& u : *users) {
+          if (!u.active || u.agency_id != a.id) continue;
+          const auto actor = records::Actor::of(schema_, u.id, u.roles, u.agency_id, a.region);
+          if (!actor.may(name, "create") || !actor.may(name, "submit")) continue;
+          out.push_back({0, u.id, kind, name, c.id, 0, now_ms, 0,
+                         records.emailAbout(u, message, type.label.az + " / " + type.label.en + " / " + type.label.ru + " — " + period,
+                                            "/returns")});
+        }
+      }
+    }
+  }
+  return out.empty() ? 0 : store_.addNotifications(out);
 }
 
 }  // namespace palermo::returns

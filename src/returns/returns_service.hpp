@@ -17,6 +17,7 @@ class Store;
 }
 
 namespace palermo::records {
+class RecordService;
 struct Actor;
 struct Schema;
 struct RecordType;
@@ -41,6 +42,13 @@ class ReturnsService {
   // Task groups (the shape of GET /api/v1/tasks) for the actor's agency: periods past due whose
   // return is missing, still a draft or returned for correction.
   Json tasks(const records::Actor& actor, int64_t now_ms);
+
+  // Reminders to the people of an agency who submit a return (create and submit permission) of
+  // a period it still owes (missing, a draft, returned for correction): "return_near:<period>" as
+  // the period's last day to submit begins, "return_due:<period>" when that day is over; for the
+  // instants in (since, now], so each once from the serve loop; e-mailed through `records`.
+  // Returns how many notifications were written.
+  int64_t remindDue(const records::RecordService& records, int64_t since_ms, int64_t now_ms);
 
  private:
   const records::Schema& schema_;

@@ -581,6 +581,10 @@ class Store : public RecordStore, public AuthStore, public AttachmentStore, publ
   // Records the versions the first time the database is used with a key ring.
   virtual void initKeyVersions(int initial, int active) = 0;
   virtual ResealCounts resealAll(const ResealPlan& plan) = 0;
+  // Rewrites the plain word-index terms ("w:...") of every record of a type from its data (a
+  // word_search field was added or removed); the keyed name terms stay. Returns the records seen.
+  virtual int64_t replaceWordTerms(const std::string& type,
+                                   const std::function<std::vector<std::string>(const Json& data)>& terms) = 0;
 
   // Schema state: the last schema text applied per record type (for evolution checks).
   virtual std::map<std::string, std::string> schemaState() = 0;

@@ -581,3 +581,71 @@ TEST_F(VictimsPath, AReferralIsEMailedWithoutPersonalData) {
   EXPECT_EQ(body.find("2019"), std::string::npos) << body;  // not even the case's dates
   EXPECT_EQ(sink_.messages().size(), 1U);  // the police and users without an address get none
 }
+
+static std::string percentEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') out += static_cast<char>(c);
+    else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// The search box: a facility by a word of its name (any case, accents or none, the start of a
+// word), a case by its number, and persons by name only for those who may read identities. A
+// hotline operator (identity at its agency only) is not told of the police's persons.
+TEST_F(VictimsPath, TheSearchBoxFindsWhatEachRoleMayRead) {
+  const int64_t police_agency = agency("Xüsusi polis (axtarış)", "special_police");
+  Client police = user("police", "police_investigator", police_agency);
+  Client hotline = user("hotline", "hotline_operator", agency("Qaynar xətt (axtarış)", "hotline"));
+  const std::string R = "/api/v1/records/";
+  const int64_t facility = created(police.call("POST", R + "facility",
+                                               {{"name", "Yardım Mərkəzi Sumqayıt"}, {"facility_kind", "shelter"},
+                                                {"operated_by", "ngo"}, {"capacity", 4}}),
+                                   "facility");
+  const int64_t vcase = consentingCase(police, {{"first_name", "Gülnarə"}, {"last_name", "Axtarova"}, {"sex", "female"}});
+  const std::string case_url = R + "victim_case/" + std::to_string(vcase);
+  ASSERT_EQ(police.call("PATCH", case_url, {{"case_number", "XP-2026/0417"}}, {{"If-Match", v(police.call("GET", case_url))}}).status,
+            200);
+
+  auto hits = [](const HttpResult& r) {
+    std::set<std::pair<std::string, int64_t>> out;
+    EXPECT_EQ(r.status, 200) << r.body;
+    const Json body = r.status == 200 ? r.json() : Json::object();  // kept: the loop reads into it
+    if (r.status == 200)
+      for (const auto& h : body["results"]) out.emplace(h["type"].get<std::string>(), h["id"].get<int64_t>());
+    return out;
+  };
+  for (const char* q : {"Yardım", "yardim", "YARD", "mərkəzi sumqayit"})
+    EXPECT_TRUE(hits(police.call("GET", std::string("/api/v1/search?q=") + percentEncode(q))).count({"facility", facility})) << q;
+  // The picker's own list query finds it the same way.
+  auto listed = police.call("GET", R + "facility?words=" + percentEncode("yardım") + "&fields=name");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json()["items"].size(), 1U);
+  EXPECT_EQ(listed.json()["items"][0]["data"]["name"], "Yardım Mərkəzi Sumqayıt");
+  for (const char* number : {"XP-2026/0417", "0417", "xp 2026 0417"}) {
+    const auto by_number = police.call("GET", "/api/v1/search?q=" + percentEncode(number));
+    EXPECT_TRUE(hits(by_number).count({"victim_case", vcase})) << number << ": " << by_number.body;
+  }
+  // A person by name, for the police who may read identities; the answer names no one.
+  const auto by_name = police.call("GET", "/api/v1/search?q=" + percentEncode("gulnare axtarova"));
+  const auto found = hits(by_name);
+  EXPECT_TRUE(std::any_of(found.begin(), found.end(), [](const auto& h) { return h.first == "person"; })) << by_name.body;
+  EXPECT_EQ(by_name.body.find("Axtarova"), std::string::npos) << by_name.body;
+  // The hotline operator sees none of the police's records.
+  const auto theirs = hits(hotline.call("GET", "/api/v1/search?q=" + percentEncode("gulnare axtarova")));
+  EXPECT_TRUE(theirs.empty());
+  // Hostile and short queries: a clear error naming the parameter.
+  for (const std::string& q : std::vector<std::string>{"", "ab", std::string(201, 'a'), "%FF%FE"}) {
+    const auto r = police.call("GET", "/api/v1/search?q=" + q);
+    EXPECT_EQ(r.status, 422) << q << ": " << r.body;
+    EXPECT_NE(r.body.find("\"q\""), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(police.call("GET", "/api/v1/search?q=yardim&per_type=1000").status, 422);
+  EXPECT_EQ(police.call("GET", R + "referral?words=yardim").status, 422);  // a type without word fields
+  EXPECT_EQ(admin_.call("GET", "/api/v1/search?q=yardim").json()["results"].size(), 0U);  // administration only
+}

@@ -193,3 +193,53 @@ TEST_F(Evolution, NewDatabaseRecordsMigrationsAsAppliedWithoutChecks) {
   EXPECT_TRUE(report.migrations_applied.empty());
   EXPECT_EQ(store_->schemaState().count("migration:m_2026_11_thing_cleanup"), 1U);
 }
+
+// A field newly marked word_search: the records stored before find their words from the first
+// start with it; unmarked again, the words no longer find them.
+TEST_F(Evolution, AWordSearchFieldIndexesTheRecordsStoredBeforeIt) {
+  const Schema v1 = load({{"l.yaml", kList}, {"t.yaml", kV1}});
+  RecordService s1(v1, *store_, keys_);
+  s1.prepare();
+  const auto a = s1.create(admin_, "thing", {{"title", "Yardım Mərkəzi Bakı"}})["id"].get<int64_t>();
+  s1.create(admin_, "thing", {{"title", "Sığınacaq Gəncə"}});
+  ListParams p;
+  p.words = "yardım";
+  EXPECT_THROW(s1.list(admin_, "thing", p), Problem);  // no field is searched by words yet
+
+  const std::string marked = "type: thing\nlabel: {az: Əşya}\nfields:\n  - name: title\n    type: text\n"
+                             "    word_search: true\n    label: {az: Ad}\n" +
+                             kV1.substr(kV1.find("  - name: legacy"));
+  const Schema v2 = load({{"l.yaml", kList}, {"t.yaml", marked}});
+  RecordService s2(v2, *store_, keys_);
+  s2.prepare();
+  for (const char* words : {"yardım", "YARDIM", "yardim", "Yard", "mərk", "merkezi baki"}) {
+    p.words = words;
+    const auto found = s2.list(admin_, "thing", p).items;
+    ASSERT_EQ(found.size(), 1U) << words;
+    EXPECT_EQ(found[0]["id"], a) << words;
+  }
+  p.words = "yardım gəncə";  // every word must match
+  EXPECT_TRUE(s2.list(admin_, "thing", p).items.empty());
+  p.words = "ya";
+  try {
+    (void)s2.list(admin_, "thing", p);
+    ADD_FAILURE() << "a two-letter word search was accepted";
+  } catch (const Problem& e) {
+    ASSERT_EQ(e.errors().size(), 1U);
+    EXPECT_EQ(e.errors()[0].field, "words");
+    EXPECT_EQ(e.errors()[0].code, "min_length");
+  }
+  // A record written now is indexed as it is written; a change replaces its words.
+  const auto c = s2.create(admin_, "thing", {{"title", "Qaynar xətt 152"}})["id"].get<int64_t>();
+  p.words = "qaynar";
+  EXPECT_EQ(s2.list(admin_, "thing", p).items.size(), 1U);
+  s2.update(admin_, "thing", c, 1, {{"title", "Zəng mərkəzi"}});
+  EXPECT_TRUE(s2.list(admin_, "thing", p).items.empty());
+
+  RecordService(v1, *store_, keys_).prepare();  // unmarked: the word index of the type is emptied
+  RecordService s3(v2, *store_, keys_);
+  EXPECT_EQ(store_->replaceWordTerms("thing", [](const Json&) { return std::vector<std::string>{}; }), 3);
+  s3.prepare();  // the stored shape is v1's again: marking it rebuilds the index
+  p.words = "yardim";
+  EXPECT_EQ(s3.list(admin_, "thing", p).items.size(), 1U);
+}

@@ -15,6 +15,8 @@ export interface Notification {
   created_at: number;
   read: boolean;
   message: Label;
+  /** A page of the app when the notification is about no one record (a periodic return due). */
+  link?: string;
 }
 
 /** Body of GET /api/v1/notifications. */
@@ -35,7 +37,9 @@ export function notificationsPath(opts: { unread?: boolean; before?: number | un
 }
 
 /** Where a notification leads: its record's page. */
-export function notificationHref(n: Pick<Notification, 'record_type' | 'record_id'>): string {
+export function notificationHref(n: Pick<Notification, 'record_type' | 'record_id' | 'link'>): string {
+  // Only a path of this application: never another origin ("//host", "https:").
+  if (n.link && /^\/(?![/\\])/.test(n.link)) return n.link;
   return n.record_type === 'criminal_case' ? `/criminal-cases/${n.record_id}` : `/records/${n.record_type}/${n.record_id}`;
 }
 

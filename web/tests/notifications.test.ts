@@ -38,6 +38,10 @@ describe('notifications', () => {
     expect(notificationHref(n(1))).toBe('/records/referral/101');
     expect(notificationHref({ record_type: 'victim_case', record_id: 5 })).toBe('/records/victim_case/5');
     expect(notificationHref({ record_type: 'criminal_case', record_id: 5 })).toBe('/criminal-cases/5');
+    // A periodic return due: the returns page, and only ever a path of this application.
+    expect(notificationHref({ record_type: 'return_migration_monthly', record_id: 0, link: '/returns' })).toBe('/returns');
+    for (const link of ['//evil.example', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)'])
+      expect(notificationHref({ record_type: 'referral', record_id: 7, link })).toBe('/records/referral/7');
     expect(matchRoute('/notifications')).toEqual({ page: 'notifications' });
   });
   it('give their time (Unix milliseconds) as an instant', () => {

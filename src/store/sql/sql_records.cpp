@@ -806,6 +806,34 @@ void SqlStore::initKeyVersions(int initial, int active) {
   });
 }
 
+int64_t SqlStore::replaceWordTerms(const std::string& type,
+                                   const std::function<std::vector<std::string>(const Json& data)>& terms) {
+  int64_t seen = 0;
+  write([&](Db& db) {
+    seen = 0;
+    int64_t after = 0;
+    for (;;) {
+      std::vector<std::pair<int64_t, std::string>> batch;
+      {
+        auto s = db.prepare("SELECT id, data FROM records WHERE type = ? AND id > ? ORDER BY id LIMIT 1000");
+        s.bindAll(type, after);
+        while (s.step()) batch.emplace_back(s.int64(0), s.text(1));
+      }
+      if (batch.empty()) break;
+      for (const auto& [id, text] : batch) {
+        db.prepare("DELETE FROM record_terms WHERE record_id = ? AND substr(term, 1, 2) = 'w:'").bind(1, id).run();
+        for (const auto& term : terms(Json::parse(text)))
+          db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+              .bindAll(term, id)
+              .run();
+        ++seen;
+        after = id;
+      }
+    }
+  });
+  return seen;
+}
+
 ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
   ResealCounts counts;
   AuditHasher old_hasher = audit_hasher_;
@@ -828,7 +856,8 @@ ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
           std::vector<std::string> terms;
           const std::string resealed = plan.identity(type, id, sealed, terms);
           db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindAll(Blob{resealed}, id).run();
-          db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
+          // The keyed name terms; the plain word terms ("w:...") do not depend on the key.
+          db.prepare("DELETE FROM record_terms WHERE record_id = ? AND substr(term, 1, 2) <> 'w:'").bind(1, id).run();
           for (const auto& term : terms)
             db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .bindAll(term, id)

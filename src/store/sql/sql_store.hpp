@@ -82,6 +82,8 @@ class SqlStore : public Store {
   std::vector<AuditEntry> searchAudit(const AuditQuery& q) override;
   void initKeyVersions(int initial, int active) override;
   ResealCounts resealAll(const ResealPlan& plan) override;
+  int64_t replaceWordTerms(const std::string& type,
+                           const std::function<std::vector<std::string>(const Json& data)>& terms) override;
   std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) override;
   RecordPage listRecords(const RecordQuery& q) override;
   std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) override;

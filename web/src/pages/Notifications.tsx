@@ -117,7 +117,9 @@ export function Notifications() {
                 </p>
                 <p class="notification-meta">
                   <a href={notificationHref(n)} onClick={(e) => void open(e, n)}>
-                    {t('notifications.record', { type: label(n.record_type_label, lang), id: n.record_id })}
+                    {n.record_id
+                      ? t('notifications.record', { type: label(n.record_type_label, lang), id: n.record_id })
+                      : label(n.record_type_label, lang)}
                   </a>
                   {at && (
                     <time class="muted" dateTime={at}>
