@@ -1,10 +1,10 @@
 // Shared helpers of the browser tests: configuration from the environment, Debian's chromium
 // through playwright-core (no browser download), axe-core checks, screenshots.
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -138,6 +138,20 @@ export function saveAdminState(baseUrl, state, who = 'admin') {
 
 export function forgetAdminState(baseUrl, who = 'admin') {
   rmSync(adminStatePath(baseUrl, who), { force: true });
+}
+
+/**
+ * Called in `after` by a file that may be the last of e2e/ (path.test.mjs, search.test.mjs): when
+ * it is the last test file by name (files run one at a time, in name order), the administrators'
+ * saved secrets are removed, as they need not outlive the run. `fileUrl` is the caller's
+ * import.meta.url. A run of some files that does not end with the last one leaves them (in the
+ * temporary directory, readable by their owner only; the next auth.test.mjs writes new ones).
+ */
+export function forgetAdminStateAfterLastFile(baseUrl, fileUrl) {
+  const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();
+  if (basename(fileURLToPath(fileUrl)) !== files[files.length - 1]) return;
+  forgetAdminState(baseUrl);
+  forgetAdminState(baseUrl, 'admin2');
 }
 
 export function loadAdminState(baseUrl, who = 'admin') {

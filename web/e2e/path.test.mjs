@@ -19,7 +19,7 @@ import {
   config,
   createRecord,
   enterTotp,
-  forgetAdminState,
+  forgetAdminStateAfterLastFile,
   h1 as h1Of,
   launch,
   pageOpener,
@@ -95,11 +95,9 @@ describe('the victim path, in Azerbaijani', () => {
 
   after(async () => {
     await browser?.close();
-    // The last file against this server: its administrators' secrets need not outlive the run.
-    if (cfg) {
-      forgetAdminState(cfg.baseUrl);
-      forgetAdminState(cfg.baseUrl, 'admin2');
-    }
+    // The last file against this server but those named after it (search.test.mjs): the last
+    // one removes the administrators' secrets, which need not outlive the run.
+    if (cfg) forgetAdminStateAfterLastFile(cfg.baseUrl, import.meta.url);
   });
 
   // The state of every open page after each step (e2e/screenshots/last-*.png), for diagnosis.

@@ -44,6 +44,8 @@ export interface FieldDef {
   scale?: number;
   pattern?: string;
   name_search?: boolean;
+  /** Searched by its words or their starts (3+ letters or digits): list `words`, pickers, the search box. */
+  word_search?: boolean;
   computed?: unknown;
   visible_if?: Condition;
   required_if?: Condition;

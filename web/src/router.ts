@@ -6,6 +6,8 @@ export const ROUTES = {
   signIn: '/sign-in',
   changePassword: '/change-password',
   secondFactor: '/second-factor',
+  /** The search over every register (the header's box): ?q=words. */
+  search: '/search',
 } as const;
 
 const listeners = new Set<() => void>();
@@ -86,6 +88,7 @@ export type Route =
   | { page: 'block_list' }
   | { page: 'plans' }
   | { page: 'notifications' }
+  | { page: 'search' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -117,6 +120,7 @@ export function matchRoute(path: string): Route {
     '/block-list': 'block_list',
     '/plans': 'plans',
     '/notifications': 'notifications',
+    '/search': 'search',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

@@ -24,6 +24,7 @@ import { Returns } from './pages/Returns';
 import { BlockList } from './pages/BlockList';
 import { Plans } from './pages/Plans';
 import { Notifications } from './pages/Notifications';
+import { Search } from './pages/Search';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -81,6 +82,8 @@ export function Routes({ route }: { route: Route }) {
       return <Plans />;
     case 'notifications':
       return <Notifications />;
+    case 'search':
+      return <Search />;
     default:
       return null;
   }

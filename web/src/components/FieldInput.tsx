@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/context';
 import { label, titleText, type FieldDef, type Meta } from '../meta';
 import { moneyMessage, parseManat, qepikToManatInput, sameMoney, type MoneyError, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
+import { hasWordSearch, refSearchPlan } from '../search';
 import { useAgencies, useColleagues, useCountries, useRecordTitle } from '../session';
 import { DateInput, dateErrorText, type DateKind } from './DateInput';
 import { FileInput } from './FileInput';
@@ -383,8 +384,9 @@ function CountrySelect({ common, value, onChange }: { common: Common; value: unk
 
 /**
  * A reference as a search box: a number finds that record, text searches names (types with a
- * name search, for roles with identity access) and the type's title field; the choice shows its
- * title with a button to clear it.
+ * name search, for roles with identity access) and the type's title field — by its words or
+ * their starts when the type has word_search fields ("yardim" finds "Yardım Mərkəzi"), else as
+ * typed; the choice shows its title with a button to clear it.
  */
 function RefPicker({ common, field, meta, value, onChange }: { common: Common; field: FieldDef; meta: Meta; value: unknown; onChange: (v: unknown) => void }) {
   const { t, lang } = useI18n();
@@ -395,17 +397,20 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
   const [found, setFound] = useState<Array<{ id: number; title: string }>>([]);
   const [open, setOpen] = useState(false);
   const timer = useRef<number | undefined>(undefined);
+  // The last search started: an older one that answers late does not replace its results.
+  const latest = useRef(0);
 
   useEffect(() => {
     window.clearTimeout(timer.current);
     const text = q.trim();
+    const run = ++latest.current;
     if (!text) {
       setFound([]);
       return;
     }
     timer.current = window.setTimeout(async () => {
       const tf = td?.title_field;
-      const nameSearch = td?.fields.some((x) => x.name_search) && meta.identity(type) !== 'none';
+      const nameSearch = !!td?.fields.some((x) => x.name_search) && meta.identity(type) !== 'none';
       // With identity access, the names help to tell people apart (the read is audited).
       const names = nameSearch ? (td?.fields ?? []).filter((x) => x.name_search && x.type === 'text').map((x) => x.name).slice(0, 3) : [];
       const fields = [...(tf ? [tf] : []), ...names];
@@ -417,13 +422,21 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
           hits.set(r.id, who ? `${title} — ${who}` : title);
         }
       };
+      // The title's words ("Yardım" finds "Yardım Mərkəzi Sumqayıt"), else the title as typed.
+      const plan = refSearchPlan(text, { titleField: tf, wordSearch: hasWordSearch(td), nameSearch });
+      const listed = (params: Record<string, string | number>) =>
+        records.list(type, { ...params, limit: 10, fields: fields.join(',') }).then((r) => add(r.items));
       const tries: Promise<void>[] = [];
-      if (/^\d+$/.test(text))
-        tries.push(records.get(type, Number(text), fields.length ? fields : undefined).then((r) => add([r])).catch(() => undefined));
-      if (tf) tries.push(records.list(type, { [tf]: text, limit: 10, fields: fields.join(',') }).then((r) => add(r.items)).catch(() => undefined));
-      if (nameSearch && text.length >= 2 && !/^\d+$/.test(text))
-        tries.push(records.list(type, { q: text, limit: 10, fields: fields.join(',') }).then((r) => add(r.items)).catch(() => undefined));
+      if (plan.id !== undefined)
+        tries.push(records.get(type, plan.id, fields.length ? fields : undefined).then((r) => add([r])).catch(() => undefined));
+      if (plan.words !== undefined) {
+        const words = plan.words;
+        // The server's folding decides what a word is: when it refuses the text, the exact title.
+        tries.push(listed({ words }).catch(() => (tf ? listed({ [tf]: words }).catch(() => undefined) : undefined)));
+      } else if (plan.title) tries.push(listed({ [plan.title[0]]: plan.title[1] }).catch(() => undefined));
+      if (plan.names !== undefined) tries.push(listed({ q: plan.names }).catch(() => undefined));
       await Promise.all(tries);
+      if (run !== latest.current) return;
       setFound([...hits].map(([id, title]) => ({ id, title })));
       setOpen(true);
     }, 200);

@@ -4,7 +4,8 @@ import { navItems } from '../nav';
 import { SessionContext } from '../session';
 import type { User } from '../api';
 import { useI18n } from '../i18n/context';
-import { onLinkClick, ROUTES, usePath } from '../router';
+import { navigate, onLinkClick, ROUTES, usePath } from '../router';
+import { searchHref } from '../search';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { NotificationBell } from './NotificationBell';
 
@@ -30,6 +31,9 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   useEffect(() => setMenuOpen(false), [path]);
+  // The search box, once the user may work (as the bell): on a phone it folds with the menu.
+  const mayWork = !!user && !!session && !user.must_change_password;
+  const [searchText, setSearchText] = useState('');
 
   useEffect(() => {
     document.title = `${title} — ${t('app.name')}`;
@@ -58,8 +62,38 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
             <span class="brand-name">{t('app.name')}</span>
             <span class="brand-tagline">{t('app.tagline')}</span>
           </div>
+          {mayWork && (
+            <form
+              class="header-search"
+              role="search"
+              aria-label={t('search.box')}
+              data-testid="header-search"
+              onSubmit={(e) => {
+                e.preventDefault();
+                setMenuOpen(false);
+                navigate(searchHref(searchText));
+              }}
+            >
+              <label for="site-search" class="visually-hidden">
+                {t('search.box_label')}
+              </label>
+              <input
+                id="site-search"
+                name="q"
+                type="search"
+                enterKeyHint="search"
+                autoComplete="off"
+                placeholder={t('search.placeholder')}
+                value={searchText}
+                onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)}
+              />
+              {/* An <input type="submit">, not a <button>: a page's own form stays the one the
+                  browser tests press by "form button[type=submit]" (the header comes first). */}
+              <input type="submit" class="button header-search-submit" value={t('search.submit')} />
+            </form>
+          )}
           {/* The bell once the user may work (the schema loaded: never on the sign-in page). */}
-          {user && session && !user.must_change_password && <NotificationBell />}
+          {mayWork && <NotificationBell />}
           <LanguageSwitcher />
           {user && (
             <button

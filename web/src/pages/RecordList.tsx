@@ -1,6 +1,8 @@
 // The list of one register: filters (state, indexed value lists, a date range), name search
-// (types with a name search, for roles with identity access), sorting by column, paging.
-import { useState } from 'preact/hooks';
+// (types with a name search, for roles with identity access), search by words (types with
+// word_search fields: ?words=, as the search page's "all results" link gives), sorting by
+// column, paging.
+import { useEffect, useState } from 'preact/hooks';
 import { records } from '../api';
 import { assigneeField } from '../colleagues';
 import { ErrorAlert, Loading, Page } from '../components/Page';
@@ -11,6 +13,7 @@ import { label, listColumns, recordTitle, type FieldDef } from '../meta';
 import { currentQuery, navigate, onLinkClick, useLocation } from '../router';
 import { useLoad, useSession } from '../session';
 import { DateInput } from '../components/DateInput';
+import { hasWordSearch, MAX_SEARCH, searchRefusal } from '../search';
 
 const PAGE = 25;
 
@@ -51,12 +54,16 @@ export function RecordList({ type }: { type: string }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const [search, setSearch] = useState(q.q ?? '');
+  const [words, setWords] = useState(q.words ?? '');
 
   const filterFields: FieldDef[] = (td?.fields ?? []).filter(
     (f) => f.indexed && !f.computed && f.sensitivity !== 'identity' && (f.type === 'enum' || f.type === 'boolean'),
   );
   const dateField = (td?.fields ?? []).find((f) => f.indexed && (f.type === 'date' || f.type === 'datetime') && !f.computed);
   const nameSearch = (td?.fields ?? []).some((f) => f.name_search) && meta.identity(type) !== 'none';
+  // The address may carry words for a type without word_search fields (typed by hand): the field
+  // shows then too, with the server's refusal under it.
+  const wordSearch = hasWordSearch(td) || q.words !== undefined;
   const columns = td ? listColumns(td) : [];
   const sort = q.sort ?? '-updated_at';
 
@@ -66,6 +73,13 @@ export function RecordList({ type }: { type: string }) {
   else params.fields = columns.map((c) => c.name).join(',') || undefined;
 
   const list = useLoad(() => (td ? records.list(type, params) : Promise.reject(new Error('type'))), [location, cursor]);
+  const wordsRefused = searchRefusal(list.error, 'words');
+  // The address changed from outside (the search page's link, the header's box): the fields follow.
+  useEffect(() => {
+    setWords(q.words ?? '');
+    setSearch(q.q ?? '');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q.words, q.q]);
 
   /** The list's address with some of its query changed (undefined: left out). */
   const queryHref = (changes: Record<string, string | undefined>) => {
@@ -148,9 +162,36 @@ export function RecordList({ type }: { type: string }) {
         aria-label={t('list.filters')}
         onSubmit={(e) => {
           e.preventDefault();
-          setQuery({ q: search || undefined });
+          setQuery({ q: search || undefined, words: wordSearch ? words.trim() || undefined : undefined });
         }}
       >
+        {wordSearch && (
+          <div class={wordsRefused ? 'field field-invalid' : 'field'}>
+            <label for="list-words">{t('list.words_search')}</label>
+            <p class="field-hint" id="list-words-hint">
+              {t('list.words_hint')}
+            </p>
+            {wordsRefused && (
+              <p class="field-error" id="list-words-error">
+                {wordsRefused === 'min_length'
+                  ? t('search.too_short')
+                  : wordsRefused === 'max_length'
+                    ? t('search.too_long', { max: formatNumber(MAX_SEARCH, lang) })
+                    : t('search.not_searchable')}
+              </p>
+            )}
+            <input
+              id="list-words"
+              type="search"
+              enterKeyHint="search"
+              autoComplete="off"
+              value={words}
+              aria-invalid={wordsRefused ? true : undefined}
+              aria-describedby={wordsRefused ? 'list-words-hint list-words-error' : 'list-words-hint'}
+              onInput={(e) => setWords((e.currentTarget as HTMLInputElement).value)}
+            />
+          </div>
+        )}
         {nameSearch && (
           <div class="field">
             <label for="list-q">{t('list.name_search')}</label>
@@ -207,7 +248,7 @@ export function RecordList({ type }: { type: string }) {
           </>
         )}
         <div class="field filter-actions">
-          {nameSearch && (
+          {(nameSearch || wordSearch) && (
             <button type="submit" class="button">
               {t('list.search')}
             </button>
@@ -217,6 +258,7 @@ export function RecordList({ type }: { type: string }) {
             class="button button-plain"
             onClick={() => {
               setSearch('');
+              setWords('');
               setCursors([]);
               navigate(`/records/${type}`, { replace: true });
             }}
@@ -225,7 +267,7 @@ export function RecordList({ type }: { type: string }) {
           </button>
         </div>
       </form>
-      <ErrorAlert error={list.error} />
+      {!wordsRefused && <ErrorAlert error={list.error} />}
       {list.loading && <Loading />}
       {list.data && (
         <>
