@@ -25,7 +25,7 @@ password2=$(sed -n 's/^One-time password: //p' <<<"$out2")
 "$BIN" serve "${common[@]}" --set server.port=0 --set web.root="$PWD/web/dist" \
   --set log.file="$dir/palermo.log" >"$dir/stdout" &
 server_pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do  # 30 s: the sanitizer build (scripts/test.sh) starts slower
   url=$(sed -n 's/^palermo listening on //p' "$dir/stdout")
   [[ -n "$url" ]] && break
   sleep 0.1
