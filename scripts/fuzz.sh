@@ -29,6 +29,7 @@ declare -A SOURCES=(
   [http_request]="tests/fuzz/fuzz_http_request.cpp src/http/request_read.cpp src/http/message.cpp src/http/router.cpp src/core/json_input.cpp src/core/random.cpp"
   [cursor]="tests/fuzz/fuzz_cursor.cpp src/records/cursor.cpp src/core/json_input.cpp src/core/random.cpp"
   [import]="tests/fuzz/fuzz_import.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp src/core/text_fold.cpp src/core/icu_transforms.cpp"
+  [mapping]="tests/fuzz/fuzz_mapping_yaml.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp src/core/text_fold.cpp src/core/icu_transforms.cpp"
   [xlsx]="tests/fuzz/fuzz_xlsx.cpp src/records/import_xlsx.cpp src/records/import_read.cpp src/core/csv.cpp src/core/json_input.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp src/core/text_fold.cpp src/core/icu_transforms.cpp"
   [international]="tests/fuzz/fuzz_international_yaml.cpp src/international/catalogue.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
   [indicators]="tests/fuzz/fuzz_indicators_yaml.cpp src/stats/indicators.cpp src/records/schema.cpp src/records/dates.cpp src/core/yaml_files.cpp"
@@ -38,6 +39,7 @@ declare -A LIBS=(
   [cursor]="-lsodium"
   [http_request]="-lsodium"
   [import]="-lfmt -lyaml-cpp -licui18n -licuuc -licudata"
+  [mapping]="-lfmt -lyaml-cpp -licui18n -licuuc -licudata"
   [xlsx]="-lfmt -lyaml-cpp -lzip -lexpat -licui18n -licuuc -licudata"
   [dates]="-lfmt"
   [schema]="-lfmt -lyaml-cpp"
@@ -51,7 +53,7 @@ declare -A DEFINES=(
   [http_request]="-DBOOST_ENABLE_ASSERT_HANDLER"
 )
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import xlsx headers totp dates names schema rules indicators international); fi
+if ((${#targets[@]} == 0)); then targets=(json csv http http_request list_params cursor import mapping xlsx headers totp dates names schema rules indicators international); fi
 
 # Every source is compiled once (per set of defines) and each target linked from the objects, by
 # Ninja: two compilers at a time, recompiling only what changed (header dependencies tracked).
