@@ -1,4 +1,4 @@
-// Search by words (docs/api.md, "Search"): the header's box and its page (GET /api/v1/search),
+// Search by words (docs/records.md, "Finding a record by its words"): the header's box and its page (GET /api/v1/search),
 // a register's list filtered by words (GET /records/{type}?words=) and the reference pickers.
 // The server folds the text (any script to Latin, accents and case away, ə read as e) and needs
 // a word of at least 3 letters or digits. Pure helpers, unit-tested.
