@@ -7,9 +7,12 @@
 // audit entry. See docs/records.md ("Schema evolution").
 #include <fmt/format.h>
 
+#include <map>
+#include <optional>
 #include <set>
 
 #include "core/log.hpp"
+#include "core/text_fold.hpp"
 #include "records/engine.hpp"
 
 namespace palermo::records {
@@ -118,7 +121,9 @@ bool covers(const MigrationStep& step, const DestructiveChange& change) {
     case C::FieldRemoved:
       return (step.kind == S::RemoveField || step.kind == S::RenameField) && step.field == change.field;
     case C::FieldTypeChanged:
-      return step.kind == S::RemoveField && step.field == change.field;
+      return (step.kind == S::RemoveField ||
+              (step.kind == S::TextToEnum && (change.detail == "text to enum" || change.detail == "long_text to enum"))) &&
+             step.field == change.field;
     case C::SensitivityChanged:
       return (step.kind == S::ReclassifyField || step.kind == S::RemoveField) && step.field == change.field;
     case C::ValueRemoved:
@@ -183,6 +188,19 @@ std::vector<std::string> checkPendingSteps(const Schema& schema, const std::vect
             problems.push_back(where + " maps " + inQuotes(from) + " to " + inQuotes(to) + ", which is not a code of list " +
                                inQuotes(list->name));
       }
+      if (s.kind == S::TextToEnum) {
+        const auto* f = type->field(s.field);
+        const auto* list = f && f->type == FieldType::Enum ? schema.list(f->values) : nullptr;
+        if (!list) {
+          problems.push_back(where + " turns " + inQuotes(s.field) + " into codes, but it is not an enum field of " +
+                             inQuotes(s.type));
+          continue;
+        }
+        for (const auto& [from, to] : s.value_map)
+          if (!list->find(to))
+            problems.push_back(where + " maps " + inQuotes(from) + " to " + inQuotes(to) + ", which is not a code of list " +
+                               inQuotes(list->name));
+      }
       if (s.kind == S::ReclassifyField && !type->field(s.field))
         problems.push_back(where + " reclassifies " + inQuotes(s.field) + ", which is not a field of " + inQuotes(s.type));
     }
@@ -190,10 +208,50 @@ std::vector<std::string> checkPendingSteps(const Schema& schema, const std::vect
   return problems;
 }
 
+// A stored text as text_to_enum compares it: its folded words (script, accents, case, order).
+std::string foldedText(const std::string& text) {
+  std::string out;
+  for (const auto& t : text::searchTokens(text)) out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
+// What a text_to_enum step turns stored texts into: the codes themselves, the map's texts, and
+// the codes' labels in every language, each also folded.
+struct TextResolver {
+  const ValueList* list = nullptr;
+  std::map<std::string, std::string> exact, folded;
+
+  TextResolver(const MigrationStep& s, const ValueList& l) : list(&l) {
+    for (const auto& v : l.values)
+      for (const std::string& text : {v.code, v.label.az, v.label.en, v.label.ru})
+        if (!text.empty()) folded.emplace(foldedText(text), v.code);
+    for (const auto& [text, code] : s.value_map) {
+      exact[text] = code;
+      folded[foldedText(text)] = code;  // the migration's word wins over a label
+    }
+  }
+  // The code for a stored value; nullopt when nothing matches (the value is named, never lost).
+  [[nodiscard]] std::optional<std::string> code(const std::string& value) const {
+    if (list->find(value)) return value;  // already a code: applied before (steps are idempotent)
+    if (auto it = exact.find(value); it != exact.end()) return it->second;
+    const auto key = foldedText(value);
+    if (auto it = folded.find(key); !key.empty() && it != folded.end()) return it->second;
+    return std::nullopt;
+  }
+};
+
 // Applies one step to a record's raw data; true when it changed anything.
-bool applyStep(const MigrationStep& s, Json& raw) {
+bool applyStep(const MigrationStep& s, Json& raw, const TextResolver* resolver = nullptr) {
   using S = MigrationStep::Kind;
   switch (s.kind) {
+    case S::TextToEnum: {
+      auto it = raw.find(s.field);
+      if (it == raw.end() || !it->is_string() || !resolver) return false;
+      const auto code = resolver->code(it->get<std::string>());
+      if (!code || *code == it->get<std::string>()) return false;
+      *it = *code;
+      return true;
+    }
     case S::RemoveField:
       return raw.erase(s.field) > 0;
     case S::RenameField: {
@@ -246,6 +304,50 @@ int64_t RecordService::applyMigrations(const std::vector<const DataMigration*>& 
   std::string ids;
   for (const auto* m : pending) ids += (ids.empty() ? "" : ",") + m->id;
 
+  // Texts that become codes: every stored value must have one before anything is written (a
+  // value no code, map entry or label matches is named, for the migration's map; never dropped).
+  std::map<const MigrationStep*, TextResolver> resolvers;
+  std::map<std::string, int64_t> unmatched;  // "type.field: 'text'" -> records
+  for (const auto& [type_name, steps] : steps_by_type) {
+    const auto& type = *schema_.type(type_name);
+    std::vector<std::pair<const MigrationStep*, const TextResolver*>> to_check;
+    for (const auto* s : steps)
+      if (const auto* f = type.field(s->field); s->kind == MigrationStep::Kind::TextToEnum && f)
+        if (const auto* list = schema_.list(f->values))
+          to_check.emplace_back(s, &resolvers.emplace(s, TextResolver(*s, *list)).first->second);
+    if (to_check.empty()) continue;
+    RecordQuery q;
+    q.type = type_name;
+    q.include_deleted = true;
+    q.limit = 500;
+    for (;;) {
+      auto page = store_.listRecords(q);
+      for (const auto& r : page.items) {
+        const Json raw = rawData(r);
+        for (const auto& [s, resolver] : to_check) {
+          auto it = raw.find(s->field);
+          if (it != raw.end() && it->is_string() && !resolver->code(it->get<std::string>()))
+            ++unmatched[type_name + "." + s->field + ": " + inQuotes(it->get<std::string>().substr(0, 80))];
+        }
+      }
+      if (!page.has_more || page.items.empty()) break;
+      q.after_id = page.items.back().id;
+    }
+  }
+  if (!unmatched.empty()) {
+    std::string msg = "text_to_enum: stored values that are no code, no label of the list and not in the step's map "
+                      "(nothing was changed; add them to the map):";
+    int shown = 0;
+    for (const auto& [what, n] : unmatched) {
+      if (++shown > 20) {
+        msg += fmt::format("\n  ... and {} more", unmatched.size() - 20);
+        break;
+      }
+      msg += fmt::format("\n  - {} ({} record{})", what, n, n == 1 ? "" : "s");
+    }
+    throw std::runtime_error(msg);
+  }
+
   int64_t rewritten = 0;
   for (const auto& [type_name, steps] : steps_by_type) {
     const auto& type = *schema_.type(type_name);
@@ -258,7 +360,10 @@ int64_t RecordService::applyMigrations(const std::vector<const DataMigration*>& 
       for (const auto& r : page.items) {
         Json raw = rawData(r);
         bool changed = false;
-        for (const auto* s : steps) changed = applyStep(*s, raw) || changed;
+        for (const auto* s : steps) {
+          const auto res = resolvers.find(s);
+          changed = applyStep(*s, raw, res == resolvers.end() ? nullptr : &res->second) || changed;
+        }
         if (!changed) continue;
         rewriteForMigration(type, r, raw, ids);
         ++rewritten;

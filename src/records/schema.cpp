@@ -561,19 +561,20 @@ void FileLoader::loadMigration(const YAML::Node& root) {
                                                                {"rename_field", Kind::RenameField},
                                                                {"map_values", Kind::MapValues},
                                                                {"reclassify_field", Kind::ReclassifyField},
-                                                               {"remove_type", Kind::RemoveType}};
+                                                               {"remove_type", Kind::RemoveType},
+                                                               {"text_to_enum", Kind::TextToEnum}};
     for (const auto& item : steps->value) {
       const int line = lineOf(item, steps->line);
       if (!item.IsMap() || item.size() != 1) {
         error(line, "a step of " + what +
-                        " is one of remove_field, rename_field, map_values, reclassify_field, remove_type");
+                        " is one of remove_field, rename_field, map_values, reclassify_field, remove_type, text_to_enum");
         continue;
       }
       const std::string kind = item.begin()->first.Scalar();
       const auto* k = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const auto& p) { return p.first == kind; });
       if (k == std::end(kKinds)) {
         error(line, "unknown step " + quote(kind) + " in " + what +
-                        " (remove_field, rename_field, map_values, reclassify_field, remove_type)");
+                        " (remove_field, rename_field, map_values, reclassify_field, remove_type, text_to_enum)");
         continue;
       }
       MigrationStep step;
@@ -595,6 +596,9 @@ void FileLoader::loadMigration(const YAML::Node& root) {
           break;
         case Kind::RemoveType:
           so = object(body, {"type"}, swhat, line);
+          break;
+        case Kind::TextToEnum:
+          so = object(body, {"type", "field", "map"}, swhat, line);
           break;
       }
       if (!so) continue;
@@ -620,6 +624,23 @@ void FileLoader::loadMigration(const YAML::Node& root) {
               continue;
             }
             step.value_map[it->first.Scalar()] = it->second.Scalar();
+          }
+        }
+      }
+      if (step.kind == Kind::TextToEnum) {
+        if (const auto* map = so->get("map")) {
+          if (!map->value.IsMap()) {
+            error(map->line, "'map' of " + swhat + " must be a mapping of a stored text to a code");
+          } else {
+            for (auto it = map->value.begin(); it != map->value.end(); ++it) {
+              if (!it->first.IsScalar() || !it->second.IsScalar() || it->first.Scalar().empty() ||
+                  !isIdentifier(it->second.Scalar())) {
+                error(lineOf(it->first, map->line),
+                      "'map' of " + swhat + " maps a stored text to a code (lower_snake_case)");
+                continue;
+              }
+              step.value_map[it->first.Scalar()] = it->second.Scalar();
+            }
           }
         }
       }

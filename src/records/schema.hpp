@@ -280,12 +280,14 @@ struct MigrationStep {
     MapValues,        // {type, field, map: {old: new}}: codes of an enum / multi-enum are replaced
     ReclassifyField,  // {type, field}: sensitivity changed; values move to or from the encrypted part
     RemoveType,       // {type}: records of a removed type are kept in the database, unreachable
+    TextToEnum,       // {type, field, map?: {text: code}}: a text field became an enum; each value
+                      // becomes a code (a code, a map key, or a code's label, folded)
   };
   Kind kind = Kind::RemoveField;
   std::string type;
   std::string field;  // RemoveField, MapValues, ReclassifyField; RenameField: the old name
   std::string to;     // RenameField: the new name
-  std::map<std::string, std::string> value_map;  // MapValues
+  std::map<std::string, std::string> value_map;  // MapValues; TextToEnum: text -> code
   int line = 0;
 };
 

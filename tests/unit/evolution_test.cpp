@@ -243,3 +243,72 @@ TEST_F(Evolution, AWordSearchFieldIndexesTheRecordsStoredBeforeIt) {
   p.words = "yardim";
   EXPECT_EQ(s3.list(admin_, "thing", p).items.size(), 1U);
 }
+
+// A free-text field becomes a value list (the regions of issue 27): every stored text must find a
+// code — the code itself, the migration's map, or a code's label in any language, folded — before
+// anything is written; an unmatched text stops the start and is named, never dropped.
+TEST_F(Evolution, TextBecomesCodesOfAListOrTheStartNamesWhatIsLeft) {
+  const char* kRegionList = R"(list: region
+label: {az: Region}
+values:
+  - code: baku
+    label: {az: Bakı, en: Baku, ru: Баку}
+  - code: ganja
+    label: {az: Gəncə, en: Ganja, ru: Гянджа}
+  - code: absheron
+    label: {az: Abşeron, en: Absheron, ru: Апшерон}
+)";
+  const std::string text_v = typeWith("  - name: region\n    type: text\n    label: {az: Region}\n");
+  const std::string enum_v = typeWith("  - name: region\n    type: enum\n    values: region\n    label: {az: Region}\n");
+  const Schema v1 = load({{"t.yaml", text_v}});
+  RecordService s1(v1, *store_, keys_);
+  s1.prepare();
+  std::vector<int64_t> ids;
+  for (const char* region : {"Bakı", "BAKI", "baku", "Гянджа", "Xırdalan", "Xırdalan", "Horadiz"})
+    ids.push_back(s1.create(admin_, "thing", {{"title", "A"}, {"region", region}})["id"].get<int64_t>());
+  const auto none = s1.create(admin_, "thing", {{"title", "B"}})["id"].get<int64_t>();
+
+  // Without a migration the type change is refused; with one that misses texts, they are named.
+  const Schema bare = load({{"l.yaml", kRegionList}, {"t.yaml", enum_v}});
+  EXPECT_THROW(RecordService(bare, *store_, keys_).prepare(), std::runtime_error);
+  const std::string partial = "migration: m_2026_12_regions\ndescription: Regions become the list's codes.\n"
+                              "steps:\n  - text_to_enum: {type: thing, field: region, map: {Xırdalan: absheron}}\n";
+  const Schema missing = load({{"l.yaml", kRegionList}, {"t.yaml", enum_v}, {"m.yaml", partial}});
+  try {
+    RecordService(missing, *store_, keys_).prepare();
+    ADD_FAILURE() << "a text without a code was accepted";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("thing.region: 'Horadiz' (1 record)"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("Xırdalan"), std::string::npos) << msg;
+  }
+  EXPECT_EQ(s1.get(admin_, "thing", ids[0])["data"]["region"], "Bakı");  // nothing was changed
+
+  const std::string full = "migration: m_2026_12_regions\ndescription: Regions become the list's codes.\n"
+                           "steps:\n  - text_to_enum:\n      type: thing\n      field: region\n"
+                           "      map: {Xırdalan: absheron, Horadiz: baku}\n";
+  const Schema v2 = load({{"l.yaml", kRegionList}, {"t.yaml", enum_v}, {"m.yaml", full}});
+  RecordService s2(v2, *store_, keys_);
+  const auto report = s2.prepare();
+  EXPECT_EQ(report.records_rewritten, 6);  // "baku" was already a code; B has no region
+  const std::vector<std::string> want = {"baku", "baku", "baku", "ganja", "absheron", "absheron", "baku"};
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(s2.get(admin_, "thing", ids[i])["data"]["region"], want[i]) << i;
+  EXPECT_FALSE(s2.get(admin_, "thing", none)["data"].contains("region"));
+  // The history keeps what was written before.
+  const auto history = store_->recordHistory("thing", ids[4]);
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back().action, "migration");
+}
+
+TEST(EvolutionFiles, TextToEnumStepsAreCheckedWhenLoaded) {
+  auto r = loadSchemaTexts({{"m.yaml", "migration: m_x\ndescription: d\nsteps:\n"
+                                       "  - text_to_enum: {type: thing, field: region, map: {Bakı: Not A Code}}\n"
+                                       "  - text_to_enum: {type: thing, field: region, map: [a]}\n"
+                                       "  - text_to_enum: {type: thing, field: region, extra: 1}\n"}});
+  std::string all;
+  for (const auto& e : r.errors) all += e.toString() + "\n";
+  EXPECT_NE(all.find("m.yaml:4: 'map' of 'text_to_enum' of migration 'm_x' maps a stored text to a code"), std::string::npos) << all;
+  EXPECT_NE(all.find("m.yaml:5: 'map' of 'text_to_enum' of migration 'm_x' must be a mapping"), std::string::npos) << all;
+  EXPECT_NE(all.find("extra"), std::string::npos) << all;
+}
