@@ -406,7 +406,7 @@ export function browserSuite(shotPrefix) {
 
 /**
  * The administrator (with the state auth.test.mjs saved) creates `agencies` ({key: {name, type}},
- * all in `region`) and `users` ({key: {login, name, agency, role, totp?}}); the second
+ * all in `region`) and `users` ({key: {login, name, agency, role (or roles: [..]), totp?}}); the second
  * administrator (page 'admin2') approves the roles with identity access; then each user signs in
  * for the first time on a page of its own (named by its key), setting up the second factor unless
  * `totp: false` (roles without identity access or administration need none). Azerbaijani titles.
@@ -430,7 +430,7 @@ export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, 
     await page.locator('#user-login').fill(u.login);
     await page.locator('#user-name').fill(u.name);
     await page.locator('#user-agency').selectOption({ label: agencies[u.agency].name });
-    await page.locator(`input[type=checkbox][value=${u.role}]`).check();
+    for (const role of u.roles ?? [u.role]) await page.locator(`input[type=checkbox][value=${role}]`).check();
     await page.locator('form button[type=submit]').first().click();
     await page.locator('[data-alert=success]', { hasText: u.login }).waitFor();
     u.oneTime = (await page.getByTestId('one-time-password').textContent()).trim();

@@ -179,6 +179,7 @@ export class Meta {
   readonly types = new Map<string, TypeDef>();
   readonly lists = new Map<string, ListDef>();
   private readonly mine: RoleDef[];
+  private readonly userRoles: readonly string[];
 
   constructor(
     schema: Schema,
@@ -187,7 +188,25 @@ export class Meta {
   ) {
     for (const t of schema.types) this.types.set(t.name, t);
     for (const l of schema.lists) this.lists.set(l.name, l);
+    this.userRoles = [...userRoles];
     this.mine = roles.filter((r) => userRoles.includes(r.name));
+  }
+
+  /** Whether the signed-in user holds the role (by name, whether or not /roles describes it). */
+  hasRole(name: string): boolean {
+    return this.userRoles.includes(name);
+  }
+
+  /**
+   * Whether a role of the user reads the type nationally (scope "national"): every record of it,
+   * not only those of the user's agency or shared with it.
+   */
+  readsNationally(type: string): boolean {
+    return this.mine.some((r) => {
+      if (r.scope !== 'national') return false;
+      const own = r.permissions[type] ?? r.permissions['*'] ?? [];
+      return own.includes('read') || own.includes('*');
+    });
   }
 
   type(name: string): TypeDef | undefined {

@@ -5,6 +5,7 @@ import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
 import { colleagueOptions, isUserField } from '../colleagues';
 import type { DateError } from '../dates';
+import { facilityDirectoryHint, FACILITY_TYPE } from '../facilityDirectory';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, titleText, type FieldDef, type Meta } from '../meta';
@@ -483,6 +484,7 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
       {open && q.trim() !== '' && (
         <ul class="ref-results" id={listId} role="listbox">
           {found.length === 0 && <li class="muted">{t('form.ref_none')}</li>}
+
           {found.map((r) => (
             <li key={r.id} role="option" aria-selected="false">
               <button
@@ -498,6 +500,12 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
             </li>
           ))}
         </ul>
+      )}
+      {/* A case worker finds no facility of another agency without the facility directory role. */}
+      {open && q.trim() !== '' && type === FACILITY_TYPE && facilityDirectoryHint(meta, found.length === 0) && (
+        <p class="hint-note" data-testid="facility-directory-hint">
+          {t('facilities.directory_hint')}
+        </p>
       )}
     </div>
   );

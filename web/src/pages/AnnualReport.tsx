@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, parseProblem } from '../api';
 import { Alert } from '../components/Alert';
 import { BarChart } from '../components/BarChart';
+import { saveFile } from '../download';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { LANGS, type Lang } from '../i18n';
 import { useI18n } from '../i18n/context';
@@ -73,14 +74,7 @@ export function AnnualReport() {
       if (!res.ok) throw parseProblem(res.status, res.headers.get('Content-Type'), await res.text(), res.headers.get('Retry-After'));
       const blob = await res.blob();
       const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? `annual-report-${year}-${rlang}.${format}`;
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(blob, name);
       setDownloaded(t('report.downloaded', { name }));
     } catch (e) {
       setError(e);

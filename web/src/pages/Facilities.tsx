@@ -1,6 +1,9 @@
 // Facility occupancy board: each facility within reach with its capacity and the placements
-// now in state "admitted" there (a count per facility), and a link to place someone.
+// now in state "admitted" there (a count per facility), and a link to place someone. Empty for a
+// user whose roles read facilities only within their agency's reach (a case worker without the
+// facility directory role): it says which role an administrator must give (src/facilityDirectory.ts).
 import { records, type RecordBody } from '../api';
+import { facilityDirectoryHint } from '../facilityDirectory';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { ValueView } from '../components/ValueView';
 import { formatNumber } from '../format';
@@ -38,6 +41,11 @@ export function Facilities() {
       {board.loading && <Loading />}
       <ErrorAlert error={board.error} />
       {board.data && board.data.length === 0 && <p>{t('list.empty')}</p>}
+      {board.data && facilityDirectoryHint(meta, board.data.length === 0) && (
+        <p class="hint-note" data-testid="facility-directory-hint">
+          {t('facilities.directory_hint')}
+        </p>
+      )}
       <ul class="cards" data-testid="facilities">
         {(board.data ?? []).map(({ f, occupied }: { f: RecordBody; occupied: number | undefined }) => {
           const capacity = typeof f.data.capacity === 'number' ? f.data.capacity : undefined;

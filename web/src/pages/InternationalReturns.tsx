@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, NETWORK_ERROR, parseProblem } from '../api';
 import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
+import { saveFile } from '../download';
 import { Loading, Page } from '../components/Page';
 import { formatNumber, locale } from '../format';
 import type { MessageKey } from '../i18n';
@@ -70,18 +71,6 @@ async function fetchFile(path: string, lang: string): Promise<{ blob: Blob; head
   }
   if (!res.ok) throw parseProblem(res.status, res.headers.get('Content-Type'), await res.text(), res.headers.get('Retry-After'));
   return { blob: await res.blob(), headers: res.headers };
-}
-
-/** Hands a downloaded file to the browser under `name`. */
-function saveFile(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A failure as the app shows Problems, with the fields the server named (never "[object Object]"). */

@@ -1,11 +1,17 @@
 // The list of one register: filters (state, indexed value lists, a date range), name search
 // (types with a name search, for roles with identity access), search by words (types with
 // word_search fields: ?words=, as the search page's "all results" link gives), sorting by
-// column, paging.
-import { useEffect, useState } from 'preact/hooks';
+// column, paging; saved filters (the list's query under a name, in this browser, per user and
+// type: src/savedFilters.ts); a checkbox per row and "select all on this page", and for the rows
+// selected an action bar (src/components/BulkActions.tsx: a workflow step that needs no input,
+// an assignment to a colleague, a CSV of the rows) whose result is summarised above the list.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { records } from '../api';
+import { assignableFields, failureText, mayBulkTransition } from '../bulk';
 import { assigneeField } from '../colleagues';
+import { BulkActions, type BulkDone } from '../components/BulkActions';
 import { ErrorAlert, Loading, Page } from '../components/Page';
+import { SavedFilters } from '../components/SavedFilters';
 import { ValueView } from '../components/ValueView';
 import { formatDateTime, formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
@@ -14,6 +20,7 @@ import { currentQuery, navigate, onLinkClick, useLocation } from '../router';
 import { useLoad, useSession } from '../session';
 import { DateInput } from '../components/DateInput';
 import { hasWordSearch, MAX_SEARCH, searchRefusal } from '../search';
+import { actorAgencyFields } from '../workflow';
 
 const PAGE = 25;
 
@@ -69,10 +76,23 @@ export function RecordList({ type }: { type: string }) {
 
   const params: Record<string, string | number | boolean | undefined> = { limit: PAGE, count: true, sort, cursor };
   for (const [k, v] of Object.entries(q)) if (k !== 'sort') params[k] = v;
-  if (td?.title_field) params.fields = [td.title_field, ...columns.map((c) => c.name)].join(',');
-  else params.fields = columns.map((c) => c.name).join(',') || undefined;
+  // The steps' agency rule (referral.to_agency_id: only the receiver accepts) needs its field.
+  const fetched = [...(td?.title_field ? [td.title_field] : []), ...columns.map((c) => c.name)];
+  for (const f of td ? actorAgencyFields(td) : []) if (!fetched.includes(f)) fetched.push(f);
+  params.fields = fetched.join(',') || undefined;
 
   const list = useLoad(() => (td ? records.list(type, params) : Promise.reject(new Error('type'))), [location, cursor]);
+  // The rows selected for a bulk action: of this page only (a new page, filter or reload clears them).
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [bulkDone, setBulkDone] = useState<BulkDone | undefined>(undefined);
+  const bulkResult = useRef<HTMLDivElement>(null);
+  const selectAll = useRef<HTMLInputElement>(null);
+  useEffect(() => setSelected(new Set()), [location, cursor]);
+  // Another filter, page or register: the last bulk action's summary goes with the list it was about.
+  useEffect(() => setBulkDone(undefined), [location]);
+  useEffect(() => {
+    if (bulkDone) bulkResult.current?.focus();
+  }, [bulkDone]);
   const wordsRefused = searchRefusal(list.error, 'words');
   // The address changed from outside (the search page's link, the header's box): the fields follow.
   useEffect(() => {
@@ -96,6 +116,24 @@ export function RecordList({ type }: { type: string }) {
   // "My cases": the records whose worker in charge (a user field, e.g. assigned_user_id) is me.
   const assignee = td && typeof user.agency_id === 'number' ? assigneeField(td.fields) : undefined;
   const mine = assignee !== undefined && q[assignee.name] === String(user.id);
+  // Rows are selectable when something may be done to many at once.
+  const bulk =
+    !!td &&
+    (meta.may(type, 'export') ||
+      mayBulkTransition(td, (p) => meta.mayPermission(p)) ||
+      (meta.may(type, 'update') && assignableFields(td).length > 0));
+  const rows = list.data?.items ?? [];
+  const chosen = rows.filter((r) => selected.has(r.id));
+  const allChosen = rows.length > 0 && chosen.length === rows.length;
+  useEffect(() => {
+    if (selectAll.current) selectAll.current.indeterminate = chosen.length > 0 && !allChosen;
+  });
+  const toggle = (id: number, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+  };
 
   if (!td) {
     return (
@@ -267,6 +305,22 @@ export function RecordList({ type }: { type: string }) {
           </button>
         </div>
       </form>
+      <SavedFilters
+        type={type}
+        userId={user.id}
+        onOpen={(href) => {
+          setCursors([]);
+          navigate(href);
+        }}
+      />
+      {bulkDone && (
+        <BulkResult
+          done={bulkDone}
+          resultRef={bulkResult}
+          fieldLabel={(name) => label(td.fields.find((f) => f.name === name)?.label, lang) || name}
+          onDismiss={() => setBulkDone(undefined)}
+        />
+      )}
       {!wordsRefused && <ErrorAlert error={list.error} />}
       {list.loading && <Loading />}
       {list.data && (
@@ -274,13 +328,39 @@ export function RecordList({ type }: { type: string }) {
           <p class="muted" aria-live="polite" data-testid="list-total">
             {t('list.total', { n: formatNumber(list.data.total ?? list.data.items.length, lang) })}
           </p>
+          {bulk && chosen.length > 0 && (
+            <BulkActions
+              type={type}
+              td={td}
+              rows={chosen}
+              columns={columns}
+              onClear={() => setSelected(new Set())}
+              onDone={(done) => {
+                setSelected(new Set());
+                setBulkDone(done);
+                list.reload();
+              }}
+            />
+          )}
           {list.data.items.length === 0 ? (
             <p>{t('list.empty')}</p>
           ) : (
             <div class="table-wrap">
-              <table class="table">
+              <table class="table" data-bulk={bulk ? 'true' : undefined}>
                 <thead>
                   <tr>
+                    {bulk && (
+                      <th scope="col" class="select-cell">
+                        <input
+                          ref={selectAll}
+                          type="checkbox"
+                          data-testid="select-all"
+                          aria-label={t('bulk.select_all')}
+                          checked={allChosen}
+                          onChange={(e) => setSelected((e.currentTarget as HTMLInputElement).checked ? new Set(rows.map((r) => r.id)) : new Set())}
+                        />
+                      </th>
+                    )}
                     <th scope="col">{td.title_field ? label(td.fields.find((f) => f.name === td.title_field)?.label, lang) : '№'}</th>
                     {td.workflow && <th scope="col">{t('list.state')}</th>}
                     {columns.map((c) => (c.indexed ? sortHeader(c.name, label(c.label, lang)) : <th scope="col">{label(c.label, lang)}</th>))}
@@ -289,7 +369,18 @@ export function RecordList({ type }: { type: string }) {
                 </thead>
                 <tbody>
                   {list.data.items.map((r) => (
-                    <tr key={r.id}>
+                    <tr key={r.id} data-row={r.id} class={selected.has(r.id) ? 'row-selected' : undefined}>
+                      {bulk && (
+                        <td class="select-cell">
+                          <input
+                            type="checkbox"
+                            data-select={r.id}
+                            aria-label={t('bulk.select_row', { title: `${recordTitle(td, r, lang)} (№ ${r.id})` })}
+                            checked={selected.has(r.id)}
+                            onChange={(e) => toggle(r.id, (e.currentTarget as HTMLInputElement).checked)}
+                          />
+                        </td>
+                      )}
                       <td>
                         <a href={recordHref(type, r.id)} onClick={onLinkClick}>
                           {recordTitle(td, r, lang)}
@@ -324,5 +415,52 @@ export function RecordList({ type }: { type: string }) {
         </>
       )}
     </Page>
+  );
+}
+
+/** The summary of a bulk action: how many records changed, each refusal with the record's number and the server's reason. */
+function BulkResult({
+  done,
+  resultRef,
+  fieldLabel,
+  onDismiss,
+}: {
+  done: BulkDone;
+  resultRef: { current: HTMLDivElement | null };
+  fieldLabel: (name: string) => string;
+  onDismiss: () => void;
+}) {
+  const { t, lang } = useI18n();
+  const { summary } = done;
+  const failed = summary.failed.length > 0;
+  return (
+    <div
+      ref={resultRef}
+      tabIndex={-1}
+      class={`alert ${failed ? 'alert-error' : 'alert-success'} bulk-result`}
+      role={failed ? 'alert' : 'status'}
+      data-alert={failed ? 'error' : 'success'}
+      data-testid="bulk-result"
+      data-ok={summary.succeeded.length}
+      data-failed={summary.failed.length}
+    >
+      <p>{t('bulk.result', { action: done.action, ok: formatNumber(summary.succeeded.length, lang), n: summary.total })}</p>
+      {failed && (
+        <>
+          <p>{t('bulk.result_failed', { n: summary.failed.length })}</p>
+          <ul>
+            {summary.failed.map((f) => (
+              <li key={f.id} data-failed-id={f.id}>
+                {t('bulk.failure', { id: f.id, message: failureText(f.error, t, fieldLabel) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {summary.skipped.length > 0 && <p>{t('bulk.result_skipped', { ids: summary.skipped.map((id) => `№ ${id}`).join(', ') })}</p>}
+      <button type="button" class="link-button" onClick={onDismiss}>
+        {t('bulk.dismiss')}
+      </button>
+    </div>
   );
 }

@@ -17,7 +17,7 @@ import { formatDateTime, nowIso, todayIso } from '../format';
 import { isHiddenChange, keyWords, readableValue } from '../display';
 import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
-import { agencyMayTake, compact, diff, label, recordTitle, visibleValues, type Meta, type TransitionDef, type TypeDef } from '../meta';
+import { compact, diff, label, recordTitle, visibleValues, type Meta, type TransitionDef, type TypeDef } from '../meta';
 import { rememberRecord } from '../recent';
 import { currentQuery, navigate, onLinkClick } from '../router';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
@@ -25,7 +25,8 @@ import { recordHref } from './RecordList';
 import { newProgressReportHref, plansHref } from '../plans';
 import { CaseRehabilitationPlans, PlanMeasures } from './Rehabilitation';
 import { AnswerRequest, QuotedFigures, RequestContributions } from './International';
-import { answerOffered, hiddenTransition, withBodyName } from '../international';
+import { answerOffered, withBodyName } from '../international';
+import { offeredTransitions, transitionFields } from '../workflow';
 import { DateInput } from '../components/DateInput';
 import { DecisionScreening, ScreeningSaved } from './DecisionScreening';
 
@@ -72,12 +73,8 @@ function transitionDefaults(td: TypeDef, tr: TransitionDef, data: Record<string,
   return v;
 }
 
-/** A transition's required fields, and the fields that become required with them (required_if). */
-export function transitionFields(td: TypeDef, tr: TransitionDef): string[] {
-  const out = [...tr.requires];
-  for (const f of td.fields) if (f.required_if && tr.requires.includes(f.required_if.field) && !out.includes(f.name)) out.push(f.name);
-  return out;
-}
+/** A transition's required fields, and the fields that become required with them (src/workflow.ts). */
+export { transitionFields };
 
 export function NewRecord({ type }: { type: string }) {
   const { t, lang } = useI18n();
@@ -210,10 +207,8 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     const name = wantedTransition.current;
     if (!current || !td || !name) return;
     wantedTransition.current = undefined;
-    const tr = td.workflow?.transitions.find(
-      (x) => x.name === name && (x.from.length === 0 || x.from.includes(current.state ?? '')) && x.to !== current.state && meta.mayPermission(x.permission) && !hiddenTransition(type, x.name),
-    );
-    if (tr && !current.deleted) {
+    const tr = offeredTransitions(td, current, (p) => meta.mayPermission(p), user.agency_id).find((x) => x.name === name);
+    if (tr) {
       setTransition(tr);
       setTError(undefined);
       setTValues(transitionDefaults(td, tr, current.data));
@@ -237,14 +232,8 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   const mayUpdate = meta.may(type, 'update') && !current.deleted;
   const changes = diff(current.data, visibleValues(td, values));
   const dirty = Object.keys(changes).length > 0;
-  const transitions = (td.workflow?.transitions ?? []).filter(
-    (tr) =>
-      (tr.from.length === 0 || tr.from.includes(current.state ?? '')) &&
-      tr.to !== current.state &&
-      meta.mayPermission(tr.permission) &&
-      agencyMayTake(tr, current.data, user.agency_id) &&
-      !hiddenTransition(type, tr.name),
-  );
+  // The steps offered (src/workflow.ts: the record lists' bulk actions decide them the same way).
+  const transitions = offeredTransitions(td, current, (p) => meta.mayPermission(p), user.agency_id);
 
   const applied = (r: RecordBody, message: string) => {
     forgetTitle(type, id);
