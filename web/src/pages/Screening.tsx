@@ -107,9 +107,15 @@ export function ScreeningPage() {
   const ruleset = sets.data?.items.find((s) => s.default)?.ruleset ?? sets.data?.items[0]?.ruleset;
   const isChild = values?.is_child === true;
   const focus = typeof values?.exploitation_focus === 'string' ? values.exploitation_focus : 'labour';
+  // The questions only once the case has chosen the list: shown earlier, the labour list could be
+  // half answered when the case's sexual-exploitation list replaced it (a slow server showed it).
+  const prefilled = values !== undefined;
   const questions = useLoad(
-    () => (ruleset ? api.request<Question>('GET', `/screening/rulesets/${encodeURIComponent(ruleset)}?child=${isChild}&exploitation=${focus}`) : Promise.resolve(undefined)),
-    [ruleset, isChild, focus],
+    () =>
+      ruleset && prefilled
+        ? api.request<Question>('GET', `/screening/rulesets/${encodeURIComponent(ruleset)}?child=${isChild}&exploitation=${focus}`)
+        : Promise.resolve(undefined),
+    [ruleset, isChild, focus, prefilled],
   );
 
   useEffect(() => {
@@ -197,7 +203,7 @@ export function ScreeningPage() {
           <div class="two-col">
             <section aria-labelledby="q-h" data-list={questions.data?.list}>
               <h2 id="q-h">{questions.data ? label(questions.data.label, lang) : t('screening.questions')}</h2>
-              {questions.loading && <Loading />}
+              {(questions.loading || !prefilled) && <Loading />}
               <ErrorAlert error={questions.error ?? sets.error} />
               {questions.data?.dimensions.map((d) => (
                 <fieldset key={d.code} class="panel dimension" data-dimension={d.code}>
