@@ -40,6 +40,12 @@ async function shown(page, section, field) {
   return (await page.locator(`[data-section=${section}][data-mode=read] [data-field=${field}] dd`).textContent()).trim();
 }
 
+/** Waits until the read mode shows `text` for the field (labels such as a country's load a moment later). */
+async function waitShown(page, section, field, text) {
+  await page.locator(`[data-section=${section}][data-mode=read] [data-field=${field}] dd`, { hasText: text }).waitFor({ timeout: 5000 });
+  return shown(page, section, field);
+}
+
 describe('a victim case people can read: sections, one section edited, the summary, the print view', () => {
   const { cfg, pages, pageErrors, newPage } = browserSuite('sec');
   const ids = {};
@@ -150,7 +156,7 @@ describe('a victim case people can read: sections, one section edited, the summa
     assert.deepEqual(Object.keys(request.postDataJSON()).sort(), ['country_of_exploitation', 'forms_of_exploitation', 'place_of_exploitation']);
     const read = page.locator('[data-section=exploitation][data-mode=read]');
     await read.locator('[data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı: «İstismar» bölməsi.' }).waitFor();
-    assert.equal(await shown(page, 'exploitation', 'country_of_exploitation'), country);
+    assert.equal(await waitShown(page, 'exploitation', 'country_of_exploitation', country), country);
     assert.equal(await shown(page, 'exploitation', 'forms_of_exploitation'), 'Cinsi istismar – fahişəlik, Məcburi əmək və ya xidmət');
     assert.equal(await shown(page, 'exploitation', 'place_of_exploitation'), 'İstanbul, tikinti sahəsi');
     assert.equal(await shown(page, 'case', 'registered_on'), before.registered);

@@ -72,7 +72,9 @@ describe("users' e-mail addresses, in Azerbaijani", () => {
     await error.filter({ hasText: FORMAT }).waitFor();
     const input = page.locator('tbody input[id^="edit-email-"]');
     assert.equal(await input.getAttribute('aria-invalid'), 'true');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), await input.getAttribute('id'));
+    // The focus moves in an effect after the error is drawn: wait for it (up to the usual timeout).
+    const inputId = await input.getAttribute('id');
+    await page.waitForFunction((id) => document.activeElement?.id === id, inputId, { timeout: 5000 });
     await screenshot(page, 'email-01-refused');
     await assertAccessible(page, 'the users page with a refused address');
     assert.equal(await serverEmail(page), FIRST, 'the refused address changed nothing');
