@@ -101,13 +101,13 @@ describe('the screening from a victim case and the decision beside it; the calen
     await calendar.waitFor({ state: 'detached' });
     assert.equal(await field.inputValue(), '18.02.2019');
     assert.equal(await field.getAttribute('data-iso'), '2019-02-18');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-registered_on');
+    await page.waitForFunction(() => document.activeElement?.id === 'f-registered_on', undefined, { timeout: 5000 });
     // Escape closes it and gives the focus back to its button; Alt+ArrowDown opens it from the text.
     await field.press('Alt+ArrowDown');
     await calendar.waitFor();
     await page.keyboard.press('Escape');
     await calendar.waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.dataset.calendarFor), 'f-registered_on');
+    await page.waitForFunction(() => document.activeElement?.dataset.calendarFor === 'f-registered_on', undefined, { timeout: 5000 });
     // The mouse: the next month's arrow, then a day.
     await toggle.click();
     await calendar.locator('button[data-step="1"]').click();

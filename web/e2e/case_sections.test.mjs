@@ -163,7 +163,7 @@ describe('a victim case people can read: sections, one section edited, the summa
     assert.equal(await page.locator('[data-section=consent] dl').textContent(), before.consent);
     assert.equal(await page.locator('[data-section=identification] dl').textContent(), before.identification);
     // Focus is back on the section's heading.
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'İstismar');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'İstismar', undefined, { timeout: 5000 });
     assert.deepEqual(pageErrors, []);
   });
 

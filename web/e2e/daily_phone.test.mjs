@@ -90,7 +90,7 @@ describe('the daily work on a phone, in Azerbaijani', () => {
     // Escape folds it and gives the focus back to the button; Enter opens it again.
     await page.keyboard.press('Escape');
     assert.equal(await button.getAttribute('aria-expanded'), 'false');
-    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'menu-button');
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'menu-button', undefined, { timeout: 5000 });
     await page.keyboard.press('Enter');
     assert.equal(await button.getAttribute('aria-expanded'), 'true');
     // A page chosen from the menu folds it.

@@ -53,7 +53,7 @@ describe("users' e-mail addresses, in Azerbaijani", () => {
     await page.locator('form button[type=submit]').first().click();
     await page.locator('#user-email-error', { hasText: FORMAT }).waitFor();
     assert.equal(posted, 0, 'no user is created with a bad address');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'user-email');
+    await page.waitForFunction(() => document.activeElement?.id === 'user-email', undefined, { timeout: 5000 });
     await page.locator('#user-email').fill(FIRST);
     await page.locator('form button[type=submit]').first().click();
     await page.locator('[data-alert=success]', { hasText: LOGIN }).waitFor();
