@@ -175,25 +175,16 @@ std::vector<std::string> checkPendingSteps(const Schema& schema, const std::vect
           problems.push_back(where + " renames " + inQuotes(s.field) + " to " + inQuotes(name) + ", which is not a field of " +
                              inQuotes(s.type));
       }
-      if (s.kind == S::MapValues) {
+      if (s.kind == S::MapValues || s.kind == S::TextToEnum) {
+        // Both land values in the field's list: the field must have one, every target be its code.
         const auto* f = type->field(s.field);
-        const auto* list = f ? schema.list(f->values) : nullptr;
+        const bool fits = f && (s.kind == S::MapValues || f->type == FieldType::Enum);
+        const auto* list = fits ? schema.list(f->values) : nullptr;
         if (!list) {
-          problems.push_back(where + " maps values of " + inQuotes(s.field) + ", which is not an enum field of " +
-                             inQuotes(s.type));
-          continue;
-        }
-        for (const auto& [from, to] : s.value_map)
-          if (!list->find(to))
-            problems.push_back(where + " maps " + inQuotes(from) + " to " + inQuotes(to) + ", which is not a code of list " +
-                               inQuotes(list->name));
-      }
-      if (s.kind == S::TextToEnum) {
-        const auto* f = type->field(s.field);
-        const auto* list = f && f->type == FieldType::Enum ? schema.list(f->values) : nullptr;
-        if (!list) {
-          problems.push_back(where + " turns " + inQuotes(s.field) + " into codes, but it is not an enum field of " +
-                             inQuotes(s.type));
+          problems.push_back(where +
+                             (s.kind == S::MapValues ? " maps values of " + inQuotes(s.field) + ", which is"
+                                                     : " turns " + inQuotes(s.field) + " into codes, but it is") +
+                             " not an enum field of " + inQuotes(s.type));
           continue;
         }
         for (const auto& [from, to] : s.value_map)

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "records/schema.hpp"
 
@@ -17,6 +18,16 @@ inline const records::Schema& productSchema() {
     return std::make_unique<records::Schema>(std::move(loaded.schema));
   }();
   return *schema;
+}
+
+// The product schema's record type names, in order: a fuzz input's byte picks one.
+inline const std::vector<std::string>& productTypes() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, type] : productSchema().types) out.push_back(name);
+    return out;
+  }();
+  return names;
 }
 
 // `first` holds the input up to the first NUL; `second`, when there is a NUL, what follows it.
