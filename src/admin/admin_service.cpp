@@ -70,6 +70,11 @@ AgencyRow AdminService::createAgency(int64_t by_user, const AgencyRow& a) {
   const auto& types = records::agencyTypes();
   if (!a.type.empty() && std::find(types.begin(), types.end(), a.type) == types.end())
     errors.push_back({"type", "not_in_list", "is not an agency type"});
+  // The region is the scope of its users' region roles: one of the country's units when the
+  // schema has the `region` list (a fixture schema without one takes any short code).
+  if (schema_ && !a.region.empty())
+    if (auto list = schema_->lists.find("region"); list != schema_->lists.end() && !list->second.find(a.region))
+      errors.push_back({"region", "not_in_list", "is not a code of the region list (schema/lists/region.yaml)"});
   for (const auto& existing : store_.listAgencies())
     if (existing.name == a.name) errors.push_back({"name", "unique", "an agency has this name already"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));

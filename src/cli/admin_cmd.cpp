@@ -38,10 +38,12 @@ int64_t agencyIdOf(Store& store, const std::string& name_or_id) {
 // Runs `act` with the administration service over the configured store, as the API does it:
 // checked and audited (by the system), so the audit chain's key is activated first. A refusal
 // (Problem) is printed with every field at fault and gives exit code 1.
-int withAdministration(const Config& config, const std::function<int(Store&, admin::AdminService&)>& act) {
+// `schema`, when given, checks what the schema decides (an agency's region is a code of its list).
+int withAdministration(const Config& config, const std::function<int(Store&, admin::AdminService&)>& act,
+                       const records::Schema* schema = nullptr) {
   auto store = openMigrated(config);
   const KeyRing keys = RecordsSetup::activatedKeys(config, *store);
-  admin::AdminService administration(*store, nullptr, auth::hashCostFrom(config.password_cost));
+  admin::AdminService administration(*store, schema, auth::hashCostFrom(config.password_cost));
   int code = 1;
   try {
     code = act(*store, administration);
@@ -122,12 +124,16 @@ int runDoctor(const Config& config) {
 }
 
 int runAgencyAdd(const Config& config, const std::string& name, const std::string& type, const std::string& region) {
-  return withAdministration(config, [&](Store&, admin::AdminService& administration) {
-    const auto a = administration.createAgency(0, AgencyRow{0, name, type, region, true, 0});
-    std::printf("Created agency '%s' (id %lld, %s%s%s).\n", a.name.c_str(), static_cast<long long>(a.id), a.type.c_str(),
-                a.region.empty() ? "" : ", ", a.region.c_str());
-    return 0;
-  });
+  const records::Schema schema = loadSchemaOrThrow(config);  // the region list
+  return withAdministration(
+      config,
+      [&](Store&, admin::AdminService& administration) {
+        const auto a = administration.createAgency(0, AgencyRow{0, name, type, region, true, 0});
+        std::printf("Created agency '%s' (id %lld, %s%s%s).\n", a.name.c_str(), static_cast<long long>(a.id),
+                    a.type.c_str(), a.region.empty() ? "" : ", ", a.region.c_str());
+        return 0;
+      },
+      &schema);
 }
 
 int runUserAdd(const Config& config, const std::string& login, const std::string& display, const std::vector<std::string>& roles,

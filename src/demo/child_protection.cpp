@@ -119,7 +119,7 @@ class ChildProtection : Appender {
               {"birth", iso(birth)},
               {"citizenship", rng_.chance(96) ? "AZ" : "GE"},
               {"birth_place", r.name},
-              {"region", r.name}};
+              {"region", r.code}};
     // The police and the DOST centres write children from their birth certificates.
     if (rng_.chance(90)) {
       p["document_kind"] = "birth_certificate";
@@ -222,7 +222,7 @@ class ChildProtection : Appender {
   void writeRaid(int year, const Raid& raid) {
     const Office& o = officeOf(raid.region->name);
     Json d = {{"raid_on", iso(raid.day)},
-              {"region", raid.region->name},
+              {"region", raid.region->code},
               {"place_type", kPlaceTypes[rng_.weighted({40, 30, 12, 8, 7, 3})]},
               {"place", rng_.pick(kPlaces)},
               {"lead_agency_type", "police"},
@@ -327,7 +327,7 @@ class ChildProtection : Appender {
                   {"care_kind", kKinds[rng_.weighted({45, 35, 20})]},
                   {"care_since", iso(from - rng_.range(20, 300))},
                   {"family_name", fmt::format("{} ailəsi", rng_.pick(kSurnames).s.az)},
-                  {"region", r.name},
+                  {"region", r.code},
                   {"dost_centre", std::string(o.dost).substr(0, std::string(o.dost).size() - 7)},
                   {"visit_every_days", 90},
                   {"monitoring_from", iso(from)}};

@@ -87,7 +87,7 @@ class FamilySafety : Appender {
               {"birth", iso(birth)},
               {"citizenship", "AZ"},
               {"birth_place", r.name},
-              {"region", r.name}};
+              {"region", r.code}};
     if (age < 18) {
       p["document_kind"] = "birth_certificate";
       p["document_number"] = fmt::format("II-ŞH {:06}", rng_.range(100000, 999999));
@@ -128,7 +128,7 @@ class FamilySafety : Appender {
                                                     "state_institution", "alone_or_street", "spouse"};
     Json d = {{"person", keyRef(child)},
               {"registered_on", iso(registered)},
-              {"region", r.name},
+              {"region", r.code},
               {"source", source},
               {"risks", risks},
               {"in_school", risk == "out_of_school" ? "no" : rng_.chance(80) ? "yes" : "unknown"},
@@ -184,7 +184,7 @@ class FamilySafety : Appender {
     const int children = child ? rng_.range(1, 4) : rng_.range(0, 4);
     Json d = {{"occurred_on", iso(occurred)},
               {"reported_on", iso(reported)},
-              {"region", r.name},
+              {"region", r.code},
               {"violence_types", types},
               {"victim", keyRef(victim)},
               {"perpetrator_relation", relation},

@@ -134,9 +134,12 @@ const char* spell(const Spellings& s, int script) {
 }
 
 const std::vector<Region> kRegions = {
-    {"Bakı", "baku", 38},        {"Sumqayıt", "baku", 9},    {"Gəncə", "ganja", 11},  {"Lənkəran", "lankaran", 8},
-    {"Şəki", "ganja", 5},        {"Mingəçevir", "ganja", 5}, {"Masallı", "lankaran", 6}, {"Quba", "baku", 5},
-    {"Şirvan", "baku", 4},       {"Bərdə", "ganja", 4},      {"Cəlilabad", "lankaran", 3}, {"Xaçmaz", "baku", 2},
+    {"Bakı", "baku", "baku", 38},           {"Sumqayıt", "sumgait", "baku", 9},
+    {"Gəncə", "ganja", "ganja", 11},        {"Lənkəran", "lankaran", "lankaran", 8},
+    {"Şəki", "shaki", "ganja", 5},          {"Mingəçevir", "mingachevir", "ganja", 5},
+    {"Masallı", "masally", "lankaran", 6},  {"Quba", "guba", "baku", 5},
+    {"Şirvan", "shirvan", "baku", 4},       {"Bərdə", "barda", "ganja", 4},
+    {"Cəlilabad", "jalilabad", "lankaran", 3}, {"Xaçmaz", "khachmaz", "baku", 2},
 };
 
 const std::map<std::string, std::vector<const char*>> kCities = {

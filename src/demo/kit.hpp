@@ -155,7 +155,8 @@ struct PersonName {
 };
 
 struct Region {
-  const char* name;    // as written in records
+  const char* name;    // its name in Azerbaijani (addresses, places of birth)
+  const char* code;    // its code in the `region` value list (records' region fields)
   const char* ngo;     // region code of the NGO that works there
   int weight;
 };

@@ -174,7 +174,7 @@ class MonitoringLabour : Appender {
       const int rank = order[static_cast<std::size_t>(i)];  // which inspections were fined / referred
       const int found = workers[static_cast<std::size_t>(i)];
       Json d = {{"inspected_on", iso(day)},
-                {"region", r.name},
+                {"region", r.code},
                 {"site_kind", site},
                 {"sector", construction ? "construction" : site == "trade" ? "peddling" : site == "hospitality" ? "hospitality"
                                                           : site == "agriculture" ? "agriculture" : "manufacturing"},
@@ -204,7 +204,7 @@ class MonitoringLabour : Appender {
     static const std::vector<const char*> kCountries = {"UZ", "TJ", "GE", "TR", "IR", "IN", "NP"};
     Json d = {{"inspection", keyRef(inspection)},
               {"found_on", iso(day)},
-              {"region", r.name},
+              {"region", r.code},
               {"sex", minor ? "male" : rng_.chance(88) ? "male" : "female"},
               {"is_minor", minor},
               {"is_foreigner", foreigner},
@@ -217,7 +217,7 @@ class MonitoringLabour : Appender {
       const std::string p = key("wp");
       add("person", p, kLabourInspection,
           {{"pseudonym", "U-" + p}, {"sex", "male"}, {"birth", std::to_string(ymdOf(day).y - 15)},
-           {"citizenship", "AZ"}, {"region", r.name}});
+           {"citizenship", "AZ"}, {"region", r.code}});
       d["person"] = keyRef(p);
       steps.push_back(step("refer_minor", {{"referred_on", iso(day + 1)}}));
     }
@@ -277,7 +277,7 @@ class MonitoringLabour : Appender {
       Json breaches = Json::array({kBreaches[rng_.weighted({45, 25, 25, 5})]});
       Json d = {{"detected_on", iso(day)},
                 {"person", keyRef(p)},
-                {"region", r.name},
+                {"region", r.code},
                 {"citizenship", citizenship},
                 {"sex", female ? "female" : "male"},
                 {"age_band", kBands[rng_.weighted({45, 45, 10})]},

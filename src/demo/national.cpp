@@ -429,7 +429,7 @@ class National {
               {"facility_kind", "shelter"},
               {"operated_by", "ministry_internal_affairs"},
               {"operator_name", "Daxili İşlər Nazirliyi"},
-              {"region", "Bakı"},
+              {"region", "baku"},
               {"address", "Bakı şəhəri, ünvan məxfidir (demo)"},
               {"capacity", 50},
               {"takes", {"women", "men", "girls", "boys", "mothers_with_children"}},
@@ -439,7 +439,7 @@ class National {
               {"facility_kind", "shelter"},
               {"operated_by", "ngo"},
               {"operator_name", plainName(kNgoGanja)},
-              {"region", "Gəncə"},
+              {"region", "ganja"},
               {"capacity", 12},
               {"takes", {"women", "girls", "mothers_with_children"}},
               {"opened_on", "2011-03-15"}});
@@ -448,7 +448,7 @@ class National {
               {"facility_kind", "rehabilitation_centre"},
               {"operated_by", "ngo"},
               {"operator_name", plainName(kNgoLankaran)},
-              {"region", "Lənkəran"},
+              {"region", "lankaran"},
               {"capacity", 10},
               {"takes", {"women", "girls"}},
               {"opened_on", "2013-09-01"}});
@@ -457,7 +457,7 @@ class National {
               {"facility_kind", "ngo_centre"},
               {"operated_by", "ngo"},
               {"operator_name", plainName(kNgoBaku)},
-              {"region", "Bakı"},
+              {"region", "baku"},
               {"capacity", 8},
               {"takes", {"women", "mothers_with_children"}},
               {"opened_on", "2009-05-20"}});
@@ -466,7 +466,7 @@ class National {
               {"facility_kind", "assistance_center"},
               {"operated_by", "ministry_labour"},
               {"operator_name", "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi"},
-              {"region", "Bakı"},
+              {"region", "baku"},
               {"opened_on", "2012-07-01"}});
   }
 
@@ -831,7 +831,7 @@ class National {
     Json p = {{"pseudonym", "Q-" + v.id},
               {"last_name", v.name.lastName(kAz)},
               {"first_name", v.name.firstName(kAz)},
-              {"region", v.region->name}};
+              {"region", v.region->code}};
     if (v.name.father) p["patronymic"] = v.name.patronymic(kAz);
     if (v.sex_recorded) p["sex"] = v.female ? "female" : "male";
     p["birth"] = v.birth_year_only ? fmt::format("{:04}", ymdOf(v.birth).y) : iso(v.birth);
@@ -880,7 +880,7 @@ class National {
     Json p = {{"pseudonym", (hotline ? "QX-" : "QHT-") + v.id},
               {"last_name", v.name.lastName(script)},
               {"first_name", v.name.firstName(script)},
-              {"region", v.region->name}};
+              {"region", v.region->code}};
     if (v.name.father && rng_.chance(60)) p["patronymic"] = v.name.patronymic(script, rng_.range(0, 3));
     if (script != kAscii && rng_.chance(30)) p["other_names"] = v.name.full(kAscii);
     if (v.sex_recorded) p["sex"] = v.female ? "female" : "male";
@@ -893,7 +893,7 @@ class National {
   void writeSignal(Victim& v, const char* agency, const std::string& person_key) {
     v.signal_minute = minute();
     const bool hotline = agency == kHotline152 || agency == kHotline116;
-    Json s = {{"received_at", at(v.signal_day, v.signal_minute)}, {"source", v.source}, {"region", v.region->name}};
+    Json s = {{"received_at", at(v.signal_day, v.signal_minute)}, {"source", v.source}, {"region", v.region->code}};
     if (hotline) s["channel"] = "phone";
     else if (v.source == "ngo") s["channel"] = rng_.chance(60) ? "referral_form" : "email";
     else if (v.source == "internet_monitoring") s["channel"] = "web";
@@ -1022,7 +1022,7 @@ class National {
               {"signal", keyRef(v.signal_key)},
               {"registered_on", iso(v.registered)},
               {"source", v.source},
-              {"region", v.region->name}};
+              {"region", v.region->code}};
     if (v.outcome != Outcome::NotVictim) {
       Json forms = Json::array();
       if (v.labour) {
@@ -1359,7 +1359,7 @@ class National {
       Json s = {{"received_at", at(day, m)},
                 {"source", hotline ? "hotline_152" : "ngo"},
                 {"channel", hotline ? "phone" : "email"},
-                {"region", r.name},
+                {"region", r.code},
                 {"summary", rng_.pick(kOtherSummaries)}};
       Json transitions = Json::array();
       if (rng_.chance(50))
@@ -1389,7 +1389,7 @@ class National {
     int crimes = 1;  // crimes (episodes) in the case
     bool court = false, cross_border = false;
     std::vector<const Victim*> victims;
-    std::string region = "Bakı";
+    std::string region = "baku";  // a code of the region list
   };
 
   struct Perpetrator {
@@ -1415,7 +1415,7 @@ class National {
                    {"crimes_count", n},
                    {"registered_on", iso(registered)},
                    {"investigating_body", "mia_trafficking_department"},
-                   {"region", "Bakı"},
+                   {"region", "baku"},
                    {"cross_border", true},
                    {"summary", "Səyahət və ya şəxsiyyət sənədləri ilə qanunsuz əməllər üzrə cinayət işi."}};
       Json transitions = Json::array();
@@ -1591,7 +1591,7 @@ class National {
         c.registered = dayIn(year, 4, 334);
       }
       c.started = c.registered + rng_.range(0, 2);
-      if (!c.victims.empty()) c.region = c.victims.front()->region->name;
+      if (!c.victims.empty()) c.region = c.victims.front()->region->code;
       for (const auto* v : c.victims) c.cross_border = c.cross_border || (!v->country.empty() && v->country != "AZ");
     }
     // Perpetrators: one person charged in the year in each case sent to court (men in the forced

@@ -21,13 +21,14 @@ const char* const kGrantsCouncil = "QHT-lərə Dövlət Dəstəyi Şurası (demo
 const char* const kEducationMinistry = "Təhsil Nazirliyi (demo)";
 
 // Cities and districts where seminars are held (55 or more distinct places a year).
+// Codes of the `region` list: 60 distinct cities and districts.
 const std::vector<const char*> kPlaces = {
-    "Bakı", "Sumqayıt", "Gəncə", "Lənkəran", "Şəki", "Mingəçevir", "Masallı", "Quba", "Şirvan", "Bərdə",
-    "Cəlilabad", "Xaçmaz", "Naftalan", "Yevlax", "Şamaxı", "İsmayıllı", "Qəbələ", "Oğuz", "Qax", "Zaqatala",
-    "Balakən", "Ağdaş", "Göyçay", "Ucar", "Kürdəmir", "Zərdab", "Ağsu", "Hacıqabul", "Salyan", "Neftçala",
-    "Biləsuvar", "Saatlı", "Sabirabad", "İmişli", "Beyləqan", "Ağcabədi", "Tərtər", "Goranboy", "Samux", "Şəmkir",
-    "Tovuz", "Ağstafa", "Qazax", "Gədəbəy", "Daşkəsən", "Göygöl", "Xızı", "Siyəzən", "Şabran", "Qusar",
-    "Astara", "Lerik", "Yardımlı", "Qobustan", "Abşeron", "Xırdalan", "Füzuli", "Ağdam", "Tərtər-2", "Horadiz"};
+    "baku", "sumgait", "ganja", "lankaran", "shaki", "mingachevir", "masally", "guba", "shirvan", "barda",
+    "jalilabad", "khachmaz", "naftalan", "yevlakh", "shamakhi", "ismayilli", "gabala", "oguz", "gakh", "zagatala",
+    "balakan", "agdash", "goychay", "ujar", "kurdamir", "zardab", "agsu", "hajigabul", "salyan", "neftchala",
+    "bilasuvar", "saatly", "sabirabad", "imishli", "beylagan", "aghjabadi", "tartar", "goranboy", "samukh", "shamkir",
+    "tovuz", "agstafa", "gazakh", "gadabay", "dashkasan", "goygol", "khizi", "siyazan", "shabran", "gusar",
+    "astara", "lerik", "yardimli", "gobustan", "absheron", "nakhchivan", "fuzuli", "agdam", "babek", "sharur"};
 
 struct Year {
   int year;
@@ -197,7 +198,7 @@ class Prevention : Appender {
                 {"materials_distributed", materials[static_cast<std::size_t>(m++)]},
                 {"officers", abroad ? "instructors" : "participants"}};
       if (abroad) d["country"] = kAbroad[static_cast<std::size_t>(rng_.range(0, 7))];
-      else d["region"] = "Bakı";
+      else d["region"] = "baku";
       add("awareness_event", key("ev"), kPolice, std::move(d));
     }
   }

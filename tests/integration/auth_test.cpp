@@ -345,6 +345,10 @@ TEST(Auth, AgenciesAndTheirUsersFromTheCommandLine) {
   auto [bad_type, out3] = runCli("agency add" + d + " --name 'Başqa' --type 'ngo; DROP TABLE agencies'");
   EXPECT_EQ(bad_type, 1);
   EXPECT_NE(out3.find("type: is not an agency type"), std::string::npos) << out3;
+  // The region is a unit of the country's list (its code), as on the administrators' page.
+  auto [bad_region, out_region] = runCli("agency add" + d + " --name 'Başqa' --type ngo --region 'Bakı şəhəri'");
+  EXPECT_EQ(bad_region, 1);
+  EXPECT_NE(out_region.find("region: is not a code of the region list"), std::string::npos) << out_region;
   auto [listed, list] = runCli("agency list" + d);
   EXPECT_EQ(listed, 0);
   EXPECT_NE(list.find("ngo"), std::string::npos) << list;

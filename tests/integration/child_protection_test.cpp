@@ -33,7 +33,7 @@ TEST(ChildProtection, RaidFromTheStreetToTheCommissionsDecision) {
 
   // The raid and two children found in it (each a person: identity sealed on the person record).
   const int64_t raid = created(officer.call("POST", R + "raid",
-                                            {{"raid_on", "2019-05-14"}, {"region", "Bakı"}, {"place_type", "market"},
+                                            {{"raid_on", "2019-05-14"}, {"region", "baku"}, {"place_type", "market"},
                                              {"place", "Təzə bazar"}, {"lead_agency_type", "police"},
                                              {"agencies_taking_part", {"police", "child_protection"}}}),
                                "raid");
@@ -151,7 +151,7 @@ TEST(ChildProtection, DostWorkerPlansAndRecordsAMonitoringVisit) {
                                  "person");
   const int64_t care = created(dost.call("POST", R + "care_child",
                                          {{"person", person}, {"care_kind", "guardianship"},
-                                          {"family_name", "Hüseynovlar ailəsi"}, {"region", "Bakı"},
+                                          {"family_name", "Hüseynovlar ailəsi"}, {"region", "baku"},
                                           {"monitoring_from", "2019-01-10"}, {"visit_every_days", 90}}),
                                  "care_child");
   const int64_t visit =

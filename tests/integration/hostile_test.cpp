@@ -161,6 +161,12 @@ TEST(Hostile, EveryBodyTakingRouteSurvivesHostileJson) {
     auto agency = admin.call("POST", "/api/v1/agencies", {{"name", "Hotline 152"}, {"type", "hotline"}, {"region", "baku"}});
     ASSERT_EQ(agency.status, 201) << agency.body;
     Client op = Administrators(s, admin).user("operator", {"hotline_operator"}, agency.json()["id"]);
+    // An agency's region is a code of the country's units, not a path or free text.
+    for (const char* region : {"../../etc/passwd", "Bakı", "BAKU", "baku%2F"}) {
+      auto bad = admin.call("POST", "/api/v1/agencies", {{"name", std::string("Region ") + region}, {"type", "ngo"}, {"region", region}});
+      EXPECT_EQ(bad.status, 422) << region << bad.body;
+      EXPECT_NE(bad.body.find("is not a code of the region list"), std::string::npos) << bad.body;
+    }
 
     auto [code, out] = runCli("routes --data-dir " + dir.string() + " --set schema.dir=" + src + "/schema --set " +
                               sets[1] + " --set statistics.dir=" + src + "/indicators");

@@ -124,7 +124,7 @@ TEST(MonitoringLabourMigration, AnInspectionFindsAMinorWhichOpensAChildProtectio
   EXPECT_EQ(early_fine.status, 422);
   EXPECT_TRUE(hasField(early_fine, "fined_on")) << early_fine.body;
   const int64_t inspection = created(inspector.call("POST", R + "labour_inspection",
-                                                    {{"inspected_on", "2019-05-10"}, {"region", "Bakı"},
+                                                    {{"inspected_on", "2019-05-10"}, {"region", "baku"},
                                                      {"site_kind", "construction_site"}, {"sector", "construction"},
                                                      {"employer_name", "\"Tikinti-5\" MMC"}, {"workers_checked", 14}}),
                                      "inspection");
@@ -140,7 +140,7 @@ TEST(MonitoringLabourMigration, AnInspectionFindsAMinorWhichOpensAChildProtectio
                                  "person");
   const int64_t minor = created(inspector.call("POST", R + "worker_found",
                                                {{"inspection", inspection}, {"found_on", "2019-05-10"}, {"person", person},
-                                                {"region", "Bakı"}, {"sex", "male"}, {"is_minor", true},
+                                                {"region", "baku"}, {"sex", "male"}, {"is_minor", true},
                                                 {"has_contract", false}, {"occupation", "köməkçi fəhlə"}}),
                                 "minor");
   created(inspector.call("POST", R + "worker_found",

@@ -202,7 +202,7 @@ TEST(Rehabilitation, LegalEntitiesAndOfficialsAreParties) {
   EXPECT_GT(company, 0);
   // The employer of an administrative case is on the inspection: a fine, and other sanctions
   // with their day. The region-scoped inspector never reaches the criminal case's parties.
-  const Json inspection = {{"inspected_on", "2020-04-01"}, {"region", "Bakı"}, {"site_kind", "construction_site"},
+  const Json inspection = {{"inspected_on", "2020-04-01"}, {"region", "baku"}, {"site_kind", "construction_site"},
                            {"sector", "construction"}, {"other_sanctions", {"activity_suspended"}}};
   auto no_day = inspector.call("POST", R + "labour_inspection", inspection);
   EXPECT_EQ(no_day.status, 422);

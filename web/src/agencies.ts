@@ -23,10 +23,13 @@ export function agencyTypeField(name: string): string {
   return name.replace(/agency_id$/, 'agency_type');
 }
 
-/** An agency as offered in a choice: "name (region)", the name alone when it has no region. */
-export function agencyLabel(a: Pick<Agency, 'name' | 'region'>): string {
+/**
+ * An agency as offered in a choice: "name (region)", the name alone when it has no region. The
+ * region is a code of the `region` list; `regionLabel` gives its name in the page's language.
+ */
+export function agencyLabel(a: Pick<Agency, 'name' | 'region'>, regionLabel: (code: string) => string = (c) => c): string {
   const region = (a.region ?? '').trim();
-  return region ? `${a.name} (${region})` : a.name;
+  return region ? `${a.name} (${regionLabel(region)})` : a.name;
 }
 
 /** The agency's name for reading; "№ id" when the agency is not (or not yet) known. */
@@ -46,12 +49,18 @@ export interface AgencyOption {
  * label in the language's order; the current value always stays among them (an agency since
  * deactivated or of another type, or one not listed at all, shown by its number).
  */
-export function agencyOptions(agencies: readonly Agency[], value: unknown, wantedType: unknown, locale = 'az'): AgencyOption[] {
+export function agencyOptions(
+  agencies: readonly Agency[],
+  value: unknown,
+  wantedType: unknown,
+  locale = 'az',
+  regionLabel: (code: string) => string = (c) => c,
+): AgencyOption[] {
   const current = typeof value === 'number' ? value : undefined;
   const shown = agencies.filter(
     (a) => a.id === current || (a.active !== false && (typeof wantedType !== 'string' || wantedType === '' || a.type === wantedType)),
   );
-  const out: AgencyOption[] = shown.map((a) => ({ value: a.id, label: agencyLabel(a) }));
+  const out: AgencyOption[] = shown.map((a) => ({ value: a.id, label: agencyLabel(a, regionLabel) }));
   out.sort((x, y) => x.label.localeCompare(y.label, locale) || x.value - y.value);
   if (current !== undefined && !agencies.some((a) => a.id === current)) out.unshift({ value: current, label: `№ ${current}` });
   return out;

@@ -31,6 +31,14 @@ describe('agency labels and names', () => {
     expect(agencyLabel(agencies[1]!)).toBe('DİN Baş İdarəsi');
     expect(agencyLabel({ name: 'X', region: '  ' })).toBe('X');
   });
+  it("names the region by the list's label when given one (the agency stores its code)", () => {
+    const names: Record<string, string> = { ganja: 'Gəncə', baku: 'Bakı' };
+    const regionLabel = (c: string) => names[c] ?? c;
+    expect(agencyLabel({ name: 'QHT', region: 'ganja' }, regionLabel)).toBe('QHT (Gəncə)');
+    expect(agencyLabel({ name: 'QHT', region: 'unknown' }, regionLabel)).toBe('QHT (unknown)');
+    const options = agencyOptions([{ id: 5, name: 'Polis', type: 'police', region: 'baku', active: true }], undefined, '', 'az', regionLabel);
+    expect(options).toEqual([{ value: 5, label: 'Polis (Bakı)' }]);
+  });
   it('reads an id as the name; an unknown one by its number; nothing for no id', () => {
     expect(agencyName(agencies, 7)).toBe('QHT «Ümid»');
     expect(agencyName(agencies, 42)).toBe('№ 42');

@@ -12,7 +12,7 @@ import { label, titleText, type FieldDef, type Meta } from '../meta';
 import { moneyMessage, parseManat, qepikToManatInput, sameMoney, type MoneyError, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
 import { hasWordSearch, refSearchPlan } from '../search';
-import { useAgencies, useColleagues, useCountries, useRecordTitle } from '../session';
+import { useAgencies, useColleagues, useCountries, useRecordTitle, useSession } from '../session';
 import { DateInput, dateErrorText, type DateKind } from './DateInput';
 import { FileInput } from './FileInput';
 
@@ -251,7 +251,8 @@ function IdSelect({ common, value, onChange, empty, options }: { common: Common;
 function AgencySelect({ common, field, value, onChange, siblings }: { common: Common; field: FieldDef; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> | undefined }) {
   const { t, lang } = useI18n();
   const agencies = useAgencies();
-  const options = agencyOptions(agencies, value, siblings?.[agencyTypeField(field.name)], lang);
+  const { meta } = useSession();
+  const options = agencyOptions(agencies, value, siblings?.[agencyTypeField(field.name)], lang, (c) => meta.valueLabel('region', c, lang));
   return <IdSelect common={common} value={value} onChange={onChange} empty={t('form.choose')} options={options} />;
 }
 

@@ -198,6 +198,8 @@ export const az = {
   'agencies.name': "Adı",
   'agencies.type': "Növü",
   'agencies.region': "Region",
+  'agencies.region_hint': "Bu agentliyin işçilərinin regional rolları bu regionun agentliklərinin qeydlərini görür.",
+  'agencies.no_region': "Regionsuz",
   'agencies.submit': "Qurumu yarat",
   'agencies.list': "Bütün qurumlar",
   'users.title': "İstifadəçilər",

@@ -196,6 +196,8 @@ export const en: Messages = {
   'agencies.name': "Name",
   'agencies.type': "Type",
   'agencies.region': "Region",
+  'agencies.region_hint': "Its users' regional roles see the records of this region's agencies.",
+  'agencies.no_region': "No region",
   'agencies.submit': "Create the agency",
   'agencies.list': "All agencies",
   'users.title': "Users",

@@ -197,6 +197,8 @@ export const ru: Messages = {
   'agencies.name': "Название",
   'agencies.type': "Тип",
   'agencies.region': "Регион",
+  'agencies.region_hint': "Региональные роли её сотрудников видят записи агентств этого региона.",
+  'agencies.no_region': "Без региона",
   'agencies.submit': "Создать ведомство",
   'agencies.list': "Все ведомства",
   'users.title': "Пользователи",

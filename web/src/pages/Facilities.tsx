@@ -58,7 +58,7 @@ export function Facilities() {
               </h3>
               <p class="small muted">
                 <ValueView meta={meta} field={kind} value={f.data.facility_kind} />
-                {typeof f.data.region === 'string' ? ` · ${f.data.region}` : ''}
+                {typeof f.data.region === 'string' ? ` · ${meta.valueLabel('region', f.data.region, lang)}` : ''}
               </p>
               {capacity !== undefined && occupied !== undefined && (
                 <>

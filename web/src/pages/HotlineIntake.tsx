@@ -416,7 +416,8 @@ export function refersAtIntake(appeal: Record<string, unknown>, routedTo: string
 
 /** The agency the call was routed to, picked from the agencies of the chosen type (or typed when there are none). */
 function RoutedTo({ agencies, value, refers, onChange }: { agencies: { id: number; name: string; region: string }[]; value: string; refers: boolean; onChange: (v: string) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const { meta } = useSession();
   return (
     <div class="field">
       <label for="h-routed_to">{t('hotline.routed_to')}</label>
@@ -425,7 +426,7 @@ function RoutedTo({ agencies, value, refers, onChange }: { agencies: { id: numbe
           <option value="">{t('hotline.routed_to_choose')}</option>
           {agencies.map((a) => (
             <option key={a.id} value={a.name}>
-              {agencyLabel(a)}
+              {agencyLabel(a, (c) => meta.valueLabel('region', c, lang))}
             </option>
           ))}
         </select>

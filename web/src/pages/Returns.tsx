@@ -237,7 +237,7 @@ export function Returns() {
                         <tr key={r.agencyId} data-agency={r.agencyId}>
                           <th scope="row">
                             {r.agency}
-                            {r.region && <div class="small muted">{r.region}</div>}
+                            {r.region && <div class="small muted">{meta.valueLabel('region', r.region, lang)}</div>}
                           </th>
                           {r.cells.map((c, i) => cell(c, model.columns[i]!))}
                           <td class="num">

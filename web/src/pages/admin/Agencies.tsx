@@ -5,6 +5,7 @@ import { Alert } from '../../components/Alert';
 import { ErrorAlert, Loading, Page } from '../../components/Page';
 import { fieldErrors } from '../../components/RecordForm';
 import { useI18n } from '../../i18n/context';
+import { label } from '../../meta';
 import { invalidateAgencies, useLoad, useSession, type Agency } from '../../session';
 
 export function Agencies() {
@@ -19,6 +20,8 @@ export function Agencies() {
   const [busy, setBusy] = useState(false);
   const fe = (f: string) => fieldErrors(error, f, t);
   const typeLabel = (code: string) => meta.valueLabel('agency_types', code, lang);
+  // The country's units in the language's order (the list file keeps the official order).
+  const regions = [...meta.listValues('region')].sort((a, b) => label(a.label, lang).localeCompare(label(b.label, lang), lang));
   return (
     <Page title={t('agencies.title')}>
       {meta.isAdmin && (
@@ -64,9 +67,20 @@ export function Agencies() {
               ))}
             </select>
           </div>
-          <div class="field">
+          <div class={fe('region').length ? 'field field-invalid' : 'field'}>
             <label for="agency-region">{t('agencies.region')}</label>
-            <input id="agency-region" type="text" class="short" value={region} onInput={(e) => setRegion((e.currentTarget as HTMLInputElement).value)} />
+            <p class="hint" id="agency-region-hint">
+              {t('agencies.region_hint')}
+            </p>
+            {fe('region').length > 0 && <p class="field-error">{fe('region').join(' ')}</p>}
+            <select id="agency-region" value={region} aria-describedby="agency-region-hint" onChange={(e) => setRegion((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">{t('agencies.no_region')}</option>
+              {regions.map((v) => (
+                <option key={v.code} value={v.code}>
+                  {label(v.label, lang)}
+                </option>
+              ))}
+            </select>
           </div>
           <button type="submit" class="button" disabled={busy}>
             {busy ? t('form.saving') : t('agencies.submit')}
@@ -93,7 +107,7 @@ export function Agencies() {
                   <td>{a.id}</td>
                   <td>{a.name}</td>
                   <td>{typeLabel(a.type)}</td>
-                  <td>{a.region}</td>
+                  <td>{a.region ? meta.valueLabel('region', a.region, lang) : ''}</td>
                 </tr>
               ))}
             </tbody>
