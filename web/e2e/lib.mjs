@@ -244,7 +244,24 @@ export async function checkValue(page, id, code) {
   await page.locator(`#${id} input[type=checkbox][value="${code}"]`).check();
 }
 
-/** Saves the record page's form (the details tab) and waits for the server's confirmation. */
+/**
+ * Opens the record page's details for editing: a type without sections is read as one part with
+ * its Edit button (a type with sections: the part named `section`). Waits for the part's form.
+ */
+export async function editRecord(page, section) {
+  const part = section ? page.locator(`.tab-panel [data-section=${section}]`) : page.locator('.tab-panel .record-section').first();
+  await part.locator('[data-action=edit-section]').click();
+  await part.locator('form').waitFor();
+}
+
+/** A field's value as the record page reads it (details in read mode), trimmed; '' when not shown. */
+export async function readField(page, name) {
+  const dd = page.locator(`.tab-panel [data-field=${name}] dd`);
+  if ((await dd.count()) === 0) return '';
+  return (await dd.first().textContent()).trim();
+}
+
+/** Saves the part being edited on the record page (editRecord) and waits for the server's confirmation. */
 export async function saveRecord(page) {
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/records\//.test(r.url())),
@@ -406,7 +423,7 @@ export function browserSuite(shotPrefix) {
 
 /**
  * The administrator (with the state auth.test.mjs saved) creates `agencies` ({key: {name, type}},
- * all in `region`) and `users` ({key: {login, name, agency, role (or roles: [..]), totp?}}); the second
+ * all in `region`, a code of the region list) and `users` ({key: {login, name, agency, role (or roles: [..]), totp?}}); the second
  * administrator (page 'admin2') approves the roles with identity access; then each user signs in
  * for the first time on a page of its own (named by its key), setting up the second factor unless
  * `totp: false` (roles without identity access or administration need none). Azerbaijani titles.
@@ -420,7 +437,7 @@ export async function setUpAgenciesAndUsers(openPage, baseUrl, agencies, users, 
   for (const a of Object.values(agencies)) {
     await page.locator('#agency-name').fill(a.name);
     await page.locator('#agency-type').selectOption(a.type);
-    await page.locator('#agency-region').fill(region);
+    await page.locator('#agency-region').selectOption(region);
     await page.locator('form button[type=submit]').click();
     await page.locator('[data-alert=success]', { hasText: a.name }).waitFor();
   }

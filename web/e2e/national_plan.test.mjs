@@ -66,7 +66,7 @@ describe('action plans, in Azerbaijani', () => {
 
 
   it("the administrator creates the coordinator's office, the ministry and their users", async () => {
-    await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, `sınaq-${run}`);
+    await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, 'fuzuli');
   });
 
   it('the coordinator writes a plan and an overdue measure and shares it with the ministry', async () => {

@@ -1,6 +1,6 @@
 // One record: a summary (state, who holds it, deadlines; a case's screening and placements), the
-// details — a type with sections (docs/records.md) read part by part and edited one part at a
-// time, any other type as the form generated from it — workflow transition buttons (each asks for
+// details in read mode — a type with sections (docs/records.md) read part by part and edited one
+// part at a time, any other type as one part with its Edit button — workflow transition buttons (each asks for
 // the fields it requires), history, relations (with "create linked" links) and sharing; a link to
 // its print view. Also the page that creates a record of any type (/records/{type}/new?field=value),
 // its form under the type's section headings.
@@ -180,7 +180,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   const rec = useLoad(() => records.get(type, id), [type, id]);
   const [tab, setTab] = useState<Tab>('details');
   const [current, setCurrent] = useState<RecordBody | undefined>(undefined);
-  const [values, setValues] = useState<Record<string, unknown>>({});
+  // A refused delete or restore (a part's own save shows its errors in the part).
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(currentQuery().created ? t('record.created') : undefined);
   // Back from the screening page: the screening just saved for this record.
@@ -195,7 +195,6 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
   useEffect(() => {
     if (rec.data) {
       setCurrent(rec.data);
-      setValues(rec.data.data);
       rememberRecord({ type, id, title: recordTitle(td, rec.data, lang) });
     }
   }, [rec.data]);
@@ -230,28 +229,13 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
 
   const title = recordTitle(td, current, lang);
   const mayUpdate = meta.may(type, 'update') && !current.deleted;
-  const changes = diff(current.data, visibleValues(td, values));
-  const dirty = Object.keys(changes).length > 0;
   // The steps offered (src/workflow.ts: the record lists' bulk actions decide them the same way).
   const transitions = offeredTransitions(td, current, (p) => meta.mayPermission(p), user.agency_id);
 
   const applied = (r: RecordBody, message: string) => {
     forgetTitle(type, id);
     setCurrent(r);
-    setValues(r.data);
     setNotice(message);
-  };
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      applied(await records.update(type, id, current.version, changes), t('record.saved'));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
   };
   const runTransition = async () => {
     if (!transition) return;
@@ -427,62 +411,20 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tab-panel">
-        {tab === 'details' && hasSections(td) && (
-          <>
-            <FormErrors error={error} td={td} />
-            <RecordSections
-              td={td}
-              meta={meta}
-              rec={current}
-              mayUpdate={mayUpdate}
-              identityReadOnly={meta.identity(type) !== 'write'}
-              onSaved={(r) => {
-                forgetTitle(type, id);
-                setCurrent(r);
-                setValues(r.data);
-                setNotice(undefined);
-              }}
-            />
-          </>
-        )}
-        {tab === 'details' && !hasSections(td) && (
-          <form
-            class="panel"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save();
+        {tab === 'details' && <FormErrors error={error} td={td} />}
+        {tab === 'details' && (
+          <RecordSections
+            td={td}
+            meta={meta}
+            rec={current}
+            mayUpdate={mayUpdate}
+            identityReadOnly={meta.identity(type) !== 'write'}
+            onSaved={(r) => {
+              forgetTitle(type, id);
+              setCurrent(r);
+              setNotice(undefined);
             }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && mayUpdate && dirty) {
-                e.preventDefault();
-                void save();
-              }
-            }}
-          >
-            <FormErrors error={error} td={td} />
-            <RecordForm
-              type={td}
-              meta={meta}
-              values={values}
-              onChange={setValues}
-              error={error}
-              readOnly={!mayUpdate}
-              identityReadOnly={meta.identity(type) !== 'write'}
-            />
-            {mayUpdate && (
-              <div class="actions sticky-actions">
-                <button type="submit" class="button" disabled={saving || !dirty}>
-                  {saving ? t('form.saving') : t('form.save')}
-                </button>
-                {dirty && (
-                  <button type="button" class="button button-plain" onClick={() => setValues(current.data)}>
-                    {t('form.discard')}
-                  </button>
-                )}
-              </div>
-            )}
-          </form>
+          />
         )}
         {tab === 'history' && <History type={type} id={id} td={td} version={current.version} />}
         {tab === 'relations' && <Relations type={type} id={id} />}
