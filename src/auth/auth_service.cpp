@@ -173,10 +173,42 @@ LoginResult AuthService::login(const std::string& login, const std::string& pass
   return result;
 }
 
+std::optional<Principal> AuthService::cachedSignIn(const std::string& key, int64_t now) {
+  if (config_.auth_cache_seconds <= 0) return std::nullopt;
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  const CachedSignIn& c = it->second;
+  const SessionRow& s = c.principal.session;
+  const bool session_due = c.principal.token_id == 0 &&
+                           (s.expires_at <= now || s.last_seen_at + int64_t{config_.session_idle_minutes} * 60 <= now);
+  const bool token_due = c.expires_at != 0 && c.expires_at <= now;
+  if (c.generation != store_.authGeneration() || now >= c.until || session_due || token_due ||
+      now - c.touched_at >= kTouchEverySeconds) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return c.principal;
+}
+
+void AuthService::rememberSignIn(const std::string& key, const Principal& p, uint64_t generation, int64_t now,
+                                 int64_t touched_at, int64_t expires_at) {
+  if (config_.auth_cache_seconds <= 0) return;
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= 10000)  // bounded: only valid sign-ins get here, but many users may be
+    std::erase_if(cache_, [&](const auto& kv) { return now >= kv.second.until; });
+  if (cache_.size() >= 10000) cache_.clear();
+  cache_[key] = CachedSignIn{p, generation, now + config_.auth_cache_seconds, touched_at, expires_at};
+}
+
 std::optional<Principal> AuthService::authenticateToken(std::string_view bearer) {
   if (bearer.size() > 128 || bearer.rfind(kTokenPrefix, 0) != 0) return std::nullopt;
-  auto token = store_.findApiToken(hashHex(bearer));
+  const std::string hash = hashHex(bearer);
   const int64_t now = clock_();
+  const std::string key = "t:" + hash;
+  if (auto hit = cachedSignIn(key, now)) return hit;
+  const uint64_t generation = store_.authGeneration();  // read first: a change after it is seen
+  auto token = store_.findApiToken(hash);
   if (!token || token->revoked_at || (token->expires_at && token->expires_at <= now)) return std::nullopt;
   auto user = store_.findUserById(token->user_id);
   if (!user || !user->active) return std::nullopt;
@@ -185,10 +217,15 @@ std::optional<Principal> AuthService::authenticateToken(std::string_view bearer)
   for (const auto& r : token->roles)
     if (std::find(user->roles.begin(), user->roles.end(), r) != user->roles.end()) roles.push_back(r);
   user->roles = std::move(roles);
-  if (now - token->last_used_at >= kTouchEverySeconds) store_.touchApiToken(token->id, now);
+  int64_t touched_at = token->last_used_at;
+  if (now - touched_at >= kTouchEverySeconds) {
+    store_.touchApiToken(token->id, now);
+    touched_at = now;
+  }
   Principal p{std::move(*user), SessionRow{}};
   p.token_id = token->id;
   p.read_only = token->read_only;
+  rememberSignIn(key, p, generation, now, touched_at, token->expires_at);
   return p;
 }
 
@@ -201,9 +238,12 @@ std::optional<Principal> AuthService::authenticate(const Credentials& req) {
   const std::string& token = req.session_cookie;
   if (token.empty() || token.size() > 128) return std::nullopt;
   const std::string hash = hashHex(token);
+  const int64_t now = clock_();
+  const std::string key = "s:" + hash;
+  if (auto hit = cachedSignIn(key, now)) return hit;
+  const uint64_t generation = store_.authGeneration();  // read first: a change after it is seen
   auto session = store_.findSession(hash);
   if (!session) return std::nullopt;
-  const int64_t now = clock_();
   if (session->expires_at <= now || session->last_seen_at + int64_t{config_.session_idle_minutes} * 60 <= now) {
     store_.deleteSession(hash);
     return std::nullopt;
@@ -214,7 +254,9 @@ std::optional<Principal> AuthService::authenticate(const Credentials& req) {
     store_.touchSession(hash, now);
     session->last_seen_at = now;
   }
-  return Principal{std::move(*user), std::move(*session)};
+  Principal p{std::move(*user), std::move(*session)};
+  rememberSignIn(key, p, generation, now, p.session.last_seen_at, 0);
+  return p;
 }
 
 Principal AuthService::require(const Credentials& req, bool allow_pending_change) {

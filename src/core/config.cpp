@@ -50,6 +50,8 @@ const std::vector<ConfigKey> kConfigKeys = {
      "Argon2id cost: interactive, moderate, or min (min is for tests only)."},
     {"security.session_idle_minutes", "30", "A session ends after this much inactivity."},
     {"security.session_absolute_hours", "12", "A session ends this long after sign-in."},
+    {"security.auth_cache_seconds", "2",
+     "How long an instance reuses a session's or token's check without asking the database (its own sign-outs, role changes and revocations take effect at once; another instance's within this time); 0: always ask."},
     {"security.max_failed_logins", "5", "Failed sign-ins from one address against one login before that address waits (the account itself is never locked)."},
     {"security.identity_role_approval", "true",
      "Roles with identity access given by an administrator wait for a second administrator's approval (two-person rule)."},
@@ -259,6 +261,7 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
       static_cast<int>(toInt("security.session_idle_minutes", values["security.session_idle_minutes"], 1, 24 * 60));
   c.session_absolute_hours =
       static_cast<int>(toInt("security.session_absolute_hours", values["security.session_absolute_hours"], 1, 24 * 7));
+  c.auth_cache_seconds = static_cast<int>(toInt("security.auth_cache_seconds", values["security.auth_cache_seconds"], 0, 60));
   c.max_failed_logins =
       static_cast<int>(toInt("security.max_failed_logins", values["security.max_failed_logins"], 1, 1000));
   c.identity_role_approval = toBool("security.identity_role_approval", values["security.identity_role_approval"]);
@@ -311,6 +314,7 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.password_cost", c.password_cost},
       {"security.session_idle_minutes", std::to_string(c.session_idle_minutes)},
       {"security.session_absolute_hours", std::to_string(c.session_absolute_hours)},
+      {"security.auth_cache_seconds", std::to_string(c.auth_cache_seconds)},
       {"security.max_failed_logins", std::to_string(c.max_failed_logins)},
       {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
       {"security.linkage_searches_per_hour", std::to_string(c.linkage_searches_per_hour)},

@@ -64,6 +64,7 @@ struct Config {
   std::string password_cost = "interactive";  // interactive | moderate | min (tests only)
   int session_idle_minutes = 30;
   int session_absolute_hours = 12;
+  int auth_cache_seconds = 2;  // a session's check reused this long by one instance (0: not cached)
   int max_failed_logins = 5;
   int lockout_minutes = 15;
   int linkage_searches_per_hour = 300;  // per user; 0: no bound

@@ -10,6 +10,7 @@
 //    threads, never from the network I/O threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -436,6 +437,13 @@ class AuthStore {
  public:
   virtual ~AuthStore() = default;
 
+  // A number that moves on whenever this process has written something that decides who a
+  // session or an API token is — a session ended, a password, roles, the active flag, the second
+  // factor, a token revoked — counted after the write is committed. The sign-in cache
+  // (auth::AuthService) compares it with the number it read before asking the database. Writes by
+  // other instances are not seen here: that cache also expires (security.auth_cache_seconds).
+  [[nodiscard]] uint64_t authGeneration() const { return auth_generation_.load(std::memory_order_acquire); }
+
   // Users. createUser returns nullopt when the login is taken.
   virtual std::optional<UserRow> createUser(const NewUser& user) = 0;
   virtual std::optional<UserRow> findUserByLogin(const std::string& login) = 0;
@@ -490,6 +498,13 @@ class AuthStore {
   // Forgets a counter (a successful sign-in clears its login's failures from that address).
   virtual void throttleClear(const std::string& key) = 0;
   virtual int deleteExpiredThrottles(int64_t cutoff) = 0;
+
+ protected:
+  // Implementations call this once such a write has committed.
+  void authChanged() { auth_generation_.fetch_add(1, std::memory_order_acq_rel); }
+
+ private:
+  std::atomic<uint64_t> auth_generation_{0};
 };
 
 // Uploaded files, sealed by the engine.

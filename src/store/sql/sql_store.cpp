@@ -149,11 +149,19 @@ void SqlStore::inTransaction(const std::function<void()>& fn) {
     } catch (...) {
       tl_tx_db = nullptr;
       tl_tx_store = nullptr;
+      auth_changed_in_tx_ = false;
       throw;
     }
     tl_tx_db = nullptr;
     tl_tx_store = nullptr;
   });
+  // Committed now: a sign-in cache that read the database inside the transaction's window asks again.
+  if (std::exchange(auth_changed_in_tx_, false)) authChanged();
+}
+
+void SqlStore::noteAuthChange() {
+  authChanged();
+  if (currentTransaction()) auth_changed_in_tx_ = true;
 }
 
 void SqlStore::write(std::function<void(Db&)> fn) {
@@ -389,6 +397,7 @@ void SqlStore::setPassword(int64_t user_id, const std::string& password_hash, bo
         .bindAll(password_hash, must_change ? 1 : 0, now, user_id)
         .run();
   });
+  noteAuthChange();
 }
 
 int SqlStore::recordLoginFailure(int64_t user_id, int max_failures, int64_t lock_until) {
@@ -433,6 +442,7 @@ void SqlStore::touchSession(const std::string& token_hash, int64_t now) {
 
 void SqlStore::deleteSession(const std::string& token_hash) {
   write([&](Db& db) { db.prepare("DELETE FROM sessions WHERE token_hash = ?").bind(1, token_hash).run(); });
+  noteAuthChange();
 }
 
 std::vector<SessionRow> SqlStore::listSessions(int64_t user_id) {
@@ -442,17 +452,21 @@ std::vector<SessionRow> SqlStore::listSessions(int64_t user_id) {
 }
 
 int SqlStore::deleteSessionsOfUser(int64_t user_id, const std::string& except_token_hash) {
-  return write<int>([&](Db& db) {
+  const int n = write<int>([&](Db& db) {
     db.prepare("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?").bindAll(user_id, except_token_hash).run();
     return db.changes();
   });
+  noteAuthChange();
+  return n;
 }
 
 int SqlStore::deleteExpiredSessions(int64_t now, int64_t idle_cutoff) {
-  return write<int>([&](Db& db) {
+  const int n = write<int>([&](Db& db) {
     db.prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?").bindAll(now, idle_cutoff).run();
     return db.changes();
   });
+  if (n > 0) noteAuthChange();
+  return n;
 }
 
 namespace {
@@ -501,6 +515,7 @@ void SqlStore::updateUserAccess(int64_t user_id, const std::vector<std::string>&
     if (!active) db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
     appendAuditIn(db, audit, user_id, unixNow() * 1000);
   });
+  noteAuthChange();
 }
 
 void SqlStore::setPendingRoles(int64_t user_id, const std::vector<std::string>& roles, int64_t by, int64_t at,
@@ -511,6 +526,7 @@ void SqlStore::setPendingRoles(int64_t user_id, const std::vector<std::string>& 
         .run();
     appendAuditIn(db, audit, user_id, unixNow() * 1000);
   });
+  noteAuthChange();
 }
 
 void SqlStore::setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) {
@@ -522,6 +538,7 @@ void SqlStore::setTotp(int64_t user_id, const std::string& sealed_secret, bool e
       st.bindBlob(1, sealed_secret);
     st.bind(2, enabled ? 1 : 0).bind(3, user_id).run();
   });
+  noteAuthChange();
 }
 
 bool SqlStore::useTotpStep(int64_t user_id, int64_t step) {
@@ -579,7 +596,7 @@ std::vector<ApiTokenRow> SqlStore::listApiTokens(int64_t user_id) {
 }
 
 bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) {
-  return write<bool>([&](Db& db) {
+  const bool revoked = write<bool>([&](Db& db) {
     db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0")
         .bindAll(now, token_id, user_id)
         .run();
@@ -587,13 +604,17 @@ bool SqlStore::revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, co
     appendAuditIn(db, audit, user_id, now * 1000);
     return true;
   });
+  if (revoked) noteAuthChange();
+  return revoked;
 }
 
 int SqlStore::revokeApiTokensOfUser(int64_t user_id, int64_t now) {
-  return write<int>([&](Db& db) {
+  const int n = write<int>([&](Db& db) {
     db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0").bindAll(now, user_id).run();
     return db.changes();
   });
+  if (n > 0) noteAuthChange();
+  return n;
 }
 
 void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
@@ -694,6 +715,7 @@ void SqlStore::setUserEmail(int64_t user_id, const std::string& email, const Aud
                                           .count());
     return 0;
   });
+  noteAuthChange();
 }
 
 int64_t SqlStore::addNotifications(const std::vector<NotificationRow>& rows) {

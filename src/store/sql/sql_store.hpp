@@ -218,6 +218,9 @@ class SqlStore : public Store {
   Db* currentTransaction() const;
   void appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at);
   void flushAuditHead(Db& db);
+  // After a committed write that decides who a session or token is (AuthStore::authGeneration);
+  // inside inTransaction() counted again once the transaction commits.
+  void noteAuthChange();
   void writerLoop();
   void ensureOpen() const;
   [[nodiscard]] std::string columnSql(const std::string& field) const;
@@ -255,6 +258,7 @@ class SqlStore : public Store {
     std::string hash;
   };
   std::optional<AuditHeadPosition> pending_head_;
+  bool auth_changed_in_tx_ = false;  // writer thread: an auth change inside the open inTransaction()
   std::mutex indexes_mu_;
   std::set<std::string> known_indexes_;
 };
