@@ -262,8 +262,8 @@ const std::vector<std::string>& countries() {
 }
 
 const std::vector<std::string>& regions() {
-  static const std::vector<std::string> k = {"baku", "ganja", "sumqayit", "lankaran", "shaki",
-                                             "guba", "mingachevir", "shirvan", "nakhchivan", "other"};
+  static const std::vector<std::string> k = {"baku", "ganja", "sumgait", "lankaran", "shaki",
+                                             "guba", "mingachevir", "shirvan", "nakhchivan", "absheron"};
   return k;
 }
 
