@@ -141,6 +141,7 @@ void SqlStore::inTransaction(const std::function<void()>& fn) {
     fn();  // already inside one: part of it
     return;
   }
+  bool auth_changed = false;  // taken on the writer thread, before the next job can touch the flag
   write([&](Db& db) {
     tl_tx_db = &db;
     tl_tx_store = this;
@@ -154,9 +155,10 @@ void SqlStore::inTransaction(const std::function<void()>& fn) {
     }
     tl_tx_db = nullptr;
     tl_tx_store = nullptr;
+    auth_changed = std::exchange(auth_changed_in_tx_, false);
   });
   // Committed now: a sign-in cache that read the database inside the transaction's window asks again.
-  if (std::exchange(auth_changed_in_tx_, false)) authChanged();
+  if (auth_changed) authChanged();
 }
 
 void SqlStore::noteAuthChange() {
