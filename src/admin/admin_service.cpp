@@ -73,7 +73,7 @@ AgencyRow AdminService::createAgency(int64_t by_user, const AgencyRow& a) {
   // The region is the scope of its users' region roles: one of the country's units when the
   // schema has the `region` list (a fixture schema without one takes any short code).
   if (schema_ && !a.region.empty())
-    if (auto list = schema_->lists.find("region"); list != schema_->lists.end() && !list->second.find(a.region))
+    if (const auto* list = schema_->list("region"); list && !list->find(a.region))
       errors.push_back({"region", "not_in_list", "is not a code of the region list (schema/lists/region.yaml)"});
   for (const auto& existing : store_.listAgencies())
     if (existing.name == a.name) errors.push_back({"name", "unique", "an agency has this name already"});

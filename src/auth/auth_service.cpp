@@ -179,12 +179,7 @@ std::optional<Principal> AuthService::cachedSignIn(const std::string& key, int64
   auto it = cache_.find(key);
   if (it == cache_.end()) return std::nullopt;
   const CachedSignIn& c = it->second;
-  const SessionRow& s = c.principal.session;
-  const bool session_due = c.principal.token_id == 0 &&
-                           (s.expires_at <= now || s.last_seen_at + int64_t{config_.session_idle_minutes} * 60 <= now);
-  const bool token_due = c.expires_at != 0 && c.expires_at <= now;
-  if (c.generation != store_.authGeneration() || now >= c.until || session_due || token_due ||
-      now - c.touched_at >= kTouchEverySeconds) {
+  if (c.generation != store_.authGeneration() || now >= c.deadline) {
     cache_.erase(it);
     return std::nullopt;
   }
@@ -192,13 +187,13 @@ std::optional<Principal> AuthService::cachedSignIn(const std::string& key, int64
 }
 
 void AuthService::rememberSignIn(const std::string& key, const Principal& p, uint64_t generation, int64_t now,
-                                 int64_t touched_at, int64_t expires_at) {
+                                 int64_t due) {
   if (config_.auth_cache_seconds <= 0) return;
   std::lock_guard lock(cache_mu_);
   if (cache_.size() >= 10000)  // bounded: only valid sign-ins get here, but many users may be
-    std::erase_if(cache_, [&](const auto& kv) { return now >= kv.second.until; });
+    std::erase_if(cache_, [&](const auto& kv) { return now >= kv.second.deadline; });
   if (cache_.size() >= 10000) cache_.clear();
-  cache_[key] = CachedSignIn{p, generation, now + config_.auth_cache_seconds, touched_at, expires_at};
+  cache_[key] = CachedSignIn{p, generation, std::min(now + config_.auth_cache_seconds, due)};
 }
 
 std::optional<Principal> AuthService::authenticateToken(std::string_view bearer) {
@@ -225,7 +220,9 @@ std::optional<Principal> AuthService::authenticateToken(std::string_view bearer)
   Principal p{std::move(*user), SessionRow{}};
   p.token_id = token->id;
   p.read_only = token->read_only;
-  rememberSignIn(key, p, generation, now, touched_at, token->expires_at);
+  int64_t due = touched_at + kTouchEverySeconds;
+  if (token->expires_at) due = std::min(due, token->expires_at);
+  rememberSignIn(key, p, generation, now, due);
   return p;
 }
 
@@ -255,7 +252,10 @@ std::optional<Principal> AuthService::authenticate(const Credentials& req) {
     session->last_seen_at = now;
   }
   Principal p{std::move(*user), std::move(*session)};
-  rememberSignIn(key, p, generation, now, p.session.last_seen_at, 0);
+  const int64_t last_seen = p.session.last_seen_at;
+  rememberSignIn(key, p, generation, now,
+                 std::min({p.session.expires_at, last_seen + int64_t{config_.session_idle_minutes} * 60,
+                           last_seen + kTouchEverySeconds}));
   return p;
 }
 

@@ -108,18 +108,17 @@ class AuthService {
   // The sign-in cache: a session's or token's checked principal, reused for
   // security.auth_cache_seconds while the store's authGeneration() has not moved (every sign-out,
   // password, role, active flag, second factor or revocation written by this instance moves it).
-  // Only successful checks are kept; anything due — expiry, idleness, a touch of last_seen —
-  // goes back to the database. Keyed by the secret's hash ("s:" sessions, "t:" tokens).
+  // Only successful checks are kept, each until the first moment anything falls due — the cache's
+  // seconds, expiry, idleness, the next touch of last_seen — and then the database is asked again.
+  // Keyed by the secret's hash ("s:" sessions, "t:" tokens).
   struct CachedSignIn {
     Principal principal;
     uint64_t generation = 0;
-    int64_t until = 0;      // unix seconds
-    int64_t touched_at = 0; // last_seen_at / last_used_at as read
-    int64_t expires_at = 0; // a token's expiry (0: none); a session's is in the principal
+    int64_t deadline = 0;  // unix seconds: from then on, not used
   };
   std::optional<Principal> cachedSignIn(const std::string& key, int64_t now);
-  void rememberSignIn(const std::string& key, const Principal& p, uint64_t generation, int64_t now, int64_t touched_at,
-                      int64_t expires_at);
+  // `due` is the earliest moment the check must be made again (expiry, idleness, the next touch).
+  void rememberSignIn(const std::string& key, const Principal& p, uint64_t generation, int64_t now, int64_t due);
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedSignIn> cache_;
 
