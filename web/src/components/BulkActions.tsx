@@ -4,7 +4,7 @@
 // as a CSV file (what the list shows, never an identity field). A step or an assignment asks for
 // confirmation in a dialog ("3 qeyd üçün: Bağla"), then sends one request per record with its own
 // version (If-Match), none retried; the list hears the summary and reloads.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { records, type RecordBody } from '../api';
 import { assignableFields, bulkTransitions, csvFileName, rowsCsv, runBulk, summarize, type BulkStep, type BulkSummary } from '../bulk';
 import { colleagueName, colleagueOptions } from '../colleagues';
@@ -55,7 +55,9 @@ export function BulkActions({ type, td, rows, columns, onClear, onDone }: Props)
   const [exported, setExported] = useState('');
   const dialog = useRef<HTMLDialogElement>(null);
 
-  useEffect(() => {
+  // A layout effect: the dialog opens and closes in the same task as its content is drawn or
+  // removed, so nobody (a screen reader, a test) ever meets an open dialog with nothing in it.
+  useLayoutEffect(() => {
     const d = dialog.current;
     if (!d) return;
     if (pending && !d.open) {
