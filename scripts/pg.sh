@@ -76,13 +76,10 @@ _pg_check() {  # _pg_check DIR: binaries, user, directory
   fi
 }
 
-# pg_start DIR: creates the cluster in DIR/data, starts it on a free port, waits until it
-# accepts connections and exports PALERMO_TEST_PG, PALERMO_TEST_PG_PORT, PALERMO_TEST_PG_DIR.
-# DIR must be absent or empty. Returns non-zero (printing the end of the log) on failure.
-pg_start() {
-  local dir="${1:-}"
-  dir="${dir%/}"
-  _pg_check "$dir" || return 1
+# _pg_prepare_dir DIR: makes DIR (absent or empty), marks it as made here and gives it to the
+# user that runs the cluster.
+_pg_prepare_dir() {
+  local dir="$1"
   if [[ -e "$dir" && ! -d "$dir" ]]; then
     _pg_log "$dir exists and is not a directory"
     return 1
@@ -101,15 +98,12 @@ pg_start() {
       return 1
     fi
   fi
+}
 
-  _pg_log "initdb in $dir/data"
-  if ! _pg_as "$dir" 120 "$PALERMO_PG_BIN/initdb" -D "$dir/data" -A trust -U palermo \
-    --encoding=UTF8 --locale=C --no-instructions >"$dir/initdb.log" 2>&1; then
-    _pg_log "initdb failed:"
-    sed 's/^/    /' "$dir/initdb.log" >&2
-    return 1
-  fi
-
+# _pg_launch DIR: starts the cluster in DIR/data on a free port (Unix socket in DIR, 127.0.0.1),
+# waits until it accepts connections and sets _pg_port. Returns non-zero on failure.
+_pg_launch() {
+  local dir="$1"
   local attempt port started=0
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
@@ -152,10 +146,104 @@ pg_start() {
     sleep 0.2
   done
 
+  _pg_port=$port
+}
+
+# pg_start DIR: creates the cluster in DIR/data, starts it on a free port, waits until it
+# accepts connections and exports PALERMO_TEST_PG, PALERMO_TEST_PG_PORT, PALERMO_TEST_PG_DIR.
+# DIR must be absent or empty. Returns non-zero (printing the end of the log) on failure.
+pg_start() {
+  local dir="${1:-}"
+  dir="${dir%/}"
+  _pg_check "$dir" || return 1
+  _pg_prepare_dir "$dir" || return 1
+
+  _pg_log "initdb in $dir/data"
+  if ! _pg_as "$dir" 120 "$PALERMO_PG_BIN/initdb" -D "$dir/data" -A trust -U palermo \
+    --encoding=UTF8 --locale=C --no-instructions >"$dir/initdb.log" 2>&1; then
+    _pg_log "initdb failed:"
+    sed 's/^/    /' "$dir/initdb.log" >&2
+    return 1
+  fi
+
+  _pg_launch "$dir" || return 1
+  local port=$_pg_port
+
   export PALERMO_TEST_PG="host=$dir port=$port user=palermo dbname=postgres"
   export PALERMO_TEST_PG_PORT="$port"
   export PALERMO_TEST_PG_DIR="$dir"
   _pg_log "PostgreSQL ready: $PALERMO_TEST_PG"
+}
+
+# Whether process PID runs (a zombie does not: a killed postmaster may wait for a parent that
+# never reaps it).
+_pg_alive() { [[ -e "/proc/$1" ]] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+
+# The port a running cluster listens on (line 4 of its postmaster.pid).
+_pg_port_of() { sed -n 4p "$1/data/postmaster.pid"; }
+
+# pg_start_standby PRIMARY_DIR DIR: a streaming standby of the cluster pg_start made in
+# PRIMARY_DIR: a base backup into DIR/data (pg_basebackup -R), connecting to the primary as
+# application_name "standby", started on a port of its own. Exports PALERMO_TEST_PG_STANDBY
+# (conninfo, as PALERMO_TEST_PG) and PALERMO_TEST_PG_STANDBY_PORT. pg_stop DIR removes it.
+pg_start_standby() {
+  local primary="${1%/}" dir="${2%/}" pport
+  _pg_check "$dir" || return 1
+  pport=$(_pg_port_of "$primary")
+  [[ "$pport" =~ ^[0-9]+$ ]] || { _pg_log "no running cluster in $primary"; return 1; }
+  _pg_prepare_dir "$dir" || return 1
+  _pg_log "base backup of $primary into $dir/data"
+  if ! _pg_as "$dir" 120 "$PALERMO_PG_BIN/pg_basebackup" -D "$dir/data" -X stream -R -c fast \
+    -d "host=$primary port=$pport user=palermo application_name=standby" >"$dir/basebackup.log" 2>&1; then
+    _pg_log "pg_basebackup failed:"
+    sed 's/^/    /' "$dir/basebackup.log" >&2
+    return 1
+  fi
+  _pg_launch "$dir" || return 1
+  export PALERMO_TEST_PG_STANDBY="host=$dir port=$_pg_port user=palermo dbname=postgres"
+  export PALERMO_TEST_PG_STANDBY_PORT="$_pg_port"
+  _pg_log "standby ready: $PALERMO_TEST_PG_STANDBY"
+}
+
+# pg_make_sync PRIMARY_DIR: makes the standby named "standby" synchronous (a commit returns once
+# the standby has flushed it) and waits until the primary reports it so.
+pg_make_sync() {
+  local primary="${1%/}" conn state="" deadline
+  conn="host=$primary port=$(_pg_port_of "$primary") user=palermo dbname=postgres"
+  psql "$conn" -qAtc "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby)'" -c "SELECT pg_reload_conf()" \
+    >/dev/null || return 1
+  deadline=$((SECONDS + PALERMO_PG_TIMEOUT))
+  until [[ "$state" == sync ]]; do
+    if ((SECONDS >= deadline)); then
+      _pg_log "the standby is not synchronous after ${PALERMO_PG_TIMEOUT}s (state '$state')"
+      return 1
+    fi
+    sleep 0.1
+    state=$(psql "$conn" -qAtc "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby'")
+  done
+}
+
+# pg_kill DIR: the machine under the cluster is lost: SIGKILL to the postmaster and every
+# process of the cluster at once (no shutdown, no checkpoint, no goodbye to the standby).
+pg_kill() {
+  local dir="${1%/}" pid children
+  pid=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null || true)
+  [[ "$pid" =~ ^[0-9]+$ ]] || { _pg_log "no postmaster.pid in $dir/data"; return 1; }
+  children=$(pgrep -P "$pid" || true)
+  # shellcheck disable=SC2086
+  kill -KILL "$pid" $children 2>/dev/null || true
+  local deadline=$((SECONDS + 10))
+  while _pg_alive "$pid" && ((SECONDS < deadline)); do
+    sleep 0.05
+  done
+}
+
+# pg_promote DIR: the standby in DIR becomes a primary (pg_ctl promote, waiting until it takes
+# writes).
+pg_promote() {
+  local dir="${1%/}"
+  _pg_as "$dir" $((PALERMO_PG_TIMEOUT + 10)) "$PALERMO_PG_BIN/pg_ctl" -D "$dir/data" -w -t "$PALERMO_PG_TIMEOUT" promote \
+    >"$dir/promote.log" 2>&1 || { _pg_log "promotion failed:"; sed 's/^/    /' "$dir/promote.log" >&2; return 1; }
 }
 
 # pg_stop DIR: stops the cluster (fast shutdown: clients are disconnected) and removes DIR.
@@ -171,6 +259,9 @@ pg_stop() {
   local pid="" rc=0
   if [[ -f "$dir/data/postmaster.pid" ]]; then
     pid=$(head -n 1 "$dir/data/postmaster.pid")
+  fi
+  # A cluster pg_kill ended leaves its postmaster.pid behind: nothing to stop then.
+  if [[ "$pid" =~ ^[0-9]+$ ]] && _pg_alive "$pid"; then
     if ! _pg_as "$dir" $((PALERMO_PG_TIMEOUT + 10)) "$PALERMO_PG_BIN/pg_ctl" -D "$dir/data" -m fast \
       -w -t "$PALERMO_PG_TIMEOUT" stop >/dev/null 2>&1; then
       _pg_log "fast shutdown did not finish in ${PALERMO_PG_TIMEOUT}s; immediate shutdown"

@@ -64,6 +64,9 @@ run_ctest() {  # run_ctest <label> [VAR=value ...]
 run_ctest SQLite PALERMO_TEST_BACKEND=sqlite
 run_ctest PostgreSQL PALERMO_TEST_BACKEND=postgres
 
+section "failover: the PostgreSQL primary killed under writes, the standby promoted (one short run of bench/failover.sh)"
+if bash bench/failover.sh 1 3; then count 1 0; else count 0 1; fi
+
 section "fuzzing smoke (libFuzzer, every parser target ${FUZZ_SECONDS:-6} s; long runs: bash bench/fuzz.sh)"
 log=$(mktemp)
 set +e

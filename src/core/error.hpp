@@ -81,4 +81,12 @@ class Problem : public std::runtime_error {
   std::vector<FieldError> errors_;
 };
 
+// The database cannot be reached just now: the connection was refused or broke (a failover, a
+// restart, the network). Neither the caller's mistake nor a bug: the HTTP layer answers 503 with
+// Retry-After and logs a warning; a write that met it may or may not have been committed.
+class Unavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace palermo

@@ -369,6 +369,12 @@ Response Server::Impl::invoke(const Handler& handler, Request& req) {
     return res;
   } catch (const Problem& p) {
     return problemResponse(p, req.request_id, p.status() == 404 ? std::string() : req.path);
+  } catch (const Unavailable& e) {
+    log::warn("http.database_unavailable", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+    Problem p(503, "service.unavailable",
+              "The database did not answer. What you sent may not have been saved: look before sending it again.");
+    p.headers.emplace_back("Retry-After", "2");
+    return problemResponse(p, req.request_id, "");
   } catch (const std::exception& e) {
     // Log the kind of failure and where, never the request's content.
     log::error("http.handler_failed", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});

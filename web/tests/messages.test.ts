@@ -35,6 +35,14 @@ describe('errorMessage', () => {
     expect(errorMessage(searches, az)).toBe(az('error.linkage.throttled', { minutes: 60 }));
   });
 
+  it('says the database did not answer (a failover), and that a write may not have been saved', () => {
+    const e = new ApiError({ status: 503, code: 'service.unavailable', retryAfter: 2 });
+    expect(errorMessage(e, az)).toBe(
+      'Verilənlər bazası cavab vermədi. Göndərdiyiniz məlumat saxlanılmamış ola bilər: yenidən göndərməzdən əvvəl yoxlayın.',
+    );
+    expect(errorMessage(e, en)).toContain('may not have been saved');
+  });
+
   it('has a message for network failures', () => {
     expect(errorMessage(new ApiError({ status: 0, code: NETWORK_ERROR }), en)).toBe(en('error.network'));
   });

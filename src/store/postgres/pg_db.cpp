@@ -1,5 +1,7 @@
 #include "store/postgres/pg_db.hpp"
 
+#include "core/error.hpp"
+
 #include <libpq-fe.h>
 #include <sodium.h>
 
@@ -69,16 +71,46 @@ void Stmt::bindJson(int i, const Json& v) {
   else set(i, v.dump(), false);
 }
 
-void Stmt::execute() {
+// Sends the statement with its parameters (pipeline mode): libpq copies them into its buffer.
+void Stmt::send() {
   std::vector<const char*> values(values_.size());
   std::vector<int> lengths(values_.size());
   for (std::size_t k = 0; k < values_.size(); ++k) {
     values[k] = null_[k] ? nullptr : values_[k].data();
     lengths[k] = static_cast<int>(values_[k].size());
   }
+  if (PQsendQueryPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), values.data(), lengths.data(),
+                          formats_.data(), 0) != 1)
+    db_->fail(nullptr, sql_);
+}
+
+void Stmt::queue() {
+  // Bounded: the answers wait in the server's socket buffer until read, and a pipeline that
+  // never reads would eventually block both sides.
+  if (db_->queued_.size() >= 256) db_->flush();
+  db_->enterPipeline();
   sql::StatementTimer t(db_->counters());
-  result_ = PQexecPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), values.data(), lengths.data(),
-                           formats_.data(), 0);
+  send();
+  db_->queued_.emplace_back(sql_);
+}
+
+void Stmt::execute() {
+  if (db_->pipeline_) {
+    // After the queued statements, in the same round trip.
+    sql::StatementTimer t(db_->counters());
+    send();
+    db_->collect(this);
+  } else {
+    std::vector<const char*> values(values_.size());
+    std::vector<int> lengths(values_.size());
+    for (std::size_t k = 0; k < values_.size(); ++k) {
+      values[k] = null_[k] ? nullptr : values_[k].data();
+      lengths[k] = static_cast<int>(values_[k].size());
+    }
+    sql::StatementTimer t(db_->counters());
+    result_ = PQexecPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), values.data(),
+                             lengths.data(), formats_.data(), 0);
+  }
   const auto status = PQresultStatus(result_);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     PGresult* failed = result_;
@@ -158,7 +190,7 @@ Db::Db(const std::string& conninfo, sql::Counters* counters) : sql::Db(counters)
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    throw std::runtime_error("cannot connect to PostgreSQL: " + msg);
+    throw Unavailable("cannot connect to PostgreSQL: " + msg);
   }
   // Times are stored as integers, text is UTF-8, and notices are not printed on stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
@@ -171,9 +203,76 @@ Db::~Db() {
   if (conn_) PQfinish(conn_);
 }
 
+void Db::enterPipeline() {
+  if (pipeline_) return;
+  if (PQenterPipelineMode(conn_) != 1) fail(nullptr, "enter pipeline mode");
+  pipeline_ = true;
+}
+
+void Db::leavePipeline() {
+  if (!pipeline_) return;
+  flush();
+  if (PQexitPipelineMode(conn_) != 1) fail(nullptr, "leave pipeline mode");
+  pipeline_ = false;
+}
+
+void Db::flush() {
+  if (queued_.empty()) return;
+  collect(nullptr);
+}
+
+void Db::collect(Stmt* current) {
+  if (PQpipelineSync(conn_) != 1) {
+    queued_.clear();
+    fail(nullptr, "pipeline sync");
+  }
+  // Every answer is read before anything is thrown, so the connection is ready for the next
+  // statement (ROLLBACK TO a savepoint) whatever failed.
+  PGresult* first_error = nullptr;
+  std::string_view failed_sql;
+  bool broken = false;
+  auto take = [&](std::string_view what) -> PGresult* {  // one statement's answer; null if the connection broke
+    PGresult* r = PQgetResult(conn_);
+    if (!r) {
+      broken = true;
+      return nullptr;
+    }
+    // Its end (a null result) follows each statement's answer.
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    if (PQresultStatus(r) == PGRES_FATAL_ERROR && !first_error) {
+      first_error = r;
+      failed_sql = what;
+      return nullptr;
+    }
+    return r;
+  };
+  for (const auto& what : queued_) {
+    if (broken) break;
+    if (PGresult* r = take(what)) PQclear(r);
+  }
+  queued_.clear();
+  PGresult* mine = nullptr;
+  if (current && !broken) mine = take(current->sql_);
+  if (!broken) {
+    PGresult* sync = PQgetResult(conn_);
+    if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) broken = true;
+    if (sync) PQclear(sync);
+  }
+  if (first_error) {
+    if (mine) PQclear(mine);
+    fail(first_error, failed_sql);
+  }
+  if (broken) {
+    if (mine) PQclear(mine);
+    fail(nullptr, current ? std::string_view(current->sql_) : std::string_view("pipeline"));
+  }
+  if (current) current->result_ = mine;
+}
+
 sql::Stmt Db::prepare(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
   if (it == cache_.end()) {
+    leavePipeline();  // PQprepare waits for its answer: not in pipeline mode
     int params = 0;
     const std::string numbered = numberPlaceholders(sql, params);
     std::string name = "p" + std::to_string(++next_name_);
@@ -186,6 +285,7 @@ sql::Stmt Db::prepare(std::string_view sql) {
 }
 
 void Db::exec(const std::string& sql) {
+  leavePipeline();  // a multi-statement string: not in pipeline mode
   sql::StatementTimer t(counters());
   PGresult* r = PQexec(conn_, sql.c_str());
   const auto status = PQresultStatus(r);
@@ -207,7 +307,11 @@ void Db::fail(PGresult* result, std::string_view what) const {
   std::string code = state ? state : "";
   if (result) PQclear(result);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  // Only the statement text (never bound values) goes into the message.
+  // Only the statement text (never bound values) goes into the message. A connection that broke
+  // (the server went away) is the database being unavailable, not a failed statement.
+  if (!healthy())
+    throw Unavailable("postgres: " + msg + (code.empty() ? "" : " [" + code + "]") + " in: " +
+                      std::string(what.substr(0, 200)));
   throw std::runtime_error("postgres: " + msg + (code.empty() ? "" : " [" + code + "]") + " in: " +
                            std::string(what.substr(0, 200)));
 }

@@ -1,5 +1,7 @@
 // The PostgreSQL driver of the SQL store (libpq): one connection, statements prepared once per
 // connection and executed with PQexecPrepared; text results, bytea parameters in binary.
+// Statements run with queue() are sent in libpq's pipeline mode without waiting: their answers
+// are read, in one round trip, with the next statement that needs its own (docs/store.md).
 #pragma once
 
 #include <memory>
@@ -32,6 +34,7 @@ class Stmt final : public sql::StmtImpl {
   // Data fields are jsonb: the value is bound as JSON text and compared as jsonb.
   void bindJson(int i, const Json& v) override;
   bool step() override;
+  void queue() override;
   [[nodiscard]] int64_t int64(int col) const override;
   [[nodiscard]] double real(int col) const override;
   [[nodiscard]] std::string text(int col) const override;
@@ -43,6 +46,8 @@ class Stmt final : public sql::StmtImpl {
  private:
   void set(int i, std::string value, bool binary);
   void execute();
+  void send();
+  friend class Db;
   [[nodiscard]] const char* value(int col) const;
 
   Db* db_;
@@ -65,6 +70,7 @@ class Db final : public sql::Db {
 
   sql::Stmt prepare(std::string_view sql) override;
   void exec(const std::string& sql) override;
+  void flush() override;
   [[nodiscard]] int changes() const override { return changes_; }
   [[nodiscard]] bool inTransaction() const override;
   [[nodiscard]] bool healthy() const override;
@@ -74,7 +80,17 @@ class Db final : public sql::Db {
 
  private:
   friend class Stmt;
+  void enterPipeline();
+  void leavePipeline();
+  // Sends a sync point and reads the answers of every queued statement, then `current`'s
+  // (which was sent after them) into its result; throws the first error.
+  void collect(Stmt* current);
+
   pg_conn* conn_ = nullptr;
+  // Pipeline mode (libpq): statements sent whose answers are not read yet, by their SQL (for
+  // messages). A write job's history, terms and audit inserts go in one round trip.
+  bool pipeline_ = false;
+  std::vector<std::string_view> queued_;
   int changes_ = 0;
   int next_name_ = 0;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;

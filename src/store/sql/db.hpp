@@ -61,6 +61,13 @@ class StmtImpl {
   [[nodiscard]] virtual std::string blob(int col) const = 0;
   [[nodiscard]] virtual bool isNull(int col) const = 0;
   [[nodiscard]] virtual int columnCount() const = 0;
+  // Runs a statement whose rows and row count nobody reads. A driver may send it without waiting
+  // for the answer (PostgreSQL: pipeline mode); its error, if any, is then thrown by the
+  // connection's next statement that waits for an answer, or by Db::flush().
+  virtual void queue() {
+    while (step()) {
+    }
+  }
   // Called when the borrower is done: forget results and bindings (the statement stays prepared).
   virtual void reset() = 0;
 };
@@ -119,6 +126,10 @@ class Stmt {
     while (s_->step()) {
     }
   }
+  // Runs it when the connection next waits for an answer: for writes whose outcome only matters
+  // as "no error" (history rows, search terms, audit entries). Db::changes() does not count it;
+  // its error comes from a later statement or Db::flush(), within the same job.
+  void queue() { s_->queue(); }
 
   [[nodiscard]] int64_t int64(int col) const { return s_->int64(col); }
   [[nodiscard]] double real(int col) const { return s_->real(col); }
@@ -143,6 +154,8 @@ class Db {
   virtual Stmt prepare(std::string_view sql) = 0;
   // Executes one or more statements without parameters.
   virtual void exec(const std::string& sql) = 0;
+  // Waits for every statement queued so far; throws the first one's error.
+  virtual void flush() {}
   // Rows changed by the last INSERT/UPDATE/DELETE run on this connection.
   [[nodiscard]] virtual int changes() const = 0;
   // Whether a transaction is open (after a failed COMMIT, to know whether to roll back).

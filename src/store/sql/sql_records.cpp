@@ -139,7 +139,11 @@ void SqlStore::setAuditHasher(AuditHasher hasher) {
 void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at) {
   if (!audit_hasher_) throw std::logic_error("audit hasher not set");
   AuditEntry e;
-  {
+  if (pending_head_) {
+    // An earlier entry of this transaction is the chain's head (writers are serialised).
+    e.seq = pending_head_->seq + 1;
+    e.prev_hash = pending_head_->hash;
+  } else {
     auto last = db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (last.step()) {
       e.seq = last.int64(0) + 1;
@@ -159,7 +163,7 @@ void SqlStore::appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int
         "INSERT INTO audit_log(seq, at, actor, action, record_type, record_id, details, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bindAll(e.seq, e.at, e.actor, e.action, e.record_type, e.record_id, e.details, e.prev_hash, e.hash)
-      .run();
+      .queue();
   // The head row is written once per transaction (flushAuditHead), not once per entry: a long
   // transaction (an import) would otherwise pile up versions of that one row, which PostgreSQL
   // walks through on every update.
@@ -392,7 +396,7 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
       if (!insert.step()) throw std::logic_error("insert returned no id");
       id = insert.int64(0);
       if (m.seal_identity) {
-        db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindAll(Blob{m.seal_identity(id)}, id).run();
+        db.prepare("UPDATE records SET identity = ? WHERE id = ?").bindAll(Blob{m.seal_identity(id)}, id).queue();
       }
     } else {
       auto current = selectRecord(db, id);
@@ -426,51 +430,51 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
           s.bindNull(7);
         else
           s.bindBlob(7, m.identity);
-        s.bind(8, id).run();
+        s.bind(8, id).queue();
       } else if (m.kind == Kind::Delete) {
         db.prepare(
               "UPDATE records SET version = ?, deleted_at = ?, deleted_by = ?, deleted_reason = ?, updated_at = ?, "
               "updated_by = ? WHERE id = ?")
             .bindAll(version, m.at, m.actor, m.reason, m.at, m.actor, id)
-            .run();
+            .queue();
       } else {
         db.prepare(
               "UPDATE records SET version = ?, deleted_at = 0, deleted_by = 0, deleted_reason = '', updated_at = ?, "
               "updated_by = ? WHERE id = ?")
             .bindAll(version, m.at, m.actor, id)
-            .run();
+            .queue();
       }
     }
     db.prepare("INSERT INTO record_history(record_id, version, at, by, action, changes) VALUES (?, ?, ?, ?, ?, ?)")
         .bindAll(id, version, m.at, m.actor, m.action, changesJson(m.changes).dump())
-        .run();
+        .queue();
     if (m.kind == Kind::Create || m.kind == Kind::Update) {
       if (m.kind == Kind::Update) {
-        db.prepare("DELETE FROM record_links WHERE from_id = ?").bind(1, id).run();
-        db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).run();
+        db.prepare("DELETE FROM record_links WHERE from_id = ?").bind(1, id).queue();
+        db.prepare("DELETE FROM record_terms WHERE record_id = ?").bind(1, id).queue();
       }
       for (const auto& [field, target] : m.links)
         db.prepare("INSERT INTO record_links(from_id, field, to_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             .bindAll(id, field, target)
-            .run();
+            .queue();
       for (const auto& term : m.terms)
         db.prepare("INSERT INTO record_terms(term, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
             .bindAll(term, id)
-            .run();
+            .queue();
       // The engine checked these are unbound or already this record's; the WHERE keeps it so.
       for (const auto& att : m.attachments)
         db.prepare(
               "UPDATE attachments SET record_id = ? WHERE id = ? AND record_type = ? AND (record_id = 0 OR "
               "record_id = ?)")
             .bindAll(id, att, m.type, id)
-            .run();
+            .queue();
     }
     for (const auto& n : m.notifications)
       db.prepare(
             "INSERT INTO notifications(user_id, kind, record_type, record_id, actor, created_at) VALUES (?, ?, ?, ?, ?, "
             "?)")
           .bindAll(n.user_id, n.kind, m.type, id, m.actor, m.at)
-          .run();
+          .queue();
     for (const auto& n : m.notifications) {
       if (n.email.to.empty()) continue;
       // The engine wrote "{record_id}" where a new record's number goes.

@@ -174,8 +174,10 @@ void SqlStore::write(std::function<void(Db&)> fn) {
     const auto head_before = pending_head_;
     try {
       fn(*tx);
+      tx->flush();  // a queued statement's error is this call's
     } catch (...) {
       pending_head_ = head_before;
+      discardQueued(*tx);
       tx->prepare("ROLLBACK TO inner_write").run();
       tx->prepare("RELEASE inner_write").run();
       throw;
@@ -192,6 +194,16 @@ void SqlStore::write(std::function<void(Db&)> fn) {
   }
   queue_cv_.notify_one();
   done.get();
+}
+
+// A job failed: the answers to what it queued are read and dropped (a queued statement may have
+// failed too; the job's failure is already what its caller gets), so that the ROLLBACK TO that
+// follows is not refused as part of the same aborted pipeline.
+void SqlStore::discardQueued(Db& db) {
+  try {
+    db.flush();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the job's own exception is reported
+  }
 }
 
 void SqlStore::writerLoop() {
@@ -213,17 +225,28 @@ void SqlStore::writerLoop() {
         writer_db_.reset();
         writer_db_ = connect(true);  // the server went away and came back
       }
-      for (const auto& sql : dialect_.begin_write) writer_db_->prepare(sql).run();
+      // BEGIN goes with the writer lock's statement, in one round trip (PostgreSQL).
+      for (std::size_t k = 0; k < dialect_.begin_write.size(); ++k) {
+        auto begin = writer_db_->prepare(dialect_.begin_write[k]);
+        if (k + 1 < dialect_.begin_write.size())
+          begin.queue();
+        else
+          begin.run();
+      }
       pending_head_.reset();
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        writer_db_->prepare("SAVEPOINT job").run();
+        writer_db_->prepare("SAVEPOINT job").queue();
         const auto head_before = pending_head_;
         try {
           batch[i].fn(*writer_db_);
-          writer_db_->prepare("RELEASE job").run();
+          // Every statement the job queued is answered here, inside its savepoint: an error is
+          // this job's, rolled back alone.
+          writer_db_->prepare("RELEASE job").queue();
+          writer_db_->flush();
         } catch (...) {
           errors[i] = std::current_exception();
           pending_head_ = head_before;
+          discardQueued(*writer_db_);
           writer_db_->prepare("ROLLBACK TO job").run();
           writer_db_->prepare("RELEASE job").run();
         }

@@ -218,6 +218,7 @@ class SqlStore : public Store {
   Db* currentTransaction() const;
   void appendAuditIn(Db& db, const AuditDraft& d, int64_t record_id, int64_t at);
   void flushAuditHead(Db& db);
+  static void discardQueued(Db& db);
   // After a committed write that decides who a session or token is (AuthStore::authGeneration);
   // inside inTransaction() counted again once the transaction commits.
   void noteAuthChange();

@@ -51,6 +51,7 @@ export const az = {
 
   'error.network': 'Serverə qoşulmaq mümkün olmadı. Şəbəkə bağlantısını yoxlayın.',
   'error.unknown': 'Gözlənilməz xəta baş verdi. Bir qədər sonra yenidən cəhd edin.',
+  'error.service.unavailable': 'Verilənlər bazası cavab vermədi. Göndərdiyiniz məlumat saxlanılmamış ola bilər: yenidən göndərməzdən əvvəl yoxlayın.',
   'error.request_id': 'Sorğu kodu: {id}',
   'error.auth.invalid_credentials': 'İstifadəçi adı və ya şifrə yanlışdır.',
   'error.auth.locked':

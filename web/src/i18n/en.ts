@@ -49,6 +49,7 @@ export const en: Messages = {
 
   'error.network': 'Could not connect to the server. Check the network connection.',
   'error.unknown': 'An unexpected error occurred. Try again a little later.',
+  'error.service.unavailable': 'The database did not answer. What you sent may not have been saved: look before sending it again.',
   'error.request_id': 'Request ID: {id}',
   'error.auth.invalid_credentials': 'The login or the password is wrong.',
   'error.auth.locked':
