@@ -43,10 +43,10 @@ trap cleanup_run EXIT
 
 now_ms() { date +%s%3N; }
 
-free_port() {
+free_port() {  # below the ephemeral range (32768-60999), where a client socket may hold a port
   local port
   for _ in $(seq 1 50); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
+    port=$((10000 + RANDOM % 22000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -96,20 +96,34 @@ run_once() {  # run_once N
   local otp
   otp=$("$BIN" user add --data-dir "$work/data" --set security.password_cost=min --login writer \
     --display-name Writer --role police_investigator | sed -n 's/^One-time password: //p')
-  local url_a url_b nport
+  local url_a url_b nport="" nginx_pid
   start_instance a
   url_a=$instance_url
   start_instance b
   url_b=$instance_url
-  nport=$(free_port)
   mkdir -p "$work/nginx"
   chmod 755 "$work/nginx"
-  sed -e "s|@PREFIX@|$work/nginx|g" -e "s|@NGINX_PORT@|$nport|g" -e "s|@UPSTREAM_1@|${url_a#http://}|g" \
-    -e "s|@UPSTREAM_2@|${url_b#http://}|g" deploy/nginx/test-two-instances.conf.in >"$work/nginx/nginx.conf"
-  /usr/sbin/nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
-  pids+=($!)
+  # nginx on a free port; another one if something took it meanwhile (nginx then exits).
+  for _ in 1 2 3 4 5 6 7 8; do
+    nport=$(free_port)
+    sed -e "s|@PREFIX@|$work/nginx|g" -e "s|@NGINX_PORT@|$nport|g" -e "s|@UPSTREAM_1@|${url_a#http://}|g" \
+      -e "s|@UPSTREAM_2@|${url_b#http://}|g" deploy/nginx/test-two-instances.conf.in >"$work/nginx/nginx.conf"
+    /usr/sbin/nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" 2>>"$work/nginx/start.log" &
+    nginx_pid=$!
+    for _ in $(seq 1 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$nport") 2>/dev/null && break
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$nginx_pid" 2>/dev/null; then
+      pids+=("$nginx_pid")
+      break
+    fi
+    wait "$nginx_pid" 2>/dev/null || true
+    nport=""
+  done
+  [[ -n "$nport" ]] || fail "nginx did not start: $(tail -1 "$work/nginx/start.log")"
   local nurl="http://127.0.0.1:$nport"
-  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$nport") 2>/dev/null && break; sleep 0.1; done
 
   local csrf cookie
   csrf=$(bench_sign_in "$nurl" writer "$otp" "quiet river lamp 98" "$work/jar")
