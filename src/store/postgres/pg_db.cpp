@@ -71,16 +71,26 @@ void Stmt::bindJson(int i, const Json& v) {
   else set(i, v.dump(), false);
 }
 
+// The bound parameters as libpq takes them (pointers into values_, valid until the next bind).
+struct Stmt::Params {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+};
+
+Stmt::Params Stmt::params() const {
+  Params p{std::vector<const char*>(values_.size()), std::vector<int>(values_.size())};
+  for (std::size_t k = 0; k < values_.size(); ++k) {
+    p.values[k] = null_[k] ? nullptr : values_[k].data();
+    p.lengths[k] = static_cast<int>(values_[k].size());
+  }
+  return p;
+}
+
 // Sends the statement with its parameters (pipeline mode): libpq copies them into its buffer.
 void Stmt::send() {
-  std::vector<const char*> values(values_.size());
-  std::vector<int> lengths(values_.size());
-  for (std::size_t k = 0; k < values_.size(); ++k) {
-    values[k] = null_[k] ? nullptr : values_[k].data();
-    lengths[k] = static_cast<int>(values_[k].size());
-  }
-  if (PQsendQueryPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), values.data(), lengths.data(),
-                          formats_.data(), 0) != 1)
+  const auto p = params();
+  if (PQsendQueryPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), p.values.data(),
+                          p.lengths.data(), formats_.data(), 0) != 1)
     db_->fail(nullptr, sql_);
 }
 
@@ -101,15 +111,10 @@ void Stmt::execute() {
     send();
     db_->collect(this);
   } else {
-    std::vector<const char*> values(values_.size());
-    std::vector<int> lengths(values_.size());
-    for (std::size_t k = 0; k < values_.size(); ++k) {
-      values[k] = null_[k] ? nullptr : values_[k].data();
-      lengths[k] = static_cast<int>(values_[k].size());
-    }
+    const auto p = params();
     sql::StatementTimer t(db_->counters());
-    result_ = PQexecPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), values.data(),
-                             lengths.data(), formats_.data(), 0);
+    result_ = PQexecPrepared(db_->conn_, name_.c_str(), static_cast<int>(values_.size()), p.values.data(),
+                             p.lengths.data(), formats_.data(), 0);
   }
   const auto status = PQresultStatus(result_);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -309,11 +314,10 @@ void Db::fail(PGresult* result, std::string_view what) const {
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   // Only the statement text (never bound values) goes into the message. A connection that broke
   // (the server went away) is the database being unavailable, not a failed statement.
-  if (!healthy())
-    throw Unavailable("postgres: " + msg + (code.empty() ? "" : " [" + code + "]") + " in: " +
-                      std::string(what.substr(0, 200)));
-  throw std::runtime_error("postgres: " + msg + (code.empty() ? "" : " [" + code + "]") + " in: " +
-                           std::string(what.substr(0, 200)));
+  std::string text = "postgres: " + msg + (code.empty() ? "" : " [" + code + "]") + " in: " +
+                     std::string(what.substr(0, 200));
+  if (!healthy()) throw Unavailable(text);
+  throw std::runtime_error(text);
 }
 
 }  // namespace palermo::postgres

@@ -46,6 +46,8 @@ class Stmt final : public sql::StmtImpl {
  private:
   void set(int i, std::string value, bool binary);
   void execute();
+  struct Params;
+  [[nodiscard]] Params params() const;
   void send();
   friend class Db;
   [[nodiscard]] const char* value(int col) const;
