@@ -448,7 +448,9 @@ linkage::Dataset generateAzerbaijani(const AzOptions& options, std::vector<std::
   auto randomPhone = [&] {
     static const char* kPrefixes[] = {"50", "51", "55", "70", "77", "99", "10"};
     char b[16];
-    std::snprintf(b, sizeof b, "%s%07d", kPrefixes[r.below(7)], static_cast<int>(r.below(10'000'000)));
+    // One draw per statement (argument order is the compiler's), the last first as GCC drew them.
+    const int number = static_cast<int>(r.below(10'000'000));
+    std::snprintf(b, sizeof b, "%s%07d", kPrefixes[r.below(7)], number);
     return std::string(b);
   };
   auto randomDocument = [&] {

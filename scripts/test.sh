@@ -24,8 +24,11 @@ section() {  # section <title>: ends the previous stage's clock and starts the n
   echo "== $1"
 }
 
-section "build with the sanitizers: server, tests, benchmarks (warnings are errors)"
-PALERMO_BUILD_DIR=build-asan PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON -DPALERMO_SANITIZE=ON" bash scripts/setup.sh
+section "build with the sanitizers: server, tests, benchmarks (Clang, warnings are errors)"
+# Clang compiles this code about twice as fast as GCC (CMakeLists.txt); GCC builds start.sh's
+# release build, so both compilers keep the code warning-free.
+PALERMO_BUILD_DIR=build-asan \
+  PALERMO_CMAKE_ARGS="-DPALERMO_WERROR=ON -DPALERMO_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++" bash scripts/setup.sh
 export PALERMO_BIN=$PWD/build-asan/palermo
 # Every sanitized program of the run (tests, the server, the command line, the benchmark).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \

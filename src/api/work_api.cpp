@@ -15,7 +15,7 @@ using http::Response;
 void registerWorkRoutes(http::Router& r, AppContext& ctx) {
   auto& svc = *ctx.records;
 
-  r.get("/api/v1/screening/rulesets", [&ctx, &svc](Request& req) {
+  r.get("/api/v1/screening/rulesets", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
@@ -30,7 +30,7 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
       }
     return Response::json(200, {{"items", items}});
   });
-  r.get("/api/v1/screening/rulesets/{key}", [&ctx, &svc](Request& req) {
+  r.get("/api/v1/screening/rulesets/{key}", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");
@@ -44,7 +44,7 @@ void registerWorkRoutes(http::Router& r, AppContext& ctx) {
       throw Problem::validation({{"exploitation", "not_in_list", "the set has no list for this audience and exploitation"}});
     return Response::json(200, rs->toJson(list->code));
   });
-  r.post("/api/v1/screening/evaluate", [&ctx, &svc](Request& req) {
+  r.post("/api/v1/screening/evaluate", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req);
     const auto actor = actorFor(ctx, p);
     if (!actor.may("screening", "read") && !actor.may("screening", "create")) throw Problem::notFound("Not found.");

@@ -156,7 +156,8 @@ class ChildProtection : Appender {
     // The other children, two to nine a raid.
     int left = plan.children_found - static_cast<int>(victims.size());
     while (left > 0) {
-      const int raid = newRaid(rng_.range(first_day, last_day), &region());
+      const Region* where = &region();  // drawn first, as GCC did when the figures were fixed
+      const int raid = newRaid(rng_.range(first_day, last_day), where);
       for (int k = std::min(left, rng_.range(2, 9)); k > 0; --k, --left) {
         Finding f;
         f.raid = raid;

@@ -533,8 +533,20 @@ class National {
         return iso(birth);
     }
   }
+  // A day of `year`: the day of the month drawn first, then the month (the order the dataset's
+  // figures were fixed with; see address()).
+  int birthDay(int year) {
+    const int day = rng_.range(1, 28);
+    const int month = rng_.range(1, 12);
+    return dayOf(year, month, day);
+  }
   std::string address(const Region& r) {
-    return fmt::format("{}, {} küç., ev {}, mənzil {}", r.name, rng_.pick(kStreets), rng_.range(1, 140), rng_.range(1, 90));
+    // Drawn one by one (the order of a call's arguments is the compiler's): last first, as GCC
+    // drew them when the dataset's figures were fixed.
+    const int flat = rng_.range(1, 90);
+    const int house = rng_.range(1, 140);
+    const auto& street = rng_.pick(kStreets);
+    return fmt::format("{}, {} küç., ev {}, mənzil {}", r.name, street, house, flat);
   }
   std::string city(const std::string& country) {
     auto it = kCities.find(country);
@@ -570,7 +582,7 @@ class National {
   void person(Victim& v, int age) {
     v.age = age;
     v.name = name(v.female, v.citizenship == "UZ" || v.citizenship == "TJ");
-    v.birth = dayOf(v.year - age, rng_.range(1, 12), rng_.range(1, 28));
+    v.birth = birthDay(v.year - age);
     v.birth_year_only = v.citizenship != "AZ" && rng_.chance(30);
   }
 
@@ -1745,8 +1757,7 @@ class National {
                 {"sex", p.female ? "female" : "male"},
                 {"perpetrator_role", p.role}};
       const int age = rng_.range(22, 58);
-      a["birth"] = rng_.chance(40) ? fmt::format("{:04}", year - age)
-                                   : iso(dayOf(year - age, rng_.range(1, 12), rng_.range(1, 28)));
+      a["birth"] = rng_.chance(40) ? fmt::format("{:04}", year - age) : iso(birthDay(year - age));
       const bool foreign = c.cross_border && rng_.chance(12);
       a["citizenship"] = foreign ? (c.victims.empty() || c.victims.front()->country.empty() ? "TR"
                                                                                            : c.victims.front()->country)

@@ -161,7 +161,7 @@ void Server::Impl::startShutdown() {
     if (wait_ec) return;  // every connection finished in time
     std::lock_guard lock(conn_mu);
     log::warn("server.grace_expired", {{"open_connections", conns.size()}});
-    for (auto& [id, st] : conns) asio::post(st->executor, [st] {
+    for (auto& entry : conns) asio::post(entry.second->executor, [st = entry.second] {
         if (st->cancel) st->cancel();
       });
   });

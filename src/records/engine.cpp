@@ -537,7 +537,7 @@ std::map<std::string, std::string> takeOverrides(const RecordType& type, Json& b
   } else {
     for (const auto& [name, reason] : it->items()) {
       const bool known = std::any_of(type.constraints.begin(), type.constraints.end(),
-                                     [&](const Constraint& c) { return c.name == name; });
+                                     [&wanted = name](const Constraint& c) { return c.name == wanted; });
       if (!known) errors.push_back({"_overrides." + name, "unknown", "is not a constraint of " + type.name});
       else if (!reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos)
         errors.push_back({"_overrides." + name, "required", "give the reason for overriding it"});
@@ -1011,7 +1011,9 @@ Json RecordService::search(const Actor& actor, const std::string& text, int per_
   if (per_type < 1 || per_type > 50) errors.push_back({"per_type", "range", "must be between 1 and 50"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   Json results = Json::array();
-  for (const auto& [name, type] : schema_.types) {
+  for (const auto& [type_name, type_def] : schema_.types) {
+    const std::string& name = type_name;  // named again: captured by the lambdas below
+    const RecordType& type = type_def;
     if (!actor.may(name, "read")) continue;
     const bool words = std::any_of(type.fields.begin(), type.fields.end(), [](const FieldDef& f) { return f.word_search; });
     const bool names = actor.may(name, "read_identity") &&
@@ -1163,7 +1165,9 @@ int64_t RecordService::remindDeadlines(int64_t since_ms, int64_t now_ms) {
   std::optional<std::vector<UserRow>> users;
   std::map<int64_t, std::string> regions;  // agency -> region (a regional scope's reach)
   std::vector<NotificationRow> out;
-  for (const auto& [name, type] : schema_.types) {
+  for (const auto& [type_name, type_def] : schema_.types) {
+    const std::string& name = type_name;  // named again: captured by the lambdas below
+    const RecordType& type = type_def;
     for (const auto& d : type.deadlines) {
       // Due in (since, now] has passed; due in (since + a day, now + a day] is near. Records whose
       // `from` lies in the window moved back by `within` (a day's margin either side for dates).

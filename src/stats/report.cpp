@@ -668,7 +668,9 @@ std::string renderCsv(const Json& report) {
   auto q = [](const std::string& s) { return csv::safeCell(s); };
   auto num = [](const Json& v) { return v.is_null() ? std::string() : fmt::format("{}", v.get<double>()); };
   std::string out = "indicator,version,period,counts,dimension,category,value,display,suppressed,imported,label\r\n";
-  for (const auto& [id, f] : report["figures"].items()) {
+  for (const auto& figure : report["figures"].items()) {
+    const std::string& id = figure.key();
+    const Json& f = figure.value();
     out += fmt::format("{},{},{},{},,,{},{},{},{},{}\r\n", id, f["version"].get<int>(), f["period"].get<std::string>(),
                        f["counts"].get<std::string>(), num(f["value"]), q(f["display"]), f["suppressed"].get<bool>(),
                        f["imported"].get<bool>(), q(f["label"]));

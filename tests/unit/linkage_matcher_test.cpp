@@ -42,12 +42,15 @@ std::vector<InputRecord> population(int persons, uint64_t seed, std::vector<std:
   for (int p = 0; p < persons; ++p) {
     const std::string g = kGiven[rng() % 10], s = kSur[rng() % 15];
     char dob[16];
-    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1950 + static_cast<int>(rng() % 50), 1 + static_cast<int>(rng() % 12),
-                  1 + static_cast<int>(rng() % 28));
+    // One draw per statement (argument order is the compiler's), last argument first as GCC drew them.
+    const int day = 1 + static_cast<int>(rng() % 28), month = 1 + static_cast<int>(rng() % 12);
+    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1950 + static_cast<int>(rng() % 50), month, day);
     const std::string sex = rng() % 2 ? "female" : "male";
     const std::string doc = "AA" + std::to_string(1000000 + rng() % 9000000);
     out.push_back(rec("p" + std::to_string(p) + "a", g, s, dob, sex, doc));
-    out.push_back(rec("p" + std::to_string(p) + "b", g, s + (rng() % 3 == 0 ? "x" : ""), dob, sex, rng() % 2 ? doc : ""));
+    const bool keep_doc = rng() % 2 != 0;
+    const bool typo = rng() % 3 == 0;
+    out.push_back(rec("p" + std::to_string(p) + "b", g, s + (typo ? "x" : ""), dob, sex, keep_doc ? doc : ""));
     if (truth) truth->insert(truth->end(), {std::to_string(p), std::to_string(p)});
   }
   return out;
@@ -344,8 +347,9 @@ TEST(Linkage, EmConvergesOnAKnownMixture) {
   for (int p = 0; p < 3000; ++p) {
     const std::string g = "g" + std::to_string(rng() % 400), s = "s" + std::to_string(rng() % 900);
     char dob[16];
-    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1940 + static_cast<int>(rng() % 60), 1 + static_cast<int>(rng() % 12),
-                  1 + static_cast<int>(rng() % 28));
+    // One draw per statement (argument order is the compiler's), last argument first as GCC drew them.
+    const int day = 1 + static_cast<int>(rng() % 28), month = 1 + static_cast<int>(rng() % 12);
+    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1940 + static_cast<int>(rng() % 60), month, day);
     const std::string code = std::to_string(rng() % 10);
     records.push_back({"a" + std::to_string(p), 0, {g, s, dob, code}});
     records.push_back({"b" + std::to_string(p), 0, {g, s, dob, rng() % 10 < 9 ? code : std::to_string(rng() % 10)}});
@@ -441,8 +445,9 @@ std::vector<InputRecord> namesakes(int persons, uint64_t seed) {
   for (int p = 0; p < persons; ++p) {
     const std::string g = kGiven[rng() % 5], s = kSur[rng() % 4];
     char dob[16];
-    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1980 + static_cast<int>(rng() % 5), 1 + static_cast<int>(rng() % 12),
-                  1 + static_cast<int>(rng() % 28));
+    // One draw per statement (argument order is the compiler's), last argument first as GCC drew them.
+    const int day = 1 + static_cast<int>(rng() % 28), month = 1 + static_cast<int>(rng() % 12);
+    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1980 + static_cast<int>(rng() % 5), month, day);
     const int regs = 1 + static_cast<int>(rng() % 2);
     for (int k = 0; k < regs; ++k)
       out.push_back(rec("p" + std::to_string(p) + "-" + std::to_string(k), g, s, rng() % 3 == 0 ? std::string(dob, 4) : dob));

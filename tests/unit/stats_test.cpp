@@ -602,7 +602,9 @@ TEST_F(Report2019, EveryGeneratedYearsPublicEditionPassesTheAuditor) {
     const Json exact = stats_->annualReport(system, year, "en", true);
     ASSERT_TRUE(pub["disclosure_audit"]["ok"].get<bool>()) << pub["disclosure_audit"].dump();
     int compared = 0;
-    for (const auto& [key, fig] : pub["figures"].items()) {
+    for (const auto& figure : pub["figures"].items()) {
+      const std::string& key = figure.key();
+      const Json& fig = figure.value();
       const Json& e = exact["figures"][key];
       auto same = [&](const Json& p, const Json& x) {
         if (p["value"].is_null()) return;
