@@ -161,7 +161,7 @@ run_once() {  # run_once N
 
   # The check, on the new primary.
   local new_primary="host=$work/s port=$sport user=palermo dbname=palermo"
-  psql "$new_primary" -qAtF $'\t' -c "SELECT id, data->>'summary' FROM records WHERE type = 'signal'" | sort >"$work/db"
+  psql "$new_primary" -qAtF $'\t' -c "SELECT id, data->>'summary' FROM records_signal" | sort >"$work/db"
   cut -f1,2 "$work/acks" | sort >"$work/acked"
   local acked lost unknown_committed audit_ok=yes
   acked=$(wc -l <"$work/acked")

@@ -149,9 +149,20 @@ struct RawDatabase {
   std::string everything() const {
     std::string bytes;
     if (usePostgres()) {
-      for (const char* table : {"records", "record_history", "record_terms", "attachments", "audit_log", "users"})
-        bytes += pgRun(pgDatabaseName(dir), std::string("SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM ") +
-                                                table + " t");
+      const std::string db = pgDatabaseName(dir);
+      // Each register's records table (records_<type>), then the others.
+      std::string tables = pgRun(db,
+                                 "SELECT coalesce(string_agg(tablename, ','), '') FROM pg_tables WHERE schemaname = "
+                                 "current_schema() AND tablename LIKE 'records\\_%'");
+      tables += ",record_history,record_terms,attachments,audit_log,users";
+      for (std::size_t at = 0; at < tables.size();) {
+        std::size_t comma = tables.find(',', at);
+        if (comma == std::string::npos) comma = tables.size();
+        const std::string table = tables.substr(at, comma - at);
+        at = comma + 1;
+        if (table.empty()) continue;
+        bytes += pgRun(db, "SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM " + table + " t");
+      }
       return bytes;
     }
     for (const auto* suffix : {"palermo.db", "palermo.db-wal"}) {

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "store/sql/sql_store.hpp"
 #include "store/store.hpp"
 #include "support/test_database.hpp"
 
@@ -22,9 +23,8 @@ struct Backend {
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("palermo-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("palermo-store-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     url_ = GetParam().url(dir_);
@@ -44,7 +44,9 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Store> store_;
 };
 
-NewUser user(const std::string& login) { return NewUser{login, "Name " + login, "$hash", {"admin"}, true}; }
+NewUser user(const std::string& login) {
+  return NewUser{login, "Name " + login, "$hash", {"admin"}, true};
+}
 
 }  // namespace
 
@@ -267,7 +269,8 @@ TEST_P(StoreConformance, ListsFilterSortPageLinksAndTerms) {
   }
   ASSERT_EQ(seen.size(), 30U);
   for (std::size_t i = 1; i < seen.size(); ++i)
-    EXPECT_TRUE(seen[i - 1].first > seen[i].first || (seen[i - 1].first == seen[i].first && seen[i - 1].second > seen[i].second));
+    EXPECT_TRUE(seen[i - 1].first > seen[i].first ||
+                (seen[i - 1].first == seen[i].first && seen[i - 1].second > seen[i].second));
   // Relations both ways.
   EXPECT_EQ(store_->relations("thing", ids.front()).size(), 29U);
   const auto out = store_->relations("thing", ids[5]);
@@ -500,9 +503,11 @@ TEST_P(StoreConformance, CopyMovesEverythingIntoAnEmptyStore) {
   auto update = updateOf(child, {{"n", 3}}, 1);
   update.links = {{"parent", first.id}};
   source->applyMutation(update);
-  source->addGrant({0, first.id, agency.id, 0, "share", "referral", u->id, 5, 0, 0, 0}, AuditDraft{u->id, "grant.add", "thing", first.id});
-  source->putAttachment({"att_0123", "thing", "file", 0, "application/pdf", 3, "sealed-name", std::string("\x00\x01\x02", 3), 9, u->id},
-                        AuditDraft{u->id, "attachment.upload", "thing", 0});
+  source->addGrant({0, first.id, agency.id, 0, "share", "referral", u->id, 5, 0, 0, 0},
+                   AuditDraft{u->id, "grant.add", "thing", first.id});
+  source->putAttachment(
+      {"att_0123", "thing", "file", 0, "application/pdf", 3, "sealed-name", std::string("\x00\x01\x02", 3), 9, u->id},
+      AuditDraft{u->id, "attachment.upload", "thing", 0});
   source->saveSchemaState({{"thing", "definition"}});
   source->initKeyVersions(1, 1);
 
@@ -611,11 +616,108 @@ TEST_P(StoreConformance, AWriteFailingInALateStatementFailsAloneInItsBatch) {
   EXPECT_EQ(store_->auditHead().seq, ok.load());
 }
 
+// Migration 16 takes a database where every register shared one records table (as releases
+// before it left it) and gives each register its table: ids, data, identity, deletion, history,
+// links and visibility all come through, and new ids continue after the old ones.
+TEST_P(StoreConformance, RecordsOfOneSharedTableMoveToTheirRegistersTables) {
+  auto old = openStore(GetParam().url(dir_ / "before-16"));
+  auto* sql = dynamic_cast<sql::SqlStore*>(old.get());
+  ASSERT_NE(sql, nullptr);
+  ASSERT_EQ(sql->migrateTo(sql::kRecordsPerRegisterMigration - 1), sql::kRecordsPerRegisterMigration - 1);
+  sql->write([](sql::Db& db) {
+    auto insert = [&](int64_t id, const std::string& type, const std::string& data, int64_t deleted_at,
+                      int64_t agency) {
+      db.prepare(
+            "INSERT INTO records(id, type, version, state, data, identity, created_at, created_by, updated_at, "
+            "updated_by, deleted_at, agency_id, region) VALUES (?, ?, 2, 'open', ?, ?, 10, 3, 20, 4, ?, ?, 'baku')")
+          .bindAll(id, type, data, sql::Blob{"sealed-" + std::to_string(id)}, deleted_at, agency)
+          .run();
+    };
+    insert(5, "thing", R"({"n":5})", 0, 1);
+    insert(9, "other", R"({"n":9,"ref":5})", 0, 2);
+    insert(12, "thing", R"({"n":12})", 77, 1);
+    db.prepare("INSERT INTO record_links(from_id, field, to_id) VALUES (9, 'ref', 5)").run();
+    db.prepare("INSERT INTO record_links(from_id, field, to_id) VALUES (9, 'ref', 12)").run();
+    db.prepare(
+          "INSERT INTO record_history(record_id, version, at, by, action, changes) VALUES (5, 1, 10, 3, "
+          "'create', '[]')")
+        .run();
+  });
+  EXPECT_TRUE(old->migrationsPending());
+  EXPECT_EQ(old->migrate(), static_cast<int>(old->migrations().size()) - (sql::kRecordsPerRegisterMigration - 1));
+  old->setAuditHasher(plainHash);
+
+  auto five = old->getRecord("thing", 5);
+  ASSERT_TRUE(five);
+  EXPECT_EQ(five->data["n"], 5);
+  EXPECT_EQ(five->version, 2);
+  EXPECT_EQ(five->identity, "sealed-5");
+  EXPECT_EQ(five->agency_id, 1);
+  EXPECT_EQ(five->region, "baku");
+  EXPECT_FALSE(old->getRecord("other", 5)) << "a record is found in its own register only";
+  ASSERT_TRUE(old->getRecord("other", 9));
+  EXPECT_EQ(old->getRecord("thing", 12)->deleted_at, 77);
+  EXPECT_EQ(old->recordHistory("thing", 5).size(), 1U);
+  const auto related = old->relations("other", 9);
+  ASSERT_EQ(related.size(), 1U) << "the deleted record 12 is not related";
+  EXPECT_EQ(related[0].type, "thing");
+  EXPECT_EQ(related[0].id, 5);
+  Visibility agency2;
+  agency2.scope = Visibility::Scope::Agency;
+  agency2.agency_id = 2;
+  EXPECT_TRUE(old->recordVisible(9, agency2));
+  EXPECT_FALSE(old->recordVisible(5, agency2));
+  RecordQuery q;
+  q.type = "thing";
+  q.count_total = true;
+  EXPECT_EQ(old->listRecords(q).total, 1);
+  q.include_deleted = true;
+  EXPECT_EQ(old->listRecords(q).total, 2);
+
+  const auto created = old->applyMutation(createOf("other", {{"n", 13}}));
+  ASSERT_EQ(created.status, MutationResult::Status::Ok);
+  EXPECT_EQ(created.record.id, 13) << "ids continue after the largest";
+  const auto next = old->applyMutation(createOf("thing", {{"n", 14}}));
+  EXPECT_EQ(next.record.id, 14) << "one sequence for every register";
+}
+
+// Each register is its own table: an index for one register is not paid for by the others'
+// writes, and a record is reached through its own register only.
+TEST_P(StoreConformance, EachRegisterKeepsItsRecordsAndIndexesApart) {
+  store_->setAuditHasher(plainHash);
+  store_->ensureFieldIndex("thing", "n");
+  store_->ensureCompositeIndex("thing", {"n", "state"});
+  const auto a = store_->applyMutation(createOf("thing", {{"n", 1}}));
+  const auto b = store_->applyMutation(createOf("other", {{"n", 1}}));
+  ASSERT_EQ(a.status, MutationResult::Status::Ok);
+  ASSERT_EQ(b.status, MutationResult::Status::Ok);
+  EXPECT_NE(a.record.id, b.record.id);
+  EXPECT_FALSE(store_->getRecord("other", a.record.id));
+  EXPECT_FALSE(store_->getRecord("thing", b.record.id));
+  EXPECT_TRUE(store_->relations("other", a.record.id).empty());
+  EXPECT_TRUE(store_->recordHistory("other", a.record.id).empty());
+  auto* sql = dynamic_cast<sql::SqlStore*>(store_.get());
+  ASSERT_NE(sql, nullptr);
+  const bool postgres = url_.rfind("postgres", 0) == 0;
+  const auto indexes = sql->read<int64_t>([&](sql::Db& db) {
+    auto s = db.prepare(postgres ? "SELECT count(*) FROM pg_indexes WHERE tablename = 'records_other'"
+                                 : "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                                   "'records_other' AND sql IS NOT NULL");
+    s.step();
+    return s.int64(0);
+  });
+  // PostgreSQL counts the primary key's index too; SQLite's is the table itself.
+  EXPECT_EQ(indexes, postgres ? 4 : 3) << "the other register has its standing indexes only";
+  RecordQuery q;
+  q.type = "thing";
+  q.filters.push_back({"n", RecordFilter::Op::Eq, 1});
+  EXPECT_EQ(store_->listRecords(q).items.size(), 1U);
+}
+
 // One backend per run: SQLite, or the one PALERMO_TEST_BACKEND names (scripts/test.sh runs
 // every test on both).
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
-                         ::testing::Values(Backend{"selected",
-                                                   [](const std::filesystem::path& d) {
-                                                     return palermo::test::testDatabaseUrl(d);
-                                                   }}),
+                         ::testing::Values(Backend{
+                             "selected",
+                             [](const std::filesystem::path& d) { return palermo::test::testDatabaseUrl(d); }}),
                          [](const auto& param_info) { return param_info.param.name; });

@@ -18,13 +18,26 @@ struct Column {
 };
 
 struct Table {
-  const char* name;
+  std::string name;
   const char* order;  // copied in this order (the audit chain by sequence)
   std::vector<Column> columns;
 };
 
-// Every table that holds state. Not copied: schema_migrations (the target has run its own),
-// field_indexes (the engine creates its indexes again at start) and throttle (transient).
+// A register's records (records_<type>, sql_records.cpp), one table per type in record_ids.
+Table recordsTableOf(const std::string& type) {
+  using K = Kind;
+  return {"records_" + type, "id",
+          // clang-format off
+          {{"id", K::Int}, {"type", K::Text}, {"version", K::Int}, {"state", K::Text}, {"data", K::Text},
+           {"identity", K::Blob}, {"created_at", K::Int}, {"created_by", K::Int}, {"updated_at", K::Int},
+           {"updated_by", K::Int}, {"deleted_at", K::Int}, {"deleted_by", K::Int}, {"deleted_reason", K::Text},
+           {"agency_id", K::Int}, {"region", K::Text}, {"identity_blocked", K::Text}}};
+  // clang-format on
+}
+
+// Every table that holds state but the registers' record tables (recordsTableOf). Not copied:
+// schema_migrations (the target has run its own), field_indexes (the engine creates its indexes
+// again at start) and throttle (transient).
 const std::vector<Table>& tables() {
   using K = Kind;
   static const std::vector<Table> kTables = {
@@ -44,11 +57,7 @@ const std::vector<Table>& tables() {
        {{"id", K::Int}, {"user_id", K::Int}, {"name", K::Text}, {"token_hash", K::Text}, {"roles", K::Text},
         {"read_only", K::Int}, {"created_at", K::Int}, {"expires_at", K::Int}, {"last_used_at", K::Int},
         {"revoked_at", K::Int}}},
-      {"records", "id",
-       {{"id", K::Int}, {"type", K::Text}, {"version", K::Int}, {"state", K::Text}, {"data", K::Text},
-        {"identity", K::Blob}, {"created_at", K::Int}, {"created_by", K::Int}, {"updated_at", K::Int},
-        {"updated_by", K::Int}, {"deleted_at", K::Int}, {"deleted_by", K::Int}, {"deleted_reason", K::Text},
-        {"agency_id", K::Int}, {"region", K::Text}, {"identity_blocked", K::Text}}},
+      {"record_ids", "id", {{"id", K::Int}, {"type", K::Text}}},
       {"record_history", "record_id, version",
        {{"record_id", K::Int}, {"version", K::Int}, {"at", K::Int}, {"by", K::Int}, {"action", K::Text},
         {"changes", K::Text}}},
@@ -105,7 +114,16 @@ void SqlStore::copyRowsInto(SqlStore& to, const std::function<void(const std::st
     // One read transaction on the source: the copy is a consistent snapshot even if someone writes.
     source->exec("BEGIN");
     try {
-      for (const auto& table : tables()) {
+      std::vector<Table> all = tables();
+      {
+        auto types = source->prepare("SELECT DISTINCT type FROM record_ids ORDER BY type");
+        while (types.step()) {
+          const std::string type = types.text(0);
+          to.createRecordTableIn(out, type);  // checks that it is an identifier
+          all.push_back(recordsTableOf(type));
+        }
+      }
+      for (const auto& table : all) {
         std::string cols, marks;
         for (const auto& c : table.columns) {
           cols += (cols.empty() ? "" : ", ") + std::string(c.name);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -142,6 +143,7 @@ void SqlStore::inTransaction(const std::function<void()>& fn) {
     return;
   }
   bool auth_changed = false;  // taken on the writer thread, before the next job can touch the flag
+  std::set<std::string> tables_created;
   write([&](Db& db) {
     tl_tx_db = &db;
     tl_tx_store = this;
@@ -151,12 +153,18 @@ void SqlStore::inTransaction(const std::function<void()>& fn) {
       tl_tx_db = nullptr;
       tl_tx_store = nullptr;
       auth_changed_in_tx_ = false;
+      record_tables_in_tx_.clear();  // rolled back with the transaction
       throw;
     }
     tl_tx_db = nullptr;
     tl_tx_store = nullptr;
     auth_changed = std::exchange(auth_changed_in_tx_, false);
+    tables_created = std::exchange(record_tables_in_tx_, {});
   });
+  if (!tables_created.empty()) {  // committed: they exist for good
+    std::lock_guard lock(indexes_mu_);
+    known_record_tables_.merge(tables_created);
+  }
   // Committed now: a sign-in cache that read the database inside the transaction's window asks again.
   if (auth_changed) authChanged();
 }
@@ -313,14 +321,20 @@ SqlStore::ReaderLease SqlStore::acquireReader() {
 }
 
 int SqlStore::migrate() {
+  return migrateTo(std::numeric_limits<int>::max());
+}
+
+int SqlStore::migrateTo(int last_version) {
   write([this](Db& db) { db.exec(dialect_.create_migrations_table); });
   int applied = 0;
   for (const auto& m : migrations_) {
+    if (m.version > last_version) break;
     const bool done = write<bool>([&](Db& db) {
       auto s = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
       s.bind(1, m.version);
       if (s.step()) return false;
       db.exec(m.sql);
+      if (m.version == kRecordsPerRegisterMigration) splitRecordsByType(db);
       db.prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
           .bindAll(m.version, m.name, unixNow())
           .run();
@@ -648,15 +662,17 @@ void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
 }
 
 std::optional<int64_t> SqlStore::importedRecord(const std::string& source, const std::string& key) {
-  return selectOne("SELECT record_id FROM import_keys WHERE source = ? AND row_key = ?",
-                   [](const Stmt& s) { return s.int64(0); }, source, key);
+  return selectOne(
+      "SELECT record_id FROM import_keys WHERE source = ? AND row_key = ?", [](const Stmt& s) { return s.int64(0); },
+      source, key);
 }
 
 void SqlStore::saveImportKey(const std::string& source, const std::string& key, int64_t record_id, int64_t at) {
   write<int>([&](Db& db) {
     db.prepare(
           "INSERT INTO import_keys(source, row_key, record_id, imported_at) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT(source, row_key) DO UPDATE SET record_id = excluded.record_id, imported_at = excluded.imported_at")
+          "ON CONFLICT(source, row_key) DO UPDATE SET record_id = excluded.record_id, imported_at = "
+          "excluded.imported_at")
         .bindAll(source, key, record_id, at)
         .run();
     return 0;
@@ -685,8 +701,9 @@ std::vector<NotificationRow> SqlStore::notificationsOf(int64_t user_id, bool unr
 }
 
 int64_t SqlStore::unreadNotifications(int64_t user_id) {
-  return selectOne("SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
-                   [](const Stmt& s) { return s.int64(0); }, user_id)
+  return selectOne(
+             "SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
+             [](const Stmt& s) { return s.int64(0); }, user_id)
       .value_or(0);
 }
 
@@ -701,15 +718,18 @@ void queueEmail(Db& db, const EmailDraft& e, int64_t at) {
 
 }  // namespace
 
-void SqlStore::queueEmailIn(Db& db, const EmailDraft& e, int64_t at) { queueEmail(db, e, at); }
+void SqlStore::queueEmailIn(Db& db, const EmailDraft& e, int64_t at) {
+  queueEmail(db, e, at);
+}
 
 std::vector<EmailRow> SqlStore::emailsDue(int64_t now_ms, int limit) {
   return selectAll(
       "SELECT id, to_address, subject, body, created_at, sent_at, attempts, next_attempt_at, last_error FROM "
       "email_outbox WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?",
       [](const Stmt& s) {
-        return EmailRow{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5),
-                        static_cast<int>(s.int64(6)), s.int64(7), s.text(8)};
+        return EmailRow{
+            s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5), static_cast<int>(s.int64(6)),
+            s.int64(7), s.text(8)};
       },
       now_ms, static_cast<int64_t>(limit));
 }
@@ -735,9 +755,10 @@ void SqlStore::markEmailFailed(int64_t id, const std::string& error, int64_t nex
 void SqlStore::setUserEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) {
   write<int>([&](Db& db) {
     db.prepare("UPDATE users SET email = ? WHERE id = ?").bindAll(email, user_id).run();
-    appendAuditIn(db, audit, user_id, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count());
+    appendAuditIn(
+        db, audit, user_id,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
     return 0;
   });
   noteAuthChange();
@@ -773,7 +794,8 @@ int64_t SqlStore::markNotificationsRead(int64_t user_id, const std::vector<int64
       return changed;
     }
     for (const int64_t id : ids) {
-      auto s = db.prepare("UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at = 0 RETURNING id");
+      auto s =
+          db.prepare("UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at = 0 RETURNING id");
       s.bindAll(at, id, user_id);
       while (s.step()) ++changed;
     }

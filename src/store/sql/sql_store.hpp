@@ -45,13 +45,25 @@ struct Dialect {
   // Appended to ORDER BY terms (and index columns) so that NULLs sort first ascending and last
   // descending in every backend (SQLite's own order).
   std::string asc_nulls, desc_nulls, index_nulls;
+  // CREATE TABLE IF NOT EXISTS for one register's records, the table's name in place of {}
+  // (sql_records.cpp, "One table per register").
+  std::string create_record_table;
+  // Run once the registry's ids were written explicitly (a migration, a copy): the next
+  // generated id comes after the largest. Empty when the database does that by itself.
+  std::string continue_record_ids;
 };
+
+// The migration that moves the records of one shared table into a table per register
+// (SqlStore::splitRecordsByType runs after its SQL).
+constexpr int kRecordsPerRegisterMigration = 16;
 
 class SqlStore : public Store {
  public:
   ~SqlStore() override;
 
   int migrate() override;
+  // Applies the pending migrations up to `last_version` (tests: a database as an older release left it).
+  int migrateTo(int last_version);
   std::vector<MigrationInfo> migrations() override;
   bool migrationsPending() override;
   void ping() override;
@@ -225,6 +237,12 @@ class SqlStore : public Store {
   void writerLoop();
   void ensureOpen() const;
   [[nodiscard]] std::string columnSql(const std::string& field) const;
+  // The table holding one register's records, created (with its standing indexes) the first
+  // time this process needs it; `type` must be an identifier.
+  std::string recordTable(const std::string& type);
+  // The same inside the writer's open transaction `db` (a migration, a copy): not remembered.
+  void createRecordTableIn(Db& db, const std::string& type);
+  void splitRecordsByType(Db& db);
   void copyRowsInto(SqlStore& target, const std::function<void(const std::string&, int64_t)>& progress);
 
   Dialect dialect_;
@@ -262,6 +280,9 @@ class SqlStore : public Store {
   bool auth_changed_in_tx_ = false;  // writer thread: an auth change inside the open inTransaction()
   std::mutex indexes_mu_;
   std::set<std::string> known_indexes_;
+  std::set<std::string> known_record_tables_;  // guarded by indexes_mu_
+  // Record tables created inside the open inTransaction() (writer thread): known once it commits.
+  std::set<std::string> record_tables_in_tx_;
 };
 
 }  // namespace palermo::sql

@@ -250,6 +250,13 @@ CREATE TABLE email_outbox (
 ) STRICT;
 CREATE INDEX email_outbox_due ON email_outbox(sent_at, next_attempt_at);
 )SQL"},
+      // Then SqlStore::splitRecordsByType moves the records into their registers' tables.
+      {16, "one table per register, ids in a registry", R"SQL(
+CREATE TABLE record_ids (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL
+) STRICT;
+)SQL"},
   };
 }
 
@@ -265,6 +272,24 @@ sql::Dialect sqliteDialect() {
   // IMMEDIATE takes the write lock at once: one writer per database file, even across processes.
   d.begin_write = {"BEGIN IMMEDIATE"};
   // SQLite's own order already puts NULLs first ascending and last descending.
+  d.create_record_table = R"SQL(CREATE TABLE IF NOT EXISTS {} (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL,
+  identity BLOB,
+  created_at INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by INTEGER NOT NULL,
+  deleted_at INTEGER NOT NULL DEFAULT 0,
+  deleted_by INTEGER NOT NULL DEFAULT 0,
+  deleted_reason TEXT NOT NULL DEFAULT '',
+  agency_id INTEGER NOT NULL DEFAULT 0,
+  region TEXT NOT NULL DEFAULT '',
+  identity_blocked TEXT NOT NULL DEFAULT ''
+) STRICT)SQL";
   return d;
 }
 
