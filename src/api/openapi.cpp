@@ -532,22 +532,22 @@ class OpenApiBuilder {
   op("/api/v1/auth/tokens", "post", "token_create", "Create an API token (the secret is shown once)", "auth",
      obj({{"name", str}, {"roles", strings}, {"read_only", boolean}, {"expires_in_days", integer}}, {"name"}), "201",
      anyObject);
-  paths["/api/v1/auth/tokens/{id}"]["parameters"] = {param("id", "path", integer, true, "token id")};
+  paths["/api/v1/auth/tokens/{id}"]["parameters"] = Json::array({param("id", "path", integer, true, "token id")});
   op("/api/v1/auth/tokens/{id}", "delete", "token_revoke", "Revoke an API token", "auth", Json(), "204", Json());
   op("/api/v1/users", "get", "users", "User accounts (administrators)", "administration", Json(), "200", anyObject);
   op("/api/v1/users", "post", "user_create", "Create a user with a one-time password (administrators)",
      "administration", obj({{"login", str}, {"display_name", str}, {"roles", strings}, {"agency_id", integer}},
                            {"login", "display_name"}),
      "201", anyObject);
-  paths["/api/v1/users/{id}"]["parameters"] = {param("id", "path", integer, true, "user id")};
+  paths["/api/v1/users/{id}"]["parameters"] = Json::array({param("id", "path", integer, true, "user id")});
   op("/api/v1/users/{id}", "patch", "user_access", "Change a user's roles, agency or active flag (audited)",
      "administration", obj({{"roles", strings}, {"agency_id", integer}, {"active", boolean}}), "200", anyObject);
-  paths["/api/v1/users/{id}/totp/reset"]["parameters"] = {param("id", "path", integer, true, "user id")};
+  paths["/api/v1/users/{id}/totp/reset"]["parameters"] = Json::array({param("id", "path", integer, true, "user id")});
   op("/api/v1/users/{id}/totp/reset", "post", "user_totp_reset", "Reset a user's second factor (audited)",
      "administration", Json(), "200", anyObject);
   for (const char* decision : {"approve", "reject"}) {
     const std::string path = std::string("/api/v1/users/{id}/roles/") + decision;
-    paths[path]["parameters"] = {param("id", "path", integer, true, "user id")};
+    paths[path]["parameters"] = Json::array({param("id", "path", integer, true, "user id")});
     op(path, "post", std::string("user_roles_") + decision,
        std::string(decision[0] == 'a' ? "Approve" : "Reject") +
            " the roles with identity access a user is waiting for (two-person rule: another administrator "
@@ -560,7 +560,7 @@ class OpenApiBuilder {
      anyObject);
   op("/api/v1/agencies", "post", "agency_create", "Create an agency (audited)", "administration",
      obj({{"name", str}, {"type", str}, {"region", str}}, {"name", "type"}), "201", anyObject);
-  paths["/api/v1/audit"]["parameters"] = {
+  paths["/api/v1/audit"]["parameters"] = Json::array({
       param("action", "query", str, false, "exact action, or a prefix ending in '.'"),
       param("actor", "query", integer, false, "user id"),
       param("record_type", "query", str, false, "record type"),
@@ -568,19 +568,19 @@ class OpenApiBuilder {
       param("since", "query", str, false, "YYYY-MM-DD or date-time (UTC), inclusive"),
       param("until", "query", str, false, "YYYY-MM-DD or date-time (UTC), exclusive"),
       param("before_seq", "query", integer, false, "paging: entries older than this"),
-      param("limit", "query", integer, false, "1..500, default 100")};
+      param("limit", "query", integer, false, "1..500, default 100")});
   op("/api/v1/audit", "get", "audit", "The audit log, newest first (administrators)", "administration", Json(), "200",
      anyObject);
-  paths["/api/v1/search"]["parameters"] = {
+  paths["/api/v1/search"]["parameters"] = Json::array({
       param("q", "query", {{"type", "string"}, {"maxLength", 200}}, true,
             "words or their first letters (3 or more); persons' names for roles that read identities"),
-      param("per_type", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 50}}, false, "hits a type (5)")};
+      param("per_type", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 50}}, false, "hits a type (5)")});
   op("/api/v1/search", "get", "search",
      "One search over the record types one may read: titles' words, and persons' names for identity roles",
      "records", Json(), "200", anyObject);
-  paths["/api/v1/exports/{type}"]["parameters"] = {
+  paths["/api/v1/exports/{type}"]["parameters"] = Json::array({
       param("type", "path", str, true, "record type"),
-      param("format", "query", {{"type", "string"}, {"enum", {"csv", "jsonl"}}}, false, "csv (default) or jsonl")};
+      param("format", "query", {{"type", "string"}, {"enum", {"csv", "jsonl"}}}, false, "csv (default) or jsonl")});
   paths["/api/v1/exports/{type}"]["get"] = {
       {"operationId", "export"},
       {"summary", "Export the case facts of the records the filters select (the list's filters; audited)"},
@@ -603,8 +603,8 @@ class OpenApiBuilder {
           {"consent_override_reason", str}},
          {"agency_id", "reason"}),
      "201", anyObject);
-  paths["/api/v1/records/{type}/{id}/grants/{grant}"]["parameters"] = {
-      recParams[0], recParams[1], param("grant", "path", integer, true, "grant id")};
+  paths["/api/v1/records/{type}/{id}/grants/{grant}"]["parameters"] = Json::array({
+      recParams[0], recParams[1], param("grant", "path", integer, true, "grant id")});
   op("/api/v1/records/{type}/{id}/grants/{grant}", "delete", "unshare", "Revoke a grant", "access", Json(), "204",
      Json());
   paths["/api/v1/records/{type}/{id}/identity-restrictions"]["parameters"] = recParams;
@@ -627,12 +627,12 @@ class OpenApiBuilder {
      obj({{"first_name", str}, {"last_name", str}, {"patronymic", str}, {"full_name", str}, {"birth", str},
           {"sex", str}, {"citizenship", str}, {"phone", str}, {"document", str}, {"limit", integer}}),
      "200", anyObject);
-  paths["/api/v1/linkage/persons/{id}"]["parameters"] = {
-      param("id", "path", integer, true, "a registration's record id (person or signal)")};
+  paths["/api/v1/linkage/persons/{id}"]["parameters"] = Json::array({
+      param("id", "path", integer, true, "a registration's record id (person or signal)")});
   op("/api/v1/linkage/persons/{id}", "get", "linkage_person",
      "The person a registration belongs to, how it was linked, and the person's other registrations", "linkage",
      Json(), "200", anyObject);
-  paths["/api/v1/linkage/review"]["parameters"] = {param("limit", "query", integer, false, "1..500, default 50")};
+  paths["/api/v1/linkage/review"]["parameters"] = Json::array({param("limit", "query", integer, false, "1..500, default 50")});
   op("/api/v1/linkage/review", "get", "linkage_review",
      "Pairs of registrations the model is unsure of, with the comparison (decide with a link_decision record)",
      "linkage", Json(), "200", anyObject);
@@ -641,37 +641,37 @@ class OpenApiBuilder {
   const Json lang = param("lang", "query", {{"type", "string"}, {"enum", {"az", "en", "ru"}}}, false, "default az");
   const Json edition = param("edition", "query", {{"type", "string"}, {"enum", {"public", "restricted"}}}, false,
                              "public (disclosure control, default) or restricted (exact; coordinator, statistician)");
-  paths["/api/v1/statistics/indicators"]["parameters"] = {lang};
+  paths["/api/v1/statistics/indicators"]["parameters"] = Json::array({lang});
   op("/api/v1/statistics/indicators", "get", "indicators", "The indicators: definitions, what they count, breakdowns",
      "statistics", Json(), "200", anyObject);
-  paths["/api/v1/statistics/indicators/{id}"]["parameters"] = {param("id", "path", str, true, "indicator id"), period,
-                                                               lang, edition};
+  paths["/api/v1/statistics/indicators/{id}"]["parameters"] = Json::array({param("id", "path", str, true, "indicator id"), period,
+                                                               lang, edition});
   op("/api/v1/statistics/indicators/{id}", "get", "figure", "One figure for a period, with its breakdowns and change",
      "statistics", Json(), "200", anyObject);
-  paths["/api/v1/statistics/indicators/{id}/records"]["parameters"] = {param("id", "path", str, true, "indicator id"),
-                                                                       period};
+  paths["/api/v1/statistics/indicators/{id}/records"]["parameters"] = Json::array({param("id", "path", str, true, "indicator id"),
+                                                                       period});
   op("/api/v1/statistics/indicators/{id}/records", "get", "figure_records",
      "The ids of the records behind a figure (national read; audited)", "statistics", Json(), "200", anyObject);
   op("/api/v1/statistics/status", "get", "statistics_status", "The statistics snapshot's state", "statistics", Json(),
      "200", anyObject);
-  paths["/api/v1/reports/annual"]["parameters"] = {
+  paths["/api/v1/reports/annual"]["parameters"] = Json::array({
       param("year", "query", integer, true, "the year"), lang, edition,
       param("format", "query", {{"type", "string"}, {"enum", {"json", "pdf", "odt", "xlsx", "csv"}}}, false,
-            "json (default), pdf, odt, xlsx or csv")};
+            "json (default), pdf, odt, xlsx or csv")});
   op("/api/v1/reports/annual", "get", "annual_report",
      "The annual report (JSON, or a PDF / ODT / XLSX / CSV download)", "statistics", Json(), "200", anyObject);
   // International returns (docs/international-returns.md).
-  paths["/api/v1/reports/international"]["parameters"] = {lang};
+  paths["/api/v1/reports/international"]["parameters"] = Json::array({lang});
   op("/api/v1/reports/international", "get", "international_returns",
      "The international returns (UNODC GLOTIP, SDG 16.2.2, Eurostat / GRETA, IC-TIP, CTDC) and their tables", "statistics", Json(), "200",
      anyObject);
-  paths["/api/v1/reports/international/{id}"]["parameters"] = {
+  paths["/api/v1/reports/international/{id}"]["parameters"] = Json::array({
       param("id", "path", str, true, "glotip, sdg, eurostat, ictip or ctdc (the victim-level file, CSV)"),
       param("year", "query", integer, true, "the year"), lang,
       param("format", "query", {{"type", "string"}, {"enum", {"json", "csv", "xlsx"}}}, false, "json (default), csv or xlsx"),
       param("k", "query", integer, false, "ctdc: k of the k-anonymity, 11 (default) or more"),
       param("synthetic", "query", {{"type", "string"}, {"enum", {"true", "false"}}}, false,
-            "ctdc: the synthetic variant (counts per combination of the quasi-identifiers, multiples of k, none below k)")};
+            "ctdc: the synthetic variant (counts per combination of the quasi-identifiers, multiples of k, none below k)")});
   op("/api/v1/reports/international/{id}", "get", "international_return",
      "A return for a year from the records through the declared crosswalks (exact values; audited)", "statistics",
      Json(), "200", anyObject);
@@ -679,20 +679,20 @@ class OpenApiBuilder {
   // Periodic returns (docs/returns.md) and the block list (docs/monitoring-labour-migration.md).
   op("/api/v1/returns", "get", "returns", "The periodic return types one sees, with their completeness", "returns",
      Json(), "200", anyObject);
-  paths["/api/v1/returns/{type}/completeness"]["parameters"] = {
+  paths["/api/v1/returns/{type}/completeness"]["parameters"] = Json::array({
       param("type", "path", str, true, "a periodic return type"), param("from", "query", integer, false, "first year"),
-      param("to", "query", integer, false, "last year (default this year)")};
+      param("to", "query", integer, false, "last year (default this year)")});
   op("/api/v1/returns/{type}/completeness", "get", "returns_completeness",
      "Agency × period: each return's state, or missing, with its due day", "returns", Json(), "200", anyObject);
-  paths["/api/v1/plans/{id}/implementation-report"]["parameters"] = {
+  paths["/api/v1/plans/{id}/implementation-report"]["parameters"] = Json::array({
       param("id", "path", integer, true, "action plan id"), param("year", "query", integer, true, "the year"),
       param("lang", "query", {{"type", "string"}, {"enum", {"az", "en", "ru"}}}, false, "default az"),
-      param("format", "query", {{"type", "string"}, {"enum", {"json", "pdf", "odt"}}}, false, "default json")};
+      param("format", "query", {{"type", "string"}, {"enum", {"json", "pdf", "odt"}}}, false, "default json")});
   op("/api/v1/plans/{id}/implementation-report", "get", "plan_implementation_report",
      "An action plan's implementation report for a year (coordinator's office)", "plans", Json(), "200", anyObject);
-  paths["/api/v1/international-requests/{id}/answer"]["parameters"] = {
+  paths["/api/v1/international-requests/{id}/answer"]["parameters"] = Json::array({
       param("id", "path", integer, true, "international request id"),
-      param("If-Match", "header", str, false, "the request's ETag")};
+      param("If-Match", "header", str, false, "the request's ETag")});
   op("/api/v1/international-requests/{id}/answer", "post", "international_request_answer",
      "Send the answer to an international request: its figures computed now and frozen (quoted_figure)", "plans",
      Json{{"type", "object"},
@@ -707,8 +707,8 @@ class OpenApiBuilder {
                 {"required", {"indicator", "period"}},
                 {"properties", {{"indicator", str}, {"period", str}}}}}}}}}},
      "200", anyObject);
-  paths["/api/v1/block-list"]["parameters"] = {param("recipient", "query", str, true, "who receives it (1-200 characters)"),
-                                               param("date", "query", str, false, "the day in force (default today)")};
+  paths["/api/v1/block-list"]["parameters"] = Json::array({param("recipient", "query", str, true, "who receives it (1-200 characters)"),
+                                               param("date", "query", str, false, "the day in force (default today)")});
   paths["/api/v1/block-list"]["get"] = {
       {"operationId", "block_list"},
       {"summary", "Addresses whose limitation of access is in force, for an access provider (audited)"},
