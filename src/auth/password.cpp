@@ -2,8 +2,11 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cctype>
+#include <semaphore>
 #include <stdexcept>
+#include <thread>
 
 #include "core/random.hpp"
 
@@ -26,6 +29,23 @@ Params paramsFor(HashCost cost) {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 }
 
+// Argon2id takes 64 MiB (interactive) to 256 MiB (moderate) per call and a core for its time:
+// at most one call per core runs at once, whatever the number of worker threads waiting on
+// sign-ins, so a flood of them cannot take the machine's memory.
+class HashingSlot {
+ public:
+  HashingSlot() { gate().acquire(); }
+  ~HashingSlot() { gate().release(); }
+  HashingSlot(const HashingSlot&) = delete;
+  HashingSlot& operator=(const HashingSlot&) = delete;
+
+ private:
+  static std::counting_semaphore<>& gate() {
+    static std::counting_semaphore<> slots(std::max<std::ptrdiff_t>(2, std::thread::hardware_concurrency()));
+    return slots;
+  }
+};
+
 std::size_t codePoints(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s)
@@ -43,6 +63,7 @@ HashCost hashCostFrom(const std::string& name) {
 std::string hashPassword(std::string_view password, HashCost cost) {
   const auto p = paramsFor(cost);
   char out[crypto_pwhash_STRBYTES];
+  HashingSlot slot;
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), p.ops, p.mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
     throw std::runtime_error("password hashing ran out of memory");
   return out;
@@ -50,6 +71,7 @@ std::string hashPassword(std::string_view password, HashCost cost) {
 
 bool verifyPassword(std::string_view password, const std::string& stored_hash) {
   if (stored_hash.empty()) return false;
+  HashingSlot slot;
   return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -614,6 +615,83 @@ TEST_P(StoreConformance, AWriteFailingInALateStatementFailsAloneInItsBatch) {
     }
   }
   EXPECT_EQ(store_->auditHead().seq, ok.load());
+}
+
+// A create answers with the record as stored without reading it back, and a batch's ids are
+// drawn together (PostgreSQL): what each caller got is what a later read finds, field for field
+// (identity bytes included), no two creates share an id, an update between creates breaks
+// nothing, and ids rise in the order the writes were made durable (the audit chain's order),
+// across batches as within one.
+TEST_P(StoreConformance, CreatesAnswerWhatTheyStoredAndIdsFollowTheCommitOrder) {
+  store_->setAuditHasher(plainHash);
+  const auto first = store_->applyMutation(createOf("thing", {{"n", -1}}));
+  ASSERT_EQ(first.status, MutationResult::Status::Ok);
+  constexpr int kThreads = 8;
+  constexpr int kEach = 30;
+  std::mutex mu;
+  std::vector<StoredRecord> answered;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        if (t == 0 && i % 3 == 0) {  // updates mixed into the batches, announcing no new record
+          const auto current = store_->getRecord("thing", first.record.id);
+          ASSERT_TRUE(current);
+          auto u = updateOf(*current, {{"n", -1}, {"i", i}}, current->version);
+          EXPECT_EQ(store_->applyMutation(u).status, MutationResult::Status::Ok);
+          continue;
+        }
+        auto m = createOf("thing", {{"n", t * 100 + i}, {"nested", {{"a", Json::array({1, 2.5, "x"})}}}}, 5000 + i);
+        m.agency_id = 3 + t;
+        m.region = t % 2 == 0 ? "baku" : "";
+        if (i % 2 == 0)
+          m.seal_identity = [](int64_t id) { return std::string("\x00sealed\x80", 8) + std::to_string(id); };
+        const auto r = store_->applyMutation(m);
+        ASSERT_EQ(r.status, MutationResult::Status::Ok);
+        std::lock_guard lock(mu);
+        answered.push_back(r.record);
+      }
+    });
+  for (auto& th : threads) th.join();
+  std::set<int64_t> ids;
+  for (const auto& a : answered) {
+    EXPECT_TRUE(ids.insert(a.id).second) << "id " << a.id << " given twice";
+    const auto stored = store_->getRecord("thing", a.id);
+    ASSERT_TRUE(stored) << a.id;
+    EXPECT_EQ(stored->type, a.type);
+    EXPECT_EQ(stored->version, 1);
+    EXPECT_EQ(a.version, 1);
+    EXPECT_EQ(stored->state, a.state);
+    EXPECT_EQ(stored->data, a.data);
+    EXPECT_EQ(stored->identity, a.identity);
+    EXPECT_EQ(stored->identity.empty(), a.data["n"].get<int64_t>() % 100 % 2 != 0);
+    if (!a.identity.empty()) {
+      EXPECT_EQ(a.identity, std::string("\x00sealed\x80", 8) + std::to_string(a.id));
+    }
+    EXPECT_EQ(stored->created_at, a.created_at);
+    EXPECT_EQ(stored->created_by, a.created_by);
+    EXPECT_EQ(stored->updated_at, a.updated_at);
+    EXPECT_EQ(stored->updated_by, a.updated_by);
+    EXPECT_EQ(stored->deleted_at, 0);
+    EXPECT_EQ(a.deleted_at, 0);
+    EXPECT_EQ(stored->agency_id, a.agency_id);
+    EXPECT_EQ(stored->region, a.region);
+    EXPECT_EQ(stored->identity_blocked, a.identity_blocked);
+  }
+  EXPECT_EQ(static_cast<int>(answered.size()), kThreads * kEach - kEach / 3);
+  // In the audit chain's order, each create's id is above every earlier one's.
+  int64_t last_id = 0;
+  int creates = 0;
+  for (const auto& e : store_->auditEntries(1, 1000)) {
+    if (e.action != "record.create") continue;
+    ++creates;
+    EXPECT_GT(e.record_id, last_id) << "audit entry " << e.seq;
+    last_id = e.record_id;
+  }
+  EXPECT_EQ(creates, static_cast<int>(answered.size()) + 1);
+  // The next id after them all, whatever was drawn and not used.
+  const auto after = store_->applyMutation(createOf("thing", {{"n", 9999}}));
+  EXPECT_GT(after.record.id, *ids.rbegin());
 }
 
 // Migration 16 takes a database where every register shared one records table (as releases

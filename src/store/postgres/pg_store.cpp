@@ -304,6 +304,9 @@ sql::Dialect pgDialect() {
   d.continue_record_ids =
       "SELECT setval(pg_get_serial_sequence('record_ids', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM record_ids), "
       "false)";
+  // The writer draws a batch's ids in one round trip (SqlStore::nextRecordId).
+  d.reserve_record_ids =
+      "SELECT nextval(pg_get_serial_sequence('record_ids', 'id')) FROM generate_series(1, CAST(? AS INTEGER))";
   return d;
 }
 

@@ -463,18 +463,29 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
     };
     if (m.kind == Kind::Create) {
       if (guardsFail()) return result;
-      auto registered = db.prepare("INSERT INTO record_ids(type) VALUES (?) RETURNING id");
-      registered.bind(1, m.type);
-      if (!registered.step()) throw std::logic_error("insert returned no id");
-      id = registered.int64(0);
+      id = nextRecordId(db, m.type);
       // The identity is sealed with the id it belongs to, known now.
       auto insert = db.prepare(
           "INSERT INTO " + table +
           "(id, type, version, state, data, identity, created_at, created_by, updated_at, updated_by, agency_id, "
           "region) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insert.bindAll(id, m.type, m.state, m.data.dump(), Null{}, m.at, m.actor, m.at, m.actor, m.agency_id, m.region);
-      if (m.seal_identity) insert.bindBlob(5, m.seal_identity(id));
+      // The new row is known whole: the answer is built from it rather than read back.
+      StoredRecord& created = result.record;
+      if (m.seal_identity) {
+        created.identity = m.seal_identity(id);
+        insert.bindBlob(5, created.identity);
+      }
       insert.queue();
+      created.id = id;
+      created.type = m.type;
+      created.version = 1;
+      created.state = m.state;
+      created.data = m.data;
+      created.created_at = created.updated_at = m.at;
+      created.created_by = created.updated_by = m.actor;
+      created.agency_id = m.agency_id;
+      created.region = m.region;
     } else {
       auto current = selectRecord(db, table, id);
       if (!current || current->type != m.type) {
@@ -563,9 +574,9 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
       queueEmailIn(db, e, m.at);
     }
     appendAuditIn(db, m.audit, id, m.at);
-    result.record = *selectRecord(db, table, id);
+    if (m.kind != Kind::Create) result.record = *selectRecord(db, table, id);
     return result;
-  });
+  }, m.kind == RecordMutation::Kind::Create ? 1 : 0);
 }
 
 std::optional<StoredRecord> SqlStore::getRecord(const std::string& type, int64_t id) {

@@ -1,5 +1,6 @@
 #include "store/sql/sql_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <limits>
@@ -174,7 +175,7 @@ void SqlStore::noteAuthChange() {
   if (currentTransaction()) auth_changed_in_tx_ = true;
 }
 
-void SqlStore::write(std::function<void(Db&)> fn) {
+void SqlStore::write(std::function<void(Db&)> fn, int new_records) {
   ensureOpen();
   if (Db* tx = currentTransaction()) {
     // Inside inTransaction(): a nested savepoint, so a failed call leaves nothing behind.
@@ -197,11 +198,34 @@ void SqlStore::write(std::function<void(Db&)> fn) {
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_) throw std::runtime_error("store is closing");
-    queue_.push_back(Job{std::move(fn), {}});
+    queue_.push_back(Job{std::move(fn), {}, new_records});
     done = queue_.back().done.get_future();
   }
   queue_cv_.notify_one();
   done.get();
+}
+
+int64_t SqlStore::nextRecordId(Db& db, const std::string& type) {
+  if (dialect_.reserve_record_ids.empty() || ids_wanted_ <= 0) {
+    auto registered = db.prepare("INSERT INTO record_ids(type) VALUES (?) RETURNING id");
+    registered.bind(1, type);
+    if (!registered.step()) throw std::logic_error("insert returned no id");
+    return registered.int64(0);
+  }
+  // One round trip draws the ids of every create the batch's remaining jobs announced; each
+  // record_ids row then goes without waiting. An id drawn and not used is a gap, as the id of a
+  // rolled-back create always was.
+  if (next_reserved_id_ >= reserved_ids_.size()) {
+    reserved_ids_.clear();
+    next_reserved_id_ = 0;
+    auto draw = db.prepare(dialect_.reserve_record_ids);
+    draw.bind(1, std::clamp<int64_t>(ids_wanted_, 1, static_cast<int64_t>(kMaxBatch)));
+    while (draw.step()) reserved_ids_.push_back(draw.int64(0));
+    if (reserved_ids_.empty()) throw std::logic_error("no record id drawn");
+  }
+  const int64_t id = reserved_ids_[next_reserved_id_++];
+  db.prepare("INSERT INTO record_ids(id, type) VALUES (?, ?)").bindAll(id, type).queue();
+  return id;
 }
 
 // A job failed: the answers to what it queued are read and dropped (a queued statement may have
@@ -242,7 +266,12 @@ void SqlStore::writerLoop() {
           begin.run();
       }
       pending_head_.reset();
+      reserved_ids_.clear();
+      next_reserved_id_ = 0;
+      std::vector<int64_t> creates_from(batch.size() + 1, 0);  // records announced by jobs i…
+      for (std::size_t i = batch.size(); i-- > 0;) creates_from[i] = creates_from[i + 1] + batch[i].new_records;
       for (std::size_t i = 0; i < batch.size(); ++i) {
+        ids_wanted_ = creates_from[i];
         writer_db_->prepare("SAVEPOINT job").queue();
         const auto head_before = pending_head_;
         try {
@@ -282,6 +311,7 @@ void SqlStore::writerLoop() {
       }
     }
     batch.clear();
+    ids_wanted_ = 0;
   }
 }
 

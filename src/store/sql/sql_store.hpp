@@ -51,6 +51,9 @@ struct Dialect {
   // Run once the registry's ids were written explicitly (a migration, a copy): the next
   // generated id comes after the largest. Empty when the database does that by itself.
   std::string continue_record_ids;
+  // Draws n record ids in one statement (one parameter: n), or empty when a create's own
+  // INSERT … RETURNING costs no round trip (SQLite). See SqlStore::nextRecordId.
+  std::string reserve_record_ids;
 };
 
 // The migration that moves the records of one shared table into a table per register
@@ -131,12 +134,13 @@ class SqlStore : public Store {
   void saveSchemaState(const std::map<std::string, std::string>& state) override;
 
   // Runs `fn` in the writer's transaction (grouped with others) and returns once durable.
-  // Exceptions thrown by fn roll back fn's changes only and are rethrown here.
-  void write(std::function<void(Db&)> fn);
+  // Exceptions thrown by fn roll back fn's changes only and are rethrown here. `new_records`:
+  // how many records fn will create, so that the batch's ids are drawn together (a hint).
+  void write(std::function<void(Db&)> fn, int new_records = 0);
   template <class T>
-  T write(std::function<T(Db&)> fn) {
+  T write(std::function<T(Db&)> fn, int new_records = 0) {
     T out{};
-    write([&](Db& db) { out = fn(db); });
+    write([&](Db& db) { out = fn(db); }, new_records);
     return out;
   }
   // Runs `fn` on a pooled read connection (inside inTransaction: on the transaction's own
@@ -218,6 +222,7 @@ class SqlStore : public Store {
   struct Job {
     std::function<void(Db&)> fn;
     std::promise<void> done;
+    int new_records = 0;
   };
   struct ReaderDeleter {
     SqlStore* store;
@@ -235,6 +240,8 @@ class SqlStore : public Store {
   // inside inTransaction() counted again once the transaction commits.
   void noteAuthChange();
   void writerLoop();
+  // A new record's id, registered in record_ids under `type` (writer's transaction).
+  int64_t nextRecordId(Db& db, const std::string& type);
   void ensureOpen() const;
   [[nodiscard]] std::string columnSql(const std::string& field) const;
   // The table holding one register's records, created (with its standing indexes) the first
@@ -283,6 +290,12 @@ class SqlStore : public Store {
   std::set<std::string> known_record_tables_;  // guarded by indexes_mu_
   // Record tables created inside the open inTransaction() (writer thread): known once it commits.
   std::set<std::string> record_tables_in_tx_;
+  // Writer thread: ids drawn for the open batch and not used yet (dropped when it ends, so ids
+  // still follow commit order across instances), and how many records the batch's jobs from
+  // the running one on said they would create.
+  std::vector<int64_t> reserved_ids_;
+  std::size_t next_reserved_id_ = 0;
+  int64_t ids_wanted_ = 0;
 };
 
 }  // namespace palermo::sql
