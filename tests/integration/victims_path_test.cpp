@@ -293,6 +293,23 @@ TEST_F(VictimsPath, FromHotlineCallToVerdict) {
                                      {"sent_at", "2019-07-06T11:00:00Z"}});
   EXPECT_EQ(unknown_agency.status, 422) << unknown_agency.body;
   EXPECT_NE(unknown_agency.body.find("to_agency_id"), std::string::npos) << unknown_agency.body;
+  // A referral names its agency: picked from the agencies, or an organisation outside the system
+  // by name (then nothing is shared). Naming neither is refused at both fields.
+  auto nobody = police.call("POST", R + "referral",
+                            {{"victim_case", vcase}, {"to_agency_type", "ngo"}, {"sent_at", "2019-07-06T11:00:00Z"}});
+  ASSERT_EQ(nobody.status, 422) << nobody.body;
+  std::set<std::string> required;
+  const auto refused = nobody.json();
+  for (const auto& e : refused["errors"])
+    if (e["code"] == "required") required.insert(e["field"].get<std::string>());
+  EXPECT_EQ(required, (std::set<std::string>{"to_agency", "to_agency_id"})) << nobody.body;
+  const int64_t outside = created(police.call("POST", R + "referral",
+                                              {{"victim_case", vcase}, {"to_agency_type", "ngo"},
+                                               {"to_agency", "An organisation without the system"},
+                                               {"sent_at", "2019-07-06T11:30:00Z"}}),
+                                  "referral to an organisation outside the system");
+  EXPECT_EQ(police.call("GET", R + "referral/" + std::to_string(outside) + "/grants").json()["items"].size(), 0U);
+  EXPECT_EQ(ngo_worker.call("GET", case_url).status, 404);
   const int64_t facility = created(worker.call("POST", R + "facility",
                                                {{"name", "Shelter One"}, {"facility_kind", "shelter"},
                                                 {"operated_by", "ngo"}, {"capacity", 1}}),

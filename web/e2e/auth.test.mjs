@@ -163,6 +163,13 @@ describe('sign-in journey', () => {
     assert.equal(users.code, 'auth.second_factor_required');
     await page.getByRole('button', { name: AZ.totpStart }).click();
     await page.getByRole('img', { name: /QR/ }).waitFor();
+    // Reloaded, the page gives the same secret: an app that scanned the first code keeps working.
+    const shown = (await page.getByTestId('totp-secret').textContent()).replace(/\s/g, '');
+    await page.reload();
+    await page.locator('main h1', { hasText: AZ.totpTitle }).waitFor();
+    await page.getByRole('button', { name: AZ.totpStart }).click();
+    await page.getByRole('img', { name: /QR/ }).waitFor();
+    assert.equal((await page.getByTestId('totp-secret').textContent()).replace(/\s/g, ''), shown, 'a reload gave a new secret');
     await screenshot(page, '05-second-factor');
     await assertAccessible(page, 'the second-factor page');
   });

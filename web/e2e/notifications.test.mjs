@@ -9,6 +9,7 @@
 // "İş" section (the shelter's worker is not offered; the summary names the agency and the worker);
 // the second investigator is told "İş sizə tapşırılıb", finds the case under "Mənim işlərim" on the
 // home page and on the list (where the first investigator's own finds none), and marks all read.
+// The second investigator hands the case back: the first is told, the history names both.
 //
 // Runs after auth.test.mjs and before path.test.mjs (files run one at a time, in name order).
 // All names are made up.
@@ -98,7 +99,6 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     await page.locator(`a#f-victim_case[data-ref-id="${ids.case}"]`).waitFor();
     await page.locator('#f-to_agency_type').selectOption('shelter');
     await page.locator('#f-to_agency_id').selectOption({ label: `${AGENCIES.shelter.name} (${REGION_NAME})` });
-    await page.locator('#f-to_agency').fill(AGENCIES.shelter.name);
     await page.locator('#f-sent_at').fill(localNow());
     ids.referral = await createRecord(page, 'referral');
     // The writer is never told of their own write.
@@ -224,6 +224,46 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     assert.equal(await page.locator('table.table a', { hasText: CASE_NUMBER }).count(), 0);
     await page.locator('[data-testid=my-cases-switch] a[data-view=all]', { hasText: 'Hamısı' }).click();
     await page.locator('table.table a', { hasText: CASE_NUMBER }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('the second investigator hands the case back: the first is told and finds it under "Mənim işlərim", the second no longer', async () => {
+    const page = pages.police2;
+    await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
+    await page.locator('[data-section=case] [data-action=edit-section]', { hasText: 'Düzəliş et' }).click();
+    const section = page.locator('[data-section=case][data-mode=edit]');
+    const picker = section.locator('#f-assigned_user_id');
+    await picker.locator('option', { hasText: USERS.police.name }).waitFor({ state: 'attached' });
+    assert.equal(await picker.evaluate((el) => el.options[el.selectedIndex].textContent.trim()), USERS.police2.name);
+    await picker.selectOption({ label: USERS.police.name });
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/api/v1/records/victim_case/${ids.case}`)),
+      section.locator('button[type=submit]', { hasText: 'Yadda saxla' }).click(),
+    ]);
+    assert.deepEqual(Object.keys(request.postDataJSON()), ['assigned_user_id']);
+    await page.getByTestId('summary-assignee').filter({ hasText: USERS.police.name }).waitFor();
+    // The history says who had it and who has it now, by name.
+    await page.locator('#tab-history').click();
+    const change = page.locator('.history-changes tr', { hasText: 'Məsul işçi' }).filter({ hasText: USERS.police.name }).first();
+    await change.waitFor();
+    assert.match(await change.textContent(), new RegExp(USERS.police2.name));
+
+    const first = pages.police;
+    await first.goto(`${cfg.baseUrl}/`);
+    await h1(first, 'Əsas səhifə');
+    await bellShows(first, 1);
+    await first.getByTestId('home-my-cases').locator('[data-testid=my-cases-count][data-count="1"]').waitFor();
+    await first.getByTestId('bell').click();
+    const item = first.locator('[data-testid=notifications] li[data-kind=case_assigned]');
+    await item.waitFor();
+    assert.equal((await item.locator('a').textContent()).trim(), `Qurbanın işi № ${ids.case}`);
+
+    // The second investigator's own cases: none now, and nothing new in their bell.
+    await page.goto(`${cfg.baseUrl}/records/victim_case`);
+    await page.locator('[data-testid=my-cases-switch] a[data-view=mine]').click();
+    await page.waitForURL(/[?&]assigned_user_id=\d+/);
+    await page.getByTestId('list-total').filter({ hasText: 'Cəmi: 0' }).waitFor();
+    await bellShows(page, 0);
     assert.deepEqual(pageErrors, []);
   });
 

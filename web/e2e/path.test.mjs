@@ -388,7 +388,6 @@ describe('the victim path, in Azerbaijani', () => {
     await page.locator('a[data-create=referral]').click();
     await page.locator('#f-to_agency_type').selectOption('ngo');
     await page.locator('#f-to_agency_id').selectOption({ label: AGENCIES.ngo.name });
-    await page.locator('#f-to_agency').fill(AGENCIES.ngo.name);
     await page.locator('#f-sent_at').fill(localNow());
     ids.referral = await create(page, 'referral');
   });
@@ -592,6 +591,31 @@ describe('the victim path, in Azerbaijani', () => {
     await screenshot(page, '35-annual-report-ru');
     await page.getByRole('button', { name: 'Azərbaycanca' }).click();
     await h1(page, 'İllik hesabat');
+  });
+
+  it('in Russian the dashboard titles are whole (no label cut at a comma) and each count of persons agrees with its number', async () => {
+    const page = pages.coord;
+    await page.getByRole('button', { name: 'Русский' }).click();
+    await page.goto(`${cfg.baseUrl}/dashboard`);
+    await h1(page, 'Показатели');
+    const cards = page.getByTestId('key-figures').locator('li.card');
+    await cards.first().waitFor();
+    const titles = (await cards.locator('h3').allTextContents()).map((s) => s.trim());
+    assert.ok(titles.includes('Лица, признанные жертвами торговли людьми'), titles.join(' | '));
+    assert.ok(!titles.some((s) => s === 'Лица' || s === 'Жертвы'), `a title cut at its comma: ${titles.join(' | ')}`);
+    // "1 лицо", "2 лица", "5 лиц", "11 лиц", "21 лицо", "91 лицо": Russian plural rules.
+    const personForm = (n) => (n % 10 === 1 && n % 100 !== 11 ? 'лицо' : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 'лица' : 'лиц');
+    let checked = 0;
+    for (const card of await cards.all()) {
+      const number = (await card.locator('.figure-button').textContent()).replace(/\s/g, '');
+      const unit = (await card.locator('.big-number .muted').textContent()).trim();
+      if (!['лицо', 'лица', 'лиц'].includes(unit) || !/^\d+$/.test(number)) continue;
+      assert.equal(unit, personForm(Number(number)), `"${number} ${unit}"`);
+      checked++;
+    }
+    assert.ok(checked > 0, 'no count of persons on the dashboard');
+    await page.getByRole('button', { name: 'Azərbaycanca' }).click();
+    await h1(page, 'Göstəricilər');
   });
 
   it('raised no uncaught script errors', () => {

@@ -6,7 +6,10 @@
 // from the agency picker (a choice of agencies, never a typed number). The NGO's worker finds the
 // bell at 1, opens the notification, lands on the referral, accepts it (the police's own view of
 // it has no Accept: the step is the receiving agency's) and opens the victim case (shared by the
-// referral: no 404). The case worker without the facility directory finds the shelter board empty
+// referral: no 404). A referral to a shelter the person did not consent to is refused at the
+// agency's field in Azerbaijani and nothing is sent; once the consent includes shelters it goes,
+// and that shelter's worker sees Accept on its own referral and none on the NGO's (which the case
+// shared with it brings). The case worker without the facility directory finds the shelter board empty
 // and is told which role an administrator must give; the one with it sees the facility.
 // Bulk actions: the investigator selects signals on the list (keyboard and mouse), closes two in
 // one go after confirming — one changed meanwhile is refused (412) and named with the reason,
@@ -42,11 +45,13 @@ const PHONE = { width: 390, height: 844 };
 const AGENCIES = {
   police: { name: `Sınaq QHT yönləndirmə polisi ${run}`, type: 'special_police' },
   ngo: { name: `Sınaq QHT «Ümid» ${run}`, type: 'ngo' },
+  shelter: { name: `Sınaq QHT sığınacaq qurumu ${run}`, type: 'shelter' },
 };
 const USERS = {
   police: { login: `e2e.qht.police.${run}`, name: 'Sınaq Yönləndirən Müstəntiq', agency: 'police', role: 'police_investigator' },
   ngo: { login: `e2e.qht.worker.${run}`, name: 'Sınaq QHT İşçisi', agency: 'ngo', roles: ['case_worker', 'facility_directory'] },
   ngo2: { login: `e2e.qht.worker2.${run}`, name: 'Sınaq Kataloqsuz İşçi', agency: 'ngo', role: 'case_worker' },
+  shelter: { login: `e2e.qht.shelter.${run}`, name: 'Sınaq Sığınacaq Qurumu İşçisi', agency: 'shelter', role: 'case_worker' },
 };
 const CASE_NUMBER = `QHT-${new Date().getFullYear()}-${run}`;
 // The test's signals are in units of the region list no demo signal is in (the lists filter by them).
@@ -127,7 +132,6 @@ describe('a referral from the special police to an NGO, bulk actions and saved f
     assert.ok(offered.includes(`${AGENCIES.ngo.name} (${REGION_NAME})`), offered.join(' | '));
     assert.ok(!offered.includes(`${AGENCIES.police.name} (${REGION_NAME})`), 'narrowed to NGOs');
     await picker.selectOption({ label: `${AGENCIES.ngo.name} (${REGION_NAME})` });
-    await page.locator('#f-to_agency').fill(AGENCIES.ngo.name);
     await page.locator('#f-sent_at').fill(localNow());
     const [request] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/records/referral'),
@@ -183,6 +187,75 @@ describe('a referral from the special police to an NGO, bulk actions and saved f
     assert.equal(response.status(), 200);
     await h1(page, CASE_NUMBER);
     assert.equal(await page.locator('[data-alert=error]').count(), 0);
+  });
+
+  it('a referral the person did not consent to is refused at the agency, in Azerbaijani, and nothing is sent', async () => {
+    const page = pages.police;
+    const before = await apiCall(page, 'GET', '/records/referral?count=true&limit=1');
+    assert.equal(before.status, 200, before.text);
+    await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
+    await page.locator('#tab-relations').click();
+    await page.locator('a[data-create=referral]').click();
+    await page.locator(`a#f-victim_case[data-ref-id="${ids.case}"]`).waitFor();
+    // The name field is for organisations outside the system only, and says so.
+    assert.match(await page.locator('label[for=f-to_agency]').textContent(), /Sistemdən kənar təşkilatın adı/);
+    await page.locator('#f-to_agency_type').selectOption('shelter');
+    await page.locator('#f-to_agency_id').selectOption({ label: `${AGENCIES.shelter.name} (${REGION_NAME})` });
+    await page.locator('#f-sent_at').fill(localNow());
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/records/referral'),
+      page.locator('form button[type=submit]').first().click(),
+    ]);
+    assert.equal(response.status(), 409);
+    const refusal = page.locator('#f-to_agency_id-error');
+    await refusal.waitFor();
+    assert.equal(
+      (await refusal.textContent()).trim(),
+      'Şəxsin qeydə alınmış razılığına bu növ qurum daxil deyil: heç nə göndərilmədi. Əvvəlcə qurbanın işində razılığı qeyd edin və ya başqa qurum seçin.',
+    );
+    assert.equal(await page.locator('#f-to_agency_id').getAttribute('aria-invalid'), 'true');
+    assert.match(page.url(), /\/records\/referral\/new/);
+    await screenshot(page, '119-referral-without-consent');
+    await assertAccessible(page, 'the referral refused for want of consent');
+    const after = await apiCall(page, 'GET', '/records/referral?count=true&limit=1');
+    assert.equal(after.body.total, before.body.total, 'nothing was sent');
+    assert.equal((await apiCall(pages.shelter, 'GET', `/records/victim_case/${ids.case}`)).status, 404, 'nothing was shared');
+  });
+
+  it("once the consent includes shelters the referral goes; that shelter sees Accept on its own referral, not on the NGO's", async () => {
+    const page = pages.police;
+    const current = await apiCall(page, 'GET', `/records/victim_case/${ids.case}`);
+    const patched = await apiCall(page, 'PATCH', `/records/victim_case/${ids.case}`, { consent_share_with: ['ngo', 'shelter'] }, { 'If-Match': `"${current.body.version}"` });
+    assert.equal(patched.status, 200, patched.text);
+    await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
+    await page.locator('#tab-relations').click();
+    await page.locator('a[data-create=referral]').click();
+    await page.locator(`a#f-victim_case[data-ref-id="${ids.case}"]`).waitFor();
+    await page.locator('#f-to_agency_type').selectOption('shelter');
+    await page.locator('#f-to_agency_id').selectOption({ label: `${AGENCIES.shelter.name} (${REGION_NAME})` });
+    await page.locator('#f-sent_at').fill(localNow());
+    ids.shelterReferral = await createRecord(page, 'referral');
+
+    const shelter = pages.shelter;
+    await shelter.goto(`${cfg.baseUrl}/`);
+    await bellShows(shelter, 1);
+    await shelter.goto(`${cfg.baseUrl}/records/referral/${ids.shelterReferral}`);
+    await shelter.getByTestId('record-state').filter({ hasText: 'Göndərilib' }).waitFor();
+    await shelter.locator('[data-transition=accept]').waitFor();
+    await shelter.locator('[data-transition=decline]').waitFor();
+    // The case shared with the shelter brings the case's other referrals (one link away): the
+    // NGO's is readable here, and not this agency's to answer: no Accept, no Decline.
+    const [seen] = await Promise.all([
+      shelter.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/records/referral/${ids.referral}` && r.request().method() === 'GET'),
+      shelter.goto(`${cfg.baseUrl}/records/referral/${ids.referral}`),
+    ]);
+    assert.equal(seen.status(), 200);
+    await shelter.getByTestId('record-summary').waitFor();
+    await shelter.getByTestId('record-state').waitFor();
+    assert.equal(await shelter.locator('[data-transition=accept]').count(), 0);
+    assert.equal(await shelter.locator('[data-transition=decline]').count(), 0);
+    assert.equal(await shelter.locator('[data-alert=error]').count(), 0);
+    assert.deepEqual(pageErrors, []);
   });
 
   it('without the facility directory the shelter board and the facility picker are empty and say which role is missing', async () => {

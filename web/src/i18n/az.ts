@@ -420,6 +420,7 @@ export const az = {
   'rec.reference': "Qeydi siyahıdan seçin.",
   'rec.unique': "Bu dəyər artıq istifadə olunur.",
   'rec.agency_type': "Bu rol seçilmiş qurumun növü üçün deyil.",
+  'rec.consent': "Şəxsin qeydə alınmış razılığına bu növ qurum daxil deyil: heç nə göndərilmədi. Əvvəlcə qurbanın işində razılığı qeyd edin və ya başqa qurum seçin.",
   'sessions.title': "Açıq sessiyalarınız",
   'sessions.browser': "Brauzer",
   'sessions.started': "Başlayıb",

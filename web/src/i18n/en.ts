@@ -418,6 +418,7 @@ export const en: Messages = {
   'rec.reference': "Choose the record from the list.",
   'rec.unique': "This value is taken already.",
   'rec.agency_type': "This role is not for the chosen agency type.",
+  'rec.consent': "The person's recorded consent does not include this type of agency: nothing was sent. Record the consent on the victim case first, or choose another agency.",
   'sessions.title': "Your open sessions",
   'sessions.browser': "Browser",
   'sessions.started': "Started",
