@@ -385,6 +385,9 @@ class OpenApiBuilder {
        {{"operationId", "create_" + name},
         {"summary", "Create a " + t.label.en + " record"},
         {"tags", {name}},
+        {"parameters", Json::array({param("Idempotency-Key", "header", {{"type", "string"}, {"maxLength", 128}}, false,
+                                          "names this create: the same key again answers the record it made "
+                                          "(Idempotent-Replayed: true) instead of making another")})},
         {"requestBody", jsonBody(schemaRef(Cap + "_input"))},
         {"responses", withErrors({{"201", okJson("created", schemaRef(Cap), true)}})}}}};
   paths[base + "/{id}"] = {

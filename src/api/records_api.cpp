@@ -126,9 +126,14 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
 
   r.post("/api/v1/records/{type}", [&ctx, &svc](Request& req) {
     auto p = requireUser(ctx.auth, req);
-    auto record = svc.create(actorFor(ctx, p), req.params.at("type"), req.jsonBody());
+    // A client that may send the same create twice (a retry, an offline queue) names it with an
+    // Idempotency-Key: the second copy answers the first's record (docs/records.md).
+    bool replayed = false;
+    auto record = svc.create(actorFor(ctx, p), req.params.at("type"), req.jsonBody(),
+                             std::string(req.header("idempotency-key")), &replayed);
     auto res = recordResponse(201, record);
     res.set("Location", fmt::format("/api/v1/records/{}/{}", req.params.at("type"), record["id"].get<int64_t>()));
+    if (replayed) res.set("Idempotent-Replayed", "true");
     return res;
   });
 

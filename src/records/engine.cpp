@@ -445,7 +445,10 @@ MutationResult RecordService::mutate(const Actor& actor, const RecordType& type,
   auto result = store_.applyMutation(m);
   switch (result.status) {
     case MutationResult::Status::Ok:
+    case MutationResult::Status::Replayed:  // create() answers it
       return result;
+    case MutationResult::Status::KeyReused:
+      throw idempotencyKeyReused();
     case MutationResult::Status::NotFound:
       throw Problem::notFound("There is no such record.");
     case MutationResult::Status::VersionConflict: {
@@ -576,8 +579,33 @@ std::vector<std::string> RecordService::validated(const RecordType& type, int64_
   return attachments;
 }
 
-Json RecordService::create(const Actor& actor, const std::string& typeName, const Json& body) {
+namespace {
+// How long a create's idempotency key is kept: longer than a device may stay offline with queued
+// creates (docs/records.md, "Idempotent creates").
+constexpr int64_t kIdempotencyKeepMs = int64_t{90} * 24 * 3600 * 1000;
+
+// 1-128 printable ASCII characters (a UUID, or a device id and a counter).
+void checkIdempotencyKey(const std::string& key) {
+  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+  if (key.size() > 128 || !printable)
+    throw Problem::badRequest("request.idempotency_key", "The Idempotency-Key header is not a valid key.",
+                              {{"Idempotency-Key", "format", "must be 1 to 128 printable ASCII characters without spaces"}});
+}
+}  // namespace
+
+Json RecordService::create(const Actor& actor, const std::string& typeName, const Json& body,
+                           const std::string& idempotency_key, bool* replayed) {
   const auto& type = typeOr404(actor, typeName, "create");
+  std::string digest;
+  if (!idempotency_key.empty()) {
+    checkIdempotencyKey(idempotency_key);
+    // Keyed: the digest of a body with identity fields must not let a guess be checked.
+    digest = keyedHashHex("idempotency\n" + type.name + "\n" + body.dump(), keys_.indexKey());
+    // Sent before and made: the record as it is now, before anything is validated again (a
+    // retry must not fail on a unique value its first copy took).
+    if (auto seen = store_.findIdempotencyKey(actor.user_id, idempotency_key))
+      return replayedCreate(actor, type, *seen, digest, replayed);
+  }
   Json data = body;
   auto overrides = takeOverrides(type, data);
   dropAbsent(data);
@@ -592,10 +620,30 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   m.action = "create";
   m.state = type.workflow ? type.workflow->initial : "";
   m.overrides = std::move(overrides);
+  m.idempotency_key = idempotency_key;
+  m.request_digest = digest;
+  m.idempotency_expired_before = nowMs() - kIdempotencyKeepMs;
   const auto sharing = checkSharesOnCreate(actor, type, data);  // before anything is written
   auto result = mutate(actor, type, m, Json::object(), data);
+  if (result.status == MutationResult::Status::Replayed) {  // its twin was made meanwhile
+    if (replayed) *replayed = true;
+    return render(actor, type, loadOr404(actor, type, result.record.id, "read"), {}, false);
+  }
   shareOnCreate(actor, type, result.record.id, sharing);
   return render(actor, type, result.record, {}, false);
+}
+
+Json RecordService::replayedCreate(const Actor& actor, const RecordType& type, const IdempotencyKeyRow& seen,
+                                   const std::string& digest, bool* replayed) {
+  if (seen.type != type.name || seen.request_digest != digest) throw idempotencyKeyReused();
+  if (replayed) *replayed = true;
+  return render(actor, type, loadOr404(actor, type, seen.record_id, "read"), {}, false);
+}
+
+Problem RecordService::idempotencyKeyReused() {
+  return Problem(422, "request.idempotency_key_reused",
+                 "This Idempotency-Key was sent before with another request: use a new key for a new record.",
+                 {{"Idempotency-Key", "reused", "was used for another request"}});
 }
 
 // A record that sends itself to an agency (type.shares_on_create: a referral): the agency it

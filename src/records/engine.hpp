@@ -97,7 +97,10 @@ class RecordService {
   // Each throws Problem for what a user should be told: 404 (unknown type or record, or not
   // allowed to see it), 422 with every field error, 409/412 on version conflicts, 428 when a
   // version is required and missing.
-  Json create(const Actor& actor, const std::string& type, const Json& body);
+  // `idempotency_key` (the Idempotency-Key header, empty for none): the same user's create sent
+  // again with that key gives the record the first made, once, and sets `*replayed`.
+  Json create(const Actor& actor, const std::string& type, const Json& body, const std::string& idempotency_key = {},
+              bool* replayed = nullptr);
   Json get(const Actor& actor, const std::string& type, int64_t id, const std::vector<std::string>& fields = {});
   Json update(const Actor& actor, const std::string& type, int64_t id, std::optional<int64_t> if_match,
               const Json& patch);
@@ -216,6 +219,10 @@ class RecordService {
     std::vector<std::pair<std::string, int64_t>> records;  // (type, id) referenced
   };
   Sharing checkSharesOnCreate(const Actor& actor, const RecordType& type, const Json& data);
+  // A create whose idempotency key was seen: that record (the same request), or 422 (another).
+  Json replayedCreate(const Actor& actor, const RecordType& type, const IdempotencyKeyRow& seen,
+                      const std::string& digest, bool* replayed);
+  static Problem idempotencyKeyReused();
   void shareOnCreate(const Actor& actor, const RecordType& type, int64_t id, const Sharing& sharing);
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;
   static Json createdBody(const Transition::Creates& c, const Json& from);

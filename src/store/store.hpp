@@ -321,6 +321,22 @@ struct RecordMutation {
   // Called inside the write transaction once the new id is known (Create) to seal identity
   // with the record id as context. Returns the sealed identity.
   std::function<std::string(int64_t id)> seal_identity;
+  // Create: the caller's key for this create (an Idempotency-Key header), empty for none. The
+  // same actor's key seen before makes the create answer that earlier record (Replayed) or, if
+  // the request was another one, KeyReused, checked inside the write so that two copies sent at
+  // once make one record. `request_digest` tells requests apart; keys older than
+  // `idempotency_expired_before` (unix ms) of the same actor are dropped by the same write.
+  std::string idempotency_key;
+  std::string request_digest;
+  int64_t idempotency_expired_before = 0;
+};
+
+// An idempotency key as stored (see RecordMutation::idempotency_key).
+struct IdempotencyKeyRow {
+  std::string type;
+  int64_t record_id = 0;
+  std::string request_digest;
+  int64_t created_at = 0;
 };
 
 // Key rotation (`palermo keys rotate`): everything sealed or blind-indexed is rewritten under
@@ -355,7 +371,9 @@ struct KeyVersions {
 };
 
 struct MutationResult {
-  enum class Status { Ok, NotFound, VersionConflict, Gone, GuardFailed };
+  // Replayed: a create whose idempotency key was seen, answered with that record as stored;
+  // KeyReused: the key was seen with another request.
+  enum class Status { Ok, NotFound, VersionConflict, Gone, GuardFailed, Replayed, KeyReused };
   Status status = Status::Ok;
   StoredRecord record;      // the record after the change (Ok), or as stored (VersionConflict)
   std::string failed_guard; // GuardFailed: the guard's name
@@ -406,6 +424,8 @@ class RecordStore {
   // entry in one transaction.
   virtual void setAuditHasher(AuditHasher hasher) = 0;
   virtual MutationResult applyMutation(const RecordMutation& m) = 0;
+  // The create an actor's idempotency key names, if any (read outside any write).
+  virtual std::optional<IdempotencyKeyRow> findIdempotencyKey(int64_t user_id, const std::string& key) = 0;
   virtual std::optional<StoredRecord> getRecord(const std::string& type, int64_t id) = 0;
   virtual RecordPage listRecords(const RecordQuery& q) = 0;
   virtual std::vector<HistoryEntry> recordHistory(const std::string& type, int64_t id) = 0;

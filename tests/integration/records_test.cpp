@@ -101,6 +101,42 @@ TEST_F(RecordsApi, ValidationReportsEveryErrorAndWritesNothing) {
   EXPECT_EQ(list.json()["total"], 0);
 }
 
+// A create with an Idempotency-Key (an offline queue's retry, an answer lost on the way) sent
+// again gives the first record, marked as a replay, and makes nothing more; the key with another
+// body is refused naming the header; a malformed key is refused before anything is done; no key:
+// two records.
+TEST_F(RecordsApi, ACreateRetriedWithItsIdempotencyKeyMakesOneRecord) {
+  const Json body = {{"title", "Sent from a tablet"}, {"quantity", 2}};
+  const HeaderList key = {{"Idempotency-Key", "tablet-7f3a:000042"}};
+  auto first = call("POST", "/api/v1/records/test_case", body, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.header("idempotent-replayed"), "");
+  const auto id = first.json()["id"].get<int64_t>();
+  auto again = call("POST", "/api/v1/records/test_case", body, key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json()["id"], id);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(again.header("location"), "/api/v1/records/test_case/" + std::to_string(id));
+  EXPECT_EQ(call("GET", "/api/v1/records/test_case?count=true").json()["total"], 1);
+  auto history = call("GET", "/api/v1/records/test_case/" + std::to_string(id) + "/history");
+  EXPECT_EQ(history.json()["items"].size(), 1U) << history.body;
+
+  auto reused = call("POST", "/api/v1/records/test_case", Json{{"title", "Another record"}}, key);
+  EXPECT_EQ(reused.status, 422) << reused.body;
+  EXPECT_EQ(reused.json()["code"], "request.idempotency_key_reused");
+  EXPECT_EQ(rules(reused), (std::set<std::string>{"Idempotency-Key:reused"}));
+  for (const std::string& bad : {std::string(129, 'k'), std::string("two words"), std::string("k\xc3\xa4y")}) {
+    auto refused = call("POST", "/api/v1/records/test_case", body, {{"Idempotency-Key", bad}});
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(rules(refused), (std::set<std::string>{"Idempotency-Key:format"})) << refused.body;
+  }
+  EXPECT_EQ(call("GET", "/api/v1/records/test_case?count=true").json()["total"], 1);
+  // Without a key every POST is a new record.
+  EXPECT_EQ(call("POST", "/api/v1/records/test_case", body).status, 201);
+  EXPECT_EQ(call("POST", "/api/v1/records/test_case", body).status, 201);
+  EXPECT_EQ(call("GET", "/api/v1/records/test_case?count=true").json()["total"], 3);
+}
+
 TEST_F(RecordsApi, OptimisticConcurrencyAndHistory) {
   auto rec = create({{"title", "Draft"}, {"quantity", 1}});
   const std::string url = "/api/v1/records/test_case/" + std::to_string(rec["id"].get<int64_t>());

@@ -694,6 +694,76 @@ TEST_P(StoreConformance, CreatesAnswerWhatTheyStoredAndIdsFollowTheCommitOrder) 
   EXPECT_GT(after.record.id, *ids.rbegin());
 }
 
+// A create sent again with the same idempotency key (an offline queue's retry, a lost answer)
+// makes one record: the copy answers that record as stored (Replayed) and writes nothing, not
+// even when a unique guard would now refuse it; the key with another request is KeyReused; the
+// key is the actor's own; copies sent at once make one record; a key past its age is dropped
+// by the actor's next keyed create.
+TEST_P(StoreConformance, ACreateSentTwiceWithOneIdempotencyKeyMakesOneRecord) {
+  store_->setAuditHasher(plainHash);
+  auto keyed = [](Json data, const std::string& key, const std::string& digest, int64_t actor = 7) {
+    auto m = createOf("thing", std::move(data));
+    m.actor = actor;
+    m.audit.actor = actor;
+    m.idempotency_key = key;
+    m.request_digest = digest;
+    // Unique: no other record with this n.
+    CountGuard unique;
+    unique.name = "unique_n";
+    unique.type = "thing";
+    unique.equals = {{"n", m.data["n"]}};
+    unique.max = 0;
+    m.guards.push_back(unique);
+    return m;
+  };
+  const auto first = store_->applyMutation(keyed({{"n", 1}}, "dev-1:0001", "d1"));
+  ASSERT_EQ(first.status, MutationResult::Status::Ok);
+  const auto again = store_->applyMutation(keyed({{"n", 1}}, "dev-1:0001", "d1"));
+  EXPECT_EQ(again.status, MutationResult::Status::Replayed);
+  EXPECT_EQ(again.record.id, first.record.id);
+  EXPECT_EQ(again.record.data, first.record.data);
+  const auto other = store_->applyMutation(keyed({{"n", 2}}, "dev-1:0001", "d2"));
+  EXPECT_EQ(other.status, MutationResult::Status::KeyReused);
+  const auto seen = store_->findIdempotencyKey(7, "dev-1:0001");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->type, "thing");
+  EXPECT_EQ(seen->record_id, first.record.id);
+  EXPECT_EQ(seen->request_digest, "d1");
+  EXPECT_FALSE(store_->findIdempotencyKey(8, "dev-1:0001"));
+  // Another user's key of the same text is theirs: a new record (n 3, so the guard lets it).
+  const auto theirs = store_->applyMutation(keyed({{"n", 3}}, "dev-1:0001", "d3", 8));
+  EXPECT_EQ(theirs.status, MutationResult::Status::Ok);
+  EXPECT_NE(theirs.record.id, first.record.id);
+
+  // Eight copies of one create at once: one record.
+  std::atomic<int> made{0}, replayed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      const auto r = store_->applyMutation(keyed({{"n", 4}}, "dev-2:0001", "d4"));
+      if (r.status == MutationResult::Status::Ok) ++made;
+      if (r.status == MutationResult::Status::Replayed) ++replayed;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(made.load(), 1);
+  EXPECT_EQ(replayed.load(), 7);
+
+  RecordQuery q;
+  q.type = "thing";
+  q.count_total = true;
+  EXPECT_EQ(store_->listRecords(q).total, 3);
+  EXPECT_EQ(store_->auditEntries(1, 100).size(), 3U);  // a replay writes nothing
+
+  // Keys older than the actor's next keyed create says are dropped by it; others stay.
+  auto later = keyed({{"n", 5}}, "dev-1:0002", "d5");
+  later.at = first.record.created_at + 10;
+  later.idempotency_expired_before = first.record.created_at + 1;
+  ASSERT_EQ(store_->applyMutation(later).status, MutationResult::Status::Ok);
+  EXPECT_FALSE(store_->findIdempotencyKey(7, "dev-1:0001"));
+  EXPECT_TRUE(store_->findIdempotencyKey(7, "dev-1:0002"));
+  EXPECT_TRUE(store_->findIdempotencyKey(8, "dev-1:0001"));
+}
+
 // Migration 16 takes a database where every register shared one records table (as releases
 // before it left it) and gives each register its table: ids, data, identity, deletion, history,
 // links and visibility all come through, and new ids continue after the old ones.

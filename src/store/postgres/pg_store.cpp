@@ -261,6 +261,18 @@ CREATE TABLE record_ids (
   type TEXT NOT NULL
 );
 )SQL"},
+      {17, "idempotency keys of creates", R"SQL(
+CREATE TABLE idempotency_keys (
+  user_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  record_id BIGINT NOT NULL,
+  request_digest TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+CREATE INDEX idempotency_keys_age ON idempotency_keys(user_id, created_at);
+)SQL"},
   };
 }
 

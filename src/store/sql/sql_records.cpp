@@ -462,6 +462,22 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
       return false;
     };
     if (m.kind == Kind::Create) {
+      if (!m.idempotency_key.empty()) {
+        // Inside the write: of two copies of one create sent at once, the second finds the first.
+        auto seen = db.prepare("SELECT record_id, request_digest FROM idempotency_keys WHERE user_id = ? AND key = ?");
+        seen.bindAll(m.actor, m.idempotency_key);
+        if (seen.step()) {
+          const int64_t earlier = seen.int64(0);
+          if (seen.text(1) != m.request_digest) {
+            result.status = MutationResult::Status::KeyReused;
+            return result;
+          }
+          auto stored = selectRecord(db, table, earlier);
+          result.status = stored ? MutationResult::Status::Replayed : MutationResult::Status::NotFound;
+          if (stored) result.record = std::move(*stored);
+          return result;
+        }
+      }
       if (guardsFail()) return result;
       id = nextRecordId(db, m.type);
       // The identity is sealed with the id it belongs to, known now.
@@ -486,6 +502,16 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
       created.created_by = created.updated_by = m.actor;
       created.agency_id = m.agency_id;
       created.region = m.region;
+      if (!m.idempotency_key.empty()) {
+        db.prepare("DELETE FROM idempotency_keys WHERE user_id = ? AND created_at < ?")
+            .bindAll(m.actor, m.idempotency_expired_before)
+            .queue();
+        db.prepare(
+              "INSERT INTO idempotency_keys(user_id, key, type, record_id, request_digest, created_at) VALUES (?, ?, ?, "
+              "?, ?, ?)")
+            .bindAll(m.actor, m.idempotency_key, m.type, id, m.request_digest, m.at)
+            .queue();
+      }
     } else {
       auto current = selectRecord(db, table, id);
       if (!current || current->type != m.type) {
@@ -577,6 +603,12 @@ MutationResult SqlStore::applyMutation(const RecordMutation& m) {
     if (m.kind != Kind::Create) result.record = *selectRecord(db, table, id);
     return result;
   }, m.kind == RecordMutation::Kind::Create ? 1 : 0);
+}
+
+std::optional<IdempotencyKeyRow> SqlStore::findIdempotencyKey(int64_t user_id, const std::string& key) {
+  return selectOne(
+      "SELECT type, record_id, request_digest, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?",
+      [](const Stmt& s) { return IdempotencyKeyRow{s.text(0), s.int64(1), s.text(2), s.int64(3)}; }, user_id, key);
 }
 
 std::optional<StoredRecord> SqlStore::getRecord(const std::string& type, int64_t id) {

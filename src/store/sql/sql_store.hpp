@@ -93,6 +93,7 @@ class SqlStore : public Store {
 
   void setAuditHasher(AuditHasher hasher) override;
   MutationResult applyMutation(const RecordMutation& m) override;
+  std::optional<IdempotencyKeyRow> findIdempotencyKey(int64_t user_id, const std::string& key) override;
   KeyVersions keyVersions() override;
   std::vector<AuditEntry> searchAudit(const AuditQuery& q) override;
   void initKeyVersions(int initial, int active) override;

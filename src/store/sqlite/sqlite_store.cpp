@@ -257,6 +257,18 @@ CREATE TABLE record_ids (
   type TEXT NOT NULL
 ) STRICT;
 )SQL"},
+      {17, "idempotency keys of creates", R"SQL(
+CREATE TABLE idempotency_keys (
+  user_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  request_digest TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) STRICT;
+CREATE INDEX idempotency_keys_age ON idempotency_keys(user_id, created_at);
+)SQL"},
   };
 }
 
