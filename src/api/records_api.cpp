@@ -137,6 +137,9 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     return res;
   });
 
+  // Tried on the I/O thread (core/blocking.hpp): a cached sign-in and a SQLite read block on
+  // nothing; an identity read's audit entry, a session's touch or a PostgreSQL read send it to a
+  // worker.
   r.get("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
     auto p = requireUser(ctx.auth, req);
     auto record = svc.get(actorFor(ctx, p), req.params.at("type"), idParam(req), splitList(req.queryParam("fields")));
@@ -144,7 +147,7 @@ void registerRecordRoutes(http::Router& r, AppContext& ctx) {
     if (auto inm = req.header("if-none-match"); !inm.empty() && inm == records::etagFor(record["version"]))
       return Response{304, {}, {{"ETag", std::string(inm)}}, {}};
     return recordResponse(200, record);
-  });
+  }, {.try_on_io_thread = true});
 
   r.patch("/api/v1/records/{type}/{id}", [&ctx, &svc](Request& req) {
     auto p = requireUser(ctx.auth, req);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/blocking.hpp"
 #include "core/random.hpp"
 
 namespace palermo::auth {
@@ -34,7 +35,10 @@ Params paramsFor(HashCost cost) {
 // sign-ins, so a flood of them cannot take the machine's memory.
 class HashingSlot {
  public:
-  HashingSlot() { gate().acquire(); }
+  HashingSlot() {
+    mayBlock();  // never on an I/O thread
+    gate().acquire();
+  }
   ~HashingSlot() { gate().release(); }
   HashingSlot(const HashingSlot&) = delete;
   HashingSlot& operator=(const HashingSlot&) = delete;

@@ -69,6 +69,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     m.pattern = best->pattern;
     m.params = std::move(bestValues);
     m.on_io_thread = best->options.on_io_thread;
+    m.try_on_io_thread = best->options.try_on_io_thread;
     return m;
   }
   if (!allow.empty()) {

@@ -1,7 +1,8 @@
 // A thin router: method + path pattern with {name} parameters -> handler.
 // Handlers are ordinary synchronous functions; the server runs them on the worker pool (where
 // blocking on the database is fine) unless the route is marked `on_io_thread` (trivial, never
-// blocking handlers such as /healthz).
+// blocking handlers such as /healthz) or `try_on_io_thread` (a read that usually needs nothing
+// that blocks: tried on the I/O thread, run again on a worker if it must block; core/blocking.hpp).
 #pragma once
 
 #include <string>
@@ -14,6 +15,7 @@ namespace palermo::http {
 
 struct RouteOptions {
   bool on_io_thread = false;
+  bool try_on_io_thread = false;
 };
 
 class Router {
@@ -32,6 +34,7 @@ class Router {
     std::string pattern;
     std::map<std::string, std::string> params;
     bool on_io_thread = false;
+    bool try_on_io_thread = false;
     // When no route matched: 404, or 405 with the allowed methods.
     int status = 0;
     std::string allow;

@@ -25,6 +25,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/blocking.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "http/problem.hpp"
@@ -362,6 +363,15 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, std::string& rout
   req.route = match.pattern;
   req.params = std::move(match.params);
   if (match.on_io_thread) co_return invoke(*match.handler, req);
+  if (match.try_on_io_thread) {
+    // A read that usually blocks on nothing: answered here; if it must block, it throws
+    // MustBlock before doing anything that counts, and runs again on a worker.
+    try {
+      const InlineAttempt attempt;
+      co_return invoke(*match.handler, req);
+    } catch (const MustBlock&) {  // NOLINT(bugprone-empty-catch): a worker answers it below
+    }
+  }
   const Handler* handler = match.handler;
   co_return co_await asio::co_spawn(
       workers, [this, handler, &req]() -> asio::awaitable<Response> { co_return invoke(*handler, req); },
@@ -373,6 +383,8 @@ Response Server::Impl::invoke(const Handler& handler, Request& req) {
     Response res = handler(req);
     compressResponse(req, res);  // on the handler's thread, not the connection's
     return res;
+  } catch (const MustBlock&) {
+    throw;  // tried on an I/O thread: dispatch() runs it on a worker
   } catch (const Problem& p) {
     return problemResponse(p, req.request_id, p.status() == 404 ? std::string() : req.path);
   } catch (const Unavailable& e) {

@@ -1,6 +1,13 @@
 // The HTTP edge, as a client sees it: health, limits, timeouts, malformed input, problem+json,
 // keep-alive and pipelining, TLS, the loopback rule.
+#include <atomic>
+
+#include "core/blocking.hpp"
+#include "core/config.hpp"
 #include "harness.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 
 using namespace palermo::test;
 using palermo::Json;
@@ -295,4 +302,73 @@ TEST(Server, CompressesAnswersAndRevalidatesTheSchema) {
   auto me = admin.call("GET", "/api/v1/auth/me", nullptr, {{"Accept-Encoding", "gzip"}});
   EXPECT_TRUE(me.header("content-encoding").empty());
   std::filesystem::remove_all(dir);
+}
+
+// A route marked try_on_io_thread is answered on the I/O thread while its handler blocks on
+// nothing; a handler that must block (core/blocking.hpp: a write, a remote read, hashing) stops
+// at mayBlock() before doing anything and is run again on a worker - even when it catches
+// std::exception on the way. Other routes run on a worker, where mayBlock() lets everything pass.
+TEST(Server, AReadTriedOnTheIoThreadRunsAgainOnAWorkerWhenItMustBlock) {
+  using palermo::http::Request;
+  using palermo::http::Response;
+  std::atomic<int> quick_calls{0}, blocking_calls{0}, catching_calls{0};
+  auto where = [] { return Response::text(200, palermo::tryingInline() ? "io" : "worker"); };
+  palermo::http::Router router;
+  router.get("/quick", [&](Request&) {
+    ++quick_calls;
+    return where();
+  }, {.try_on_io_thread = true});
+  router.get("/blocks", [&](Request&) {
+    ++blocking_calls;
+    palermo::mayBlock();
+    return where();
+  }, {.try_on_io_thread = true});
+  router.get("/catches", [&](Request&) {
+    ++catching_calls;
+    try {
+      palermo::mayBlock();
+    } catch (const std::exception&) {
+      return Response::text(500, "swallowed");
+    }
+    return where();
+  }, {.try_on_io_thread = true});
+  router.get("/plain", [&](Request&) {
+    palermo::mayBlock();
+    return where();
+  });
+  palermo::Config config;
+  config.host = "127.0.0.1";
+  config.port = 0;
+  config.io_threads = 1;
+  config.worker_threads = 2;
+  palermo::http::Metrics metrics;
+  palermo::http::Server server(config, router, metrics);
+  server.bind();
+  std::thread serving([&] { server.run(); });
+  auto get = [&](const std::string& path) {
+    Conn c(server.port());
+    c.send(buildRequest("GET", path, "", {{"Connection", "close"}}));
+    auto r = c.readResponse();
+    return r ? *r : HttpResult{};
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto quick = get("/quick");
+    EXPECT_EQ(quick.status, 200);
+    EXPECT_EQ(quick.body, "io");
+    auto blocks = get("/blocks");
+    EXPECT_EQ(blocks.status, 200);
+    EXPECT_EQ(blocks.body, "worker");
+    auto catches = get("/catches");
+    EXPECT_EQ(catches.status, 200);
+    EXPECT_EQ(catches.body, "worker");
+    auto plain = get("/plain");
+    EXPECT_EQ(plain.status, 200);
+    EXPECT_EQ(plain.body, "worker");
+  }
+  EXPECT_EQ(quick_calls.load(), 3);     // once each, where it was read
+  EXPECT_EQ(blocking_calls.load(), 6);  // tried, then again on a worker
+  EXPECT_EQ(catching_calls.load(), 6);
+  EXPECT_FALSE(palermo::tryingInline());
+  server.requestShutdown();
+  serving.join();
 }

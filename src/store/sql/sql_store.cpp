@@ -176,6 +176,7 @@ void SqlStore::noteAuthChange() {
 }
 
 void SqlStore::write(std::function<void(Db&)> fn, int new_records) {
+  mayBlock();  // it waits for a group commit
   ensureOpen();
   if (Db* tx = currentTransaction()) {
     // Inside inTransaction(): a nested savepoint, so a failed call leaves nothing behind.

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/blocking.hpp"
 #include "store/sql/db.hpp"
 #include "store/store.hpp"
 
@@ -54,6 +55,8 @@ struct Dialect {
   // Draws n record ids in one statement (one parameter: n), or empty when a create's own
   // INSERT … RETURNING costs no round trip (SQLite). See SqlStore::nextRecordId.
   std::string reserve_record_ids;
+  // Reads touch only this machine (SQLite): an I/O thread may run them (core/blocking.hpp).
+  bool local_reads = false;
 };
 
 // The migration that moves the records of one shared table into a table per register
@@ -148,6 +151,7 @@ class SqlStore : public Store {
   // connection, so that it sees what the transaction wrote).
   template <class T>
   T read(const std::function<T(Db&)>& fn) {
+    if (!dialect_.local_reads) mayBlock();  // a round trip over the network
     if (Db* tx = currentTransaction()) return fn(*tx);
     auto lease = acquireReader();
     return fn(*lease);

@@ -274,6 +274,7 @@ CREATE INDEX idempotency_keys_age ON idempotency_keys(user_id, created_at);
 
 sql::Dialect sqliteDialect() {
   sql::Dialect d;
+  d.local_reads = true;
   d.name = "sqlite";
   d.data_field = [](const std::string& field) { return "json_extract(data, '$." + field + "')"; };
   d.login_eq = "login = ?";  // the column is COLLATE NOCASE
