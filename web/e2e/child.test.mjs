@@ -61,6 +61,42 @@ describe('child protection, in Azerbaijani', () => {
     await setUpAgenciesAndUsers(newPage, cfg.baseUrl, AGENCIES, USERS, 'kangarli');
   });
 
+  it('a raid whose answer is lost on the way is saved again as the same raid, not a second one', async () => {
+    const page = pages.juvenile;
+    const total = async () => (await apiCall(page, 'GET', '/records/raid?count=true&limit=1')).body.total;
+    await page.goto(`${cfg.baseUrl}/records/raid/new`);
+    await h1(page, 'Yeni qeyd');
+    const before = await total();
+    await page.locator('#f-raid_on').fill(today);
+    await page.locator('#f-region').selectOption('baku');
+    await page.locator('#f-place_type').selectOption('market');
+    await page.locator('#f-place').fill(`Yaşıl bazar ${run}`);
+    // The server makes the raid, then the connection drops before the answer arrives.
+    const keys = [];
+    let lose = true;
+    await page.route('**/api/v1/records/raid', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (!lose) return route.continue();
+      lose = false;
+      const made = await route.fetch();
+      assert.equal(made.status(), 201);
+      await route.abort('connectionreset');
+    });
+    await page.locator('form button[type=submit]').first().click();
+    await page.locator('[data-alert=error]', { hasText: 'Serverə qoşulmaq mümkün olmadı.' }).waitFor();
+    assert.equal(await total(), before + 1, 'the server made it');
+    // Saved again: the same key, and the raid already made.
+    const id = await createRecord(page, 'raid');
+    await page.unroute('**/api/v1/records/raid');
+    assert.equal(keys.length, 2);
+    assert.match(keys[0], /^[0-9a-f]{32}$/);
+    assert.equal(keys[1], keys[0]);
+    assert.equal(await total(), before + 1, 'one raid, not two');
+    const raid = await apiCall(page, 'GET', `/records/raid/${id}`);
+    assert.equal(raid.body.data.place, `Yaşıl bazar ${run}`);
+  });
+
   it('the juvenile officer records a raid and a child found begging, and refers the child to the special police', async () => {
     const page = pages.juvenile;
     await page.goto(`${cfg.baseUrl}/records/raid/new`);

@@ -208,6 +208,9 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     await page.locator('[data-testid=my-cases-switch] a[data-view=mine]', { hasText: 'Mənim işlərim' }).click();
     await page.waitForURL(/[?&]assigned_user_id=\d+/);
     await page.locator('[data-testid=my-cases-switch] a[data-view=mine][aria-current=page]').waitFor();
+    // The filtered list comes after the address changes: until then the whole list (which has the
+    // case too) is still shown, so wait for the count, not for the row.
+    await page.getByTestId('list-total').filter({ hasText: /^\s*Cəmi: 1\s*$/ }).waitFor();
     await page.locator('table.table a', { hasText: CASE_NUMBER }).waitFor();
     assert.equal((await page.getByTestId('list-total').textContent()).trim(), 'Cəmi: 1');
     await screenshot(page, '103-my-cases');

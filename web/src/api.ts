@@ -330,7 +330,9 @@ export const records = {
     api.request<ListBody>('GET', `/records/${type}${query(params)}`),
   get: (type: string, id: number, fields?: string[]) =>
     api.request<RecordBody>('GET', `/records/${type}/${id}${fields ? query({ fields: fields.join(',') }) : ''}`),
-  create: (type: string, data: Record<string, unknown>) => api.request<RecordBody>('POST', `/records/${type}`, data),
+  /** `idempotencyKey`: the same key again answers the record the first request made (a retry after a lost answer). */
+  create: (type: string, data: Record<string, unknown>, idempotencyKey?: string) =>
+    api.request<RecordBody>('POST', `/records/${type}`, data, idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined),
   update: (type: string, id: number, version: number, patch: Record<string, unknown>) =>
     api.request<RecordBody>('PATCH', `/records/${type}/${id}`, patch, { 'If-Match': `"${version}"` }),
   remove: (type: string, id: number, version: number, reason: string) =>
@@ -341,3 +343,12 @@ export const records = {
     api.request<RecordBody>('POST', `/records/${type}/${id}/transitions/${name}`, patch, { 'If-Match': `"${version}"` }),
 };
 
+/**
+ * A new key naming one create (docs/records.md, "Idempotent creates"): 32 random hex digits.
+ * Sent again with the same body it gives the record already made instead of a second one.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

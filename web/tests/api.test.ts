@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient, ApiError, NETWORK_ERROR, parseProblem, parseRetryAfter, type FetchLike } from '../src/api';
+import { ApiClient, ApiError, NETWORK_ERROR, newIdempotencyKey, parseProblem, parseRetryAfter, type FetchLike } from '../src/api';
 
 const PROBLEM = 'application/problem+json';
 
@@ -175,5 +175,13 @@ describe('ApiClient', () => {
     const client = new ApiClient({ fetch, language });
     await expect(client.me()).rejects.toBeInstanceOf(ApiError);
     await expect(client.me()).rejects.toMatchObject({ code: 'http.bad_response' });
+  });
+});
+
+describe('newIdempotencyKey', () => {
+  it('is 32 hex digits the server accepts, new each time', () => {
+    const keys = new Set(Array.from({ length: 200 }, () => newIdempotencyKey()));
+    expect(keys.size).toBe(200);
+    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -5,7 +5,7 @@
 // its print view. Also the page that creates a record of any type (/records/{type}/new?field=value),
 // its form under the type's section headings.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, records, type RecordBody } from '../api';
+import { api, ApiError, newIdempotencyKey, records, type RecordBody } from '../api';
 import { Alert } from '../components/Alert';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { fieldErrors, FormErrors, RecordForm, TypeNotice } from '../components/RecordForm';
@@ -83,6 +83,7 @@ export function NewRecord({ type }: { type: string }) {
   const [values, setValues] = useState<Record<string, unknown> | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [saving, setSaving] = useState(false);
+  const attempt = useRef<{ body: string; key: string } | undefined>(undefined);
   const agencies = useAgencies();
   useEffect(() => {
     if (td) void initialValues(meta, td).then(setValues);
@@ -111,8 +112,14 @@ export function NewRecord({ type }: { type: string }) {
     if (!values) return;
     setSaving(true);
     setError(undefined);
+    // One key per content: saving the same form again after a lost answer (the network failed
+    // after the server made the record) gives that record, not a second one; changed content is
+    // a new create.
+    const body = compact(visibleValues(td, values));
+    const text = JSON.stringify(body);
+    if (attempt.current?.body !== text) attempt.current = { body: text, key: newIdempotencyKey() };
     try {
-      const r = await records.create(type, compact(visibleValues(td, values)));
+      const r = await records.create(type, body, attempt.current.key);
       navigate(recordHref(type, r.id) + '?created=1');
     } catch (e) {
       setError(e);
