@@ -603,8 +603,10 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
     digest = keyedHashHex("idempotency\n" + type.name + "\n" + body.dump(), keys_.indexKey());
     // Sent before and made: the record as it is now, before anything is validated again (a
     // retry must not fail on a unique value its first copy took).
-    if (auto seen = store_.findIdempotencyKey(actor.user_id, idempotency_key))
-      return replayedCreate(actor, type, *seen, digest, replayed);
+    if (auto seen = store_.findIdempotencyKey(actor.user_id, idempotency_key)) {
+      if (seen->type != type.name || seen->request_digest != digest) throw idempotencyKeyReused();
+      return replayedCreate(actor, type, seen->record_id, replayed);
+    }
   }
   Json data = body;
   auto overrides = takeOverrides(type, data);
@@ -625,19 +627,15 @@ Json RecordService::create(const Actor& actor, const std::string& typeName, cons
   m.idempotency_expired_before = nowMs() - kIdempotencyKeepMs;
   const auto sharing = checkSharesOnCreate(actor, type, data);  // before anything is written
   auto result = mutate(actor, type, m, Json::object(), data);
-  if (result.status == MutationResult::Status::Replayed) {  // its twin was made meanwhile
-    if (replayed) *replayed = true;
-    return render(actor, type, loadOr404(actor, type, result.record.id, "read"), {}, false);
-  }
+  if (result.status == MutationResult::Status::Replayed)  // its twin was made meanwhile
+    return replayedCreate(actor, type, result.record.id, replayed);
   shareOnCreate(actor, type, result.record.id, sharing);
   return render(actor, type, result.record, {}, false);
 }
 
-Json RecordService::replayedCreate(const Actor& actor, const RecordType& type, const IdempotencyKeyRow& seen,
-                                   const std::string& digest, bool* replayed) {
-  if (seen.type != type.name || seen.request_digest != digest) throw idempotencyKeyReused();
+Json RecordService::replayedCreate(const Actor& actor, const RecordType& type, int64_t id, bool* replayed) {
   if (replayed) *replayed = true;
-  return render(actor, type, loadOr404(actor, type, seen.record_id, "read"), {}, false);
+  return render(actor, type, loadOr404(actor, type, id, "read"), {}, false);
 }
 
 Problem RecordService::idempotencyKeyReused() {

@@ -219,9 +219,8 @@ class RecordService {
     std::vector<std::pair<std::string, int64_t>> records;  // (type, id) referenced
   };
   Sharing checkSharesOnCreate(const Actor& actor, const RecordType& type, const Json& data);
-  // A create whose idempotency key was seen: that record (the same request), or 422 (another).
-  Json replayedCreate(const Actor& actor, const RecordType& type, const IdempotencyKeyRow& seen,
-                      const std::string& digest, bool* replayed);
+  // The answer to a create whose idempotency key made record `id` before: that record as it is now.
+  Json replayedCreate(const Actor& actor, const RecordType& type, int64_t id, bool* replayed);
   static Problem idempotencyKeyReused();
   void shareOnCreate(const Actor& actor, const RecordType& type, int64_t id, const Sharing& sharing);
   Json patched(const RecordType& type, const StoredRecord& stored, const Json& patch) const;

@@ -351,20 +351,14 @@ TEST(Server, AReadTriedOnTheIoThreadRunsAgainOnAWorkerWhenItMustBlock) {
     auto r = c.readResponse();
     return r ? *r : HttpResult{};
   };
-  for (int i = 0; i < 3; ++i) {
-    auto quick = get("/quick");
-    EXPECT_EQ(quick.status, 200);
-    EXPECT_EQ(quick.body, "io");
-    auto blocks = get("/blocks");
-    EXPECT_EQ(blocks.status, 200);
-    EXPECT_EQ(blocks.body, "worker");
-    auto catches = get("/catches");
-    EXPECT_EQ(catches.status, 200);
-    EXPECT_EQ(catches.body, "worker");
-    auto plain = get("/plain");
-    EXPECT_EQ(plain.status, 200);
-    EXPECT_EQ(plain.body, "worker");
-  }
+  const std::pair<std::string, std::string> kAnsweredOn[] = {
+      {"/quick", "io"}, {"/blocks", "worker"}, {"/catches", "worker"}, {"/plain", "worker"}};
+  for (int i = 0; i < 3; ++i)
+    for (const auto& [path, where_answered] : kAnsweredOn) {
+      auto r = get(path);
+      EXPECT_EQ(r.status, 200) << path;
+      EXPECT_EQ(r.body, where_answered) << path;
+    }
   EXPECT_EQ(quick_calls.load(), 3);     // once each, where it was read
   EXPECT_EQ(blocking_calls.load(), 6);  // tried, then again on a worker
   EXPECT_EQ(catching_calls.load(), 6);

@@ -232,6 +232,18 @@ export async function createRecord(page, type) {
   return Number(new URL(page.url()).pathname.split('/').pop());
 }
 
+/**
+ * From the victim case page shown: a new referral of the case from its relations tab, sent to the
+ * agency picked by its type and its picker entry ("name (region)"). The rest is the caller's.
+ */
+export async function startReferral(page, caseId, agencyType, agencyLabel) {
+  await page.locator('#tab-relations').click();
+  await page.locator('a[data-create=referral]').click();
+  await page.locator(`a#f-victim_case[data-ref-id="${caseId}"]`).waitFor();
+  await page.locator('#f-to_agency_type').selectOption(agencyType);
+  await page.locator('#f-to_agency_id').selectOption({ label: agencyLabel });
+}
+
 /** Picks a record in a reference field by typing its number. */
 export async function pickRecord(page, id, recordId) {
   await page.locator(`#${id}`).fill(String(recordId));

@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { apiCall, assertAccessible, browserSuite, checkValue, createRecord, h1, screenshot, setUpAgenciesAndUsers } from './lib.mjs';
+import { apiCall, assertAccessible, browserSuite, checkValue, createRecord, h1, screenshot, setUpAgenciesAndUsers, startReferral } from './lib.mjs';
 
 const run = randomBytes(3).toString('hex');
 // The agencies' region: a unit of the country's list no other test file's agencies are in (their
@@ -94,11 +94,7 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     await page.getByTestId('summary-agency').filter({ hasText: AGENCIES.police.name }).waitFor();
 
     // The referral from the case's relations; nothing shared by hand first.
-    await page.locator('#tab-relations').click();
-    await page.locator('a[data-create=referral]').click();
-    await page.locator(`a#f-victim_case[data-ref-id="${ids.case}"]`).waitFor();
-    await page.locator('#f-to_agency_type').selectOption('shelter');
-    await page.locator('#f-to_agency_id').selectOption({ label: `${AGENCIES.shelter.name} (${REGION_NAME})` });
+    await startReferral(page, ids.case, 'shelter', `${AGENCIES.shelter.name} (${REGION_NAME})`);
     await page.locator('#f-sent_at').fill(localNow());
     ids.referral = await createRecord(page, 'referral');
     // The writer is never told of their own write.
@@ -153,13 +149,28 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     assert.equal(await page.locator('[data-action=mark-all-read]').isDisabled(), true);
   });
 
-  it('the investigator assigns the case to the second investigator with the colleague picker in the "İş" section', async () => {
-    const page = pages.police;
+  /** The case's "İş" section in edit mode, its colleague picker once `listed` is offered. */
+  async function editCaseSection(page, listed) {
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
     await page.locator('[data-section=case] [data-action=edit-section]', { hasText: 'Düzəliş et' }).click();
     const section = page.locator('[data-section=case][data-mode=edit]');
     const picker = section.locator('#f-assigned_user_id');
-    await picker.locator('option', { hasText: USERS.police2.name }).waitFor({ state: 'attached' });
+    await picker.locator('option', { hasText: listed }).waitFor({ state: 'attached' });
+    return { section, picker };
+  }
+
+  /** Saves the section: one PATCH, of the worker in charge only. */
+  async function saveAssignment(page, section) {
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/api/v1/records/victim_case/${ids.case}`)),
+      section.locator('button[type=submit]', { hasText: 'Yadda saxla' }).click(),
+    ]);
+    assert.deepEqual(Object.keys(request.postDataJSON()), ['assigned_user_id']);
+  }
+
+  it('the investigator assigns the case to the second investigator with the colleague picker in the "İş" section', async () => {
+    const page = pages.police;
+    const { section, picker } = await editCaseSection(page, USERS.police2.name);
     // The agency's people by name, nobody else's; an empty choice first.
     const options = (await picker.locator('option').allTextContents()).map((s) => s.trim());
     assert.equal(options[0], '— təyin edilməyib —');
@@ -167,11 +178,7 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
     assert.ok(!options.includes(USERS.shelter.name), 'another agency\'s worker is not offered');
     await picker.selectOption({ label: USERS.police2.name });
     await assertAccessible(page, 'the case section with the colleague picker');
-    const [request] = await Promise.all([
-      page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/api/v1/records/victim_case/${ids.case}`)),
-      section.locator('button[type=submit]', { hasText: 'Yadda saxla' }).click(),
-    ]);
-    assert.deepEqual(Object.keys(request.postDataJSON()), ['assigned_user_id']);
+    await saveAssignment(page, section);
     await page.locator('[data-section=case][data-mode=read] [data-alert=success]', { hasText: 'Dəyişikliklər saxlanıldı: «İş» bölməsi.' }).waitFor();
     // Read mode and the summary name the worker, not their number.
     await page.locator('[data-section=case][data-mode=read] [data-field=assigned_user_id] dd', { hasText: USERS.police2.name }).waitFor();
@@ -232,18 +239,10 @@ describe('notifications, the worker in charge and "my cases", in Azerbaijani', (
 
   it('the second investigator hands the case back: the first is told and finds it under "Mənim işlərim", the second no longer', async () => {
     const page = pages.police2;
-    await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
-    await page.locator('[data-section=case] [data-action=edit-section]', { hasText: 'Düzəliş et' }).click();
-    const section = page.locator('[data-section=case][data-mode=edit]');
-    const picker = section.locator('#f-assigned_user_id');
-    await picker.locator('option', { hasText: USERS.police.name }).waitFor({ state: 'attached' });
+    const { section, picker } = await editCaseSection(page, USERS.police.name);
     assert.equal(await picker.evaluate((el) => el.options[el.selectedIndex].textContent.trim()), USERS.police2.name);
     await picker.selectOption({ label: USERS.police.name });
-    const [request] = await Promise.all([
-      page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/api/v1/records/victim_case/${ids.case}`)),
-      section.locator('button[type=submit]', { hasText: 'Yadda saxla' }).click(),
-    ]);
-    assert.deepEqual(Object.keys(request.postDataJSON()), ['assigned_user_id']);
+    await saveAssignment(page, section);
     await page.getByTestId('summary-assignee').filter({ hasText: USERS.police.name }).waitFor();
     // The history says who had it and who has it now, by name.
     await page.locator('#tab-history').click();

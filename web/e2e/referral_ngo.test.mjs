@@ -33,6 +33,7 @@ import {
   h1,
   screenshot,
   setUpAgenciesAndUsers,
+  startReferral,
   takeTransition,
 } from './lib.mjs';
 
@@ -194,13 +195,9 @@ describe('a referral from the special police to an NGO, bulk actions and saved f
     const before = await apiCall(page, 'GET', '/records/referral?count=true&limit=1');
     assert.equal(before.status, 200, before.text);
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
-    await page.locator('#tab-relations').click();
-    await page.locator('a[data-create=referral]').click();
-    await page.locator(`a#f-victim_case[data-ref-id="${ids.case}"]`).waitFor();
+    await startReferral(page, ids.case, 'shelter', `${AGENCIES.shelter.name} (${REGION_NAME})`);
     // The name field is for organisations outside the system only, and says so.
     assert.match(await page.locator('label[for=f-to_agency]').textContent(), /Sistemdən kənar təşkilatın adı/);
-    await page.locator('#f-to_agency_type').selectOption('shelter');
-    await page.locator('#f-to_agency_id').selectOption({ label: `${AGENCIES.shelter.name} (${REGION_NAME})` });
     await page.locator('#f-sent_at').fill(localNow());
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/records/referral'),
@@ -228,11 +225,7 @@ describe('a referral from the special police to an NGO, bulk actions and saved f
     const patched = await apiCall(page, 'PATCH', `/records/victim_case/${ids.case}`, { consent_share_with: ['ngo', 'shelter'] }, { 'If-Match': `"${current.body.version}"` });
     assert.equal(patched.status, 200, patched.text);
     await page.goto(`${cfg.baseUrl}/records/victim_case/${ids.case}`);
-    await page.locator('#tab-relations').click();
-    await page.locator('a[data-create=referral]').click();
-    await page.locator(`a#f-victim_case[data-ref-id="${ids.case}"]`).waitFor();
-    await page.locator('#f-to_agency_type').selectOption('shelter');
-    await page.locator('#f-to_agency_id').selectOption({ label: `${AGENCIES.shelter.name} (${REGION_NAME})` });
+    await startReferral(page, ids.case, 'shelter', `${AGENCIES.shelter.name} (${REGION_NAME})`);
     await page.locator('#f-sent_at').fill(localNow());
     ids.shelterReferral = await createRecord(page, 'referral');
 
