@@ -191,7 +191,7 @@ struct Evaluator::Impl {
     [[nodiscard]] int32_t follow(int32_t row) const {
       for (const auto& h : hops) {
         row = h.ref->ref_row[static_cast<std::size_t>(row)];
-        if (row < 0 || !h.target->alive[static_cast<std::size_t>(row)]) return -1;
+        if (row < 0 || (h.target->deleted != 0 && !h.target->alive[static_cast<std::size_t>(row)])) return -1;
       }
       return row;
     }
@@ -329,8 +329,7 @@ struct Evaluator::Impl {
     if (!d.path.ok || target < 0) return;
     const Column& c = *d.path.col;
     const auto ur = static_cast<std::size_t>(target);
-    const bool coded = c.kind == Column::Kind::Code || c.kind == Column::Kind::Date;
-    categoriesFrom(d, row, coded ? c.code[ur] : 0, c.kind == Column::Kind::Date ? c.latest(ur) : 0,
+    categoriesFrom(d, row, codeOrDay(c, ur), c.kind == Column::Kind::Date ? c.latest(ur) : 0,
                    c.kind == Column::Kind::Multi ? c.bits[ur] : 0, out);
   }
   // The same from the values the dimension's path reaches (its column's code, latest day and
@@ -341,7 +340,7 @@ struct Evaluator::Impl {
     const Column& c = *d.path.col;
     if (def.kind == Dimension::Kind::Age) {
       if (!d.at || c.kind != Column::Kind::Date) return;
-      const int32_t at = d.at->code[static_cast<std::size_t>(row)];
+      const int32_t at = d.at->day[static_cast<std::size_t>(row)];
       const int32_t lo = value, hi = latest;
       if (!at || !lo) return;
       const int young = (at - hi) / 10000, old = (at - lo) / 10000;
@@ -412,10 +411,15 @@ struct Evaluator::Impl {
     return cf;
   }
 
+  // A coded column's dictionary code or a date column's earliest day at a row; 0 otherwise.
+  static int32_t codeOrDay(const Column& c, std::size_t r) {
+    return c.kind == Column::Kind::Code ? c.codes[r] : c.kind == Column::Kind::Date ? c.day[r] : 0;
+  }
+
   static bool present(const Column& c, std::size_t r) {
     switch (c.kind) {
-      case Column::Kind::Code:
-      case Column::Kind::Date: return c.code[r] != 0;
+      case Column::Kind::Code: return c.codes[r] != 0;
+      case Column::Kind::Date: return c.day[r] != 0;
       case Column::Kind::Multi: return c.bits[r] != 0;
       case Column::Kind::Number: return !std::isnan(c.num[r]);
       case Column::Kind::Ref: return c.refers(r);
@@ -471,7 +475,7 @@ struct Evaluator::Impl {
       case Filter::Op::In:
       case Filter::Op::NotIn: {
         bool in = false;
-        if (c.kind == Column::Kind::Code) in = f.code_ok[static_cast<std::size_t>(c.code[ur])] != 0;
+        if (c.kind == Column::Kind::Code) in = f.code_ok[static_cast<std::size_t>(c.codes[ur])] != 0;
         else if (c.kind == Column::Kind::Multi) in = (c.bits[ur] & f.mask) != 0;
         return f.op == Filter::Op::In ? in : !in;
       }
@@ -509,7 +513,22 @@ struct Evaluator::Impl {
     uint64_t id = 0;
     std::vector<Node> nodes;
     std::vector<const Path*> outputs;  // the paths the callback reads (followed for each block)
+    // Counting persons (countPersons): the path to the person, its table, and the caller's
+    // marks per person row (prefetched for each block; may be null).
+    const Path* person = nullptr;
+    const Table* person_table = nullptr;
+    const uint8_t* person_marks = nullptr;
   };
+
+  // Makes the scan hand each counted row's person (its canonical row) to the callback, through
+  // RowAt::person(); `marks` is an array per person row the callback reads.
+  static void countPersons(Scan& s, Path& person, const uint8_t* marks) {
+    if (!person.ok) return;
+    output(s, person);
+    s.person = &person;
+    s.person_table = person.hops.back().target;
+    s.person_marks = marks;
+  }
 
   Scan prepare(const Indicator& ind, const Period& period) {
     static std::atomic<uint64_t> next_scan{1};
@@ -560,11 +579,24 @@ struct Evaluator::Impl {
     rest.col = f.path.col;
     rest.ok = true;
     auto reach = std::make_shared<std::vector<uint8_t>>(first.rows(), 0);
-    const std::vector<uint8_t>& counted = *f.counted;
-    for (std::size_t r = 0; r < first.rows(); ++r) {
-      const int32_t t = rest.follow(static_cast<int32_t>(r));
-      const int32_t c = f.canon ? f.canon->canonical(t) : t;
-      (*reach)[r] = c >= 0 && counted[static_cast<std::size_t>(c)];
+    const uint8_t* counted = f.counted->data();
+    const int32_t* canon = f.canon && !f.canon->canon.empty() ? f.canon->canon.data() : nullptr;
+    // A chunk of rows at a time: the canonical rows and the counted marks are read at random,
+    // so each is prefetched for the whole chunk before it is read.
+    constexpr std::size_t kChunk = 256;
+    std::array<int32_t, kChunk> to{};
+    const std::size_t rows = first.rows();
+    for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
+      const std::size_t n = std::min(kChunk, rows - r0);
+      for (std::size_t i = 0; i < n; ++i) to[i] = rest.follow(static_cast<int32_t>(r0 + i));
+      if (canon) {
+        for (std::size_t i = 0; i < n; ++i)
+          if (to[i] >= 0) __builtin_prefetch(canon + to[i]);
+        for (std::size_t i = 0; i < n; ++i) to[i] = to[i] < 0 ? -1 : canon[to[i]];
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        if (to[i] >= 0) __builtin_prefetch(counted + to[i]);
+      for (std::size_t i = 0; i < n; ++i) (*reach)[r0 + i] = to[i] >= 0 && counted[to[i]];
     }
     f.path.hops.resize(1);
     f.path.col = f.path.hops[0].ref;
@@ -616,6 +648,7 @@ struct Evaluator::Impl {
     };
     std::vector<Values> values;
     std::vector<uint8_t> gathered;  // per output: values read for this block
+    std::array<int32_t, kBlock> person{};  // Scan::person: the canonical person row, -1 none
   };
 
   // One counted row, as the scan hands it to its callback.
@@ -632,6 +665,8 @@ struct Evaluator::Impl {
         return b.at[static_cast<std::size_t>(p.node)][static_cast<std::size_t>(j)];
       return p.follow(row);
     }
+    // The row's person, when the scan counts persons (countPersons): its canonical row, -1 none.
+    [[nodiscard]] int32_t person() const { return b.person[static_cast<std::size_t>(j)]; }
     // Whether the callback may read the path's values from the block (see Block::Values).
     [[nodiscard]] const Block::Values* values(const Path& p) const {
       return p.scan == s.id && p.out >= 0 ? &b.values[static_cast<std::size_t>(p.out)] : nullptr;
@@ -686,8 +721,8 @@ struct Evaluator::Impl {
   static void prefetchValue(const Column& c, int32_t r) {
     const auto u = static_cast<std::size_t>(r);
     switch (c.kind) {
-      case Column::Kind::Code:
-      case Column::Kind::Date: __builtin_prefetch(c.code.data() + u); break;
+      case Column::Kind::Code: c.codes.prefetch(u); break;
+      case Column::Kind::Date: __builtin_prefetch(c.day.data() + u); break;
       case Column::Kind::Multi: __builtin_prefetch(c.bits.data() + u); break;
       case Column::Kind::Number: __builtin_prefetch(c.num.data() + u); break;
       case Column::Kind::Ref: __builtin_prefetch(c.ref_row.data() + u); break;
@@ -703,16 +738,18 @@ struct Evaluator::Impl {
     const int32_t* from = nd.parent >= 0 ? b.at[static_cast<std::size_t>(nd.parent)].data() : b.rows.data();
     const int32_t* ref_row = nd.ref->ref_row.data();
     const uint8_t* alive = nd.target->alive.data();
+    const bool all_alive = nd.target->deleted == 0;  // then `alive` is not read
     int32_t* out = b.at[n].data();
     for (const int32_t j : b.sel)
       if (const int32_t p = from[j]; p >= 0) __builtin_prefetch(ref_row + p);
     for (const int32_t j : b.sel) {
       const int32_t p = from[j];
       out[j] = p < 0 || ref_row[p] < 0 ? -1 : ref_row[p];
-      if (out[j] >= 0) __builtin_prefetch(alive + out[j]);
+      if (!all_alive && out[j] >= 0) __builtin_prefetch(alive + out[j]);
     }
-    for (const int32_t j : b.sel)
-      if (out[j] >= 0 && !alive[out[j]]) out[j] = -1;
+    if (!all_alive)
+      for (const int32_t j : b.sel)
+        if (out[j] >= 0 && !alive[out[j]]) out[j] = -1;
     b.done[n] = 1;
   }
 
@@ -723,11 +760,17 @@ struct Evaluator::Impl {
     const Column* c = f.path.col;
     const bool in_or_not = f.op == Filter::Op::In || f.op == Filter::Op::NotIn;
     if (c && in_or_not && c->kind == Column::Kind::Code) {
-      const int32_t* code = c->code.data();
-      const uint8_t* ok = f.code_ok.data();
-      const bool want = f.op == Filter::Op::In;
-      for (const int32_t j : b.sel)
-        if ((at[j] >= 0 && ok[code[at[j]]] != 0) == want) b.sel[kept++] = j;
+      // Everything the loop reads is a local of the lambda: captured by reference, the count
+      // and the pointers were reloaded and stored on every row.
+      kept = c->codes.visit([ok = f.code_ok.data(), want = f.op == Filter::Op::In, sel = b.sel.data(), n = b.sel.size(),
+                             to = at.data()](const auto* code) {
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const int32_t j = sel[i], r = to[j];
+          if ((r >= 0 && ok[code[r]] != 0) == want) sel[k++] = j;
+        }
+        return k;
+      });
     } else if (c && in_or_not && c->kind == Column::Kind::Multi) {
       const uint64_t* bits = c->bits.data();
       const bool want = f.op == Filter::Op::In;
@@ -738,18 +781,52 @@ struct Evaluator::Impl {
       for (const int32_t j : b.sel)
         if (at[j] >= 0 && reach[at[j]]) b.sel[kept++] = j;
     } else if (f.op == Filter::Op::CountedBy) {
+      // The canonical rows and the counted marks are read at random (megabytes at national
+      // scale): each is prefetched for the whole block before it is read.
       const uint8_t* counted = f.counted->data();
       const int32_t* canon = f.canon && !f.canon->canon.empty() ? f.canon->canon.data() : nullptr;
-      for (const int32_t j : b.sel) {
-        const int32_t r = at[j];
-        const int32_t k = r < 0 || !canon ? r : canon[r];
-        if (k >= 0 && counted[k]) b.sel[kept++] = j;
+      std::array<int32_t, kBlock> mark;
+      if (canon) {
+        for (const int32_t j : b.sel)
+          if (at[j] >= 0) __builtin_prefetch(canon + at[j]);
+        for (const int32_t j : b.sel) mark[j] = at[j] < 0 ? -1 : canon[at[j]];
+      } else {
+        for (const int32_t j : b.sel) mark[j] = at[j];
       }
+      for (const int32_t j : b.sel)
+        if (mark[j] >= 0) __builtin_prefetch(counted + mark[j]);
+      for (const int32_t j : b.sel)
+        if (mark[j] >= 0 && counted[mark[j]]) b.sel[kept++] = j;
     } else {
       for (const int32_t j : b.sel)
         if (passesAt(f, b.rows[static_cast<std::size_t>(j)], at[static_cast<std::size_t>(j)])) b.sel[kept++] = j;
     }
     return kept;
+  }
+
+  // The canonical person row of each row still counted (Block::person), the canonical map and
+  // then the caller's marks prefetched for the whole block: at national scale both are read at
+  // random, and a miss per row was most of a persons figure's time.
+  static void personsOf(const Scan& s, Block& b) {
+    const Path& p = *s.person;
+    const bool reached = p.scan == s.id && p.node >= 0 && b.done[static_cast<std::size_t>(p.node)];
+    const int32_t* at = reached ? b.at[static_cast<std::size_t>(p.node)].data() : nullptr;
+    if (!at) {  // nothing counted in this block, or the path was not followed: row by row
+      for (const int32_t j : b.sel) b.person[j] = s.person_table->canonical(p.follow(b.rows[static_cast<std::size_t>(j)]));
+      return;
+    }
+    const Table& t = *s.person_table;
+    if (t.canon.empty()) {
+      for (const int32_t j : b.sel) b.person[j] = at[j];
+    } else {
+      const int32_t* canon = t.canon.data();
+      for (const int32_t j : b.sel)
+        if (at[j] >= 0) __builtin_prefetch(canon + at[j]);
+      for (const int32_t j : b.sel) b.person[j] = at[j] < 0 ? -1 : canon[at[j]];
+    }
+    if (const uint8_t* marks = s.person_marks)
+      for (const int32_t j : b.sel)
+        if (b.person[j] >= 0) __builtin_prefetch(marks + b.person[j]);
   }
 
   // Reads an output path's values for the rows of the block still counted.
@@ -763,11 +840,17 @@ struct Evaluator::Impl {
     const Column& c = *p->col;
     const int32_t* at = p->node >= 0 ? b.at[static_cast<std::size_t>(p->node)].data() : b.rows.data();
     auto& v = b.values[slot];
-    if (c.kind == Column::Kind::Code || c.kind == Column::Kind::Date) {
-      const int32_t* code = c.code.data();
-      for (const int32_t j : b.sel) v.code[j] = at[j] >= 0 ? code[at[j]] : 0;
-      if (c.kind == Column::Kind::Date)
-        for (const int32_t j : b.sel) v.latest[j] = at[j] >= 0 ? c.latest(static_cast<std::size_t>(at[j])) : 0;
+    if (c.kind == Column::Kind::Code) {
+      c.codes.visit([out = v.code.data(), sel = b.sel.data(), n = b.sel.size(), at](const auto* code) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const int32_t j = sel[i], r = at[j];
+          out[j] = r >= 0 ? static_cast<int32_t>(code[r]) : 0;
+        }
+      });
+    } else if (c.kind == Column::Kind::Date) {
+      const int32_t* day = c.day.data();
+      for (const int32_t j : b.sel) v.code[j] = at[j] >= 0 ? day[at[j]] : 0;
+      for (const int32_t j : b.sel) v.latest[j] = at[j] >= 0 ? c.latest(static_cast<std::size_t>(at[j])) : 0;
     } else if (c.kind == Column::Kind::Multi) {
       const uint64_t* bits = c.bits.data();
       for (const int32_t j : b.sel) v.bits[j] = at[j] >= 0 ? bits[at[j]] : 0;
@@ -806,6 +889,7 @@ struct Evaluator::Impl {
     }
     if (!b.sel.empty())
       for (std::size_t k = 0; k < s.outputs.size(); ++k) gather(s, b, static_cast<int>(k));
+    if (s.person) personsOf(s, b);
     for (const int32_t j : b.sel) {
       const int32_t row = b.rows[static_cast<std::size_t>(j)];
       if constexpr (std::is_invocable_v<Fn&, int32_t, const RowAt&>) fn(row, RowAt{s, b, j, row});
@@ -831,15 +915,26 @@ struct Evaluator::Impl {
     if (s.index && s.date) {
       // The period's range of the date index, then the rows written since it was sorted.
       const DateIndex& ix = *s.index;
-      const int32_t* dates = s.date->code.data();
+      const int32_t* dates = s.date->day.data();
       const auto [first, last] = ix.range(s.period.from / 10000, s.period.to / 10000);
       const bool any_tail = !ix.tail.empty();
-      for (auto i = first; i < last; ++i) {
-        const int32_t r = ix.rows[i];
-        const auto ur = static_cast<std::size_t>(r);
-        const int32_t d = dates[ur];
-        if (d < s.period.from || d > s.period.to || !t.alive[ur] || (any_tail && ix.inTail(ur))) continue;
-        add(r);
+      // A period of whole years takes every row of its years' range as sorted (rows changed
+      // since are in the tail, and deleted ones are not sorted in): then the scan reads
+      // neither the date nor `alive`, it streams the index alone.
+      const bool whole_years = s.period.from % 10000 == 101 && s.period.to % 10000 == 1231;
+      if (whole_years && !any_tail) {
+        for (auto i = first; i < last; ++i) add(ix.rows[i]);
+      } else {
+        for (auto i = first; i < last; ++i) {
+          const int32_t r = ix.rows[i];
+          const auto ur = static_cast<std::size_t>(r);
+          if (any_tail && ix.inTail(ur)) continue;
+          if (!whole_years) {
+            const int32_t d = dates[ur];
+            if (d < s.period.from || d > s.period.to) continue;
+          }
+          add(r);
+        }
       }
       for (const int32_t r : ix.tail) {
         const auto ur = static_cast<std::size_t>(r);
@@ -849,7 +944,7 @@ struct Evaluator::Impl {
       }
     } else {
       const std::size_t n = t.rows();
-      const int32_t* dates = s.date ? s.date->code.data() : nullptr;
+      const int32_t* dates = s.date ? s.date->day.data() : nullptr;
       for (std::size_t r = 0; r < n; ++r) {
         if (!t.alive[r]) continue;
         if (dates) {
@@ -878,11 +973,9 @@ struct Evaluator::Impl {
         Path person = compileRowPath(ind->from, ind->person);
         if (person.ok) {
           rows.assign(person.hops.back().target->rows(), 0);
-          const Table* ptable = person.hops.back().target;
-          output(s, person);
+          countPersons(s, person, rows.data());
           scan(s, [&](int32_t, const RowAt& at) {
-            const int32_t p = ptable->canonical(at.at(person));
-            if (p >= 0) rows[static_cast<std::size_t>(p)] = 1;
+            if (const int32_t p = at.person(); p >= 0) rows[static_cast<std::size_t>(p)] = 1;
           });
         }
       } else {
@@ -906,32 +999,33 @@ struct Evaluator::Impl {
     const Column* c_val = t->column("value");
     const Column* c_q = t->column("qualifier");
     const Column* c_src = t->column("source");
-    if (!c_ind || !c_from || !c_to || !c_val) return found;
+    if (!c_ind || !c_from || !c_to || !c_val || c_from->kind != Column::Kind::Date || c_to->kind != Column::Kind::Date)
+      return found;
     const int32_t want = c_ind->dict.find(ind.id);
     if (!want) return found;
     for (std::size_t r = 0; r < t->rows(); ++r) {
-      if (!t->alive[r] || c_ind->code[r] != want) continue;
-      const int32_t a = c_from->code[r], b = c_to->code[r];
+      if (!t->alive[r] || codeOrDay(*c_ind, r) != want) continue;
+      const int32_t a = c_from->day[r], b = c_to->day[r];
       if (a < period.from || b > period.to) continue;             // not inside the period
       if (!ind.from.empty() && b >= cat.records_from) continue;   // records answer for it
       const double v = c_val->num[r];
       if (std::isnan(v)) continue;
       found = true;
-      const std::string dim = c_dim ? c_dim->dict.values[static_cast<std::size_t>(c_dim->code[r])] : "";
+      const std::string dim = c_dim ? c_dim->dict.values[static_cast<std::size_t>(codeOrDay(*c_dim, r))] : "";
       if (dim.empty()) {
         fig.imported += v;
         if (c_q) {
-          const std::string q = c_q->dict.values[static_cast<std::size_t>(c_q->code[r])];
+          const std::string q = c_q->dict.values[static_cast<std::size_t>(codeOrDay(*c_q, r))];
           if (!q.empty() && q != "exact") fig.qualifier = q;
         }
         if (c_src) {
-          const std::string src = c_src->dict.values[static_cast<std::size_t>(c_src->code[r])];
+          const std::string src = c_src->dict.values[static_cast<std::size_t>(codeOrDay(*c_src, r))];
           if (!src.empty() && std::find(fig.sources.begin(), fig.sources.end(), src) == fig.sources.end())
             fig.sources.push_back(src);
         }
         continue;
       }
-      const std::string code = c_cat ? c_cat->dict.values[static_cast<std::size_t>(c_cat->code[r])] : "";
+      const std::string code = c_cat ? c_cat->dict.values[static_cast<std::size_t>(codeOrDay(*c_cat, r))] : "";
       for (auto& b2 : fig.breakdowns)
         if (b2.dimension == dim) {
           auto cell = std::find_if(b2.cells.begin(), b2.cells.end(), [&](const Cell& x) { return x.code == code; });
@@ -953,12 +1047,12 @@ struct Evaluator::Impl {
     const Column* c_to = t->column("period_to");
     const Column* c_val = t->column(ind.returns_value);
     const Column* c_state = t->column("state");
-    if (!c_from || !c_to || !c_val || !c_state) return;
+    if (!c_from || !c_to || !c_val || !c_state || c_from->kind != Column::Kind::Date || c_to->kind != Column::Kind::Date) return;
     const int32_t approved = c_state->dict.find("approved");
     if (!approved) return;
     for (std::size_t r = 0; r < t->rows(); ++r) {
-      if (!t->alive[r] || c_state->code[r] != approved) continue;
-      const int32_t a = c_from->code[r], b = c_to->code[r];
+      if (!t->alive[r] || codeOrDay(*c_state, r) != approved) continue;
+      const int32_t a = c_from->day[r], b = c_to->day[r];
       if (a < period.from || b > period.to) continue;
       if (!ind.from.empty() && b >= cat.records_from) continue;  // records answer for it
       const double v = c_val->num[r];
@@ -1060,7 +1154,6 @@ struct Evaluator::Impl {
       if (ind->unit == Indicator::Unit::Persons) {
         Path person = compileRowPath(ind->from, ind->person);
         const Table* ptable = person.ok ? person.hops.back().target : nullptr;
-        output(s, person);
         // Rows counted per person (0, 1, or 2 for two or more): a person with one row has its
         // categories once each; only persons with several rows need their (person, category)
         // pairs sorted to count each category once.
@@ -1079,9 +1172,10 @@ struct Evaluator::Impl {
             for (const int32_t p : met) seen[p] = 0;
           }
         } reset{seen, met};
+        countPersons(s, person, seen);
         std::vector<std::vector<uint64_t>> pairs(dims.size());  // person row << 20 | category
         scan(s, [&](int32_t, const RowAt& at) {
-          const int32_t p = person.ok ? ptable->canonical(at.at(person)) : -1;
+          const int32_t p = person.ok ? at.person() : -1;
           if (p < 0) return;
           uint8_t& n = seen[p];
           if (n == 0) total += 1, met.push_back(p);
@@ -1137,7 +1231,7 @@ struct Evaluator::Impl {
           seen.insert(c.kind == Column::Kind::Number ? static_cast<int64_t>(c.num[u])
                       : c.kind == Column::Kind::Ref  ? snap.refId(c, u)
                       : c.kind == Column::Kind::Multi ? static_cast<int64_t>(c.bits[u])
-                                                      : static_cast<int64_t>(c.code[u]));
+                                                      : static_cast<int64_t>(codeOrDay(c, u)));
         });
         total = static_cast<double>(seen.size());
       } else {
@@ -1280,14 +1374,14 @@ CrossTab Evaluator::crossTab(const CrossTabRequest& q) {
   std::vector<int32_t> cats;
   std::vector<uint64_t> combos;
   Impl::Scan s = im.prepare(*ind, q.period);
-  Impl::output(s, person);
+  if (persons) Impl::countPersons(s, person, seen.data());
   Impl::output(s, sum);
   for (auto& a : axes) Impl::outputDim(s, *a.dim);
   im.scan(s, [&](int32_t, const Impl::RowAt& at) {
     int32_t p = -1;
     double w = 1;
     if (persons) {
-      p = ptable ? ptable->canonical(at.at(person)) : -1;
+      p = ptable ? at.person() : -1;
       if (p < 0) return;
       if (!seen[static_cast<std::size_t>(p)]) seen[static_cast<std::size_t>(p)] = 1, out.total += 1;
     } else if (ind->unit == Indicator::Unit::Sum) {

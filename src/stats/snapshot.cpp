@@ -10,6 +10,7 @@
 #include <set>
 
 #include <stdexcept>
+#include <type_traits>
 #include "records/schema.hpp"
 #include "stats/indicators.hpp"
 #include "store/store.hpp"
@@ -31,12 +32,60 @@ int32_t Dictionary::find(const std::string& v) const {
   return it == codes.end() ? 0 : it->second;
 }
 
+void Codes::resize(std::size_t n) {
+  switch (width_) {
+    case 1: w8_.resize(n, 0); break;
+    case 2: w16_.resize(n, 0); break;
+    default: w32_.resize(n, 0); break;
+  }
+}
+
+void Codes::reserve(std::size_t n) {
+  switch (width_) {
+    case 1: w8_.reserve(n); break;
+    case 2: w16_.reserve(n); break;
+    default: w32_.reserve(n); break;
+  }
+}
+
+std::size_t Codes::size() const {
+  return visit([this](const auto* d) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(d)>>;
+    if constexpr (std::is_same_v<T, uint8_t>) return w8_.size();
+    else if constexpr (std::is_same_v<T, uint16_t>) return w16_.size();
+    else return w32_.size();
+  });
+}
+
+std::size_t Codes::capacityBytes() const { return w8_.capacity() + w16_.capacity() * 2 + w32_.capacity() * 4; }
+
+// Copies the codes into the next width that holds `code` and frees the narrower buffer.
+void Codes::widen(int32_t code) {
+  if (code < 0) throw std::invalid_argument("statistics: a negative dictionary code");
+  const std::size_t n = size();
+  if (code <= 65535 && width_ == 1) {
+    w16_.reserve(std::max(n, w8_.capacity()));
+    w16_.assign(w8_.begin(), w8_.end());
+    HugeVector<uint8_t>().swap(w8_);
+    width_ = 2;
+    max_ = 65535;
+    return;
+  }
+  w32_.reserve(std::max(n, width_ == 1 ? w8_.capacity() : w16_.capacity()));
+  if (width_ == 1) w32_.assign(w8_.begin(), w8_.end());
+  else w32_.assign(w16_.begin(), w16_.end());
+  HugeVector<uint8_t>().swap(w8_);
+  HugeVector<uint16_t>().swap(w16_);
+  width_ = 4;
+  max_ = std::numeric_limits<int32_t>::max();
+}
+
 void Column::resize(std::size_t n) {
   switch (kind) {
-    case Kind::Code: code.resize(n, 0); break;
+    case Kind::Code: codes.resize(n); break;
     case Kind::Multi: bits.resize(n, 0); break;
     case Kind::Date:
-      code.resize(n, 0);
+      day.resize(n, 0);
       if (partial) hi.resize(n, 0);
       break;
     case Kind::Number: num.resize(n, std::numeric_limits<double>::quiet_NaN()); break;
@@ -77,18 +126,21 @@ void DateIndex::touch(std::size_t row) {
   tail.push_back(static_cast<int32_t>(row));
 }
 
-void DateIndex::rebuild(const HugeVector<int32_t>& column) {
-  // The span of years, their counts, then every row in its year's place (in row order).
+void DateIndex::rebuild(const HugeVector<int32_t>& column, const HugeVector<uint8_t>& alive) {
+  // The span of years, their counts, then every live row in its year's place (in row order).
+  // Deleted rows are left out, so that a scan of the sorted part need not read `alive`: a row
+  // deleted later is written, so it is in the tail until the next sort.
+  const auto indexed = [&](std::size_t r) { return column[r] != 0 && alive[r] != 0; };  // no date: in no period
   int32_t lo = 0, hi = -1;
-  for (const int32_t d : column)
-    if (d != 0) {  // no date: in no period
-      const int32_t y = d / 10000;
+  for (std::size_t r = 0; r < column.size(); ++r)
+    if (indexed(r)) {
+      const int32_t y = column[r] / 10000;
       if (hi < lo) lo = hi = y;
       lo = std::min(lo, y), hi = std::max(hi, y);
     }
   std::vector<uint32_t> slot(static_cast<std::size_t>(hi - lo + 1), 0);
-  for (const int32_t d : column)
-    if (d != 0) ++slot[static_cast<std::size_t>(d / 10000 - lo)];
+  for (std::size_t r = 0; r < column.size(); ++r)
+    if (indexed(r)) ++slot[static_cast<std::size_t>(column[r] / 10000 - lo)];
   year_list.clear();
   year_start.clear();
   uint32_t at = 0;
@@ -103,7 +155,7 @@ void DateIndex::rebuild(const HugeVector<int32_t>& column) {
   year_start.push_back(at);
   rows.assign(at, 0);
   for (std::size_t r = 0; r < column.size(); ++r)
-    if (column[r] != 0) rows[slot[static_cast<std::size_t>(column[r] / 10000 - lo)]++] = static_cast<int32_t>(r);
+    if (indexed(r)) rows[slot[static_cast<std::size_t>(column[r] / 10000 - lo)]++] = static_cast<int32_t>(r);
   tail.clear();
   tail.shrink_to_fit();
   tail_bits.assign((column.size() + 63) / 64, 0);
@@ -267,7 +319,7 @@ int64_t Snapshot::refId(const Column& c, std::size_t row) const {
 void Snapshot::rebuildIndexes(bool only_when_needed) {
   for (auto& [type, t] : tables_)
     for (auto& [column, index] : t->date_indexes)
-      if (!only_when_needed || index.needsMerge()) index.rebuild(t->columns.at(column).code);
+      if (!only_when_needed || index.needsMerge()) index.rebuild(t->columns.at(column).day, t->alive);
 }
 
 Snapshot::~Snapshot() = default;
@@ -311,8 +363,11 @@ Table& Snapshot::bulkTable(const std::string& type) {
 }
 
 void Snapshot::finishBulk() {
-  for (auto& [type, t] : tables_)
+  for (auto& [type, t] : tables_) {
     for (std::size_t r = 0; r < t->rows(); ++r) indexRow(*t, t->ids[r], r);
+    // Bulk loading may have written `alive` directly: the deleted rows counted again.
+    t->deleted = static_cast<std::size_t>(std::count(t->alive.begin(), t->alive.end(), uint8_t{0}));
+  }
   unstage();
   rebuildIndexes(false);
   loaded_at_ = nowMs();
@@ -332,7 +387,7 @@ std::size_t Snapshot::bytes() const {
   for (const auto& [type, t] : tables_) {
     n += t->ids.capacity() * 4 + t->alive.capacity() + t->canon.capacity() * 4;
     for (const auto& [name, c] : t->columns) {
-      n += c.code.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref.capacity() * 8 +
+      n += c.codes.capacityBytes() + c.day.capacity() * 4 + c.hi.capacity() * 4 + c.bits.capacity() * 8 + c.num.capacity() * 8 + c.ref.capacity() * 8 +
            c.ref_row.capacity() * 4 + c.unresolved.size() * 32;
       for (const auto& v : c.dict.values) n += sizeof(std::string) + (v.capacity() > 15 ? v.capacity() : 0) + 48;
     }
@@ -375,21 +430,21 @@ int32_t Snapshot::localDay(const std::string& s) const {
 }
 
 void Snapshot::setRow(Table& t, std::size_t row, const StoredRecord& r) {
-  t.alive[row] = r.deleted_at == 0 ? 1 : 0;
+  t.setAlive(row, r.deleted_at == 0);
   const auto& data = r.data;
   for (auto& [name, c] : t.columns) {
     if (name == "state") {
-      c.code[row] = c.dict.code(r.state);
+      c.codes.set(row, c.dict.code(r.state));
       continue;
     }
     if (name == "@agency_type" || name == "@agency_region") {
       auto it = agencies_.find(r.agency_id);
       const std::string v = it == agencies_.end() ? "" : name == "@agency_type" ? it->second.first : it->second.second;
-      c.code[row] = c.dict.code(v);
+      c.codes.set(row, c.dict.code(v));
       continue;
     }
     if (name == "@id") {
-      c.code[row] = c.dict.code(std::to_string(r.id));
+      c.codes.set(row, c.dict.code(std::to_string(r.id)));
       continue;
     }
     auto it = data.find(name);
@@ -402,7 +457,7 @@ void Snapshot::setRow(Table& t, std::size_t row, const StoredRecord& r) {
           else if (it->is_boolean()) v = it->get<bool>() ? "true" : "false";
           else v = it->dump();
         }
-        c.code[row] = c.dict.code(v);
+        c.codes.set(row, c.dict.code(v));
         break;
       }
       case Column::Kind::Multi: {
@@ -418,18 +473,18 @@ void Snapshot::setRow(Table& t, std::size_t row, const StoredRecord& r) {
         break;
       }
       case Column::Kind::Date: {
-        c.code[row] = 0;
+        c.day[row] = 0;
         if (c.partial) c.hi[row] = 0;
         if (!has || !it->is_string()) break;
         const auto& s = it->get_ref<const std::string&>();
         if (s.size() > 10 && s[10] == 'T') {
-          c.code[row] = localDay(s);
-          if (c.partial) c.hi[row] = c.code[row];
+          c.day[row] = localDay(s);
+          if (c.partial) c.hi[row] = c.day[row];
           break;
         }
         records::PartialDate d;
         if (!records::parsePartialDate(s, d)) break;
-        c.code[row] = d.year * 10000 + (d.month ? d.month : 1) * 100 + (d.day ? d.day : 1);
+        c.day[row] = d.year * 10000 + (d.month ? d.month : 1) * 100 + (d.day ? d.day : 1);
         const int m = d.month ? d.month : 12;
         int last = d.day;
         if (!last) {
