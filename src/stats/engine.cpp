@@ -753,6 +753,23 @@ struct Evaluator::Impl {
     b.done[n] = 1;
   }
 
+  // The positions of `sel` whose row (`to`) has a code `ok` accepts (`want`) or not: kept in
+  // place, their number returned. A function of its own so that every value the loop reads is
+  // in a register (as a lambda's captures they were reloaded on every row), and without a
+  // branch per row: about half the rows pass a typical test, so a branch mispredicted on every
+  // other row and cost more than the reads (9-10 ns a row at 3 million persons, now 2).
+  // The filters below keep rows the same way.
+  template <class T>
+  static std::size_t keepCoded(const T* code, const uint8_t* ok, bool want, int32_t* sel, std::size_t n, const int32_t* to) {
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const int32_t j = sel[i], r = to[j];
+      sel[k] = j;  // kept, or overwritten by the next row kept
+      k += static_cast<std::size_t>((r >= 0 && ok[code[r]] != 0) == want);
+    }
+    return k;
+  }
+
   // Keeps the rows of the block that pass a filter whose path the block followed (`at`: the
   // rows reached); the common tests as tight loops over the block. Returns how many remain.
   std::size_t filterBlock(const CFilter& f, Block& b, const std::array<int32_t, kBlock>& at) const {
@@ -760,26 +777,22 @@ struct Evaluator::Impl {
     const Column* c = f.path.col;
     const bool in_or_not = f.op == Filter::Op::In || f.op == Filter::Op::NotIn;
     if (c && in_or_not && c->kind == Column::Kind::Code) {
-      // Everything the loop reads is a local of the lambda: captured by reference, the count
-      // and the pointers were reloaded and stored on every row.
-      kept = c->codes.visit([ok = f.code_ok.data(), want = f.op == Filter::Op::In, sel = b.sel.data(), n = b.sel.size(),
-                             to = at.data()](const auto* code) {
-        std::size_t k = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-          const int32_t j = sel[i], r = to[j];
-          if ((r >= 0 && ok[code[r]] != 0) == want) sel[k++] = j;
-        }
-        return k;
+      kept = c->codes.visit([&](const auto* code) {
+        return keepCoded(code, f.code_ok.data(), f.op == Filter::Op::In, b.sel.data(), b.sel.size(), at.data());
       });
     } else if (c && in_or_not && c->kind == Column::Kind::Multi) {
       const uint64_t* bits = c->bits.data();
       const bool want = f.op == Filter::Op::In;
-      for (const int32_t j : b.sel)
-        if ((at[j] >= 0 && (bits[at[j]] & f.mask) != 0) == want) b.sel[kept++] = j;
+      for (const int32_t j : b.sel) {
+        b.sel[kept] = j;
+        kept += static_cast<std::size_t>((at[j] >= 0 && (bits[at[j]] & f.mask) != 0) == want);
+      }
     } else if (f.op == Filter::Op::CountedBy && f.reach) {
       const uint8_t* reach = f.reach->data();
-      for (const int32_t j : b.sel)
-        if (at[j] >= 0 && reach[at[j]]) b.sel[kept++] = j;
+      for (const int32_t j : b.sel) {
+        b.sel[kept] = j;
+        kept += static_cast<std::size_t>(at[j] >= 0 && reach[at[j]]);
+      }
     } else if (f.op == Filter::Op::CountedBy) {
       // The canonical rows and the counted marks are read at random (megabytes at national
       // scale): each is prefetched for the whole block before it is read.
@@ -795,11 +808,13 @@ struct Evaluator::Impl {
       }
       for (const int32_t j : b.sel)
         if (mark[j] >= 0) __builtin_prefetch(counted + mark[j]);
-      for (const int32_t j : b.sel)
-        if (mark[j] >= 0 && counted[mark[j]]) b.sel[kept++] = j;
+      for (const int32_t j : b.sel) {
+        b.sel[kept] = j;
+        kept += static_cast<std::size_t>(mark[j] >= 0 && counted[mark[j]]);
+      }
     } else {
       for (const int32_t j : b.sel)
-        if (passesAt(f, b.rows[static_cast<std::size_t>(j)], at[static_cast<std::size_t>(j)])) b.sel[kept++] = j;
+        b.sel[kept] = j, kept += static_cast<std::size_t>(passesAt(f, b.rows[static_cast<std::size_t>(j)], at[static_cast<std::size_t>(j)]));
     }
     return kept;
   }
@@ -879,11 +894,11 @@ struct Evaluator::Impl {
         for (const int k : f.outs) gather(s, b, k);
         for (const int32_t j : b.sel) {
           const int32_t row = b.rows[static_cast<std::size_t>(j)];
-          if (passesIn(f, RowAt{s, b, j, row})) b.sel[kept++] = j;
+          b.sel[kept] = j, kept += static_cast<std::size_t>(passesIn(f, RowAt{s, b, j, row}));
         }
       } else {
         for (const int32_t j : b.sel)
-          if (passes(f, b.rows[static_cast<std::size_t>(j)])) b.sel[kept++] = j;
+          b.sel[kept] = j, kept += static_cast<std::size_t>(passes(f, b.rows[static_cast<std::size_t>(j)]));
       }
       b.sel.resize(kept);
     }
