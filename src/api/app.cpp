@@ -72,6 +72,7 @@ void registerRoutes(http::Router& r, AppContext& ctx) {
   if (ctx.stats) registerStatsRoutes(r, ctx);
   if (ctx.linkage) registerLinkageRoutes(r, ctx);
   if (ctx.records && (ctx.returns || ctx.block_list || ctx.plan_reports || ctx.answers)) registerReturnsRoutes(r, ctx);
+  if (ctx.devices) registerDeviceRoutes(r, ctx);
   r.fallback(staticFiles(ctx.config.web_root));
 }
 

@@ -26,6 +26,9 @@ class LinkageService;
 namespace palermo::admin {
 class AdminService;
 }
+namespace palermo::auth {
+class DeviceService;
+}
 
 namespace palermo::rules {
 class RuleBook;
@@ -66,6 +69,7 @@ struct AppContext {
   plans::ImplementationReports* plan_reports = nullptr;  // P3: a plan's implementation report
   international::RequestAnswers* answers = nullptr;      // P4: answers to international requests
   international::InternationalReturns* international_returns = nullptr;  // S3: GLOTIP, Eurostat / GRETA
+  auth::DeviceService* devices = nullptr;  // field work offline (docs/offline.md); null: no device routes
 };
 
 // Every route, in one place (app.cpp); one file per resource:
@@ -78,7 +82,8 @@ void registerImportRoutes(http::Router& router, AppContext& ctx);   // imports_a
 void registerAccessRoutes(http::Router& router, AppContext& ctx);   // access_api.cpp: grants, restrictions, break-glass
 void registerStatsRoutes(http::Router& router, AppContext& ctx);    // stats_api.cpp: indicators, reports
 void registerLinkageRoutes(http::Router& router, AppContext& ctx);  // linkage_api.cpp: search, persons, review
-void registerReturnsRoutes(http::Router& router, AppContext& ctx);  // returns_api.cpp: returns, block list, plan reports, answers
+void registerReturnsRoutes(http::Router& router, AppContext& ctx);
+void registerDeviceRoutes(http::Router& router, AppContext& ctx);   // devices_api.cpp: devices for field work offline  // returns_api.cpp: returns, block list, plan reports, answers
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);

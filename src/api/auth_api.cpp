@@ -4,6 +4,7 @@
 #include "api/app.hpp"
 #include "api/common.hpp"
 #include "admin/admin_service.hpp"
+#include "auth/devices.hpp"
 
 namespace palermo::api {
 
@@ -15,7 +16,10 @@ namespace {
 Json meJson(AppContext& ctx, const auth::Principal& p) {
   Json user = userJson(p.user);
   user["second_factor_required"] = ctx.auth.secondFactorNeeded(p.user);
-  return {{"user", user}, {"csrf_token", p.session.csrf_token}};
+  Json me = {{"user", user}, {"csrf_token", p.session.csrf_token}};
+  // What the user may keep on a device and work offline (docs/offline.md).
+  if (ctx.devices) me["offline"] = ctx.devices->offlineJson(p);
+  return me;
 }
 
 }  // namespace
@@ -152,7 +156,9 @@ void registerAuthRoutes(http::Router& r, AppContext& ctx) {
   r.del("/api/v1/auth/sessions", [&ctx](Request& req) {
     auto p = requireUser(ctx.auth, req, true);
     const int n = ctx.admin.endOtherSessions(p.user.id, p.session.token_hash);
-    return Response::json(200, {{"ended", n}});
+    // Signing out everywhere also forgets every device's key (docs/offline.md).
+    const int devices = ctx.devices ? ctx.devices->revokeAllOf(p.user.id, "signed_out_everywhere") : 0;
+    return Response::json(200, {{"ended", n}, {"devices_revoked", devices}});
   });
 }
 

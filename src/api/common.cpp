@@ -6,7 +6,7 @@ namespace palermo::api {
 
 auth::Credentials credentialsOf(const http::Request& req) {
   return auth::Credentials{req.method, std::string(req.header("authorization")), req.cookie(auth::kSessionCookie),
-                           std::string(req.header(auth::kCsrfHeader))};
+                           std::string(req.header(auth::kCsrfHeader)), std::string(req.header("x-palermo-device"))};
 }
 
 int64_t pathId(const http::Request& req, const char* name, const char* what) {

@@ -537,6 +537,20 @@ class OpenApiBuilder {
      anyObject);
   paths["/api/v1/auth/tokens/{id}"]["parameters"] = Json::array({param("id", "path", integer, true, "token id")});
   op("/api/v1/auth/tokens/{id}", "delete", "token_revoke", "Revoke an API token", "auth", Json(), "204", Json());
+  op("/api/v1/devices", "get", "devices", "One's devices for field work offline (administrators: ?user_id=)", "devices",
+     Json(), "200", anyObject);
+  op("/api/v1/devices", "post", "device_register",
+     "Register a device for field work offline (the wrapping key is in the answer; docs/offline.md)", "devices",
+     obj({{"name", str}}, {"name"}), "201", anyObject);
+  for (const char* action : {"unlock", "sync", "revoke"})
+    paths[std::string("/api/v1/devices/{id}/") + action]["parameters"] =
+        Json::array({param("id", "path", str, true, "device id (32 hex characters)")});
+  op("/api/v1/devices/{id}/unlock", "post", "device_unlock", "The device's wrapping key, while it is active", "devices",
+     Json(), "200", anyObject);
+  op("/api/v1/devices/{id}/sync", "post", "device_sync", "A finished sync and the changes still on the device",
+     "devices", obj({{"pending", integer}}, {}), "200", anyObject);
+  op("/api/v1/devices/{id}/revoke", "post", "device_revoke", "Revoke a device: its key is forgotten", "devices",
+     obj({{"reason", str}}, {}), "200", anyObject);
   op("/api/v1/users", "get", "users", "User accounts (administrators)", "administration", Json(), "200", anyObject);
   op("/api/v1/users", "post", "user_create", "Create a user with a one-time password (administrators)",
      "administration", obj({{"login", str}, {"display_name", str}, {"roles", strings}, {"agency_id", integer}},

@@ -277,6 +277,12 @@ Principal AuthService::require(const Credentials& req, bool allow_pending_change
   if (!allow_pending_change && !p->user.totp_enabled && secondFactorNeeded(p->user))
     throw Problem(403, "auth.second_factor_required",
                   "Your roles need a second factor: set up an authenticator app first.");
+  // From an offline device: only its user's active device reads or writes (a revoked tablet
+  // with a valid session neither syncs nor refreshes what it holds).
+  if (!req.device.empty()) {
+    if (!device_check_) throw Problem(403, "device.revoked", "This server does not accept offline devices.");
+    device_check_(*p, req.device);
+  }
   return std::move(*p);
 }
 

@@ -26,6 +26,7 @@ struct Credentials {
   std::string authorization;
   std::string session_cookie;
   std::string csrf_header;
+  std::string device;  // X-Palermo-Device: the offline device a request comes from (docs/offline.md)
 };
 inline constexpr std::string_view kTokenPrefix = "plm_";  // API tokens: "Authorization: Bearer plm_..."
 
@@ -60,6 +61,9 @@ class AuthService {
 
   // Second factor. `needed` says whose roles require it (identity access, administration).
   void setSecondFactor(const KeyRing& keys, std::function<bool(const UserRow&)> needed);
+  // A request naming a device (Credentials::device) is refused unless `check` accepts it: the
+  // device must be the user's active one (auth::DeviceService::requireActive).
+  void setDeviceCheck(std::function<void(const Principal&, const std::string&)> check) { device_check_ = std::move(check); }
   [[nodiscard]] bool secondFactorNeeded(const UserRow& u) const { return needs_second_factor_ && needs_second_factor_(u); }
   // Starts enrolment: a new pending secret; returns {secret (base32), uri (otpauth://)}.
   // The pending secret to scan: the one already pending (a reload of the set-up page must not
@@ -125,6 +129,7 @@ class AuthService {
   Store& store_;
   const Config& config_;
   const KeyRing* keys_ = nullptr;
+  std::function<void(const Principal&, const std::string&)> device_check_;
   std::function<bool(const UserRow&)> needs_second_factor_;
   Clock clock_;
   HashCost cost_;

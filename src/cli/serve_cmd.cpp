@@ -12,6 +12,7 @@
 #include "api/app.hpp"
 #include "audit/audit.hpp"
 #include "auth/auth_service.hpp"
+#include "auth/devices.hpp"
 #include "cli/commands.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
@@ -106,9 +107,11 @@ int runServe(const Config& config, bool print_routes = false) {
   if (statistics)
     international_returns =
         std::make_unique<international::InternationalReturns>(*statistics, *store, config.statistics_dir);
+  auth::DeviceService devices(*store, keys, schema, config, auth::systemClock);
+  auth.setDeviceCheck([&devices](const auth::Principal& p, const std::string& id) { devices.requireActive(p, id); });
   api::AppContext ctx{config, metrics, auth, administration, &records, statistics.get(), linkage_service.get(),
                       &rule_book, &returns_service, &block_list, &plan_reports, answers.get(),
-                      international_returns.get()};
+                      international_returns.get(), &devices};
   api::registerRoutes(router, ctx);
   if (print_routes) {
     for (const auto& [method, pattern] : router.routes())

@@ -58,6 +58,9 @@ const std::vector<ConfigKey> kConfigKeys = {
     {"security.linkage_searches_per_hour", "300",
      "Searches for persons (intake matching) one user may make in an hour; 0: no bound."},
     {"security.lockout_minutes", "15", "How long that address waits, and the window its failures are counted in."},
+    {"offline.expire_days", "14",
+     "A device for field work offline that has not synced for this many days expires: the server forgets its key and it takes no new records (docs/offline.md)."},
+    {"offline.lock_minutes", "10", "An unlocked device locks itself after this many minutes without input."},
     {"notifications.smtp_host", "",
      "The mail relay notifications are e-mailed through (plain SMTP, trusted by address: a local MTA or the organisation's relay); empty: no e-mail."},
     {"notifications.smtp_port", "25", "The relay's port."},
@@ -275,6 +278,8 @@ Config loadConfig(const std::string& file, const std::vector<std::string>& overr
   c.linkage_searches_per_hour = static_cast<int>(
       toInt("security.linkage_searches_per_hour", values["security.linkage_searches_per_hour"], 0, 1000000));
   c.lockout_minutes = static_cast<int>(toInt("security.lockout_minutes", values["security.lockout_minutes"], 1, 24 * 60));
+  c.offline_expire_days = static_cast<int>(toInt("offline.expire_days", values["offline.expire_days"], 1, 365));
+  c.offline_lock_minutes = static_cast<int>(toInt("offline.lock_minutes", values["offline.lock_minutes"], 1, 24 * 60));
   return c;
 }
 
@@ -319,6 +324,8 @@ std::map<std::string, std::string> describeConfig(const Config& c) {
       {"security.lockout_minutes", std::to_string(c.lockout_minutes)},
       {"security.linkage_searches_per_hour", std::to_string(c.linkage_searches_per_hour)},
       {"security.identity_role_approval", c.identity_role_approval ? "true" : "false"},
+      {"offline.expire_days", std::to_string(c.offline_expire_days)},
+      {"offline.lock_minutes", std::to_string(c.offline_lock_minutes)},
       {"notifications.deadline_check_seconds", std::to_string(c.deadline_check_seconds)},
       {"notifications.smtp_host", c.smtp_host},
       {"notifications.smtp_port", std::to_string(c.smtp_port)},

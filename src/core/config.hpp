@@ -70,6 +70,8 @@ struct Config {
   int linkage_searches_per_hour = 300;  // per user; 0: no bound
   bool identity_role_approval = true;   // the two-person rule for roles with identity access
   int deadline_check_seconds = 300;     // deadline reminders (RecordService::remindDeadlines); 0: none
+  int offline_expire_days = 14;         // a device not synced this long expires (docs/offline.md)
+  int offline_lock_minutes = 10;        // an unlocked device locks itself after this long idle
   std::string smtp_host;                // notification e-mail (notify/smtp.hpp); empty: none
   int smtp_port = 25;
   std::string mail_from = "palermo@localhost";

@@ -79,6 +79,10 @@ RotationResult rotateKeys(const Schema& schema, Store& store, KeyRing& ring) {
     const std::string context = "totp:" + std::to_string(user_id);
     return next.seal(ring.open(sealed, context), context);
   };
+  plan.device_key = [&](const std::string& device_id, const std::string& sealed) {
+    const std::string context = "device:" + device_id;
+    return next.seal(ring.open(sealed, context), context);
+  };
   plan.new_version = to;
   plan.new_hasher = audit::makeHasher(next.auditKey());
   plan.audit = AuditDraft{0, "keys.rotate", "", 0, Json{{"from_version", from}}};

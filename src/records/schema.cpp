@@ -459,7 +459,7 @@ void FileLoader::loadList(const YAML::Node& root) {
 void FileLoader::loadRole(const YAML::Node& root) {
   auto o = object(root,
                   {"role", "label", "description", "agency_types", "scope", "identity", "admin", "break_glass",
-                   "consent_override", "permissions"},
+                   "consent_override", "permissions", "offline"},
                   "the role", 1);
   if (!o) return;
   RoleDef r;
@@ -530,6 +530,32 @@ void FileLoader::loadRole(const YAML::Node& root) {
         r.permissions[type] = std::move(actions);
       }
     }
+  }
+  if (auto types = strings(*o, "offline", what)) {
+    const int line = o->get("offline")->line;
+    // What the role may do with a type: its own entry, else the "*" entry.
+    auto may = [&](const std::string& type, const char* action) {
+      for (const std::string& key : {type, std::string("*")})
+        if (auto it = r.permissions.find(key); it != r.permissions.end())
+          return std::find(it->second.begin(), it->second.end(), action) != it->second.end() ||
+                 std::find(it->second.begin(), it->second.end(), "*") != it->second.end();
+      return false;
+    };
+    std::set<std::string> seen;
+    for (const auto& t : *types) {
+      if (!type_names_.count(t)) {
+        error(line, "'offline' of " + what + " names unknown record type " + quote(t));
+        continue;
+      }
+      if (!seen.insert(t).second) {
+        error(line, "'offline' of " + what + " names " + quote(t) + " twice");
+        continue;
+      }
+      if (!may(t, "read") || !(may(t, "create") || may(t, "update")))
+        error(line, "'offline' of " + what + " names " + quote(t) +
+                        ", which the role may not read and create or update (a device keeps only what its user may work)");
+    }
+    r.offline = *types;
   }
   if (r.name.empty()) return;
   if (auto it = schema_.roles.find(r.name); it != schema_.roles.end()) {

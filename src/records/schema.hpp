@@ -325,6 +325,9 @@ struct RoleDef {
   bool consent_override = false;  // may share against a person's recorded consent, audited
   // type name or "*" -> actions ("*" = every action of the type, transitions included).
   std::map<std::string, std::vector<std::string>> permissions;
+  // Record types its users may keep on a registered device and create or change offline
+  // (docs/offline.md); each one the role may read and create or update.
+  std::vector<std::string> offline;
   std::string file;
   int line = 0;
   // Roles that read or write identity, or administer, need a second factor.

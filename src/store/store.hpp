@@ -119,6 +119,22 @@ struct ApiTokenRow {
   int64_t revoked_at = 0;
 };
 
+// A tablet or laptop registered for field work offline (docs/offline.md). Its wrapping key is
+// sealed under the master key and forgotten (empty) once the device is revoked or expires.
+struct DeviceRow {
+  std::string id;  // 32 hex characters, random
+  int64_t user_id = 0;
+  std::string name;
+  std::string wrapping_key;  // sealed; empty: forgotten
+  int64_t created_at = 0;    // unix seconds
+  int64_t last_unlock_at = 0;
+  int64_t last_sync_at = 0;
+  int64_t pending = 0;  // changes the device still held at its last sync
+  int64_t revoked_at = 0;
+  int64_t revoked_by = 0;  // 0: the system (expiry, signing out everywhere)
+  std::string revoke_reason;
+};
+
 struct PersonLinkRow {
   int64_t record_id = 0;
   int64_t person_id = 0;
@@ -354,13 +370,15 @@ struct ResealPlan {
       attachment;
   // A user's sealed TOTP secret -> sealed with the new key.
   std::function<std::string(int64_t user_id, const std::string& sealed)> totp;
+  // A device's sealed wrapping key -> sealed with the new key.
+  std::function<std::string(const std::string& device_id, const std::string& sealed)> device_key;
   int new_version = 0;
   AuditHasher new_hasher;  // becomes the store's hasher when the rotation commits
   AuditDraft audit;        // the store adds the counts to its details
 };
 
 struct ResealCounts {
-  int64_t records = 0, attachments = 0, users = 0;
+  int64_t records = 0, attachments = 0, users = 0, devices = 0;
 };
 
 // Which master key version the database's audit chain started with and which one everything
@@ -484,6 +502,17 @@ class AuthStore {
   // many. Joins the caller's transaction when there is one.
   virtual int revokeApiTokensOfUser(int64_t user_id, int64_t now) = 0;
   virtual void touchApiToken(int64_t token_id, int64_t now) = 0;
+  // Devices for field work offline (docs/offline.md), each write with its audit entry.
+  virtual void createDevice(const DeviceRow& d, const AuditDraft& audit) = 0;
+  virtual std::optional<DeviceRow> findDevice(const std::string& id) = 0;
+  virtual std::vector<DeviceRow> listDevices(int64_t user_id) = 0;
+  // Revokes an active device and forgets its wrapping key; false when it was not active.
+  virtual bool revokeDevice(const std::string& id, int64_t by, const std::string& reason, int64_t now,
+                            const AuditDraft& audit) = 0;
+  // An unlock (the wrapping key handed out) or a finished sync (`pending` changes left).
+  virtual void noteDeviceUse(const std::string& id, bool sync, int64_t pending, int64_t now, const AuditDraft& audit) = 0;
+  // Revokes every active device of the user (signing out everywhere); returns how many.
+  virtual int revokeDevicesOfUser(int64_t user_id, const std::string& reason, int64_t now, const AuditDraft& audit) = 0;
   // Second factor: store a (sealed) secret, pending or enabled; empty secret removes it.
   virtual void setTotp(int64_t user_id, const std::string& sealed_secret, bool enabled) = 0;
   // Records (or, with no roles, clears) the roles awaiting approval, with the audit entry, in one

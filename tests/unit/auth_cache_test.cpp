@@ -40,7 +40,7 @@ class AuthCache : public ::testing::Test {
     there_->close();
     std::filesystem::remove_all(dir_);
   }
-  auth::Credentials cookie(const std::string& token) const { return {"GET", "", token, ""}; }
+  auth::Credentials cookie(const std::string& token) const { return {"GET", "", token, "", ""}; }
 
   static constexpr const char* kPassword = "çox uzun parol 2026";
   std::filesystem::path dir_;
@@ -114,14 +114,14 @@ TEST_F(AuthCache, ARevokedTokenStopsAtOnceAndAnExpiredOneWhenItExpires) {
   auto p = auth.authenticate(cookie(signed_in.token));
   ASSERT_TRUE(p);
   const Json made = auth.createToken(*p, "hesabat sistemi", {}, true, now_ + 1);
-  const auth::Credentials bearer{"GET", "Bearer " + made["token"].get<std::string>(), "", ""};
+  const auth::Credentials bearer{"GET", "Bearer " + made["token"].get<std::string>(), "", "", ""};
   ASSERT_TRUE(auth.authenticate(bearer));
   ASSERT_TRUE(auth.authenticate(bearer));
   now_ += 1;
   EXPECT_FALSE(auth.authenticate(bearer)) << "expired, though cached";
 
   const Json other = auth.createToken(*p, "ikinci sistem", {}, true, 0);
-  const auth::Credentials bearer2{"GET", "Bearer " + other["token"].get<std::string>(), "", ""};
+  const auth::Credentials bearer2{"GET", "Bearer " + other["token"].get<std::string>(), "", "", ""};
   ASSERT_TRUE(auth.authenticate(bearer2));
   auth.revokeToken(*p, other["id"].get<int64_t>());
   EXPECT_FALSE(auth.authenticate(bearer2));

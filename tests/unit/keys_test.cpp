@@ -157,6 +157,14 @@ TEST_F(Keys, RotationReencryptsEverythingAndKeepsTheChainVerifiable) {
   ASSERT_TRUE(user);
   const std::string totp_context = "totp:" + std::to_string(user->id);
   store->setTotp(user->id, ring.seal("JBSWY3DPEHPK3PXP", totp_context), true);
+  // A device's wrapping key (docs/offline.md), and a revoked device's forgotten one.
+  const std::string device_key(32, 'w');
+  store->createDevice(DeviceRow{"0123456789abcdef0123456789abcdef", user->id, "Tablet", ring.seal(device_key, "device:0123456789abcdef0123456789abcdef"), 1'800'000'000, 0, 0, 0, 0, 0, ""},
+                      AuditDraft{user->id, "device.register", "user", user->id, Json::object()});
+  store->createDevice(DeviceRow{"fedcba9876543210fedcba9876543210", user->id, "Lost", ring.seal(device_key, "device:fedcba9876543210fedcba9876543210"), 1'800'000'000, 0, 0, 0, 0, 0, ""},
+                      AuditDraft{user->id, "device.register", "user", user->id, Json::object()});
+  ASSERT_TRUE(store->revokeDevice("fedcba9876543210fedcba9876543210", user->id, "lost", 1'800'000'100,
+                                  AuditDraft{user->id, "device.revoke", "user", user->id, Json::object()}));
   const auto before = store->getRecord("person", id);
   ASSERT_TRUE(before);
   EXPECT_EQ(KeyRing::sealedVersion(before->identity), 1);
@@ -167,6 +175,12 @@ TEST_F(Keys, RotationReencryptsEverythingAndKeepsTheChainVerifiable) {
   EXPECT_EQ(result.counts.records, 1);
   EXPECT_EQ(result.counts.attachments, 1);
   EXPECT_EQ(result.counts.users, 1);
+  EXPECT_EQ(result.counts.devices, 1);  // the revoked device has no key left to reseal
+  const auto device = store->findDevice("0123456789abcdef0123456789abcdef");
+  ASSERT_TRUE(device);
+  EXPECT_EQ(KeyRing::sealedVersion(device->wrapping_key), 2);
+  EXPECT_EQ(ring.open(device->wrapping_key, "device:0123456789abcdef0123456789abcdef"), device_key);
+  EXPECT_TRUE(store->findDevice("fedcba9876543210fedcba9876543210")->wrapping_key.empty());
   const auto secret = store->findUserById(user->id)->totp_secret;
   EXPECT_EQ(KeyRing::sealedVersion(secret), 2);
   EXPECT_EQ(ring.open(secret, totp_context), "JBSWY3DPEHPK3PXP");

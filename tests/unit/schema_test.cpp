@@ -799,3 +799,38 @@ notify:
   ASSERT_EQ(ok.schema.type("thing")->notify.size(), 1U);
   EXPECT_EQ(ok.schema.type("thing")->notify[0].agency_field, "to_agency_id");
 }
+
+// docs/offline.md: a role keeps offline only types it may read and create or update.
+TEST(Schema, OfflineTypesAreOnesTheRoleMayReadAndWrite) {
+  const std::string role = R"(role: field
+label: {az: Sahə}
+scope: own
+permissions:
+  thing: [create, read]
+  other: [read]
+  third: [create]
+offline: [thing, other, third, nothing, thing]
+)";
+  const std::string other = "type: other\nlabel: {az: Digər}\nfields:\n  - name: a\n    type: text\n    label: {az: A}\n";
+  const std::string third = "type: third\nlabel: {az: Üçüncü}\nfields:\n  - name: a\n    type: text\n    label: {az: A}\n";
+  const auto r = loadSchemaTexts({{"lists/sex.yaml", kSexList},
+                                  {"types/thing.yaml", kHead},
+                                  {"types/other.yaml", other},
+                                  {"types/third.yaml", third},
+                                  {"roles/field.yaml", role}});
+  EXPECT_ERROR(r, "roles/field.yaml", 8, "names 'other', which the role may not read and create or update");
+  EXPECT_ERROR(r, "roles/field.yaml", 8, "names 'third', which the role may not read and create or update");
+  EXPECT_ERROR(r, "roles/field.yaml", 8, "names unknown record type 'nothing'");
+  EXPECT_ERROR(r, "roles/field.yaml", 8, "names 'thing' twice");
+  EXPECT_EQ(r.errors.size(), 4U) << dump(r);
+  // "all" and the "*" entry count; the product's roles keep their field types offline.
+  const auto ok = loadSchemaTexts({{"lists/sex.yaml", kSexList},
+                                   {"types/thing.yaml", kHead},
+                                   {"roles/field.yaml", "role: field\nlabel: {az: Sahə}\nscope: own\npermissions:\n  '*': all\noffline: [thing]\n"}});
+  EXPECT_TRUE(ok.errors.empty()) << dump(ok);
+  EXPECT_EQ(ok.schema.roles.at("field").offline, std::vector<std::string>{"thing"});
+  const auto product = loadSchemaDir((sourceDir() / "schema").string());
+  EXPECT_EQ(product.schema.roles.at("police_juvenile_officer").offline,
+            (std::vector<std::string>{"raid", "child_found", "person"}));
+  EXPECT_TRUE(product.schema.roles.at("admin").offline.empty());
+}

@@ -273,6 +273,22 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_age ON idempotency_keys(user_id, created_at);
 )SQL"},
+      {18, "devices for field work offline", R"SQL(
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  wrapping_key BYTEA,
+  created_at BIGINT NOT NULL,
+  last_unlock_at BIGINT NOT NULL DEFAULT 0,
+  last_sync_at BIGINT NOT NULL DEFAULT 0,
+  pending BIGINT NOT NULL DEFAULT 0,
+  revoked_at BIGINT NOT NULL DEFAULT 0,
+  revoked_by BIGINT NOT NULL DEFAULT 0,
+  revoke_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX devices_by_user ON devices(user_id);
+)SQL"},
   };
 }
 

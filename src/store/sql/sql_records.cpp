@@ -1040,12 +1040,22 @@ ResealCounts SqlStore::resealAll(const ResealPlan& plan) {
         db.prepare("UPDATE users SET totp_secret = ? WHERE id = ?").bindAll(Blob{plan.totp(id, sealed)}, id).run();
         ++counts.users;
       }
+      std::vector<std::pair<std::string, std::string>> device_keys;
+      {
+        auto s = db.prepare("SELECT id, wrapping_key FROM devices WHERE wrapping_key IS NOT NULL AND length(wrapping_key) > 0");
+        while (s.step()) device_keys.emplace_back(s.text(0), s.blob(1));
+      }
+      for (const auto& [id, sealed] : device_keys) {
+        db.prepare("UPDATE devices SET wrapping_key = ? WHERE id = ?").bindAll(Blob{plan.device_key(id, sealed)}, id).run();
+        ++counts.devices;
+      }
       db.prepare("UPDATE key_state SET active_version = ? WHERE id = 1").bind(1, plan.new_version).run();
       AuditDraft draft = plan.audit;
       draft.details["key_version"] = plan.new_version;
       draft.details["records"] = counts.records;
       draft.details["attachments"] = counts.attachments;
       draft.details["users"] = counts.users;
+      draft.details["devices"] = counts.devices;
       audit_hasher_ = plan.new_hasher;
       appendAuditIn(
           db, draft, 0,

@@ -692,6 +692,86 @@ void SqlStore::touchApiToken(int64_t token_id, int64_t now) {
       [&](Db& db) { db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bindAll(now, token_id).run(); });
 }
 
+namespace {
+constexpr const char* kDeviceColumns =
+    "id, user_id, name, wrapping_key, created_at, last_unlock_at, last_sync_at, pending, revoked_at, revoked_by, "
+    "revoke_reason";
+DeviceRow readDevice(const Stmt& s) {
+  DeviceRow d;
+  d.id = s.text(0);
+  d.user_id = s.int64(1);
+  d.name = s.text(2);
+  d.wrapping_key = s.isNull(3) ? std::string() : s.blob(3);
+  d.created_at = s.int64(4);
+  d.last_unlock_at = s.int64(5);
+  d.last_sync_at = s.int64(6);
+  d.pending = s.int64(7);
+  d.revoked_at = s.int64(8);
+  d.revoked_by = s.int64(9);
+  d.revoke_reason = s.text(10);
+  return d;
+}
+}  // namespace
+
+void SqlStore::createDevice(const DeviceRow& d, const AuditDraft& audit) {
+  write([&](Db& db) {
+    db.prepare("INSERT INTO devices(id, user_id, name, wrapping_key, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bindAll(d.id, d.user_id, d.name, Blob{d.wrapping_key}, d.created_at)
+        .run();
+    appendAuditIn(db, audit, d.user_id, d.created_at * 1000);
+  });
+}
+
+std::optional<DeviceRow> SqlStore::findDevice(const std::string& id) {
+  return selectOne(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?", readDevice, id);
+}
+
+std::vector<DeviceRow> SqlStore::listDevices(int64_t user_id) {
+  return selectAll(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE user_id = ? ORDER BY created_at, id",
+                   readDevice, user_id);
+}
+
+bool SqlStore::revokeDevice(const std::string& id, int64_t by, const std::string& reason, int64_t now,
+                            const AuditDraft& audit) {
+  return write<bool>([&](Db& db) {
+    db.prepare(
+          "UPDATE devices SET revoked_at = ?, revoked_by = ?, revoke_reason = ?, wrapping_key = NULL WHERE id = ? AND "
+          "revoked_at = 0")
+        .bindAll(now, by, reason, id)
+        .run();
+    if (db.changes() == 0) return false;
+    appendAuditIn(db, audit, audit.record_id, now * 1000);
+    return true;
+  });
+}
+
+void SqlStore::noteDeviceUse(const std::string& id, bool sync, int64_t pending, int64_t now, const AuditDraft& audit) {
+  write([&](Db& db) {
+    if (sync)
+      db.prepare("UPDATE devices SET last_sync_at = ?, pending = ? WHERE id = ?").bindAll(now, pending, id).run();
+    else
+      db.prepare("UPDATE devices SET last_unlock_at = ? WHERE id = ?").bindAll(now, id).run();
+    appendAuditIn(db, audit, audit.record_id, now * 1000);
+  });
+}
+
+int SqlStore::revokeDevicesOfUser(int64_t user_id, const std::string& reason, int64_t now, const AuditDraft& audit) {
+  return write<int>([&](Db& db) {
+    db.prepare(
+          "UPDATE devices SET revoked_at = ?, revoked_by = 0, revoke_reason = ?, wrapping_key = NULL WHERE user_id = "
+          "? AND revoked_at = 0")
+        .bindAll(now, reason, user_id)
+        .run();
+    const int n = db.changes();
+    if (n > 0) {
+      AuditDraft d = audit;
+      d.details["devices"] = n;
+      appendAuditIn(db, d, user_id, now * 1000);
+    }
+    return n;
+  });
+}
+
 std::optional<int64_t> SqlStore::importedRecord(const std::string& source, const std::string& key) {
   return selectOne(
       "SELECT record_id FROM import_keys WHERE source = ? AND row_key = ?", [](const Stmt& s) { return s.int64(0); },

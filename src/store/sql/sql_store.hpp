@@ -125,6 +125,13 @@ class SqlStore : public Store {
   bool revokeApiToken(int64_t user_id, int64_t token_id, int64_t now, const AuditDraft& audit) override;
   int revokeApiTokensOfUser(int64_t user_id, int64_t now) override;
   void touchApiToken(int64_t token_id, int64_t now) override;
+  void createDevice(const DeviceRow& d, const AuditDraft& audit) override;
+  std::optional<DeviceRow> findDevice(const std::string& id) override;
+  std::vector<DeviceRow> listDevices(int64_t user_id) override;
+  bool revokeDevice(const std::string& id, int64_t by, const std::string& reason, int64_t now,
+                    const AuditDraft& audit) override;
+  void noteDeviceUse(const std::string& id, bool sync, int64_t pending, int64_t now, const AuditDraft& audit) override;
+  int revokeDevicesOfUser(int64_t user_id, const std::string& reason, int64_t now, const AuditDraft& audit) override;
   bool useTotpStep(int64_t user_id, int64_t step) override;
   int64_t addGrant(const GrantRow& g, const AuditDraft& audit) override;
   bool revokeGrant(int64_t grant_id, int64_t record_id, int64_t by, int64_t at, const AuditDraft& audit) override;

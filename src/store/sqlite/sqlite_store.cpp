@@ -269,6 +269,22 @@ CREATE TABLE idempotency_keys (
 ) STRICT;
 CREATE INDEX idempotency_keys_age ON idempotency_keys(user_id, created_at);
 )SQL"},
+      {18, "devices for field work offline", R"SQL(
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  wrapping_key BLOB,
+  created_at INTEGER NOT NULL,
+  last_unlock_at INTEGER NOT NULL DEFAULT 0,
+  last_sync_at INTEGER NOT NULL DEFAULT 0,
+  pending INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  revoked_by INTEGER NOT NULL DEFAULT 0,
+  revoke_reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX devices_by_user ON devices(user_id);
+)SQL"},
   };
 }
 
