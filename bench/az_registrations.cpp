@@ -437,7 +437,8 @@ std::string dobText(const Person& p, Rng& r, bool hotline) {
 
 }  // namespace
 
-linkage::Dataset generateAzerbaijani(const AzOptions& options, std::vector<std::string>* full_names) {
+linkage::Dataset generateAzerbaijani(const AzOptions& options, std::vector<std::string>* full_names,
+                                     std::vector<AzRegistrationFacts>* facts) {
   using linkage::FieldKind;
   Rng r(options.seed);
   linkage::Dataset d;
@@ -564,6 +565,14 @@ linkage::Dataset generateAzerbaijani(const AzOptions& options, std::vector<std::
       d.truth.push_back(std::to_string(p.id));
       d.records.push_back(std::move(rec));
       if (full_names) full_names->push_back(full);
+      if (facts) {
+        std::string key;
+        for (const std::u32string* part : {&p.given, &p.root}) {
+          for (const char32_t c : *part) key += std::to_string(static_cast<uint32_t>(c)) + ",";
+          key += "|";
+        }
+        facts->push_back({name_only, std::move(key)});
+      }
     }
   }
   return d;

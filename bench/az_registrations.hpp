@@ -19,6 +19,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "linkage/datasets.hpp"
 
@@ -29,9 +31,18 @@ struct AzOptions {
   uint64_t seed = 20191231;
 };
 
+// What the generator knows of a registration and no matcher sees: whether it carries a name
+// and nothing else, and its person's name as born (given name and family root, whatever the
+// spelling or the family form) - for the ceiling any matcher can reach (linkage_bench).
+struct AzRegistrationFacts {
+  bool name_only = false;
+  std::string name_key;
+};
+
 // Fields: first_name, surname, patronymic, sex, dob, phone, document; truth = the person.
-// Also fills `full_names` (the name as one field would hold it) when asked.
-linkage::Dataset generateAzerbaijani(const AzOptions& options, std::vector<std::string>* full_names = nullptr);
+// Also fills `full_names` (the name as one field would hold it) and `facts` when asked.
+linkage::Dataset generateAzerbaijani(const AzOptions& options, std::vector<std::string>* full_names = nullptr,
+                                     std::vector<AzRegistrationFacts>* facts = nullptr);
 
 // Writes the set as CSV (id, cluster, full_name, sex, dob, phone, document) - the one-field form
 // a register export has - for `palermo link --csv`.
