@@ -12,6 +12,9 @@ export default defineConfig({
     emptyOutDir: true,
     // The C++ server serves dist/ as is; keep it small and self-contained.
     modulePreload: { polyfill: false },
+    // One bundle on purpose: the service worker (public/sw.js) keeps the files index.html names, so
+    // that everything field work offline needs is there without a connection; no lazy chunks.
+    chunkSizeWarningLimit: 700,
     reportCompressedSize: true,
   },
   server: {

@@ -20,10 +20,22 @@ export interface TotpSetup {
   uri: string;
 }
 
+/** What the user may keep on a registered device and work offline (docs/offline.md). */
+export interface OfflineSettings {
+  /** The record types the user's roles keep offline; none: the user cannot register a device. */
+  types: string[];
+  /** Days a device may go without syncing before it expires. */
+  expire_days: number;
+  /** Minutes without input after which an unlocked device locks itself. */
+  lock_minutes: number;
+}
+
 /** Body of GET /auth/me and POST /auth/login. */
 export interface Session {
   user: User;
   csrf_token: string;
+  /** Absent from a server without devices. */
+  offline?: OfflineSettings;
 }
 
 export interface FieldError {
@@ -148,6 +160,8 @@ export interface ApiClientOptions {
 
 export class ApiClient {
   private readonly fetchFn: FetchLike;
+  /** Told after each request whether an answer came (true) or the network failed (false). */
+  private readonly networkListeners = new Set<(answered: boolean) => void>();
   private readonly base: string;
   private readonly language: () => string;
   /** From the last /auth/me or /auth/login; sent back as X-CSRF-Token on unsafe requests. */
@@ -157,6 +171,16 @@ export class ApiClient {
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.base = options.base ?? '/api/v1';
     this.language = options.language ?? (() => document.documentElement.lang || 'az');
+  }
+
+  /** Calls `listener` after every request: whether an answer came back; returns the unsubscribe. */
+  onNetwork(listener: (answered: boolean) => void): () => void {
+    this.networkListeners.add(listener);
+    return () => this.networkListeners.delete(listener);
+  }
+
+  private network(answered: boolean): void {
+    for (const l of this.networkListeners) l(answered);
   }
 
   /** One request; resolves to the parsed JSON body (undefined for 204), rejects with ApiError. */
@@ -180,8 +204,10 @@ export class ApiClient {
     try {
       response = await this.fetchFn(this.base + path, init);
     } catch (e) {
+      this.network(false);
       throw new ApiError({ status: 0, code: NETWORK_ERROR, detail: e instanceof Error ? e.message : String(e) });
     }
+    this.network(true);
     const text = await response.text().catch(() => '');
     if (!response.ok) {
       throw parseProblem(

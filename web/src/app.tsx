@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useLayoutEffect } from 'preact/hooks';
-import { api, ApiError, type Session, type User } from './api';
+import { api, ApiError, type OfflineSettings, type Session, type User } from './api';
 import { Layout } from './components/Layout';
 import { loadLang, saveLang, translator, type Lang, type MessageKey } from './i18n';
 import { I18nContext, type I18n } from './i18n/context';
@@ -15,12 +15,19 @@ import { loadMeta, SessionContext } from './session';
 import { forgetRecent } from './recent';
 import { forgetUnread } from './notifications';
 import { Routes } from './routes';
+import { noAnswer } from './offline/logic';
+import { lock, offlineStart, setReconnect, setSession } from './offline/runtime';
+import { NewRecord } from './pages/RecordPage';
+import { Devices } from './pages/Devices';
+import { OfflineHome, OfflineUnavailable, SyncPage } from './pages/Sync';
 
 type State =
   | { kind: 'loading' }
   | { kind: 'failed'; error: unknown }
   | { kind: 'anonymous'; notice?: MessageKey | undefined }
-  | { kind: 'signed-in'; user: User; notice?: MessageKey | undefined };
+  | { kind: 'signed-in'; user: User; offline?: OfflineSettings | undefined; notice?: MessageKey | undefined }
+  /** No connection, and a device of the user registered here: what needs no server (docs/offline.md). */
+  | { kind: 'offline'; user: User; settings: OfflineSettings; meta: Meta };
 
 /** The path the current state must be shown at, or undefined when any path will do. */
 function requiredPath(state: State, path: string): string | undefined {
@@ -62,10 +69,14 @@ export function App() {
   const loadSession = useCallback(async (notice?: MessageKey) => {
     try {
       const session = await api.me();
-      setState({ kind: 'signed-in', user: session.user, notice });
+      setState({ kind: 'signed-in', user: session.user, offline: session.offline, notice });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) setState({ kind: 'anonymous' });
-      else setState({ kind: 'failed', error });
+      else if (noAnswer(error)) {
+        // No connection: a field worker's device starts without the server.
+        const start = await offlineStart();
+        setState((s) => (s.kind === 'offline' ? s : start ? { kind: 'offline', ...start } : { kind: 'failed', error }));
+      } else setState({ kind: 'failed', error });
     }
   }, []);
 
@@ -75,6 +86,16 @@ export function App() {
     void loadSession();
   }, [loadSession]);
 
+  // The device's view of the session: whose it is, and whether the server is there.
+  const sessionUser = state.kind === 'signed-in' || state.kind === 'offline' ? state.user : undefined;
+  const sessionSettings = state.kind === 'signed-in' ? state.offline : state.kind === 'offline' ? state.settings : undefined;
+  useEffect(() => {
+    setSession(sessionUser, sessionSettings, state.kind === 'signed-in');
+    // Started without a connection: the session is looked up again when the network is back.
+    setReconnect(state.kind === 'offline' ? () => void loadSession() : undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.kind, sessionUser?.id, sessionSettings]);
+
   // Keep the address bar in step with what is shown.
   const wanted = requiredPath(state, path);
   useEffect(() => {
@@ -82,7 +103,7 @@ export function App() {
   }, [wanted, path]);
 
   const onSignedIn = useCallback((session: Session) => {
-    setState({ kind: 'signed-in', user: session.user });
+    setState({ kind: 'signed-in', user: session.user, offline: session.offline });
     const target = session.user.must_change_password
       ? ROUTES.changePassword
       : session.user.second_factor_required && !session.user.totp_enabled
@@ -103,7 +124,7 @@ export function App() {
     if (meta && meta.user === readyUser.id && meta.meta) return;
     let live = true;
     setMeta({ user: readyUser.id });
-    loadMeta(readyUser).then(
+    loadMeta(readyUser, state.kind === 'signed-in' ? state.offline : undefined).then(
       (m) => live && setMeta({ user: readyUser.id, meta: m }),
       (error) => live && setMeta({ user: readyUser.id, error }),
     );
@@ -114,6 +135,7 @@ export function App() {
   }, [ready, readyUser?.id]);
 
   const onSignOut = useCallback(async () => {
+    lock();
     forgetRecent();
     forgetUnread();
     setMeta(undefined);
@@ -135,7 +157,7 @@ export function App() {
   }, [loadSession]);
 
   // Focus the heading after every page change except the first page shown.
-  const pageKey = state.kind === 'signed-in' ? `${state.kind}:${wanted ?? path}` : state.kind;
+  const pageKey = state.kind === 'signed-in' || state.kind === 'offline' ? `${state.kind}:${wanted ?? path}` : state.kind;
   const pages = useRef({ last: '', shown: 0 });
   if (pageKey !== pages.current.last) {
     pages.current.last = pageKey;
@@ -182,6 +204,28 @@ export function App() {
         />
       );
       break;
+    case 'offline': {
+      const route = matchRoute(path);
+      const types = state.settings.types;
+      page = (
+        <SessionContext.Provider
+          value={{ user: state.user, meta: state.meta, onSignOut: () => undefined, focusHeading, offline: state.settings, offlineMode: true }}
+        >
+          {route.page === 'home' ? (
+            <OfflineHome key={pageKey} />
+          ) : route.page === 'new' && types.includes(route.type) ? (
+            <NewRecord key={pageKey} type={route.type} />
+          ) : route.page === 'sync' ? (
+            <SyncPage key={pageKey} />
+          ) : route.page === 'devices' ? (
+            <Devices key={pageKey} />
+          ) : (
+            <OfflineUnavailable key={pageKey} />
+          )}
+        </SessionContext.Provider>
+      );
+      break;
+    }
     case 'signed-in': {
       const shownPath = wanted ?? path;
       if (shownPath === ROUTES.changePassword) {
@@ -214,7 +258,7 @@ export function App() {
       } else {
         const route = matchRoute(shownPath);
         page = (
-          <SessionContext.Provider value={{ user: state.user, meta: meta.meta, onSignOut, focusHeading }}>
+          <SessionContext.Provider value={{ user: state.user, meta: meta.meta, onSignOut, focusHeading, offline: state.offline }}>
             {route.page === 'home' ? (
               <Home key={pageKey} user={state.user} notice={state.notice ? t(state.notice) : undefined} />
             ) : route.page === 'not_found' ? (

@@ -7,7 +7,8 @@ export interface NavItem {
   key: MessageKey;
 }
 
-export function navItems(meta: Meta): NavItem[] {
+/** `offlineTypes`: what the user may keep on a device (/auth/me); any gives the devices page. */
+export function navItems(meta: Meta, offlineTypes: readonly string[] = []): NavItem[] {
   const items: NavItem[] = [{ href: '/', key: 'nav.home' }];
   if (meta.readableTypes().length > 0) items.push({ href: '/records', key: 'nav.registers' });
   if (meta.may('hotline_appeal', 'create')) items.push({ href: '/hotline', key: 'nav.hotline' });
@@ -42,6 +43,27 @@ export function navItems(meta: Meta): NavItem[] {
     items.push({ href: '/admin/users', key: 'nav.users' });
     items.push({ href: '/admin/audit', key: 'nav.audit' });
   }
+  if (offlineTypes.length > 0) items.push({ href: '/devices', key: 'nav.devices' });
   items.push({ href: '/tokens', key: 'nav.tokens' });
+  return items;
+}
+
+/** A link of the navigation started without a connection: a page, or a new record of a type kept offline. */
+export interface OfflineNavItem {
+  href: string;
+  key?: MessageKey;
+  /** A new record of this type (its label is the schema's). */
+  type?: string;
+}
+
+/**
+ * The navigation without a connection (docs/offline.md): only what needs no server — the new
+ * record forms of the types kept on the device that the user may create, the sync page, the device.
+ */
+export function offlineNavItems(meta: Meta, offlineTypes: readonly string[]): OfflineNavItem[] {
+  const items: OfflineNavItem[] = [{ href: '/', key: 'nav.home' }];
+  for (const type of offlineTypes) if (meta.type(type) && meta.may(type, 'create')) items.push({ href: `/records/${type}/new`, type });
+  items.push({ href: '/sync', key: 'nav.sync' });
+  items.push({ href: '/devices', key: 'nav.devices' });
   return items;
 }

@@ -89,6 +89,8 @@ export type Route =
   | { page: 'plans' }
   | { page: 'notifications' }
   | { page: 'search' }
+  | { page: 'devices' }
+  | { page: 'sync' }
   | { page: 'not_found' };
 
 const NAME = '([a-z][a-z0-9_]*)';
@@ -121,6 +123,8 @@ export function matchRoute(path: string): Route {
     '/plans': 'plans',
     '/notifications': 'notifications',
     '/search': 'search',
+    '/devices': 'devices',
+    '/sync': 'sync',
   };
   const f = fixed[p];
   if (f) return { page: f } as Route;

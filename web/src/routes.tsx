@@ -25,6 +25,8 @@ import { BlockList } from './pages/BlockList';
 import { Plans } from './pages/Plans';
 import { Notifications } from './pages/Notifications';
 import { Search } from './pages/Search';
+import { Devices } from './pages/Devices';
+import { SyncPage } from './pages/Sync';
 
 export function Routes({ route }: { route: Route }) {
   switch (route.page) {
@@ -84,6 +86,10 @@ export function Routes({ route }: { route: Route }) {
       return <Notifications />;
     case 'search':
       return <Search />;
+    case 'devices':
+      return <Devices />;
+    case 'sync':
+      return <SyncPage />;
     default:
       return null;
   }

@@ -4,16 +4,21 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useState, useCallback } from 'preact/hooks';
 import type { Agency } from './agencies';
 import type { Colleague } from './colleagues';
-import { api, records, type User } from './api';
+import { api, records, type OfflineSettings, type User } from './api';
 import { TitleBatcher } from './titles';
 import type { Lang } from './i18n';
-import { label, Meta, titleText, type RoleDef, type Schema } from './meta';
+import { label, Meta, titleText } from './meta';
+import { loadMetaCached } from './offline/runtime';
 
 export interface SessionValue {
   user: User;
   meta: Meta;
   onSignOut: () => void;
   focusHeading: boolean;
+  /** What the user may keep on a device (GET /auth/me `offline`); absent from a server without devices. */
+  offline?: OfflineSettings | undefined;
+  /** Started without a connection (docs/offline.md): only the pages that need no server. */
+  offlineMode?: boolean;
 }
 
 export const SessionContext = createContext<SessionValue | null>(null);
@@ -24,12 +29,12 @@ export function useSession(): SessionValue {
   return s;
 }
 
-export async function loadMeta(user: User): Promise<Meta> {
-  const [schema, roles] = await Promise.all([
-    api.request<Schema>('GET', '/schema'),
-    api.request<{ items: RoleDef[] }>('GET', '/roles'),
-  ]);
-  return new Meta(schema, roles.items, user.roles);
+/**
+ * The schema and roles for the user. Not secret: kept on the device when one of the user's is
+ * registered in this browser, and read from there when the network is down (src/offline/runtime.ts).
+ */
+export function loadMeta(user: User, offline?: OfflineSettings): Promise<Meta> {
+  return loadMetaCached(user, offline);
 }
 
 export type Loaded<T> = { loading: boolean; data?: T; error?: unknown; reload: () => void };
@@ -55,23 +60,41 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Loaded<T> {
 }
 
 // Small caches shared by every page (lists that do not change while one works).
-let countriesPromise: Promise<Array<{ code: string; label: { az: string; en?: string; ru?: string } }>> | undefined;
+type Country = { code: string; label: { az: string; en?: string; ru?: string } };
+// The country list is not secret: kept in the browser for the forms used without a connection.
+const COUNTRIES_KEY = 'palermo.countries';
+function keptCountries(): Country[] {
+  try {
+    const v: unknown = JSON.parse(globalThis.localStorage?.getItem(COUNTRIES_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((c): c is Country => !!c && typeof c.code === 'string' && !!c.label && typeof c.label.az === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+let countriesPromise: Promise<Country[]> | undefined;
 export function useCountries() {
-  const [items, setItems] = useState<Array<{ code: string; label: { az: string; en?: string; ru?: string } }>>([]);
+  const [items, setItems] = useState<Country[]>([]);
   useEffect(() => {
     countriesPromise ??= api
-      .request<{ items: Array<{ code: string; label: { az: string; en?: string; ru?: string } }> }>('GET', '/countries')
-      .then((r) => r.items)
+      .request<{ items: Country[] }>('GET', '/countries')
+      .then((r) => {
+        try {
+          globalThis.localStorage?.setItem(COUNTRIES_KEY, JSON.stringify(r.items));
+        } catch {
+          // not kept: only the forms used offline miss it
+        }
+        return r.items;
+      })
       .catch(() => {
         countriesPromise = undefined;
-        return [];
+        return keptCountries();
       });
     void countriesPromise.then(setItems);
   }, []);
   return items;
 }
 
-export function countryName(items: Array<{ code: string; label: { az: string; en?: string; ru?: string } }>, code: string, lang: Lang) {
+export function countryName(items: Country[], code: string, lang: Lang) {
   const c = items.find((x) => x.code === code);
   return c ? label(c.label, lang) : code;
 }

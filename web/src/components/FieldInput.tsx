@@ -1,18 +1,21 @@
 // One field of a record form, generated from its schema definition: the control by type, the
 // label in the chosen language, a required mark, the help text and the server's errors.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { agencyOptions, agencyTypeField, isAgencyField } from '../agencies';
 import { api, ApiError, records } from '../api';
 import { colleagueOptions, isUserField } from '../colleagues';
 import type { DateError } from '../dates';
 import { facilityDirectoryHint, FACILITY_TYPE } from '../facilityDirectory';
-import { formatNumber } from '../format';
+import { formatDateTime, formatNumber } from '../format';
 import { useI18n } from '../i18n/context';
 import { label, titleText, type FieldDef, type Meta } from '../meta';
 import { moneyMessage, parseManat, qepikToManatInput, sameMoney, type MoneyError, type MoneyLimits } from '../money';
 import { onLinkClick } from '../router';
+import { captureMode, localTitle, newRefHref } from '../offline/logic';
+import { isLocalId } from '../offline/queue';
+import { useLocalRecords, useOfflineView, type LocalRecord } from '../offline/runtime';
 import { hasWordSearch, refSearchPlan } from '../search';
-import { useAgencies, useColleagues, useCountries, useRecordTitle, useSession } from '../session';
+import { SessionContext, useAgencies, useColleagues, useCountries, useRecordTitle, useSession } from '../session';
 import { DateInput, dateErrorText, type DateKind } from './DateInput';
 import { FileInput } from './FileInput';
 
@@ -189,7 +192,7 @@ export function FieldInput({ siblings, recordType, field: f, meta, value, onChan
       control = <CountrySelect common={common} value={value} onChange={onChange} />;
       break;
     case 'reference':
-      control = <RefPicker common={common} field={f} meta={meta} value={value} onChange={onChange} />;
+      control = <RefPicker common={common} field={f} meta={meta} value={value} onChange={onChange} siblings={siblings} recordType={recordType} />;
       break;
     case 'attachment':
       control = <AttachmentInput common={common} type={recordType} field={f} value={value} onChange={onChange} />;
@@ -390,10 +393,25 @@ function CountrySelect({ common, value, onChange }: { common: Common; value: unk
  * their starts when the type has word_search fields ("yardim" finds "Yardım Mərkəzi"), else as
  * typed; the choice shows its title with a button to clear it.
  */
-function RefPicker({ common, field, meta, value, onChange }: { common: Common; field: FieldDef; meta: Meta; value: unknown; onChange: (v: unknown) => void }) {
+function RefPicker({ common, field, meta, value, onChange, siblings, recordType }: { common: Common; field: FieldDef; meta: Meta; value: unknown; onChange: (v: unknown) => void; siblings?: Record<string, unknown> | undefined; recordType: string }) {
   const { t, lang } = useI18n();
   const type = field.ref!;
   const td = meta.type(type);
+  // Field work offline: the records of this type saved on the device and not yet sent (a child
+  // found refers to the raid recorded before it), and a new one made from here (docs/offline.md).
+  const userId = useContext(SessionContext)?.user.id;
+  const device = useOfflineView();
+  const locals = useLocalRecords(type);
+  const localLabel = (r: LocalRecord | undefined) =>
+    t('offline.local_ref', {
+      title: (r && localTitle(meta.type(r.type), r.data, lang)) || label(td?.label, lang),
+      at: r ? formatDateTime(r.savedAt, lang) : '—',
+    });
+  const formPath = typeof window !== 'undefined' ? window.location.pathname : '';
+  const newHere =
+    captureMode(type, device.info, userId) === 'yes' && meta.may(type, 'create') && /^\/records\/[a-z][a-z0-9_]*\/new$/.test(formPath)
+      ? newRefHref(type, formPath, meta.type(recordType), siblings ?? {}, field.name)
+      : undefined;
   const title = useRecordTitle(meta, type, value, lang);
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Array<{ id: number; title: string }>>([]);
@@ -445,6 +463,20 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
     return () => window.clearTimeout(timer.current);
   }, [q, type]);
 
+  if (isLocalId(value)) {
+    return (
+      <div class="ref-chosen">
+        <span id={common.id} data-ref-id={value} data-local="true" class="ref-local">
+          {localLabel(locals.find((r) => r.localId === value))}
+        </span>{' '}
+        {!common.disabled && (
+          <button type="button" class="link-button" onClick={() => onChange(undefined)} aria-label={t('form.ref_clear_label', { name: label(field.label, lang) })}>
+            {t('form.ref_clear')}
+          </button>
+        )}
+      </div>
+    );
+  }
   if (typeof value === 'number') {
     return (
       <div class="ref-chosen">
@@ -501,6 +533,27 @@ function RefPicker({ common, field, meta, value, onChange }: { common: Common; f
             </li>
           ))}
         </ul>
+      )}
+      {locals.length > 0 && (
+        <div class="ref-local-list" data-testid={`${common.id}-local`}>
+          <p class="muted small">{t('offline.on_device')}</p>
+          <ul class="link-list">
+            {locals.map((r) => (
+              <li key={r.localId}>
+                <button type="button" class="link-button" data-local-id={r.localId} onClick={() => onChange(r.localId)}>
+                  {localLabel(r)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {newHere && (
+        <p class="small">
+          <a href={newHere} onClick={onLinkClick} data-new-ref={type}>
+            {t('list.new_of', { type: label(td?.label, lang) })}
+          </a>
+        </p>
       )}
       {/* A case worker finds no facility of another agency without the facility directory role. */}
       {open && q.trim() !== '' && type === FACILITY_TYPE && facilityDirectoryHint(meta, found.length === 0) && (

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { navItems } from '../nav';
+import { navItems, offlineNavItems } from '../nav';
+import { label } from '../meta';
 import { SessionContext } from '../session';
 import type { User } from '../api';
 import { useI18n } from '../i18n/context';
@@ -8,6 +9,7 @@ import { navigate, onLinkClick, ROUTES, usePath } from '../router';
 import { searchHref } from '../search';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { NotificationBell } from './NotificationBell';
+import { SyncStatus } from './SyncStatus';
 
 interface Props {
   /** Page heading; also the document title. */
@@ -20,11 +22,20 @@ interface Props {
 }
 
 export function Layout({ title, user, onSignOut, focusHeading = false, children }: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const path = usePath();
   const session = useContext(SessionContext);
-  const items = session ? navItems(session.meta) : [{ href: ROUTES.home, key: 'nav.home' as const }];
+  // Started without a connection: only what needs no server (no search, bell nor sign-out).
+  const offlineMode = !!session?.offlineMode;
+  const items: Array<{ href: string; text: string }> = !session
+    ? [{ href: ROUTES.home, text: t('nav.home') }]
+    : offlineMode
+      ? offlineNavItems(session.meta, session.offline?.types ?? []).map((it) => ({
+          href: it.href,
+          text: it.key ? t(it.key) : t('list.new_of', { type: label(session.meta.type(it.type ?? '')?.label, lang) }),
+        }))
+      : navItems(session.meta, session.offline?.types).map((it) => ({ href: it.href, text: t(it.key) }));
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
   // On a narrow screen the navigation, the languages and the user's line fold behind a menu
   // button (styles.css); on a wide one the button is hidden and everything shows as before.
@@ -32,7 +43,7 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
   const menuButton = useRef<HTMLButtonElement>(null);
   useEffect(() => setMenuOpen(false), [path]);
   // The search box, once the user may work (as the bell): on a phone it folds with the menu.
-  const mayWork = !!user && !!session && !user.must_change_password;
+  const mayWork = !!user && !!session && !user.must_change_password && !offlineMode;
   const [searchText, setSearchText] = useState('');
 
   useEffect(() => {
@@ -121,22 +132,28 @@ export function Layout({ title, user, onSignOut, focusHeading = false, children 
                   {items.map((it) => (
                     <li key={it.href}>
                       <a href={it.href} onClick={onLinkClick} aria-current={current(it.href) ? 'page' : undefined}>
-                        {t(it.key)}
+                        {it.text}
                       </a>
                     </li>
                   ))}
                 </ul>
               )}
               <div class="nav-user">
-                <span class="nav-user-name">{t('nav.signed_in_as', { name: user.display_name })}</span>
-                <button type="button" class="button button-secondary" onClick={onSignOut}>
-                  {t('nav.sign_out')}
-                </button>
+                <span class="nav-user-name" data-testid="nav-user">
+                  {offlineMode ? t('offline.working_as', { name: user.display_name }) : t('nav.signed_in_as', { name: user.display_name })}
+                </span>
+                {!offlineMode && (
+                  <button type="button" class="button button-secondary" onClick={onSignOut}>
+                    {t('nav.sign_out')}
+                  </button>
+                )}
               </div>
             </div>
           </nav>
         )}
       </header>
+      {/* Field work offline: the device's state, always in view once one is registered here. */}
+      {session && !user?.must_change_password && <SyncStatus />}
       <main id="main" class="container" tabIndex={-1}>
         <h1 ref={heading} tabIndex={-1}>
           {title}

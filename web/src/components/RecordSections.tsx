@@ -125,10 +125,15 @@ interface Props {
   identityReadOnly: boolean;
   /** The record as saved (a part's PATCH, or the latest version fetched after a conflict). */
   onSaved: (r: RecordBody) => void;
+  /**
+   * Saves a part's PATCH (default: to the server with If-Match); `offline`: it was kept on the
+   * device to be sent later (field work offline, docs/offline.md).
+   */
+  update?: (patch: Record<string, unknown>) => Promise<{ record: RecordBody; offline: boolean }>;
 }
 
 /** The record's parts in read mode, one of them at a time in edit mode. */
-export function RecordSections({ td, meta, rec, mayUpdate, identityReadOnly, onSaved }: Props) {
+export function RecordSections({ td, meta, rec, mayUpdate, identityReadOnly, onSaved, update }: Props) {
   const { t, lang } = useI18n();
   const sections = recordSections(td);
   const [editing, setEditing] = useState<string | undefined>(undefined);
@@ -141,6 +146,7 @@ export function RecordSections({ td, meta, rec, mayUpdate, identityReadOnly, onS
   const [saving, setSaving] = useState(false);
   const [reloading, setReloading] = useState(false);
   const [saved, setSaved] = useState<string | undefined>(undefined);
+  const [savedOffline, setSavedOffline] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const identityHidden = (rec as { identity_hidden?: boolean }).identity_hidden === true;
   const other = t('section.other');
@@ -184,9 +190,10 @@ export function RecordSections({ td, meta, rec, mayUpdate, identityReadOnly, onS
     setSaving(true);
     setError(undefined);
     try {
-      const r = await records.update(td.name, rec.id, rec.version, patch);
+      const { record: r, offline } = update ? await update(patch) : { record: await records.update(td.name, rec.id, rec.version, patch), offline: false };
       onSaved(r);
       setSaved(s.name);
+      setSavedOffline(offline);
       close(s.name);
     } catch (e) {
       setError(e);
@@ -240,7 +247,11 @@ export function RecordSections({ td, meta, rec, mayUpdate, identityReadOnly, onS
             </div>
             {saved === s.name && !isEditing && (
               <Alert kind="success">
-                <p>{title ? t('section.saved', { name: title }) : t('record.saved')}</p>
+                {savedOffline ? (
+                  <p data-testid="saved-on-device">{t('offline.saved_here')}</p>
+                ) : (
+                  <p>{title ? t('section.saved', { name: title }) : t('record.saved')}</p>
+                )}
               </Alert>
             )}
             {isEditing ? (

@@ -54,6 +54,9 @@ interface QueueContent {
   theirs?: RecordBody;
 }
 
+/** A queued change as known while the device is locked. */
+export type QueueEntryInfo = Omit<QueueEntry, 'sealed'>;
+
 /** A queued change opened (device unlocked), for the pages that show conflicts and refusals. */
 export interface QueueItem extends Omit<QueueEntry, 'sealed'>, QueueContent {}
 
@@ -241,9 +244,11 @@ export class SyncQueue {
     type: string,
     body: Record<string, unknown>,
     localId: string = newLocalId(),
+    /** The key of a create already tried online (its answer lost): the server gives that record. */
+    idempotencyKey: string = newIdempotencyKey(),
   ): Promise<{ seq: number; localId: string }> {
     if (!isLocalId(localId)) throw new Error(`"${localId}" is not a local id (see newLocalId).`);
-    const seq = await this.enqueue(type, 'create', { idempotencyKey: newIdempotencyKey(), localId, body, baseVersion: null });
+    const seq = await this.enqueue(type, 'create', { idempotencyKey, localId, body, baseVersion: null });
     return { seq, localId };
   }
 
@@ -291,6 +296,11 @@ export class SyncQueue {
       total: entries.length,
       lastSync: (await this.store.info())?.lastSync ?? null,
     };
+  }
+
+  /** The queued changes as known while locked (what is in clear), in order. */
+  async entries(): Promise<QueueEntryInfo[]> {
+    return (await this.store.kv.list<QueueEntry>('queue')).map(({ value: { sealed: _sealed, ...clear } }) => clear);
   }
 
   /** The queued changes opened, in order (the device must be unlocked). */

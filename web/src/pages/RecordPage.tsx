@@ -19,7 +19,9 @@ import { useI18n } from '../i18n/context';
 import type { Lang, Translate } from '../i18n';
 import { compact, diff, label, recordTitle, visibleValues, type Meta, type TransitionDef, type TypeDef } from '../meta';
 import { rememberRecord } from '../recent';
-import { currentQuery, navigate, onLinkClick } from '../router';
+import { currentQuery, navigate, onLinkClick, useLocation } from '../router';
+import { anotherHref, captureMode, linkedNew, noAnswer, queryValue, returnTarget, withParam } from '../offline/logic';
+import { cachedRecord, cacheRecord, saveCreate, saveUpdate, syncSoon, useOfflineView } from '../offline/runtime';
 import { forgetTitle, useAgencies, useLoad, useSession } from '../session';
 import { recordHref } from './RecordList';
 import { newProgressReportHref, plansHref } from '../plans';
@@ -34,7 +36,7 @@ import { DecisionScreening, ScreeningSaved } from './DecisionScreening';
 async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, unknown>> {
   const q = currentQuery();
   const values: Record<string, unknown> = {};
-  if (q.from) {
+  if (q.from && navigator.onLine !== false) {
     const [ft, fid] = q.from.split(':');
     if (ft && fid) {
       try {
@@ -53,10 +55,8 @@ async function initialValues(meta: Meta, td: TypeDef): Promise<Record<string, un
   for (const f of td.fields) {
     const v = q[f.name];
     if (v === undefined) continue;
-    if (f.type === 'reference' || f.type === 'integer' || f.type === 'money') values[f.name] = Number(v);
-    else if (f.type === 'boolean') values[f.name] = v === 'true';
-    else if (f.type === 'multi_enum') values[f.name] = v.split(',');
-    else values[f.name] = v;
+    // A reference may name a record saved on this device (its local id, docs/offline.md).
+    values[f.name] = queryValue(f, v);
   }
   return values;
 }
@@ -76,15 +76,30 @@ function transitionDefaults(td: TypeDef, tr: TransitionDef, data: Record<string,
 /** A transition's required fields, and the fields that become required with them (src/workflow.ts). */
 export { transitionFields };
 
+/** A new record's page: the form opened afresh for each address (?raid=… after a child found was saved). */
 export function NewRecord({ type }: { type: string }) {
+  const location = useLocation();
+  // A link after a save on the device may name this very address (a blank form again): a new round.
+  const [round, setRound] = useState(0);
+  return <NewRecordForm key={`${location}#${round}`} type={type} onAgain={() => setRound((n) => n + 1)} />;
+}
+
+function NewRecordForm({ type, onAgain }: { type: string; onAgain: () => void }) {
   const { t, lang } = useI18n();
-  const { meta } = useSession();
+  const { meta, user } = useSession();
   const td = meta.type(type);
   const [values, setValues] = useState<Record<string, unknown> | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [saving, setSaving] = useState(false);
   const attempt = useRef<{ body: string; key: string } | undefined>(undefined);
   const agencies = useAgencies();
+  // Field work offline: a type kept on the user's device is saved there when there is no connection.
+  const device = useOfflineView();
+  const capture = captureMode(type, device.info, user.id);
+  const [savedHere, setSavedHere] = useState<{ localId: string; values: Record<string, unknown> } | undefined>(undefined);
+  const [expiredRefusal, setExpiredRefusal] = useState(false);
+  // Opened from another form's reference field ("new person"): saved, it goes back there with this record.
+  const [back] = useState(() => returnTarget(currentQuery()));
   useEffect(() => {
     if (td) void initialValues(meta, td).then(setValues);
   }, [type]);
@@ -118,14 +133,87 @@ export function NewRecord({ type }: { type: string }) {
     const body = compact(visibleValues(td, values));
     const text = JSON.stringify(body);
     if (attempt.current?.body !== text) attempt.current = { body: text, key: newIdempotencyKey() };
+    const key = attempt.current.key;
+    setExpiredRefusal(false);
+    // Acknowledged only once it is stored on the device (sealed to its key: works while locked).
+    const keepHere = async () => {
+      try {
+        const { localId } = await saveCreate(type, body, key);
+        if (back) {
+          navigate(withParam(back.href, back.field, localId));
+          return;
+        }
+        setSavedHere({ localId, values: body });
+        void syncSoon();
+      } catch (e) {
+        setError(e);
+      }
+      setSaving(false);
+    };
+    if (!device.online && capture === 'yes') return keepHere();
     try {
-      const r = await records.create(type, body, attempt.current.key);
-      navigate(recordHref(type, r.id) + '?created=1');
+      const r = await records.create(type, body, key);
+      void syncSoon();
+      navigate(back ? withParam(back.href, back.field, r.id) : recordHref(type, r.id) + '?created=1');
     } catch (e) {
+      // No answer (the network, or the server down): kept under the same key, so that a create
+      // that did arrive is not made twice.
+      if (noAnswer(e) && capture === 'yes') return keepHere();
+      if (noAnswer(e) && capture === 'expired') setExpiredRefusal(true);
       setError(e);
       setSaving(false);
     }
   };
+  if (savedHere) {
+    const linked = linkedNew(meta, type, savedHere.localId, device.info?.offlineTypes ?? []);
+    const another = anotherHref(td, savedHere.values);
+    const go = (e: MouseEvent) => {
+      onLinkClick(e);
+      if (e.defaultPrevented) onAgain(); // followed in this page (not a new tab)
+    };
+    return (
+      <Page title={title}>
+        <Alert kind="success">
+          <p data-testid="saved-on-device">{t('offline.saved_here')}</p>
+        </Alert>
+        <div class="panel offline-panel" data-testid="saved-on-device-next">
+          {linked.length > 0 && (
+            <>
+              <h2>{t('record.create_linked')}</h2>
+              <ul class="inline-links">
+                {linked.map((l) => (
+                  <li key={`${l.type.name}.${l.field.name}`}>
+                    <a href={l.href} onClick={go} data-create={l.type.name}>
+                      {label(l.type.label, lang)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <ul class="link-list">
+            {another && (
+              <li>
+                <a href={another} onClick={go} data-action="another">
+                  {t('offline.another', { type: label(td.label, lang) })}
+                </a>
+              </li>
+            )}
+            <li>
+              <a href={`/records/${type}/new`} onClick={go} data-action="new-blank">
+                {t('list.new_of', { type: label(td.label, lang) })}
+              </a>
+            </li>
+            <li>
+              <a href="/sync" onClick={go}>
+                {t('offline.sync_page')}
+              </a>
+            </li>
+          </ul>
+        </div>
+      </Page>
+    );
+  }
   return (
     <Page title={title}>
       {!values ? (
@@ -146,6 +234,16 @@ export function NewRecord({ type }: { type: string }) {
           }}
         >
           <TypeNotice type={td} />
+          {!device.online && capture === 'yes' && (
+            <Alert kind="info">
+              <p data-testid="offline-form-note">{t('offline.form_note')}</p>
+            </Alert>
+          )}
+          {capture === 'expired' && (!device.online || expiredRefusal) && (
+            <Alert kind="error">
+              <p data-testid="offline-expired">{t('offline.expired_refusal')}</p>
+            </Alert>
+          )}
           <FormErrors error={error} td={td} />
           <p class="muted">{t('form.required_note')}</p>
           {hasSections(td) ? (
@@ -180,11 +278,34 @@ export function NewRecord({ type }: { type: string }) {
 
 type Tab = 'details' | 'history' | 'relations' | 'sharing' | 'identity';
 
+/** Records shown from the device's copy (no connection): their changes are saved on the device. */
+const deviceCopies = new WeakSet<RecordBody>();
+
+/** The record from the server; without a connection, the device's copy (unlocked, of the user's offline types). */
+async function loadRecord(type: string, id: number): Promise<RecordBody> {
+  try {
+    return await records.get(type, id);
+  } catch (e) {
+    if (noAnswer(e)) {
+      const copy = await cachedRecord(type, id);
+      if (copy) {
+        deviceCopies.add(copy);
+        return copy;
+      }
+    }
+    throw e;
+  }
+}
+
 export function RecordPage({ type, id }: { type: string; id: number }) {
   const { t, lang } = useI18n();
   const { meta, user } = useSession();
   const td = meta.type(type);
-  const rec = useLoad(() => records.get(type, id), [type, id]);
+  const rec = useLoad(() => loadRecord(type, id), [type, id]);
+  const device = useOfflineView();
+  // Field work offline: the record as opened or saved is kept on the device (sealed), to be opened
+  // and changed there without a connection — once the device is unlocked.
+  const [kept, setKept] = useState(false);
   const [tab, setTab] = useState<Tab>('details');
   const [current, setCurrent] = useState<RecordBody | undefined>(undefined);
   // A refused delete or restore (a part's own save shows its errors in the part).
@@ -205,6 +326,15 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
       rememberRecord({ type, id, title: recordTitle(td, rec.data, lang) });
     }
   }, [rec.data]);
+
+  useEffect(() => {
+    if (!current || device.locked || deviceCopies.has(current)) return;
+    let live = true;
+    void cacheRecord(type, current).then((ok) => live && setKept(ok));
+    return () => {
+      live = false;
+    };
+  }, [current, device.locked, device.info?.deviceId]);
 
   // ?transition=<name> opens that step's form once the record is shown (the visit calendar's
   // "record the visit"), when the step may be taken from the record's state.
@@ -234,8 +364,38 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
     );
   if (!current) return <Page title={label(td.label, lang)}><Loading /></Page>;
 
+  const fromDevice = deviceCopies.has(current);
+  // The device's copy is shown only while the device is unlocked (the idle lock hides it again).
+  if (fromDevice && device.locked)
+    return (
+      <Page title={label(td.label, lang)}>
+        <Alert kind="info">
+          <p data-testid="device-copy-locked">{t('offline.copy_locked')}</p>
+        </Alert>
+      </Page>
+    );
   const title = recordTitle(td, current, lang);
   const mayUpdate = meta.may(type, 'update') && !current.deleted;
+  // A part's save: to the server, or — a type kept offline, no connection or the device's copy
+  // shown — to the device's queue (sent with If-Match of the version it was made from).
+  const capture = captureMode(type, device.info, user.id);
+  const updateRecord = async (patch: Record<string, unknown>): Promise<{ record: RecordBody; offline: boolean }> => {
+    const keep = async () => {
+      const local = await saveUpdate(type, current, patch);
+      deviceCopies.add(local);
+      void syncSoon();
+      return { record: local, offline: true };
+    };
+    if (capture === 'yes' && (fromDevice || !device.online)) return keep();
+    try {
+      const r = await records.update(type, id, current.version, patch);
+      void syncSoon();
+      return { record: r, offline: false };
+    } catch (e) {
+      if (capture === 'yes' && noAnswer(e)) return keep();
+      throw e;
+    }
+  };
   // The steps offered (src/workflow.ts: the record lists' bulk actions decide them the same way).
   const transitions = offeredTransitions(td, current, (p) => meta.mayPermission(p), user.agency_id);
 
@@ -300,6 +460,16 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
           </button>
         )}
       </p>
+      {fromDevice && (
+        <Alert kind="info">
+          <p data-testid="device-copy">{t('offline.device_copy')}</p>
+        </Alert>
+      )}
+      {kept && !fromDevice && (
+        <p class="muted small" data-testid="kept-on-device">
+          {t('offline.kept')}
+        </p>
+      )}
       <RecordSummary type={type} rec={current} />
       {notice && <Alert kind="success">{notice}</Alert>}
       {screened !== undefined && !notice && <ScreeningSaved id={screened} />}
@@ -426,6 +596,7 @@ export function RecordPage({ type, id }: { type: string; id: number }) {
             rec={current}
             mayUpdate={mayUpdate}
             identityReadOnly={meta.identity(type) !== 'write'}
+            update={updateRecord}
             onSaved={(r) => {
               forgetTitle(type, id);
               setCurrent(r);

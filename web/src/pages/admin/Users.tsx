@@ -1,7 +1,8 @@
 // Users: create (login, name, agency, roles checked against the agency's type), change roles,
-// agency and the active flag, set the e-mail address, reset the second factor. The one-time
-// password is shown once. The e-mail address (PUT /users/{id}/email) is where the user's
-// notifications are also sent; messages hold no personal data (docs/records.md, "Notifications").
+// agency and the active flag, set the e-mail address, reset the second factor, see and revoke the
+// user's offline devices. The one-time password is shown once. The e-mail address
+// (PUT /users/{id}/email) is where the user's notifications are also sent; messages hold no
+// personal data (docs/records.md, "Notifications").
 // The two-person rule: roles with identity access an administrator gives wait, as the user's
 // pending_roles, until another administrator approves them (either may reject them).
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -14,6 +15,7 @@ import { useI18n } from '../../i18n/context';
 import { errorMessage } from '../../messages';
 import { label } from '../../meta';
 import { useAgencies, useLoad, useSession } from '../../session';
+import { UserDevices } from '../Devices';
 
 export interface UserRow extends User {
   agency_id: number;
@@ -524,6 +526,8 @@ function EditUser({ u, onDone }: { u: UserRow; onDone: (saved?: UserRow, email?:
             <button type="button" class="button button-plain" onClick={() => onDone()}>{t('form.cancel')}</button>
           </div>
         </form>
+        {/* Field work offline: the user's registered devices, revoked from here (docs/offline.md). */}
+        <UserDevices userId={u.id} />
       </td>
     </tr>
   );
