@@ -17,9 +17,12 @@ records::Actor actorFor(AppContext& ctx, const auth::Principal& p) {
   return records::Actor::of(ctx.records->schema(), p.user.id, p.user.roles, p.user.agency_id, region);
 }
 
+bool isAdmin(AppContext& ctx, const auth::Principal& p) {
+  return ctx.records ? actorFor(ctx, p).isAdmin() : p.hasRole("admin");
+}
+
 void requireAdmin(AppContext& ctx, const auth::Principal& p) {
-  const bool admin = ctx.records ? actorFor(ctx, p).isAdmin() : p.hasRole("admin");
-  if (!admin) throw Problem::forbidden("Only administrators may do this.");
+  if (!isAdmin(ctx, p)) throw Problem::forbidden("Only administrators may do this.");
 }
 
 void registerAccessRoutes(http::Router& r, AppContext& ctx) {

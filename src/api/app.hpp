@@ -87,7 +87,8 @@ void registerDeviceRoutes(http::Router& router, AppContext& ctx);   // devices_a
 
 // The engine's view of a signed-in user: roles from the schema's role files, agency, region.
 records::Actor actorFor(AppContext& ctx, const auth::Principal& p);
-// 403 unless one of the user's roles administers (admin: true).
+// Whether one of the user's roles administers (admin: true); requireAdmin: 403 unless.
+bool isAdmin(AppContext& ctx, const auth::Principal& p);
 void requireAdmin(AppContext& ctx, const auth::Principal& p);
 
 // Serves the built web application from `root` (index.html for client-side routes).

@@ -10,14 +10,6 @@ using http::Request;
 using http::Response;
 
 namespace {
-bool isAdmin(AppContext& ctx, const auth::Principal& p) {
-  try {
-    requireAdmin(ctx, p);
-    return true;
-  } catch (const Problem&) {
-    return false;
-  }
-}
 // The wrapping key travels in these answers: never cached anywhere.
 Response noStore(Response res) {
   res.set("Cache-Control", "no-store");

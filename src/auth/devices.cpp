@@ -88,17 +88,25 @@ Json DeviceService::registerDevice(const Principal& p, const std::string& name) 
   return out;
 }
 
+std::optional<DeviceRow> DeviceService::find(const std::string& id) const {
+  return wellFormedId(id) ? store_.findDevice(id) : std::nullopt;
+}
+
 DeviceRow DeviceService::ownActive(const Principal& p, const std::string& id) {
-  auto d = wellFormedId(id) ? store_.findDevice(id) : std::nullopt;
+  auto d = find(id);
   if (!d || d->user_id != p.user.id) throw Problem::notFound("No such device of yours.");
-  if (d->revoked_at) throw Problem(403, "device.revoked", "This device was revoked; its data cannot be opened or synced.");
-  if (expired(*d)) {
+  return checkActive(p, std::move(*d));
+}
+
+DeviceRow DeviceService::checkActive(const Principal& p, DeviceRow d) {
+  if (d.revoked_at) throw Problem(403, "device.revoked", "This device was revoked; its data cannot be opened or synced.");
+  if (expired(d)) {
     // Expired: the key is forgotten now, for good.
-    store_.revokeDevice(d->id, 0, "expired", clock_(), deviceAudit(p, "device.expire", *d));
+    store_.revokeDevice(d.id, 0, "expired", clock_(), deviceAudit(p, "device.expire", d));
     throw Problem(403, "device.expired",
                   "This device has not synced for " + std::to_string(expire_days_) + " days; its data has expired.");
   }
-  return *d;
+  return d;
 }
 
 Json DeviceService::unlock(const Principal& p, const std::string& id) {
@@ -135,7 +143,7 @@ Json DeviceService::list(const Principal& p, int64_t user_id, bool admin) const 
 
 Json DeviceService::revoke(const Principal& p, const std::string& id, const std::string& reason, bool admin) {
   if (reason.size() > 500) throw Problem::validation({{"reason", "length", "The reason is at most 500 characters."}});
-  auto d = wellFormedId(id) ? store_.findDevice(id) : std::nullopt;
+  auto d = find(id);
   if (!d || (d->user_id != p.user.id && !admin)) throw Problem::notFound("No such device.");
   AuditDraft a = deviceAudit(p, "device.revoke", *d);
   if (!reason.empty()) a.details["reason"] = reason;
@@ -155,10 +163,10 @@ int DeviceService::revokeAllOf(int64_t user_id, const std::string& reason) {
 }
 
 void DeviceService::requireActive(const Principal& p, const std::string& id) {
-  auto d = wellFormedId(id) ? store_.findDevice(id) : std::nullopt;
+  auto d = find(id);
   if (!d || d->user_id != p.user.id)
     throw Problem(403, "device.unknown", "The X-Palermo-Device header names no device of yours.");
-  ownActive(p, id);
+  checkActive(p, std::move(*d));
 }
 
 }  // namespace palermo::auth

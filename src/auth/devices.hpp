@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,10 @@ class DeviceService {
  private:
   [[nodiscard]] Json deviceJson(const DeviceRow& d) const;
   [[nodiscard]] bool expired(const DeviceRow& d) const;
+  [[nodiscard]] std::optional<DeviceRow> find(const std::string& id) const;  // none for a malformed id
+  // The caller's device while active (404 when not theirs), else 403 revoked / expired.
   DeviceRow ownActive(const Principal& p, const std::string& id);
+  DeviceRow checkActive(const Principal& p, DeviceRow d);
 
   Store& store_;
   const KeyRing& keys_;

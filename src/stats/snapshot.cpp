@@ -10,7 +10,6 @@
 #include <set>
 
 #include <stdexcept>
-#include <type_traits>
 #include "records/schema.hpp"
 #include "stats/indicators.hpp"
 #include "store/store.hpp"
@@ -49,12 +48,11 @@ void Codes::reserve(std::size_t n) {
 }
 
 std::size_t Codes::size() const {
-  return visit([this](const auto* d) {
-    using T = std::remove_cv_t<std::remove_pointer_t<decltype(d)>>;
-    if constexpr (std::is_same_v<T, uint8_t>) return w8_.size();
-    else if constexpr (std::is_same_v<T, uint16_t>) return w16_.size();
-    else return w32_.size();
-  });
+  switch (width_) {
+    case 1: return w8_.size();
+    case 2: return w16_.size();
+    default: return w32_.size();
+  }
 }
 
 std::size_t Codes::capacityBytes() const { return w8_.capacity() + w16_.capacity() * 2 + w32_.capacity() * 4; }
